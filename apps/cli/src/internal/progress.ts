@@ -1,0 +1,151 @@
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { TrainingEvent } from '../runtime.js';
+import type { Colors } from './context.js';
+import { formatEpochLine, formatMetric, formatRate } from './format.js';
+
+/** Receives training events and shows them; `stop` must be called in every case. */
+export interface TrainingProgress {
+  /** Shows one event. */
+  handle(event: TrainingEvent): void;
+  /** Removes bars and restores the cursor (idempotent). */
+  stop(): void;
+}
+
+/** Options of {@link createTrainingProgress}. */
+export interface TrainingProgressOptions {
+  /** Where progress goes (stderr). */
+  stream: NodeJS.WritableStream;
+  /** Interactive terminal: animated bars; otherwise one plain line per epoch. */
+  tty: boolean;
+  /** Colours. */
+  colors: Colors;
+}
+
+/**
+ * Shows training progress: per-epoch and per-batch bars (loss, accuracy) on a terminal, one plain
+ * line per epoch otherwise.
+ *
+ * @param options - Stream and mode.
+ * @returns The progress sink.
+ * @example
+ * ```ts
+ * const progress = createTrainingProgress({ stream: process.stderr, tty: false, colors });
+ * await classifier.fit(data, { onProgress: (e) => progress.handle(e) });
+ * progress.stop();
+ * ```
+ */
+export function createTrainingProgress(options: TrainingProgressOptions): TrainingProgress {
+  return options.tty ? createBars(options) : createLines(options);
+}
+
+function startLine(event: Extract<TrainingEvent, { type: 'start' }>): string {
+  const validation = event.validationSize > 0 ? `, ${event.validationSize} for validation` : '';
+  return (
+    `training on ${event.trainSize} examples${validation}; ${event.labels.length} labels, ` +
+    `vocabulary ${event.vocabularySize}; ${event.epochs} epochs × ${event.batchesPerEpoch} batches`
+  );
+}
+
+function endLine(event: Extract<TrainingEvent, { type: 'end' }>): string {
+  const early = event.stoppedEarly ? ` (stopped early; best epoch ${event.bestEpoch})` : '';
+  return `trained ${event.epochsRun} epochs in ${event.trainSeconds.toFixed(1)}s${early}`;
+}
+
+function createLines({ stream }: TrainingProgressOptions): TrainingProgress {
+  return {
+    handle(event) {
+      if (event.type === 'start') stream.write(`${startLine(event)}\n`);
+      else if (event.type === 'epoch') stream.write(`${formatEpochLine(event)}\n`);
+      else if (event.type === 'end') stream.write(`${endLine(event)}\n`);
+    },
+    stop() {},
+  };
+}
+
+function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgress {
+  let multi: MultiBar | undefined;
+  let epochBar: SingleBar | undefined;
+  let batchBar: SingleBar | undefined;
+  let batchesSeen = 0;
+  let startedAt = 0;
+  let lastEpoch = { loss: '-', accuracy: '-', val: '' };
+
+  const stop = (): void => {
+    if (multi !== undefined) {
+      multi.update(); // flushes lines queued with log()
+      multi.stop();
+      multi = undefined;
+    }
+  };
+
+  return {
+    handle(event) {
+      switch (event.type) {
+        case 'start': {
+          stop();
+          stream.write(`${startLine(event)}\n`);
+          multi = new MultiBar({
+            stream,
+            hideCursor: true,
+            clearOnComplete: true,
+            gracefulExit: false,
+            barsize: 24,
+            barCompleteChar: '█',
+            barIncompleteChar: '░',
+            autopadding: true,
+            format: (opts, params, payload: Record<string, string>) => {
+              const bar = (opts.barCompleteString ?? '').slice(
+                0,
+                Math.round(params.progress * (opts.barsize ?? 24)),
+              );
+              const rest = (opts.barIncompleteString ?? '').slice(
+                0,
+                (opts.barsize ?? 24) - bar.length,
+              );
+              return `${payload.name ?? ''} ${colors.cyan(bar)}${rest} ${params.value}/${params.total} ${payload.detail ?? ''}`;
+            },
+          });
+          epochBar = multi.create(event.epochs, 0, { name: 'epochs ', detail: '' });
+          batchBar = multi.create(event.batchesPerEpoch, 0, { name: 'batches', detail: '' });
+          startedAt = Date.now();
+          batchesSeen = 0;
+          break;
+        }
+        case 'batch': {
+          batchesSeen += 1;
+          const elapsed = (Date.now() - startedAt) / 1000;
+          const rate = elapsed > 0 ? batchesSeen / elapsed : 0;
+          batchBar?.setTotal(event.batchesPerEpoch);
+          batchBar?.update(event.batch, {
+            name: 'batches',
+            detail: `loss ${formatMetric(event.loss)}  accuracy ${formatMetric(event.accuracy)}  ${formatRate(rate)} batches/s`,
+          });
+          break;
+        }
+        case 'epoch': {
+          lastEpoch = {
+            loss: formatMetric(event.loss),
+            accuracy: formatMetric(event.accuracy),
+            val:
+              event.valAccuracy === undefined
+                ? ''
+                : `  val_accuracy ${formatMetric(event.valAccuracy)}`,
+          };
+          multi?.log(`${formatEpochLine(event)}\n`);
+          epochBar?.update(event.epoch, {
+            name: 'epochs ',
+            detail: `loss ${lastEpoch.loss}  accuracy ${lastEpoch.accuracy}${lastEpoch.val}`,
+          });
+          if (event.epoch < event.epochs) batchBar?.update(0, { name: 'batches', detail: '' });
+          break;
+        }
+        case 'end': {
+          stop();
+          stream.write(`${endLine(event)}\n`);
+          break;
+        }
+      }
+    },
+    stop,
+  };
+}
