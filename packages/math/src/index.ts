@@ -1,1 +1,60 @@
-export {};
+export type { FloatArray, FloatArrayOf } from './float-array.js';
+export { MathError, type MathErrorCode } from './math-error.js';
+
+// Activations
+export { sigmoid, sigmoidDerivative } from './sigmoid.js';
+export { tanh, tanhDerivative } from './tanh.js';
+export { relu, reluDerivative } from './relu.js';
+export { logSumExp, logSumExpRows } from './log-sum-exp.js';
+export { softmax, softmaxRows, softmaxJacobianVectorProduct } from './softmax.js';
+export { logSoftmax, logSoftmaxRows } from './log-softmax.js';
+
+// Losses
+export { type CrossentropyOptions, DEFAULT_EPSILON } from './crossentropy-options.js';
+export { meanSquaredError, meanSquaredErrorGradient } from './mean-squared-error.js';
+export { binaryCrossentropy, binaryCrossentropyGradient } from './binary-crossentropy.js';
+export { categoricalCrossentropy, categoricalCrossentropyGradient } from './categorical-crossentropy.js';
+export {
+  sparseCategoricalCrossentropy,
+  sparseCategoricalCrossentropyGradient,
+} from './sparse-categorical-crossentropy.js';
+
+// Optimizer update rules
+export { type SgdOptions, sgdUpdate, sgdUpdateInPlace } from './sgd-update.js';
+export {
+  createMomentumState,
+  type MomentumOptions,
+  type MomentumResult,
+  type MomentumState,
+  momentumUpdate,
+  momentumUpdateInPlace,
+} from './momentum-update.js';
+export {
+  type AdamOptions,
+  type AdamResult,
+  type AdamState,
+  adamUpdate,
+  adamUpdateInPlace,
+  createAdamState,
+} from './adam-update.js';
+
+// Metrics
+export { argmax } from './argmax.js';
+export { accuracy } from './accuracy.js';
+export { confusionMatrix } from './confusion-matrix.js';
+export { type PerClassScores, precisionRecallF1 } from './precision-recall-f1.js';
+export { logLoss } from './log-loss.js';
+export { rocAuc } from './roc-auc.js';
+export {
+  type ClassificationReport,
+  type ClassificationReportInput,
+  classificationReport,
+  type LabeledClassScores,
+} from './classification-report.js';
+
+// Randomness and hashing
+export { createRng, type Rng } from './create-rng.js';
+export { type Split, trainTestSplit } from './train-test-split.js';
+export { stratifiedSplit } from './stratified-split.js';
+export { seedFromString } from './seed-from-string.js';
+export { createFingerprint, type Fingerprint, fingerprintStrings } from './fingerprint.js';
