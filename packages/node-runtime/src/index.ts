@@ -1,1 +1,29 @@
-export {};
+export type { BundleFiles, BundleStore } from './bundle-store.js';
+export { checkTfjsVersions, loadedTfjsVersions, type TfjsVersions } from './check-tfjs-versions.js';
+export { createFileStore } from './create-file-store.js';
+export type { DataProblem, DataProblemKind } from './data-problem.js';
+export { DATA_FORMATS, type DataFormat, detectFormat } from './detect-format.js';
+export {
+  DataError,
+  type DataErrorCode,
+  type DataErrorLocation,
+  NodeRuntimeError,
+  type NodeRuntimeErrorCode,
+} from './errors.js';
+export {
+  type BackendCandidate,
+  type BackendChoice,
+  type BackendJob,
+  type BackendName,
+  type BackendReport,
+  type InitBackendOptions,
+  initBackend,
+} from './init-backend.js';
+export { type ListBackendsOptions, listBackends } from './list-backends.js';
+export { type LoadBundleFilesOptions, loadBundleFiles } from './load-bundle-files.js';
+export { type LabeledTexts, type LoadLabeledTextsOptions, loadLabeledTexts } from './load-labeled-texts.js';
+export { type Logger, silentLogger } from './logger.js';
+export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
+export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
+export { type InputText, readTexts } from './read-texts.js';
+export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';

@@ -1,0 +1,38 @@
+import type { Readable } from 'node:stream';
+import type { DataProblem } from '../data-problem.js';
+import { type DataFormat, detectFormat } from '../detect-format.js';
+import { NodeRuntimeError } from '../errors.js';
+import type { ReadRecordsOptions } from '../read-records.js';
+import { DEFAULT_MAX_RECORD_SIZE, openFile, problemToError, recordSource, type SourceItem } from './record-source.js';
+
+/** Applies the `onBadRow` policy: throws in fail mode, reports in skip mode. */
+export function reportProblem(problem: DataProblem, options: ReadRecordsOptions): void {
+  if ((options.onBadRow ?? 'fail') === 'fail') throw problemToError(problem);
+  options.onSkip?.(problem);
+}
+
+/** Opens a path or stream and returns its row items. */
+export async function openRecords(
+  source: string | Readable,
+  options: ReadRecordsOptions,
+  requiredColumns: readonly string[],
+): Promise<{ items: AsyncGenerator<SourceItem>; format: DataFormat; file: string }> {
+  if (options.encoding !== undefined && options.encoding !== 'utf8') {
+    throw new NodeRuntimeError(
+      'INVALID_OPTION',
+      `readRecords: encoding "${String(options.encoding)}" is not supported. Convert the file to UTF-8 (e.g. \`iconv -f latin1 -t utf-8\`).`,
+    );
+  }
+  const file = typeof source === 'string' ? source : (options.sourceName ?? '<stream>');
+  const format = options.format ?? (typeof source === 'string' ? detectFormat(source) : 'txt');
+  const input = typeof source === 'string' ? await openFile(source) : source;
+  const items = recordSource(input, {
+    file,
+    format,
+    textColumn: options.textColumn ?? 'text',
+    requiredColumns,
+    skipMode: options.onBadRow === 'skip',
+    maxRecordSize: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
+  });
+  return { items, format, file };
+}

@@ -1,0 +1,337 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import type { DataProblem } from '../data-problem.js';
+import type { DataFormat } from '../detect-format.js';
+import { DataError, NodeRuntimeError } from '../errors.js';
+import { errnoCode } from './fs-utils.js';
+import { closestName } from './levenshtein.js';
+import { readLines } from './lines.js';
+import { NormalizeNewlines } from './normalize-newlines.js';
+
+/** A parsed row: the line it starts on and its fields by column name. */
+export interface RawRecord {
+  line: number;
+  fields: Record<string, string>;
+}
+
+/** Either a good row or a problem with a row. */
+export type SourceItem = { record: RawRecord; problem?: undefined } | { problem: DataProblem; record?: undefined };
+
+/** Settings for {@link recordSource}. */
+export interface SourceSettings {
+  /** Name used in messages (path or `'<stream>'`). */
+  file: string;
+  format: DataFormat;
+  /** Column name given to each line of a txt file. */
+  textColumn: string;
+  /** Columns every row must have; for CSV/TSV checked once against the header. */
+  requiredColumns: readonly string[];
+  /** True to let csv-parse skip malformed records instead of stopping. */
+  skipMode: boolean;
+  /** Largest CSV record accepted, in characters. */
+  maxRecordSize: number;
+}
+
+/** Default largest CSV/TSV record, in characters. */
+export const DEFAULT_MAX_RECORD_SIZE = 8 * 1024 * 1024;
+
+/** Opens a file for streaming after checking it exists and is a file. */
+export async function openFile(path: string): Promise<Readable> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      throw new DataError('FILE_NOT_FOUND', `${path}: this is a directory, not a data file. Pass the path of a .csv, .tsv, .jsonl or .txt file.`, {
+        file: path,
+        line: 0,
+      });
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    if (errnoCode(error) === 'ENOENT') {
+      throw new DataError('FILE_NOT_FOUND', `${path}: file not found. Check the path (relative paths start at ${process.cwd()}).`, {
+        file: path,
+        line: 0,
+      }, { cause: error });
+    }
+    throw readFailure(path, error);
+  }
+  return createReadStream(path, { highWaterMark: 64 * 1024 });
+}
+
+function readFailure(file: string, error: unknown): NodeRuntimeError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new NodeRuntimeError('STORAGE', `${file}: could not read the file (${detail}). Check that it exists and is readable.`, {
+    cause: error,
+  });
+}
+
+/** Turns a row problem into the error thrown in `onBadRow: 'fail'` mode. */
+export function problemToError(problem: DataProblem): DataError {
+  const code = problem.kind === 'missing-field' ? 'MISSING_COLUMN' : 'BAD_DATA';
+  const location = problem.column === undefined ? { file: problem.file, line: problem.line } : { file: problem.file, line: problem.line, column: problem.column };
+  return new DataError(code, problem.message, location);
+}
+
+const SKIP_HINT = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
+
+function describeColumns(columns: readonly string[]): string {
+  const shown = columns.slice(0, 20).map((c) => JSON.stringify(c));
+  return shown.join(', ') + (columns.length > 20 ? `, … (${columns.length} in all)` : '');
+}
+
+function missingColumnAdvice(missing: string, available: readonly string[], settings: SourceSettings): string {
+  const suggestion = closestName(missing, available);
+  const option = missing === settings.textColumn ? 'textColumn (--text-column)' : 'labelColumn (--label-column)';
+  return suggestion !== undefined
+    ? `Did you mean "${suggestion}"? Rename the column or set ${option} to "${suggestion}".`
+    : `Rename a column to "${missing}" or set ${option} to one of the available names.`;
+}
+
+/** Streams records (or row problems) from a CSV, TSV, JSONL or txt input. */
+export function recordSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
+  switch (settings.format) {
+    case 'csv':
+    case 'tsv':
+      return csvSource(input, settings);
+    case 'jsonl':
+      return jsonlSource(input, settings);
+    case 'txt':
+      return txtSource(input, settings);
+  }
+}
+
+interface CsvItem {
+  record: string[];
+  info: { lines: number };
+}
+
+function countNewlines(fields: readonly string[]): number {
+  let count = 0;
+  for (const field of fields) {
+    for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) count++;
+  }
+  return count;
+}
+
+function isFatalCsvError(error: CsvError): boolean {
+  return error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE';
+}
+
+function csvErrorMessage(error: CsvError, settings: SourceSettings, lastEndLine: number): { line: number; column?: number; message: string } {
+  const file = settings.file;
+  const errorLine = typeof error.lines === 'number' ? error.lines : lastEndLine + 1;
+  const column = typeof error.column === 'number' ? error.column + 1 : undefined;
+  const where = column === undefined ? `${file}:${errorLine}` : `${file}:${errorLine}, field ${column}`;
+  const quoting = settings.format === 'tsv' ? 'TSV' : 'CSV';
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return {
+        line: lastEndLine + 1,
+        message:
+          `${file}:${lastEndLine + 1}: a quoted field starting on this line (or shortly after) is never closed; the parser reached the end of the file at line ${errorLine}. ` +
+          'Close the quote, and write a quote inside a quoted field as two quotes ("").',
+      };
+    case 'CSV_MAX_RECORD_SIZE':
+      return {
+        line: lastEndLine + 1,
+        message:
+          `${file}:${lastEndLine + 1}: the row starting here is longer than ${settings.maxRecordSize} characters, most likely because of a quote that is never closed. ` +
+          'Close the quote (a quote inside a quoted field is written ""), or raise maxRecordSize if rows really are this long.',
+      };
+    case 'INVALID_OPENING_QUOTE':
+      return {
+        line: errorLine,
+        ...(column === undefined ? {} : { column }),
+        message: `${where}: a quote (") appears inside an unquoted field. In ${quoting}, put the whole field in quotes and double the inner quote, e.g. "5"" screen".${SKIP_HINT}`,
+      };
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return {
+        line: errorLine,
+        ...(column === undefined ? {} : { column }),
+        message: `${where}: a quoted field continues after its closing quote. Double any quote inside a quoted field (""), and put the delimiter right after the closing quote.${SKIP_HINT}`,
+      };
+    default:
+      return {
+        line: errorLine,
+        ...(column === undefined ? {} : { column }),
+        message: `${where}: the row cannot be parsed as ${quoting} (${error.message}).${SKIP_HINT}`,
+      };
+  }
+}
+
+function csvProblem(error: CsvError, settings: SourceSettings, lastEndLine: number): DataProblem {
+  const { line, column, message } = csvErrorMessage(error, settings, lastEndLine);
+  return column === undefined
+    ? { kind: 'malformed-row', file: settings.file, line, message }
+    : { kind: 'malformed-row', file: settings.file, line, column, message };
+}
+
+async function* csvSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
+  const skipped: CsvError[] = [];
+  const parser = parse({
+    bom: true,
+    delimiter: settings.format === 'tsv' ? '\t' : ',',
+    record_delimiter: '\n',
+    relax_column_count: true,
+    relax_quotes: settings.format === 'tsv',
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: settings.maxRecordSize,
+    skip_records_with_error: settings.skipMode,
+    on_skip: (error) => {
+      if (error !== undefined) skipped.push(error);
+      return undefined;
+    },
+  });
+  pipeline(input, new NormalizeNewlines(), parser, () => undefined);
+
+  let header: string[] | undefined;
+  let lastEndLine = 0;
+  // Problems csv-parse reported while reading ahead, released in line order.
+  const release = function* (beforeLine: number): Generator<SourceItem> {
+    while (skipped.length > 0) {
+      const error = skipped[0]!;
+      if (isFatalCsvError(error)) throw problemToError(csvProblem(error, settings, lastEndLine));
+      const problem = csvProblem(error, settings, lastEndLine);
+      if (problem.line >= beforeLine) return;
+      skipped.shift();
+      yield { problem };
+    }
+  };
+
+  try {
+    for await (const item of parser as AsyncIterable<CsvItem>) {
+      const { record, info } = item;
+      const endLine = info.lines;
+      const line = endLine - countNewlines(record);
+      yield* release(line);
+      lastEndLine = endLine;
+      if (header === undefined) {
+        header = record.map((name) => name.trim());
+        checkHeader(header, line, settings);
+        continue;
+      }
+      if (record.length !== header.length) {
+        if (record.every((field) => field.trim() === '')) continue; // a whitespace-only line
+        const message =
+          `${settings.file}:${line}: expected ${header.length} fields (${describeColumns(header)}) but found ${record.length}. ` +
+          `Quote fields that contain the delimiter (${settings.format === 'tsv' ? 'tab' : 'comma'}) or a line break, and check for missing or extra delimiters.${SKIP_HINT}`;
+        yield { problem: { kind: 'ragged-row', file: settings.file, line, message } };
+        continue;
+      }
+      const entries: [string, string][] = [];
+      const seen = new Set<string>();
+      header.forEach((name, index) => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        entries.push([name, record[index]!]);
+      });
+      yield { record: { line, fields: Object.fromEntries(entries) } };
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    if (error instanceof CsvError) throw problemToError(csvProblem(error, settings, lastEndLine));
+    throw readFailure(settings.file, error);
+  } finally {
+    parser.destroy();
+  }
+  yield* release(Number.POSITIVE_INFINITY);
+  if (header === undefined) {
+    throw new DataError(
+      'EMPTY_FILE',
+      `${settings.file}: the file is empty (no header row). A ${settings.format.toUpperCase()} file needs a header row naming its columns, e.g. "text${settings.format === 'tsv' ? '\\t' : ','}label".`,
+      { file: settings.file, line: 0 },
+    );
+  }
+}
+
+function checkHeader(header: readonly string[], line: number, settings: SourceSettings): void {
+  for (const column of settings.requiredColumns) {
+    if (header.includes(column)) continue;
+    throw new DataError(
+      'MISSING_COLUMN',
+      `${settings.file}:${line}: the header has no column "${column}" (columns: ${describeColumns(header)}). ${missingColumnAdvice(column, header, settings)}`,
+      { file: settings.file, line },
+    );
+  }
+}
+
+function jsonErrorPosition(error: unknown): number | undefined {
+  const match = error instanceof Error ? /position (\d+)/.exec(error.message) : null;
+  return match ? Number(match[1]) + 1 : undefined;
+}
+
+async function* jsonlSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
+  const file = settings.file;
+  try {
+    for await (const { text, line } of readLines(input)) {
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        const column = jsonErrorPosition(error);
+        const detail = error instanceof Error ? error.message : String(error);
+        const message = `${file}:${line}${column === undefined ? '' : `:${column}`}: the line is not valid JSON (${detail}). Each line of a JSONL file must be one JSON object, e.g. {"text": "great", "label": "pos"}.${SKIP_HINT}`;
+        yield {
+          problem: column === undefined ? { kind: 'invalid-json', file, line, message } : { kind: 'invalid-json', file, line, column, message },
+        };
+        continue;
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+        yield {
+          problem: {
+            kind: 'not-an-object',
+            file,
+            line,
+            message: `${file}:${line}: expected a JSON object but found ${got}. Each line must be an object such as {"text": "great", "label": "pos"}.${SKIP_HINT}`,
+          },
+        };
+        continue;
+      }
+      const entries: [string, string][] = [];
+      for (const [key, field] of Object.entries(value)) {
+        if (typeof field === 'string') entries.push([key, field]);
+        else if (typeof field === 'number' || typeof field === 'boolean') entries.push([key, String(field)]);
+        else if (field !== null) entries.push([key, JSON.stringify(field)]);
+      }
+      const fields = Object.fromEntries(entries);
+      const keys = entries.map(([key]) => key);
+      const missing = settings.requiredColumns.find((column) => !Object.hasOwn(fields, column));
+      if (missing !== undefined) {
+        yield {
+          problem: {
+            kind: 'missing-field',
+            file,
+            line,
+            message: `${file}:${line}: the object has no "${missing}" field (or it is null); fields: ${describeColumns(keys)}. ${missingColumnAdvice(missing, keys, settings)}${SKIP_HINT}`,
+          },
+        };
+        continue;
+      }
+      yield { record: { line, fields } };
+    }
+  } catch (error) {
+    if (error instanceof NodeRuntimeError) throw error;
+    throw readFailure(file, error);
+  } finally {
+    input.destroy();
+  }
+}
+
+async function* txtSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
+  try {
+    for await (const { text, line } of readLines(input)) {
+      if (text.trim() === '') continue;
+      yield { record: { line, fields: { [settings.textColumn]: text } } };
+    }
+  } catch (error) {
+    if (error instanceof NodeRuntimeError) throw error;
+    throw readFailure(settings.file, error);
+  } finally {
+    input.destroy();
+  }
+}
