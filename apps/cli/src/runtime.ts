@@ -191,11 +191,19 @@ export interface BackendReport {
   versions: { tfjsCore: string; tfjsLayers?: string; tfjsNode?: string; node: string };
 }
 
+/** Where node-runtime reports what it does. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
 /** Options of `initBackend`. */
 export interface InitBackendOptions {
   backend?: BackendChoice;
   job?: 'train' | 'predict';
   requiredKernels?: readonly string[];
+  logger?: Logger;
 }
 
 /** Data file format. */
@@ -224,21 +232,29 @@ export interface RuntimeApi {
   packBundle(files: BundleFiles): Uint8Array;
   unpackBundle(bytes: Uint8Array): BundleFiles;
   isPackedBundle(bytes: Uint8Array): boolean;
-  requiredKernels(job: 'train' | 'predict'): string[];
+  requiredKernels?(job: 'train' | 'predict'): string[];
   initBackend(options?: InitBackendOptions): Promise<BackendReport>;
+  listBackends(options?: { requiredKernels?: readonly string[] }): Promise<BackendCandidate[]>;
   saveBundleFiles(dir: string, files: BundleFiles): Promise<void>;
   loadBundleFiles(dir: string): Promise<BundleFiles>;
   loadLabeledTexts(path: string, options?: LoadLabeledTextsOptions): Promise<LoadLabeledTextsResult>;
-  MODEL_CORE_VERSION: string;
+  MODEL_CORE_VERSION?: string;
+}
+
+/** The seeded generator of `@glossa/math` (only passed through by the CLI). */
+export interface Rng {
+  readonly seed: number;
+  next(): number;
 }
 
 /** Everything the CLI uses from `@glossa/math`. */
 export interface MathApi {
-  createRng(seed: number): unknown;
+  createRng(seed: number): Rng;
   stratifiedSplit(
-    labels: readonly string[],
-    options: { testFraction: number; rng: unknown },
-  ): { train: number[]; test: number[] };
+    labels: ArrayLike<number>,
+    testFraction: number,
+    rng: Rng,
+  ): { train: Int32Array; test: Int32Array };
 }
 
 const RUNTIME_NAMES: ReadonlyArray<keyof RuntimeApi> = [
@@ -249,6 +265,7 @@ const RUNTIME_NAMES: ReadonlyArray<keyof RuntimeApi> = [
   'unpackBundle',
   'isPackedBundle',
   'initBackend',
+  'listBackends',
   'saveBundleFiles',
   'loadBundleFiles',
   'loadLabeledTexts',
@@ -319,6 +336,7 @@ async function importChecked<T>(specifier: string, names: ReadonlyArray<keyof T>
  * @param runtime - The loaded runtime.
  * @param job - What the backend will be used for.
  * @param backend - The user's choice (default `auto`).
+ * @param logger - Where node-runtime reports (optional).
  * @returns What was chosen and why.
  * @throws Whatever `initBackend` throws (e.g. an unavailable backend was forced).
  * @example
@@ -330,13 +348,14 @@ export async function initBackendFor(
   runtime: RuntimeApi,
   job: 'train' | 'predict',
   backend: BackendChoice = 'auto',
+  logger?: Logger,
 ): Promise<BackendReport> {
-  const kernels =
-    typeof runtime.requiredKernels === 'function' ? runtime.requiredKernels(job) : undefined;
+  const kernels = runtime.requiredKernels?.(job);
   return runtime.initBackend({
     backend,
     job,
     ...(kernels === undefined ? {} : { requiredKernels: kernels }),
+    ...(logger === undefined ? {} : { logger }),
   });
 }
 
@@ -461,4 +480,33 @@ export function glossaVersions(runtime: RuntimeApi): Record<string, string> {
     versions['@glossa/model-core'] = runtime.MODEL_CORE_VERSION;
   }
   return versions;
+}
+
+/**
+ * Seeded stratified split of labelled items (via `@glossa/math`'s `stratifiedSplit`/`createRng`).
+ *
+ * @param items - Items with a `label`.
+ * @param testFraction - Share of each class put in the test part, in (0, 1).
+ * @param seed - Random seed.
+ * @returns The train and test parts (each shuffled).
+ * @throws {CliError} RUNTIME when `@glossa/math` is unavailable; MathError on invalid arguments.
+ * @example
+ * ```ts
+ * const { train, test } = await splitStratified(data, 0.2, 42);
+ * ```
+ */
+export async function splitStratified<T extends { label: string }>(
+  items: readonly T[],
+  testFraction: number,
+  seed: number,
+): Promise<{ train: T[]; test: T[] }> {
+  const math = await loadMath();
+  const labelIds = new Map<string, number>();
+  for (const label of [...new Set(items.map((item) => item.label))].sort()) {
+    labelIds.set(label, labelIds.size);
+  }
+  const ids = Int32Array.from(items, (item) => labelIds.get(item.label) ?? 0);
+  const split = math.stratifiedSplit(ids, testFraction, math.createRng(seed));
+  const pick = (indices: Int32Array): T[] => Array.from(indices, (i) => items[i] as T);
+  return { train: pick(split.train), test: pick(split.test) };
 }

@@ -1,0 +1,119 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { addBackendOption, cliLogger } from '../internal/common-options.js';
+import type { CliContext } from '../internal/context.js';
+import { formatBytes, formatDuration, formatKeyValues, formatMetric } from '../internal/format.js';
+import {
+  type BackendChoice,
+  type BundleManifest,
+  initBackendFor,
+  loadClassifier,
+  loadRuntime,
+} from '../runtime.js';
+
+/** Parsed options of `glossa info`. */
+export interface InfoCommandOptions {
+  backend?: BackendChoice;
+  json?: boolean;
+}
+
+/**
+ * The rows `glossa info` prints for a manifest.
+ *
+ * @param manifest - The bundle manifest.
+ * @param location - Path, size and form of the bundle.
+ * @returns Key/value rows in display order.
+ * @example
+ * ```ts
+ * manifestRows(manifest, { path: '/m', bytes: 1024, form: 'directory' });
+ * ```
+ */
+export function manifestRows(
+  manifest: BundleManifest,
+  location: { path: string; bytes: number; form: 'directory' | 'file' },
+): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    ['bundle', `${location.path} (${location.form}, ${formatBytes(location.bytes)})`],
+    ['format', `${manifest.format} v${manifest.formatVersion}, ${manifest.task}`],
+    ['labels', `${manifest.labels.length}: ${manifest.labels.join(', ')}`],
+    ['architecture', manifest.architecture],
+  ];
+  const options = manifest.options as unknown as Record<string, unknown>;
+  const optionText = Object.keys(options)
+    .filter((key) => key !== 'architecture')
+    .sort()
+    .map((key) => `${key}=${String(options[key])}`)
+    .join(', ');
+  rows.push(['options', optionText]);
+  const training = manifest.training;
+  if (training !== undefined) {
+    rows.push(
+      [
+        'training',
+        `${training.trainSize} examples, ${training.epochsRun} epochs (best ${training.bestEpoch}), ` +
+          `${formatDuration(training.trainSeconds)}, seed ${training.seed}`,
+      ],
+      ['data fingerprint', training.dataFingerprint],
+    );
+  }
+  const validation = manifest.metrics?.validation;
+  if (validation !== undefined) {
+    rows.push([
+      'validation',
+      `accuracy ${formatMetric(validation.accuracy)}, macro-F1 ${formatMetric(validation.macroF1)} (n=${validation.n})`,
+    ]);
+  }
+  rows.push(
+    ['created by', `${manifest.createdBy.name} ${manifest.createdBy.version}`],
+    ['created at', manifest.createdAt],
+  );
+  return rows;
+}
+
+/**
+ * Registers `glossa info <bundle>`.
+ *
+ * @param program - The root command.
+ * @param ctx - CLI context.
+ * @returns The new command.
+ * @example
+ * ```ts
+ * registerInfoCommand(program, ctx);
+ * ```
+ */
+export function registerInfoCommand(program: Command, ctx: CliContext): Command {
+  const command = program
+    .command('info')
+    .description('show what a bundle holds: labels, architecture, options, metrics, size, creator')
+    .argument('<bundle>', 'bundle directory or .glossa file');
+  addBackendOption(command);
+  command
+    .option('--json', 'print the manifest and size as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ glossa info ./sentiment-model
+  $ glossa info model.glossa --json | jq .manifest.labels`,
+    )
+    .action(async (bundle: string, options: InfoCommandOptions, cmd: Command) => {
+      const verbose = cmd.optsWithGlobals().verbose === true;
+      const runtime = await loadRuntime();
+      await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
+      const { classifier, bytes } = await loadClassifier(runtime, bundle);
+      try {
+        const manifest = classifier.manifest();
+        const path = resolve(bundle);
+        const form = (await stat(bundle)).isFile() ? 'file' : 'directory';
+        if (options.json) {
+          ctx.out(JSON.stringify({ bundle: path, bytes, form, manifest }));
+          return;
+        }
+        ctx.out(formatKeyValues(manifestRows(manifest, { path, bytes, form }), ctx.colors));
+      } finally {
+        classifier.dispose();
+      }
+    });
+  return command;
+}

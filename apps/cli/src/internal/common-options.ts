@@ -1,0 +1,149 @@
+import { type Command, Option } from 'commander';
+import type { BackendChoice, DataFormat, LabeledText, Logger, RuntimeApi } from '../runtime.js';
+import type { CliContext } from './context.js';
+import { choiceOption, intOption } from './parse-options.js';
+
+/** Backends the user may force. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** Data formats. */
+export const FORMAT_CHOICES: readonly DataFormat[] = ['csv', 'tsv', 'jsonl'];
+/** What to do with malformed rows. */
+export const BAD_ROW_CHOICES = ['fail', 'skip'] as const;
+
+/** Options shared by the commands that read labelled data. */
+export interface DataOptions {
+  textColumn: string;
+  labelColumn: string;
+  format?: DataFormat;
+  onBadRow: (typeof BAD_ROW_CHOICES)[number];
+}
+
+/**
+ * Adds `--text-column`, `--label-column`, `--format` and `--on-bad-row`.
+ *
+ * @param command - The command to extend.
+ * @returns The same command.
+ * @example
+ * ```ts
+ * addDataOptions(program.command('evaluate'));
+ * ```
+ */
+export function addDataOptions(command: Command): Command {
+  return command
+    .option('--text-column <name>', 'column (CSV/TSV) or field (JSONL) holding the text', 'text')
+    .option('--label-column <name>', 'column or field holding the label', 'label')
+    .addOption(
+      new Option('--format <format>', 'data format (default: from the file extension)').argParser(
+        choiceOption('--format', FORMAT_CHOICES),
+      ),
+    )
+    .addOption(
+      new Option('--on-bad-row <action>', 'fail on a malformed row, or skip it with a warning')
+        .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
+        .default('fail'),
+    );
+}
+
+/**
+ * Adds `--backend`.
+ *
+ * @param command - The command to extend.
+ * @returns The same command.
+ * @example
+ * ```ts
+ * addBackendOption(program.command('predict'));
+ * ```
+ */
+export function addBackendOption(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '--backend <name>',
+      `TensorFlow.js backend: ${BACKEND_CHOICES.join(', ')} (default: auto, or $GLOSSA_BACKEND)`,
+    ).argParser(choiceOption('--backend', BACKEND_CHOICES)),
+  );
+}
+
+/**
+ * Adds `--batch-size` for prediction / evaluation chunks.
+ *
+ * @param command - The command to extend.
+ * @param fallback - Default chunk size.
+ * @returns The same command.
+ * @example
+ * ```ts
+ * addPredictBatchOption(program.command('predict'), 256);
+ * ```
+ */
+export function addPredictBatchOption(command: Command, fallback: number): Command {
+  return command.addOption(
+    new Option('--batch-size <n>', 'texts per prediction batch')
+      .argParser(intOption('--batch-size', 1, 65_536))
+      .default(fallback),
+  );
+}
+
+/**
+ * A node-runtime logger that prints warnings always and information only with `--verbose`.
+ *
+ * @param ctx - CLI context.
+ * @param verbose - Whether `--verbose` is on.
+ * @returns The logger.
+ * @example
+ * ```ts
+ * const logger = cliLogger(ctx, false);
+ * ```
+ */
+export function cliLogger(ctx: CliContext, verbose: boolean): Logger {
+  return {
+    info: (message) => {
+      if (verbose) ctx.err(message);
+    },
+    warn: (message) => ctx.warn(message),
+    debug: (message) => {
+      if (verbose) ctx.err(ctx.errColors.dim(message));
+    },
+  };
+}
+
+function describeProblem(problem: unknown): string {
+  if (problem instanceof Error) return problem.message;
+  if (typeof problem === 'string') return problem;
+  if (typeof problem === 'object' && problem !== null && 'message' in problem) {
+    return String((problem as { message: unknown }).message);
+  }
+  return JSON.stringify(problem);
+}
+
+/**
+ * Loads a labelled data file, warning about skipped rows.
+ *
+ * @param runtime - The loaded runtime.
+ * @param ctx - CLI context.
+ * @param path - Data file.
+ * @param options - Column names, format, bad-row policy.
+ * @returns The records (never empty).
+ * @throws DataError from node-runtime on bad data (with `--on-bad-row fail`) or when no row is usable.
+ * @example
+ * ```ts
+ * const records = await loadData(runtime, ctx, 'train.csv', opts);
+ * ```
+ */
+export async function loadData(
+  runtime: RuntimeApi,
+  ctx: CliContext,
+  path: string,
+  options: DataOptions,
+): Promise<LabeledText[]> {
+  const result = await runtime.loadLabeledTexts(path, {
+    textColumn: options.textColumn,
+    labelColumn: options.labelColumn,
+    onBadRow: options.onBadRow,
+    ...(options.format === undefined ? {} : { format: options.format }),
+  });
+  if (result.skipped > 0) {
+    const first = result.problems[0];
+    const detail = first === undefined ? '' : ` (first: ${describeProblem(first)})`;
+    ctx.warn(`skipped ${result.skipped} bad row${result.skipped === 1 ? '' : 's'} in ${path}${detail}`);
+  }
+  return result.records;
+}
