@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { BundleManifest } from '../runtime.js';
+import { manifestRows } from './info.js';
+
+const manifest: BundleManifest = {
+  format: 'glossa-bundle',
+  formatVersion: 1,
+  task: 'text-classification',
+  labels: ['ham', 'spam'],
+  architecture: 'bow',
+  options: {
+    architecture: 'bow',
+    embeddingDim: 64,
+    units: 64,
+    dropout: 0,
+    maxLength: 200,
+    vocabSize: 20000,
+    minFrequency: 1,
+    tokenizer: 'word',
+    learningRate: 0.001,
+  },
+  preprocessing: { file: 'preprocessing.json' },
+  model: { topology: 'model.json', weights: 'weights.bin' },
+  training: { seed: 42, epochsRun: 3, bestEpoch: 3, trainSize: 600, dataFingerprint: 'abc123', trainSeconds: 12.5 },
+  metrics: {
+    validation: {
+      n: 60,
+      labels: ['ham', 'spam'],
+      accuracy: 0.95,
+      macroPrecision: 0.95,
+      macroRecall: 0.94,
+      macroF1: 0.945,
+      weightedF1: 0.95,
+      logLoss: 0.2,
+      perClass: [],
+      confusionMatrix: [],
+    },
+  },
+  createdBy: { name: '@glossa/model-core', version: '0.1.0' },
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
+
+describe('manifestRows', () => {
+  it('lists the bundle, labels, architecture, options, training, metrics and creator', () => {
+    const rows = new Map(manifestRows(manifest, { path: '/m', bytes: 2048, form: 'directory' }));
+    expect(rows.get('bundle')).toBe('/m (directory, 2.0 KiB)');
+    expect(rows.get('labels')).toBe('2: ham, spam');
+    expect(rows.get('architecture')).toBe('bow');
+    expect(rows.get('options')).toBe(
+      'dropout=0, embeddingDim=64, learningRate=0.001, maxLength=200, minFrequency=1, tokenizer=word, units=64, vocabSize=20000',
+    );
+    expect(rows.get('training')).toBe('600 examples, 3 epochs (best 3), 12.5s, seed 42');
+    expect(rows.get('validation')).toBe('accuracy 0.9500, macro-F1 0.9450 (n=60)');
+    expect(rows.get('created by')).toBe('@glossa/model-core 0.1.0');
+  });
+
+  it('omits training and metrics rows when the manifest has none', () => {
+    const { training: _t, metrics: _m, ...bare } = manifest;
+    const keys = manifestRows(bare, { path: '/m.glossa', bytes: 10, form: 'file' }).map(([key]) => key);
+    expect(keys).not.toContain('training');
+    expect(keys).not.toContain('validation');
+  });
+});

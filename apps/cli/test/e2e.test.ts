@@ -1,0 +1,356 @@
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  BIN,
+  type BinRun,
+  parseJsonl,
+  runBin,
+  sentimentRows,
+  toCsv,
+  toJsonl,
+  toTsv,
+} from './helpers.js';
+
+// End-to-end: the BUILT binary (`pnpm build` first) on small files written here.
+
+const SMALL_MODEL = ['--arch', 'bow', '--epochs', '3', '--max-length', '16', '--embedding-dim', '16', '--units', '16', '--seed', '7'];
+
+let dir: string;
+let trainCsv: string;
+let model: string;
+let trainRun: BinRun;
+
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((line) => line !== '');
+  expect(lines).toHaveLength(1);
+  return lines[0] ?? '';
+}
+
+function sumOf(scores: unknown): number {
+  return Object.values(scores as Record<string, number>).reduce((a, b) => a + b, 0);
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'glossa-e2e-'));
+  trainCsv = join(dir, 'train.csv');
+  await writeFile(trainCsv, toCsv(sentimentRows(200, 1)));
+  await writeFile(join(dir, 'test.tsv'), toTsv(sentimentRows(60, 2)));
+  await writeFile(join(dir, 'test.jsonl'), toJsonl(sentimentRows(40, 3)));
+  model = join(dir, 'model');
+  trainRun = await runBin(['train', trainCsv, '--out', model, ...SMALL_MODEL, '--json']);
+}, 180_000);
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('glossa train', () => {
+  it('trains with --json: one JSON object on stdout, progress lines on stderr, a bundle on disk', () => {
+    expect(trainRun.stderr).not.toMatch(/glossa:/);
+    expect(trainRun.code).toBe(0);
+    const lines = trainRun.stdout.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(result.bundle).toBe(model);
+    expect(existsSync(model)).toBe(true);
+    expect(result.epochs).toBeGreaterThanOrEqual(1);
+    expect(result.epochs).toBeLessThanOrEqual(3);
+    expect(result.trainSeconds).toBeGreaterThan(0);
+    expect(result.trainSamplesPerSecond).toBeGreaterThan(0);
+    expect(typeof result.backend).toBe('string');
+    expect(result.labels).toEqual(['neg', 'pos']);
+    expect(result.trainSize).toBeGreaterThan(100);
+    expect(result.trainSize).toBeLessThanOrEqual(200);
+    const validation = result.validation as { accuracy: number; n: number };
+    expect(validation.n).toBeGreaterThan(0);
+    expect(validation.accuracy).toBeGreaterThanOrEqual(0.9);
+    // stderr is not a TTY here: plain lines, one per epoch, no bars.
+    expect(trainRun.stderr).toMatch(/^epoch 1\/3 {2}loss \d/m);
+    expect(trainRun.stderr).not.toContain('\u001b[');
+    expect(trainRun.stderr).toContain(`bundle written to ${model}`);
+  });
+
+  it('writes a single .glossa file and prints human tables when --json is absent', async () => {
+    const packed = join(dir, 'model.glossa');
+    const run = await runBin(['train', trainCsv, '--out', packed, ...SMALL_MODEL, '--validation-split', '0.2']);
+    expect(run.code).toBe(0);
+    expect(statSync(packed).isFile()).toBe(true);
+    expect(run.stdout).toContain('Validation metrics');
+    expect(run.stdout).toContain('Confusion matrix');
+    expect(run.stdout).toContain(`bundle written to ${packed}`);
+    const predict = await runBin(['predict', packed, 'a great and brilliant film']);
+    expect(predict.code).toBe(0);
+    expect(parseJsonl(predict.stdout)[0]?.label).toBe('pos');
+  }, 180_000);
+
+  it('trains with a separate --validation file in JSONL', async () => {
+    const run = await runBin([
+      'train',
+      trainCsv,
+      '--out',
+      join(dir, 'model-val'),
+      ...SMALL_MODEL,
+      '--epochs',
+      '1',
+      '--validation',
+      join(dir, 'test.jsonl'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { validation: { n: number } };
+    expect(result.validation.n).toBe(40);
+  }, 180_000);
+
+  it('exits 1 with one line naming the file and line of a malformed row', async () => {
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, 'text,label\n"fine row",pos\n"another",neg\n"unterminated quote,pos\n');
+    const run = await runBin(['train', bad, '--out', join(dir, 'never'), ...SMALL_MODEL]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const line = oneLine(run.stderr);
+    expect(line).toMatch(/^glossa: /);
+    expect(line).toContain('bad.csv');
+    expect(line).toMatch(/\b4\b/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+  });
+
+  it('skips bad rows with a warning when --on-bad-row skip', async () => {
+    const ragged = join(dir, 'ragged.csv');
+    const rows = sentimentRows(40, 9);
+    await writeFile(ragged, `${toCsv(rows)}only-one-field\n`);
+    const run = await runBin([
+      'train',
+      ragged,
+      '--out',
+      join(dir, 'model-skip'),
+      ...SMALL_MODEL,
+      '--epochs',
+      '1',
+      '--on-bad-row',
+      'skip',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: skipped 1 bad row in .*ragged\.csv/);
+  }, 180_000);
+
+  it('exits 1 with one line when the data file does not exist', async () => {
+    const run = await runBin(['train', join(dir, 'missing.csv'), '--out', join(dir, 'x')]);
+    expect(run.code).toBe(1);
+    expect(oneLine(run.stderr)).toMatch(/^glossa: .*missing\.csv/);
+  });
+
+  it('exits 2 with one line on a bad option value', async () => {
+    const run = await runBin(['train', trainCsv, '--out', join(dir, 'x'), '--epochs', '0']);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(oneLine(run.stderr)).toBe('glossa: --epochs must be an integer from 1 to 1000 (got 0)');
+  });
+});
+
+describe('glossa evaluate', () => {
+  it('prints accuracy, macro-F1, per-class scores and the confusion matrix as JSON', async () => {
+    const run = await runBin(['evaluate', model, join(dir, 'test.tsv'), '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      accuracy: number;
+      macroF1: number;
+      n: number;
+      labels: string[];
+      perClass: Array<{ label: string; support: number }>;
+      confusionMatrix: number[][];
+    };
+    expect(report.n).toBe(60);
+    expect(report.labels).toEqual(['neg', 'pos']);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(report.perClass.map((row) => [row.label, row.support])).toEqual([
+      ['neg', 30],
+      ['pos', 30],
+    ]);
+    expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(60);
+  });
+
+  it('prints tables for people and warns about labels never seen in training', async () => {
+    const withUnknown = join(dir, 'unknown.jsonl');
+    await writeFile(withUnknown, toJsonl([...sentimentRows(10, 4), { text: 'meh film', label: 'neutral' }]));
+    const run = await runBin(['evaluate', model, withUnknown]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/│ accuracy\s+│ \d\.\d{4} │/);
+    expect(run.stdout).toContain('Per class');
+    expect(run.stdout).toContain('Confusion matrix');
+    expect(run.stderr).toMatch(/warning: 1 row in .*unknown\.jsonl has labels never seen in training: neutral \(1\)/);
+  });
+
+  it('exits 1 with one line when the bundle does not exist', async () => {
+    const run = await runBin(['evaluate', join(dir, 'nope'), join(dir, 'test.tsv')]);
+    expect(run.code).toBe(1);
+    expect(oneLine(run.stderr)).toMatch(/^glossa: bundle not found: .*nope/);
+  });
+});
+
+describe('glossa predict', () => {
+  it('labels texts given as arguments, one JSON line each', async () => {
+    const run = await runBin(['predict', model, 'a great and wonderful story', 'awful and boring acting']);
+    expect(run.code).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => [row.text, row.label])).toEqual([
+      ['a great and wonderful story', 'pos'],
+      ['awful and boring acting', 'neg'],
+    ]);
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(['text', 'label', 'scores']);
+      expect(sumOf(row.scores)).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('reads --input files of plain lines in order, skipping blank lines', async () => {
+    const input = join(dir, 'texts.txt');
+    const texts = sentimentRows(700, 5).map((row) => row.text);
+    await writeFile(input, `${texts.slice(0, 300).join('\n')}\n\n${texts.slice(300).join('\r\n')}\n`);
+    const run = await runBin(['predict', model, '--input', input, '--batch-size', '64']);
+    expect(run.code).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => row.text)).toEqual(texts);
+  });
+
+  it('reads stdin with JSONL and plain lines detected per line', async () => {
+    const input = '{"id": 1, "text": "superb, brilliant acting"}\nterrible and dreadful plot\n{"text": "loved it"}\n';
+    const run = await runBin(['predict', model], { input });
+    expect(run.code).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => row.text)).toEqual([
+      'superb, brilliant acting',
+      'terrible and dreadful plot',
+      'loved it',
+    ]);
+    expect(rows[0]?.label).toBe('pos');
+    expect(rows[1]?.label).toBe('neg');
+  });
+
+  it('exits 1 naming stdin and the line of an invalid JSON line', async () => {
+    const run = await runBin(['predict', model], { input: 'fine\n{"text": broken\n' });
+    expect(run.code).toBe(1);
+    expect(oneLine(run.stderr)).toMatch(/^glossa: stdin:2: /);
+  });
+
+  it('stops quietly with exit 0 when the reader goes away (| head)', async () => {
+    const input = join(dir, 'many.txt');
+    await writeFile(input, `${sentimentRows(20_000, 6).map((row) => row.text).join('\n')}\n`);
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const shell = spawn(
+        'bash',
+        ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" predict "${model}" --input "${input}" | head -n 3`],
+        { env: { ...process.env, NO_COLOR: '1' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      shell.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      shell.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      shell.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(parseJsonl(result.stdout)).toHaveLength(3);
+  }, 120_000);
+});
+
+describe('glossa info', () => {
+  it('summarises the manifest as JSON', async () => {
+    const run = await runBin(['info', model, '--json']);
+    expect(run.code).toBe(0);
+    const info = JSON.parse(run.stdout) as {
+      bundle: string;
+      bytes: number;
+      form: string;
+      manifest: { labels: string[]; architecture: string; createdBy: { name: string } };
+    };
+    expect(info.bundle).toBe(model);
+    expect(info.form).toBe('directory');
+    expect(info.bytes).toBeGreaterThan(0);
+    expect(info.manifest.labels).toEqual(['neg', 'pos']);
+    expect(info.manifest.architecture).toBe('bow');
+    expect(info.manifest.createdBy.name).toMatch(/glossa/);
+  });
+
+  it('prints a table for people', async () => {
+    const run = await runBin(['info', model]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/│ architecture\s+│ bow/);
+    expect(run.stdout).toMatch(/│ labels\s+│ 2: neg, pos/);
+    expect(run.stdout).toMatch(/│ validation\s+│ accuracy \d\.\d{4}/);
+  });
+});
+
+describe('glossa doctor', () => {
+  it('reports backends, the choice for train and predict, and versions as JSON', async () => {
+    const run = await runBin(['doctor', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      backends: Array<{ name: string; available: boolean }>;
+      train: { backend: string; reason: string };
+      predict: { backend: string; reason: string };
+      versions: Record<string, string>;
+    };
+    expect(report.backends.map((b) => b.name)).toEqual(expect.arrayContaining(['cpu', 'wasm']));
+    expect(report.backends.find((b) => b.name === 'cpu')?.available).toBe(true);
+    expect(report.train.reason.length).toBeGreaterThan(0);
+    expect(report.predict.reason.length).toBeGreaterThan(0);
+    expect(report.versions.node).toBe(process.versions.node);
+    expect(report.versions['@glossa/cli']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(report.versions.tfjsCore).toBe('4.22.0');
+  });
+
+  it('prints tables for people, honouring GLOSSA_BACKEND', async () => {
+    const run = await runBin(['doctor'], { env: { GLOSSA_BACKEND: 'cpu' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Backends');
+    expect(run.stdout).toMatch(/train {3}→ cpu: /);
+    expect(run.stdout).toMatch(/predict → cpu: /);
+  });
+});
+
+describe('glossa quickstart', () => {
+  it('runs the whole spam demo on a small sample and reports test metrics as JSON', async () => {
+    const out = join(dir, 'quick');
+    const run = await runBin([
+      'quickstart',
+      '--sample',
+      '300',
+      '--epochs',
+      '1',
+      '--arch',
+      'bow',
+      '--max-length',
+      '50',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      bundle: string;
+      labels: string[];
+      trainSize: number;
+      testSize: number;
+      test: { n: number; accuracy: number };
+      examples: Array<{ text: string; label: string; scores: Record<string, number> }>;
+    };
+    expect(result.bundle).toBe(out);
+    expect(existsSync(out)).toBe(true);
+    expect(result.labels).toEqual(['ham', 'spam']);
+    expect(result.trainSize + result.testSize).toBe(300);
+    expect(result.test.n).toBe(result.testSize);
+    expect(result.examples).toHaveLength(4);
+    expect(run.stderr).toContain('Test metrics');
+  }, 300_000);
+});

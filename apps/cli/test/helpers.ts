@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the built CLI. */
+export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+
+/** What a run of the binary produced. */
+export interface BinRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Throws a clear message when the CLI has not been built. */
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) {
+    throw new Error(`${BIN} does not exist: run "pnpm build" in apps/cli (and its dependencies) first.`);
+  }
+}
+
+/** Runs `node dist/bin.js ...args` with optional stdin, returning exit code and output. */
+export function runBin(
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+): Promise<BinRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.on('error', () => {
+      // the CLI may exit before reading all of stdin
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A tiny deterministic generator (mulberry32) for test data. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const POSITIVE = ['great', 'excellent', 'wonderful', 'superb', 'loved', 'fantastic', 'brilliant', 'amazing'];
+const NEGATIVE = ['awful', 'terrible', 'boring', 'horrible', 'hated', 'dreadful', 'poor', 'worst'];
+const FILLER = ['the', 'film', 'movie', 'plot', 'acting', 'was', 'really', 'very', 'story', 'and', 'a', 'this'];
+
+/** `n` separable sentiment rows ("pos"/"neg", alternating). */
+export function sentimentRows(n: number, seed: number): Array<{ text: string; label: string }> {
+  const random = seeded(seed);
+  const pick = (words: readonly string[]): string => words[Math.floor(random() * words.length)] ?? '';
+  return Array.from({ length: n }, (_, i) => {
+    const label = i % 2 === 0 ? 'pos' : 'neg';
+    const strong = label === 'pos' ? POSITIVE : NEGATIVE;
+    const words = [pick(FILLER), pick(strong), pick(FILLER), pick(FILLER), pick(strong)];
+    return { text: words.join(' '), label };
+  });
+}
+
+/** CSV with a header, quoting every text (so commas and quotes survive). */
+export function toCsv(rows: ReadonlyArray<{ text: string; label: string }>): string {
+  const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
+  return `text,label\n${rows.map((row) => `${quote(row.text)},${row.label}`).join('\n')}\n`;
+}
+
+/** TSV with a header (texts must not contain tabs or newlines). */
+export function toTsv(rows: ReadonlyArray<{ text: string; label: string }>): string {
+  return `text\tlabel\n${rows.map((row) => `${row.text}\t${row.label}`).join('\n')}\n`;
+}
+
+/** JSONL, one object per line. */
+export function toJsonl(rows: ReadonlyArray<object>): string {
+  return `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`;
+}
+
+/** Parses JSONL output into objects. */
+export function parseJsonl(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
