@@ -46,6 +46,7 @@ export interface AdamOptions {
 /**
  * Result of {@link adamUpdate}: updated parameters and the state to pass to the next step.
  *
+ * @typeParam P - the parameter array type; the in-place variants return the very array passed in.
  * @example
  * ```ts
  * import { type AdamResult, adamUpdate, createAdamState } from '@glossa/math';
@@ -53,9 +54,9 @@ export interface AdamOptions {
  * const result: AdamResult = adamUpdate(new Float32Array([1]), new Float32Array([1]), createAdamState(1));
  * ```
  */
-export interface AdamResult {
-  /** Updated parameters. */
-  readonly params: Float32Array;
+export interface AdamResult<P extends Float32Array = Float32Array<ArrayBuffer>> {
+  /** Updated parameters (a new array from `adamUpdate`, the input array from `adamUpdateInPlace`). */
+  readonly params: P;
   /** State after this step (iterations incremented by one). */
   readonly state: AdamState;
 }
@@ -155,6 +156,7 @@ export function adamUpdate(
  * In-place variant of {@link adamUpdate}: overwrites `params`, `state.m` and `state.v`, increments
  * `state.iterations`, and returns the same objects.
  *
+ * @typeParam P - the parameter array type; the in-place variants return the very array passed in.
  * @param params - current parameters; modified in place.
  * @param grads - gradient of the loss with respect to `params`, same length.
  * @param state - current state; modified in place.
@@ -170,12 +172,12 @@ export function adamUpdate(
  * adamUpdateInPlace(params, new Float32Array([1]), state); // params ≈ [0.999], state.iterations === 1
  * ```
  */
-export function adamUpdateInPlace(
-  params: Float32Array,
+export function adamUpdateInPlace<P extends Float32Array>(
+  params: P,
   grads: Float32Array,
   state: AdamState,
   options?: AdamOptions,
-): AdamResult {
+): AdamResult<P> {
   state.iterations = adamKernel('adamUpdateInPlace', params, grads, state, params, state.m, state.v, options);
   return { params, state };
 }

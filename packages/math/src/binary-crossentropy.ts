@@ -63,6 +63,7 @@ export function binaryCrossentropy(
  *   blocks the gradient, as in TensorFlow).
  * - `fromLogits: true`: with respect to the logits, `(sigmoid(z) − y) / N`.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param yTrue - targets in [0, 1].
  * @param yPred - probabilities, or logits with `fromLogits`; same length as `yTrue`.
  * @param options - see {@link CrossentropyOptions}.

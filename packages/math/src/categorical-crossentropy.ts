@@ -60,6 +60,7 @@ export function categoricalCrossentropy(
  * - `fromLogits: true`: with respect to the logits, `(Σy·softmax(z)_j − y_j) / n`, i.e.
  *   `(softmax(z) − y) / n` for one-hot targets.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param yTrue - n×k targets, row-major.
  * @param yPred - n×k probabilities (or logits with `fromLogits`), row-major.
  * @param numClasses - k, the row length.

@@ -28,14 +28,16 @@ export interface Rng {
    */
   nextInt(maxExclusive: number): number;
   /**
-   * Next normally distributed value (Box–Muller). Defaults: mean 0, std 1.
+   * Next normally distributed value (Box–Muller). Defaults: mean 0, std 1. It is deterministic for a seed
+   * within one JavaScript engine; across engines the last bits may differ, because `Math.log`/`Math.cos`
+   * are not required to round identically everywhere (the integer stream itself is bit-identical).
    * Throws {@link MathError} `INVALID_ARGUMENT` for a non-finite mean or a negative / non-finite std.
    */
   normal(mean?: number, std?: number): number;
   /** Shuffles `items` in place (Fisher–Yates) and returns the same array. */
   shuffle<T>(items: T[]): T[];
   /** A uniformly random permutation of 0..n−1. Throws for n that is not an integer in [0, 2³¹). */
-  permutation(n: number): Int32Array;
+  permutation(n: number): Int32Array<ArrayBuffer>;
   /**
    * k distinct items drawn uniformly without replacement, in random order; `items` is not modified.
    * Throws {@link MathError} `INVALID_ARGUMENT` unless k is an integer in [0, items.length].
@@ -133,7 +135,7 @@ export function createRng(seed: number): Rng {
       }
       return items;
     },
-    permutation(n: number): Int32Array {
+    permutation(n: number): Int32Array<ArrayBuffer> {
       assertInteger('Rng.permutation', 'n', n, 0);
       if (n > 0x7fffffff) {
         throw new MathError('INVALID_ARGUMENT', `Rng.permutation: n ${n} exceeds 2^31 − 1. Pass a smaller n.`);

@@ -11,7 +11,7 @@
 export type FloatArray = Float32Array | Float64Array;
 
 /**
- * The array type an element-wise function returns for input type `T`: `Float32Array` for a
+ * The (freshly allocated) array type an element-wise function returns for input type `T`: `Float32Array` for a
  * `Float32Array`, `Float64Array` for a `Float64Array` or a plain `number[]`, either for other array-likes
  * (the rule at run time: a `Float32Array` in gives a `Float32Array` out, anything else a `Float64Array`).
  *
@@ -23,7 +23,7 @@ export type FloatArray = Float32Array | Float64Array;
  * ```
  */
 export type FloatArrayOf<T extends ArrayLike<number>> = T extends Float32Array
-  ? Float32Array
+  ? Float32Array<ArrayBuffer>
   : T extends Float64Array | readonly number[]
-    ? Float64Array
-    : FloatArray;
+    ? Float64Array<ArrayBuffer>
+    : Float32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;

@@ -7,6 +7,7 @@ import { assertNonEmpty, rowCount } from './internal/validate.js';
  * Log-softmax of one vector, `x − logSumExp(x)`: equals `log(softmax(x))` but stays finite and exact
  * for huge logits (1e4) where the naive form gives `log(0) = -Infinity`.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param logits - the vector of logits (at least one).
  * @returns log-probabilities of the same length (`Float32Array` for a `Float32Array`, else `Float64Array`).
  * @throws {@link MathError} `EMPTY_INPUT` when `logits` is empty.
@@ -27,6 +28,7 @@ export function logSoftmax<T extends ArrayLike<number>>(logits: T): FloatArrayOf
 /**
  * Row-wise {@link logSoftmax} of an n×k row-major array.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param values - n×k logits, row-major (row i is `values[i*k .. i*k+k)`); n may be 0.
  * @param k - the row length (number of classes), an integer ≥ 1.
  * @returns n×k log-probabilities (`Float32Array` for a `Float32Array`, else `Float64Array`).

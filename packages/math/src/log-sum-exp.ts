@@ -35,7 +35,7 @@ export function logSumExp(values: ArrayLike<number>): number {
  * logSumExpRows(new Float32Array([0, 0, 1, 1]), 2); // Float64Array [0.693..., 1.693...]
  * ```
  */
-export function logSumExpRows(values: ArrayLike<number>, k: number): Float64Array {
+export function logSumExpRows(values: ArrayLike<number>, k: number): Float64Array<ArrayBuffer> {
   const n = rowCount('logSumExpRows', 'values', values, k);
   const out = new Float64Array(n);
   for (let r = 0; r < n; r++) out[r] = logSumExpRange(values, r * k, k);

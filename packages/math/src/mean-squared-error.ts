@@ -34,6 +34,7 @@ export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
  * Gradient of {@link meanSquaredError} with respect to the predictions: `2 (yPred − yTrue) / N`, where N
  * is the total number of elements.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param yTrue - targets.
  * @param yPred - predictions, same length as `yTrue`.
  * @returns d loss / d yPred (`Float32Array` when `yPred` is a `Float32Array`, else `Float64Array`).

@@ -41,6 +41,7 @@ export interface MomentumOptions {
 /**
  * Result of {@link momentumUpdate}: updated parameters and the state to pass to the next step.
  *
+ * @typeParam P - the parameter array type; the in-place variants return the very array passed in.
  * @example
  * ```ts
  * import { type MomentumResult, createMomentumState, momentumUpdate } from '@glossa/math';
@@ -48,9 +49,9 @@ export interface MomentumOptions {
  * const result: MomentumResult = momentumUpdate(new Float32Array([1]), new Float32Array([1]), createMomentumState(1));
  * ```
  */
-export interface MomentumResult {
-  /** Updated parameters. */
-  readonly params: Float32Array;
+export interface MomentumResult<P extends Float32Array = Float32Array<ArrayBuffer>> {
+  /** Updated parameters (a new array from `momentumUpdate`, the input array from `momentumUpdateInPlace`). */
+  readonly params: P;
   /** State after this step. */
   readonly state: MomentumState;
 }
@@ -132,6 +133,7 @@ export function momentumUpdate(
 /**
  * In-place variant of {@link momentumUpdate}: overwrites `params` and `state.velocity` and returns them.
  *
+ * @typeParam P - the parameter array type; the in-place variants return the very array passed in.
  * @param params - current parameters; modified in place.
  * @param grads - gradient of the loss with respect to `params`, same length.
  * @param state - current state; its velocity is modified in place.
@@ -147,12 +149,12 @@ export function momentumUpdate(
  * momentumUpdateInPlace(params, new Float32Array([1]), state); // params and state.velocity updated
  * ```
  */
-export function momentumUpdateInPlace(
-  params: Float32Array,
+export function momentumUpdateInPlace<P extends Float32Array>(
+  params: P,
   grads: Float32Array,
   state: MomentumState,
   options?: MomentumOptions,
-): MomentumResult {
+): MomentumResult<P> {
   momentumKernel('momentumUpdateInPlace', params, grads, state, params, state.velocity, options);
   return { params, state };
 }

@@ -15,12 +15,11 @@ export interface SgdOptions {
   learningRate?: number;
 }
 
-function sgdKernel(params: Float32Array, grads: Float32Array, out: Float32Array, options?: SgdOptions): Float32Array {
+function sgdKernel(params: Float32Array, grads: Float32Array, out: Float32Array, options?: SgdOptions): void {
   const learningRate = options?.learningRate ?? 0.01;
   checkLearningRate('sgdUpdate', learningRate);
   checkOptimizerShapes('sgdUpdate', params, grads);
   for (let i = 0; i < params.length; i++) out[i] = params[i]! - learningRate * grads[i]!;
-  return out;
 }
 
 /**
@@ -40,13 +39,16 @@ function sgdKernel(params: Float32Array, grads: Float32Array, out: Float32Array,
  * sgdUpdate(new Float32Array([1]), new Float32Array([2]), { learningRate: 0.1 }); // Float32Array [0.8]
  * ```
  */
-export function sgdUpdate(params: Float32Array, grads: Float32Array, options?: SgdOptions): Float32Array {
-  return sgdKernel(params, grads, new Float32Array(params.length), options);
+export function sgdUpdate(params: Float32Array, grads: Float32Array, options?: SgdOptions): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(params.length);
+  sgdKernel(params, grads, out, options);
+  return out;
 }
 
 /**
  * In-place variant of {@link sgdUpdate}: overwrites `params` with the updated values and returns it.
  *
+ * @typeParam P - the parameter array type; the in-place variants return the very array passed in.
  * @param params - current parameters; modified in place.
  * @param grads - gradient of the loss with respect to `params`, same length.
  * @param options - see {@link SgdOptions}.
@@ -60,6 +62,7 @@ export function sgdUpdate(params: Float32Array, grads: Float32Array, options?: S
  * sgdUpdateInPlace(w, new Float32Array([2]), { learningRate: 0.1 }); // w is now [0.8]
  * ```
  */
-export function sgdUpdateInPlace(params: Float32Array, grads: Float32Array, options?: SgdOptions): Float32Array {
-  return sgdKernel(params, grads, params, options);
+export function sgdUpdateInPlace<P extends Float32Array>(params: P, grads: Float32Array, options?: SgdOptions): P {
+  sgdKernel(params, grads, params, options);
+  return params;
 }

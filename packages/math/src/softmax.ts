@@ -7,6 +7,7 @@ import { assertNonEmpty, assertSameLength, rowCount } from './internal/validate.
  * Softmax of one vector, `exp(x − logSumExp(x))`: stable for huge logits, sums to 1, invariant to adding
  * a constant to every logit. The input is never modified.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param logits - the vector of logits (at least one).
  * @returns probabilities of the same length (`Float32Array` for a `Float32Array`, else `Float64Array`).
  * @throws {@link MathError} `EMPTY_INPUT` when `logits` is empty.
@@ -27,6 +28,7 @@ export function softmax<T extends ArrayLike<number>>(logits: T): FloatArrayOf<T>
 /**
  * Row-wise softmax of an n×k row-major array (a batch of logits), each row computed as {@link softmax}.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param values - n×k logits, row-major (row i is `values[i*k .. i*k+k)`); n may be 0.
  * @param k - the row length (number of classes), an integer ≥ 1.
  * @returns n×k probabilities, each row summing to 1 (`Float32Array` for a `Float32Array`, else `Float64Array`).
@@ -51,6 +53,7 @@ export function softmaxRows<T extends ArrayLike<number>>(values: T, k: number): 
  * `J = diag(p) − p pᵀ` is symmetric, so this is both `J·v` and `vᵀ·J`: `p ⊙ (v − ⟨p, v⟩)`. Given the
  * upstream gradient dL/dp it returns dL/dlogits. With `k` set, it works row-wise on n×k arrays.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param probabilities - the softmax output p (one vector, or n×k row-major when `k` is given).
  * @param vector - the vector v (e.g. dL/dp), same length as `probabilities`.
  * @param k - row length for row-wise use; defaults to `probabilities.length` (one vector).

@@ -65,6 +65,7 @@ export function sparseCategoricalCrossentropy(
  *   `q_t = p_t/S` and `m` = 1 unless q_t was clipped (then the gradient is 0).
  * - `fromLogits: true`: with respect to the logits, `(softmax(z)_j − [j = t]) / n`.
  *
+ * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param yTrue - n integer class indices in [0, numClasses).
  * @param yPred - n×k probabilities (or logits with `fromLogits`), row-major.
  * @param numClasses - k, the row length.

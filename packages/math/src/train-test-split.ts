@@ -14,9 +14,9 @@ import { MathError } from './math-error.js';
  */
 export interface Split {
   /** Indices of the training items, in shuffled order. */
-  train: Int32Array;
+  train: Int32Array<ArrayBuffer>;
   /** Indices of the test items, in shuffled order. */
-  test: Int32Array;
+  test: Int32Array<ArrayBuffer>;
 }
 
 /**
