@@ -119,6 +119,8 @@ export interface FitResult {
   trainSeconds: number;
   trainSamplesPerSecond: number;
   validation?: EvaluationReport;
+  trainSize?: number;
+  validationSize?: number;
 }
 
 /** One prediction. */
@@ -161,7 +163,6 @@ export interface TextClassifier {
     options?: { batchSize?: number },
   ): Promise<EvaluationReport>;
   predict(texts: readonly string[], options?: { batchSize?: number }): Promise<Prediction[]>;
-  manifest(): BundleManifest;
   dispose(): void;
 }
 
@@ -229,6 +230,7 @@ export interface RuntimeApi {
   createTextClassifier(options?: TextClassifierOptions): TextClassifier;
   serializeBundle(classifier: TextClassifier): Promise<BundleFiles>;
   deserializeBundle(files: BundleFiles): Promise<TextClassifier>;
+  readManifest(files: BundleFiles): BundleManifest;
   packBundle(files: BundleFiles): Uint8Array;
   unpackBundle(bytes: Uint8Array): BundleFiles;
   isPackedBundle(bytes: Uint8Array): boolean;
@@ -261,6 +263,7 @@ const RUNTIME_NAMES: ReadonlyArray<keyof RuntimeApi> = [
   'createTextClassifier',
   'serializeBundle',
   'deserializeBundle',
+  'readManifest',
   'packBundle',
   'unpackBundle',
   'isPackedBundle',

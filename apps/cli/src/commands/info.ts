@@ -1,20 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { addBackendOption, cliLogger } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatBytes, formatDuration, formatKeyValues, formatMetric } from '../internal/format.js';
-import {
-  type BackendChoice,
-  type BundleManifest,
-  initBackendFor,
-  loadClassifier,
-  loadRuntime,
-} from '../runtime.js';
+import { type BundleManifest, loadRuntime, readBundle } from '../runtime.js';
 
 /** Parsed options of `glossa info`. */
 export interface InfoCommandOptions {
-  backend?: BackendChoice;
   json?: boolean;
 }
 
@@ -87,7 +79,6 @@ export function registerInfoCommand(program: Command, ctx: CliContext): Command 
     .command('info')
     .description('show what a bundle holds: labels, architecture, options, metrics, size, creator')
     .argument('<bundle>', 'bundle directory or .glossa file');
-  addBackendOption(command);
   command
     .option('--json', 'print the manifest and size as one JSON object')
     .addHelpText(
@@ -97,23 +88,17 @@ Examples:
   $ glossa info ./sentiment-model
   $ glossa info model.glossa --json | jq .manifest.labels`,
     )
-    .action(async (bundle: string, options: InfoCommandOptions, cmd: Command) => {
-      const verbose = cmd.optsWithGlobals().verbose === true;
+    .action(async (bundle: string, options: InfoCommandOptions) => {
       const runtime = await loadRuntime();
-      await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
-      const { classifier, bytes } = await loadClassifier(runtime, bundle);
-      try {
-        const manifest = classifier.manifest();
-        const path = resolve(bundle);
-        const form = (await stat(bundle)).isFile() ? 'file' : 'directory';
-        if (options.json) {
-          ctx.out(JSON.stringify({ bundle: path, bytes, form, manifest }));
-          return;
-        }
-        ctx.out(formatKeyValues(manifestRows(manifest, { path, bytes, form }), ctx.colors));
-      } finally {
-        classifier.dispose();
+      const { files, bytes } = await readBundle(runtime, bundle);
+      const manifest = runtime.readManifest(files);
+      const path = resolve(bundle);
+      const form = (await stat(bundle)).isFile() ? 'file' : 'directory';
+      if (options.json) {
+        ctx.out(JSON.stringify({ bundle: path, bytes, form, manifest }));
+        return;
       }
+      ctx.out(formatKeyValues(manifestRows(manifest, { path, bytes, form }), ctx.colors));
     });
   return command;
 }
