@@ -201,12 +201,16 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendRepor
       ? `Chose '${chosen}' for ${job}: the fastest backend that initialised and has every required kernel` +
         (skipped.length > 0 ? ` (${skipped.map(whyNot).join('; ')}).` : '.')
       : `Using '${chosen}' for ${job}, ${source}.`;
-  logger.info(reason);
-
   const threads = threadsOf(chosen);
+  const threadNote =
+    options.threads !== undefined && threads !== undefined && threads !== options.threads
+      ? ` Asked for ${options.threads} threads; ${chosen} runs with ${threads} (${chosen === 'wasm' ? 'multi-threaded WebAssembly is not available here, or the backend was initialised earlier' : 'it is single-threaded'}).`
+      : '';
+  const fullReason = reason + threadNote;
+  logger.info(fullReason);
   const report: BackendReport = {
     backend: chosen,
-    reason,
+    reason: fullReason,
     job,
     candidates,
     versions: {

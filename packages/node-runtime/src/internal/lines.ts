@@ -9,7 +9,9 @@ export interface NumberedLine {
  * partial line are held. A UTF-8 byte-order mark at the start is dropped. A final line without a line
  * break is returned too; a trailing line break does not produce an extra empty line.
  */
-export async function* readLines(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<NumberedLine> {
+export async function* readLines(
+  input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<NumberedLine> {
   const decoder = new TextDecoder('utf-8'); // strips a leading BOM from byte input
   let partial = '';
   let line = 0;
