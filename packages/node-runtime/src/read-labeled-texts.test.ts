@@ -127,8 +127,22 @@ describe('readLabeledTexts', () => {
     }
   });
 
-  it('fails on a stray quote with line and field number', async () => {
-    const error = await dataErrorOf(read('stray.csv', 'text,label\na,b\nc,5" screen\n'));
+  it('stops at maxRecordSize instead of buffering a runaway quoted field', async () => {
+    const csv = `text,label\na,b\n"runaway,${'x'.repeat(500)}\n${'y,z\n'.repeat(100)}`;
+    const error = await dataErrorOf(read('runaway.csv', csv, { maxRecordSize: 200 }));
+    expect(error.line).toBe(3);
+    expect(error.message).toMatch(/longer than 200 characters/);
+  });
+
+  it('fails on a stray quote with line and field number, after the rows before it', async () => {
+    const path = await file('stray.csv', 'text,label\na,b\nc,5" screen\nd,e\n');
+    const seen: string[] = [];
+    const error = await dataErrorOf(
+      (async () => {
+        for await (const row of readLabeledTexts(path)) seen.push(row.text);
+      })(),
+    );
+    expect(seen).toEqual(['a']);
     expect(error.line).toBe(3);
     expect(error.column).toBe(2);
     expect(error.message).toMatch(/stray\.csv:3, field 2: a quote/);

@@ -42,6 +42,15 @@ describe('readTexts', () => {
     expect(problems).toEqual([expect.objectContaining({ kind: 'missing-field', file: '<stdin>', line: 2 })]);
   });
 
+  it('reads CSV from a stream when the format is given', async () => {
+    const input = Readable.from([Buffer.from('text,id\n"a, b",1\n'), Buffer.from('"c\r\nd",2\n')]);
+    const texts = await collect(readTexts(input, { format: 'csv' }));
+    expect(texts.map((t) => [t.text, t.line, t.fields.id])).toEqual([
+      ['a, b', 2, '1'],
+      ['c\nd', 3, '2'],
+    ]);
+  });
+
   it('reads the text column of a CSV file and fails on an empty text', async () => {
     const path = join(tmp(), 'in.csv');
     await writeFile(path, 'id,review\n1,great\n2,\n');

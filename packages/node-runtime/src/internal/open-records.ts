@@ -31,7 +31,6 @@ export async function openRecords(
     format,
     textColumn: options.textColumn ?? 'text',
     requiredColumns,
-    skipMode: options.onBadRow === 'skip',
     maxRecordSize: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
   });
   return { items, format, file };

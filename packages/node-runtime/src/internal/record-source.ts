@@ -28,8 +28,6 @@ export interface SourceSettings {
   textColumn: string;
   /** Columns every row must have; for CSV/TSV checked once against the header. */
   requiredColumns: readonly string[];
-  /** True to let csv-parse skip malformed records instead of stopping. */
-  skipMode: boolean;
   /** Largest CSV record accepted, in characters. */
   maxRecordSize: number;
 }
@@ -179,7 +177,10 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
     skip_empty_lines: true,
     info: true,
     max_record_size: settings.maxRecordSize,
-    skip_records_with_error: settings.skipMode,
+    // Always let csv-parse carry on past a bad record and report it here: problems then reach the
+    // consumer in line order, after every good row before them (a thrown parser error would discard the
+    // rows csv-parse had already buffered). Fail mode throws when the problem is released.
+    skip_records_with_error: true,
     on_skip: (error) => {
       if (error !== undefined) skipped.push(error);
       return undefined;
@@ -193,10 +194,10 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
   const release = function* (beforeLine: number): Generator<SourceItem> {
     while (skipped.length > 0) {
       const error = skipped[0]!;
-      if (isFatalCsvError(error)) throw problemToError(csvProblem(error, settings, lastEndLine));
       const problem = csvProblem(error, settings, lastEndLine);
       if (problem.line >= beforeLine) return;
       skipped.shift();
+      if (isFatalCsvError(error)) throw problemToError(problem);
       yield { problem };
     }
   };
