@@ -18,7 +18,10 @@ import {
 
 // End-to-end: the BUILT binary (`pnpm build` first) on small files written here.
 
-const SMALL_MODEL = ['--arch', 'bow', '--epochs', '3', '--max-length', '16', '--embedding-dim', '16', '--units', '16', '--seed', '7'];
+const SMALL_MODEL = [
+  ...['--arch', 'bow', '--epochs', '3', '--batch-size', '16', '--learning-rate', '0.02'],
+  ...['--max-length', '16', '--embedding-dim', '16', '--units', '16', '--seed', '7'],
+];
 
 let dir: string;
 let trainCsv: string;

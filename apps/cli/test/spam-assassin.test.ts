@@ -7,8 +7,10 @@ import { loadSpamAssassin } from '../src/spam-assassin.js';
 import { assertBuilt, runBin, toJsonl } from './helpers.js';
 
 // Real data: a seeded, stratified 600/300 slice of the SpamAssassin corpus, trained and evaluated
-// through the built binary. Measured on this machine (bow, 3 epochs, maxLength 200, seed 42): see
-// README "Accuracy on real data"; the threshold below leaves a margin under that figure.
+// through the built binary. Measured here (bow, 3 epochs, batch 16, learning rate 0.01, maxLength 200;
+// wasm backend): accuracy 0.957 with seed 42, 0.967 with seed 1, 0.950 with seed 2. With the default
+// batch size and learning rate, 3 epochs over 600 emails are too few steps (≈0.70). The threshold
+// leaves a margin of about 0.05 under the worst measured seed.
 const ACCURACY_THRESHOLD = 0.9;
 
 let dir: string;
@@ -53,6 +55,10 @@ describe('SpamAssassin corpus', () => {
       'bow',
       '--epochs',
       '3',
+      '--batch-size',
+      '16',
+      '--learning-rate',
+      '0.01',
       '--max-length',
       '200',
       '--seed',

@@ -28,7 +28,10 @@ export function manifestRows(
   const rows: Array<[string, string]> = [
     ['bundle', `${location.path} (${location.form}, ${formatBytes(location.bytes)})`],
     ['format', `${manifest.format} v${manifest.formatVersion}, ${manifest.task}`],
-    ['labels', `${manifest.labels.length}: ${manifest.labels.join(', ')}`],
+    [
+      'labels',
+      `${manifest.labels.length}: ${manifest.labels.slice(0, 30).join(', ')}${manifest.labels.length > 30 ? ', …' : ''}`,
+    ],
     ['architecture', manifest.architecture],
   ];
   const options = manifest.options as unknown as Record<string, unknown>;

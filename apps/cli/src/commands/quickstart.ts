@@ -29,7 +29,7 @@ import { ARCHITECTURES } from './train.js';
 export const QUICKSTART_DEFAULTS = {
   out: './glossa-quickstart-model',
   epochs: 3,
-  architecture: 'lstm' as Architecture,
+  architecture: 'bow' as Architecture,
   maxLength: 200,
   seed: 42,
   testFraction: 0.2,
@@ -139,7 +139,9 @@ async function runQuickstart(
     say(`using a stratified sample of ${emails.length} emails (${counts(emails)})`);
   }
   const { train, test } = await splitStratified(emails, QUICKSTART_DEFAULTS.testFraction, options.seed);
-  say(`stratified 80/20 split (seed ${options.seed}): ${train.length} train, ${test.length} test`);
+  say(
+    `stratified 80/20 split (seed ${options.seed}): ${train.length.toLocaleString('en-US')} train, ${test.length.toLocaleString('en-US')} test`,
+  );
 
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));

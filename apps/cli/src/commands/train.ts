@@ -221,10 +221,12 @@ async function runTrain(
     if (result.validation !== undefined) {
       say(formatReport(result.validation, colors, 'Validation metrics'));
     }
-    say(
-      `trained ${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'} in ${formatDuration(result.trainSeconds)} ` +
-        `(${formatRate(result.trainSamplesPerSecond)} samples/s)`,
-    );
+    if (!options.json) {
+      say(
+        `trained ${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'} in ${formatDuration(result.trainSeconds)} ` +
+          `(${formatRate(result.trainSamplesPerSecond)} samples/s)`,
+      );
+    }
     say(`bundle written to ${bundle} (${formatBytes(bytes)})`);
     if (!options.json) say(colors.dim(`next: glossa evaluate ${bundle} <test-data>   or   glossa predict ${bundle} "some text"`));
 

@@ -175,7 +175,13 @@ export function formatReport(report: EvaluationReport, colors: Colors, title: st
  * ```
  */
 export function formatKeyValues(rows: ReadonlyArray<[string, string]>, colors: Colors): string {
-  const table = new Table({ style: { head: [], border: [] } });
+  const keyWidth = Math.max(...rows.map(([key]) => key.length), 1) + 2;
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length), 1) + 2;
+  const table = new Table({
+    style: { head: [], border: [] },
+    colWidths: [keyWidth, Math.min(valueWidth, 80)],
+    wordWrap: true,
+  });
   for (const [key, value] of rows) table.push([colors.bold(key), value]);
   return table.toString();
 }

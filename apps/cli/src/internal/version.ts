@@ -22,7 +22,7 @@ export function readPackageVersion(specifier: string): string | undefined {
 }
 
 /**
- * The CLI's own version, read from its package.json (one directory above both `src/` and `dist/`).
+ * The CLI's own version, read from its package.json.
  *
  * @returns A semver string.
  * @example
@@ -31,5 +31,14 @@ export function readPackageVersion(specifier: string): string | undefined {
  * ```
  */
 export function cliVersion(): string {
-  return readPackageVersion('../package.json') ?? '0.0.0';
+  // dist/*.js and src/*.ts sit one level below package.json; src/internal/*.ts two levels.
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(candidate) as { name?: unknown; version?: unknown };
+      if (pkg.name === '@glossa/cli' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
 }
