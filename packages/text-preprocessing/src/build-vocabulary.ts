@@ -13,7 +13,14 @@ export interface VocabularyOptions {
   readonly minFrequency?: number;
 }
 
-/** The defaults of every {@link VocabularyOptions} field. */
+/**
+ * The defaults of every {@link VocabularyOptions} field.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_VOCABULARY_OPTIONS.maxSize; // 20000
+ * ```
+ */
 export const DEFAULT_VOCABULARY_OPTIONS: Readonly<Required<VocabularyOptions>> = Object.freeze({
   maxSize: 20_000,
   minFrequency: 1,

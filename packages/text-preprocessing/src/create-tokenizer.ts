@@ -38,7 +38,15 @@ export type TokenizerConfig =
       readonly charLevel: boolean;
     };
 
-/** A tokenizer: turns a (normalized) text into a list of string tokens. */
+/**
+ * A tokenizer: turns a (normalized) text into a list of string tokens.
+ *
+ * @example
+ * ```ts
+ * const tokenizer: Tokenizer = createTokenizer({ type: 'whitespace' });
+ * tokenizer.tokenize('a  b'); // ['a', 'b']
+ * ```
+ */
 export interface Tokenizer {
   /** The configuration with every default filled in (safe to serialise). */
   readonly config: TokenizerConfig;
@@ -51,7 +59,14 @@ export interface Tokenizer {
   tokenize(text: string): string[];
 }
 
-/** Default n-gram range and boundary markers of the `char-ngram` tokenizer. */
+/**
+ * Default n-gram range and boundary markers of the `char-ngram` tokenizer.
+ *
+ * @example
+ * ```ts
+ * createTokenizer({ type: 'char-ngram' }).config; // { type: 'char-ngram', ...DEFAULT_CHAR_NGRAM }
+ * ```
+ */
 export const DEFAULT_CHAR_NGRAM = Object.freeze({ minN: 2, maxN: 4, boundaries: true });
 
 const WHITESPACE_SPLIT = /\p{White_Space}+/u;

@@ -38,7 +38,14 @@ export interface NormalizationOptions {
   readonly collapseWhitespace?: boolean;
 }
 
-/** The defaults of every {@link NormalizationOptions} field. */
+/**
+ * The defaults of every {@link NormalizationOptions} field.
+ *
+ * @example
+ * ```ts
+ * normalizeText(text, { ...DEFAULT_NORMALIZATION_OPTIONS, stripAccents: true });
+ * ```
+ */
 export const DEFAULT_NORMALIZATION_OPTIONS: Readonly<Required<NormalizationOptions>> = Object.freeze({
   unicode: 'NFKC',
   lowercase: true,

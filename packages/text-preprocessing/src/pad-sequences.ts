@@ -2,7 +2,15 @@ import { TextPreprocessingError } from './errors.js';
 import { describeValue } from './internal/describe.js';
 import { PAD_ID } from './special-tokens.js';
 
-/** A batch of encoded texts, padded to one length, row-major. */
+/**
+ * A batch of encoded texts, padded to one length, row-major.
+ *
+ * @example
+ * ```ts
+ * const { ids, batchSize, length } = padSequences([Int32Array.of(2, 3)], { length: 4 });
+ * const row0 = ids.subarray(0 * length, 1 * length); // Int32Array [0, 0, 2, 3]
+ * ```
+ */
 export interface EncodedBatch {
   /** `batchSize × length` ids, row-major; padded positions hold {@link PAD_ID} (or the chosen value). */
   readonly ids: Int32Array;

@@ -98,6 +98,6 @@ export function textPipelineFromJSON(json: unknown): TextPipeline {
       { problems },
     );
   }
-  const document = value as TextPipelineJSON;
-  return createTextPipeline(createVocabularyUnchecked(document.vocabulary.tokens), document.config);
+  const pipelineJSON = value as TextPipelineJSON;
+  return createTextPipeline(createVocabularyUnchecked(pipelineJSON.vocabulary.tokens), pipelineJSON.config);
 }

@@ -37,6 +37,11 @@ export interface TextPipelineConfig {
 /**
  * The default pipeline configuration: NFKC + lower-case + HTML stripping, `word` tokenizer,
  * 20,000 ids, texts truncated to 100 ids at the end and padded at the end.
+ *
+ * @example
+ * ```ts
+ * fitTextPipeline(texts, { ...DEFAULT_TEXT_PIPELINE_CONFIG, maxLength: 256 });
+ * ```
  */
 export const DEFAULT_TEXT_PIPELINE_CONFIG: Readonly<TextPipelineConfig> = Object.freeze({
   normalization: DEFAULT_NORMALIZATION_OPTIONS,
@@ -67,15 +72,35 @@ export interface TextPipelineJSON {
   readonly vocabulary: VocabularyJSON;
 }
 
-/** Name stored in `TextPipelineJSON.schema`. */
+/**
+ * Name stored in `TextPipelineJSON.schema`.
+ *
+ * @example
+ * ```ts
+ * pipeline.toJSON().schema === TEXT_PIPELINE_SCHEMA; // true
+ * ```
+ */
 export const TEXT_PIPELINE_SCHEMA = 'glossa.text-pipeline';
 
-/** The newest `TextPipelineJSON.schemaVersion` this package reads and the one it writes. */
+/**
+ * The newest `TextPipelineJSON.schemaVersion` this package reads and the one it writes.
+ *
+ * @example
+ * ```ts
+ * if (saved.schemaVersion > TEXT_PIPELINE_SCHEMA_VERSION) console.warn('upgrade @glossa/text-preprocessing');
+ * ```
+ */
 export const TEXT_PIPELINE_SCHEMA_VERSION = 1;
 
 /**
  * A fitted text pipeline: normalization, tokenization, vocabulary lookup, truncation and padding,
  * identical in training, in Node serving and in the browser.
+ *
+ * @example
+ * ```ts
+ * const pipeline: TextPipeline = fitTextPipeline(['good', 'bad']);
+ * const { ids, batchSize, length } = pipeline.encodeBatch(['good', 'very bad']);
+ * ```
  */
 export interface TextPipeline {
   /** The configuration with every default filled in. */

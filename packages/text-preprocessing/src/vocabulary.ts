@@ -1,6 +1,13 @@
 /**
- * A token ↔ id mapping. Id {@link PAD_ID} (0) is `<pad>`, id {@link UNK_ID} (1) is `<unk>`, real
- * tokens start at 2.
+ * A token ↔ id mapping. Id `PAD_ID` (0) is `<pad>`, id `UNK_ID` (1) is `<unk>`, real tokens start
+ * at 2.
+ *
+ * @example
+ * ```ts
+ * const vocabulary: Vocabulary = buildVocabulary([['hi']]);
+ * vocabulary.idOf('hi'); // 2
+ * vocabulary.tokenOf(2); // 'hi'
+ * ```
  */
 export interface Vocabulary {
   /** Number of ids, including the two reserved ones. */
@@ -9,14 +16,14 @@ export interface Vocabulary {
    * The id of a token.
    *
    * @param token - any string.
-   * @returns its id, or {@link UNK_ID} for tokens not in the vocabulary (never `undefined`/`NaN`).
+   * @returns its id, or `UNK_ID` for tokens not in the vocabulary (never `undefined`/`NaN`).
    */
   idOf(token: string): number;
   /**
    * The token of an id.
    *
    * @param id - an id.
-   * @returns the token, or {@link UNK_TOKEN} for ids outside `[0, size)` or not integers.
+   * @returns the token, or `<unk>` for ids outside `[0, size)` or not integers.
    */
   tokenOf(id: number): string;
   /**
@@ -27,7 +34,7 @@ export interface Vocabulary {
   has(token: string): boolean;
   /** All tokens ordered by id (index = id). */
   tokens(): readonly string[];
-  /** The serialisable form; {@link vocabularyFromJSON} restores it. */
+  /** The serialisable form; `vocabularyFromJSON` restores it. */
   toJSON(): VocabularyJSON;
 }
 
