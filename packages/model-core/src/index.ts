@@ -1,1 +1,28 @@
-export {};
+export { BundleError, ModelCoreError, type ModelCoreErrorCode } from './errors.js';
+export {
+  type Architecture,
+  DEFAULT_CLASSIFIER_OPTIONS,
+  OPTION_RANGES,
+  type ResolvedClassifierOptions,
+  type TextClassifierOptions,
+  type TokenizerType,
+  checkNumber,
+  resolveClassifierOptions,
+} from './options.js';
+export type { EpochLog, EvaluationReport, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
+export { type TextClassifier, type TrainingInfo, createTextClassifier } from './text-classifier.js';
+export {
+  BUNDLE_FILE_NAMES,
+  BUNDLE_FORMAT_VERSION,
+  type BundleFiles,
+  type BundleManifest,
+  createManifest,
+  deserializeBundle,
+  readManifest,
+  serializeBundle,
+  validateManifest,
+} from './bundle.js';
+export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
+export { requiredKernels, type Job } from './required-kernels.js';
+export { registerGlossaLayers } from './internal/layers.js';
+export { MODEL_CORE_VERSION } from './version.js';

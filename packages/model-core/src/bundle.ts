@@ -1,0 +1,348 @@
+import { type TextPipelineJSON, textPipelineFromJSON } from '@glossa/text-preprocessing';
+import { type io, tidy, tensor2d, type Tensor } from '@tensorflow/tfjs-core';
+import { io as tfio } from '@tensorflow/tfjs-core';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import { z } from 'zod';
+import { BundleError } from './errors.js';
+import { ALLOWED_LAYER_CLASSES, registerGlossaLayers } from './internal/layers.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, OPTION_RANGES, type ResolvedClassifierOptions } from './options.js';
+import { type TextClassifier, type TrainingInfo, restoreTextClassifier } from './text-classifier.js';
+import type { EvaluationReport } from './types.js';
+import { MODEL_CORE_VERSION } from './version.js';
+
+/** A model bundle as named files: `manifest.json`, `preprocessing.json`, `model.json`, `weights.bin`. */
+export type BundleFiles = Record<string, Uint8Array>;
+
+/** The bundle format version this library writes and the newest it reads. */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+/** File names inside a bundle. */
+export const BUNDLE_FILE_NAMES = {
+  manifest: 'manifest.json',
+  preprocessing: 'preprocessing.json',
+  topology: 'model.json',
+  weights: 'weights.bin',
+} as const;
+
+const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
+
+const num = (range: readonly [number, number, boolean]) => {
+  const base = z.number().min(range[0]).max(range[1]);
+  return range[2] ? base.int() : base;
+};
+
+const optionsSchema = z.object({
+  architecture: z.enum(['lstm', 'bow', 'cnn']),
+  embeddingDim: num(OPTION_RANGES.embeddingDim),
+  units: num(OPTION_RANGES.units),
+  kernelSize: num(OPTION_RANGES.kernelSize),
+  dropout: num(OPTION_RANGES.dropout),
+  maxLength: num(OPTION_RANGES.maxLength),
+  vocabSize: num(OPTION_RANGES.vocabSize),
+  minFrequency: num(OPTION_RANGES.minFrequency),
+  tokenizer: z.enum(['word', 'whitespace', 'char', 'char-ngram']),
+  learningRate: num(OPTION_RANGES.learningRate),
+});
+
+const epochLogSchema = z.object({
+  epoch: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+});
+
+const fileName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a plain file name inside the bundle (no "/", "\\" or "..")');
+
+const manifestSchema = z.object({
+  format: z.literal('glossa-bundle'),
+  formatVersion: z.number().int().min(1),
+  task: z.literal('text-classification'),
+  labels: z.array(z.string().max(1000)).min(2).max(100_000),
+  architecture: z.enum(['lstm', 'bow', 'cnn']),
+  options: optionsSchema,
+  files: z.object({ preprocessing: fileName, topology: fileName, weights: fileName }),
+  training: z
+    .object({
+      seed: z.number().int(),
+      epochsRun: z.number().int().min(0),
+      bestEpoch: z.number().int().min(0),
+      trainSize: z.number().int().min(0),
+      validationSize: z.number().int().min(0),
+      dataFingerprint: z.string().max(64),
+      trainSeconds: z.number().min(0),
+      history: z.array(epochLogSchema).max(100_000),
+    })
+    .optional(),
+  metrics: z.object({ validation: z.looseObject({ accuracy: z.number(), labels: z.array(z.string()) }).optional() }).optional(),
+  createdBy: z.object({ name: z.string(), version: z.string() }),
+  createdAt: z.string(),
+});
+
+/** The parsed `manifest.json` of a bundle. */
+export type BundleManifest = Omit<z.infer<typeof manifestSchema>, 'metrics'> & { metrics?: { validation?: EvaluationReport } };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function jsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The manifest a trained classifier would be saved with.
+ *
+ * @param classifier - A trained classifier.
+ * @returns The manifest object.
+ * @throws {@link BundleError} `BUNDLE_INVALID` when the classifier is not trained.
+ * @example
+ * ```ts
+ * console.log(createManifest(classifier).labels);
+ * ```
+ */
+export function createManifest(classifier: TextClassifier): BundleManifest {
+  if (!classifier.isTrained) {
+    throw new BundleError('BUNDLE_INVALID', 'createManifest: the classifier is not trained. Call fit() before saving.');
+  }
+  return {
+    format: 'glossa-bundle',
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    task: 'text-classification',
+    labels: [...classifier.labels],
+    architecture: classifier.options.architecture,
+    options: { ...classifier.options },
+    files: { preprocessing: BUNDLE_FILE_NAMES.preprocessing, topology: BUNDLE_FILE_NAMES.topology, weights: BUNDLE_FILE_NAMES.weights },
+    ...(classifier.training ? { training: classifier.training } : {}),
+    ...(classifier.validation ? { metrics: { validation: classifier.validation } } : {}),
+    createdBy: { name: '@glossa/model-core', version: MODEL_CORE_VERSION },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
+  if (!Array.isArray(data)) return new Uint8Array(data);
+  const total = data.reduce((n, b) => n + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Serialises a trained classifier into bundle files (IO-agnostic: the runtimes store them).
+ *
+ * @param classifier - A trained classifier.
+ * @returns The files of the bundle.
+ * @throws {@link BundleError} `BUNDLE_INVALID` when the classifier is not trained.
+ * @example
+ * ```ts
+ * const files = await serializeBundle(classifier); // { 'manifest.json': Uint8Array, ... }
+ * ```
+ */
+export async function serializeBundle(classifier: TextClassifier): Promise<BundleFiles> {
+  const manifest = createManifest(classifier);
+  let artifacts: io.ModelArtifacts | undefined;
+  await classifier.model!.save(
+    tfio.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!artifacts?.weightData || !artifacts.weightSpecs) {
+    throw new BundleError('BUNDLE_INVALID', 'serializeBundle: tfjs returned no weights for the model.');
+  }
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `@glossa/model-core ${MODEL_CORE_VERSION}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [BUNDLE_FILE_NAMES.weights], weights: artifacts.weightSpecs }],
+  };
+  return {
+    [BUNDLE_FILE_NAMES.manifest]: jsonBytes(manifest),
+    [BUNDLE_FILE_NAMES.preprocessing]: jsonBytes(classifier.pipeline!.toJSON()),
+    [BUNDLE_FILE_NAMES.topology]: jsonBytes(modelJson),
+    [BUNDLE_FILE_NAMES.weights]: concatBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]),
+  };
+}
+
+function parseJsonFile(files: BundleFiles, name: string): unknown {
+  const bytes = files[name];
+  if (!bytes) {
+    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${name} is missing (files present: ${Object.keys(files).join(', ') || 'none'}). Re-save the bundle or copy every file of it.`, [`${name}: missing`]);
+  }
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (cause) {
+    throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${name} is not valid UTF-8 JSON (${(cause as Error).message}). The file is damaged; re-save the bundle.`, [`${name}: not JSON`], { cause });
+  }
+}
+
+/**
+ * Validates a manifest object, returning every problem found (empty when valid).
+ *
+ * @param json - The parsed `manifest.json`.
+ * @returns Problems, each "path: what is wrong".
+ * @example
+ * ```ts
+ * validateManifest({ format: 'glossa-bundle' }); // ['formatVersion: ...', ...]
+ * ```
+ */
+export function validateManifest(json: unknown): string[] {
+  const result = manifestSchema.safeParse(json);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => `manifest.json ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/**
+ * Parses and validates `manifest.json` (format, version, options, labels, file names).
+ *
+ * @param files - Bundle files.
+ * @returns The manifest.
+ * @throws {@link BundleError} `BUNDLE_UNSUPPORTED_VERSION` for a newer format, `BUNDLE_INVALID` listing every problem.
+ * @example
+ * ```ts
+ * const manifest = readManifest(files);
+ * ```
+ */
+export function readManifest(files: BundleFiles): BundleManifest {
+  const json = parseJsonFile(files, BUNDLE_FILE_NAMES.manifest);
+  const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      'BUNDLE_UNSUPPORTED_VERSION',
+      `Bundle: manifest.json has format version ${version}, but this @glossa/model-core (${MODEL_CORE_VERSION}) reads up to version ${BUNDLE_FORMAT_VERSION}. Upgrade Glossa to a release that reads bundle format ${version}.`,
+      [`formatVersion: ${version} > ${BUNDLE_FORMAT_VERSION}`],
+    );
+  }
+  const problems = validateManifest(json);
+  if (problems.length > 0) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}`, problems);
+  }
+  const manifest = json as BundleManifest;
+  if (new Set(manifest.labels).size !== manifest.labels.length) {
+    throw new BundleError('BUNDLE_INVALID', 'Bundle: manifest.json labels contain duplicates.', ['labels: duplicates']);
+  }
+  if (manifest.architecture !== manifest.options.architecture) {
+    throw new BundleError('BUNDLE_INVALID', 'Bundle: manifest.json architecture and options.architecture disagree.', ['architecture: mismatch']);
+  }
+  return manifest;
+}
+
+interface TopologyLayer {
+  class_name?: unknown;
+  config?: { units?: unknown; inputDim?: unknown; outputDim?: unknown; input_dim?: unknown; output_dim?: unknown };
+}
+
+function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularySize: number): { topology: object; specs: io.WeightsManifestEntry[]; expectedBytes: number } {
+  const problems: string[] = [];
+  const m = modelJson as { modelTopology?: { config?: { layers?: TopologyLayer[] } }; weightsManifest?: Array<{ paths?: unknown; weights?: unknown }> };
+  const layers = m?.modelTopology?.config?.layers;
+  if (!Array.isArray(layers)) problems.push('model.json modelTopology.config.layers: missing');
+  const specs: io.WeightsManifestEntry[] = [];
+  if (!Array.isArray(m?.weightsManifest) || m.weightsManifest.length === 0) {
+    problems.push('model.json weightsManifest: missing');
+  } else {
+    for (const group of m.weightsManifest) {
+      if (!Array.isArray(group.paths) || group.paths.some((p) => p !== manifest.files.weights)) {
+        problems.push(`model.json weightsManifest.paths: must be ["${manifest.files.weights}"] (got ${JSON.stringify(group.paths)})`);
+      }
+      if (Array.isArray(group.weights)) specs.push(...(group.weights as io.WeightsManifestEntry[]));
+    }
+  }
+  let expectedBytes = 0;
+  for (const spec of specs) {
+    const ok = typeof spec?.name === 'string' && spec.dtype === 'float32' && Array.isArray(spec.shape) && spec.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 100_000_000);
+    if (!ok) {
+      problems.push(`model.json weight ${JSON.stringify(spec?.name)}: needs a name, dtype float32 and a shape of whole numbers`);
+      continue;
+    }
+    if ((spec as { quantization?: unknown }).quantization !== undefined) problems.push(`model.json weight ${spec.name}: quantized weights are not supported`);
+    expectedBytes += spec.shape.reduce((a, b) => a * b, 1) * 4;
+  }
+  if (expectedBytes > MAX_WEIGHT_BYTES) problems.push(`model.json: the weights would take ${expectedBytes} bytes, over the limit of ${MAX_WEIGHT_BYTES}`);
+  if (Array.isArray(layers)) {
+    for (const layer of layers) {
+      const cls = layer?.class_name;
+      if (typeof cls !== 'string' || !ALLOWED_LAYER_CLASSES.has(cls)) {
+        problems.push(`model.json layer class ${JSON.stringify(cls)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`);
+      }
+      const inputDim = layer.config?.input_dim ?? layer.config?.inputDim;
+      const outputDim = layer.config?.output_dim ?? layer.config?.outputDim;
+      if (cls === 'GlossaEmbedding' && (inputDim !== vocabularySize || outputDim !== manifest.options.embeddingDim)) {
+        problems.push(`model.json embedding: shape [${String(inputDim)}, ${String(outputDim)}] does not match the vocabulary (${vocabularySize}) and embeddingDim (${manifest.options.embeddingDim})`);
+      }
+      if (cls === 'Dense' && layer.config?.units !== manifest.labels.length) {
+        problems.push(`model.json output layer: ${String(layer.config?.units)} units for ${manifest.labels.length} labels`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: model.json is invalid: ${problems.slice(0, 5).join('; ')}`, problems);
+  }
+  return { topology: m.modelTopology as object, specs, expectedBytes };
+}
+
+/**
+ * Loads a classifier from bundle files, validating every file first. Never evaluates code: the topology
+ * may only contain the layer classes Glossa builds, shapes must agree with the manifest and vocabulary,
+ * and the weights must have exactly the bytes their specs need.
+ *
+ * @param files - Bundle files (from a directory, a download, IndexedDB…).
+ * @returns The trained classifier.
+ * @throws {@link BundleError} naming the file and problem.
+ * @example
+ * ```ts
+ * const classifier = await deserializeBundle(files);
+ * const [prediction] = await classifier.predict(['great film']);
+ * ```
+ */
+export async function deserializeBundle(files: BundleFiles): Promise<TextClassifier> {
+  const manifest = readManifest(files);
+  const preprocessingJson = parseJsonFile(files, manifest.files.preprocessing);
+  let pipeline: ReturnType<typeof textPipelineFromJSON>;
+  try {
+    pipeline = textPipelineFromJSON(preprocessingJson as TextPipelineJSON);
+  } catch (cause) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} is invalid: ${(cause as Error).message}`, [(cause as Error).message], { cause });
+  }
+  const modelJson = parseJsonFile(files, manifest.files.topology);
+  const { topology, specs, expectedBytes } = checkTopology(modelJson, manifest, pipeline.vocabulary.size);
+  const weights = files[manifest.files.weights];
+  if (!weights) {
+    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [`${manifest.files.weights}: missing`]);
+  }
+  if (weights.byteLength !== expectedBytes) {
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Bundle: ${manifest.files.weights} has ${weights.byteLength} bytes but the model needs ${expectedBytes} (truncated or from another model). Re-save the bundle.`,
+      [`${manifest.files.weights}: ${weights.byteLength} bytes, expected ${expectedBytes}`],
+    );
+  }
+  registerGlossaLayers();
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  let model: Awaited<ReturnType<typeof loadLayersModel>>;
+  try {
+    model = await loadLayersModel(tfio.fromMemory({ modelTopology: topology, weightSpecs: specs, weightData }));
+  } catch (cause) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}).`, [(cause as Error).message], { cause });
+  }
+  const options: ResolvedClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...manifest.options };
+  // Warm up once so the first user prediction is not the slowest.
+  tidy(() => model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32')) as Tensor);
+  return restoreTextClassifier({
+    options,
+    labels: [...manifest.labels],
+    pipeline,
+    model,
+    ...(manifest.training ? { training: manifest.training as TrainingInfo } : {}),
+    ...(manifest.metrics?.validation ? { validation: manifest.metrics.validation } : {}),
+  });
+}

@@ -1,0 +1,37 @@
+import type { Rng } from '@glossa/math';
+
+/** Row indices of one batch, in the order their rows appear in the padded matrix. */
+export type BatchIndices = Int32Array;
+
+/**
+ * Groups rows into batches of similar length so each batch is padded only to its own longest row.
+ * Training: rows are shuffled, sorted by length inside windows of `windowBatches` batches, cut into
+ * batches, and the batch order is shuffled (all from `rng`, so repeatable). Prediction (`rng` absent):
+ * rows sorted by length, then cut.
+ */
+export function planBatches(lengths: ArrayLike<number>, batchSize: number, rng?: Rng, windowBatches = 50): BatchIndices[] {
+  const n = lengths.length;
+  const order: number[] = rng ? Array.from(rng.permutation(n)) : Array.from({ length: n }, (_, i) => i);
+  const window = rng ? batchSize * windowBatches : n;
+  const batches: BatchIndices[] = [];
+  for (let start = 0; start < n; start += window) {
+    const chunk = order.slice(start, start + window);
+    chunk.sort((a, b) => lengths[a]! - lengths[b]! || a - b);
+    for (let b = 0; b < chunk.length; b += batchSize) batches.push(Int32Array.from(chunk.slice(b, b + batchSize)));
+  }
+  if (rng) rng.shuffle(batches);
+  return batches;
+}
+
+/**
+ * Packs the sequences of one batch into a row-major `[rows, length]` id matrix, padded at the end with 0,
+ * where `length` = longest row + `extra` (at least `minLength`).
+ */
+export function padBatch(sequences: readonly Int32Array[], rows: BatchIndices, extra: number, minLength = 1): { ids: Int32Array; length: number } {
+  let longest = 0;
+  for (const r of rows) longest = Math.max(longest, sequences[r]!.length);
+  const length = Math.max(longest + extra, minLength);
+  const ids = new Int32Array(rows.length * length);
+  rows.forEach((r, i) => ids.set(sequences[r]!, i * length));
+  return { ids, length };
+}

@@ -1,0 +1,63 @@
+import { conv1d, gather, grad, memory, randomNormal, relu, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, scatterAddRows } from './layers.js';
+
+function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol);
+}
+
+describe('embeddingLookup', () => {
+  it('gives the same values and gradient as tfjs gather', () => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const table = randomNormal([30, 4], 0, 1, 'float32', 3);
+      const ids = tensor2d([[1, 5, 5, 0], [29, 2, 1, 1]], undefined, 'int32');
+      const weights = randomNormal([2, 4, 4], 0, 1, 'float32', 4);
+      const ours = (t: typeof table) => sum(mul(embeddingLookup(t, ids), weights));
+      const stock = (t: typeof table) => sum(mul(gather(t, ids), weights));
+      close(embeddingLookup(table, ids).dataSync(), gather(table, ids).dataSync(), 0);
+      close(grad(ours)(table).dataSync(), grad(stock)(table).dataSync(), 1e-5);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('scatter-adds repeated ids and ignores out-of-range ones', () => {
+    const out = scatterAddRows(Int32Array.from([2, 2, 9]), Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 2);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0, 4, 6]);
+  });
+});
+
+describe('GlossaConv1D', () => {
+  it('matches tfjs conv1d + relu for the same kernel', () => {
+    tidy(() => {
+      const layer = new GlossaConv1D({ filters: 3, kernelSize: 2 });
+      const x = randomNormal([2, 5, 4], 0, 1, 'float32', 7);
+      layer.apply(x);
+      const [kernel, bias] = layer.getWeights();
+      const k = randomNormal([8, 3], 0, 1, 'float32', 8);
+      const b = randomNormal([3], 0, 1, 'float32', 9);
+      layer.setWeights([k, b]);
+      const ours = layer.apply(x) as ReturnType<typeof relu>;
+      const stock = relu(add(conv1d(x, reshape(k, [2, 4, 3]), 1, 'valid'), b));
+      expect(ours.shape).toEqual([2, 4, 3]);
+      close(ours.dataSync(), stock.dataSync(), 1e-5);
+      expect(kernel!.shape).toEqual([8, 3]);
+      expect(bias!.shape).toEqual([3]);
+      layer.dispose();
+    });
+  });
+});
+
+describe('masked pooling', () => {
+  it('averages and maxes only unmasked steps', () => {
+    tidy(() => {
+      const x = tensor3d([[[1, 10], [3, 20], [100, 100]], [[5, 1], [0, 0], [0, 0]]]);
+      const mask = tensor2d([[true, true, false], [true, false, false]], undefined, 'bool');
+      const mean = new GlossaMaskedMean().apply(x, { mask }) as ReturnType<typeof relu>;
+      close(mean.dataSync(), [2, 15, 5, 1], 1e-6);
+      const max = new GlossaGlobalMaxPool1D().apply(x, { mask }) as ReturnType<typeof relu>;
+      close(max.dataSync(), [3, 20, 5, 1], 1e-6);
+    });
+  });
+});

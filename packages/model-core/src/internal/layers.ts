@@ -1,0 +1,359 @@
+/**
+ * Glossa's custom tfjs layers. They are ordinary, serialisable tfjs-layers classes (registered with
+ * `serialization.registerClass`), so models that use them save, load and run on every backend.
+ *
+ * - `GlossaEmbedding`: a lookup table whose gradient is a scatter-add over the ids actually present
+ *   (O(ids × dim)), instead of tfjs's `UnsortedSegmentSum` (about 16 minutes a step on the cpu backend for
+ *   20,000 × 64, and missing on wasm). Produces the padding mask (id 0).
+ * - `GlossaMaskedMean`: the average of the unmasked time steps (fastText-style bag of embeddings).
+ * - `GlossaConv1D`: a 1-D convolution as one matrix multiply over unfolded windows (im2col), ReLU, with a
+ *   mask of the windows that start on a real token. Its gradient uses only slice/concat/matmul, which every
+ *   backend has (tfjs's Conv1D backward kernels are missing on wasm).
+ * - `GlossaGlobalMaxPool1D`: max over the unmasked time steps of non-negative features.
+ * - `GlossaDropout`: inverted dropout with a seed that advances every call, so runs are repeatable and
+ *   masks differ between steps.
+ */
+import {
+  type Tensor,
+  type Tensor2D,
+  type GradSaveFunc,
+  cast,
+  concat,
+  customGrad,
+  gather,
+  greater,
+  logicalOr,
+  matMul,
+  max,
+  maximum,
+  mul,
+  notEqual,
+  randomUniform,
+  relu,
+  reshape,
+  scalar,
+  serialization,
+  slice,
+  sum,
+  tensor2d,
+  tidy,
+  add,
+  div,
+  expandDims,
+  range,
+  equal,
+  tile,
+} from '@tensorflow/tfjs-core';
+import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+
+type Shape = Array<number | null>;
+type Kwargs = Record<string, unknown>;
+type ConfigDict = serialization.ConfigDict;
+
+interface BaseLayerArgs {
+  name?: string;
+  trainable?: boolean;
+}
+
+function single(inputs: Tensor | Tensor[]): Tensor {
+  const t = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (!t) throw new Error('Glossa layer: expected one input tensor.');
+  return t;
+}
+
+function maskOf(kwargs: Kwargs): Tensor | undefined {
+  const m = kwargs.mask;
+  if (Array.isArray(m)) return m[0] as Tensor | undefined;
+  return (m as Tensor | null | undefined) ?? undefined;
+}
+
+function shapeOf(inputShape: Shape | Shape[]): Shape {
+  const s = Array.isArray(inputShape[0]) || inputShape[0] === undefined ? (inputShape[0] as Shape | undefined) : (inputShape as Shape);
+  return (s ?? []) as Shape;
+}
+
+/** Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present. */
+export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: Float32Array, vocab: number, dim: number): Float32Array {
+  const out = new Float32Array(vocab * dim);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= vocab) continue;
+    const dst = id * dim;
+    const src = i * dim;
+    for (let j = 0; j < dim; j++) out[dst + j]! += dy[src + j]!;
+  }
+  return out;
+}
+
+/**
+ * Looks up rows of `table` for `ids` (any shape) with a sparse scatter-add gradient.
+ * Out-of-range ids read as `<unk>`-free zeros are impossible: ids are clipped by the caller's vocabulary.
+ */
+export function embeddingLookup(table: Tensor2D, ids: Tensor): Tensor {
+  const [vocab, dim] = table.shape;
+  const flat = reshape(cast(ids, 'int32'), [-1]);
+  const lookup = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const t = args[0] as Tensor;
+    const save = args[1] as GradSaveFunc;
+    // The ids are saved with the op (the caller's tidy may dispose `flat` before backpropagation).
+    save([flat]);
+    const value = gather(t, flat);
+    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor => {
+      const grad = scatterAddRows(saved[0]!.dataSync() as Int32Array, dy.dataSync() as Float32Array, vocab, dim);
+      return tensor2d(grad, [vocab, dim]);
+    };
+    return { value, gradFunc };
+  });
+  return reshape(lookup(table), [...ids.shape, dim]);
+}
+
+/** Arguments of {@link GlossaEmbedding}. */
+export interface GlossaEmbeddingArgs extends BaseLayerArgs {
+  inputDim: number;
+  outputDim: number;
+}
+
+/** Token-id → vector lookup with a sparse gradient and a padding mask (id 0). */
+export class GlossaEmbedding extends layers.Layer {
+  static className = 'GlossaEmbedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private table: LayerVariable | null = null;
+
+  constructor(args: GlossaEmbeddingArgs) {
+    super(args);
+    this.inputDim = args.inputDim;
+    this.outputDim = args.outputDim;
+    this.supportsMasking = true;
+  }
+
+  override build(): void {
+    this.table = this.addWeight('embeddings', [this.inputDim, this.outputDim], 'float32', initializers.zeros(), undefined, true);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return [...shapeOf(inputShape), this.outputDim];
+  }
+
+  override computeMask(inputs: Tensor | Tensor[]): Tensor {
+    return tidy(() => notEqual(single(inputs), scalar(0, 'int32')));
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    return tidy(() => embeddingLookup(this.table!.read() as Tensor2D, single(inputs)));
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim };
+  }
+}
+
+/** Mean of the unmasked time steps: `[batch, time, dim]` → `[batch, dim]`. Empty rows give zeros. */
+export class GlossaMaskedMean extends layers.Layer {
+  static className = 'GlossaMaskedMean';
+
+  constructor(args: BaseLayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeOf(inputShape);
+    return [s[0] ?? null, s[2] ?? null];
+  }
+
+  override computeMask(): Tensor {
+    return null as unknown as Tensor;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const x = single(inputs);
+      const mask = maskOf(kwargs);
+      if (!mask) return div(sum(x, 1), scalar(x.shape[1] ?? 1));
+      const m = expandDims(cast(mask, 'float32'), 2);
+      const total = sum(mul(x, m), 1);
+      const count = maximum(sum(m, 1), scalar(1));
+      return div(total, count);
+    });
+  }
+}
+
+/** Arguments of {@link GlossaConv1D}. */
+export interface GlossaConv1DArgs extends BaseLayerArgs {
+  filters: number;
+  kernelSize: number;
+}
+
+/**
+ * Valid 1-D convolution + ReLU as one matrix multiply over unfolded windows. Inputs must be padded with
+ * at least `kernelSize - 1` steps after the longest text so that every window starting on a real token
+ * exists (the classifier's batching does this); the output mask marks those windows (window 0 always).
+ */
+export class GlossaConv1D extends layers.Layer {
+  static className = 'GlossaConv1D';
+  readonly filters: number;
+  readonly kernelSize: number;
+  private kernel: LayerVariable | null = null;
+  private bias: LayerVariable | null = null;
+
+  constructor(args: GlossaConv1DArgs) {
+    super(args);
+    this.filters = args.filters;
+    this.kernelSize = args.kernelSize;
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const dim = shapeOf(inputShape)[2];
+    if (typeof dim !== 'number') throw new Error('GlossaConv1D: the last input dimension must be known.');
+    this.kernel = this.addWeight('kernel', [this.kernelSize * dim, this.filters], 'float32', initializers.zeros(), undefined, true);
+    this.bias = this.addWeight('bias', [this.filters], 'float32', initializers.zeros(), undefined, true);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeOf(inputShape);
+    const t = s[1];
+    return [s[0] ?? null, typeof t === 'number' ? Math.max(t - this.kernelSize + 1, 0) : null, this.filters];
+  }
+
+  override computeMask(inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
+    return tidy(() => {
+      const x = single(inputs);
+      const [batch, time] = x.shape as [number, number, number];
+      const out = Math.max(time - this.kernelSize + 1, 1);
+      const first = equal(range(0, out, 1, 'int32'), scalar(0, 'int32'));
+      const m = Array.isArray(mask) ? mask[0] : mask;
+      if (!m) return tile(reshape(equal(first, first), [1, out]), [batch, 1]);
+      return logicalOr(slice(m, [0, 0], [batch, out]), expandDims(first, 0));
+    });
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    return tidy(() => {
+      const x = single(inputs);
+      const [batch, time, dim] = x.shape as [number, number, number];
+      const k = this.kernelSize;
+      const out = time - k + 1;
+      if (out < 1) throw new Error(`GlossaConv1D: sequences of ${time} steps are shorter than the kernel (${k}).`);
+      const windows = k === 1 ? x : concat(Array.from({ length: k }, (_, i) => slice(x, [0, i, 0], [batch, out, dim])), 2);
+      const flat = reshape(windows, [batch * out, k * dim]);
+      const y = relu(add(matMul(flat, this.kernel!.read() as Tensor2D), this.bias!.read()));
+      return reshape(y, [batch, out, this.filters]);
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize };
+  }
+}
+
+/** Max over unmasked time steps of non-negative features: `[batch, time, dim]` → `[batch, dim]`. */
+export class GlossaGlobalMaxPool1D extends layers.Layer {
+  static className = 'GlossaGlobalMaxPool1D';
+
+  constructor(args: BaseLayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeOf(inputShape);
+    return [s[0] ?? null, s[2] ?? null];
+  }
+
+  override computeMask(): Tensor {
+    return null as unknown as Tensor;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const x = single(inputs);
+      const mask = maskOf(kwargs);
+      if (!mask) return max(x, 1);
+      return max(mul(x, expandDims(cast(mask, 'float32'), 2)), 1);
+    });
+  }
+}
+
+/** Arguments of {@link GlossaDropout}. */
+export interface GlossaDropoutArgs extends BaseLayerArgs {
+  rate: number;
+  seed: number;
+}
+
+/** Inverted dropout, active only in training, with a seed that advances on every call (repeatable runs). */
+export class GlossaDropout extends layers.Layer {
+  static className = 'GlossaDropout';
+  readonly rate: number;
+  readonly seed: number;
+  /** How many training calls have drawn a mask; part of the training state. */
+  calls = 0;
+
+  constructor(args: GlossaDropoutArgs) {
+    super(args);
+    this.rate = args.rate;
+    this.seed = args.seed;
+    this.supportsMasking = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return shapeOf(inputShape);
+  }
+
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Tensor | Tensor[]): Tensor {
+    return (Array.isArray(mask) ? mask[0] : mask) as Tensor;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    const x = single(inputs);
+    if ((kwargs.training !== true && !trainingPhase) || this.rate <= 0) return x;
+    const seed = (this.seed + 7919 * ++this.calls) % 2147483647;
+    return tidy(() => {
+      const keep = greater(randomUniform(x.shape, 0, 1, 'float32', seed), scalar(this.rate));
+      return div(mul(x, cast(keep, 'float32')), scalar(1 - this.rate));
+    });
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+  }
+}
+
+let registered = false;
+
+/** Registers Glossa's layer classes with tfjs serialization (idempotent). */
+export function registerGlossaLayers(): void {
+  if (registered) return;
+  registered = true;
+  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout]) {
+    serialization.registerClass(cls as unknown as serialization.SerializableConstructor<serialization.Serializable>);
+  }
+}
+
+/** Class names a bundle's topology may contain (anything else is refused on load). */
+export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([
+  'InputLayer',
+  'GlossaEmbedding',
+  'GlossaMaskedMean',
+  'GlossaConv1D',
+  'GlossaGlobalMaxPool1D',
+  'GlossaDropout',
+  'LSTM',
+  'Dense',
+]);
+
+
+let trainingPhase = false;
+
+/** Sets whether layers run in training mode (dropout active). Set only around a training step. */
+export function setTrainingPhase(on: boolean): void {
+  trainingPhase = on;
+}
+
+/** Whether a training step is running. */
+export function isTrainingPhase(): boolean {
+  return trainingPhase;
+}

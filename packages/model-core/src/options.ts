@@ -1,0 +1,138 @@
+import { ModelCoreError } from './errors.js';
+
+/** The network architecture of a {@link TextClassifier}. */
+export type Architecture = 'lstm' | 'bow' | 'cnn';
+
+/** How text is split into tokens before it is mapped to vocabulary ids. */
+export type TokenizerType = 'word' | 'whitespace' | 'char' | 'char-ngram';
+
+/**
+ * Options of a {@link TextClassifier}. Every field is optional; see {@link DEFAULT_CLASSIFIER_OPTIONS}.
+ *
+ * @example
+ * ```ts
+ * const options: TextClassifierOptions = { architecture: 'cnn', maxLength: 200 };
+ * ```
+ */
+export interface TextClassifierOptions {
+  /** `lstm` (Embedding → LSTM → Dense softmax, the default), `bow` (fastText-style embedding average) or `cnn` (Conv1D + global max pooling). */
+  architecture?: Architecture;
+  /** Size of each token's embedding vector. Default 64. */
+  embeddingDim?: number;
+  /** LSTM units, CNN filters; unused by `bow`. Default 64. */
+  units?: number;
+  /** CNN kernel width in tokens. Default 5. */
+  kernelSize?: number;
+  /** Dropout rate before the output layer, from 0 to 0.9. Default 0. */
+  dropout?: number;
+  /** Texts are truncated to this many tokens; each batch is padded only to its longest text. Default 100. */
+  maxLength?: number;
+  /** Vocabulary size including `<pad>` and `<unk>`. Default 20,000. */
+  vocabSize?: number;
+  /** Tokens seen fewer times than this map to `<unk>`. Default 1. */
+  minFrequency?: number;
+  /** Tokenizer. Default `word` (multilingual, dictionary-based for Chinese and Japanese). */
+  tokenizer?: TokenizerType;
+  /** Adam learning rate. Default 1e-3. */
+  learningRate?: number;
+}
+
+/** Every option of {@link TextClassifierOptions}, resolved. */
+export type ResolvedClassifierOptions = Required<TextClassifierOptions>;
+
+/**
+ * The defaults: the Keras-style sentiment model (Embedding(64) → LSTM(64) → Dense(softmax), Adam 1e-3).
+ *
+ * @example
+ * ```ts
+ * console.log(DEFAULT_CLASSIFIER_OPTIONS.architecture); // "lstm"
+ * ```
+ */
+export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = Object.freeze({
+  architecture: 'lstm',
+  embeddingDim: 64,
+  units: 64,
+  kernelSize: 5,
+  dropout: 0,
+  maxLength: 100,
+  vocabSize: 20_000,
+  minFrequency: 1,
+  tokenizer: 'word',
+  learningRate: 1e-3,
+});
+
+const ARCHITECTURES: readonly Architecture[] = ['lstm', 'bow', 'cnn'];
+const TOKENIZERS: readonly TokenizerType[] = ['word', 'whitespace', 'char', 'char-ngram'];
+
+/** Allowed range of each numeric option: [min, max, integer?]. */
+export const OPTION_RANGES = {
+  embeddingDim: [1, 1024, true],
+  units: [1, 1024, true],
+  kernelSize: [1, 32, true],
+  dropout: [0, 0.9, false],
+  maxLength: [1, 10_000, true],
+  vocabSize: [3, 2_000_000, true],
+  minFrequency: [1, 1_000_000, true],
+  learningRate: [1e-7, 10, false],
+} as const satisfies Record<string, readonly [number, number, boolean]>;
+
+/**
+ * Checks that `value` is a finite number within `[min, max]` (and an integer when asked).
+ *
+ * @param where - Who is checking, for the message (e.g. `createTextClassifier`).
+ * @param name - Option name.
+ * @param value - The value seen.
+ * @param range - `[min, max, integer]`.
+ * @returns The value.
+ * @throws {@link ModelCoreError} `INVALID_OPTIONS` with the allowed range.
+ * @example
+ * ```ts
+ * checkNumber('fit', 'epochs', 5, [1, 1000, true]);
+ * ```
+ */
+export function checkNumber(where: string, name: string, value: unknown, range: readonly [number, number, boolean]): number {
+  const [min, max, integer] = range;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `${where}: ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${String(value)}). Pass a value in that range.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Fills in defaults and validates every option.
+ *
+ * @param options - User options.
+ * @returns The resolved options.
+ * @throws {@link ModelCoreError} `INVALID_OPTIONS` naming the option and its allowed values.
+ * @example
+ * ```ts
+ * resolveClassifierOptions({ architecture: 'bow' }).embeddingDim; // 64
+ * ```
+ */
+export function resolveClassifierOptions(options: TextClassifierOptions = {}): ResolvedClassifierOptions {
+  const where = 'createTextClassifier';
+  const resolved = { ...DEFAULT_CLASSIFIER_OPTIONS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_CLASSIFIER_OPTIONS)) {
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: unknown option "${key}". Known options: ${Object.keys(DEFAULT_CLASSIFIER_OPTIONS).join(', ')}.`,
+      );
+    }
+    (resolved as Record<string, unknown>)[key] = value;
+  }
+  if (!ARCHITECTURES.includes(resolved.architecture)) {
+    throw new ModelCoreError('INVALID_OPTIONS', `${where}: architecture must be one of ${ARCHITECTURES.join(', ')} (got ${String(resolved.architecture)}).`);
+  }
+  if (!TOKENIZERS.includes(resolved.tokenizer)) {
+    throw new ModelCoreError('INVALID_OPTIONS', `${where}: tokenizer must be one of ${TOKENIZERS.join(', ')} (got ${String(resolved.tokenizer)}).`);
+  }
+  for (const [name, range] of Object.entries(OPTION_RANGES)) {
+    checkNumber(where, name, resolved[name as keyof typeof OPTION_RANGES], range);
+  }
+  return resolved;
+}

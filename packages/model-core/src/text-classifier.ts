@@ -1,0 +1,503 @@
+import { classificationReport, createRng, seedFromString, stratifiedSplit } from '@glossa/math';
+import { type TextPipeline, fitTextPipeline } from '@glossa/text-preprocessing';
+import {
+  type Tensor,
+  type Variable,
+  argMax,
+  clipByValue,
+  dispose,
+  keep,
+  log,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  sum,
+  tensor,
+  tensor1d,
+  tensor2d,
+  tidy,
+  train,
+} from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { ModelCoreError } from './errors.js';
+import { padBatch, planBatches } from './internal/batching.js';
+import { buildModel, initializeWeights } from './internal/build-model.js';
+import { setTrainingPhase } from './internal/layers.js';
+import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
+import type { EpochLog, EvaluationReport, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
+
+/** Facts about how a model was trained, kept in its bundle's manifest. */
+export interface TrainingInfo {
+  /** Seed of the run. */
+  seed: number;
+  /** Epochs run. */
+  epochsRun: number;
+  /** Epoch whose weights were kept. */
+  bestEpoch: number;
+  /** Training examples (after the validation split). */
+  trainSize: number;
+  /** Validation examples. */
+  validationSize: number;
+  /** Hash of the training texts and labels, to recognise the same data. */
+  dataFingerprint: string;
+  /** Wall time of the epoch loops. */
+  trainSeconds: number;
+  /** Per-epoch metrics. */
+  history: EpochLog[];
+}
+
+/**
+ * A neural text classifier: preprocessing + network + labels, trained with {@link TextClassifier.fit}.
+ *
+ * @example
+ * ```ts
+ * const clf = createTextClassifier({ architecture: 'bow' });
+ * await clf.fit([{ text: 'great', label: 'pos' }, { text: 'awful', label: 'neg' }], { epochs: 3, validationSplit: 0 });
+ * const [p] = await clf.predict(['great stuff']);
+ * clf.dispose();
+ * ```
+ */
+export interface TextClassifier {
+  /** Resolved options. */
+  readonly options: Readonly<ResolvedClassifierOptions>;
+  /** Class names in output order ([] before training). */
+  readonly labels: readonly string[];
+  /** Whether the classifier has weights (trained or loaded). */
+  readonly isTrained: boolean;
+  /** The text pipeline (normalisation, tokenizer, vocabulary); undefined before training. */
+  readonly pipeline: TextPipeline | undefined;
+  /** The tfjs model; undefined before training. */
+  readonly model: LayersModel | undefined;
+  /** How the model was trained (from `fit` or the bundle). */
+  readonly training: TrainingInfo | undefined;
+  /** Validation metrics of the kept model, when it had a validation set. */
+  readonly validation: EvaluationReport | undefined;
+  /**
+   * Builds the vocabulary and labels from `examples` and trains the network.
+   * @throws {@link ModelCoreError} `INVALID_DATA`, `INVALID_OPTIONS`, `ABORTED` or `TRAINING_DIVERGED`.
+   */
+  fit(examples: readonly LabeledText[], options?: FitOptions): Promise<FitResult>;
+  /** Accuracy, F1, confusion matrix… on labelled examples. */
+  evaluate(examples: readonly LabeledText[], options?: { batchSize?: number }): Promise<EvaluationReport>;
+  /** Label and per-label probabilities of every text. */
+  predict(texts: readonly string[], options?: { batchSize?: number }): Promise<Prediction[]>;
+  /** Probabilities as a row-major `texts.length × labels.length` matrix. */
+  predictProbabilities(texts: readonly string[], options?: { batchSize?: number }): Promise<Float32Array>;
+  /** Frees the model's tensors. */
+  dispose(): void;
+}
+
+const LOG_EPSILON = 1e-7;
+
+/** Internal state shared with the bundle loader. */
+export interface ClassifierState {
+  options: ResolvedClassifierOptions;
+  labels: string[];
+  pipeline: TextPipeline;
+  model: LayersModel;
+  training?: TrainingInfo;
+  validation?: EvaluationReport;
+}
+
+function fingerprint(examples: readonly LabeledText[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = examples.length;
+  for (const e of examples) {
+    h1 = Math.imul(h1 ^ seedFromString(e.text), 16777619) >>> 0;
+    h2 = Math.imul(h2 ^ seedFromString(e.label), 2246822519) >>> 0;
+  }
+  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
+}
+
+function checkExamples(where: string, examples: readonly LabeledText[]): void {
+  if (!Array.isArray(examples) || examples.length === 0) {
+    throw new ModelCoreError('INVALID_DATA', `${where}: no examples were given. Pass an array of { text, label } objects.`);
+  }
+  examples.forEach((e, i) => {
+    if (typeof e?.text !== 'string' || typeof e?.label !== 'string') {
+      throw new ModelCoreError('INVALID_DATA', `${where}: example ${i} is not { text: string, label: string } (got ${JSON.stringify(e)?.slice(0, 80)}).`);
+    }
+  });
+}
+
+class GlossaTextClassifier implements TextClassifier {
+  readonly options: Readonly<ResolvedClassifierOptions>;
+  labels: string[] = [];
+  pipeline: TextPipeline | undefined;
+  model: LayersModel | undefined;
+  training: TrainingInfo | undefined;
+  validation: EvaluationReport | undefined;
+
+  constructor(options: ResolvedClassifierOptions, state?: ClassifierState) {
+    this.options = Object.freeze({ ...options });
+    if (state) {
+      this.labels = state.labels;
+      this.pipeline = state.pipeline;
+      this.model = state.model;
+      this.training = state.training;
+      this.validation = state.validation;
+    }
+  }
+
+  get isTrained(): boolean {
+    return this.model !== undefined;
+  }
+
+  private extraPadding(): number {
+    return this.options.architecture === 'cnn' ? this.options.kernelSize - 1 : 0;
+  }
+
+  /**
+   * Shortest padded batch. LSTM batches get at least 2 steps: tfjs's Unpack gradient fails on a single
+   * time step, and masked padding steps leave the LSTM's result unchanged.
+   */
+  private minLength(): number {
+    return this.options.architecture === 'lstm' ? 2 : 1;
+  }
+
+  private encodeAll(texts: readonly string[]): Int32Array[] {
+    const pipeline = this.pipeline!;
+    return texts.map((t) => pipeline.encode(t));
+  }
+
+  /** Probabilities of pre-encoded sequences. */
+  private probabilitiesOf(sequences: readonly Int32Array[], batchSize: number): Float32Array {
+    const model = this.model!;
+    const k = this.labels.length;
+    const out = new Float32Array(sequences.length * k);
+    const lengths = sequences.map((s) => s.length);
+    for (const rows of planBatches(lengths, batchSize)) {
+      const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength());
+      const probs = tidy(() => (model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor).dataSync() as Float32Array);
+      rows.forEach((r, i) => out.set(probs.subarray(i * k, (i + 1) * k), r * k));
+    }
+    return out;
+  }
+
+  private requireTrained(where: string): void {
+    if (!this.model || !this.pipeline) {
+      throw new ModelCoreError('NOT_TRAINED', `${where}: the classifier has no weights yet. Call fit() first or load a bundle.`);
+    }
+  }
+
+  async predictProbabilities(texts: readonly string[], options: { batchSize?: number } = {}): Promise<Float32Array> {
+    this.requireTrained('predict');
+    const batchSize = checkNumber('predict', 'batchSize', options.batchSize ?? 256, [1, 65_536, true]);
+    return this.probabilitiesOf(this.encodeAll(texts), batchSize);
+  }
+
+  async predict(texts: readonly string[], options: { batchSize?: number } = {}): Promise<Prediction[]> {
+    const probs = await this.predictProbabilities(texts, options);
+    const k = this.labels.length;
+    return texts.map((_, i) => {
+      const scores: Record<string, number> = {};
+      let best = 0;
+      for (let j = 0; j < k; j++) {
+        scores[this.labels[j]!] = probs[i * k + j]!;
+        if (probs[i * k + j]! > probs[i * k + best]!) best = j;
+      }
+      return { label: this.labels[best]!, scores };
+    });
+  }
+
+  async evaluate(examples: readonly LabeledText[], options: { batchSize?: number } = {}): Promise<EvaluationReport> {
+    this.requireTrained('evaluate');
+    checkExamples('evaluate', examples);
+    const batchSize = checkNumber('evaluate', 'batchSize', options.batchSize ?? 256, [1, 65_536, true]);
+    return this.report(examples, batchSize);
+  }
+
+  private report(examples: readonly LabeledText[], batchSize: number, encoded?: Int32Array[]): EvaluationReport {
+    const index = new Map(this.labels.map((l, i) => [l, i]));
+    const known: number[] = [];
+    const unknown = new Map<string, number>();
+    examples.forEach((e, i) => {
+      if (index.has(e.label)) known.push(i);
+      else unknown.set(e.label, (unknown.get(e.label) ?? 0) + 1);
+    });
+    if (known.length === 0) {
+      throw new ModelCoreError(
+        'INVALID_DATA',
+        `evaluate: none of the ${examples.length} examples has a label the model knows (${this.labels.join(', ')}). Check the label column.`,
+      );
+    }
+    const sequences = encoded ? known.map((i) => encoded[i]!) : this.encodeAll(known.map((i) => examples[i]!.text));
+    const probabilities = this.probabilitiesOf(sequences, batchSize);
+    const yTrue = Int32Array.from(known, (i) => index.get(examples[i]!.label)!);
+    const report: EvaluationReport = classificationReport({ yTrue, probabilities, labels: this.labels });
+    if (unknown.size > 0) report.unknownLabels = [...unknown].map(([label, count]) => ({ label, count }));
+    return report;
+  }
+
+  async fit(examples: readonly LabeledText[], options: FitOptions = {}): Promise<FitResult> {
+    const where = 'fit';
+    checkExamples(where, examples);
+    const epochs = checkNumber(where, 'epochs', options.epochs ?? 5, [1, 10_000, true]);
+    const batchSize = checkNumber(where, 'batchSize', options.batchSize ?? 64, [1, 65_536, true]);
+    const seed = checkNumber(where, 'seed', options.seed ?? 42, [0, 2 ** 32 - 1, true]);
+    const es = options.earlyStopping === false ? undefined : { patience: 2, minDelta: 0, restoreBestWeights: true, ...options.earlyStopping };
+    if (es) {
+      checkNumber(where, 'earlyStopping.patience', es.patience, [0, 10_000, true]);
+      checkNumber(where, 'earlyStopping.minDelta', es.minDelta, [0, 1e9, false]);
+    }
+    const rng = createRng(seed);
+
+    // Split.
+    let train: readonly LabeledText[] = examples;
+    let validation: readonly LabeledText[] = [];
+    if (options.validationData) {
+      checkExamples(`${where} (validationData)`, options.validationData);
+      validation = options.validationData;
+    } else {
+      const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? 0.1, [0, 0.9, false]);
+      if (fraction > 0) {
+        const labelIds = new Map<string, number>();
+        const ys = examples.map((e) => labelIds.get(e.label) ?? labelIds.set(e.label, labelIds.size).get(e.label)!);
+        const split = stratifiedSplit(ys, fraction, rng.fork());
+        train = Array.from(split.train, (i) => examples[i]!);
+        validation = Array.from(split.test, (i) => examples[i]!);
+      }
+    }
+
+    const labels = [...new Set(train.map((e) => e.label))].sort();
+    if (labels.length < 2) {
+      throw new ModelCoreError(
+        'INVALID_DATA',
+        `${where}: the training data has only one class (${labels[0] ?? 'none'}). A classifier needs at least two labels; check the label column.`,
+      );
+    }
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
+    validation = validation.filter((e) => labelIndex.has(e.label));
+
+    // Preprocessing: vocabulary from the training texts only.
+    const o = this.options;
+    const pipeline = fitTextPipeline(
+      train.map((e) => e.text),
+      {
+        tokenizer: { type: o.tokenizer },
+        vocabulary: { maxSize: o.vocabSize, minFrequency: o.minFrequency },
+        maxLength: o.maxLength,
+        padding: 'post',
+        truncating: 'post',
+      },
+    );
+    this.disposeModel();
+    this.pipeline = pipeline;
+    this.labels = labels;
+    const model = buildModel(o, pipeline.vocabulary.size, labels.length, rng.nextInt(2147483647));
+    initializeWeights(model, rng.fork());
+    this.model = model;
+
+    const trainSeqs = this.encodeAll(train.map((e) => e.text));
+    const trainY = Int32Array.from(train, (e) => labelIndex.get(e.label)!);
+    const valSeqs = this.encodeAll(validation.map((e) => e.text));
+    const valY = Int32Array.from(validation, (e) => labelIndex.get(e.label)!);
+    const sampleWeights = classWeights(options.classWeight, labels, trainY);
+    const lengths = trainSeqs.map((s) => s.length);
+
+    const optimizer = train_adam(o.learningRate);
+    const variables = model.trainableWeights.map((w) => w.read() as Variable);
+    const history: EpochLog[] = [];
+    const emit = (event: TrainingEvent): void => options.onProgress?.(event);
+    const batchesPerEpoch = Math.ceil(train.length / batchSize);
+    emit({ type: 'start', epochs, batchesPerEpoch, trainSize: train.length, validationSize: validation.length, labels, vocabularySize: pipeline.vocabulary.size });
+
+    let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array[] | undefined };
+    let stoppedEarly = false;
+    let trainSeconds = 0;
+    let samples = 0;
+    const extra = this.extraPadding();
+    const minLength = this.minLength();
+    try {
+      for (let epoch = 1; epoch <= epochs; epoch++) {
+        const batches = planBatches(lengths, batchSize, rng);
+        const t0 = performance.now();
+        let lossSum = 0;
+        let correct = 0;
+        for (let b = 0; b < batches.length; b++) {
+          if (options.signal?.aborted) {
+            throw new ModelCoreError('ABORTED', `${where}: training was cancelled in epoch ${epoch}, batch ${b + 1}.`);
+          }
+          const rows = batches[b]!;
+          const { ids, length } = padBatch(trainSeqs, rows, extra, minLength);
+          const ys = Int32Array.from(rows, (r) => trainY[r]!);
+          const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
+          const [loss, hits] = this.trainStep(optimizer, variables, ids, length, ys, ws);
+          if (!Number.isFinite(loss)) {
+            throw new ModelCoreError(
+              'TRAINING_DIVERGED',
+              `${where}: the loss became ${loss} in epoch ${epoch}, batch ${b + 1}. Lower the learning rate (now ${o.learningRate}) or check the data.`,
+            );
+          }
+          lossSum += loss * rows.length;
+          correct += hits;
+          samples += rows.length;
+          emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch: batches.length, loss, accuracy: hits / rows.length });
+          // Let the event loop breathe (progress bars, signals) without slowing the loop measurably.
+          if (b % 16 === 15) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        trainSeconds += seconds;
+        const log: EpochLog = { epoch, loss: lossSum / train.length, accuracy: correct / train.length, seconds, samplesPerSecond: train.length / seconds };
+        if (validation.length > 0) {
+          const probs = this.probabilitiesOf(valSeqs, 256);
+          const k = labels.length;
+          let l = 0;
+          let hits = 0;
+          for (let i = 0; i < valY.length; i++) {
+            const row = probs.subarray(i * k, (i + 1) * k);
+            l -= Math.log(Math.min(Math.max(row[valY[i]!]!, LOG_EPSILON), 1 - LOG_EPSILON));
+            let arg = 0;
+            for (let j = 1; j < k; j++) if (row[j]! > row[arg]!) arg = j;
+            if (arg === valY[i]) hits++;
+          }
+          log.valLoss = l / valY.length;
+          log.valAccuracy = hits / valY.length;
+        }
+        history.push(log);
+        emit({ type: 'epoch', epochs, ...log });
+        const monitored = log.valLoss ?? log.loss;
+        if (monitored < best.loss - (es?.minDelta ?? 0)) {
+          best = { loss: monitored, epoch, weights: es?.restoreBestWeights && validation.length > 0 ? snapshot(model) : undefined };
+        } else if (es && validation.length > 0 && epoch - best.epoch > es.patience) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+      if (best.weights && best.epoch !== history.length) restore(model, best.weights);
+    } catch (error) {
+      optimizer.dispose();
+      throw error;
+    }
+    optimizer.dispose();
+    const bestEpoch = best.weights ? best.epoch : history.length;
+    const validationReport = validation.length > 0 ? this.report(validation, 256, valSeqs) : undefined;
+    this.validation = validationReport;
+    this.training = {
+      seed,
+      epochsRun: history.length,
+      bestEpoch,
+      trainSize: train.length,
+      validationSize: validation.length,
+      dataFingerprint: fingerprint(examples),
+      trainSeconds,
+      history,
+    };
+    emit({ type: 'end', epochsRun: history.length, bestEpoch, stoppedEarly, trainSeconds });
+    return {
+      epochsRun: history.length,
+      bestEpoch,
+      stoppedEarly,
+      history,
+      trainSeconds,
+      trainSamplesPerSecond: trainSeconds > 0 ? samples / trainSeconds : 0,
+      ...(validationReport ? { validation: validationReport } : {}),
+      trainSize: train.length,
+      validationSize: validation.length,
+    };
+  }
+
+  private trainStep(
+    optimizer: ReturnType<typeof train.adam>,
+    variables: Variable[],
+    ids: Int32Array,
+    length: number,
+    ys: Int32Array,
+    weights: Float32Array | undefined,
+  ): [number, number] {
+    const model = this.model!;
+    const k = this.labels.length;
+    const rows = ys.length;
+    let predicted: Tensor | undefined;
+    setTrainingPhase(true);
+    try {
+      const cost = tidy(() => {
+        const x = tensor2d(ids, [rows, length], 'int32');
+        const y = oneHot(tensor1d(ys, 'int32'), k);
+        const w = weights ? tensor1d(weights) : undefined;
+        return optimizer.minimize(
+          () => {
+            const p = model.apply(x, { training: true }) as Tensor;
+            predicted = keep(argMax(p, -1));
+            const ce = neg(sum(mul(y, log(clipByValue(p, LOG_EPSILON, 1 - LOG_EPSILON))), -1));
+            return mean(w ? mul(ce, w) : ce);
+          },
+          true,
+          variables,
+        )!;
+      });
+      const loss = cost.dataSync()[0]!;
+      const guesses = predicted!.dataSync();
+      let hits = 0;
+      for (let i = 0; i < rows; i++) if (guesses[i] === ys[i]) hits++;
+      dispose([cost, predicted!]);
+      return [loss, hits];
+    } finally {
+      setTrainingPhase(false);
+    }
+  }
+
+  private disposeModel(): void {
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  dispose(): void {
+    this.disposeModel();
+  }
+}
+
+function train_adam(learningRate: number): ReturnType<typeof train.adam> {
+  // Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
+  return train.adam(learningRate, 0.9, 0.999, 1e-7);
+}
+
+function classWeights(spec: FitOptions['classWeight'], labels: readonly string[], ys: Int32Array): Float32Array | undefined {
+  if (!spec) return undefined;
+  const k = labels.length;
+  if (spec === 'balanced') {
+    const counts = new Float64Array(k);
+    for (const y of ys) counts[y]!++;
+    return Float32Array.from(counts, (c) => (c > 0 ? ys.length / (k * c) : 0));
+  }
+  for (const key of Object.keys(spec)) {
+    if (!labels.includes(key)) {
+      throw new ModelCoreError('INVALID_OPTIONS', `fit: classWeight names "${key}", which is not a training label (${labels.join(', ')}).`);
+    }
+  }
+  return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, [0, 1e6, false]));
+}
+
+function snapshot(model: LayersModel): Float32Array[] {
+  return model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
+}
+
+function restore(model: LayersModel, values: Float32Array[]): void {
+  model.weights.forEach((w, i) => {
+    const t = tensor(values[i]!, w.shape as number[], 'float32');
+    w.write(t);
+    t.dispose();
+  });
+}
+
+/**
+ * Creates an untrained text classifier.
+ *
+ * @param options - Architecture and hyperparameters; see {@link TextClassifierOptions}.
+ * @returns A classifier to `fit`.
+ * @throws {@link ModelCoreError} `INVALID_OPTIONS` for an unknown option or a value out of range.
+ * @example
+ * ```ts
+ * const classifier = createTextClassifier({ architecture: 'lstm', maxLength: 100 });
+ * ```
+ */
+export function createTextClassifier(options?: TextClassifierOptions): TextClassifier {
+  return new GlossaTextClassifier(resolveClassifierOptions(options));
+}
+
+/** Creates a classifier around loaded state (used by the bundle loader). */
+export function restoreTextClassifier(state: ClassifierState): TextClassifier {
+  return new GlossaTextClassifier(state.options, state);
+}
+

@@ -1,0 +1,92 @@
+import type { ClassificationReport } from '@glossa/math';
+
+/** One training or evaluation example. */
+export interface LabeledText {
+  /** The text to classify. */
+  text: string;
+  /** Its class name. */
+  label: string;
+}
+
+/** Options of {@link TextClassifier.fit}. */
+export interface FitOptions {
+  /** Passes over the training data. Default 5. */
+  epochs?: number;
+  /** Examples per gradient step. Default 64. */
+  batchSize?: number;
+  /** Fraction held out for validation (stratified, seeded) when `validationData` is absent. Default 0.1; 0 for none. */
+  validationSplit?: number;
+  /** A separate validation set (overrides `validationSplit`). */
+  validationData?: readonly LabeledText[];
+  /** Seed for the split, shuffling, initialisation and dropout. Default 42. */
+  seed?: number;
+  /** Stop when validation loss has not improved for `patience` epochs, restoring the best weights. Default `{ patience: 2, restoreBestWeights: true }`; `false` to train every epoch. */
+  earlyStopping?: false | { patience?: number; minDelta?: number; restoreBestWeights?: boolean };
+  /** Per-class loss weights, or `balanced` (n / (classes × count)). */
+  classWeight?: 'balanced' | Record<string, number>;
+  /** Called on start, after every batch and epoch, and at the end. */
+  onProgress?: (event: TrainingEvent) => void;
+  /** Aborting stops training after the current batch; `fit` then rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** Progress of {@link TextClassifier.fit}. */
+export type TrainingEvent =
+  | { type: 'start'; epochs: number; batchesPerEpoch: number; trainSize: number; validationSize: number; labels: string[]; vocabularySize: number }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number }
+  | ({ type: 'epoch'; epochs: number } & EpochLog)
+  | { type: 'end'; epochsRun: number; bestEpoch: number; stoppedEarly: boolean; trainSeconds: number };
+
+/** Metrics of one epoch. */
+export interface EpochLog {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean training loss over the epoch's batches. */
+  loss: number;
+  /** Training accuracy over the epoch. */
+  accuracy: number;
+  /** Validation loss, when there is a validation set. */
+  valLoss?: number;
+  /** Validation accuracy, when there is a validation set. */
+  valAccuracy?: number;
+  /** Wall time of the epoch's training loop. */
+  seconds: number;
+  /** Training samples per second of the epoch's loop. */
+  samplesPerSecond: number;
+}
+
+/** Evaluation metrics: {@link ClassificationReport} plus labels unseen in training. */
+export interface EvaluationReport extends ClassificationReport {
+  /** Labels in the evaluated data the model was never trained on; their rows are excluded from the metrics. */
+  unknownLabels?: Array<{ label: string; count: number }>;
+}
+
+/** What {@link TextClassifier.fit} returns. */
+export interface FitResult {
+  /** Epochs actually run. */
+  epochsRun: number;
+  /** The epoch whose weights the model keeps (best validation loss, or the last). */
+  bestEpoch: number;
+  /** Whether early stopping ended training. */
+  stoppedEarly: boolean;
+  /** Per-epoch metrics. */
+  history: EpochLog[];
+  /** Wall time of the epoch loops in seconds. */
+  trainSeconds: number;
+  /** Training samples processed per second of the epoch loops. */
+  trainSamplesPerSecond: number;
+  /** Metrics of the kept model on the validation set. */
+  validation?: EvaluationReport;
+  /** Training-set size after the validation split. */
+  trainSize: number;
+  /** Validation-set size. */
+  validationSize: number;
+}
+
+/** A prediction for one text. */
+export interface Prediction {
+  /** The most probable label. */
+  label: string;
+  /** Probability of every label (they sum to 1). */
+  scores: Record<string, number>;
+}
