@@ -27,3 +27,7 @@ export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
 export { type InputText, readTexts } from './read-texts.js';
 export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';
+export { PACKED_BUNDLE_EXTENSION, isPackedBundlePath, saveBundle } from './save-bundle.js';
+export { loadBundle, readBundleFiles } from './load-bundle.js';
+// The whole public API of @glossa/model-core, so an application installs one package.
+export * from '@glossa/model-core';

@@ -1,6 +1,7 @@
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setBackend, version_core } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
+import { requiredKernels } from '@glossa/model-core';
 import { checkTfjsVersions } from './check-tfjs-versions.js';
 import { NodeRuntimeError } from './errors.js';
 import {
@@ -32,7 +33,7 @@ export interface InitBackendOptions {
   backend?: BackendChoice;
   /** What the backend is for. Default `'predict'`. */
   job?: BackendJob;
-  /** tfjs kernel names (e.g. `'MatMul'`, `'LSTMCell'`) the job needs; a backend lacking one is skipped. */
+  /** tfjs kernel names the job needs; a backend lacking one is skipped. Default: `requiredKernels(job)` from model-core (every kernel Glossa's models dispatch for that job). */
   requiredKernels?: readonly string[];
   /** Environment to read `GLOSSA_BACKEND` from. Defaults to `process.env`. */
   env?: Record<string, string | undefined>;
@@ -149,7 +150,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
 async function initBackendNow(options: InitBackendOptions): Promise<BackendReport> {
   const logger = options.logger ?? silentLogger;
   const job = options.job ?? 'predict';
-  const required = options.requiredKernels ?? [];
+  const required = options.requiredKernels ?? requiredKernels(job);
   checkTfjsVersions();
   const { choice, source } = resolveChoice(options);
   const previous = currentBackendName();

@@ -1,0 +1,50 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type BundleFiles, type TextClassifier, deserializeBundle, unpackBundle } from '@glossa/model-core';
+import { NodeRuntimeError } from './errors.js';
+import { loadBundleFiles } from './load-bundle-files.js';
+
+const MAX_PACKED_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads a bundle's files from a directory or a packed `.glossa` file, without building the model.
+ *
+ * @param path - A bundle directory or packed file.
+ * @returns The bundle files.
+ * @throws {@link NodeRuntimeError} `STORAGE` / `INVALID_PATH` when the path is missing or unreadable; `BundleError` for a damaged archive.
+ * @example
+ * ```ts
+ * const files = await readBundleFiles('sentiment-model');
+ * ```
+ */
+export async function readBundleFiles(path: string): Promise<BundleFiles> {
+  const target = resolve(path);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(target);
+  } catch (cause) {
+    throw new NodeRuntimeError('INVALID_PATH', `loadBundle: ${target} does not exist. Pass the directory or .glossa file that \`glossa train --out\` wrote.`, { cause });
+  }
+  if (info.isDirectory()) return loadBundleFiles(target);
+  if (info.size > MAX_PACKED_BYTES) {
+    throw new NodeRuntimeError('LIMIT_EXCEEDED', `loadBundle: ${target} is ${info.size} bytes, over the ${MAX_PACKED_BYTES}-byte limit for a packed bundle.`);
+  }
+  return unpackBundle(new Uint8Array(await readFile(target)));
+}
+
+/**
+ * Loads a trained classifier from a bundle directory or a packed `.glossa` file, validating every file.
+ * Loading never evaluates code.
+ *
+ * @param path - A bundle directory or packed file.
+ * @returns The classifier, ready to predict.
+ * @throws {@link NodeRuntimeError} when the path cannot be read; `BundleError` naming the file and problem when the bundle is invalid.
+ * @example
+ * ```ts
+ * const classifier = await loadBundle('sentiment-model');
+ * console.log(await classifier.predict(['what a film']));
+ * ```
+ */
+export async function loadBundle(path: string): Promise<TextClassifier> {
+  return deserializeBundle(await readBundleFiles(path));
+}
