@@ -110,6 +110,34 @@ describe('glossa train', () => {
     expect(result.validation.n).toBe(40);
   }, 180_000);
 
+  it('stops after the current batch on Ctrl-C (SIGINT), saves nothing and exits 130', async () => {
+    const data = join(dir, 'long.csv');
+    await writeFile(data, toCsv(sentimentRows(1200, 8)));
+    const out = join(dir, 'interrupted');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'train', data, '--out', out, '--arch', 'bow', '--epochs', '1000', '--batch-size', '16', '--max-length', '16'],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      // Interrupt once training is provably under way (event-driven, no timing).
+      if (!sent && /^epoch 1\/1000 /m.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('glossa: training interrupted; nothing was saved');
+    expect(stderr).toContain('interrupted: stopping training after the current batch');
+    expect(existsSync(out)).toBe(false);
+  }, 180_000);
+
   it('exits 1 with one line naming the file and line of a malformed row', async () => {
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'text,label\n"fine row",pos\n"another",neg\n"unterminated quote,pos\n');

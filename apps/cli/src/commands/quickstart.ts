@@ -145,7 +145,7 @@ async function runQuickstart(
 
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
-  ctx.err(`backend: ${backend.backend} (${backend.reason})`);
+  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
 
   const modelOptions: TextClassifierOptions = {
     architecture: options.arch,

@@ -197,7 +197,7 @@ async function runTrain(
   const colors = options.json ? ctx.errColors : ctx.colors;
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
-  ctx.err(`backend: ${backend.backend} (${backend.reason})`);
+  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
 
   const records = await loadData(runtime, ctx, data, options);
   if (records.length === 0) {
