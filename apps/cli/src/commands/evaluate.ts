@@ -94,11 +94,11 @@ async function runEvaluate(
   verbose: boolean,
 ): Promise<void> {
   const runtime = await loadRuntime();
+  const records = await loadData(runtime, ctx, data, options);
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   if (verbose) ctx.err(`backend: ${backend.backend} (${backend.reason})`);
   const { classifier } = await loadClassifier(runtime, bundlePath);
   try {
-    const records = await loadData(runtime, ctx, data, options);
     const started = performance.now();
     const report: EvaluationReport = await classifier.evaluate(records, { batchSize: options.batchSize });
     const seconds = (performance.now() - started) / 1000;

@@ -196,9 +196,7 @@ async function runTrain(
   const say = options.json ? ctx.err : ctx.out;
   const colors = options.json ? ctx.errColors : ctx.colors;
   const runtime = await loadRuntime();
-  const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
-  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
-
+  // Data first: a bad file fails fast, before any backend is initialised.
   const records = await loadData(runtime, ctx, data, options);
   if (records.length === 0) {
     throw new CliError('RUNTIME', `${data} has no usable rows. Check --text-column and --label-column.`);
@@ -211,6 +209,8 @@ async function runTrain(
   if (options.validation !== undefined) {
     fitOptions.validationData = await loadData(runtime, ctx, options.validation, options);
   }
+  const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
+  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
 
   const classifier = runtime.createTextClassifier(classifierOptionsFrom(options));
   try {
