@@ -170,7 +170,9 @@ class GlossaTextClassifier implements TextClassifier {
     for (const rows of planBatches(lengths, batchSize)) {
       const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength());
       const probs = tidy(() => (model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor).dataSync() as Float32Array);
-      rows.forEach((r, i) => out.set(probs.subarray(i * k, (i + 1) * k), r * k));
+      rows.forEach((r, i) => {
+        out.set(probs.subarray(i * k, (i + 1) * k), r * k);
+      });
     }
     return out;
   }

@@ -1,12 +1,12 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type LabeledText, createTextClassifier, initBackend, loadBundle, saveBundle } from '../src/index.js';
+import { createTextClassifier, initBackend, loadBundle, saveBundle } from '../src/index.js';
 import { useTempDir } from './temp-dir.js';
 
 const tempDir = useTempDir();
 
-function dataset(n: number): LabeledText[] {
+function dataset(n: number): Array<{ text: string; label: string }> {
   const good = ['great', 'lovely', 'superb', 'fun'];
   const bad = ['awful', 'dull', 'poor', 'boring'];
   return Array.from({ length: n }, (_, i) => {
@@ -40,7 +40,9 @@ describe('saveBundle / loadBundle', () => {
     await initBackend({ backend: 'cpu' });
     const onCpu = await loadBundle(asFile);
     const cpuScores = await onCpu.predictProbabilities(texts);
-    cpuScores.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5));
+    cpuScores.forEach((v, i) => {
+      expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5);
+    });
     onCpu.dispose();
     await initBackend({ backend: 'wasm' });
   });

@@ -32,6 +32,8 @@ export function padBatch(sequences: readonly Int32Array[], rows: BatchIndices, e
   for (const r of rows) longest = Math.max(longest, sequences[r]!.length);
   const length = Math.max(longest, minLength) + extra;
   const ids = new Int32Array(rows.length * length);
-  rows.forEach((r, i) => ids.set(sequences[r]!, i * length));
+  rows.forEach((r, i) => {
+    ids.set(sequences[r]!, i * length);
+  });
   return { ids, length };
 }

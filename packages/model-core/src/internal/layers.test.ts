@@ -1,4 +1,4 @@
-import { conv1d, gather, grad, memory, randomNormal, relu, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, memory, randomNormal, relu, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, scatterAddRows } from './layers.js';
 
@@ -11,11 +11,11 @@ describe('embeddingLookup', () => {
   it('gives the same values and gradient as tfjs gather', () => {
     const before = memory().numTensors;
     tidy(() => {
-      const table = randomNormal([30, 4], 0, 1, 'float32', 3);
+      const table = randomNormal([30, 4], 0, 1, 'float32', 3) as Tensor2D;
       const ids = tensor2d([[1, 5, 5, 0], [29, 2, 1, 1]], undefined, 'int32');
       const weights = randomNormal([2, 4, 4], 0, 1, 'float32', 4);
-      const ours = (t: typeof table) => sum(mul(embeddingLookup(t, ids), weights));
-      const stock = (t: typeof table) => sum(mul(gather(t, ids), weights));
+      const ours = (t: Tensor) => sum(mul(embeddingLookup(t as Tensor2D, ids), weights));
+      const stock = (t: Tensor) => sum(mul(gather(t, ids), weights));
       close(embeddingLookup(table, ids).dataSync(), gather(table, ids).dataSync(), 0);
       close(grad(ours)(table).dataSync(), grad(stock)(table).dataSync(), 1e-5);
     });
@@ -35,11 +35,11 @@ describe('GlossaConv1D', () => {
       const x = randomNormal([2, 5, 4], 0, 1, 'float32', 7);
       layer.apply(x);
       const [kernel, bias] = layer.getWeights();
-      const k = randomNormal([8, 3], 0, 1, 'float32', 8);
+      const k = randomNormal([8, 3], 0, 1, 'float32', 8) as Tensor2D;
       const b = randomNormal([3], 0, 1, 'float32', 9);
       layer.setWeights([k, b]);
       const ours = layer.apply(x) as ReturnType<typeof relu>;
-      const stock = relu(add(conv1d(x, reshape(k, [2, 4, 3]), 1, 'valid'), b));
+      const stock = relu(add(conv1d(x as Tensor3D, reshape(k, [2, 4, 3]) as Tensor3D, 1, 'valid'), b));
       expect(ours.shape).toEqual([2, 4, 3]);
       close(ours.dataSync(), stock.dataSync(), 1e-5);
       expect(kernel!.shape).toEqual([8, 3]);
