@@ -221,7 +221,7 @@ describe('glossa evaluate', () => {
   it('exits 1 with one line when the bundle does not exist', async () => {
     const run = await runBin(['evaluate', join(dir, 'nope'), join(dir, 'test.tsv')]);
     expect(run.code).toBe(1);
-    expect(oneLine(run.stderr)).toMatch(/^glossa: bundle not found: .*nope/);
+    expect(oneLine(run.stderr)).toMatch(/^glossa: .*nope does not exist/);
   });
 });
 

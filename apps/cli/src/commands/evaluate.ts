@@ -97,7 +97,7 @@ async function runEvaluate(
   const records = await loadData(runtime, ctx, data, options);
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   if (verbose) ctx.err(`backend: ${backend.backend} (${backend.reason})`);
-  const { classifier } = await loadClassifier(runtime, bundlePath);
+  const classifier = await loadClassifier(runtime, bundlePath);
   try {
     const started = performance.now();
     const report: EvaluationReport = await classifier.evaluate(records, { batchSize: options.batchSize });

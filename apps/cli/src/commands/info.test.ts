@@ -12,6 +12,7 @@ const manifest: BundleManifest = {
     architecture: 'bow',
     embeddingDim: 64,
     units: 64,
+    kernelSize: 5,
     dropout: 0,
     maxLength: 200,
     vocabSize: 20000,
@@ -19,9 +20,17 @@ const manifest: BundleManifest = {
     tokenizer: 'word',
     learningRate: 0.001,
   },
-  preprocessing: { file: 'preprocessing.json' },
-  model: { topology: 'model.json', weights: 'weights.bin' },
-  training: { seed: 42, epochsRun: 3, bestEpoch: 3, trainSize: 600, dataFingerprint: 'abc123', trainSeconds: 12.5 },
+  files: { preprocessing: 'preprocessing.json', topology: 'model.json', weights: 'weights.bin' },
+  training: {
+    seed: 42,
+    epochsRun: 3,
+    bestEpoch: 3,
+    trainSize: 600,
+    validationSize: 60,
+    dataFingerprint: 'abc123',
+    trainSeconds: 12.5,
+    history: [],
+  },
   metrics: {
     validation: {
       n: 60,
@@ -47,7 +56,7 @@ describe('manifestRows', () => {
     expect(rows.get('labels')).toBe('2: ham, spam');
     expect(rows.get('architecture')).toBe('bow');
     expect(rows.get('options')).toBe(
-      'dropout=0, embeddingDim=64, learningRate=0.001, maxLength=200, minFrequency=1, tokenizer=word, units=64, vocabSize=20000',
+      'dropout=0, embeddingDim=64, kernelSize=5, learningRate=0.001, maxLength=200, minFrequency=1, tokenizer=word, units=64, vocabSize=20000',
     );
     expect(rows.get('training')).toBe('600 examples, 3 epochs (best 3), 12.5s, seed 42');
     expect(rows.get('validation')).toBe('accuracy 0.9500, macro-F1 0.9450 (n=60)');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../internal/context.js';
 import { formatBytes, formatDuration, formatKeyValues, formatMetric } from '../internal/format.js';
-import { type BundleManifest, loadRuntime, readBundle } from '../runtime.js';
+import { type BundleManifest, bundleBytesOnDisk, loadRuntime } from '../runtime.js';
 
 /** Parsed options of `glossa info`. */
 export interface InfoCommandOptions {
@@ -93,8 +93,8 @@ Examples:
     )
     .action(async (bundle: string, options: InfoCommandOptions) => {
       const runtime = await loadRuntime();
-      const { files, bytes } = await readBundle(runtime, bundle);
-      const manifest = runtime.readManifest(files);
+      const manifest = runtime.readManifest(await runtime.readBundleFiles(bundle));
+      const bytes = await bundleBytesOnDisk(bundle);
       const path = resolve(bundle);
       const form = (await stat(bundle)).isFile() ? 'file' : 'directory';
       if (options.json) {

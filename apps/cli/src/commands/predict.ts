@@ -91,7 +91,7 @@ async function runPredict(
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   if (verbose) ctx.err(`backend: ${backend.backend} (${backend.reason})`);
-  const { classifier } = await loadClassifier(runtime, bundlePath);
+  const classifier = await loadClassifier(runtime, bundlePath);
   const out = createStreamWriter(ctx.io.stdout);
   let source: AsyncIterable<string> | Iterable<string>;
   let input: NodeJS.ReadableStream | undefined;

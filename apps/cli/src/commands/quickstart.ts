@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { addBackendOption, cliLogger } from '../internal/common-options.js';
@@ -84,8 +83,8 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): Co
         .default(QUICKSTART_DEFAULTS.architecture),
     )
     .addOption(
-      new Option('--max-length <n>', 'tokens kept per email, 1–100000')
-        .argParser(intOption('--max-length', 1, 100_000))
+      new Option('--max-length <n>', 'tokens kept per email, 1–10000')
+        .argParser(intOption('--max-length', 1, 10_000))
         .default(QUICKSTART_DEFAULTS.maxLength),
     )
     .addOption(
@@ -162,8 +161,12 @@ async function runQuickstart(
     const testSeconds = (performance.now() - testStart) / 1000;
     say(formatReport(report, c, `Test metrics (${test.length} held-out emails)`));
 
-    const bytes = await saveClassifier(runtime, classifier, options.out);
-    const bundle = resolve(options.out);
+    const { path: bundle, bytes } = await saveClassifier(
+      runtime,
+      classifier,
+      options.out,
+      cliLogger(ctx, verbose),
+    );
     say(`bundle written to ${bundle} (${formatBytes(bytes)})`);
 
     const predictions = await classifier.predict(QUICKSTART_EXAMPLES);

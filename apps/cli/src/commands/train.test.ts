@@ -1,5 +1,7 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { classifierOptionsFrom } from './train.js';
+import { CliError } from '../cli-error.js';
+import { addModelOptions, classifierOptionsFrom } from './train.js';
 
 describe('classifierOptionsFrom', () => {
   it('maps CLI option names to model-core names and leaves unset ones to the defaults', () => {
@@ -25,5 +27,34 @@ describe('classifierOptionsFrom', () => {
       learningRate: 0.01,
       tokenizer: 'char-ngram',
     });
+  });
+});
+
+describe('addModelOptions', () => {
+  it('accepts exactly the ranges model-core accepts (OPTION_RANGES)', async () => {
+    const { OPTION_RANGES } = await import('@glossa/node-runtime');
+    const command = addModelOptions(new Command('train'));
+    const flags: Record<keyof typeof OPTION_RANGES, string> = {
+      embeddingDim: '--embedding-dim',
+      units: '--units',
+      kernelSize: '--kernel-size',
+      dropout: '--dropout',
+      maxLength: '--max-length',
+      vocabSize: '--vocab-size',
+      minFrequency: '--min-frequency',
+      learningRate: '--learning-rate',
+    };
+    for (const [name, [min, max, integer]] of Object.entries(OPTION_RANGES)) {
+      const flag = flags[name as keyof typeof OPTION_RANGES];
+      const parse = command.options.find((option) => option.long === flag)?.parseArg;
+      expect(parse, flag).toBeDefined();
+      const run = (value: number): unknown => parse?.(String(value), undefined);
+      expect(run(min), `${flag} ${min}`).toBe(min);
+      expect(run(max), `${flag} ${max}`).toBe(max);
+      const step = integer ? 1 : Math.max(min / 10, 1e-9);
+      expect(() => run(min - step), `${flag} below ${min}`).toThrow(CliError);
+      expect(() => run(max + (integer ? 1 : max / 10)), `${flag} above ${max}`).toThrow(CliError);
+      if (integer) expect(() => run(min + 0.5), `${flag} fraction`).toThrow(CliError);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
@@ -36,8 +35,10 @@ export interface TrainCommandOptions extends DataOptions {
   batchSize?: number;
   maxLength?: number;
   vocabSize?: number;
+  minFrequency?: number;
   embeddingDim?: number;
   units?: number;
+  kernelSize?: number;
   dropout?: number;
   learningRate?: number;
   tokenizer?: TokenizerType;
@@ -76,33 +77,43 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--max-length <n>', 'tokens kept per text, 1–100000 (default: 100)').argParser(
-        intOption('--max-length', 1, 100_000),
+      new Option('--max-length <n>', 'tokens kept per text, 1–10000 (default: 100)').argParser(
+        intOption('--max-length', 1, 10_000),
       ),
     )
     .addOption(
-      new Option('--vocab-size <n>', 'vocabulary size, 10–10000000 (default: 20000)').argParser(
-        intOption('--vocab-size', 10, 10_000_000),
+      new Option('--vocab-size <n>', 'vocabulary size incl. padding and OOV, 3–2000000 (default: 20000)').argParser(
+        intOption('--vocab-size', 3, 2_000_000),
       ),
     )
     .addOption(
-      new Option('--embedding-dim <n>', 'embedding width, 1–4096 (default: 64)').argParser(
-        intOption('--embedding-dim', 1, 4096),
+      new Option('--min-frequency <n>', 'minimum count for a token to enter the vocabulary, 1–1000000 (default: 1)').argParser(
+        intOption('--min-frequency', 1, 1_000_000),
       ),
     )
     .addOption(
-      new Option('--units <n>', 'LSTM units / CNN filters / BoW hidden units, 1–4096 (default: 64)').argParser(
-        intOption('--units', 1, 4096),
+      new Option('--embedding-dim <n>', 'embedding width, 1–1024 (default: 64)').argParser(
+        intOption('--embedding-dim', 1, 1024),
       ),
     )
     .addOption(
-      new Option('--dropout <f>', 'dropout rate, 0 to less than 1 (default: 0)').argParser(
-        floatOption('--dropout', { min: 0, max: 1, maxExclusive: true }),
+      new Option('--units <n>', 'LSTM units / CNN filters (unused by bow), 1–1024 (default: 64)').argParser(
+        intOption('--units', 1, 1024),
       ),
     )
     .addOption(
-      new Option('--learning-rate <f>', 'Adam learning rate, >0 to 10 (default: 0.001)').argParser(
-        floatOption('--learning-rate', { min: 0, max: 10, minExclusive: true }),
+      new Option('--kernel-size <n>', 'CNN kernel width in tokens, 1–32 (default: 5)').argParser(
+        intOption('--kernel-size', 1, 32),
+      ),
+    )
+    .addOption(
+      new Option('--dropout <f>', 'dropout rate, 0–0.9 (default: 0)').argParser(
+        floatOption('--dropout', { min: 0, max: 0.9 }),
+      ),
+    )
+    .addOption(
+      new Option('--learning-rate <f>', 'Adam learning rate, 1e-7–10 (default: 0.001)').argParser(
+        floatOption('--learning-rate', { min: 1e-7, max: 10 }),
       ),
     )
     .addOption(
@@ -130,13 +141,24 @@ export function addModelOptions(command: Command): Command {
 export function classifierOptionsFrom(
   options: Pick<
     TrainCommandOptions,
-    'arch' | 'maxLength' | 'vocabSize' | 'embeddingDim' | 'units' | 'dropout' | 'learningRate' | 'tokenizer'
+    | 'arch'
+    | 'maxLength'
+    | 'vocabSize'
+    | 'minFrequency'
+    | 'embeddingDim'
+    | 'units'
+    | 'kernelSize'
+    | 'dropout'
+    | 'learningRate'
+    | 'tokenizer'
   >,
 ): TextClassifierOptions {
   const result: TextClassifierOptions = {};
   if (options.arch !== undefined) result.architecture = options.arch;
   if (options.maxLength !== undefined) result.maxLength = options.maxLength;
   if (options.vocabSize !== undefined) result.vocabSize = options.vocabSize;
+  if (options.minFrequency !== undefined) result.minFrequency = options.minFrequency;
+  if (options.kernelSize !== undefined) result.kernelSize = options.kernelSize;
   if (options.embeddingDim !== undefined) result.embeddingDim = options.embeddingDim;
   if (options.units !== undefined) result.units = options.units;
   if (options.dropout !== undefined) result.dropout = options.dropout;
@@ -215,8 +237,12 @@ async function runTrain(
   const classifier = runtime.createTextClassifier(classifierOptionsFrom(options));
   try {
     const { result, start } = await fitWithProgress(ctx, classifier, records, fitOptions);
-    const bytes = await saveClassifier(runtime, classifier, options.out);
-    const bundle = resolve(options.out);
+    const { path: bundle, bytes } = await saveClassifier(
+      runtime,
+      classifier,
+      options.out,
+      cliLogger(ctx, verbose),
+    );
 
     if (result.validation !== undefined) {
       say(formatReport(result.validation, colors, 'Validation metrics'));
