@@ -109,6 +109,7 @@ describe('TextClassifier.fit', () => {
     const clf = createTextClassifier({ architecture: 'bow', ...small });
     await expect(clf.fit(data.map((e) => ({ ...e, label: 'x' })))).rejects.toThrow(/only one class/);
     await expect(clf.fit(data, { classWeight: { nope: 2 } })).rejects.toThrow(/classWeight names "nope"/);
+    await expect(clf.fit([{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }])).rejects.toThrow(/cannot hold out a validation split from 2 examples/);
     const r = await clf.fit(data, { epochs: 1, classWeight: 'balanced' });
     expect(r.epochsRun).toBe(1);
     clf.dispose();

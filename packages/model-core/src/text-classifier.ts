@@ -256,7 +256,16 @@ class GlossaTextClassifier implements TextClassifier {
       if (fraction > 0) {
         const labelIds = new Map<string, number>();
         const ys = examples.map((e) => labelIds.get(e.label) ?? labelIds.set(e.label, labelIds.size).get(e.label)!);
-        const split = stratifiedSplit(ys, fraction, rng.fork());
+        let split: ReturnType<typeof stratifiedSplit>;
+        try {
+          split = stratifiedSplit(ys, fraction, rng.fork());
+        } catch (cause) {
+          throw new ModelCoreError(
+            'INVALID_DATA',
+            `${where}: cannot hold out a validation split from ${examples.length} examples (${(cause as Error).message}). Add examples, pass validationData, or set validationSplit to 0.`,
+            { cause },
+          );
+        }
         train = Array.from(split.train, (i) => examples[i]!);
         validation = Array.from(split.test, (i) => examples[i]!);
       }
