@@ -1,9 +1,21 @@
-/** What went wrong, as far as the exit code is concerned. */
+/**
+ * What went wrong, as far as the exit code is concerned: `USAGE` (exit 2), `RUNTIME` (exit 1),
+ * `ABORTED` (exit 130).
+ *
+ * @example
+ * ```ts
+ * const code: CliErrorCode = 'USAGE';
+ * ```
+ */
 export type CliErrorCode = 'USAGE' | 'RUNTIME' | 'ABORTED';
 
 /**
  * The CLI's one error class: carries the exit code the process should end with.
  *
+ * @param code - USAGE (exit 2), RUNTIME (exit 1) or ABORTED (exit 130).
+ * @param message - One line for the user.
+ * @param options - Optional `cause`.
+ * @throws Never (it is what the CLI throws).
  * @example
  * ```ts
  * throw new CliError('USAGE', '--epochs must be an integer from 1 to 1000 (got 0)');
@@ -35,6 +47,7 @@ export class CliError extends Error {
  *
  * @param code - The error code.
  * @returns 2 for usage errors, 130 for aborts, 1 otherwise.
+ * @throws Never.
  * @example
  * ```ts
  * exitCodeFor('USAGE'); // 2

@@ -124,6 +124,7 @@ function stackOf(error: unknown): string {
  * @param argv - Arguments after the executable and script, e.g. `['train', 'data.csv', '--out', 'model']`.
  * @param io - Streams (default: the process's stdout, stderr and stdin).
  * @returns 0 on success, 1 on failure, 2 on a usage error, 130 when interrupted.
+ * @throws Never: every failure is printed as one `glossa: …` line on `io.stderr` and becomes the exit code.
  * @example
  * ```ts
  * const code = await runCli(['predict', './model', 'what a great film']);

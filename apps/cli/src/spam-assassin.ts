@@ -11,7 +11,14 @@ import {
 } from './internal/mime.js';
 import type { LabeledText } from './runtime.js';
 
-/** Longest text (in UTF-16 code units) {@link emailToText} returns. */
+/**
+ * Longest text (in UTF-16 code units) {@link emailToText} returns.
+ *
+ * @example
+ * ```ts
+ * emailToText(raw).length <= MAX_EMAIL_TEXT_LENGTH; // true
+ * ```
+ */
 export const MAX_EMAIL_TEXT_LENGTH = 20_000;
 
 const MAX_DEPTH = 8;
@@ -103,6 +110,7 @@ function cap(text: string, max: number): string {
  *
  * @param raw - The full message, headers included.
  * @returns Subject, newline, body.
+ * @throws Never.
  * @example
  * ```ts
  * emailToText('Subject: Hello\nContent-Type: text/plain\n\nSee you at 5.');

@@ -96,7 +96,6 @@ async function runEvaluate(
   const runtime = await loadRuntime();
   const records = await loadData(runtime, ctx, data, options);
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
-  if (verbose) ctx.err(`backend: ${backend.backend} (${backend.reason})`);
   const classifier = await loadClassifier(runtime, bundlePath);
   try {
     const started = performance.now();

@@ -89,8 +89,7 @@ async function runPredict(
     }
   }
   const runtime = await loadRuntime();
-  const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
-  if (verbose) ctx.err(`backend: ${backend.backend} (${backend.reason})`);
+  await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   const classifier = await loadClassifier(runtime, bundlePath);
   const out = createStreamWriter(ctx.io.stdout);
   let source: AsyncIterable<string> | Iterable<string>;

@@ -148,7 +148,7 @@ async function runQuickstart(
 
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
-  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
+  ctx.err(`backend: ${backend.backend}`); // with --verbose, node-runtime's logger says why
 
   const modelOptions: TextClassifierOptions = {
     architecture: options.arch,

@@ -232,7 +232,7 @@ async function runTrain(
     fitOptions.validationData = await loadData(runtime, ctx, options.validation, options);
   }
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
-  ctx.err(verbose ? `backend: ${backend.backend} (${backend.reason})` : `backend: ${backend.backend}`);
+  ctx.err(`backend: ${backend.backend}`); // with --verbose, node-runtime's logger says why
 
   const classifier = runtime.createTextClassifier(classifierOptionsFrom(options));
   try {

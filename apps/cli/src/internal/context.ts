@@ -5,6 +5,11 @@ export type Colors = ReturnType<typeof pc.createColors>;
 
 /**
  * The streams the CLI talks to. `runCli` defaults them to the process's own.
+ *
+ * @example
+ * ```ts
+ * const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+ * ```
  */
 export interface CliIo {
   /** Results: JSON, JSONL or the human report. */
