@@ -324,6 +324,7 @@ class GlossaTextClassifier implements TextClassifier {
       for (let epoch = 1; epoch <= epochs; epoch++) {
         const batches = planBatches(lengths, batchSize, rng);
         const t0 = performance.now();
+        let lastYield = t0;
         let lossSum = 0;
         let correct = 0;
         for (let b = 0; b < batches.length; b++) {
@@ -345,8 +346,11 @@ class GlossaTextClassifier implements TextClassifier {
           correct += hits;
           samples += rows.length;
           emit({ type: 'batch', epoch, batch: b + 1, batchesPerEpoch: batches.length, loss, accuracy: hits / rows.length });
-          // Let the event loop breathe (progress bars, signals) without slowing the loop measurably.
-          if (b % 16 === 15) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          // Let the event loop breathe (progress bars, Ctrl-C, abort signals) every ~50 ms of training.
+          if (performance.now() - lastYield > 50) {
+            await new Promise<void>((resolve) => setTimeout(resolve, 0));
+            lastYield = performance.now();
+          }
         }
         const seconds = (performance.now() - t0) / 1000;
         trainSeconds += seconds;
