@@ -149,10 +149,8 @@ export class GlossaEmbedding extends layers.Layer {
   }
 }
 
-/** Mean of the unmasked time steps: `[batch, time, dim]` → `[batch, dim]`. Empty rows give zeros. */
-export class GlossaMaskedMean extends layers.Layer {
-  static className = 'GlossaMaskedMean';
-
+/** Base of the masked pooling layers: `[batch, time, dim]` (+ mask) → `[batch, dim]`, mask consumed. */
+abstract class MaskedPooling1D extends layers.Layer {
   constructor(args: BaseLayerArgs = {}) {
     super(args);
     this.supportsMasking = true;
@@ -169,14 +167,22 @@ export class GlossaMaskedMean extends layers.Layer {
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     return tidy(() => {
-      const x = single(inputs);
       const mask = maskOf(kwargs);
-      if (!mask) return div(sum(x, 1), scalar(x.shape[1] ?? 1));
-      const m = expandDims(cast(mask, 'float32'), 2);
-      const total = sum(mul(x, m), 1);
-      const count = maximum(sum(m, 1), scalar(1));
-      return div(total, count);
+      return this.pool(single(inputs), mask ? expandDims(cast(mask, 'float32'), 2) : undefined);
     });
+  }
+
+  /** Pools `x` over time; `mask` is `[batch, time, 1]` of 0/1 when present. */
+  protected abstract pool(x: Tensor, mask: Tensor | undefined): Tensor;
+}
+
+/** Mean of the unmasked time steps: `[batch, time, dim]` → `[batch, dim]`. Empty rows give zeros. */
+export class GlossaMaskedMean extends MaskedPooling1D {
+  static className = 'GlossaMaskedMean';
+
+  protected pool(x: Tensor, mask: Tensor | undefined): Tensor {
+    if (!mask) return div(sum(x, 1), scalar(x.shape[1] ?? 1));
+    return div(sum(mul(x, mask), 1), maximum(sum(mask, 1), scalar(1)));
   }
 }
 
@@ -251,30 +257,12 @@ export class GlossaConv1D extends layers.Layer {
 }
 
 /** Max over unmasked time steps of non-negative features: `[batch, time, dim]` → `[batch, dim]`. */
-export class GlossaGlobalMaxPool1D extends layers.Layer {
+export class GlossaGlobalMaxPool1D extends MaskedPooling1D {
   static className = 'GlossaGlobalMaxPool1D';
 
-  constructor(args: BaseLayerArgs = {}) {
-    super(args);
-    this.supportsMasking = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeOf(inputShape);
-    return [s[0] ?? null, s[2] ?? null];
-  }
-
-  override computeMask(): Tensor {
-    return null as unknown as Tensor;
-  }
-
-  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
-    return tidy(() => {
-      const x = single(inputs);
-      const mask = maskOf(kwargs);
-      if (!mask) return max(x, 1);
-      return max(mul(x, expandDims(cast(mask, 'float32'), 2)), 1);
-    });
+  protected pool(x: Tensor, mask: Tensor | undefined): Tensor {
+    // Features are ReLU outputs (≥ 0), so zeroing masked steps never raises the maximum.
+    return max(mask ? mul(x, mask) : x, 1);
   }
 }
 
