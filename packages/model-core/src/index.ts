@@ -9,7 +9,17 @@ export {
   checkNumber,
   resolveClassifierOptions,
 } from './options.js';
-export type { EpochLog, EvaluationReport, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
+export type {
+  EpochLog,
+  EvaluationReport,
+  Explanation,
+  FitOptions,
+  FitResult,
+  LabeledText,
+  Prediction,
+  TokenAttribution,
+  TrainingEvent,
+} from './types.js';
 export { type TextClassifier, type TrainingInfo, createTextClassifier } from './text-classifier.js';
 export {
   BUNDLE_FILE_NAMES,

@@ -125,3 +125,27 @@ describe('TextClassifier.fit', () => {
     clf.dispose();
   });
 });
+
+describe('TextClassifier.explain', () => {
+  it('attributes the prediction to the sentiment words, consistently with removing them', async () => {
+    const clf = createTextClassifier({ architecture: 'bow', ...small });
+    await clf.fit(data, { epochs: 6, seed: 2 });
+    const text = 'the plot was wonderful and the actors were brilliant';
+    const explanation = await clf.explain(text);
+    expect(explanation.label).toBe('positive');
+    expect(explanation.method).toBe('occlusion');
+    const tokens = explanation.tokens.map((t) => t.token);
+    expect(tokens).toEqual(clf.pipeline!.tokenize(text));
+    const top = [...explanation.tokens].sort((a, b) => b.score - a.score).slice(0, 2).map((t) => t.token);
+    expect(top.sort()).toEqual(['brilliant', 'wonderful']);
+    // The score of a token is exactly the probability drop when the text is scored without it.
+    const [without] = await clf.predict(['the plot was and the actors were brilliant']);
+    const wonderful = explanation.tokens.find((t) => t.token === 'wonderful')!;
+    expect(wonderful.score).toBeCloseTo(explanation.scores.positive! - without!.scores.positive!, 5);
+    const negative = await clf.explain(text, { label: 'negative' });
+    expect(negative.tokens.find((t) => t.token === 'wonderful')!.score).toBeLessThan(0);
+    await expect(clf.explain(text, { label: 'meh' })).rejects.toThrow(/label "meh" is not one of/);
+    expect((await clf.explain('')).tokens).toEqual([]);
+    clf.dispose();
+  });
+});

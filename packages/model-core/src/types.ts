@@ -90,3 +90,23 @@ export interface Prediction {
   /** Probability of every label (they sum to 1). */
   scores: Record<string, number>;
 }
+
+/** How much one token drives a prediction. */
+export interface TokenAttribution {
+  /** The token, as the model's pipeline sees it (normalised). */
+  token: string;
+  /** Drop in the explained label's probability when the token is removed: positive supports the label, negative opposes it. */
+  score: number;
+}
+
+/** Why the model predicts what it does for one text. */
+export interface Explanation {
+  /** The explained label (the predicted one unless another was asked for). */
+  label: string;
+  /** Probability of every label for the whole text. */
+  scores: Record<string, number>;
+  /** Every token the model reads (at most `maxLength`), in order, with its attribution. */
+  tokens: TokenAttribution[];
+  /** How attributions are computed: `occlusion` removes each token in turn (one batched forward pass). */
+  method: 'occlusion';
+}
