@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvaluateCommand } from './commands/evaluate.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
@@ -49,6 +50,7 @@ function buildProgram(ctx: CliContext): Command {
   registerTrainCommand(program, ctx);
   registerEvaluateCommand(program, ctx);
   registerPredictCommand(program, ctx);
+  registerExplainCommand(program, ctx);
   registerInfoCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   return program;

@@ -295,6 +295,31 @@ describe('glossa predict', () => {
   }, 120_000);
 });
 
+describe('glossa explain', () => {
+  it('gives per-token attributions as JSON that agree with predict', async () => {
+    const run = await runBin(['explain', model, 'a great and wonderful story', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { text: string; label: string; scores: Record<string, number>; tokens: Array<{ token: string; score: number }>; method: string };
+    expect(result.text).toBe('a great and wonderful story');
+    expect(result.label).toBe('pos');
+    expect(result.method).toBe('occlusion');
+    expect(result.tokens.map((t) => t.token)).toEqual(['a', 'great', 'and', 'wonderful', 'story']);
+    const predicted = parseJsonl((await runBin(['predict', model, 'a great and wonderful story'])).stdout)[0]!;
+    expect(result.scores.pos).toBeCloseTo((predicted.scores as Record<string, number>).pos!, 6);
+    const best = [...result.tokens].sort((a, b) => b.score - a.score)[0]!;
+    expect(['great', 'wonderful']).toContain(best.token);
+  });
+
+  it('prints each token with its signed score for people, and rejects an unknown label', async () => {
+    const run = await runBin(['explain', model, 'awful', 'acting']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^neg {2}\(neg 0\.\d{4}, pos 0\.\d{4}\)\nawful\([+-]\d\.\d\d\) acting\([+-]\d\.\d\d\)\n/);
+    const bad = await runBin(['explain', model, 'awful', '--label', 'meh']);
+    expect(bad.code).toBe(1);
+    expect(oneLine(bad.stderr)).toMatch(/label "meh" is not one of the model's labels \(neg, pos\)/);
+  });
+});
+
 describe('glossa info', () => {
   it('summarises the manifest as JSON', async () => {
     const run = await runBin(['info', model, '--json']);
