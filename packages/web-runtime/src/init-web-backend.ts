@@ -9,6 +9,7 @@ import {
   isRegistered,
   missingKernels,
   serialised,
+  softwareWebglRenderer,
   WEB_BACKEND_ORDER,
 } from './internal/backends.js';
 import { version_cpu, version_wasm, version_webgl } from './internal/register-backends.js';
@@ -49,6 +50,8 @@ export interface WebBackendCandidate {
   error?: string;
   /** False when it was not started because a faster backend had already been chosen. */
   checked: boolean;
+  /** Why `'auto'` passed over a backend that works (WebGL rendered in software is slower than wasm and cpu). */
+  skipped?: string;
 }
 
 /** What {@link initWebBackend} chose and why. */
@@ -68,6 +71,7 @@ export interface WebBackendReport {
 const CHOICES: readonly string[] = ['auto', ...WEB_BACKEND_ORDER];
 
 function whyNot(candidate: WebBackendCandidate): string {
+  if (candidate.skipped !== undefined) return `${candidate.name} skipped: ${candidate.skipped}`;
   if (!candidate.available) return `${candidate.name} unavailable: ${candidate.error ?? 'unknown error'}`;
   return `${candidate.name} lacks kernels ${candidate.missingKernels.join(', ')}`;
 }
@@ -107,7 +111,9 @@ function checkWasmPaths(paths: unknown): asserts paths is WasmPaths {
  * `tf.ready`).
  *
  * With `'auto'` it tries WebGPU, WebGL, WebAssembly and plain JavaScript in that order (fastest first) and
- * keeps the first that starts and implements every kernel in `requiredKernels`. Checks first that the
+ * keeps the first that starts and implements every kernel in `requiredKernels`. WebGL rendered in
+ * software (SwiftShader, llvmpipe: no usable GPU) is passed over, because it is slower than wasm and cpu;
+ * request `'webgl'` explicitly to use it anyway. Checks first that the
  * tfjs packages agree in version. Calls are serialised, so concurrent calls never interleave backend
  * switches. When nothing qualifies, the previous backend stays active.
  *
@@ -157,6 +163,21 @@ async function initNow(options: InitWebBackendOptions): Promise<WebBackendReport
     if (chosen !== undefined) {
       candidates.push({ name, available: isRegistered(name), missingKernels: missingKernels(name, required), checked: false });
       continue;
+    }
+    if (name === 'webgl' && choice === 'auto') {
+      // Measured in headless Chromium (SwiftShader): training ran ~10× slower on software WebGL than on
+      // wasm, and slower than cpu. Such a WebGL is passed over; ask for 'webgl' explicitly to use it anyway.
+      const renderer = softwareWebglRenderer();
+      if (renderer !== undefined) {
+        candidates.push({
+          name,
+          available: isRegistered(name),
+          missingKernels: missingKernels(name, required),
+          checked: true,
+          skipped: `WebGL is rendered in software ("${renderer}"), slower than wasm and cpu`,
+        });
+        continue;
+      }
     }
     const outcome = await activateBackend(name);
     const candidate: WebBackendCandidate = outcome.ok

@@ -58,12 +58,62 @@ function hint(name: KnownWebBackend, error: string): string {
   if (name === 'wasm' && /fetch|wasm|WebAssembly|magic|MIME|404/i.test(error)) {
     return `${error} — the .wasm binaries were not found: pass wasmPaths (see the README, "Serving the wasm files")`;
   }
-  if (name === 'webgpu' && !isRegistered('webgpu')) return 'WebGPU is not supported here (no navigator.gpu)';
   return error;
+}
+
+/** Renderer names of WebGL implemented on the CPU (SwiftShader, Mesa llvmpipe/softpipe, Microsoft's Basic Render Driver). */
+const SOFTWARE_RENDERER = /SwiftShader|llvmpipe|softpipe|Software|Basic Render Driver/i;
+
+function rendererOf(gl: WebGLRenderingContext | WebGL2RenderingContext | null): string | undefined {
+  if (gl === null) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return typeof renderer === 'string' ? renderer : undefined;
+}
+
+/**
+ * The WebGL renderer's name when it is a software renderer (WebGL emulated on the CPU, e.g. SwiftShader
+ * in headless Chromium or with the GPU disabled), else undefined. Works in pages and workers.
+ */
+export function softwareWebglRenderer(): string | undefined {
+  let renderer: string | undefined;
+  try {
+    if (typeof OffscreenCanvas !== 'undefined') {
+      const canvas = new OffscreenCanvas(1, 1);
+      renderer = rendererOf(canvas.getContext('webgl2') ?? canvas.getContext('webgl'));
+    } else {
+      const canvas = (globalThis as { document?: Document }).document?.createElement('canvas');
+      renderer = canvas ? rendererOf(canvas.getContext('webgl2') ?? canvas.getContext('webgl')) : undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return renderer !== undefined && SOFTWARE_RENDERER.test(renderer) ? renderer : undefined;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+/** Why WebGPU cannot start here, found without initialising tfjs's backend, or undefined when an adapter exists. */
+async function webgpuProblem(): Promise<string | undefined> {
+  const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
+  if (gpu === undefined) return 'WebGPU is not supported here (no navigator.gpu)';
+  try {
+    const adapter = await gpu.requestAdapter();
+    return adapter === null || adapter === undefined ? 'navigator.gpu.requestAdapter() found no adapter (the GPU is disabled, blocklisted or absent)' : undefined;
+  } catch (error) {
+    return `navigator.gpu.requestAdapter() failed: ${describeError(error)}`;
+  }
 }
 
 /** Makes `name` the current tfjs backend (`tf.setBackend` + `tf.ready`). Never throws. */
 export async function activateBackend(name: KnownWebBackend): Promise<InitOutcome> {
+  if (name === 'webgpu') {
+    const problem = await webgpuProblem();
+    if (problem !== undefined) return { ok: false, error: problem };
+  }
   if (!isRegistered(name)) {
     return { ok: false, error: hint(name, `the ${name} backend is not registered in this environment`) };
   }

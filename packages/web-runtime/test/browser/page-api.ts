@@ -1,0 +1,37 @@
+import type { Explanation, Prediction, TrainingEvent, WebBackendReport } from '../../src/index.js';
+
+/** What the test page exposes as `window.glossaTest` for the Node side to call through page.evaluate. */
+export interface PageApi {
+  /** initWebBackend('auto') for a job, in the page's main thread. */
+  backend(job: 'train' | 'predict'): Promise<WebBackendReport>;
+  /** The shared BundleStore contract suite on real IndexedDB. */
+  storeContract(): Promise<{ passed: string[]; failed: Array<{ name: string; error: string }> }>;
+  /** Trains, cancels, predicts and explains in a real Worker; saves and reloads through IndexedDB. */
+  worker(): Promise<WorkerOutcome>;
+  /** Scores `texts` with the bundle at `url` on `backend`; an error message when the backend cannot start. */
+  scores(url: string, texts: string[], backend: 'wasm' | 'webgl' | 'cpu'): Promise<{ backend: string; probabilities: number[]; labels: string[] } | { error: string }>;
+  /** Loads the bundle at `url` and offers it as a download named `filename`. */
+  download(url: string, filename: string): Promise<void>;
+}
+
+/** What {@link PageApi.worker} found. */
+export interface WorkerOutcome {
+  report: WebBackendReport;
+  events: TrainingEvent[];
+  epochsRun: number;
+  validationAccuracy: number | undefined;
+  bundleBytes: number;
+  predictions: Prediction[];
+  explanation: Explanation;
+  cancelled: { name: string; code: string; message: string };
+  predictionsAfterCancel: Prediction[];
+  /** The same texts scored in the page from the bundle the worker returned, after an IndexedDB round trip. */
+  predictionsInPage: Prediction[];
+  mainThreadTicks: number;
+}
+
+declare global {
+  interface Window {
+    glossaTest?: PageApi;
+  }
+}

@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { build, defaultClientConditions } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TextClassifier, createTextClassifier, deserializeBundle, packBundle, serializeBundle, unpackBundle } from '../../src/index.js';
+import { PARITY_TEXTS, tinyData } from '../tiny-data.js';
+import type { PageApi, WorkerOutcome } from './page-api.js';
+
+// Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core: the test page is built with
+// Vite's build() API, served from 127.0.0.1, and called through window.glossaTest.
+
+const CHROMIUM = process.env.GLOSSA_CHROMIUM ?? '/usr/bin/chromium';
+const here = dirname(fileURLToPath(import.meta.url));
+const HOOK_TIMEOUT = 120_000;
+const ARCHITECTURES = ['lstm', 'cnn', 'bow'] as const;
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.glossa': 'application/zip',
+};
+
+let outDir: string;
+let server: Server;
+let base: string;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const bundles = new Map<string, Uint8Array>();
+const nodeScores = new Map<string, number[]>();
+const trained: TextClassifier[] = [];
+
+function maxAbsDiff(a: readonly number[], b: readonly number[]): number {
+  expect(a.length).toBe(b.length);
+  return a.reduce((max, x, i) => Math.max(max, Math.abs(x - b[i]!)), 0);
+}
+
+function call<K extends keyof PageApi>(name: K, ...args: Parameters<PageApi[K]>): Promise<Awaited<ReturnType<PageApi[K]>>> {
+  return page.evaluate(
+    ([n, a]) => {
+      const api = window.glossaTest as unknown as Record<string, (...x: unknown[]) => unknown>;
+      return api[n as string]!(...(a as unknown[]));
+    },
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<PageApi[K]>>>;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `web-runtime browser tests: Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get install -y chromium fonts-noto-cjk\` (CI's .ci/run does), or set GLOSSA_CHROMIUM to a Chromium binary.`,
+    );
+  }
+
+  // Bundles trained in Node (cpu backend), one per architecture, and their Node scores.
+  for (const architecture of ARCHITECTURES) {
+    const classifier = createTextClassifier({ architecture, embeddingDim: 8, units: 8, maxLength: 16 });
+    await classifier.fit(tinyData(), { epochs: 2, validationSplit: 0, seed: 11 });
+    trained.push(classifier);
+    bundles.set(`/bundles/${architecture}.glossa`, packBundle(await serializeBundle(classifier)));
+    nodeScores.set(architecture, Array.from(await classifier.predictProbabilities(PARITY_TEXTS)));
+  }
+
+  outDir = await mkdtemp(join(tmpdir(), 'glossa-web-runtime-browser-'));
+  await build({
+    root: here,
+    configFile: false,
+    logLevel: 'warn',
+    resolve: {
+      conditions: ['@glossa/source', ...defaultClientConditions],
+      dedupe: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'],
+      alias: { vitest: join(here, 'vitest-shim.ts') },
+    },
+    worker: { format: 'es' },
+    build: { outDir, emptyOutDir: true, target: 'es2022', minify: false, reportCompressedSize: false },
+  });
+
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const bundle = bundles.get(path);
+    if (bundle !== undefined) {
+      res.writeHead(200, { 'content-type': MIME['.glossa']! }).end(Buffer.from(bundle));
+      return;
+    }
+    const file = normalize(join(outDir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(resolve(outDir))) {
+      res.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) => res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' }).end(body),
+      () => res.writeHead(404).end('not found'),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => window.glossaTest !== undefined, undefined, { timeout: 30_000 });
+}, HOOK_TIMEOUT);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+  for (const c of trained) c.dispose();
+}, HOOK_TIMEOUT);
+
+describe('@glossa/web-runtime in Chromium', () => {
+  it('chooses a backend with initWebBackend("auto") and says why', async () => {
+    const predict = await call('backend', 'predict');
+    const train = await call('backend', 'train');
+    console.info(`[browser] auto backend for predict: ${predict.backend} — ${predict.reason}`);
+    console.info(`[browser] auto backend for train: ${train.backend} — ${train.reason}`);
+    for (const report of [predict, train]) {
+      expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(report.backend);
+      expect(report.candidates.map((c) => c.name)).toEqual(['webgpu', 'webgl', 'wasm', 'cpu']);
+      const chosen = report.candidates.find((c) => c.name === report.backend)!;
+      expect(chosen).toMatchObject({ available: true, missingKernels: [], checked: true });
+      // Every faster candidate was tried and has a stated reason for being skipped.
+      for (const c of report.candidates.slice(0, report.candidates.indexOf(chosen))) {
+        expect(c.checked).toBe(true);
+        expect(c.skipped ?? (!c.available ? c.error : c.missingKernels.join())).toBeTruthy();
+      }
+    }
+    // The wasm binaries are served (the ?url imports), so nothing slower than wasm is chosen; WebGL in
+    // software (SwiftShader, as in headless Chromium without a GPU) is passed over with its renderer named.
+    expect(['webgpu', 'webgl', 'wasm']).toContain(predict.backend);
+    const webgl = predict.candidates.find((c) => c.name === 'webgl')!;
+    if (webgl.skipped !== undefined) expect(webgl.skipped).toMatch(/rendered in software/);
+  });
+
+  it('passes the shared BundleStore contract suite on real IndexedDB', async () => {
+    const { passed, failed } = await call('storeContract');
+    expect(failed).toEqual([]);
+    expect(passed.length).toBeGreaterThanOrEqual(17);
+  });
+
+  it('trains in a real Worker with progress events and cancellation, then predicts and explains', async () => {
+    const outcome: WorkerOutcome = await call('worker');
+    console.info(`[browser] worker backend: ${outcome.report.backend}; ${outcome.events.length} progress events; bundle ${outcome.bundleBytes} bytes`);
+    expect(outcome.epochsRun).toBe(3);
+    const types = outcome.events.map((e) => e.type);
+    expect(types[0]).toBe('start');
+    expect(types.at(-1)).toBe('end');
+    expect(types.filter((t) => t === 'epoch')).toHaveLength(3);
+    expect(types).toContain('batch');
+    expect(outcome.validationAccuracy).toBeGreaterThanOrEqual(0);
+    expect(outcome.predictions).toHaveLength(PARITY_TEXTS.length);
+    expect(outcome.explanation).toMatchObject({ method: 'occlusion', tokens: expect.any(Array) });
+    expect(outcome.explanation.tokens.length).toBeGreaterThan(0);
+    expect(outcome.cancelled).toMatchObject({ name: 'ModelCoreError', code: 'ABORTED' });
+    // The cancelled run did not replace the worker's model.
+    expect(outcome.predictionsAfterCancel).toEqual(outcome.predictions);
+    // The returned bundle, through IndexedDB and scored in the page, agrees with the worker.
+    expect(outcome.predictionsInPage.map((p) => p.label)).toEqual(outcome.predictions.map((p) => p.label));
+    const inPage = outcome.predictionsInPage.flatMap((p) => Object.values(p.scores));
+    const inWorker = outcome.predictions.flatMap((p) => Object.values(p.scores));
+    expect(maxAbsDiff(inPage, inWorker)).toBeLessThan(1e-5);
+    expect(outcome.mainThreadTicks).toBeGreaterThan(0);
+  });
+
+  it('scores a Node-trained bundle like Node does: to 1e-5 on wasm, max difference reported on webgl', async () => {
+    for (const architecture of ARCHITECTURES) {
+      const expected = nodeScores.get(architecture)!;
+      const wasm = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'wasm');
+      if ('error' in wasm) throw new Error(`wasm backend did not start in Chromium: ${wasm.error}`);
+      const cpu = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'cpu');
+      if ('error' in cpu) throw new Error(cpu.error);
+      const webgl = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'webgl');
+      const wasmDiff = maxAbsDiff(wasm.probabilities, expected);
+      const cpuDiff = maxAbsDiff(cpu.probabilities, expected);
+      console.info(
+        `[browser] parity ${architecture}: max |page − node| wasm ${wasmDiff.toExponential(2)}, cpu ${cpuDiff.toExponential(2)}, webgl ${'error' in webgl ? `unavailable (${webgl.error.slice(0, 160)})` : maxAbsDiff(webgl.probabilities, expected).toExponential(2)}`,
+      );
+      expect(wasmDiff).toBeLessThanOrEqual(1e-5);
+      expect(cpuDiff).toBeLessThanOrEqual(1e-5);
+      if (!('error' in webgl)) expect(maxAbsDiff(webgl.probabilities, expected)).toBeLessThan(1e-2);
+    }
+  });
+
+  it('downloads a bundle that Node loads and scores identically', async () => {
+    const downloading = page.waitForEvent('download');
+    await call('download', '/bundles/lstm.glossa', 'my-model.glossa');
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('my-model.glossa');
+    const path = await download.path();
+    const bytes = new Uint8Array(await readFile(path));
+    const loaded = await deserializeBundle(unpackBundle(bytes));
+    expect(Array.from(await loaded.predictProbabilities(PARITY_TEXTS))).toEqual(nodeScores.get('lstm'));
+    loaded.dispose();
+  });
+
+  it('logs no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,4 @@
+// The worker script, exactly as an application writes it.
+import { serveWorker } from '../../src/index.js';
+
+serveWorker();
