@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -205,6 +205,16 @@ describe('@glossa/web-runtime in Chromium', () => {
     const loaded = await deserializeBundle(unpackBundle(bytes));
     expect(Array.from(await loaded.predictProbabilities(PARITY_TEXTS))).toEqual(nodeScores.get('lstm'));
     loaded.dispose();
+  });
+
+  it('builds page and worker bundles with one copy of tfjs-core and no Node module', async () => {
+    const scripts = (await readdir(join(outDir, 'assets'))).filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBe(2); // the page and the worker
+    for (const name of scripts) {
+      const code = await readFile(join(outDir, 'assets', name), 'utf8');
+      expect(code.match(/\bclass Engine\b/g), `${name}: tfjs-core's Engine`).toHaveLength(1);
+      expect(code, name).not.toMatch(/(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']node:/);
+    }
   });
 
   it('logs no errors in the page', () => {
