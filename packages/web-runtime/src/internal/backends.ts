@@ -12,6 +12,7 @@ export type InitOutcome = { ok: true } | { ok: false; error: string };
 
 let queue: Promise<unknown> = Promise.resolve();
 let wasmReady = false;
+let wasmPathsGiven = false;
 
 /** Runs `task` after every previously queued task, so backend switches never interleave. */
 export function serialised<T>(task: () => Promise<T>): Promise<T> {
@@ -48,6 +49,7 @@ export function applyWasmPaths(paths: string | Record<string, string>): string |
   if (wasmReady) return undefined;
   try {
     setWasmPaths(paths);
+    wasmPathsGiven = true;
     return undefined;
   } catch (error) {
     return describeError(error);
@@ -55,10 +57,10 @@ export function applyWasmPaths(paths: string | Record<string, string>): string |
 }
 
 function hint(name: KnownWebBackend, error: string): string {
-  if (name === 'wasm' && /fetch|wasm|WebAssembly|magic|MIME|404/i.test(error)) {
-    return `${error} — the .wasm binaries were not found: pass wasmPaths (see the README, "Serving the wasm files")`;
-  }
-  return error;
+  if (name !== 'wasm') return error;
+  return wasmPathsGiven
+    ? `${error} — check that the wasmPaths URLs serve the three .wasm files with Content-Type application/wasm`
+    : `${error} — the .wasm binaries were probably not found: pass wasmPaths (see the README, "Serving the wasm files")`;
 }
 
 /** Renderer names of WebGL implemented on the CPU (SwiftShader, Mesa llvmpipe/softpipe, Microsoft's Basic Render Driver). */
@@ -115,7 +117,7 @@ export async function activateBackend(name: KnownWebBackend): Promise<InitOutcom
     if (problem !== undefined) return { ok: false, error: problem };
   }
   if (!isRegistered(name)) {
-    return { ok: false, error: hint(name, `the ${name} backend is not registered in this environment`) };
+    return { ok: false, error: `the ${name} backend is not registered in this environment` };
   }
   try {
     const ok = await setBackend(name);

@@ -136,6 +136,14 @@ const api: PageApi = {
     }
   },
 
+  async withoutWasmPaths(backend) {
+    try {
+      return await initWebBackend({ backend });
+    } catch (error) {
+      return { error: (error as Error).message, code: (error as { code: string }).code };
+    }
+  },
+
   async download(url, filename) {
     const classifier = await fetchBundle(url);
     await downloadBundle(classifier, filename);

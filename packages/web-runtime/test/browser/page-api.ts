@@ -10,6 +10,8 @@ export interface PageApi {
   worker(): Promise<WorkerOutcome>;
   /** Scores `texts` with the bundle at `url` on `backend`; an error message when the backend cannot start. */
   scores(url: string, texts: string[], backend: 'wasm' | 'webgl' | 'cpu'): Promise<{ backend: string; probabilities: number[]; labels: string[] } | { error: string }>;
+  /** initWebBackend without wasmPaths (call in a fresh page: a failed wasm start cannot be retried). */
+  withoutWasmPaths(backend: 'auto' | 'wasm'): Promise<WebBackendReport | { error: string; code: string }>;
   /** Loads the bundle at `url` and offers it as a download named `filename`. */
   download(url: string, filename: string): Promise<void>;
 }

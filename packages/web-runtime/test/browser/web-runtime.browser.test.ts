@@ -146,6 +146,21 @@ describe('@glossa/web-runtime in Chromium', () => {
     if (webgl.skipped !== undefined) expect(webgl.skipped).toMatch(/rendered in software/);
   });
 
+  it('explains a missing wasmPaths and falls back to cpu with "auto"', async () => {
+    const fresh = await page.context().newPage();
+    try {
+      await fresh.goto(`${base}/`);
+      await fresh.waitForFunction(() => window.glossaTest !== undefined, undefined, { timeout: 30_000 });
+      const wasm = await fresh.evaluate(() => window.glossaTest!.withoutWasmPaths('wasm'));
+      console.info(`[browser] wasm without wasmPaths: ${JSON.stringify(wasm).slice(0, 400)}`);
+      expect(wasm).toMatchObject({ code: 'BACKEND_UNAVAILABLE', error: expect.stringMatching(/pass wasmPaths/) });
+      const auto = await fresh.evaluate(() => window.glossaTest!.withoutWasmPaths('auto'));
+      expect(auto).toMatchObject({ backend: 'cpu' });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('passes the shared BundleStore contract suite on real IndexedDB', async () => {
     const { passed, failed } = await call('storeContract');
     expect(failed).toEqual([]);
