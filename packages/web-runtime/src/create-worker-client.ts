@@ -51,7 +51,7 @@ export interface WorkerTrainResult {
  */
 export interface WorkerClient {
   /** Chooses the worker's backend (default job `'train'`); without it the first request starts one with `'auto'`. */
-  init(options?: Omit<InitWebBackendOptions, 'job'> & { job?: InitWebBackendOptions['job'] }): Promise<WebBackendReport>;
+  init(options?: InitWebBackendOptions): Promise<WebBackendReport>;
   /** Trains a new classifier in the worker; on success it becomes the worker's current model. */
   train(examples: LabeledText[], options?: WorkerTrainOptions): Promise<WorkerTrainResult>;
   /** Makes the packed bundle the worker's current model. */
