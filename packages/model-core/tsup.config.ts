@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
-
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -11,6 +8,5 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
-  define: { __GLOSSA_VERSION__: JSON.stringify(version) },
   tsconfig: 'tsconfig.build.json',
 });

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-
 export default defineConfig({
-  define: { __GLOSSA_VERSION__: JSON.stringify(version) },
   resolve: { conditions: ['@glossa/source'] },
   ssr: { resolve: { conditions: ['@glossa/source'] } },
   test: {

@@ -32,6 +32,7 @@ describe('serializeBundle / deserializeBundle', () => {
     const manifest = readManifest(files);
     expect(manifest.formatVersion).toBe(BUNDLE_FORMAT_VERSION);
     expect(manifest.training?.seed).toBe(11);
+    expect(manifest.createdBy).toEqual({ name: '@glossa/model-core', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     loaded.dispose();
   });
 
