@@ -1,0 +1,240 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { initBackend, loadBundle } from '@glossa/node-runtime';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from './helpers/build-site.js';
+import { launchChromium } from './helpers/launch-chromium.js';
+import { type StaticServer, serveStatic } from './helpers/serve-static.js';
+import { trainingCsv } from './helpers/training-csv.js';
+
+const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+
+/** Texts scored by the page and by Node for the parity check: English, Chinese, emoji, mixed. */
+const PARITY_TEXTS = [
+  'I love this, it is wonderful',
+  'terrible, awful waste of money',
+  '这个产品太好了，我很喜欢',
+  '质量很差，非常失望',
+  'great 👍🎉',
+  '😡 worst service ever 👎',
+  'the movie was 好 but the service was bad',
+  'a word the model never saw: zyxwvut',
+];
+
+type Scores = Record<string, number>;
+
+interface Shown {
+  text: string;
+  label: string;
+  scores: Scores;
+}
+
+/** Types `text` into a text box and waits until the result panel shows the scores for exactly that text. */
+async function classify(page: Page, input: string, output: string, text: string): Promise<Shown> {
+  await page.fill(input, text);
+  await page.waitForFunction(
+    ([selector, expected]) => {
+      const node = document.querySelector<HTMLElement>(selector as string);
+      return node !== null && node.dataset.text === expected && node.dataset.scores !== undefined && node.getAttribute('aria-busy') === 'false';
+    },
+    [output, text],
+  );
+  return page.$eval(output, (node) => {
+    const el = node as HTMLElement;
+    return { text: el.dataset.text ?? '', label: el.dataset.label ?? '', scores: JSON.parse(el.dataset.scores ?? '{}') as Record<string, number> };
+  });
+}
+
+async function waitForFirstPrediction(page: Page): Promise<Shown> {
+  await page.waitForSelector('#try-result[data-scores]', { state: 'attached' });
+  return page.$eval('#try-result', (node) => {
+    const el = node as HTMLElement;
+    return { text: el.dataset.text ?? '', label: el.dataset.label ?? '', scores: JSON.parse(el.dataset.scores ?? '{}') as Record<string, number> };
+  });
+}
+
+function expectProbabilities(scores: Scores, labels: readonly string[]): void {
+  expect(Object.keys(scores).sort()).toEqual([...labels].sort());
+  const sum = Object.values(scores).reduce((a, b) => a + b, 0);
+  expect(sum).toBeCloseTo(1, 5);
+}
+
+describe('demo site in Chromium', () => {
+  let outDir: string;
+  let server: StaticServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    outDir = await buildSite();
+    server = await serveStatic(outDir);
+    browser = await launchChromium();
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('loads the English model and predicts, showing the backend', async () => {
+    const first = await waitForFirstPrediction(page);
+    expect(first.text).toBe(await page.inputValue('#try-text'));
+    expectProbabilities(first.scores, ['negative', 'positive']);
+    const backend = await page.getAttribute('#backend-status', 'data-backend');
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(backend);
+    const report = await page.evaluate(() => window.__glossa.backends.predict);
+    expect(report?.backend).toBe(backend);
+    expect(await page.$$eval('#try-result .token', (nodes) => nodes.length)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('updates the label, bars and token attributions as the user types', async () => {
+    const negative = await classify(page, '#try-text', '#try-result', 'a dull, tedious and thoroughly boring mess');
+    expect(negative.label).toBe('negative');
+    const positive = await classify(page, '#try-text', '#try-result', 'a funny, touching and beautifully acted film');
+    expect(positive.label).toBe('positive');
+    expect(positive.scores.positive).toBeGreaterThan(0.5);
+    const tokens = await page.$$eval('#try-result .token[data-score]', (nodes) =>
+      nodes.map((n) => ({ text: n.firstChild?.textContent ?? '', title: (n as HTMLElement).title, score: Number((n as HTMLElement).dataset.score) })),
+    );
+    expect(tokens.map((t) => t.text)).toEqual(['a', 'funny', 'touching', 'and', 'beautifully', 'acted', 'film']);
+    for (const token of tokens) {
+      expect(Number.isFinite(token.score)).toBe(true);
+      expect(token.title).toMatch(/(supports|opposes|barely affects) "positive": [+\u2212]\d\.\d{3}/);
+    }
+    const meter = await page.getAttribute('#try-result .winner [role="meter"]', 'aria-valuetext');
+    expect(meter).toBe(`${(positive.scores.positive! * 100).toFixed(1)}%`);
+  });
+
+  it('switches to the Chinese model', async () => {
+    await page.check('input[name="model"][value="zh"]');
+    await page.waitForSelector('#try-result[data-model="zh"][data-label]', { state: 'attached' });
+    const negative = await classify(page, '#try-text', '#try-result', '房间又小又脏，服务态度很差，不会再来了。');
+    expect(negative.label).toBe('negative');
+    const positive = await classify(page, '#try-text', '#try-result', '酒店环境很好，服务周到，早餐丰富，推荐！');
+    expect(positive.label).toBe('positive');
+    await page.check('input[name="model"][value="en"]');
+    await page.waitForSelector('#try-result[data-model="en"][data-label]', { state: 'attached' });
+  });
+
+  it('trains on an uploaded CSV in a worker with live charts, and the download scores the same in Node and the CLI', async () => {
+    await page.setInputFiles('#dataset-file', { name: 'reviews.csv', mimeType: 'text/csv', buffer: Buffer.from(trainingCsv(200), 'utf8') });
+    await page.waitForFunction(() => !(document.querySelector('#train-button') as HTMLButtonElement).disabled);
+    expect(await page.inputValue('#text-column')).toBe('review');
+    expect(await page.inputValue('#label-column')).toBe('sentiment');
+    expect(await page.textContent('#dataset-summary')).toContain('200 rows');
+    await page.selectOption('#architecture', 'bow');
+    await page.fill('#epochs', '8');
+    await page.fill('#batch-size', '16');
+    await page.fill('#max-length', '20');
+    await page.click('#train-button');
+
+    await page.waitForFunction(() => Number((document.querySelector('#loss-chart') as HTMLElement).dataset.points) > 0);
+    const earlyPoints = Number(await page.getAttribute('#loss-chart', 'data-points'));
+    const earlyCanvas = await page.$eval('#loss-chart canvas', (c) => (c as HTMLCanvasElement).toDataURL());
+    await page.waitForSelector('#train-status[data-state="done"]', { state: 'attached' });
+    const status = await page.textContent('#train-status');
+    expect(status).toMatch(/^Trained in/);
+    await page.waitForFunction((before) => Number((document.querySelector('#loss-chart') as HTMLElement).dataset.points) > before, earlyPoints);
+    await page.waitForFunction((before) => (document.querySelector('#loss-chart canvas') as HTMLCanvasElement).toDataURL() !== before, earlyCanvas);
+    expect(await page.$$eval('#epoch-table tbody tr', (rows) => rows.length)).toBeGreaterThan(0);
+
+    // Validation: 20% of 200 rows, a 2×2 confusion matrix whose cells add up to the validation size.
+    const cells = await page.$$eval('#confusion-matrix tbody td', (tds) => tds.map((td) => Number(td.textContent)));
+    expect(cells).toHaveLength(4);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(Number(await page.getAttribute('#validation-metrics', 'data-accuracy'))).toBeGreaterThan(0.9);
+
+    const shown: Shown[] = [];
+    for (const text of PARITY_TEXTS) shown.push(await classify(page, '#custom-text', '#custom-result', text));
+    expect(shown[0]?.label).toBe('good');
+    expect(shown[1]?.label).toBe('bad');
+
+    const dir = await mkdtemp(join(tmpdir(), 'glossa-demo-download-'));
+    try {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-button')]);
+      expect(download.suggestedFilename()).toBe('glossa-model.glossa');
+      const path = join(dir, 'model.glossa');
+      await download.saveAs(path);
+
+      await initBackend({ backend: 'cpu', job: 'predict' });
+      const classifier = await loadBundle(path);
+      try {
+        const predictions = await classifier.predict(PARITY_TEXTS);
+        predictions.forEach((prediction, i) => {
+          const page = shown[i]!;
+          expect(prediction.label, PARITY_TEXTS[i]).toBe(page.label);
+          for (const [label, score] of Object.entries(page.scores)) {
+            expect(Math.abs((prediction.scores[label] ?? Number.NaN) - score), `${PARITY_TEXTS[i]} / ${label}`).toBeLessThan(1e-5);
+          }
+        });
+      } finally {
+        classifier.dispose();
+      }
+
+      if (!existsSync(CLI)) throw new Error(`demo e2e: the CLI is not built (${CLI}). Run \`pnpm --filter demo... build\` first.`);
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'predict', path, ...PARITY_TEXTS], { maxBuffer: 1 << 20 });
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { text: string; label: string; scores: Scores });
+      expect(lines.map((l) => l.text)).toEqual(PARITY_TEXTS);
+      lines.forEach((line, i) => {
+        expect(line.label).toBe(shown[i]?.label);
+        for (const [label, score] of Object.entries(shown[i]?.scores ?? {})) {
+          expect(Math.abs((line.scores[label] ?? Number.NaN) - score), `CLI: ${line.text} / ${label}`).toBeLessThan(1e-5);
+        }
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cancels a training run', async () => {
+    await page.selectOption('#architecture', 'lstm');
+    await page.fill('#epochs', '100');
+    await page.fill('#batch-size', '4');
+    await page.click('#train-button');
+    await page.waitForFunction(() => Number((document.querySelector('#loss-chart') as HTMLElement).dataset.points) > 0);
+    expect(await page.isDisabled('#train-button')).toBe(true);
+    await page.click('#cancel-button');
+    await page.waitForSelector('#train-status[data-state="cancelled"]', { state: 'attached' });
+    expect(await page.isEnabled('#train-button')).toBe(true);
+    expect(await page.isDisabled('#cancel-button')).toBe(true);
+  });
+
+  it('works offline once loaded (service worker)', async () => {
+    const offline = await browser.newContext();
+    try {
+      const tab = await offline.newPage();
+      await tab.goto(server.url);
+      await waitForFirstPrediction(tab);
+      await tab.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      await offline.setOffline(true);
+      await tab.reload();
+      const shown = await waitForFirstPrediction(tab);
+      expect(await tab.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+      expectProbabilities(shown.scores, ['negative', 'positive']);
+      await tab.check('input[name="model"][value="zh"]');
+      await tab.waitForSelector('#try-result[data-model="zh"][data-label]', { state: 'attached' });
+    } finally {
+      await offline.close();
+    }
+  });
+});
