@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `pnpm -r pack` must give installable tarballs: pack every published package, install them with npm into an
+# empty project (as a user would, workspace:^ replaced by versions), then train, save, load and predict
+# through the installed @glossa/node-runtime and run the installed `glossa` binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pnpm -r --filter "./packages/*" --filter "./apps/cli" pack --pack-destination "$work/tgz" >/dev/null
+count=$(ls "$work/tgz"/glossa-*.tgz | wc -l)
+echo "== packed $count tarballs: $(cd "$work/tgz" && ls | tr '\n' ' ')"
+[ "$count" -eq 6 ] || { echo "check-pack: expected 6 tarballs (5 libraries + cli), got $count" >&2; exit 1; }
+mkdir "$work/app"
+cd "$work/app"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error "$work"/tgz/*.tgz >/dev/null
+cat > smoke.mjs <<'JS'
+import { createTextClassifier, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
+import { fetchBundleFiles } from '@glossa/web-runtime';
+const report = await initBackend({ job: 'train' });
+const data = Array.from({ length: 120 }, (_, i) => ({ text: i % 2 ? `good fine great ${i}` : `bad poor awful ${i}`, label: i % 2 ? 'pos' : 'neg' }));
+const clf = createTextClassifier({ architecture: 'bow', embeddingDim: 8 });
+await clf.fit(data, { epochs: 5, batchSize: 8, validationSplit: 0 });
+await saveBundle(clf, 'model.glossa');
+const loaded = await loadBundle('model.glossa');
+const [a] = await clf.predict(['great']);
+const [b] = await loaded.predict(['great']);
+if (a.label !== 'pos' || Math.abs(a.scores.pos - b.scores.pos) > 1e-6) throw new Error(`smoke: unexpected ${JSON.stringify([a, b])}`);
+if (typeof fetchBundleFiles !== 'function') throw new Error('smoke: web-runtime export missing');
+console.log(`== installed packages work (backend ${report.backend}, P(pos|great) = ${a.scores.pos.toFixed(3)})`);
+JS
+node smoke.mjs
+./node_modules/.bin/glossa --version
+./node_modules/.bin/glossa predict model.glossa "great" "awful" >/dev/null
+echo "== check-pack ok"
