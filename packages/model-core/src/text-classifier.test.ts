@@ -85,6 +85,28 @@ describe('TextClassifier.fit', () => {
     clf.dispose();
   });
 
+  it('trains at realistic sizes on the cpu backend: a 20,000-word vocabulary and 120-token texts', async () => {
+    // Stock tfjs's Embedding gradient (UnsortedSegmentSum) takes minutes a step here at this size.
+    const words = Array.from({ length: 30_000 }, (_, i) => `w${i.toString(36)}`);
+    const examples = Array.from({ length: 64 }, (_, i) => ({
+      text: Array.from({ length: 120 }, (_, j) => words[(i * 7919 + j * 104_729) % words.length]).join(' ') + (i % 2 ? ' great' : ' awful'),
+      label: i % 2 ? 'positive' : 'negative',
+    }));
+    // Two long texts fill the vocabulary past 20,000 distinct words (the vocabulary is built from whole
+    // texts; encoding then truncates them to maxLength).
+    const filler = [0, 1].map((i) => ({ text: words.slice(i * 15_000, (i + 1) * 15_000).join(' '), label: i % 2 ? 'positive' : 'negative' }));
+    for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+      const before = memory().numTensors;
+      const clf = createTextClassifier({ architecture, maxLength: 121 });
+      const result = await clf.fit([...examples, ...filler], { epochs: 1, batchSize: 64, validationSplit: 0 });
+      expect(clf.pipeline!.vocabulary.size).toBe(20_000);
+      expect(result.history[0]!.loss).toBeGreaterThan(0);
+      expect(clf.model!.getLayer('embedding').getWeights()[0]!.shape).toEqual([20_000, 64]);
+      clf.dispose();
+      expect(memory().numTensors).toBe(before);
+    }
+  });
+
   it('trains on one-word and empty texts', async () => {
     for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
       const clf = createTextClassifier({ architecture, ...small });
