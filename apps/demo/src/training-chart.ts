@@ -46,7 +46,7 @@ export function createTrainingChart(container: HTMLElement, options: TrainingCha
     {
       width: width(),
       height: HEIGHT,
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false }, y: options.yRange ? { range: options.yRange } : { auto: true } },
       axes: [

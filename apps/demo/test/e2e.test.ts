@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { initBackend, loadBundle } from '@glossa/node-runtime';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite } from './helpers/build-site.js';
+import { buildSite, DEMO_ROOT } from './helpers/build-site.js';
 import { launchChromium } from './helpers/launch-chromium.js';
 import { type StaticServer, serveStatic } from './helpers/serve-static.js';
 import { trainingCsv } from './helpers/training-csv.js';
@@ -127,6 +127,34 @@ describe('demo site in Chromium', () => {
     expect(negative.label).toBe('negative');
     const positive = await classify(page, '#try-text', '#try-result', '酒店环境很好，服务周到，早餐丰富，推荐！');
     expect(positive.label).toBe('positive');
+    await page.check('input[name="model"][value="en"]');
+    await page.waitForSelector('#try-result[data-model="en"][data-label]', { state: 'attached' });
+  });
+
+  it('scores the committed CLI-trained bundles like node-runtime does', async () => {
+    await initBackend({ backend: 'cpu', job: 'predict' });
+    const cases = [
+      { model: 'en', file: 'en-sst2.glossa', texts: ['an utterly charming , funny film', 'not good at all 😒', '好 movie'] },
+      { model: 'zh', file: 'zh-chnsenticorp.glossa', texts: ['服务很好，房间也干净。', '太差了！再也不来了 👎', 'ok 还行吧'] },
+    ];
+    for (const { model, file, texts } of cases) {
+      await page.check(`input[name="model"][value="${model}"]`);
+      await page.waitForSelector(`#try-result[data-model="${model}"][data-label]`, { state: 'attached' });
+      const shown: Shown[] = [];
+      for (const text of texts) shown.push(await classify(page, '#try-text', '#try-result', text));
+      const classifier = await loadBundle(join(DEMO_ROOT, 'public', 'models', file));
+      try {
+        const predictions = await classifier.predict(texts);
+        predictions.forEach((prediction, i) => {
+          expect(prediction.label, texts[i]).toBe(shown[i]?.label);
+          for (const [label, score] of Object.entries(shown[i]?.scores ?? {})) {
+            expect(Math.abs((prediction.scores[label] ?? Number.NaN) - score), `${file}: ${texts[i]} / ${label}`).toBeLessThan(1e-5);
+          }
+        });
+      } finally {
+        classifier.dispose();
+      }
+    }
     await page.check('input[name="model"][value="en"]');
     await page.waitForSelector('#try-result[data-model="en"][data-label]', { state: 'attached' });
   });
