@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: { conditions: ['@glossa/source'] },
   ssr: { resolve: { conditions: ['@glossa/source'] } },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // One file at a time: Chromium, the Vite build and TensorFlow.js share two cores.
     fileParallelism: false,
     testTimeout: 120_000,

@@ -119,20 +119,26 @@ async function parseJsonLines(file: Blob, onProgress: (fraction: number) => void
     }
     rows.push(row);
   };
-  // Streamed: decoded and split chunk by chunk.
-  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  // Streamed: decoded and split chunk by chunk (progress counts bytes, as File.size does).
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
   let pending = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    read += value.length;
-    pending += value;
+  const consume = (text: string): void => {
+    pending += text;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) handleLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    read += value.byteLength;
+    consume(decoder.decode(value, { stream: true }));
     onProgress(file.size > 0 ? Math.min(1, read / file.size) : 1);
   }
-  if (pending !== '') handleLine(pending);
+  consume(decoder.decode());
+  if (pending !== '') handleLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+  onProgress(1);
   return { format: 'jsonl', columns, rows, problems, skipped };
 }
 

@@ -159,6 +159,42 @@ describe('demo site in Chromium', () => {
     await page.waitForSelector('#try-result[data-model="en"][data-label]', { state: 'attached' });
   });
 
+  it('has labelled controls and works from the keyboard', async () => {
+    for (const label of ['Text to classify', 'Data file (.csv, .tsv, .jsonl)', 'Text column', 'Label column', 'Architecture', 'Epochs', 'Batch size', 'Max tokens per text']) {
+      expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
+    }
+    // The skip link is the first stop in the tab order (clicking the heading moves the focus start there).
+    await page.click('h1');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to the demo');
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#try-it');
+    await page.getByLabel('English (SST-2)').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#try-result[data-model="zh"][data-label]', { state: 'attached' });
+    expect(await page.isChecked('input[name="model"][value="zh"]')).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('#try-result[data-model="en"][data-label]', { state: 'attached' });
+  });
+
+  it('reads TSV and JSONL uploads and suggests the columns', async () => {
+    const tsv = 'id\tlabel\ttext\n1\tpos\t"quoted, with ""quotes"" and a tab-free body"\n2\tneg\tplain 文本 🙂\n3\tneg\tshort\n';
+    await page.setInputFiles('#dataset-file', { name: 'data.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(tsv, 'utf8') });
+    await page.waitForFunction(() => document.querySelector('#dataset-summary')?.textContent?.startsWith('3 rows'));
+    expect(await page.textContent('#dataset-summary')).toContain('3 rows, 3 columns (TSV). 3 usable examples; 2 labels: neg (2), pos (1).');
+    expect(await page.inputValue('#text-column')).toBe('text');
+    expect(await page.inputValue('#label-column')).toBe('label');
+    expect(await page.isDisabled('#train-button')).toBe(true); // fewer than 10 examples
+
+    const jsonl = Array.from({ length: 12 }, (_, i) => JSON.stringify({ body: `message ${i} 👍`, category: i % 3 === 0 ? 'spam' : 'ham' })).join('\n');
+    await page.setInputFiles('#dataset-file', { name: 'data.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl, 'utf8') });
+    await page.waitForFunction(() => document.querySelector('#dataset-summary')?.textContent?.startsWith('12 rows'));
+    expect(await page.textContent('#dataset-summary')).toContain('(JSONL). 12 usable examples; 2 labels: ham (8), spam (4).');
+    expect(await page.inputValue('#text-column')).toBe('body');
+    expect(await page.inputValue('#label-column')).toBe('category');
+    expect(await page.isEnabled('#train-button')).toBe(true);
+  });
+
   it('trains on an uploaded CSV in a worker with live charts, and the download scores the same in Node and the CLI', async () => {
     await page.setInputFiles('#dataset-file', { name: 'reviews.csv', mimeType: 'text/csv', buffer: Buffer.from(trainingCsv(200), 'utf8') });
     await page.waitForFunction(() => !(document.querySelector('#train-button') as HTMLButtonElement).disabled);
