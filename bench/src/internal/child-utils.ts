@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadLabeledTexts } from '@glossa/node-runtime';
+import type { BenchExample } from '../create-synthetic-dataset.js';
+import type { ChildTask, Measurement, Threading } from '../types.js';
+
+/** Seconds since an arbitrary origin, sub-millisecond resolution. */
+export function nowSeconds(): number {
+  return performance.now() / 1000;
+}
+
+/** Peak resident set size of this process in bytes: VmHWM from /proc, else `resourceUsage().maxRSS`. */
+export function peakRssBytes(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Total size in bytes of a file or of every file under a directory. */
+export async function sizeOnDisk(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const entry of await readdir(path)) total += await sizeOnDisk(join(path, entry));
+  return total;
+}
+
+/** Reads a `text,label` CSV written by `prepareDataset`. */
+export async function readExamples(path: string): Promise<BenchExample[]> {
+  return (await loadLabeledTexts(path)).records;
+}
+
+/** The median of non-empty `values`. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** How many cores a backend with `threads` threads uses. */
+export function threadingOf(backend: string, threads: number | undefined): Threading {
+  if (backend === 'tensorflow') return 'all cores';
+  return threads !== undefined && threads > 1 ? 'all cores' : 'single-threaded';
+}
+
+/** A message for any thrown value. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A measurement with nothing measured yet. */
+export function emptyMeasurement(task: ChildTask, trainExamples: number): Measurement {
+  return {
+    system: task.system,
+    architecture: task.architecture,
+    backend: task.backend,
+    status: 'ok',
+    threads: null,
+    threading: task.backend === 'tensorflow' ? 'all cores' : 'single-threaded',
+    trainExamples,
+    epochs: task.settings.epochs,
+    trainSamplesPerSecond: null,
+    trainSeconds: null,
+    trainBudgeted: false,
+    trainBatches: null,
+    accuracy: null,
+    predictTexts: null,
+    predictTextsPerSecond: null,
+    loadSeconds: null,
+    tokenizeTokens: null,
+    tokenizeTokensPerSecond: null,
+    bundleBytes: null,
+    peakRssBytes: null,
+    wallSeconds: null,
+  };
+}
+
+/** Splits `items` into consecutive chunks of `size`. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

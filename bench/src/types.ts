@@ -1,0 +1,220 @@
+import type { BenchDatasetName } from './prepare-dataset.js';
+
+/** A network architecture, as in `@glossa/model-core`. */
+export type BenchArchitecture = 'lstm' | 'cnn' | 'bow';
+
+/** A TensorFlow.js backend in Node: WebAssembly, plain JavaScript, or the native binding (`@tensorflow/tfjs-node`). */
+export type BenchBackend = 'wasm' | 'cpu' | 'tensorflow';
+
+/** `glossa` (this project's `TextClassifier`) or `stock` (the same model built with plain tfjs-layers). */
+export type BenchSystem = 'glossa' | 'stock';
+
+/** How many cores a figure used. */
+export type Threading = 'single-threaded' | 'all cores';
+
+/** Outcome of one measured configuration. */
+export type MeasurementStatus = 'ok' | 'unavailable' | 'failed';
+
+/** The model and training settings shared by every system. */
+export interface BenchModelSettings {
+  /** Vocabulary size including padding and unknown ids. */
+  vocabSize: number;
+  /** Longest text in tokens (stock pads every text to exactly this). */
+  maxLength: number;
+  /** Training batch size. */
+  batchSize: number;
+  /** Embedding width. */
+  embeddingDim: number;
+  /** LSTM units / CNN filters. */
+  units: number;
+  /** Texts per prediction call. */
+  predictBatchSize: number;
+  /** Seed of initialisation and shuffling. */
+  seed: number;
+  /** Epochs trained. */
+  epochs: number;
+}
+
+/** Limits of the stock tfjs measurement, which is too slow to run in full. */
+export interface StockBudget {
+  /** Stop training after this many seconds of training (0 = no limit: train every epoch). */
+  trainSeconds: number;
+  /** Stop training after this many batches (0 = no limit). */
+  maxBatches: number;
+  /** Texts predicted for the prediction figure (0 = the whole test set). */
+  predictTexts: number;
+}
+
+/** Everything a child process needs to measure one configuration; passed as a JSON file. */
+export interface ChildTask {
+  /** What to measure. */
+  system: BenchSystem;
+  /** The architecture. */
+  architecture: BenchArchitecture;
+  /** The backend. */
+  backend: BenchBackend;
+  /** CSV to train on. */
+  trainPath: string;
+  /** CSV to test on. */
+  testPath: string;
+  /** Model and training settings. */
+  settings: BenchModelSettings;
+  /** Stock measurement limits. */
+  stockBudget: StockBudget;
+  /** Scratch directory for the saved bundle. */
+  workDir: string;
+  /** Where the child writes its {@link Measurement} as JSON. */
+  resultPath: string;
+}
+
+/** Every figure of one system × architecture × backend; a figure is `null` when it was not measured. */
+export interface Measurement {
+  /** Which implementation. */
+  system: BenchSystem;
+  /** Architecture. */
+  architecture: BenchArchitecture;
+  /** Backend. */
+  backend: BenchBackend;
+  /** `ok`, `unavailable` (the backend lacks a kernel the job needs) or `failed` (crash, timeout). */
+  status: MeasurementStatus;
+  /** Why it is not `ok`, or what limited it. */
+  reason?: string;
+  /** Threads the backend computed with (wasm's pool size; cpu is 1); `null` when unknown. */
+  threads: number | null;
+  /** Single-threaded or all cores. */
+  threading: Threading;
+  /** Training examples per epoch. */
+  trainExamples: number;
+  /** Epochs asked for. */
+  epochs: number;
+  /** Training samples per second (examples × epochs ÷ seconds of the training loops). */
+  trainSamplesPerSecond: number | null;
+  /** Seconds of training measured. */
+  trainSeconds: number | null;
+  /** True when training was cut short by the budget and samples/s extrapolated from the batches run. */
+  trainBudgeted: boolean;
+  /** Batches trained (stock: the timed ones, after one warm-up batch). */
+  trainBatches: number | null;
+  /** Test accuracy after the epochs (`null` when training was cut short). */
+  accuracy: number | null;
+  /** Texts predicted for the prediction figure. */
+  predictTexts: number | null;
+  /** End-to-end prediction: raw text → label texts per second, model loaded from disk. */
+  predictTextsPerSecond: number | null;
+  /** Seconds to load the saved model from disk. */
+  loadSeconds: number | null;
+  /** Tokens the tokenization figure counted. */
+  tokenizeTokens: number | null;
+  /** Tokenization throughput (normalise + tokenize) over the training texts. */
+  tokenizeTokensPerSecond: number | null;
+  /** Bytes of the saved model on disk (everything needed to predict). */
+  bundleBytes: number | null;
+  /** Peak resident set size of the child process (VmHWM). */
+  peakRssBytes: number | null;
+  /** Wall time of the child process. */
+  wallSeconds: number | null;
+}
+
+/** One Python peer's figures, from `../shared/peers`. */
+export interface PeerMeasurement {
+  /** Peer system name (`torch-lstm`, `fasttext-wng2`, `sklearn-tfidf-lr`, …). */
+  system: string;
+  /** The Glossa architecture it corresponds to (torch models only). */
+  architecture: BenchArchitecture | null;
+  /** `ok` or `failed`. */
+  status: 'ok' | 'failed';
+  /** Why it failed. */
+  reason?: string;
+  /** Test accuracy. */
+  accuracy: number | null;
+  /** Training samples per second. */
+  trainSamplesPerSecond: number | null;
+  /** End-to-end prediction (raw text → label) texts per second. */
+  predictTextsPerSecond: number | null;
+  /** Peak RSS of the process. */
+  peakRssBytes: number | null;
+  /** Threads it computed with (torch's thread count; `null` when the script does not say). */
+  threads: number | null;
+  /** Single-threaded (torch with `--threads 1`, scikit-learn) or all cores (fastText's default 12 threads). */
+  threading: Threading;
+  /** Epochs it trained. */
+  epochs: number | null;
+}
+
+/** Glossa's figures divided by stock tfjs's and PyTorch's, for one architecture × backend. */
+export interface BenchRatio {
+  /** Architecture. */
+  architecture: BenchArchitecture;
+  /** Backend of the Glossa and stock figures. */
+  backend: BenchBackend;
+  /** Glossa train samples/s ÷ stock's. */
+  trainVsStock: number | null;
+  /** Glossa predict texts/s ÷ stock's. */
+  predictVsStock: number | null;
+  /** Glossa train samples/s ÷ PyTorch's (same architecture). */
+  trainVsPytorch: number | null;
+  /** Glossa predict texts/s ÷ PyTorch's (same architecture). */
+  predictVsPytorch: number | null;
+}
+
+/** The machine the benchmark ran on. */
+export interface MachineInfo {
+  /** Host name. */
+  hostname: string;
+  /** CPU model (first core of `os.cpus()`). */
+  cpuModel: string;
+  /** Logical cores (`os.cpus().length`). */
+  cores: number;
+  /** Cores available to this process (`os.availableParallelism()`). */
+  availableParallelism: number;
+  /** Nominal clock in MHz. */
+  cpuMHz: number;
+  /** Total memory. */
+  totalMemoryBytes: number;
+  /** `os.platform()`-`os.arch()`. */
+  platform: string;
+  /** Kernel release. */
+  release: string;
+  /** Load average (1, 5, 15 min) at the start. */
+  loadAverage: number[];
+}
+
+/** The whole benchmark result file (`bench/results/<timestamp>-<machine>.json`). */
+export interface BenchReport {
+  /** Always `glossa.bench`. */
+  schema: 'glossa.bench';
+  /** Format version of this file. */
+  schemaVersion: 1;
+  /** ISO time the run started. */
+  startedAt: string;
+  /** ISO time it ended. */
+  finishedAt: string;
+  /** The command line, as typed after `pnpm bench`. */
+  argv: string[];
+  /** Machine. */
+  machine: MachineInfo;
+  /** Versions of the pieces in play. */
+  versions: { node: string; tfjsCore: string; tfjsLayers: string; glossaModelCore: string; gitCommit: string | null; gitDirty: boolean | null };
+  /** Data measured on. */
+  dataset: {
+    name: BenchDatasetName;
+    source: string;
+    trainSize: number;
+    testSize: number;
+    sourceTrainSize: number;
+    sourceTestSize: number;
+    labels: string[];
+  };
+  /** Shared settings. */
+  settings: BenchModelSettings;
+  /** Stock measurement limits. */
+  stockBudget: StockBudget;
+  /** Glossa and stock measurements. */
+  results: Measurement[];
+  /** Python peers (empty without `--peers`). */
+  peers: PeerMeasurement[];
+  /** Why peers were not run, when asked for and skipped. */
+  peersSkipped?: string;
+  /** Ratios per architecture × backend. */
+  ratios: BenchRatio[];
+}
