@@ -79,7 +79,15 @@ async function start(): Promise<void> {
     const { client, report } = await startWorker('predict');
     hook.backends.predict = report;
     showBackend(report);
-    await setupTryIt({ client, models: MODELS, input: byId('try-text'), output, picker: byId('model-picker') });
+    await setupTryIt({
+      client,
+      models: MODELS,
+      input: byId('try-text'),
+      output,
+      picker: byId('model-picker'),
+      fileInput: byId<HTMLInputElement>('model-file'),
+      dropZone: byId('try-it'),
+    });
   } catch (error) {
     byId('backend-status').textContent = `The model runtime could not start: ${(error as Error).message}`;
     renderMessage(output, `The model could not be loaded: ${(error as Error).message}`, 'error');

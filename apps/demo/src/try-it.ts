@@ -80,8 +80,12 @@ export async function setupTryIt(options: {
   input: HTMLTextAreaElement;
   output: HTMLElement;
   picker: HTMLFieldSetElement;
+  /** A file input for opening a `.glossa` bundle. */
+  fileInput?: HTMLInputElement;
+  /** An element that accepts a dropped `.glossa` bundle. */
+  dropZone?: HTMLElement;
 }): Promise<void> {
-  const { client, models, input, output, picker } = options;
+  const { client, models, input, output, picker, fileInput, dropZone } = options;
   const live = createLiveClassifier({ client, input, output });
   const bytes = new Map<string, Promise<Uint8Array>>();
   const fetchModel = (model: DemoModel): Promise<Uint8Array> => {
@@ -114,6 +118,38 @@ export async function setupTryIt(options: {
     if (model !== undefined) {
       select(model).catch((error: unknown) => renderMessage(output, `Could not load the model: ${(error as Error).message}`, 'error'));
     }
+  });
+  const open = async (file: File): Promise<void> => {
+    output.setAttribute('aria-busy', 'true');
+    output.dataset.model = '';
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await live.queue(() => client.load(bytes));
+      for (const radio of picker.querySelectorAll<HTMLInputElement>('input[name="model"]')) radio.checked = false;
+      output.dataset.model = 'file';
+      input.lang = '';
+      await live.run();
+    } catch (error) {
+      renderMessage(output, `Could not open ${file.name}: ${(error as Error).message}`, 'error');
+    }
+  };
+  fileInput?.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (file !== undefined) void open(file);
+  });
+  dropZone?.addEventListener('dragover', (event) => {
+    if (event.dataTransfer?.types.includes('Files')) {
+      event.preventDefault();
+      dropZone.classList.add('dragging');
+    }
+  });
+  dropZone?.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
+  dropZone?.addEventListener('drop', (event) => {
+    const file = event.dataTransfer?.files[0];
+    dropZone.classList.remove('dragging');
+    if (file === undefined) return;
+    event.preventDefault();
+    void open(file);
   });
   const checked = picker.querySelector<HTMLInputElement>('input[name="model"]:checked');
   const first = models.find((m) => m.id === checked?.value) ?? models[0];
