@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   }
   result.peakRssBytes = peakRssBytes();
   result.wallSeconds = nowSeconds() - started;
+  const cpu = process.cpuUsage();
+  result.cpuSeconds = (cpu.user + cpu.system) / 1e6;
   writeFileSync(task.resultPath, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
 }

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL_CORE_VERSION } from '@glossa/node-runtime';
@@ -83,6 +84,7 @@ function failedMeasurement(task: ChildTask, reason: string): Measurement {
     bundleBytes: null,
     peakRssBytes: null,
     wallSeconds: null,
+    cpuSeconds: null,
   };
 }
 
@@ -208,7 +210,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       argv: [...options.argv],
-      machine,
+      machine: { ...machine, loadAverageEnd: loadavg() },
       versions: {
         node: process.version,
         tfjsCore: version_core,

@@ -113,6 +113,8 @@ export interface Measurement {
   peakRssBytes: number | null;
   /** Wall time of the child process. */
   wallSeconds: number | null;
+  /** User + system CPU seconds of the child process; well below `wallSeconds` means other load shared the cores. */
+  cpuSeconds: number | null;
 }
 
 /** One Python peer's figures, from `../shared/peers`. */
@@ -177,6 +179,8 @@ export interface MachineInfo {
   release: string;
   /** Load average (1, 5, 15 min) at the start. */
   loadAverage: number[];
+  /** Load average at the end (filled in when the run ends). */
+  loadAverageEnd?: number[];
 }
 
 /** The whole benchmark result file (`bench/results/<timestamp>-<machine>.json`). */

@@ -78,6 +78,7 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     bundleBytes: null,
     peakRssBytes: null,
     wallSeconds: null,
+    cpuSeconds: null,
   };
 }
 

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BenchReport, Measurement } from '../src/types.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const run = promisify(execFile);
+const MEASUREMENT_KEYS: (keyof Measurement)[] = [
+  'system', 'architecture', 'backend', 'status', 'threads', 'threading', 'trainExamples', 'epochs',
+  'trainSamplesPerSecond', 'trainSeconds', 'trainBudgeted', 'trainBatches', 'accuracy', 'predictTexts',
+  'predictTextsPerSecond', 'loadSeconds', 'tokenizeTokens', 'tokenizeTokensPerSecond', 'bundleBytes',
+  'peakRssBytes', 'wallSeconds', 'cpuSeconds',
+];
+
+let out: string | undefined;
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+describe('pnpm bench (smoke)', () => {
+  it('measures bow on cpu for Glossa and stock tfjs in --quick mode and writes a complete JSON and Markdown table', async () => {
+    expect(existsSync(cli), `${cli} is missing: run \`pnpm --filter @glossa/bench build\` first`).toBe(true);
+    out = await mkdtemp(join(tmpdir(), 'glossa-bench-smoke-'));
+    const args = ['--quick', '--archs', 'bow', '--backends', 'cpu', '--train-size', '300', '--test-size', '100', '--out', out, '--stock-budget-s', '5', '--stock-max-batches', '3', '--stock-predict', '100'];
+    const { stdout } = await run(process.execPath, [cli, ...args], { maxBuffer: 16 * 2 ** 20 });
+    expect(stdout).toContain('| system | arch | backend | threads | train samples/s |');
+
+    const files = await readdir(out);
+    const jsonName = files.find((f) => f.endsWith('.json'));
+    expect(jsonName).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-.+\.json$/);
+    expect(files).toContain('latest.md');
+    expect(files.filter((f) => f.startsWith('.work-'))).toEqual([]);
+    const report = JSON.parse(await readFile(join(out, jsonName!), 'utf8')) as BenchReport;
+
+    expect(report.schema).toBe('glossa.bench');
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.cpuModel).not.toBe('');
+    expect(report.versions.node).toBe(process.version);
+    expect(report.dataset).toMatchObject({ name: 'synthetic', trainSize: 300, testSize: 100, labels: ['negative', 'positive'] });
+    expect(report.settings).toMatchObject({ vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, epochs: 1, seed: 42 });
+    expect(report.results.map((r) => r.system)).toEqual(['glossa', 'stock']);
+
+    for (const r of report.results) {
+      expect(Object.keys(r).filter((k) => k !== 'reason').sort()).toEqual([...MEASUREMENT_KEYS].sort());
+      expect(r).toMatchObject({ architecture: 'bow', backend: 'cpu', status: 'ok', threads: 1, threading: 'single-threaded', trainExamples: 300, epochs: 1 });
+      for (const key of ['trainSamplesPerSecond', 'trainSeconds', 'trainBatches', 'predictTexts', 'predictTextsPerSecond', 'bundleBytes', 'peakRssBytes', 'wallSeconds', 'cpuSeconds'] as const) {
+        expect(r[key], `${r.system}.${key}`).toBeGreaterThan(0);
+      }
+      expect(r.loadSeconds).toBeGreaterThanOrEqual(0);
+    }
+    const [glossa, stock] = report.results as [Measurement, Measurement];
+    expect(glossa.accuracy).toBeGreaterThanOrEqual(0);
+    expect(glossa.accuracy).toBeLessThanOrEqual(1);
+    expect(glossa.predictTexts).toBe(100);
+    expect(glossa.tokenizeTokensPerSecond).toBeGreaterThan(0);
+    expect(glossa.tokenizeTokens).toBeGreaterThan(300);
+    expect(glossa.trainBudgeted).toBe(false);
+    // 300 texts are 5 batches; the budget stops stock after 3, so its rate is extrapolated and it has no accuracy.
+    expect(stock.trainBudgeted).toBe(true);
+    expect(stock.trainBatches).toBe(2);
+    expect(stock.accuracy).toBeNull();
+    expect(stock.predictTexts).toBe(100);
+
+    expect(report.ratios).toHaveLength(1);
+    expect(report.ratios[0]!.trainVsStock).toBeGreaterThan(0);
+    expect(report.ratios[0]!.predictVsStock).toBeGreaterThan(0);
+    expect(report.peers).toEqual([]);
+    expect(await readFile(join(out, 'latest.md'), 'utf8')).toBe(stdout.trimStart());
+  });
+});
