@@ -51,7 +51,14 @@ export interface BenchArgsContext {
   tensorflowAvailable: boolean;
 }
 
-/** The usage text of `pnpm bench`. */
+/**
+ * The usage text of `pnpm bench` (printed by `--help`).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(BENCH_USAGE);
+ * ```
+ */
 export const BENCH_USAGE = `usage: pnpm bench [options]
 
   --data <dir>            real data sets directory (e.g. /work/shared/data); default: synthetic data

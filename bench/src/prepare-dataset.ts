@@ -9,7 +9,14 @@ import { type BenchExample, createSyntheticDataset } from './create-synthetic-da
 /** The data sets of `/work/shared/data` the harness knows, or `synthetic`. */
 export type BenchDatasetName = 'synthetic' | 'sst2' | 'imdb' | 'ag-news' | 'chnsenticorp' | 'sms-spam';
 
-/** Every real data set name accepted by `--dataset`. */
+/**
+ * Every real data set name accepted by `--dataset`.
+ *
+ * @example
+ * ```ts
+ * REAL_DATASETS.includes('imdb'); // true
+ * ```
+ */
 export const REAL_DATASETS: readonly Exclude<BenchDatasetName, 'synthetic'>[] = ['sst2', 'imdb', 'ag-news', 'chnsenticorp', 'sms-spam'];
 
 /** Options of {@link prepareDataset}. */

@@ -4,10 +4,28 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchArchitecture, PeerMeasurement } from './types.js';
 
-/** The Python interpreter the peers need (Debian's, with python3-torch, python3-sklearn, python3-fasttext). */
+/**
+ * The Python interpreter the peers need (Debian's, with python3-torch, python3-sklearn, python3-fasttext).
+ *
+ * @example
+ * ```ts
+ * console.log(PEER_PYTHON); // "/usr/bin/python3"
+ * ```
+ */
 export const PEER_PYTHON = '/usr/bin/python3';
 
-/** Peer systems run by default: the brief's three plus PyTorch's version of every other benchmarked architecture. */
+/**
+ * Peer systems run by default: PyTorch's LSTM, fastText with word bigrams and TF-IDF + logistic regression,
+ * plus PyTorch's version of every other benchmarked architecture (for the Glossa ÷ PyTorch ratios).
+ *
+ * @param architectures - the benchmarked architectures
+ * @returns `run_all.sh --systems` names, without duplicates
+ * @throws never
+ * @example
+ * ```ts
+ * defaultPeerSystems(['lstm', 'bow']); // ['torch-lstm', 'torch-bow', 'fasttext-wng2', 'sklearn-tfidf-lr']
+ * ```
+ */
 export function defaultPeerSystems(architectures: readonly BenchArchitecture[]): string[] {
   const torch = ['lstm', ...architectures.filter((a) => a !== 'lstm')].map((a) => `torch-${a}`);
   return [...new Set([...torch, 'fasttext-wng2', 'sklearn-tfidf-lr'])];
