@@ -79,6 +79,8 @@ describe('TextClassifier.fit', () => {
     expect(epochs).toHaveLength(result.epochsRun);
     expect(batches).toHaveLength(result.epochsRun * Math.ceil(540 / 64));
     expect(result.stoppedEarly).toBe(true);
+    // Keras semantics: training stops right after `patience` epochs without improvement.
+    expect(result.epochsRun).toBe(result.bestEpoch + 1);
     const bestLoss = Math.min(...result.history.map((h) => h.valLoss!));
     expect(result.history[result.bestEpoch - 1]!.valLoss).toBe(bestLoss);
     expect(result.validation!.logLoss).toBeCloseTo(bestLoss, 4);

@@ -23,7 +23,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { buildModel, initializeWeights } from './internal/build-model.js';
-import { setTrainingPhase } from './internal/layers.js';
+import { readTensor } from './internal/fused-lstm.js';
+import { setTrainingPhase } from './internal/phase.js';
 import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
 
@@ -178,7 +179,7 @@ class GlossaTextClassifier implements TextClassifier {
     const lengths = sequences.map((s) => s.length);
     for (const rows of planBatches(lengths, batchSize)) {
       const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength());
-      const probs = tidy(() => (model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor).dataSync() as Float32Array);
+      const probs = readTensor(() => model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor);
       rows.forEach((r, i) => {
         out.set(probs.subarray(i * k, (i + 1) * k), r * k);
       });
@@ -421,7 +422,8 @@ class GlossaTextClassifier implements TextClassifier {
         const monitored = log.valLoss ?? log.loss;
         if (monitored < best.loss - (es?.minDelta ?? 0)) {
           best = { loss: monitored, epoch, weights: es?.restoreBestWeights && validation.length > 0 ? snapshot(model) : undefined };
-        } else if (es && validation.length > 0 && epoch - best.epoch > es.patience) {
+        } else if (es && validation.length > 0 && epoch - best.epoch >= Math.max(es.patience, 1) && epoch < epochs) {
+          // Keras semantics: stop once `patience` epochs in a row have not improved.
           stoppedEarly = true;
           break;
         }

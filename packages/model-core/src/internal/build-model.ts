@@ -10,6 +10,7 @@ import {
   GlossaMaskedMean,
   registerGlossaLayers,
 } from './layers.js';
+import { GlossaLSTM } from './fused-lstm.js';
 
 /**
  * Builds the network for `options` (weights zero; {@link initializeWeights} draws them from a seed).
@@ -23,19 +24,9 @@ export function buildModel(options: ResolvedClassifierOptions, vocabularySize: n
   let x = new GlossaEmbedding({ inputDim: vocabularySize, outputDim: options.embeddingDim, name: 'embedding' }).apply(ids) as SymbolicTensor;
   switch (options.architecture) {
     case 'lstm':
-      // Keras defaults, set explicitly (tfjs-layers' differ): sigmoid recurrent activation, tanh activation.
-      x = layers
-        .lstm({
-          units: options.units,
-          activation: 'tanh',
-          recurrentActivation: 'sigmoid',
-          kernelInitializer: 'zeros',
-          recurrentInitializer: 'zeros',
-          biasInitializer: 'zeros',
-          unitForgetBias: false,
-          name: 'lstm',
-        })
-        .apply(x) as SymbolicTensor;
+      // Keras semantics (sigmoid recurrent activation, tanh, gate order i f g o), the recurrence fused into
+      // one op on CPU-memory backends; weights interchangeable with tfjs-layers' LSTM.
+      x = new GlossaLSTM({ units: options.units, name: 'lstm' }).apply(x) as SymbolicTensor;
       break;
     case 'bow':
       x = new GlossaMaskedMean({ name: 'mean' }).apply(x) as SymbolicTensor;
@@ -108,11 +99,11 @@ export function initializeWeights(model: LayersModel, rng: Rng): void {
         for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * 0.05;
       } else if (shape.length === 2) {
         const [rows, cols] = shape as [number, number];
-        const isRecurrent = name === 'LSTM' && index === 1;
+        const isRecurrent = (name === 'LSTM' || name === 'GlossaLSTM') && index === 1;
         values = isRecurrent ? orthogonal(rng, rows, cols) : glorotUniform(rng, rows, cols, size);
       } else {
         values = new Float32Array(size);
-        if (name === 'LSTM') {
+        if (name === 'LSTM' || name === 'GlossaLSTM') {
           const units = size / 4;
           values.fill(1, units, 2 * units);
         }

@@ -45,6 +45,8 @@ import {
   tile,
 } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { GlossaLSTM } from './fused-lstm.js';
+import { isTrainingPhase } from './phase.js';
 
 type Shape = Array<number | null>;
 type Kwargs = Record<string, unknown>;
@@ -297,7 +299,7 @@ export class GlossaDropout extends layers.Layer {
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = single(inputs);
-    if ((kwargs.training !== true && !trainingPhase) || this.rate <= 0) return x;
+    if ((kwargs.training !== true && !isTrainingPhase()) || this.rate <= 0) return x;
     const seed = (this.seed + 7919 * ++this.calls) % 2147483647;
     return tidy(() => {
       const keep = greater(randomUniform(x.shape, 0, 1, 'float32', seed), scalar(this.rate));
@@ -316,7 +318,7 @@ let registered = false;
 export function registerGlossaLayers(): void {
   if (registered) return;
   registered = true;
-  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout]) {
+  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM]) {
     serialization.registerClass(cls as unknown as serialization.SerializableConstructor<serialization.Serializable>);
   }
 }
@@ -329,19 +331,9 @@ export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([
   'GlossaConv1D',
   'GlossaGlobalMaxPool1D',
   'GlossaDropout',
+  'GlossaLSTM',
   'LSTM',
   'Dense',
 ]);
 
 
-let trainingPhase = false;
-
-/** Sets whether layers run in training mode (dropout active). Set only around a training step. */
-export function setTrainingPhase(on: boolean): void {
-  trainingPhase = on;
-}
-
-/** Whether a training step is running. */
-export function isTrainingPhase(): boolean {
-  return trainingPhase;
-}

@@ -1,0 +1,308 @@
+/**
+ * `GlossaLSTM`: an LSTM layer (Keras semantics: gates i, f, g, o; sigmoid recurrent activation, tanh
+ * activation; masked steps carry the state) that runs the whole sequence as one op.
+ *
+ * The stock tfjs-layers LSTM unrolls the recurrence into ~20 tiny kernels per time step forward and ~40
+ * backward (about 14,000 dispatches for 64 × 100 tokens). Here:
+ * - the input projection for all time steps is one large matrix multiply (tfjs, differentiated by tfjs);
+ * - the recurrence is one custom op (`customGrad`): per step one `h · U` matrix multiply on the backend
+ *   (XNNPACK on wasm) and the gate arithmetic in JavaScript on typed arrays; the backward pass
+ *   (backpropagation through time) is hand-written, with `dU` as one matrix multiply over all steps.
+ *
+ * The fused path runs on backends whose tensors live in CPU memory (`cpu`, `wasm`, `tensorflow`); on GPU
+ * backends (`webgl`, `webgpu`), where reading data back each step would stall, the same math runs as
+ * ordinary tfjs ops. Weights have the stock layer's names, shapes and gate order, so the two are
+ * interchangeable and give the same outputs.
+ */
+import {
+  type GradSaveFunc,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  add,
+  cast,
+  customGrad,
+  getBackend,
+  matMul,
+  mul,
+  reshape,
+  type serialization,
+  sigmoid,
+  slice,
+  split,
+  tanh,
+  tensor2d,
+  tensor3d,
+  tidy,
+  where,
+  zeros,
+} from '@tensorflow/tfjs-core';
+import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import { isTrainingPhase } from './phase.js';
+
+type Shape = Array<number | null>;
+type Kwargs = Record<string, unknown>;
+
+/** Backends whose data lives in CPU memory, where the fused recurrence pays off. */
+const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+let fusedEnabled = true;
+
+/**
+ * Turns the fused recurrence on or off (for benchmarks and tests: off = the same math as tfjs ops).
+ * @param on - Whether to use the fused path where the backend allows.
+ */
+export function setFusedLstm(on: boolean): void {
+  fusedEnabled = on;
+}
+
+/** Whether the fused recurrence runs on the active backend. */
+export function usesFusedLstm(): boolean {
+  return fusedEnabled && FUSED_BACKENDS.has(getBackend());
+}
+
+/**
+ * Runs `f` and reads its tensor result into a typed array, disposing every tensor made. (Returning the
+ * array from `tidy` instead would make tfjs walk all its elements looking for tensors.)
+ */
+export function readTensor(f: () => Tensor): Float32Array {
+  const out = tidy(f);
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+function sig(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Gate values and states saved by the forward pass for backpropagation. */
+interface Trace {
+  gates: Float32Array; // [T][B][4H] activated i, f, g, o
+  cPrev: Float32Array; // [T][B][H]
+  cNew: Float32Array; // [T][B][H]
+  hPrev: Float32Array; // [B][T][H] (row order of the projection, for dU)
+}
+
+/**
+ * Runs the recurrence over `xw` ([batch, time, 4H], the input projection incl. bias) with recurrent
+ * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token).
+ */
+function forward(xw: Float32Array, uT: Tensor2D, mask: Uint8Array | Int32Array | Float32Array | undefined, batch: number, time: number, units: number, trace: Trace | undefined): Float32Array {
+  const H = units;
+  const G = 4 * H;
+  const h = new Float32Array(batch * H);
+  const c = new Float32Array(batch * H);
+  for (let t = 0; t < time; t++) {
+    let rec: Float32Array | undefined;
+    if (t > 0) {
+      rec = readTensor(() => matMul(tensor2d(h, [batch, H]), uT));
+    }
+    for (let b = 0; b < batch; b++) {
+      const live = mask === undefined || mask[b * time + t] !== 0;
+      const ho = b * H;
+      if (trace) trace.hPrev.set(live ? h.subarray(ho, ho + H) : new Float32Array(H), (b * time + t) * H);
+      if (!live) {
+        if (trace) {
+          const so = (t * batch + b) * H;
+          trace.cPrev.set(c.subarray(ho, ho + H), so);
+          trace.cNew.set(c.subarray(ho, ho + H), so);
+        }
+        continue;
+      }
+      const xo = (b * time + t) * G;
+      const ro = b * G;
+      const go = (t * batch + b) * G;
+      const so = (t * batch + b) * H;
+      for (let j = 0; j < H; j++) {
+        const zi = xw[xo + j]! + (rec ? rec[ro + j]! : 0);
+        const zf = xw[xo + H + j]! + (rec ? rec[ro + H + j]! : 0);
+        const zg = xw[xo + 2 * H + j]! + (rec ? rec[ro + 2 * H + j]! : 0);
+        const zo = xw[xo + 3 * H + j]! + (rec ? rec[ro + 3 * H + j]! : 0);
+        const i = sig(zi);
+        const f = sig(zf);
+        const g = Math.tanh(zg);
+        const o = sig(zo);
+        const cp = c[ho + j]!;
+        const cn = f * cp + i * g;
+        c[ho + j] = cn;
+        h[ho + j] = o * Math.tanh(cn);
+        if (trace) {
+          trace.gates[go + j] = i;
+          trace.gates[go + H + j] = f;
+          trace.gates[go + 2 * H + j] = g;
+          trace.gates[go + 3 * H + j] = o;
+          trace.cPrev[so + j] = cp;
+          trace.cNew[so + j] = cn;
+        }
+      }
+    }
+  }
+  return h;
+}
+
+/** Backpropagation through time: returns dXW ([batch, time, 4H]) and dU ([H, 4H]). */
+function backward(dhLast: Float32Array, u: Tensor2D, mask: Uint8Array | Int32Array | Float32Array | undefined, batch: number, time: number, units: number, trace: Trace): [Float32Array, Float32Array] {
+  const H = units;
+  const G = 4 * H;
+  const dh = Float32Array.from(dhLast);
+  const dc = new Float32Array(batch * H);
+  const dxw = new Float32Array(batch * time * G);
+  const dzStep = new Float32Array(batch * G);
+  for (let t = time - 1; t >= 0; t--) {
+    dzStep.fill(0);
+    let anyLive = false;
+    for (let b = 0; b < batch; b++) {
+      if (mask !== undefined && mask[b * time + t] === 0) continue; // state carried: dh, dc pass through
+      anyLive = true;
+      const ho = b * H;
+      const go = (t * batch + b) * G;
+      const so = (t * batch + b) * H;
+      const zo = b * G;
+      const xo = (b * time + t) * G;
+      for (let j = 0; j < H; j++) {
+        const i = trace.gates[go + j]!;
+        const f = trace.gates[go + H + j]!;
+        const g = trace.gates[go + 2 * H + j]!;
+        const o = trace.gates[go + 3 * H + j]!;
+        const tc = Math.tanh(trace.cNew[so + j]!);
+        const dhj = dh[ho + j]!;
+        const dct = dc[ho + j]! + dhj * o * (1 - tc * tc);
+        const dzi = dct * g * i * (1 - i);
+        const dzf = dct * trace.cPrev[so + j]! * f * (1 - f);
+        const dzg = dct * i * (1 - g * g);
+        const dzo = dhj * tc * o * (1 - o);
+        dzStep[zo + j] = dzi;
+        dzStep[zo + H + j] = dzf;
+        dzStep[zo + 2 * H + j] = dzg;
+        dzStep[zo + 3 * H + j] = dzo;
+        dxw[xo + j] = dzi;
+        dxw[xo + H + j] = dzf;
+        dxw[xo + 2 * H + j] = dzg;
+        dxw[xo + 3 * H + j] = dzo;
+        dc[ho + j] = dct * f;
+      }
+    }
+    if (!anyLive || t === 0) continue;
+    // dh_{t-1} = dz_t · Uᵀ for live rows; carried rows keep their dh.
+    const back = readTensor(() => matMul(tensor2d(dzStep, [batch, G]), u, false, true));
+    for (let b = 0; b < batch; b++) {
+      if (mask !== undefined && mask[b * time + t] === 0) continue;
+      dh.set(back.subarray(b * H, (b + 1) * H), b * H);
+    }
+  }
+  const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, H]), tensor2d(dxw, [batch * time, G]), true, false));
+  return [dxw, du];
+}
+
+/** The fused recurrence as a differentiable op: (xw, u) → last hidden state. */
+function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D {
+  const [batch, time, g4] = xw.shape;
+  const units = g4 / 4;
+  const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
+  if (!training) {
+    const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined);
+    return tensor2d(h, [batch, units]);
+  }
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [x, uu] = args as [Tensor3D, Tensor2D];
+    const trace: Trace = {
+      gates: new Float32Array(time * batch * g4),
+      cPrev: new Float32Array(time * batch * units),
+      cNew: new Float32Array(time * batch * units),
+      hPrev: new Float32Array(batch * time * units),
+    };
+    const h = forward(x.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace);
+    return {
+      value: tensor2d(h, [batch, units]),
+      gradFunc: (dy: Tensor) => {
+        const [dxw, du] = backward(dy.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace);
+        return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4])];
+      },
+    };
+  });
+  return op(xw, u) as Tensor2D;
+}
+
+/** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
+function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
+  const [batch, time, g4] = xw.shape;
+  const units = g4 / 4;
+  let h: Tensor2D = zeros([batch, units]);
+  let c: Tensor2D = zeros([batch, units]);
+  for (let t = 0; t < time; t++) {
+    const z = add(reshape(slice(xw, [0, t, 0], [batch, 1, g4]), [batch, g4]), matMul(h, u));
+    const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
+    const cNew = add(mul(sigmoid(zf), c), mul(sigmoid(zi), tanh(zg))) as Tensor2D;
+    const hNew = mul(sigmoid(zo), tanh(cNew)) as Tensor2D;
+    if (mask) {
+      const m = cast(slice(mask, [0, t], [batch, 1]), 'bool');
+      h = where(m, hNew, h) as Tensor2D;
+      c = where(m, cNew, c) as Tensor2D;
+    } else {
+      h = hNew;
+      c = cNew;
+    }
+  }
+  return h;
+}
+
+/** Arguments of {@link GlossaLSTM}. */
+export interface GlossaLSTMArgs {
+  units: number;
+  name?: string;
+  trainable?: boolean;
+}
+
+/** LSTM over a masked sequence, returning the last hidden state: `[batch, time, dim]` → `[batch, units]`. */
+export class GlossaLSTM extends layers.Layer {
+  static className = 'GlossaLSTM';
+  readonly units: number;
+  private kernel: LayerVariable | null = null;
+  private recurrentKernel: LayerVariable | null = null;
+  private bias: LayerVariable | null = null;
+
+  constructor(args: GlossaLSTMArgs) {
+    super(args);
+    this.units = args.units;
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const dim = s[2];
+    if (typeof dim !== 'number') throw new Error('GlossaLSTM: the last input dimension must be known.');
+    const zeros0 = initializers.zeros();
+    this.kernel = this.addWeight('kernel', [dim, 4 * this.units], 'float32', zeros0, undefined, true);
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, 4 * this.units], 'float32', zeros0, undefined, true);
+    this.bias = this.addWeight('bias', [4 * this.units], 'float32', zeros0, undefined, true);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    return [s[0] ?? null, this.units];
+  }
+
+  override computeMask(): Tensor {
+    return null as unknown as Tensor;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor3D;
+      const rawMask = kwargs.mask;
+      const mask = (Array.isArray(rawMask) ? rawMask[0] : rawMask) as Tensor | undefined | null;
+      const [batch, time, dim] = x.shape;
+      const g4 = 4 * this.units;
+      const xw = reshape(add(matMul(reshape(x, [batch * time, dim]), this.kernel!.read() as Tensor2D), this.bias!.read()), [batch, time, g4]) as Tensor3D;
+      const u = this.recurrentKernel!.read() as Tensor2D;
+      if (usesFusedLstm()) return fusedRecurrence(xw, u, mask ?? undefined, isTrainingPhase());
+      return opsRecurrence(xw, u, mask ?? undefined);
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return { ...super.getConfig(), units: this.units };
+  }
+}
