@@ -34,5 +34,7 @@ export {
 } from './bundle.js';
 export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
 export { requiredKernels, type Job } from './required-kernels.js';
+export { registerGlossaKernels } from './kernels.js';
 export { registerGlossaLayers } from './internal/layers.js';
+export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
 export { MODEL_CORE_VERSION } from './version.js';

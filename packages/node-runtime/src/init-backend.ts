@@ -1,7 +1,7 @@
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { setBackend, version_core } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
-import { requiredKernels } from '@glossa/model-core';
+import { registerGlossaKernels, requiredKernels } from '@glossa/model-core';
 import { checkTfjsVersions } from './check-tfjs-versions.js';
 import { NodeRuntimeError } from './errors.js';
 import {
@@ -192,6 +192,8 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendRepor
     throw new NodeRuntimeError('BACKEND_UNAVAILABLE', message);
   }
 
+  // Glossa's faster kernels for the chosen backend (e.g. XNNPACK for transposed matmuls on wasm).
+  registerGlossaKernels(chosen);
   const tfjsNode = await tfjsNodeVersion(chosen);
   if (tfjsNode !== undefined) {
     checkTfjsVersions({ '@tensorflow/tfjs-core': version_core, '@tensorflow/tfjs-node': tfjsNode });

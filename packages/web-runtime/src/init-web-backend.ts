@@ -1,4 +1,4 @@
-import { type Job, MODEL_CORE_VERSION, requiredKernels } from '@glossa/model-core';
+import { type Job, MODEL_CORE_VERSION, registerGlossaKernels, requiredKernels } from '@glossa/model-core';
 import { setBackend, version_core } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import { WebRuntimeError } from './errors.js';
@@ -203,6 +203,8 @@ async function initNow(options: InitWebBackendOptions): Promise<WebBackendReport
     throw new WebRuntimeError('BACKEND_UNAVAILABLE', message);
   }
 
+  // Glossa's faster kernels for the chosen backend (e.g. XNNPACK for transposed matmuls on wasm).
+  registerGlossaKernels(chosen);
   const skipped = candidates.filter((c) => c.checked && c.name !== chosen);
   const reason =
     choice === 'auto'

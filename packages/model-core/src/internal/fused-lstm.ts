@@ -49,14 +49,29 @@ const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 let fusedEnabled = true;
 
 /**
- * Turns the fused recurrence on or off (for benchmarks and tests: off = the same math as tfjs ops).
+ * Turns the fused LSTM recurrence on or off (on by default; off runs the same math as tfjs ops, for
+ * benchmarks and debugging). Weights and results are the same either way.
+ *
  * @param on - Whether to use the fused path where the backend allows.
+ * @example
+ * ```ts
+ * setFusedLstm(false); // compare against the op-by-op path
+ * ```
  */
 export function setFusedLstm(on: boolean): void {
   fusedEnabled = on;
 }
 
-/** Whether the fused recurrence runs on the active backend. */
+/**
+ * Whether the fused LSTM recurrence runs on the active backend (`cpu`, `wasm` or `tensorflow`, and not
+ * turned off with {@link setFusedLstm}).
+ *
+ * @returns True when `lstm` models use the fused op.
+ * @example
+ * ```ts
+ * console.log(usesFusedLstm());
+ * ```
+ */
 export function usesFusedLstm(): boolean {
   return fusedEnabled && FUSED_BACKENDS.has(getBackend());
 }
