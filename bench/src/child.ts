@@ -4,13 +4,14 @@
  * One process per configuration keeps peak RSS and backend state separate.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describeError, emptyMeasurement, nowSeconds, peakRssBytes } from './internal/child-utils.js';
+import { describeError, emptyMeasurement, glossaBuildHash, nowSeconds, peakRssBytes } from './internal/child-utils.js';
 import { measureGlossa } from './internal/measure-glossa.js';
 import { measureStock } from './internal/measure-stock.js';
 import type { ChildTask, Measurement } from './types.js';
 
 async function main(): Promise<void> {
   const started = nowSeconds();
+  const build = glossaBuildHash();
   const taskPath = process.argv[2];
   if (taskPath === undefined) {
     process.stderr.write('usage: node child.js <task.json>\n');
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     result = { ...emptyMeasurement(task, 0), status: 'failed', reason: describeError(error) };
   }
   result.peakRssBytes = peakRssBytes();
+  result.glossaBuild = build;
   result.wallSeconds = nowSeconds() - started;
   const cpu = process.cpuUsage();
   result.cpuSeconds = (cpu.user + cpu.system) / 1e6;

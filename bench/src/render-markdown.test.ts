@@ -26,7 +26,8 @@ describe('renderMarkdown', () => {
     expect(md.endsWith('\n')).toBe(true);
   });
 
-  it('says why peers were skipped', () => {
+  it('says why peers were skipped and warns about mixed builds', () => {
     expect(renderMarkdown(reportFixture([], { peersSkipped: 'no torch' }))).toContain('Peers not run: no torch.');
+    expect(renderMarkdown(reportFixture([], { mixedBuilds: 'two builds' }))).toContain('- **Warning**: two builds.');
   });
 });

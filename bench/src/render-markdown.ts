@@ -70,6 +70,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     '- Threads: the wasm and cpu backends compute on one thread in Node (tfjs-backend-wasm runs its single-threaded build there), so every tfjs figure is single-threaded; PyTorch runs with `--threads 1`, scikit-learn single-threaded, fastText on all cores (its default).',
   );
+  if (report.mixedBuilds) lines.push(`- **Warning**: ${report.mixedBuilds}.`);
   lines.push('');
   lines.push('| system | arch | backend | threads | train samples/s | test accuracy | predict texts/s | tokenize tokens/s | peak RSS MB | bundle KB | notes |');
   lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|---|');

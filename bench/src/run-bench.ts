@@ -85,6 +85,7 @@ function failedMeasurement(task: ChildTask, reason: string): Measurement {
     peakRssBytes: null,
     wallSeconds: null,
     cpuSeconds: null,
+    glossaBuild: null,
   };
 }
 
@@ -150,6 +151,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
   const childScript = findChildScript(options.childScript);
   const started = new Date();
   const machine = machineInfo();
+  const git = gitInfo(fileURLToPath(new URL('.', import.meta.url)));
   const workDir = join(options.outDir, `.work-${timestamp(started)}`);
   await mkdir(workDir, { recursive: true });
   try {
@@ -204,6 +206,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
       peersSkipped = run.skipped;
       if (peersSkipped) log(`peers skipped: ${peersSkipped}`);
     }
+    const builds = [...new Set(results.map((r) => r.glossaBuild).filter((b) => b !== null))];
     const report: BenchReport = {
       schema: 'glossa.bench',
       schemaVersion: 1,
@@ -216,7 +219,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
         tfjsCore: version_core,
         tfjsLayers: version_layers,
         glossaModelCore: MODEL_CORE_VERSION,
-        ...gitInfo(fileURLToPath(new URL('.', import.meta.url))),
+        ...git,
       },
       dataset: {
         name: data.name,
@@ -233,7 +236,9 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
       peers,
       ...(peersSkipped !== undefined ? { peersSkipped } : {}),
       ratios: computeRatios(results, peers),
+      ...(builds.length > 1 ? { mixedBuilds: `the children ran ${builds.length} different Glossa builds (${builds.join(', ')}): a package was rebuilt during the run; re-run for consistent figures` } : {}),
     };
+    if (report.mixedBuilds) log(`WARNING: ${report.mixedBuilds}`);
     const markdown = renderMarkdown(report);
     const host = machine.hostname.replace(/[^A-Za-z0-9_-]+/g, '-') || 'machine';
     const jsonPath = join(options.outDir, `${timestamp(started)}-${host}.json`);

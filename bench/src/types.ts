@@ -115,6 +115,8 @@ export interface Measurement {
   wallSeconds: number | null;
   /** User + system CPU seconds of the child process; well below `wallSeconds` means other load shared the cores. */
   cpuSeconds: number | null;
+  /** Hash of the built `@glossa/node-runtime` and `@glossa/model-core` the child ran (differs when they were rebuilt mid-run). */
+  glossaBuild: string | null;
 }
 
 /** One Python peer's figures, from `../shared/peers`. */
@@ -221,4 +223,6 @@ export interface BenchReport {
   peersSkipped?: string;
   /** Ratios per architecture × backend. */
   ratios: BenchRatio[];
+  /** Set when the children did not all run the same Glossa build (someone rebuilt a package during the run). */
+  mixedBuilds?: string;
 }

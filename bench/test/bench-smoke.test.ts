@@ -14,7 +14,7 @@ const MEASUREMENT_KEYS: (keyof Measurement)[] = [
   'system', 'architecture', 'backend', 'status', 'threads', 'threading', 'trainExamples', 'epochs',
   'trainSamplesPerSecond', 'trainSeconds', 'trainBudgeted', 'trainBatches', 'accuracy', 'predictTexts',
   'predictTextsPerSecond', 'loadSeconds', 'tokenizeTokens', 'tokenizeTokensPerSecond', 'bundleBytes',
-  'peakRssBytes', 'wallSeconds', 'cpuSeconds',
+  'peakRssBytes', 'wallSeconds', 'cpuSeconds', 'glossaBuild',
 ];
 
 let out: string | undefined;
@@ -52,6 +52,7 @@ describe('pnpm bench (smoke)', () => {
         expect(r[key], `${r.system}.${key}`).toBeGreaterThan(0);
       }
       expect(r.loadSeconds).toBeGreaterThanOrEqual(0);
+      expect(r.glossaBuild).toMatch(/^[0-9a-f]{12}$/);
     }
     const [glossa, stock] = report.results as [Measurement, Measurement];
     expect(glossa.accuracy).toBeGreaterThanOrEqual(0);
@@ -70,6 +71,7 @@ describe('pnpm bench (smoke)', () => {
     expect(report.ratios[0]!.trainVsStock).toBeGreaterThan(0);
     expect(report.ratios[0]!.predictVsStock).toBeGreaterThan(0);
     expect(report.peers).toEqual([]);
+    expect(report.mixedBuilds).toBeUndefined();
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toBe(stdout.trimStart());
   });
 });

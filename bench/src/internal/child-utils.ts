@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadLabeledTexts } from '@glossa/node-runtime';
@@ -79,6 +81,7 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     peakRssBytes: null,
     wallSeconds: null,
     cpuSeconds: null,
+    glossaBuild: null,
   };
 }
 
@@ -87,4 +90,21 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * A short hash of the built `@glossa/node-runtime` and `@glossa/model-core` entry files this process loads,
+ * so a report can tell when packages were rebuilt while it ran. `null` when they cannot be read.
+ */
+export function glossaBuildHash(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const runtime = require.resolve('@glossa/node-runtime');
+    const core = createRequire(runtime).resolve('@glossa/model-core');
+    const hash = createHash('sha256');
+    for (const file of [runtime, core]) hash.update(readFileSync(file));
+    return hash.digest('hex').slice(0, 12);
+  } catch {
+    return null;
+  }
 }

@@ -25,6 +25,7 @@ export function measurementFixture(overrides: Partial<Measurement> = {}): Measur
     peakRssBytes: 200 * 2 ** 20,
     wallSeconds: 5,
     cpuSeconds: 4,
+    glossaBuild: '0123456789ab',
     ...overrides,
   };
 }
