@@ -6,6 +6,7 @@ import {
 } from './internal/config-validation.js';
 import { createVocabularyUnchecked } from './internal/create-vocabulary.js';
 import { describeValue, formatProblems, isRecord } from './internal/describe.js';
+import { parseJsonInput } from './internal/parse-json-input.js';
 import {
   createTextPipeline,
   TEXT_PIPELINE_SCHEMA,
@@ -71,18 +72,7 @@ export function validateTextPipelineJSON(json: unknown): ValidationProblem[] {
  * ```
  */
 export function textPipelineFromJSON(json: unknown): TextPipeline {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (cause) {
-      throw new TextPreprocessingError(
-        'INVALID_JSON',
-        'textPipelineFromJSON: the text is not valid JSON. Pass the output of JSON.stringify(pipeline) or the parsed object.',
-        { cause },
-      );
-    }
-  }
+  const value = parseJsonInput(json, 'textPipelineFromJSON', 'pipeline');
   if (isRecord(value) && typeof value.schemaVersion === 'number' && value.schemaVersion > TEXT_PIPELINE_SCHEMA_VERSION) {
     throw new TextPreprocessingError(
       'UNSUPPORTED_VERSION',

@@ -2,6 +2,7 @@ import { TextPreprocessingError, type ValidationProblem } from './errors.js';
 import { collectVocabularyJSONProblems, ProblemCollector } from './internal/config-validation.js';
 import { createVocabularyUnchecked } from './internal/create-vocabulary.js';
 import { formatProblems } from './internal/describe.js';
+import { parseJsonInput } from './internal/parse-json-input.js';
 import type { Vocabulary, VocabularyJSON } from './vocabulary.js';
 
 /**
@@ -37,18 +38,7 @@ export function validateVocabularyJSON(json: unknown): ValidationProblem[] {
  * ```
  */
 export function vocabularyFromJSON(json: unknown): Vocabulary {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (cause) {
-      throw new TextPreprocessingError(
-        'INVALID_JSON',
-        'vocabularyFromJSON: the text is not valid JSON. Pass the output of JSON.stringify(vocabulary) or the parsed object.',
-        { cause },
-      );
-    }
-  }
+  const value = parseJsonInput(json, 'vocabularyFromJSON', 'vocabulary');
   const problems = validateVocabularyJSON(value);
   if (problems.length > 0) {
     throw new TextPreprocessingError(
