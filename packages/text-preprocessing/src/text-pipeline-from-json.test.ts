@@ -1,3 +1,4 @@
+import { vocabularyFromJSON } from './vocabulary-from-json.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TextPreprocessingError } from './errors.js';
@@ -34,6 +35,11 @@ describe('textPipelineFromJSON', () => {
   it('accepts the JSON text directly', () => {
     const original = fitTextPipeline(corpus);
     expect(textPipelineFromJSON(JSON.stringify(original)).encode('great')).toEqual(original.encode('great'));
+  });
+
+  it('rejects text that is not JSON with INVALID_JSON, for pipelines and vocabularies', () => {
+    expect(() => textPipelineFromJSON('{"schema":')).toThrow(/textPipelineFromJSON: the text is not valid JSON\. Pass the output of JSON\.stringify\(pipeline\)/);
+    expect(() => vocabularyFromJSON('[oops')).toThrow(/vocabularyFromJSON: the text is not valid JSON\. Pass the output of JSON\.stringify\(vocabulary\)/);
   });
 
   it('writes the schema name and version', () => {
