@@ -8,6 +8,7 @@ import { MODEL_CORE_VERSION } from '@glossa/node-runtime';
 import { version_core } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import { BenchError } from './bench-error.js';
+import { emptyMeasurement } from './internal/child-utils.js';
 import { computeRatios } from './compute-ratios.js';
 import { machineInfo } from './machine-info.js';
 import type { BenchOptions } from './parse-bench-args.js';
@@ -61,32 +62,7 @@ function gitInfo(cwd: string): { gitCommit: string | null; gitDirty: boolean | n
 }
 
 function failedMeasurement(task: ChildTask, reason: string): Measurement {
-  return {
-    system: task.system,
-    architecture: task.architecture,
-    backend: task.backend,
-    status: 'failed',
-    reason,
-    threads: null,
-    threading: 'single-threaded',
-    trainExamples: 0,
-    epochs: task.settings.epochs,
-    trainSamplesPerSecond: null,
-    trainSeconds: null,
-    trainBudgeted: false,
-    trainBatches: null,
-    accuracy: null,
-    predictTexts: null,
-    predictTextsPerSecond: null,
-    loadSeconds: null,
-    tokenizeTokens: null,
-    tokenizeTokensPerSecond: null,
-    bundleBytes: null,
-    peakRssBytes: null,
-    wallSeconds: null,
-    cpuSeconds: null,
-    glossaBuild: null,
-  };
+  return { ...emptyMeasurement(task, 0), status: 'failed', reason, threading: 'single-threaded' };
 }
 
 /** Runs one configuration in a fresh Node process and reads its result file. */
