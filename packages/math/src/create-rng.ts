@@ -5,6 +5,30 @@ import { MathError } from './math-error.js';
 const TWO_POW_32 = 0x100000000;
 
 /**
+ * The complete state of an {@link Rng}, as plain JSON-safe numbers: `getState()` then `setState()` (on any
+ * generator) continues the exact same stream, e.g. after a training checkpoint is reloaded.
+ *
+ * @example
+ * ```ts
+ * import { type RngState, createRng } from '@glossa/math';
+ *
+ * const rng = createRng(42);
+ * const saved: RngState = rng.getState();
+ * const a = rng.next();
+ * rng.setState(saved);
+ * rng.next() === a; // true
+ * ```
+ */
+export interface RngState {
+  /** The seed the generator was created from (kept for reference; it does not affect the stream). */
+  seed: number;
+  /** The four sfc32 words a, b, c and counter, each an unsigned 32-bit integer. */
+  words: [number, number, number, number];
+  /** The second Box–Muller value waiting to be returned by `normal()`, or null. */
+  spareNormal: number | null;
+}
+
+/**
  * A seeded, deterministic pseudo-random generator; see {@link createRng}.
  *
  * @example
@@ -48,6 +72,13 @@ export interface Rng {
    * forking the same parent state always gives the same child.
    */
   fork(): Rng;
+  /** A copy of the full generator state; see {@link RngState}. */
+  getState(): RngState;
+  /**
+   * Restores a state from {@link Rng.getState} (of this or any generator), so the stream continues exactly
+   * from there. Throws {@link MathError} `INVALID_ARGUMENT` for a malformed state.
+   */
+  setState(state: RngState): void;
 }
 
 /**
@@ -167,6 +198,22 @@ export function createRng(seed: number): Rng {
       const high = nextUint32() >>> 11; // 21 bits, so the child seed stays a safe integer
       const low = nextUint32();
       return createRng(high * TWO_POW_32 + low);
+    },
+    getState(): RngState {
+      return { seed, words: [a >>> 0, b >>> 0, c >>> 0, counter >>> 0], spareNormal: spareNormal ?? null };
+    },
+    setState(state: RngState): void {
+      const words = state?.words;
+      const isWord = (w: unknown): boolean => Number.isInteger(w) && (w as number) >= 0 && (w as number) < TWO_POW_32;
+      const spare = state?.spareNormal;
+      if (!Array.isArray(words) || words.length !== 4 || !words.every(isWord) || !(spare === null || Number.isFinite(spare))) {
+        throw new MathError(
+          'INVALID_ARGUMENT',
+          `Rng.setState: expected { words: four unsigned 32-bit integers, spareNormal: number | null } (got ${JSON.stringify(state)?.slice(0, 120)}). Pass a value returned by getState().`,
+        );
+      }
+      [a, b, c, counter] = words;
+      spareNormal = spare ?? undefined;
     },
   };
   return rng;

@@ -53,7 +53,7 @@ export {
 } from './classification-report.js';
 
 // Randomness and hashing
-export { createRng, type Rng } from './create-rng.js';
+export { createRng, type Rng, type RngState } from './create-rng.js';
 export { type Split, trainTestSplit } from './train-test-split.js';
 export { stratifiedSplit } from './stratified-split.js';
 export { seedFromString } from './seed-from-string.js';
