@@ -14,8 +14,8 @@ describe('loadLabeledTexts', () => {
     const seen: number[] = [];
     const result = await loadLabeledTexts(path, { onBadRow: 'skip', onSkip: (p) => seen.push(p.line), maxProblems: 2 });
     expect(result.records).toEqual([
-      { text: 'good', label: 'pos' },
-      { text: 'fine', label: '1' },
+      { text: 'good', label: 'pos', line: 2 },
+      { text: 'fine', label: '1', line: 5 },
     ]);
     expect(result.skipped).toBe(3);
     expect(result.problems.map((p) => p.line)).toEqual([3, 4]);

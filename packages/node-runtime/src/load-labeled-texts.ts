@@ -1,5 +1,6 @@
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
+import { checkNumberOption } from './internal/check-option.js';
 import { readLabeledTexts } from './read-labeled-texts.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
@@ -15,8 +16,8 @@ export interface LoadLabeledTextsOptions extends ReadRecordsOptions {
  * What {@link loadLabeledTexts} read.
  */
 export interface LabeledTexts {
-  /** Every usable row, in file order. */
-  records: Array<{ text: string; label: string }>;
+  /** Every usable row, in file order, with the line it starts on. */
+  records: Array<{ text: string; label: string; line: number }>;
   /** How many rows were skipped (only with `onBadRow: 'skip'`). */
   skipped: number;
   /** The first `maxProblems` problems with skipped rows, in line order. */
@@ -37,10 +38,10 @@ export interface LabeledTexts {
  * ```
  */
 export async function loadLabeledTexts(path: string, options: LoadLabeledTextsOptions = {}): Promise<LabeledTexts> {
-  const maxProblems = options.maxProblems ?? 1000;
+  const maxProblems = checkNumberOption('loadLabeledTexts', 'maxProblems', options.maxProblems ?? 1000, 0, Number.MAX_SAFE_INTEGER, true);
   const problems: DataProblem[] = [];
   let skipped = 0;
-  const records: Array<{ text: string; label: string }> = [];
+  const records: Array<{ text: string; label: string; line: number }> = [];
   const reader = readLabeledTexts(path, {
     ...options,
     onSkip: (problem) => {
@@ -49,7 +50,7 @@ export async function loadLabeledTexts(path: string, options: LoadLabeledTextsOp
       options.onSkip?.(problem);
     },
   });
-  for await (const { text, label } of reader) records.push({ text, label });
+  for await (const { text, label, line } of reader) records.push({ text, label, line });
   if (records.length === 0) {
     const column = options.textColumn ?? 'text';
     throw new DataError(

@@ -21,7 +21,12 @@ export interface ReadRecordsOptions {
   onSkip?: (problem: DataProblem) => void;
   /** Text encoding; only UTF-8 is supported. */
   encoding?: 'utf8';
-  /** Largest CSV/TSV row accepted, in characters (guards against an unclosed quote swallowing the file). Default 8 Mi. */
+  /**
+   * Largest CSV/TSV row or JSONL/txt line accepted, in characters: an integer from 1 to 2^29 - 24. Guards
+   * against an unclosed quote swallowing the file and keeps memory bounded for a file without line breaks.
+   * Default 32 Mi (a 10 MB field fits). A longer JSONL/txt line is a bad row (`line-too-long`); a longer
+   * CSV/TSV row is fatal.
+   */
   maxRecordSize?: number;
   /** Name used in messages when reading from a stream. Default `'<stream>'`. */
   sourceName?: string;
@@ -47,13 +52,18 @@ export interface DataRecord {
  * CSV/TSV: the first row is the header; a UTF-8 BOM is dropped; LF, CRLF and mixed line breaks work;
  * fields may be quoted (`"a, ""b"""`) and span lines; blank lines are ignored. TSV also accepts stray
  * quotes inside unquoted fields. JSONL: one JSON object per line. txt: one row per non-blank line.
+ * Every format: bytes that are not UTF-8 (`invalid-utf8`) and NUL bytes (`nul-byte`) make a row bad,
+ * naming its line and the character position; a file in UTF-16 or UTF-32 (recognised by its byte-order
+ * mark) fails at once with how to convert it.
  *
  * @param path - the file to read
  * @param options - see {@link ReadRecordsOptions}
  * @returns an async iterable of {@link DataRecord}s
- * @throws {@link DataError} (while iterating) `FILE_NOT_FOUND`, `UNKNOWN_FORMAT`, `EMPTY_FILE` (no CSV
+ * @throws {@link NodeRuntimeError} `INVALID_OPTION` for an option out of range (e.g. `maxRecordSize: 0`);
+ *   {@link DataError} (while iterating) `FILE_NOT_FOUND`, `UNKNOWN_FORMAT`, `EMPTY_FILE` (no CSV
  *   header), `MISSING_COLUMN` (a required column is not in the header, with the closest name suggested),
- *   `BAD_DATA` for a bad row when `onBadRow` is `'fail'` (an unclosed quote is always fatal)
+ *   `BAD_DATA` for a bad row when `onBadRow` is `'fail'` (an unclosed quote, a bad header row and a
+ *   UTF-16/32 file are always fatal)
  * @example
  * ```ts
  * for await (const record of readRecords('reviews.csv', { requiredColumns: ['review'] })) {

@@ -1,14 +1,31 @@
 import type { Readable } from 'node:stream';
 import type { DataProblem } from '../data-problem.js';
-import { type DataFormat, detectFormat } from '../detect-format.js';
+import { DATA_FORMATS, type DataFormat, detectFormat } from '../detect-format.js';
 import { NodeRuntimeError } from '../errors.js';
 import type { ReadRecordsOptions } from '../read-records.js';
+import { checkChoiceOption, checkNameOption, checkNumberOption } from './check-option.js';
 import { DEFAULT_MAX_RECORD_SIZE, openFile, problemToError, recordSource, type SourceItem } from './record-source.js';
 
 /** Applies the `onBadRow` policy: throws in fail mode, reports in skip mode. */
 export function reportProblem(problem: DataProblem, options: ReadRecordsOptions): void {
   if ((options.onBadRow ?? 'fail') === 'fail') throw problemToError(problem);
   options.onSkip?.(problem);
+}
+
+/** Largest `maxRecordSize` accepted: V8's longest string. */
+export const MAX_RECORD_SIZE_LIMIT = 2 ** 29 - 24;
+
+/** Validates the reader options (programmer mistakes throw `INVALID_OPTION` before any file is opened). */
+export function checkReadOptions(options: ReadRecordsOptions): void {
+  const where = 'readRecords';
+  if (options.format !== undefined) checkChoiceOption(where, 'format', options.format, DATA_FORMATS);
+  if (options.onBadRow !== undefined) checkChoiceOption(where, 'onBadRow', options.onBadRow, ['fail', 'skip']);
+  if (options.textColumn !== undefined) checkNameOption(where, 'textColumn', options.textColumn);
+  if (options.labelColumn !== undefined) checkNameOption(where, 'labelColumn', options.labelColumn);
+  if (options.maxRecordSize !== undefined) checkNumberOption(where, 'maxRecordSize', options.maxRecordSize, 1, MAX_RECORD_SIZE_LIMIT, true);
+  if (options.onSkip !== undefined && typeof options.onSkip !== 'function') {
+    throw new NodeRuntimeError('INVALID_OPTION', `${where}: onSkip must be a function (got ${typeof options.onSkip}).`);
+  }
 }
 
 /** Opens a path or stream and returns its row items. */
@@ -23,6 +40,7 @@ export async function openRecords(
       `readRecords: encoding "${String(options.encoding)}" is not supported. Convert the file to UTF-8 (e.g. \`iconv -f latin1 -t utf-8\`).`,
     );
   }
+  checkReadOptions(options);
   const file = typeof source === 'string' ? source : (options.sourceName ?? '<stream>');
   const format = options.format ?? (typeof source === 'string' ? detectFormat(source) : 'txt');
   const input = typeof source === 'string' ? await openFile(source) : source;

@@ -8,7 +8,7 @@ import { DataError, NodeRuntimeError } from '../errors.js';
 import { errnoCode } from './fs-utils.js';
 import { closestName } from './levenshtein.js';
 import { readLines } from './lines.js';
-import { NormalizeNewlines } from './normalize-newlines.js';
+import { type ByteIssue, type ForeignEncoding, NormalizeNewlines } from './normalize-newlines.js';
 
 /** A parsed row: the line it starts on and its fields by column name. */
 export interface RawRecord {
@@ -28,12 +28,12 @@ export interface SourceSettings {
   textColumn: string;
   /** Columns every row must have; for CSV/TSV checked once against the header. */
   requiredColumns: readonly string[];
-  /** Largest CSV record accepted, in characters. */
+  /** Largest CSV record or JSONL/txt line accepted, in characters. */
   maxRecordSize: number;
 }
 
-/** Default largest CSV/TSV record, in characters. */
-export const DEFAULT_MAX_RECORD_SIZE = 8 * 1024 * 1024;
+/** Default largest CSV/TSV record or JSONL/txt line, in characters (a 10 MB field fits). */
+export const DEFAULT_MAX_RECORD_SIZE = 32 * 1024 * 1024;
 
 /** Opens a file for streaming after checking it exists and is a file. */
 export async function openFile(path: string): Promise<Readable> {
@@ -73,6 +73,85 @@ export function problemToError(problem: DataProblem): DataError {
 }
 
 const SKIP_HINT = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
+
+function hex(byte: number): string {
+  return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** The problem for a byte issue found by {@link NormalizeNewlines}. */
+export function byteIssueProblem(issue: ByteIssue, file: string): DataProblem {
+  const { line, column } = issue;
+  const where = `${file}:${line}:${column}`;
+  if (issue.kind === 'nul-byte') {
+    return {
+      kind: 'nul-byte',
+      file,
+      line,
+      column,
+      message:
+        `${where}: the row contains a NUL byte (0x00) at character ${column}. Text files do not contain NUL bytes: the file is binary, UTF-16 encoded or damaged. ` +
+        `Save it as UTF-8 text, or remove the NUL bytes (e.g. \`tr -d '\\000' < in > out\`).${SKIP_HINT}`,
+    };
+  }
+  return {
+    kind: 'invalid-utf8',
+    file,
+    line,
+    column,
+    message:
+      `${where}: invalid UTF-8 (byte ${hex(issue.byte)} at character ${column}); the file is probably in another encoding such as Windows-1252 or Latin-1. ` +
+      `Convert it to UTF-8 (e.g. \`iconv -f windows-1252 -t utf-8 in.csv > out.csv\`, or "Save as CSV UTF-8" in a spreadsheet).${SKIP_HINT}`,
+  };
+}
+
+/** The fatal error for a file in UTF-16 or UTF-32, recognised by its byte-order mark. */
+function foreignEncodingError(encoding: ForeignEncoding, file: string): DataError {
+  const name = encoding.toUpperCase().replace(/(LE|BE)$/, '');
+  return new DataError(
+    'BAD_DATA',
+    `${file}:1:1: the file is ${name} encoded (it starts with a ${encoding.toUpperCase()} byte-order mark); only UTF-8 is read. ` +
+      `Save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it (e.g. \`iconv -f ${name} -t utf-8 in.csv > out.csv\`).`,
+    { file, line: 1, column: 1 },
+  );
+}
+
+/** Byte issues reported ahead of the parser, released when the parser reaches their lines. */
+class IssueQueue {
+  private readonly items: ByteIssue[] = [];
+  readonly guard: NormalizeNewlines;
+
+  constructor(private readonly file: string) {
+    this.guard = new NormalizeNewlines({ onIssue: (issue) => this.items.push(issue) });
+  }
+
+  /** Throws when the stream turned out to be UTF-16/32. */
+  checkEncoding(): void {
+    if (this.guard.foreignEncoding !== undefined) throw foreignEncodingError(this.guard.foreignEncoding, this.file);
+  }
+
+  /** The first issue on lines `first`..`last` (issues on earlier lines, in rows already reported, are dropped). */
+  take(first: number, last: number): DataProblem | undefined {
+    this.checkEncoding();
+    let found: ByteIssue | undefined;
+    while (this.items.length > 0 && this.items[0]!.line <= last) {
+      const issue = this.items.shift()!;
+      if (found === undefined && issue.line >= first) found = issue;
+    }
+    return found === undefined ? undefined : byteIssueProblem(found, this.file);
+  }
+}
+
+function lineTooLongProblem(file: string, line: number, length: number, maxRecordSize: number): DataProblem {
+  return {
+    kind: 'line-too-long',
+    file,
+    line,
+    column: maxRecordSize + 1,
+    message:
+      `${file}:${line}: the line is ${length} characters long, more than maxRecordSize (${maxRecordSize}); it was not read. ` +
+      `Check that the file has one record per line, or raise maxRecordSize (--max-record-size) if lines really are this long.${SKIP_HINT}`,
+  };
+}
 
 function describeColumns(columns: readonly string[]): string {
   const shown = columns.slice(0, 20).map((c) => JSON.stringify(c));
@@ -135,8 +214,8 @@ function csvErrorMessage(error: CsvError, settings: SourceSettings, lastEndLine:
       return {
         line: lastEndLine + 1,
         message:
-          `${file}:${lastEndLine + 1}: the row starting here is longer than ${settings.maxRecordSize} characters, most likely because of a quote that is never closed. ` +
-          'Close the quote (a quote inside a quoted field is written ""), or raise maxRecordSize if rows really are this long.',
+          `${file}:${lastEndLine + 1}: the row starting here is longer than ${settings.maxRecordSize} characters (maxRecordSize), most likely because of a quote that is never closed. ` +
+          'Close the quote (a quote inside a quoted field is written ""), or raise maxRecordSize (--max-record-size) if rows really are this long.',
       };
     case 'INVALID_OPENING_QUOTE':
       return {
@@ -186,7 +265,8 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
       return undefined;
     },
   });
-  pipeline(input, new NormalizeNewlines(), parser, () => undefined);
+  const issues = new IssueQueue(settings.file);
+  pipeline(input, issues.guard, parser, () => undefined);
 
   let header: string[] | undefined;
   let lastEndLine = 0;
@@ -209,9 +289,15 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
       const line = endLine - countNewlines(record);
       yield* release(line);
       lastEndLine = endLine;
+      const byteProblem = issues.take(line, endLine);
       if (header === undefined) {
+        if (byteProblem !== undefined) throw problemToError({ ...byteProblem, message: byteProblem.message.replace(SKIP_HINT, ' The header row cannot be skipped.') });
         header = record.map((name) => name.trim());
         checkHeader(header, line, settings);
+        continue;
+      }
+      if (byteProblem !== undefined) {
+        yield { problem: byteProblem };
         continue;
       }
       if (record.length !== header.length) {
@@ -239,6 +325,7 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
     parser.destroy();
   }
   yield* release(Number.POSITIVE_INFINITY);
+  issues.checkEncoding();
   if (header === undefined) {
     throw new DataError(
       'EMPTY_FILE',
@@ -264,10 +351,31 @@ function jsonErrorPosition(error: unknown): number | undefined {
   return match ? Number(match[1]) + 1 : undefined;
 }
 
+/** The lines of `input` after newline normalisation and byte checks: a line, or a problem with it. */
+async function* checkedLines(input: Readable, settings: SourceSettings): AsyncGenerator<{ text: string; line: number; problem?: DataProblem }> {
+  const issues = new IssueQueue(settings.file);
+  pipeline(input, issues.guard, () => undefined);
+  try {
+    for await (const { text, line, tooLong } of readLines(issues.guard, settings.maxRecordSize)) {
+      const problem = issues.take(line, line);
+      if (problem !== undefined) yield { text: '', line, problem };
+      else if (tooLong !== undefined) yield { text: '', line, problem: lineTooLongProblem(settings.file, line, tooLong, settings.maxRecordSize) };
+      else yield { text, line };
+    }
+    issues.checkEncoding();
+  } finally {
+    issues.guard.destroy();
+  }
+}
+
 async function* jsonlSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
   const file = settings.file;
   try {
-    for await (const { text, line } of readLines(input)) {
+    for await (const { text, line, problem } of checkedLines(input, settings)) {
+      if (problem !== undefined) {
+        yield { problem };
+        continue;
+      }
       if (text.trim() === '') continue;
       let value: unknown;
       try {
@@ -325,7 +433,11 @@ async function* jsonlSource(input: Readable, settings: SourceSettings): AsyncGen
 
 async function* txtSource(input: Readable, settings: SourceSettings): AsyncGenerator<SourceItem> {
   try {
-    for await (const { text, line } of readLines(input)) {
+    for await (const { text, line, problem } of checkedLines(input, settings)) {
+      if (problem !== undefined) {
+        yield { problem };
+        continue;
+      }
       if (text.trim() === '') continue;
       yield { record: { line, fields: { [settings.textColumn]: text } } };
     }
