@@ -24,6 +24,7 @@ import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { buildModel, initializeWeights } from './internal/build-model.js';
 import { readTensor } from './internal/fused-lstm.js';
+import { type LstmInference, createLstmInference } from './internal/lstm-inference.js';
 import { setTrainingPhase } from './internal/phase.js';
 import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
@@ -136,6 +137,9 @@ class GlossaTextClassifier implements TextClassifier {
   labels: string[] = [];
   pipeline: TextPipeline | undefined;
   model: LayersModel | undefined;
+  /** Inference fast path for `lstm` models, made for `inferenceModel` (see {@link createLstmInference}). */
+  private inference: LstmInference | undefined;
+  private inferenceModel: LayersModel | undefined;
   training: TrainingInfo | undefined;
   validation: EvaluationReport | undefined;
 
@@ -171,15 +175,26 @@ class GlossaTextClassifier implements TextClassifier {
     return texts.map((t) => pipeline.encode(t));
   }
 
+  /** The lstm inference fast path for the current model, when it has one. */
+  private lstmInference(): LstmInference | undefined {
+    if (this.inferenceModel !== this.model) {
+      this.inference?.dispose();
+      this.inference = this.model ? createLstmInference(this.model) : undefined;
+      this.inferenceModel = this.model;
+    }
+    return this.inference;
+  }
+
   /** Probabilities of pre-encoded sequences. */
   private probabilitiesOf(sequences: readonly Int32Array[], batchSize: number): Float32Array {
     const model = this.model!;
+    const fast = this.lstmInference();
     const k = this.labels.length;
     const out = new Float32Array(sequences.length * k);
     const lengths = sequences.map((s) => s.length);
     for (const rows of planBatches(lengths, batchSize)) {
       const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength());
-      const probs = readTensor(() => model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor);
+      const probs = fast?.run(ids, rows.length, length) ?? readTensor(() => model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor);
       rows.forEach((r, i) => {
         out.set(probs.subarray(i * k, (i + 1) * k), r * k);
       });
@@ -502,6 +517,9 @@ class GlossaTextClassifier implements TextClassifier {
   }
 
   private disposeModel(): void {
+    this.inference?.dispose();
+    this.inference = undefined;
+    this.inferenceModel = undefined;
     this.model?.dispose();
     this.model = undefined;
   }

@@ -26,21 +26,32 @@ function pair(dim: number, units: number) {
   return { stock, fused };
 }
 
-const lengths = [5, 3, 1, 0];
+/** Step masks: post-padded rows of lengths 5, 3, 1, 0 (what Glossa's batches hold), and arbitrary patterns. */
+const masks: Record<string, number[][]> = {
+  'post-padded': [5, 3, 1, 0].map((l) => Array.from({ length: 5 }, (_, t) => (t < l ? 1 : 0))),
+  'arbitrary (pre-padded, holes)': [
+    [0, 0, 1, 1, 1],
+    [1, 0, 1, 0, 1],
+    [1, 1, 1, 1, 1],
+    [0, 1, 1, 0, 0],
+    [0, 0, 0, 0, 0],
+  ],
+};
 
-function inputs(dim: number): { x: Tensor3D; mask: Tensor2D } {
-  const x = randomNormal([lengths.length, 5, dim], 0, 1, 'float32', 9) as Tensor3D;
-  const mask = tensor2d(lengths.map((l) => Array.from({ length: 5 }, (_, t) => (t < l ? 1 : 0))), undefined, 'bool') as Tensor2D;
+function inputs(dim: number, pattern: number[][]): { x: Tensor3D; mask: Tensor2D } {
+  const x = randomNormal([pattern.length, 5, dim], 0, 1, 'float32', 9) as Tensor3D;
+  const mask = tensor2d(pattern, undefined, 'bool') as Tensor2D;
   return { x, mask };
 }
 
 describe('GlossaLSTM', () => {
+  for (const [maskName, pattern] of Object.entries(masks)) {
   for (const fusedOn of [true, false]) {
-    it(`gives the stock LSTM's outputs with masked padding (${fusedOn ? 'fused' : 'tfjs ops'})`, () => {
+    it(`gives the stock LSTM's outputs with a ${maskName} mask (${fusedOn ? 'fused' : 'tfjs ops'})`, () => {
       setFusedLstm(fusedOn);
       const { stock, fused } = pair(6, 4);
       tidy(() => {
-        const { x, mask } = inputs(6);
+        const { x, mask } = inputs(6, pattern);
         const a = stock.apply(x, { mask }) as Tensor;
         const b = fused.apply(x, { mask }) as Tensor;
         expect(maxDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
@@ -49,13 +60,13 @@ describe('GlossaLSTM', () => {
     });
   }
 
-  it('matches the stock layer gradients (inputs and all three weights) to 1e-4', () => {
+  it(`matches the stock layer gradients (inputs and all three weights) to 1e-4 with a ${maskName} mask`, () => {
     const { stock, fused } = pair(6, 4);
     const before = memory().numTensors;
     tidy(() => {
-      const { x, mask } = inputs(6);
+      const { x, mask } = inputs(6, pattern);
       const xVar = variable(x);
-      const upstream = randomNormal([lengths.length, 4], 0, 1, 'float32', 5);
+      const upstream = randomNormal([pattern.length, 4], 0, 1, 'float32', 5);
       const gradsOf = (layer: typeof stock | GlossaLSTM): Tensor[] => {
         const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
         const { grads: g } = variableGrads(() => sum(mul(layer.apply(xVar, { mask }) as Tensor, upstream)) as Scalar, vars);
@@ -75,4 +86,5 @@ describe('GlossaLSTM', () => {
     stock.dispose();
     fused.dispose();
   });
+  }
 });

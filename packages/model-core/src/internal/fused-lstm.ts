@@ -99,50 +99,80 @@ interface Trace {
   hPrev: Float32Array; // [B][T][H] (row order of the projection, for dU)
 }
 
+type StepMask = Uint8Array | Int32Array | Float32Array | undefined;
+
+/**
+ * Rows live at step `t` (mask ≠ 0), written into `live`; returns their count. Without a mask every row is
+ * live. Only live rows take part in the step's matrix multiply (as PyTorch's packed sequences do), so a
+ * batch costs its real tokens, not rows × longest row.
+ */
+function liveRows(mask: StepMask, t: number, batch: number, time: number, live: Int32Array): number {
+  let n = 0;
+  for (let b = 0; b < batch; b++) if (mask === undefined || mask[b * time + t] !== 0) live[n++] = b;
+  return n;
+}
+
+/** `rows` rows of `[rows, H]` (gathered by `live` from `src` when not every row is live) times `m`. */
+function stepMatMul(src: Float32Array, live: Int32Array, n: number, batch: number, width: number, m: Tensor2D, scratch: Float32Array): Float32Array {
+  let packed = src;
+  if (n < batch) {
+    for (let k = 0; k < n; k++) {
+      const o = live[k]! * width;
+      scratch.set(src.subarray(o, o + width), k * width);
+    }
+    packed = scratch.subarray(0, n * width);
+  }
+  return readTensor(() => matMul(tensor2d(packed, [n, width]), m));
+}
+
 /**
  * Runs the recurrence over `xw` ([batch, time, 4H], the input projection incl. bias) with recurrent
  * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token).
  */
-function forward(xw: Float32Array, uT: Tensor2D, mask: Uint8Array | Int32Array | Float32Array | undefined, batch: number, time: number, units: number, trace: Trace | undefined): Float32Array {
+function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace | undefined): Float32Array {
   const H = units;
   const G = 4 * H;
   const h = new Float32Array(batch * H);
   const c = new Float32Array(batch * H);
+  const live = new Int32Array(batch);
+  const scratch = new Float32Array(batch * H);
+  const zeroRec = new Float32Array(trace ? batch * G : 0);
   for (let t = 0; t < time; t++) {
-    let rec: Float32Array | undefined;
-    if (t > 0) {
-      rec = readTensor(() => matMul(tensor2d(h, [batch, H]), uT));
-    }
-    for (let b = 0; b < batch; b++) {
-      const live = mask === undefined || mask[b * time + t] !== 0;
-      const ho = b * H;
-      if (trace) trace.hPrev.set(live ? h.subarray(ho, ho + H) : new Float32Array(H), (b * time + t) * H);
-      if (!live) {
-        if (trace) {
-          const so = (t * batch + b) * H;
-          trace.cPrev.set(c.subarray(ho, ho + H), so);
-          trace.cNew.set(c.subarray(ho, ho + H), so);
+    const n = liveRows(mask, t, batch, time, live);
+    if (trace && n < batch) {
+      // Masked rows carry their state; their saved previous h stays 0 (no gradient flows into U from them).
+      for (let b = 0, k = 0; b < batch; b++) {
+        if (k < n && live[k] === b) {
+          k++;
+          continue;
         }
-        continue;
+        const so = (t * batch + b) * H;
+        trace.cPrev.set(c.subarray(b * H, b * H + H), so);
+        trace.cNew.set(c.subarray(b * H, b * H + H), so);
       }
+    }
+    if (n === 0) continue;
+    // At t = 0 the state is zero, so there is no recurrent term.
+    const rec = t > 0 ? stepMatMul(h, live, n, batch, H, u, scratch) : undefined;
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
+      const ho = b * H;
       const xo = (b * time + t) * G;
-      const ro = b * G;
-      const go = (t * batch + b) * G;
-      const so = (t * batch + b) * H;
-      for (let j = 0; j < H; j++) {
-        const zi = xw[xo + j]! + (rec ? rec[ro + j]! : 0);
-        const zf = xw[xo + H + j]! + (rec ? rec[ro + H + j]! : 0);
-        const zg = xw[xo + 2 * H + j]! + (rec ? rec[ro + 2 * H + j]! : 0);
-        const zo = xw[xo + 3 * H + j]! + (rec ? rec[ro + 3 * H + j]! : 0);
-        const i = sig(zi);
-        const f = sig(zf);
-        const g = Math.tanh(zg);
-        const o = sig(zo);
-        const cp = c[ho + j]!;
-        const cn = f * cp + i * g;
-        c[ho + j] = cn;
-        h[ho + j] = o * Math.tanh(cn);
-        if (trace) {
+      const ro = k * G;
+      if (trace) {
+        trace.hPrev.set(h.subarray(ho, ho + H), (b * time + t) * H);
+        const go = (t * batch + b) * G;
+        const so = (t * batch + b) * H;
+        const rv = rec ?? zeroRec;
+        for (let j = 0; j < H; j++) {
+          const i = sig(xw[xo + j]! + rv[ro + j]!);
+          const f = sig(xw[xo + H + j]! + rv[ro + H + j]!);
+          const g = Math.tanh(xw[xo + 2 * H + j]! + rv[ro + 2 * H + j]!);
+          const o = sig(xw[xo + 3 * H + j]! + rv[ro + 3 * H + j]!);
+          const cp = c[ho + j]!;
+          const cn = f * cp + i * g;
+          c[ho + j] = cn;
+          h[ho + j] = o * Math.tanh(cn);
           trace.gates[go + j] = i;
           trace.gates[go + H + j] = f;
           trace.gates[go + 2 * H + j] = g;
@@ -150,30 +180,55 @@ function forward(xw: Float32Array, uT: Tensor2D, mask: Uint8Array | Int32Array |
           trace.cPrev[so + j] = cp;
           trace.cNew[so + j] = cn;
         }
+      } else if (rec === undefined) {
+        for (let j = 0; j < H; j++) {
+          // Zero state: c = i · g.
+          const cn = sig(xw[xo + j]!) * Math.tanh(xw[xo + 2 * H + j]!);
+          c[ho + j] = cn;
+          h[ho + j] = sig(xw[xo + 3 * H + j]!) * Math.tanh(cn);
+        }
+      } else {
+        for (let j = 0; j < H; j++) {
+          const i = sig(xw[xo + j]! + rec[ro + j]!);
+          const f = sig(xw[xo + H + j]! + rec[ro + H + j]!);
+          const g = Math.tanh(xw[xo + 2 * H + j]! + rec[ro + 2 * H + j]!);
+          const o = sig(xw[xo + 3 * H + j]! + rec[ro + 3 * H + j]!);
+          const cn = f * c[ho + j]! + i * g;
+          c[ho + j] = cn;
+          h[ho + j] = o * Math.tanh(cn);
+        }
       }
     }
   }
   return h;
 }
 
+/**
+ * The fused recurrence forward only (inference): last hidden states [batch, H] of `xw` ([batch, time, 4H])
+ * under the step `mask` ([batch, time], 1 = real token).
+ */
+export function forwardRecurrence(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number): Float32Array {
+  return forward(xw, u, mask, batch, time, units, undefined);
+}
+
 /** Backpropagation through time: returns dXW ([batch, time, 4H]) and dU ([H, 4H]). */
-function backward(dhLast: Float32Array, u: Tensor2D, mask: Uint8Array | Int32Array | Float32Array | undefined, batch: number, time: number, units: number, trace: Trace): [Float32Array, Float32Array] {
+function backward(dhLast: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace): [Float32Array, Float32Array] {
   const H = units;
   const G = 4 * H;
   const dh = Float32Array.from(dhLast);
   const dc = new Float32Array(batch * H);
   const dxw = new Float32Array(batch * time * G);
-  const dzStep = new Float32Array(batch * G);
+  const dz = new Float32Array(batch * G); // packed: row k = live row live[k]
+  const live = new Int32Array(batch);
   for (let t = time - 1; t >= 0; t--) {
-    dzStep.fill(0);
-    let anyLive = false;
-    for (let b = 0; b < batch; b++) {
-      if (mask !== undefined && mask[b * time + t] === 0) continue; // state carried: dh, dc pass through
-      anyLive = true;
+    const n = liveRows(mask, t, batch, time, live); // masked rows carry state: their dh, dc pass through
+    if (n === 0) continue;
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
       const ho = b * H;
       const go = (t * batch + b) * G;
       const so = (t * batch + b) * H;
-      const zo = b * G;
+      const zo = k * G;
       const xo = (b * time + t) * G;
       for (let j = 0; j < H; j++) {
         const i = trace.gates[go + j]!;
@@ -187,10 +242,10 @@ function backward(dhLast: Float32Array, u: Tensor2D, mask: Uint8Array | Int32Arr
         const dzf = dct * trace.cPrev[so + j]! * f * (1 - f);
         const dzg = dct * i * (1 - g * g);
         const dzo = dhj * tc * o * (1 - o);
-        dzStep[zo + j] = dzi;
-        dzStep[zo + H + j] = dzf;
-        dzStep[zo + 2 * H + j] = dzg;
-        dzStep[zo + 3 * H + j] = dzo;
+        dz[zo + j] = dzi;
+        dz[zo + H + j] = dzf;
+        dz[zo + 2 * H + j] = dzg;
+        dz[zo + 3 * H + j] = dzo;
         dxw[xo + j] = dzi;
         dxw[xo + H + j] = dzf;
         dxw[xo + 2 * H + j] = dzg;
@@ -198,13 +253,10 @@ function backward(dhLast: Float32Array, u: Tensor2D, mask: Uint8Array | Int32Arr
         dc[ho + j] = dct * f;
       }
     }
-    if (!anyLive || t === 0) continue;
+    if (t === 0) continue;
     // dh_{t-1} = dz_t · Uᵀ for live rows; carried rows keep their dh.
-    const back = readTensor(() => matMul(tensor2d(dzStep, [batch, G]), u, false, true));
-    for (let b = 0; b < batch; b++) {
-      if (mask !== undefined && mask[b * time + t] === 0) continue;
-      dh.set(back.subarray(b * H, (b + 1) * H), b * H);
-    }
+    const back = readTensor(() => matMul(tensor2d(dz.subarray(0, n * G), [n, G]), u, false, true));
+    for (let k = 0; k < n; k++) dh.set(back.subarray(k * H, (k + 1) * H), live[k]! * H);
   }
   const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, H]), tensor2d(dxw, [batch * time, G]), true, false));
   return [dxw, du];

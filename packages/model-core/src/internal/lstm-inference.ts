@@ -1,0 +1,216 @@
+/**
+ * Inference fast path for `lstm` models (Embedding → GlossaLSTM → [Dropout] → Dense softmax) on backends
+ * whose tensors live in CPU memory.
+ *
+ * Prediction through tfjs-layers spends a sixth of its time in the wasm backend's generic `Gather` (one
+ * strided index computation per float) and another large share in the input projection. Since the
+ * embedding is followed by a linear map, `embed(id) · W + b` is the same for every occurrence of a token:
+ * this path computes the table `E · W + b` ([vocabulary, 4 × units]) once per set of weights, with one
+ * large matrix multiply, and then a batch's input projection is a row copy per token. The recurrence is
+ * the fused one of {@link GlossaLSTM} (packed to the live rows of each step); the output layer is a small
+ * matrix product and softmax in JavaScript. Results equal the layers path to float rounding (tested).
+ *
+ * The table is rebuilt whenever any weight changes (each weight variable's data id is remembered; tfjs
+ * gives a variable a new data id on every assignment, so training invalidates it automatically). When the
+ * table would exceed {@link MAX_TABLE_BYTES} (huge vocabularies), embeddings are copied row by row instead
+ * and projected with one matrix multiply per batch.
+ */
+import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { forwardRecurrence, readTensor, usesFusedLstm } from './fused-lstm.js';
+import { type LstmKernel, createLstmKernel } from './lstm-wasm.js';
+
+/** Largest projected-embedding table kept in memory (bytes). */
+export const MAX_TABLE_BYTES = 64 * 1024 * 1024;
+
+/** Weights of one lstm model, read from its variables. */
+interface LstmWeights {
+  vocab: number;
+  dim: number;
+  units: number;
+  classes: number;
+  /** `E · W + b` ([vocab, 4H]) when small enough, else undefined. */
+  table: Float32Array | undefined;
+  /** Embedding matrix [vocab, dim] (when there is no table). */
+  embedding: Float32Array | undefined;
+  /** Input kernel and bias as tensors (when there is no table). */
+  kernel: Tensor2D | undefined;
+  bias: Tensor | undefined;
+  /** Recurrent kernel [H, 4H] (a variable of the model: not owned). */
+  recurrent: Tensor2D;
+  /** Output layer kernel [H, K] and bias [K]. */
+  outKernel: Float32Array;
+  outBias: Float32Array;
+  /** The WebAssembly SIMD recurrence (holding `table` and U), when available. */
+  wasm: LstmKernel | undefined;
+}
+
+/** A reusable predictor for one lstm model; `run` returns softmax probabilities. */
+export interface LstmInference {
+  /**
+   * Probabilities ([rows, classes]) of a row-major `[rows, length]` id matrix padded with 0, or
+   * `undefined` when the fused recurrence does not run on the active backend (use the layers model).
+   */
+  run(ids: Int32Array, rows: number, length: number): Float32Array | undefined;
+  /** Frees the cached table and tensors. */
+  dispose(): void;
+}
+
+/** Whether `model` has the shape this path handles. */
+function lstmLayers(model: LayersModel) {
+  const names = model.layers.map((l) => l.getClassName());
+  const ok =
+    (names.length === 4 || names.length === 5) &&
+    names[0] === 'InputLayer' &&
+    names[1] === 'GlossaEmbedding' &&
+    names[2] === 'GlossaLSTM' &&
+    (names.length === 4 || names[3] === 'GlossaDropout') &&
+    names[names.length - 1] === 'Dense';
+  if (!ok) return undefined;
+  const dense = model.layers[names.length - 1]!;
+  const activation = (dense.getConfig() as { activation?: unknown }).activation;
+  if (activation !== 'softmax' || dense.weights.length !== 2) return undefined;
+  return { embedding: model.layers[1]!, lstm: model.layers[2]!, dense };
+}
+
+/** Identity of every weight's current data (changes when a weight is assigned). */
+function weightIdentity(model: LayersModel): unknown[] {
+  return model.weights.map((w) => (w.read() as Tensor).dataId);
+}
+
+function sameIdentity(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Options of {@link createLstmInference} (tests use them to reach every path). */
+export interface LstmInferenceOptions {
+  /** Largest table kept (bytes); default {@link MAX_TABLE_BYTES}. */
+  maxTableBytes?: number;
+  /** Use the WebAssembly SIMD kernel when available (default true); false = JavaScript recurrence. */
+  wasm?: boolean;
+}
+
+function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWeights | undefined {
+  const found = lstmLayers(model);
+  if (!found) return undefined;
+  const [embedding] = found.embedding.weights.map((w) => w.read() as Tensor2D);
+  const [kernel, recurrent, bias] = found.lstm.weights.map((w) => w.read() as Tensor);
+  const [outKernel, outBias] = found.dense.weights.map((w) => w.read() as Tensor);
+  if (!embedding || !kernel || !recurrent || !bias || !outKernel || !outBias) return undefined;
+  const [vocab, dim] = embedding.shape;
+  const g4 = recurrent.shape[1]!;
+  const units = g4 / 4;
+  const classes = outKernel.shape[1]!;
+  const useTable = vocab * g4 * 4 <= (options.maxTableBytes ?? MAX_TABLE_BYTES);
+  const table = useTable ? readTensor(() => add(matMul(embedding, kernel as Tensor2D), bias)) : undefined;
+  const wasm = options.wasm === false ? undefined : createLstmKernel(units);
+  if (wasm && table) wasm.setWeights(table, recurrent.dataSync() as Float32Array, units);
+  return {
+    vocab,
+    dim,
+    units,
+    classes,
+    table,
+    wasm,
+    embedding: useTable ? undefined : (embedding.dataSync() as Float32Array).slice(),
+    kernel: useTable ? undefined : (kernel as Tensor2D),
+    bias: useTable ? undefined : bias,
+    recurrent: recurrent as Tensor2D,
+    outKernel: (outKernel.dataSync() as Float32Array).slice(),
+    outBias: (outBias.dataSync() as Float32Array).slice(),
+  };
+}
+
+/** Input projection of a padded id matrix: [rows, length, 4H]. Padding (id 0) rows are left as they are. */
+function project(w: LstmWeights, ids: Int32Array, rows: number, length: number): Float32Array {
+  const G = 4 * w.units;
+  const n = rows * length;
+  if (w.table) {
+    const xw = new Float32Array(n * G);
+    const table = w.table;
+    for (let p = 0; p < n; p++) {
+      const id = ids[p]!;
+      if (id !== 0) xw.set(table.subarray(id * G, id * G + G), p * G);
+    }
+    return xw;
+  }
+  const x = new Float32Array(n * w.dim);
+  const e = w.embedding!;
+  for (let p = 0; p < n; p++) {
+    const id = ids[p]!;
+    if (id !== 0) x.set(e.subarray(id * w.dim, id * w.dim + w.dim), p * w.dim);
+  }
+  return readTensor(() => add(matMul(tensor2d(x, [n, w.dim]), w.kernel!), w.bias!));
+}
+
+/** Softmax of `h · K + b` per row. */
+function denseSoftmax(w: LstmWeights, h: Float32Array, rows: number): Float32Array {
+  const H = w.units;
+  const K = w.classes;
+  const out = new Float32Array(rows * K);
+  const logits = new Float64Array(K);
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = w.outBias[k]!;
+      for (let j = 0; j < H; j++) s += h[r * H + j]! * w.outKernel[j * K + k]!;
+      logits[k] = s;
+      if (s > max) max = s;
+    }
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      logits[k] = Math.exp(logits[k]! - max);
+      total += logits[k]!;
+    }
+    for (let k = 0; k < K; k++) out[r * K + k] = logits[k]! / total;
+  }
+  return out;
+}
+
+/**
+ * A fast predictor for `model` when it is an lstm model and the fused recurrence runs on the active
+ * backend; `undefined` otherwise (the caller then uses the layers model).
+ */
+export function createLstmInference(model: LayersModel, options: LstmInferenceOptions = {}): LstmInference | undefined {
+  if (!lstmLayers(model)) return undefined;
+  let cached: { identity: unknown[]; weights: LstmWeights } | undefined;
+  const current = (): LstmWeights | undefined => {
+    const identity = weightIdentity(model);
+    if (!cached || !sameIdentity(identity, cached.identity)) {
+      const weights = readWeights(model, options);
+      if (!weights) return undefined;
+      cached = { identity, weights };
+    }
+    return cached.weights;
+  };
+  return {
+    run(ids, rows, length) {
+      const w = usesFusedLstm() ? current() : undefined;
+      if (!w) return undefined;
+      let h: Float32Array;
+      if (w.wasm && w.table) {
+        h = w.wasm.forward(ids, rows, length);
+      } else {
+        const xw = project(w, ids, rows, length);
+        if (w.wasm) {
+          // No table (huge vocabulary): the batch's projection becomes the table, indexed by position + 1.
+          const G = 4 * w.units;
+          const table = new Float32Array((rows * length + 1) * G);
+          table.set(xw, G);
+          const positions = new Int32Array(rows * length);
+          for (let p = 0; p < positions.length; p++) positions[p] = ids[p] !== 0 ? p + 1 : 0;
+          w.wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units);
+          h = w.wasm.forward(positions, rows, length);
+        } else {
+          const mask = new Uint8Array(rows * length);
+          for (let p = 0; p < mask.length; p++) mask[p] = ids[p] !== 0 ? 1 : 0;
+          h = forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units);
+        }
+      }
+      return denseSoftmax(w, h, rows);
+    },
+    dispose() {
+      cached = undefined;
+    },
+  };
+}
