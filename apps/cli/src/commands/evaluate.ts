@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
 import {
   addBackendOption,
   addDataOptions,
@@ -26,29 +27,73 @@ export interface EvaluateCommandOptions extends DataOptions {
   json?: boolean;
 }
 
+/** A label of the test data that the model was not trained on. */
+export interface UnknownLabel {
+  /** The label. */
+  label: string;
+  /** How many rows have it. */
+  count: number;
+  /** The line of the first row with it, when the rows carry lines. */
+  firstLine?: number;
+}
+
 /**
- * Labels in `records` that the classifier was not trained on, with counts (most frequent first).
+ * Labels in `records` that the classifier was not trained on, with counts (most frequent first) and the
+ * line of the first row with each.
  *
- * @param records - Test data.
+ * @param records - Test data (with the line each row starts on, when read from a file).
  * @param known - The classifier's labels.
- * @returns Unknown labels and how often each occurs.
+ * @returns Unknown labels, how often each occurs and where first.
  * @example
  * ```ts
- * unknownLabelsIn([{ text: 'x', label: 'meh' }], ['pos', 'neg']); // [{ label: 'meh', count: 1 }]
+ * unknownLabelsIn([{ text: 'x', label: 'meh', line: 2 }], ['pos', 'neg']); // [{ label: 'meh', count: 1, firstLine: 2 }]
  * ```
  */
 export function unknownLabelsIn(
-  records: readonly LabeledText[],
+  records: ReadonlyArray<LabeledText & { line?: number }>,
   known: readonly string[],
-): Array<{ label: string; count: number }> {
+): UnknownLabel[] {
   const knownSet = new Set(known);
-  const counts = new Map<string, number>();
+  const found = new Map<string, UnknownLabel>();
   for (const record of records) {
-    if (!knownSet.has(record.label)) counts.set(record.label, (counts.get(record.label) ?? 0) + 1);
+    if (knownSet.has(record.label)) continue;
+    const entry = found.get(record.label);
+    if (entry !== undefined) entry.count++;
+    else found.set(record.label, record.line === undefined ? { label: record.label, count: 1 } : { label: record.label, count: 1, firstLine: record.line });
   }
-  return [...counts]
-    .map(([label, count]) => ({ label, count }))
-    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  return [...found.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+}
+
+/**
+ * The warning (or, when no row is usable, the error) about labels the model was not trained on: how
+ * many rows, which labels, where each first occurs, and what the model can predict.
+ *
+ * @param data - The test file.
+ * @param unknown - From {@link unknownLabelsIn}.
+ * @param labels - The model's labels.
+ * @returns One line of text.
+ * @example
+ * ```ts
+ * unknownLabelsMessage('test.csv', [{ label: 'meh', count: 2, firstLine: 7 }], ['neg', 'pos']);
+ * ```
+ */
+export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabel[], labels: readonly string[]): string {
+  const rows = unknown.reduce((sum, entry) => sum + entry.count, 0);
+  const list = unknown
+    .slice(0, 5)
+    .map((entry) => `${entry.label} (${entry.count})`)
+    .join(', ');
+  const where = unknown
+    .slice(0, 5)
+    .filter((entry) => entry.firstLine !== undefined)
+    .map((entry) => `${data}:${entry.firstLine} "${entry.label}"`)
+    .join(', ');
+  return (
+    `${rows} row${rows === 1 ? '' : 's'} in ${data} ha${rows === 1 ? 's' : 've'} labels never seen in training: ` +
+    `${list}${unknown.length > 5 ? ', …' : ''}${where === '' ? '' : ` (first at ${where})`}; ` +
+    `the model can only predict ${labels.join(', ')}, so ${rows === 1 ? 'this row is' : 'these rows are'} left out of the metrics. ` +
+    'Check the label column, or evaluate a model trained on these labels'
+  );
 }
 
 /**
@@ -98,28 +143,22 @@ async function runEvaluate(
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   const classifier = await loadClassifier(runtime, bundlePath);
   try {
+    const unknown = unknownLabelsIn(records, classifier.labels);
+    const unknownRows = unknown.reduce((sum, entry) => sum + entry.count, 0);
+    if (unknownRows === records.length) {
+      throw new CliError('RUNTIME', `no row can be scored: ${unknownLabelsMessage(data, unknown, classifier.labels)}.`);
+    }
+    if (unknown.length > 0) ctx.warn(unknownLabelsMessage(data, unknown, classifier.labels));
     const started = performance.now();
     const report: EvaluationReport = await classifier.evaluate(records, { batchSize: options.batchSize });
     const seconds = (performance.now() - started) / 1000;
-    const unknown = report.unknownLabels ?? unknownLabelsIn(records, classifier.labels);
-    if (unknown.length > 0) {
-      const rows = unknown.reduce((sum, entry) => sum + entry.count, 0);
-      const list = unknown
-        .slice(0, 5)
-        .map((entry) => `${entry.label} (${entry.count})`)
-        .join(', ');
-      ctx.warn(
-        `${rows} row${rows === 1 ? '' : 's'} in ${data} ha${rows === 1 ? 's' : 've'} labels never seen in training: ` +
-          `${list}${unknown.length > 5 ? ', …' : ''}; the model can only predict ${classifier.labels.join(', ')}`,
-      );
-    }
     if (options.json) {
       ctx.out(
         JSON.stringify({
           bundle: resolve(bundlePath),
           data: resolve(data),
           ...report,
-          unknownLabels: unknown,
+          unknownLabels: unknown.map(({ label, count }) => ({ label, count })),
           seconds,
           samplesPerSecond: seconds > 0 ? records.length / seconds : null,
           backend: backend.backend,

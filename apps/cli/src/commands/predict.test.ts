@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predictionLine } from './predict.js';
+import { predictFormat, predictionLine } from './predict.js';
 
 describe('predictionLine', () => {
   it('writes one JSON object per line with text, label and scores in that order', () => {
@@ -7,5 +7,16 @@ describe('predictionLine', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(line).toBe('{"text":"say \\"hi\\"\\nthere","label":"pos","scores":{"neg":0.25,"pos":0.75}}\n');
+  });
+});
+
+describe('predictFormat', () => {
+  it('takes --format first, then the --input extension, else one text per line', () => {
+    expect(predictFormat('a.csv', 'jsonl')).toBe('jsonl');
+    expect(predictFormat('reviews.CSV', undefined)).toBe('csv');
+    expect(predictFormat('x.tab', undefined)).toBe('tsv');
+    expect(predictFormat('x.ndjson', undefined)).toBe('jsonl');
+    expect(predictFormat('notes.txt', undefined)).toBe('lines');
+    expect(predictFormat(undefined, undefined)).toBe('lines');
   });
 });

@@ -1,18 +1,99 @@
-import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { addBackendOption, addPredictBatchOption, cliLogger } from '../internal/common-options.js';
+import {
+  addBackendOption,
+  addPredictBatchOption,
+  BAD_ROW_CHOICES,
+  cliLogger,
+  maxRecordSizeOption,
+  SKIPPED_LINES_SHOWN,
+  skippedWarning,
+} from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
+import { choiceOption } from '../internal/parse-options.js';
 import { createStreamWriter } from '../internal/stream-writer.js';
-import { readTextLines } from '../internal/text-lines.js';
-import { type BackendChoice, initBackendFor, loadClassifier, loadRuntime } from '../runtime.js';
+import { parseTextLine } from '../internal/text-lines.js';
+import { type BackendChoice, type DataFormat, initBackendFor, loadClassifier, loadRuntime, type RuntimeApi } from '../runtime.js';
+
+/** Input formats of `glossa predict`: `lines` is one text per line, a line starting with `{` read as JSON. */
+export type PredictFormat = DataFormat | 'lines';
+
+/** Formats accepted by `glossa predict --format`. */
+export const PREDICT_FORMATS: readonly PredictFormat[] = ['lines', 'csv', 'tsv', 'jsonl', 'txt'];
 
 /** Parsed options of `glossa predict`. */
 export interface PredictCommandOptions {
   input?: string;
   batchSize: number;
   backend?: BackendChoice;
+  format?: PredictFormat;
+  textColumn: string;
+  onBadRow: (typeof BAD_ROW_CHOICES)[number];
+  maxRecordSize?: number;
+}
+
+/**
+ * The input format of `glossa predict`: `--format` when given, else from the `--input` extension
+ * (`.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`), else `lines` (also for stdin).
+ *
+ * @param input - The `--input` path, if any.
+ * @param format - The `--format` value, if any.
+ * @returns The format to read.
+ * @example
+ * ```ts
+ * predictFormat('reviews.csv'); // 'csv'
+ * predictFormat(undefined);     // 'lines'
+ * ```
+ */
+export function predictFormat(input: string | undefined, format: PredictFormat | undefined): PredictFormat {
+  if (format !== undefined) return format;
+  const byExtension: Record<string, PredictFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
+  return (input === undefined ? undefined : byExtension[extname(input).toLowerCase()]) ?? 'lines';
+}
+
+/** A skipped input row. */
+interface Skipped {
+  line: number;
+  message: string;
+}
+
+/**
+ * Streams the texts to label from a file or stdin through node-runtime's readers: bounded memory
+ * (lines longer than `--max-record-size` are bad rows, never buffered), invalid UTF-8 and NUL bytes
+ * reported with line and column, bad rows failing or skipped per `--on-bad-row`.
+ */
+async function* readInputTexts(
+  runtime: RuntimeApi,
+  source: string | Readable,
+  name: string,
+  options: PredictCommandOptions,
+  onSkip: (skipped: Skipped) => void,
+): AsyncGenerator<string> {
+  const format = predictFormat(typeof source === 'string' ? source : undefined, options.format);
+  const common = {
+    onBadRow: options.onBadRow,
+    onSkip,
+    sourceName: name,
+    ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
+  };
+  if (format !== 'lines') {
+    for await (const { text } of runtime.readTexts(source, { ...common, format, textColumn: options.textColumn })) yield text;
+    return;
+  }
+  for await (const { text, line } of runtime.readTexts(source, { ...common, format: 'txt', textColumn: 'text' })) {
+    let parsed: string | undefined;
+    try {
+      parsed = parseTextLine(text, name, line, options.textColumn);
+    } catch (error) {
+      if (options.onBadRow === 'fail' || !(error instanceof CliError)) throw error;
+      onSkip({ line, message: error.message });
+      continue;
+    }
+    if (parsed !== undefined) yield parsed;
+  }
 }
 
 /**
@@ -52,8 +133,20 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
     .argument('[texts...]', 'texts to label (default: read --input or stdin, one per line)')
     .option(
       '-i, --input <file>',
-      'read texts from a file: one per line, or JSONL with a "text" field (detected per line)',
-    );
+      'read texts from a file: .csv/.tsv/.jsonl by extension, else one per line (a line starting with "{" is JSON)',
+    )
+    .addOption(
+      new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the --input extension, else lines)`).argParser(
+        choiceOption('--format', PREDICT_FORMATS),
+      ),
+    )
+    .option('--text-column <name>', 'column (CSV/TSV) or field (JSON) holding the text', 'text')
+    .addOption(
+      new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it with a warning')
+        .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
+        .default('fail'),
+    )
+    .addOption(maxRecordSizeOption());
   addPredictBatchOption(command, 256);
   addBackendOption(command);
   command
@@ -63,6 +156,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
 Examples:
   $ glossa predict ./sentiment-model "what a great film" "utterly boring"
   $ glossa predict ./sentiment-model --input reviews.txt > predictions.jsonl
+  $ glossa predict ./sentiment-model --input export.csv --text-column review --on-bad-row skip
   $ cat reviews.jsonl | glossa predict model.glossa | head -n 5`,
     )
     .action(async (bundle: string, texts: string[], options: PredictCommandOptions, cmd: Command) => {
@@ -94,17 +188,25 @@ async function runPredict(
   const out = createStreamWriter(ctx.io.stdout);
   let source: AsyncIterable<string> | Iterable<string>;
   let input: NodeJS.ReadableStream | undefined;
+  let inputName = 'arguments';
+  let skipped = 0;
+  const problems: Skipped[] = [];
+  const onSkip = (problem: Skipped): void => {
+    skipped++;
+    if (problems.length < SKIPPED_LINES_SHOWN) problems.push(problem);
+  };
   if (texts.length > 0) {
     source = texts;
   } else if (options.input !== undefined) {
-    input = createReadStream(options.input);
-    source = readTextLines(input, options.input);
+    inputName = options.input;
+    source = readInputTexts(runtime, options.input, options.input, options, onSkip);
   } else {
     input = ctx.io.stdin;
+    inputName = 'stdin';
     if (isTty(input)) {
       ctx.err(ctx.errColors.dim('reading texts from the terminal, one per line; end with Ctrl-D'));
     }
-    source = readTextLines(input, 'stdin');
+    source = readInputTexts(runtime, input as Readable, 'stdin', options, onSkip);
   }
 
   let count = 0;
@@ -131,6 +233,7 @@ async function runPredict(
       }
     }
     if (open && chunk.length > 0) await flush(chunk);
+    if (skipped > 0) ctx.warn(skippedWarning(inputName, skipped, problems));
     if (verbose) {
       const seconds = (performance.now() - started) / 1000;
       ctx.err(`predicted ${count} texts in ${seconds.toFixed(2)}s`);
@@ -138,9 +241,6 @@ async function runPredict(
   } finally {
     out.dispose();
     classifier.dispose();
-    if (input !== undefined && input !== ctx.io.stdin && 'destroy' in input) {
-      (input as NodeJS.ReadableStream & { destroy(): void }).destroy();
-    }
     if (out.closed && input === ctx.io.stdin) input.pause();
   }
 }

@@ -16,7 +16,11 @@ export interface DataOptions {
   labelColumn: string;
   format?: DataFormat;
   onBadRow: (typeof BAD_ROW_CHOICES)[number];
+  maxRecordSize?: number;
 }
+
+/** Largest `--max-record-size`: V8's longest string. */
+export const MAX_RECORD_SIZE_LIMIT = 2 ** 29 - 24;
 
 /**
  * Adds `--text-column`, `--label-column`, `--format` and `--on-bad-row`.
@@ -41,7 +45,24 @@ export function addDataOptions(command: Command): Command {
       new Option('--on-bad-row <action>', 'fail on a malformed row, or skip it with a warning')
         .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
         .default('fail'),
-    );
+    )
+    .addOption(maxRecordSizeOption());
+}
+
+/**
+ * The `--max-record-size <n>` option: the longest row or line read, in characters.
+ *
+ * @returns The option.
+ * @example
+ * ```ts
+ * command.addOption(maxRecordSizeOption());
+ * ```
+ */
+export function maxRecordSizeOption(): Option {
+  return new Option(
+    '--max-record-size <n>',
+    `longest row (CSV/TSV) or line (JSONL/txt) read, in characters, 1–${MAX_RECORD_SIZE_LIMIT} (default: 33554432)`,
+  ).argParser(intOption('--max-record-size', 1, MAX_RECORD_SIZE_LIMIT));
 }
 
 /**
@@ -105,6 +126,9 @@ export function cliLogger(ctx: CliContext, verbose: boolean): Logger {
   };
 }
 
+/** How many skipped lines a warning lists. */
+export const SKIPPED_LINES_SHOWN = 10;
+
 function describeProblem(problem: unknown): string {
   if (problem instanceof Error) return problem.message;
   if (typeof problem === 'string') return problem;
@@ -112,6 +136,28 @@ function describeProblem(problem: unknown): string {
     return String((problem as { message: unknown }).message);
   }
   return JSON.stringify(problem);
+}
+
+/**
+ * The warning for rows skipped with `--on-bad-row skip`: how many, which lines (the first
+ * {@link SKIPPED_LINES_SHOWN}) and the first problem.
+ *
+ * @param path - The data file (or `stdin`).
+ * @param skipped - How many rows were skipped.
+ * @param problems - The first problems, in line order.
+ * @returns One line of text.
+ * @example
+ * ```ts
+ * skippedWarning('data.csv', 2, [{ line: 3, message: 'data.csv:3: …' }, { line: 9, message: '…' }]);
+ * // 'skipped 2 bad rows in data.csv (lines 3, 9); first: data.csv:3: …'
+ * ```
+ */
+export function skippedWarning(path: string, skipped: number, problems: ReadonlyArray<{ line: number; message: string }>): string {
+  const lines = problems.slice(0, SKIPPED_LINES_SHOWN).map((problem) => problem.line);
+  const more = skipped > lines.length ? `, … ${skipped - lines.length} more` : '';
+  const where = lines.length === 0 ? '' : ` (line${skipped === 1 ? '' : 's'} ${lines.join(', ')}${more})`;
+  const first = problems[0] === undefined ? '' : `; first: ${describeProblem(problems[0])}`;
+  return `skipped ${skipped} bad row${skipped === 1 ? '' : 's'} in ${path}${where}${first}`;
 }
 
 /**
@@ -133,17 +179,15 @@ export async function loadData(
   ctx: CliContext,
   path: string,
   options: DataOptions,
-): Promise<LabeledText[]> {
+): Promise<Array<LabeledText & { line: number }>> {
   const result = await runtime.loadLabeledTexts(path, {
     textColumn: options.textColumn,
     labelColumn: options.labelColumn,
     onBadRow: options.onBadRow,
+    maxProblems: SKIPPED_LINES_SHOWN,
     ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
   });
-  if (result.skipped > 0) {
-    const first = result.problems[0];
-    const detail = first === undefined ? '' : ` (first: ${describeProblem(first)})`;
-    ctx.warn(`skipped ${result.skipped} bad row${result.skipped === 1 ? '' : 's'} in ${path}${detail}`);
-  }
+  if (result.skipped > 0) ctx.warn(skippedWarning(path, result.skipped, result.problems));
   return result.records;
 }

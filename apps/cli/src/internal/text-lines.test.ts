@@ -18,7 +18,7 @@ describe('parseTextLine', () => {
     expect(() => parseTextLine('{"text": "oops"', 'in.jsonl', 7)).toThrow(CliError);
     expect(() => parseTextLine('{"text": "oops"', 'in.jsonl', 7)).toThrow(/^in\.jsonl:7: /);
     expect(() => parseTextLine('{"body": "x"}', 'stdin', 2)).toThrow(
-      'stdin:2: JSON line has no string "text" field. Write {"text": "..."} per line.',
+      'stdin:2: JSON line has no string "text" field. Write {"text": "..."} per line, or name the field with --text-column.',
     );
   });
 });

@@ -8,6 +8,7 @@ import { CliError } from '../cli-error.js';
  * @param line - The raw line (without its newline).
  * @param source - File name or `stdin`, for error messages.
  * @param lineNumber - 1-based line number, for error messages.
+ * @param field - The JSON field holding the text (default `text`).
  * @returns The text, or undefined for a blank line.
  * @throws {CliError} RUNTIME when a JSON line is invalid or has no string `text`.
  * @example
@@ -16,7 +17,7 @@ import { CliError } from '../cli-error.js';
  * parseTextLine('great film', 'stdin', 2);             // 'great film'
  * ```
  */
-export function parseTextLine(line: string, source: string, lineNumber: number): string | undefined {
+export function parseTextLine(line: string, source: string, lineNumber: number, field = 'text'): string | undefined {
   const cleaned = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (cleaned.trim() === '') return undefined;
   if (!cleaned.trimStart().startsWith('{')) return cleaned;
@@ -33,12 +34,12 @@ export function parseTextLine(line: string, source: string, lineNumber: number):
   }
   const text =
     typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as { text?: unknown }).text
+      ? (Object.hasOwn(value, field) ? (value as Record<string, unknown>)[field] : undefined)
       : undefined;
   if (typeof text !== 'string') {
     throw new CliError(
       'RUNTIME',
-      `${source}:${lineNumber}: JSON line has no string "text" field. Write {"text": "..."} per line.`,
+      `${source}:${lineNumber}: JSON line has no string "${field}" field. Write {"${field}": "..."} per line, or name the field with --text-column.`,
     );
   }
   return text;

@@ -1,0 +1,199 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, type BinRun, parseJsonl, runBin, sentimentRows, toCsv, toJsonl } from './helpers.js';
+
+// The bad-input catalogue of issue 5 through the BUILT binary (`pnpm build` first): every case ends in
+// exit 0 with the right output, or exit 1 with one `glossa:` line naming the file, the line (and column)
+// and what to do. Never a stack trace, never a hang.
+
+const SMALL = ['--arch', 'bow', '--epochs', '2', '--batch-size', '16', '--learning-rate', '0.02', '--max-length', '16', '--embedding-dim', '8', '--seed', '3'];
+
+let dir: string;
+let model: string;
+let trainRun: BinRun;
+
+const path = (name: string): string => join(dir, name);
+const write = async (name: string, content: string | Uint8Array): Promise<string> => {
+  await writeFile(path(name), content);
+  return path(name);
+};
+
+/** The single `glossa:` line of a failed run (and no stack trace). */
+function failureLine(run: BinRun): string {
+  expect(run.code).toBe(1);
+  const lines = run.stderr.split('\n').filter((line) => line !== '');
+  expect(lines).toHaveLength(1);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+  return lines[0] ?? '';
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'glossa-bad-input-'));
+  // Numeric labels, a BOM and mixed line endings: all fine.
+  const rows = sentimentRows(160, 11).map((row) => ({ text: row.text, label: row.label === 'pos' ? 1 : 0 }));
+  const lines = rows.map((row) => JSON.stringify(row));
+  const body = lines.map((line, i) => line + ['\n', '\r\n', '\r'][i % 3]).join('');
+  await write('train.jsonl', `\uFEFF${body}`);
+  model = path('model');
+  trainRun = await runBin(['train', path('train.jsonl'), '--out', model, ...SMALL, '--json']);
+}, 180_000);
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('glossa train on bad data files', () => {
+  it('trains on JSONL with numeric labels, a BOM and LF, CRLF and CR line endings', () => {
+    expect(trainRun.stderr).not.toMatch(/glossa:|warning:/);
+    expect(trainRun.code).toBe(0);
+    const result = JSON.parse(trainRun.stdout) as { labels: string[]; trainSize: number; validationSize: number };
+    expect(result.labels).toEqual(['0', '1']);
+    expect(result.trainSize + result.validationSize).toBe(160);
+  });
+
+  const failures: Array<[string, string | Uint8Array, string[], RegExp]> = [
+    ['an empty file', '', [], /empty\.csv: the file is empty \(no header row\)\. A CSV file needs a header row naming its columns/],
+    ['a header only', 'text,label\r\n', [], /header\.csv: no usable rows\. Add rows with a non-empty "text" and "label"/],
+    ['a misspelt column', 'txet,label\na,b\n', [], /misspelt\.csv:1: the header has no column "text" \(columns: "txet", "label"\)\. Did you mean "txet"\? .*--text-column/],
+    ['a missing label column', 'text,sentiment\na,b\n', [], /missing\.csv:1: the header has no column "label" .*set labelColumn \(--label-column\)/],
+    ['a ragged row', 'text,label\na,pos\nb,neg,extra\n', [], /ragged\.csv:3: expected 2 fields \("text", "label"\) but found 3\. .*--on-bad-row skip/],
+    ['an unterminated quote', 'text,label\na,pos\n"never closed,neg\nb,pos\n', ['--on-bad-row', 'skip'], /unterminated\.csv:3: a quoted field starting on this line .* is never closed.*Close the quote/],
+    ['invalid UTF-8', Buffer.from('text,label\nok,pos\ncaf\u00e9,neg\n', 'latin1'), [], /latin1\.csv:3:4: invalid UTF-8 \(byte 0xE9 at character 4\).*iconv -f windows-1252 -t utf-8/],
+    ['a NUL byte', 'text,label\nok,pos\nn\u0000l,neg\n', [], /nul\.csv:3:2: the row contains a NUL byte \(0x00\) at character 2/],
+    ['a UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]), [], /utf16\.csv:1:1: the file is UTF-16 encoded.*Save it as UTF-8/],
+    ['an empty text', 'text,label\nok,pos\n"  ",neg\n', [], /empty-text\.csv:3: the "text" value is empty\. Remove the row or fill in the text/],
+    ['a blank label', 'text,label\nok,pos\nfine,\n', [], /blank-label\.csv:3: the "label" value is empty\. Give every row a label/],
+    ['a JSONL line that is not JSON', '{"text":"a","label":"x"}\n{"text":"b" "label":"y"}\n', [], /not-json\.jsonl:2:13: the line is not valid JSON/],
+    ['a JSONL line without the text field', '{"text":"a","label":"x"}\n{"txt":"b","label":"y"}\n', [], /no-field\.jsonl:2: the object has no "text" field .*Did you mean "txt"\?/],
+    ['a row longer than --max-record-size', `text,label\n"${'x'.repeat(3000)}",pos\n`, ['--max-record-size', '1000'], /long\.csv:2: the row starting here is longer than 1000 characters/],
+  ];
+  const names: Record<string, string> = {
+    'an empty file': 'empty.csv',
+    'a header only': 'header.csv',
+    'a misspelt column': 'misspelt.csv',
+    'a missing label column': 'missing.csv',
+    'a ragged row': 'ragged.csv',
+    'an unterminated quote': 'unterminated.csv',
+    'invalid UTF-8': 'latin1.csv',
+    'a NUL byte': 'nul.csv',
+    'a UTF-16 file': 'utf16.csv',
+    'an empty text': 'empty-text.csv',
+    'a blank label': 'blank-label.csv',
+    'a JSONL line that is not JSON': 'not-json.jsonl',
+    'a JSONL line without the text field': 'no-field.jsonl',
+    'a row longer than --max-record-size': 'long.csv',
+  };
+
+  it.each(failures)('exits 1 with one line for %s', async (name, content, extra, message) => {
+    const file = await write(names[name]!, content);
+    const out = path(`never-${names[name]}`);
+    const run = await runBin(['train', file, '--out', out, ...SMALL, ...extra]);
+    expect(failureLine(run)).toMatch(message);
+    expect(run.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 1 when every row has the same label', async () => {
+    const file = await write('one-class.csv', 'text,label\na,pos\nb,pos\nc,pos\n');
+    const run = await runBin(['train', file, '--out', path('never-one'), ...SMALL]);
+    expect(run.code).toBe(1);
+    // train prints the backend it chose before fit() sees the labels; the error is the last line.
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^glossa: fit: the training data has only one class \(pos\)\. A classifier needs at least two labels; check the label column\.$/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('skips bad rows with --on-bad-row skip, saying how many and which lines', async () => {
+    const good = toCsv(sentimentRows(60, 12)).trimEnd().split('\n');
+    const bad = ['only-one-field', Buffer.from('caf\u00e9 latin1,pos', 'latin1').toString('binary'), 'n\u0000l,neg', '"   ",pos', 'no label,'];
+    // Bad rows at lines 5, 10, 15, 20, 25 (the header is line 1).
+    const lines = [...good];
+    bad.forEach((row, i) => lines.splice(4 + 5 * i, 0, row));
+    const file = await write('skip.csv', Buffer.from(`${lines.join('\r\n')}\r\n`, 'binary'));
+    const run = await runBin(['train', file, '--out', path('model-skip'), ...SMALL, '--epochs', '1', '--on-bad-row', 'skip', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: skipped 5 bad rows in .*skip\.csv \(lines 5, 10, 15, 20, 25\); first: .*skip\.csv:5: expected 2 fields/);
+    expect((JSON.parse(run.stdout) as { labels: string[] }).labels).toEqual(['neg', 'pos']);
+  }, 120_000);
+
+  it('caps the list of skipped lines', async () => {
+    const rows = toCsv(sentimentRows(40, 13)).trimEnd().split('\n');
+    const file = await write('many-bad.csv', `${[...rows, ...Array.from({ length: 25 }, () => 'x,y,z')].join('\n')}\n`);
+    const run = await runBin(['train', file, '--out', path('model-many'), ...SMALL, '--epochs', '1', '--on-bad-row', 'skip', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: skipped 25 bad rows in .*many-bad\.csv \(lines 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, … 15 more\)/);
+  }, 120_000);
+});
+
+describe('glossa evaluate on bad data files', () => {
+  it('warns about labels never seen in training, naming the file, first line and label', async () => {
+    const rows = sentimentRows(20, 14).map((row) => ({ text: row.text, label: row.label === 'pos' ? 1 : 0 }));
+    const file = await write('test.jsonl', toJsonl([...rows.slice(0, 5), { text: 'meh', label: 2 }, ...rows.slice(5), { text: 'so-so', label: 'neutral' }, { text: 'x', label: 2 }]));
+    const run = await runBin(['evaluate', model, file, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /warning: 3 rows in .*test\.jsonl have labels never seen in training: 2 \(2\), neutral \(1\) \(first at .*test\.jsonl:6 "2", .*test\.jsonl:22 "neutral"\); the model can only predict 0, 1, so these rows are left out of the metrics/,
+    );
+    expect((JSON.parse(run.stdout) as { n: number }).n).toBe(20);
+  });
+
+  it('exits 1 when no row has a label the model knows', async () => {
+    const file = await write('all-unknown.csv', 'text,label\na,pos\nb,neg\n');
+    expect(failureLine(await runBin(['evaluate', model, file]))).toMatch(
+      /^glossa: no row can be scored: 2 rows in .*all-unknown\.csv have labels never seen in training: neg \(1\), pos \(1\) \(first at .*all-unknown\.csv:3 "neg", .*all-unknown\.csv:2 "pos"\)/,
+    );
+  });
+
+  it('fails on invalid UTF-8 in the test file with its line and column', async () => {
+    const file = await write('test-latin1.tsv', Buffer.from('text\tlabel\nna\u00efve\t1\n', 'latin1'));
+    expect(failureLine(await runBin(['evaluate', model, file]))).toMatch(/test-latin1\.tsv:2:3: invalid UTF-8 \(byte 0xEF at character 3\)/);
+  });
+});
+
+describe('glossa predict on bad input', () => {
+  it('labels a 10 MB text', async () => {
+    const text = 'great film '.repeat(1024 * 1024);
+    const file = await write('ten.txt', `${text}\nshort one\n`);
+    const run = await runBin(['predict', model, '--input', file]);
+    expect(run.code).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => (row.text as string).length)).toEqual([text.length, 9]);
+  }, 120_000);
+
+  it('fails on a NUL byte in stdin naming the line and column, or skips it with a count', async () => {
+    const input = 'fine\nbro\u0000ken\n{"text": "also fine"}\n{"text": 5}\n';
+    expect(failureLine(await runBin(['predict', model], { input }))).toMatch(/^glossa: stdin:2:4: the row contains a NUL byte/);
+    const run = await runBin(['predict', model, '--on-bad-row', 'skip'], { input });
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['fine', 'also fine']);
+    expect(run.stderr).toMatch(/^warning: skipped 2 bad rows in stdin \(lines 2, 4\); first: stdin:2:4: the row contains a NUL byte/);
+  });
+
+  it('reads CSV input by extension with --text-column, reporting a ragged row', async () => {
+    const file = await write('input.csv', 'id,review\n1,"great, really"\n2,awful,extra\n3,superb\n');
+    expect(failureLine(await runBin(['predict', model, '--input', file, '--text-column', 'review']))).toMatch(/input\.csv:3: expected 2 fields/);
+    const run = await runBin(['predict', model, '--input', file, '--text-column', 'review', '--on-bad-row', 'skip']);
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['great, really', 'superb']);
+    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/input\.csv:1: the header has no column "text" \(columns: "id", "review"\)/);
+  });
+
+  it('fails on a line longer than --max-record-size, or skips it without reading it into memory', async () => {
+    const file = await write('long.jsonl', `{"text":"ok"}\n{"text":"${'x'.repeat(5000)}"}\n{"text":"fine"}\n`);
+    expect(failureLine(await runBin(['predict', model, '--input', file, '--max-record-size', '1000']))).toMatch(
+      /long\.jsonl:2: the line is 5011 characters long, more than maxRecordSize \(1000\); it was not read/,
+    );
+    const run = await runBin(['predict', model, '--input', file, '--max-record-size', '1000', '--on-bad-row', 'skip']);
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['ok', 'fine']);
+    expect(run.stderr).toMatch(/^warning: skipped 1 bad row in .*long\.jsonl \(line 2\)/);
+  });
+
+  it('fails on invalid UTF-8 in an --input file', async () => {
+    const file = await write('latin1.txt', Buffer.from('ok\nd\u00e9j\u00e0 vu\n', 'latin1'));
+    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\)/);
+  });
+});
