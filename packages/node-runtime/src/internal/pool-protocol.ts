@@ -1,0 +1,22 @@
+import type { BundleFiles } from '@glossa/model-core';
+import type { BackendChoice } from '../init-backend.js';
+
+/** What a prediction worker starts with. */
+export interface PoolWorkerData {
+  files: BundleFiles;
+  backend: BackendChoice;
+  batchSize: number;
+}
+
+/** A request to a prediction worker. */
+export interface PoolRequest {
+  id: number;
+  texts: string[];
+}
+
+/** A message from a prediction worker. */
+export type PoolReply =
+  | { type: 'ready'; labels: string[]; backend: string }
+  | { type: 'failed'; message: string }
+  | { type: 'result'; id: number; probs: Float32Array }
+  | { type: 'error'; id: number; message: string };
