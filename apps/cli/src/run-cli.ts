@@ -6,6 +6,7 @@ import { registerExplainCommand } from './commands/explain.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { type CliContext, type CliIo, createContext } from './internal/context.js';
 import { cliVersion } from './internal/version.js';
@@ -19,6 +20,7 @@ Examples:
   $ glossa evaluate ./model test.csv
   $ glossa predict ./model "loved it" "waste of money"
   $ cat texts.jsonl | glossa predict ./model > scores.jsonl
+  $ glossa serve ./model --port 8080                    # HTTP JSON API on 127.0.0.1
   $ glossa info ./model
   $ glossa doctor
 
@@ -51,6 +53,7 @@ function buildProgram(ctx: CliContext): Command {
   registerEvaluateCommand(program, ctx);
   registerPredictCommand(program, ctx);
   registerExplainCommand(program, ctx);
+  registerServeCommand(program, ctx);
   registerInfoCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   return program;
