@@ -31,6 +31,7 @@ export function computeRatios(results: readonly Measurement[], peers: readonly P
         predictVsStock: ratio(g.predictTextsPerSecond, stock?.predictTextsPerSecond),
         trainVsPytorch: ratio(g.trainSamplesPerSecond, torch?.trainSamplesPerSecond),
         predictVsPytorch: ratio(g.predictTextsPerSecond, torch?.predictTextsPerSecond),
+        predictAllCoresVsPytorch: ratio(g.predictAllCoresTextsPerSecond, torch?.predictTextsPerSecond),
       };
     });
 }

@@ -22,17 +22,21 @@ function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
+function allCores(m: Measurement): string {
+  return m.predictAllCoresTextsPerSecond === null ? '—' : `${fmt(m.predictAllCoresTextsPerSecond)} (${m.predictAllCoresThreads ?? '?'} threads)`;
+}
+
 function measurementRow(m: Measurement): string {
   const train = m.trainSamplesPerSecond === null ? (m.status === 'ok' ? '—' : 'n/a') : `${fmt(m.trainSamplesPerSecond)}${m.trainBudgeted ? '*' : ''}`;
   const notes = m.status === 'ok' ? (m.reason ?? '') : `${m.status === 'unavailable' ? 'not available' : 'FAILED'}: ${m.reason ?? ''}`;
-  return `| ${m.system === 'glossa' ? 'Glossa' : 'stock tfjs'} | ${m.architecture} | ${m.backend} | ${threadsCell(m.threads, m.threading)} | ${train} | ${fmt(m.accuracy, 4)} | ${fmt(m.predictTextsPerSecond)} | ${fmt(m.tokenizeTokensPerSecond, 0)} | ${mb(m.peakRssBytes)} | ${kb(m.bundleBytes)} | ${cell(notes)} |`;
+  return `| ${m.system === 'glossa' ? 'Glossa' : 'stock tfjs'} | ${m.architecture} | ${m.backend} | ${threadsCell(m.threads, m.threading)} | ${train} | ${fmt(m.accuracy, 4)} | ${fmt(m.predictTextsPerSecond)} | ${allCores(m)} | ${fmt(m.tokenizeTokensPerSecond, 0)} | ${mb(m.peakRssBytes)} | ${kb(m.bundleBytes)} | ${cell(notes)} |`;
 }
 
 function peerRow(p: PeerMeasurement): string {
   const [family] = p.system.split('-');
   const name = family === 'torch' ? 'PyTorch' : family === 'fasttext' ? 'fastText (bigrams)' : 'TF-IDF + LR (sklearn)';
   const notes = p.status === 'ok' ? (p.epochs !== null ? `${p.epochs} epochs` : '') : `FAILED: ${p.reason ?? ''}`;
-  return `| ${name} | ${p.architecture ?? '—'} | python | ${threadsCell(p.threads, p.threading)} | ${fmt(p.trainSamplesPerSecond)} | ${fmt(p.accuracy, 4)} | ${fmt(p.predictTextsPerSecond)} | — | ${mb(p.peakRssBytes)} | — | ${cell(notes)} |`;
+  return `| ${name} | ${p.architecture ?? '—'} | python | ${threadsCell(p.threads, p.threading)} | ${fmt(p.trainSamplesPerSecond)} | ${fmt(p.accuracy, 4)} | ${fmt(p.predictTextsPerSecond)} | — | — | ${mb(p.peakRssBytes)} | — | ${cell(notes)} |`;
 }
 
 /**
@@ -68,21 +72,21 @@ export function renderMarkdown(report: BenchReport): string {
     `- Stock tfjs budget: training stops after ${b.trainSeconds || '∞'} s of timed batches${b.maxBatches ? ` or ${b.maxBatches} batches` : ''} (first batch untimed, * = extrapolated, accuracy then not measured); prediction on ${b.predictTexts || 'all'} test texts`,
   );
   lines.push(
-    '- Threads: the wasm and cpu backends compute on one thread in Node (tfjs-backend-wasm runs its single-threaded build there), so every tfjs figure is single-threaded; PyTorch runs with `--threads 1`, scikit-learn single-threaded, fastText on all cores (its default).',
+    '- Threads: the wasm and cpu backends compute on one thread in Node (tfjs-backend-wasm runs its single-threaded build there), so every tfjs figure is single-threaded except *predict texts/s, all cores* (Glossa\'s `createPredictionPool`, one worker thread per core); PyTorch runs with `--threads 1`, scikit-learn single-threaded, fastText on all cores (its default).',
   );
   if (report.mixedBuilds) lines.push(`- **Warning**: ${report.mixedBuilds}.`);
   lines.push('');
-  lines.push('| system | arch | backend | threads | train samples/s | test accuracy | predict texts/s | tokenize tokens/s | peak RSS MB | bundle KB | notes |');
-  lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|---|');
+  lines.push('| system | arch | backend | threads | train samples/s | test accuracy | predict texts/s | predict texts/s, all cores | tokenize tokens/s | peak RSS MB | bundle KB | notes |');
+  lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|');
   for (const r of report.results) lines.push(measurementRow(r));
   for (const p of report.peers) lines.push(peerRow(p));
   if (report.peersSkipped) lines.push(`\nPeers not run: ${report.peersSkipped}.`);
   lines.push('');
-  lines.push('| arch | backend | train Glossa ÷ stock | predict Glossa ÷ stock | train Glossa ÷ PyTorch | predict Glossa ÷ PyTorch |');
-  lines.push('|---|---|--:|--:|--:|--:|');
+  lines.push('| arch | backend | train Glossa ÷ stock | predict Glossa ÷ stock | train Glossa ÷ PyTorch | predict Glossa ÷ PyTorch | predict all cores Glossa ÷ PyTorch |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|');
   const x = (v: number | null): string => (v === null ? '—' : `${fmt(v, v >= 10 ? 1 : 2)}×`);
   for (const r of report.ratios) {
-    lines.push(`| ${r.architecture} | ${r.backend} | ${x(r.trainVsStock)} | ${x(r.predictVsStock)} | ${x(r.trainVsPytorch)} | ${x(r.predictVsPytorch)} |`);
+    lines.push(`| ${r.architecture} | ${r.backend} | ${x(r.trainVsStock)} | ${x(r.predictVsStock)} | ${x(r.trainVsPytorch)} | ${x(r.predictVsPytorch)} | ${x(r.predictAllCoresVsPytorch)} |`);
   }
   return `${lines.join('\n')}\n`;
 }

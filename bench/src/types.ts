@@ -99,8 +99,12 @@ export interface Measurement {
   accuracy: number | null;
   /** Texts predicted for the prediction figure. */
   predictTexts: number | null;
-  /** End-to-end prediction: raw text → label texts per second, model loaded from disk. */
+  /** End-to-end prediction: raw text → label texts per second, model loaded from disk (one thread). */
   predictTextsPerSecond: number | null;
+  /** The same with every core: Glossa's `createPredictionPool` (one worker thread per core); `null` for stock. */
+  predictAllCoresTextsPerSecond: number | null;
+  /** Worker threads behind {@link Measurement.predictAllCoresTextsPerSecond}. */
+  predictAllCoresThreads: number | null;
   /** Seconds to load the saved model from disk. */
   loadSeconds: number | null;
   /** Tokens the tokenization figure counted. */
@@ -159,6 +163,8 @@ export interface BenchRatio {
   trainVsPytorch: number | null;
   /** Glossa predict texts/s ÷ PyTorch's (same architecture). */
   predictVsPytorch: number | null;
+  /** Glossa predict texts/s on every core ÷ PyTorch's (as run: single-threaded unless `--threads` said otherwise). */
+  predictAllCoresVsPytorch: number | null;
 }
 
 /** The machine the benchmark ran on. */

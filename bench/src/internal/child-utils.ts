@@ -74,6 +74,8 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     accuracy: null,
     predictTexts: null,
     predictTextsPerSecond: null,
+    predictAllCoresTextsPerSecond: null,
+    predictAllCoresThreads: null,
     loadSeconds: null,
     tokenizeTokens: null,
     tokenizeTokensPerSecond: null,

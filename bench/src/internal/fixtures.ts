@@ -18,6 +18,8 @@ export function measurementFixture(overrides: Partial<Measurement> = {}): Measur
     accuracy: 0.8,
     predictTexts: 200,
     predictTextsPerSecond: 6000,
+    predictAllCoresTextsPerSecond: null,
+    predictAllCoresThreads: null,
     loadSeconds: 0.1,
     tokenizeTokens: 10_000,
     tokenizeTokensPerSecond: 2_000_000,

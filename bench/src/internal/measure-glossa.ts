@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createTextClassifier, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
+import { createPredictionPool, createTextClassifier, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
 import type { ChildTask, Measurement } from '../types.js';
-import { chunks, describeError, emptyMeasurement, median, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
+import { describeError, emptyMeasurement, median, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
 
 /** Keep tokenizing the training texts until this many seconds have passed (at least one pass). */
 const TOKENIZE_MIN_SECONDS = 0.5;
@@ -9,7 +10,8 @@ const TOKENIZE_MIN_SECONDS = 0.5;
 /**
  * Measures Glossa's `TextClassifier` for one architecture × backend: trains with `fit` (no validation split,
  * no early stopping), times the text pipeline's `tokenize`, saves the bundle, loads it back from disk and
- * predicts the whole test set from raw text in batches of `predictBatchSize` (median of 2–3 passes).
+ * predicts the whole test set from raw text — one `predict(texts, { batchSize })` call, as a user would
+ * (median of 2–3 passes) — then the same with `createPredictionPool` on every core.
  */
 export async function measureGlossa(task: ChildTask, log: (line: string) => void): Promise<Measurement> {
   const s = task.settings;
@@ -68,24 +70,43 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
   const loaded = await loadBundle(bundleDir);
   result.loadSeconds = nowSeconds() - loadStart;
   const testTexts = test.map((e) => e.text);
-  const batches = chunks(testTexts, s.predictBatchSize);
-  const times: number[] = [];
+  await loaded.predict(testTexts.slice(0, s.predictBatchSize), { batchSize: s.predictBatchSize }); // warm-up
   let correct = 0;
-  for (let pass = 0; pass < 3; pass++) {
-    const start = nowSeconds();
-    const labels: string[] = [];
-    for (const batch of batches) {
-      for (const p of await loaded.predict(batch, { batchSize: s.predictBatchSize })) labels.push(p.label);
-    }
-    times.push(nowSeconds() - start);
-    if (pass === 0) correct = labels.reduce((n, label, i) => n + (label === test[i]!.label ? 1 : 0), 0);
-    // A third pass only when passes are short (it makes the median robust to one slow pass).
-    if (pass === 1 && times[0]! + times[1]! > 20) break;
-  }
+  const times = await timePasses(async () => {
+    const predictions = await loaded.predict(testTexts, { batchSize: s.predictBatchSize });
+    correct = predictions.reduce((n, p, i) => n + (p.label === test[i]!.label ? 1 : 0), 0);
+  });
   loaded.dispose();
   result.accuracy = correct / test.length;
   result.predictTexts = test.length;
   result.predictTextsPerSecond = test.length / median(times);
-  log(`predict ${result.predictTextsPerSecond.toFixed(0)} texts/s, accuracy ${result.accuracy.toFixed(4)}`);
+  log(`predict ${result.predictTextsPerSecond.toFixed(0)} texts/s (one thread), accuracy ${result.accuracy.toFixed(4)}`);
+
+  // Every core: one worker thread per core, each with its own backend and copy of the model.
+  const threads = availableParallelism();
+  if (threads > 1) {
+    const pool = await createPredictionPool(bundleDir, { threads, backend: task.backend, batchSize: s.predictBatchSize });
+    try {
+      await pool.predict(testTexts.slice(0, s.predictBatchSize * threads)); // warm-up of every worker
+      const poolTimes = await timePasses(() => pool.predict(testTexts));
+      result.predictAllCoresTextsPerSecond = test.length / median(poolTimes);
+      result.predictAllCoresThreads = threads;
+      log(`predict ${result.predictAllCoresTextsPerSecond.toFixed(0)} texts/s (${threads} threads)`);
+    } finally {
+      await pool.close();
+    }
+  }
   return result;
+}
+
+/** Seconds of 2–3 runs of `pass` (a third only when passes are short: it makes the median robust). */
+async function timePasses(pass: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = nowSeconds();
+    await pass();
+    times.push(nowSeconds() - start);
+    if (i === 1 && times[0]! + times[1]! > 20) break;
+  }
+  return times;
 }

@@ -13,20 +13,6 @@ declare global {
   }
   const performance: { now(): number };
   function atob(data: string): string;
-  namespace WebAssembly {
-    class Module {
-      constructor(bytes: Uint8Array);
-    }
-    class Memory {
-      constructor(descriptor: { initial: number; maximum?: number });
-      readonly buffer: ArrayBuffer;
-      grow(pages: number): number;
-    }
-    class Instance {
-      constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
-      readonly exports: Record<string, unknown>;
-    }
-  }
   function setTimeout(callback: () => void, ms?: number): unknown;
 }
 export {};

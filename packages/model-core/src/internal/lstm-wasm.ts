@@ -13,7 +13,20 @@ interface KernelExports {
   lstmForward(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, batch: number, time: number, units: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -23,10 +36,10 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /** The compiled module, or null when this platform cannot compile it. */
-function module(): WebAssembly.Module | null {
+function module(): object | null {
   if (compiled === undefined) {
     try {
-      compiled = typeof WebAssembly === 'object' ? new WebAssembly.Module(decodeBase64(LSTM_WASM_BASE64)) : null;
+      compiled = wasmApi ? new wasmApi.Module(decodeBase64(LSTM_WASM_BASE64)) : null;
     } catch {
       compiled = null; // no SIMD support: the JavaScript path runs instead
     }
@@ -61,8 +74,8 @@ export interface LstmKernel {
 export function createLstmKernel(units: number): LstmKernel | undefined {
   const mod = units % 4 === 0 ? module() : null;
   if (!mod) return undefined;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const exports = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+  const memory = new wasmApi!.Memory({ initial: 1 });
+  const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
   let H = units;
   let weightsEnd = 0; // bytes used by u + table
   let uPtr = 0;
