@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { BundleManifest, TextClassifier } from '../runtime.js';
 import { describeValidationError, type SchemaProblem, type ServeErrorBody } from './describe-validation-error.js';
 import { createMicroBatcher, type MicroBatcher } from './micro-batcher.js';
@@ -218,7 +218,8 @@ export async function createServeApp(options: ServeAppOptions = {}): Promise<Ser
       stream: options.logStream ?? process.stdout,
       base: { pid: process.pid },
     },
-    disableRequestLogging: true,
+    // One line per request is written by our onResponse hook (with the number of texts).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.maxBodyBytes,
     // Socket-level guards: the whole request must arrive within 30 s (slow senders), idle keep-alive 5 s.
     requestTimeout: 30_000,
@@ -440,6 +441,7 @@ export async function createServeApp(options: ServeAppOptions = {}): Promise<Ser
       aborted.catch(() => undefined);
       try {
         const submitted = active.submit(texts, controller.signal);
+        request.log.debug({ texts: texts.length, queuedTexts: active.queuedTexts }, 'queued');
         submitted.catch(() => undefined); // a late failure after the race is lost is not unhandled
         const rows = await Promise.race([submitted, aborted]);
         const predictions: PredictionJSON[] = rows.map((row) => {
