@@ -32,6 +32,16 @@ export {
   serializeBundle,
   validateManifest,
 } from './bundle.js';
+export {
+  CHECKPOINT_FILE_NAMES,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointFitSettings,
+  type CheckpointOptimizerState,
+  type CheckpointTensor,
+  deserializeCheckpoint,
+  serializeCheckpoint,
+  type TrainingCheckpoint,
+} from './checkpoint.js';
 export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
 export { requiredKernels, type Job } from './required-kernels.js';
 export { registerGlossaKernels } from './kernels.js';

@@ -1,5 +1,5 @@
-import { classificationReport, createRng, seedFromString, stratifiedSplit } from '@glossa/math';
-import { type TextPipeline, fitTextPipeline } from '@glossa/text-preprocessing';
+import { type RngState, classificationReport, createRng, seedFromString, stratifiedSplit } from '@glossa/math';
+import { type TextPipeline, fitTextPipeline, textPipelineFromJSON } from '@glossa/text-preprocessing';
 import {
   type Tensor,
   type Variable,
@@ -13,21 +13,32 @@ import {
   neg,
   oneHot,
   sum,
-  tensor,
   tensor1d,
   tensor2d,
   tidy,
   train,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { CHECKPOINT_FORMAT_VERSION, type CheckpointFitSettings, type TrainingCheckpoint } from './checkpoint.js';
 import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { buildModel, initializeWeights } from './internal/build-model.js';
 import { readTensor } from './internal/fused-lstm.js';
 import { type LstmInference, createLstmInference } from './internal/lstm-inference.js';
 import { setTrainingPhase } from './internal/phase.js';
+import {
+  assertResumable,
+  firstNonFinite,
+  readAdamState,
+  readDropoutCalls,
+  restoreWeights,
+  snapshotWeights,
+  writeAdamState,
+  writeDropoutCalls,
+} from './internal/training-state.js';
 import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
+import { MODEL_CORE_VERSION } from './version.js';
 
 /** Facts about how a model was trained, kept in its bundle's manifest. */
 export interface TrainingInfo {
@@ -77,7 +88,11 @@ export interface TextClassifier {
   readonly validation: EvaluationReport | undefined;
   /**
    * Builds the vocabulary and labels from `examples` and trains the network.
-   * @throws {@link ModelCoreError} `INVALID_DATA`, `INVALID_OPTIONS`, `ABORTED` or `TRAINING_DIVERGED`.
+   * With `onCheckpoint`, hands over a {@link TrainingCheckpoint} after every epoch (and, when aborted, after
+   * the last finished batch); `resumeFrom` continues such a run exactly: same seed, data and options give
+   * the same weights as an uninterrupted run. A failed or aborted fit leaves the classifier untrained.
+   * @throws {@link ModelCoreError} `INVALID_DATA`, `INVALID_OPTIONS` (also for a checkpoint of another run),
+   * `ABORTED`, or `TRAINING_DIVERGED` when the loss or a weight becomes NaN or infinite (naming the epoch and batch).
    */
   fit(examples: readonly LabeledText[], options?: FitOptions): Promise<FitResult>;
   /** Accuracy, F1, confusion matrix… on labelled examples. */
@@ -305,16 +320,20 @@ class GlossaTextClassifier implements TextClassifier {
       checkNumber(where, 'earlyStopping.patience', es.patience, [0, 10_000, true]);
       checkNumber(where, 'earlyStopping.minDelta', es.minDelta, [0, 1e9, false]);
     }
+    const resume = options.resumeFrom;
     const rng = createRng(seed);
 
     // Split.
     let train: readonly LabeledText[] = examples;
     let validation: readonly LabeledText[] = [];
+    let validationSetting: CheckpointFitSettings['validation'];
     if (options.validationData) {
       checkExamples(`${where} (validationData)`, options.validationData);
       validation = options.validationData;
+      validationSetting = { kind: 'data', fingerprint: fingerprint(options.validationData) };
     } else {
       const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? 0.1, [0, 0.9, false]);
+      validationSetting = { kind: 'split', fraction };
       if (fraction > 0) {
         const labelIds = new Map<string, number>();
         const ys = examples.map((e) => labelIds.get(e.label) ?? labelIds.set(e.label, labelIds.size).get(e.label)!);
@@ -342,25 +361,61 @@ class GlossaTextClassifier implements TextClassifier {
     }
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
     validation = validation.filter((e) => labelIndex.has(e.label));
+    const dataFingerprint = fingerprint(examples);
+    const settings: CheckpointFitSettings = {
+      seed,
+      batchSize,
+      validation: validationSetting,
+      earlyStopping: es ? { patience: es.patience, minDelta: es.minDelta, restoreBestWeights: es.restoreBestWeights } : false,
+      classWeight: options.classWeight ?? null,
+      dataFingerprint,
+    };
+    if (resume) assertResumable(resume, this.options, labels, settings, epochs);
 
-    // Preprocessing: vocabulary from the training texts only.
+    // Preprocessing: vocabulary from the training texts only (or the checkpoint's, when resuming).
     const o = this.options;
-    const pipeline = fitTextPipeline(
-      train.map((e) => e.text),
-      {
-        tokenizer: { type: o.tokenizer },
-        vocabulary: { maxSize: o.vocabSize, minFrequency: o.minFrequency },
-        maxLength: o.maxLength,
-        padding: 'post',
-        truncating: 'post',
-      },
-    );
+    let pipeline: TextPipeline;
+    if (resume) {
+      try {
+        pipeline = textPipelineFromJSON(resume.pipeline);
+      } catch (cause) {
+        throw new ModelCoreError('INVALID_OPTIONS', `${where}: resumeFrom has an invalid text pipeline (${(cause as Error).message}). Start afresh without resumeFrom.`, { cause });
+      }
+    } else {
+      pipeline = fitTextPipeline(
+        train.map((e) => e.text),
+        {
+          tokenizer: { type: o.tokenizer },
+          vocabulary: { maxSize: o.vocabSize, minFrequency: o.minFrequency },
+          maxLength: o.maxLength,
+          padding: 'post',
+          truncating: 'post',
+        },
+      );
+    }
     this.disposeModel();
+    this.training = undefined;
+    this.validation = undefined;
     this.pipeline = pipeline;
     this.labels = labels;
     const model = buildModel(o, pipeline.vocabulary.size, labels.length, rng.nextInt(2147483647));
-    initializeWeights(model, rng.fork());
     this.model = model;
+    const optimizer = train_adam(o.learningRate);
+    const variables = model.trainableWeights.map((w) => w.read() as Variable);
+    try {
+      if (resume) {
+        restoreWeights(model, resume.weights.map((w) => w.values));
+        await writeAdamState(optimizer, variables, resume.optimizer);
+        writeDropoutCalls(model, resume.dropoutCalls);
+        rng.setState(resume.rng);
+      } else {
+        initializeWeights(model, rng.fork());
+      }
+    } catch (error) {
+      optimizer.dispose();
+      this.forgetModel();
+      throw error;
+    }
 
     const trainSeqs = this.encodeAll(train.map((e) => e.text));
     const trainY = Int32Array.from(train, (e) => labelIndex.get(e.label)!);
@@ -369,29 +424,71 @@ class GlossaTextClassifier implements TextClassifier {
     const sampleWeights = classWeights(options.classWeight, labels, trainY);
     const lengths = trainSeqs.map((s) => s.length);
 
-    const optimizer = train_adam(o.learningRate);
-    const variables = model.trainableWeights.map((w) => w.read() as Variable);
-    const history: EpochLog[] = [];
+    const history: EpochLog[] = resume ? resume.history.map((h) => ({ ...h })) : [];
     const emit = (event: TrainingEvent): void => options.onProgress?.(event);
     const batchesPerEpoch = Math.ceil(train.length / batchSize);
     emit({ type: 'start', epochs, batchesPerEpoch, trainSize: train.length, validationSize: validation.length, labels, vocabularySize: pipeline.vocabulary.size });
 
-    let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array[] | undefined };
-    let stoppedEarly = false;
-    let trainSeconds = 0;
-    let samples = 0;
+    const restoreBest = es?.restoreBestWeights === true && validation.length > 0;
+    let best = resume
+      ? { loss: resume.earlyStopping.bestLoss ?? Number.POSITIVE_INFINITY, epoch: resume.earlyStopping.bestEpoch, weights: resume.earlyStopping.bestWeights ?? undefined }
+      : { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array[] | undefined };
+    let stoppedEarly = resume?.earlyStopping.stoppedEarly ?? false;
+    let trainSeconds = resume?.progress.trainSeconds ?? 0;
+    let samples = resume?.progress.samples ?? 0;
     const extra = this.extraPadding();
     const minLength = this.minLength();
+    const checkpoint = (reason: TrainingCheckpoint['reason'], epoch: number, batch: number, rngState: RngState, partial: TrainingCheckpoint['progress']): TrainingCheckpoint => {
+      const weights = snapshotWeights(model);
+      const bad = firstNonFinite(weights);
+      if (bad) {
+        throw new ModelCoreError(
+          'TRAINING_DIVERGED',
+          `${where}: training diverged: weight ${model.weights[bad[0]]!.name} became ${weights[bad[0]]![bad[1]]} by epoch ${epoch + (batch > 0 ? 1 : 0)}, batch ${batch || batchesPerEpoch} (learning rate ${o.learningRate}). Lower the learning rate (e.g. to ${o.learningRate / 10}) and resume from the last checkpoint or start afresh.`,
+        );
+      }
+      return {
+        format: 'glossa-checkpoint',
+        formatVersion: CHECKPOINT_FORMAT_VERSION,
+        reason,
+        epoch,
+        batch,
+        epochs,
+        options: { ...o },
+        labels: [...labels],
+        pipeline: pipeline.toJSON(),
+        fit: settings,
+        weights: model.weights.map((w, i) => ({ name: w.originalName, shape: [...(w.shape as number[])], values: weights[i]! })),
+        optimizer: readAdamState(optimizer),
+        rng: rngState,
+        dropoutCalls: readDropoutCalls(model),
+        earlyStopping: { bestLoss: Number.isFinite(best.loss) ? best.loss : null, bestEpoch: best.epoch, bestWeights: best.weights ?? null, stoppedEarly },
+        history: history.map((h) => ({ ...h })),
+        progress: partial,
+        createdBy: { name: '@glossa/model-core', version: MODEL_CORE_VERSION },
+        createdAt: new Date().toISOString(),
+      };
+    };
     try {
-      for (let epoch = 1; epoch <= epochs; epoch++) {
+      const firstEpoch = resume ? resume.epoch + 1 : 1;
+      for (let epoch = firstEpoch; epoch <= epochs && !stoppedEarly; epoch++) {
+        // The generator's state before planning: a mid-epoch checkpoint replays the same plan from it.
+        const rngAtEpochStart = rng.getState();
         const batches = planBatches(lengths, batchSize, rng);
-        const t0 = performance.now();
-        let lastYield = t0;
-        let lossSum = 0;
-        let correct = 0;
-        for (let b = 0; b < batches.length; b++) {
+        const resumed = resume && epoch === firstEpoch && resume.batch > 0 ? resume : undefined;
+        const t0 = performance.now() - (resumed?.progress.epochSeconds ?? 0) * 1000;
+        let lastYield = performance.now();
+        let lossSum = resumed?.progress.epochLossSum ?? 0;
+        let correct = resumed?.progress.epochCorrect ?? 0;
+        for (let b = resumed?.batch ?? 0; b < batches.length; b++) {
           if (options.signal?.aborted) {
-            throw new ModelCoreError('ABORTED', `${where}: training was cancelled in epoch ${epoch}, batch ${b + 1}.`);
+            let saved = '';
+            if (options.onCheckpoint) {
+              const partial = { trainSeconds, samples, epochLossSum: lossSum, epochCorrect: correct, epochSeconds: (performance.now() - t0) / 1000 };
+              await options.onCheckpoint(checkpoint('interrupted', epoch - 1, b, rngAtEpochStart, partial));
+              saved = ' A checkpoint of the state after the last finished batch was handed to onCheckpoint; pass it as resumeFrom to continue.';
+            }
+            throw new ModelCoreError('ABORTED', `${where}: training was cancelled in epoch ${epoch}, batch ${b + 1}.${saved}`);
           }
           const rows = batches[b]!;
           const { ids, length } = padBatch(trainSeqs, rows, extra, minLength);
@@ -399,9 +496,10 @@ class GlossaTextClassifier implements TextClassifier {
           const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
           const [loss, hits] = this.trainStep(optimizer, variables, ids, length, ys, ws);
           if (!Number.isFinite(loss)) {
+            const kept = history.length > 0 ? ` The weights after epoch ${history.length} are in the last checkpoint, if onCheckpoint was given.` : '';
             throw new ModelCoreError(
               'TRAINING_DIVERGED',
-              `${where}: the loss became ${loss} in epoch ${epoch}, batch ${b + 1}. Lower the learning rate (now ${o.learningRate}) or check the data.`,
+              `${where}: the loss became ${loss} in epoch ${epoch}, batch ${b + 1} of ${batches.length}: training diverged. Lower the learning rate (now ${o.learningRate}, e.g. to ${o.learningRate / 10}) or check the data.${kept}`,
             );
           }
           lossSum += loss * rows.length;
@@ -431,21 +529,31 @@ class GlossaTextClassifier implements TextClassifier {
           }
           log.valLoss = l / valY.length;
           log.valAccuracy = hits / valY.length;
+          if (!Number.isFinite(log.valLoss)) {
+            throw new ModelCoreError(
+              'TRAINING_DIVERGED',
+              `${where}: the validation loss became ${log.valLoss} after epoch ${epoch}: training diverged. Lower the learning rate (now ${o.learningRate}, e.g. to ${o.learningRate / 10}) or check the data.`,
+            );
+          }
         }
         history.push(log);
         emit({ type: 'epoch', epochs, ...log });
         const monitored = log.valLoss ?? log.loss;
         if (monitored < best.loss - (es?.minDelta ?? 0)) {
-          best = { loss: monitored, epoch, weights: es?.restoreBestWeights && validation.length > 0 ? snapshot(model) : undefined };
+          best = { loss: monitored, epoch, weights: restoreBest ? snapshotWeights(model) : undefined };
         } else if (es && validation.length > 0 && epoch - best.epoch >= Math.max(es.patience, 1) && epoch < epochs) {
           // Keras semantics: stop once `patience` epochs in a row have not improved.
           stoppedEarly = true;
-          break;
+        }
+        if (options.onCheckpoint) {
+          await options.onCheckpoint(checkpoint('epoch', epoch, 0, rng.getState(), { trainSeconds, samples, epochLossSum: 0, epochCorrect: 0, epochSeconds: 0 }));
         }
       }
-      if (best.weights && best.epoch !== history.length) restore(model, best.weights);
+      if (best.weights && best.epoch !== history.length) restoreWeights(model, best.weights);
     } catch (error) {
       optimizer.dispose();
+      // A failed run leaves no half-trained (possibly NaN) model behind that would look trained.
+      this.forgetModel();
       throw error;
     }
     optimizer.dispose();
@@ -458,7 +566,7 @@ class GlossaTextClassifier implements TextClassifier {
       bestEpoch,
       trainSize: train.length,
       validationSize: validation.length,
-      dataFingerprint: fingerprint(examples),
+      dataFingerprint,
       trainSeconds,
       history,
     };
@@ -474,6 +582,13 @@ class GlossaTextClassifier implements TextClassifier {
       trainSize: train.length,
       validationSize: validation.length,
     };
+  }
+
+  /** Drops the model, pipeline and labels after a failed fit. */
+  private forgetModel(): void {
+    this.disposeModel();
+    this.pipeline = undefined;
+    this.labels = [];
   }
 
   private trainStep(
@@ -548,18 +663,6 @@ function classWeights(spec: FitOptions['classWeight'], labels: readonly string[]
     }
   }
   return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, [0, 1e6, false]));
-}
-
-function snapshot(model: LayersModel): Float32Array[] {
-  return model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
-}
-
-function restore(model: LayersModel, values: Float32Array[]): void {
-  model.weights.forEach((w, i) => {
-    const t = tensor(values[i]!, w.shape as number[], 'float32');
-    w.write(t);
-    t.dispose();
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ClassificationReport } from '@glossa/math';
+import type { TrainingCheckpoint } from './checkpoint.js';
 
 /** One training or evaluation example. */
 export interface LabeledText {
@@ -26,8 +27,24 @@ export interface FitOptions {
   classWeight?: 'balanced' | Record<string, number>;
   /** Called on start, after every batch and epoch, and at the end. */
   onProgress?: (event: TrainingEvent) => void;
-  /** Aborting stops training after the current batch; `fit` then rejects with code `ABORTED`. */
+  /**
+   * Aborting stops training after the current batch; `fit` then rejects with code `ABORTED` (after handing
+   * a checkpoint of that point to `onCheckpoint`, when given).
+   */
   signal?: AbortSignal;
+  /**
+   * Receives a {@link TrainingCheckpoint} at the end of every epoch, and after the last finished batch when
+   * aborted. `fit` waits for a returned promise before it continues (so the checkpoint can be stored) and
+   * fails with its error. A checkpoint is only made when this is set.
+   */
+  onCheckpoint?: (checkpoint: TrainingCheckpoint) => Promise<void> | void;
+  /**
+   * Continues the run that wrote this checkpoint: same examples, classifier options, seed, batch size,
+   * validation, early stopping and class weights are required (a difference throws `INVALID_OPTIONS` naming
+   * it); `epochs` may be raised and the learning rate changed (e.g. lowered after a diverged run). With
+   * everything unchanged the result is bit-identical to that of an uninterrupted run.
+   */
+  resumeFrom?: TrainingCheckpoint;
 }
 
 /** Progress of {@link TextClassifier.fit}. */
