@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BundleStore } from './bundle-store.js';
 import { NodeRuntimeError } from './errors.js';
-import { errnoCode, randomSuffix, removeQuietly, syncDirectory, writeFileSynced } from './internal/fs-utils.js';
+import { errnoCode } from './internal/fs-utils.js';
 import { assertSafeName, isSafeName } from './internal/safe-name.js';
+import { writeFileAtomic } from './internal/write-file-atomic.js';
 
 function storageError(what: string, rootDir: string, error: unknown): NodeRuntimeError {
   if (error instanceof NodeRuntimeError) return error;
@@ -19,8 +20,9 @@ function storageError(what: string, rootDir: string, error: unknown): NodeRuntim
  * A {@link BundleStore} keeping one file per key in `rootDir` (created on first write).
  *
  * Keys are flat, safe file names (letters, digits, `_`, `-`, `.`; not starting with `.`). Writes are
- * atomic: the bytes go to a temporary `.tmp-<random>` file in `rootDir`, are fsynced, and the file is
- * renamed over the key, so a reader sees the old or the new value, never a torn one.
+ * atomic: the bytes go to a temporary `.<key>.tmp-<pid>-<random>` file in `rootDir`, are fsynced, and the
+ * file is renamed over the key, so a reader sees the old or the new value, never a torn one, even if the
+ * process is killed; a later write of the key removes temporary files of killed processes.
  *
  * @param rootDir - directory holding the entries
  * @returns the store
@@ -48,14 +50,9 @@ export function createFileStore(rootDir: string): BundleStore {
     },
     async write(key, bytes) {
       assertSafeName(key, 'createFileStore.write');
-      const tmp = join(root, `.tmp-${randomSuffix()}`);
       try {
-        await mkdir(root, { recursive: true });
-        await writeFileSynced(tmp, bytes);
-        await rename(tmp, join(root, key));
-        await syncDirectory(root);
+        await writeFileAtomic(join(root, key), bytes);
       } catch (error) {
-        await removeQuietly(tmp).catch(() => undefined);
         throw storageError(`writing "${key}"`, rootDir, error);
       }
     },

@@ -1,4 +1,5 @@
 export type { BundleFiles, BundleStore } from './bundle-store.js';
+export { type CheckpointStore, type CheckpointStoreOptions, createCheckpointStore } from './checkpoint-store.js';
 export { checkTfjsVersions, loadedTfjsVersions, type TfjsVersions } from './check-tfjs-versions.js';
 export { createFileStore } from './create-file-store.js';
 export { type PredictionPool, type PredictionPoolOptions, createPredictionPool } from './create-prediction-pool.js';
@@ -27,6 +28,7 @@ export { type Logger, silentLogger } from './logger.js';
 export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
 export { type InputText, readTexts } from './read-texts.js';
+export { type SaveRecovery, recoverInterruptedSave } from './recover-interrupted-save.js';
 export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';
 export { PACKED_BUNDLE_EXTENSION, isPackedBundlePath, saveBundle } from './save-bundle.js';
 export { loadBundle, readBundleFiles } from './load-bundle.js';

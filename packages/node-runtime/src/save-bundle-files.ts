@@ -2,7 +2,8 @@ import { lstat, mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BundleFiles } from './bundle-store.js';
 import { NodeRuntimeError } from './errors.js';
-import { errnoCode, randomSuffix, removeQuietly, syncDirectory, writeFileSynced } from './internal/fs-utils.js';
+import { errnoCode, removeQuietly, syncDirectory, writeFileSynced } from './internal/fs-utils.js';
+import { leftoverName, recoverLeftovers } from './internal/save-leftovers.js';
 import { assertSafeName } from './internal/safe-name.js';
 import { type Logger, silentLogger } from './logger.js';
 
@@ -38,13 +39,15 @@ async function exists(path: string): Promise<boolean> {
  * Saves a bundle (a set of named files) into the directory `dir`, atomically: readers of `dir` see either
  * the complete previous bundle or the complete new one, never a mix.
  *
- * How: every file is written into a temporary sibling `<dir>.tmp-<random>` and fsynced, then the directory
- * is fsynced. If `dir` exists it is renamed aside to `<dir>.old-<random>`, the temporary directory is
- * renamed to `dir`, the parent directory is fsynced and the old copy is removed. Names are checked as the
- * files are written; any failure removes the temporary directory and, during the swap, puts the old copy
- * back. The one unavoidable window: between the two renames (microseconds) `dir` does not exist; if the
- * process dies exactly then, the previous bundle survives as `<dir>.old-<random>`, and
- * {@link loadBundleFiles} names it in its error.
+ * How: every file is written into a temporary sibling `<dir>.tmp-<pid>-<random>` and fsynced, then the
+ * directory is fsynced. If `dir` exists it is renamed aside to `<dir>.old-<pid>-<random>`, the temporary
+ * directory is renamed to `dir`, the parent directory is fsynced and the old copy is removed. Names are
+ * checked as the files are written; any failure removes the temporary directory and, during the swap, puts
+ * the old copy back. Node has no atomic directory exchange, so there is one window: between the two
+ * renames (microseconds) `dir` does not exist; if the process is killed exactly then, the previous bundle
+ * survives as `<dir>.old-<pid>-<random>`. Before writing, every save runs {@link recoverInterruptedSave}:
+ * it puts such a copy back and removes the temporary entries of killed processes (a test kills saving
+ * processes hundreds of times and checks this).
  *
  * @param dir - destination directory (created with its parents if missing)
  * @param files - file name → bytes; names must be flat and safe (letters, digits, `_`, `-`, `.`; no `/`,
@@ -65,10 +68,12 @@ export async function saveBundleFiles(dir: string, files: BundleFiles, options: 
   const target = resolve(dir);
   const parent = dirname(target);
   const base = basename(target);
-  const tmp = join(parent, `${base}.tmp-${randomSuffix()}`);
+  const tmp = join(parent, leftoverName(base, 'tmp'));
 
   try {
     await mkdir(parent, { recursive: true });
+    const recovered = await recoverLeftovers(target);
+    if (recovered.restored) logger.warn(`saveBundleFiles: ${dir} was missing after an interrupted save; restored the previous copy from ${recovered.restored} first.`);
     await mkdir(tmp);
   } catch (error) {
     throw storageError(dir, error);
@@ -103,7 +108,7 @@ export async function saveBundleFiles(dir: string, files: BundleFiles, options: 
           `saveBundleFiles: ${dir} exists and is not a directory. Remove it or choose another path for the bundle.`,
         );
       }
-      old = join(parent, `${base}.old-${randomSuffix()}`);
+      old = join(parent, leftoverName(base, 'old'));
       await rename(target, old);
     }
     await rename(tmp, target);

@@ -1,8 +1,8 @@
-import { rename, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { type TextClassifier, packBundle, serializeBundle } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
-import { randomSuffix, removeQuietly, syncDirectory, writeFileSynced } from './internal/fs-utils.js';
+import { writeFileAtomic } from './internal/write-file-atomic.js';
 import { type Logger, silentLogger } from './logger.js';
 import { saveBundleFiles } from './save-bundle-files.js';
 
@@ -10,25 +10,10 @@ import { saveBundleFiles } from './save-bundle-files.js';
 export const PACKED_BUNDLE_EXTENSION = '.glossa';
 
 /**
- * Writes one file atomically: a temporary sibling is written and fsynced, then renamed over `path`, and
- * the directory is fsynced. A crash at any moment leaves either the old file or the new one, never a
- * half-written file.
- */
-async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${randomSuffix()}`);
-  try {
-    await writeFileSynced(tmp, bytes);
-    await rename(tmp, path);
-    await syncDirectory(dirname(path));
-  } catch (cause) {
-    await removeQuietly(tmp);
-    throw new NodeRuntimeError('STORAGE', `saveBundle: could not write ${path} (${(cause as Error).message}). Check the path and free space.`, { cause });
-  }
-}
-
-/**
  * Saves a trained classifier as a bundle: a directory (`manifest.json`, `preprocessing.json`,
- * `model.json`, `weights.bin`), or, when `path` ends with `.glossa`, one packed file. Atomic either way.
+ * `model.json`, `weights.bin`), or, when `path` ends with `.glossa`, one packed file. Atomic either way: a
+ * process killed at any moment leaves the previous bundle or the new one, never a mix (see
+ * {@link saveBundleFiles} and {@link recoverInterruptedSave}).
  *
  * @param classifier - A trained classifier.
  * @param path - Target directory, or a `.glossa` file.
@@ -46,7 +31,13 @@ export async function saveBundle(classifier: TextClassifier, path: string, optio
   const target = resolve(path);
   const files = await serializeBundle(classifier);
   if (target.endsWith(PACKED_BUNDLE_EXTENSION)) {
-    await writeFileAtomic(target, packBundle(files));
+    try {
+      await writeFileAtomic(target, packBundle(files));
+    } catch (cause) {
+      throw new NodeRuntimeError('STORAGE', `saveBundle: could not write ${target} (${(cause as Error).message}). Check the path and free space; the previous file, if any, is unchanged.`, {
+        cause,
+      });
+    }
   } else {
     await saveBundleFiles(target, files, { logger });
   }
