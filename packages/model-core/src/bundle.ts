@@ -173,10 +173,23 @@ export async function serializeBundle(classifier: TextClassifier): Promise<Bundl
   };
 }
 
+/** The bytes of `name`, only when it is an own entry holding bytes (never `files.constructor` and the like). */
+function fileOf(files: BundleFiles, name: string): Uint8Array | undefined {
+  if (typeof files !== 'object' || files === null || !Object.hasOwn(files, name)) return undefined;
+  const bytes: unknown = files[name];
+  return bytes instanceof Uint8Array ? bytes : undefined;
+}
+
+/** Names of the own entries holding bytes, for messages. */
+function presentFiles(files: BundleFiles): string {
+  const names = typeof files === 'object' && files !== null ? Object.keys(files).filter((n) => fileOf(files, n) !== undefined) : [];
+  return names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '') || 'none';
+}
+
 function parseJsonFile(files: BundleFiles, name: string): unknown {
-  const bytes = files[name];
+  const bytes = fileOf(files, name);
   if (!bytes) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${name} is missing (files present: ${Object.keys(files).join(', ') || 'none'}). Re-save the bundle or copy every file of it.`, [`${name}: missing`]);
+    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${name} is missing (files present: ${presentFiles(files)}). Re-save the bundle or copy every file of it.`, [`${name}: missing`]);
   }
   try {
     return JSON.parse(decoder.decode(bytes));
@@ -222,11 +235,13 @@ export function readManifest(files: BundleFiles): BundleManifest {
       [`formatVersion: ${version} > ${BUNDLE_FORMAT_VERSION}`],
     );
   }
-  const problems = validateManifest(json);
-  if (problems.length > 0) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}`, problems);
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `manifest.json ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`, problems);
   }
-  const manifest = json as BundleManifest;
+  // The parsed copy: unknown keys (`__proto__` included) are dropped, never carried into options.
+  const manifest = result.data as BundleManifest;
   if (new Set(manifest.labels).size !== manifest.labels.length) {
     throw new BundleError('BUNDLE_INVALID', 'Bundle: manifest.json labels contain duplicates.', ['labels: duplicates']);
   }
@@ -238,30 +253,212 @@ export function readManifest(files: BundleFiles): BundleManifest {
 
 interface TopologyLayer {
   class_name?: unknown;
-  config?: { units?: unknown; inputDim?: unknown; outputDim?: unknown; input_dim?: unknown; output_dim?: unknown };
+  config?: Record<string, unknown>;
+}
+
+/** Class names a topology may hold besides layers: the model itself and weight initializers. */
+const ALLOWED_OTHER_CLASSES: ReadonlySet<string> = new Set([
+  'Model',
+  'Functional',
+  'Sequential',
+  'Zeros',
+  'Ones',
+  'Constant',
+  'RandomUniform',
+  'RandomNormal',
+  'TruncatedNormal',
+  'VarianceScaling',
+  'GlorotUniform',
+  'GlorotNormal',
+  'HeUniform',
+  'HeNormal',
+  'LeCunUniform',
+  'LeCunNormal',
+  'Orthogonal',
+  'Identity',
+]);
+
+/** Layer classes each architecture needs; a topology with another architecture's layers is refused. */
+const ARCHITECTURE_LAYERS: Readonly<Record<BundleManifest['architecture'], readonly string[]>> = {
+  lstm: ['GlossaLSTM', 'LSTM'],
+  bow: ['GlossaMaskedMean'],
+  cnn: ['GlossaConv1D', 'GlossaGlobalMaxPool1D'],
+};
+
+const MAX_LAYERS = 32;
+const MAX_TOPOLOGY_NODES = 10_000;
+const MAX_TOPOLOGY_DEPTH = 32;
+
+/** Every `class_name` in the topology must be one Glossa writes; the walk itself is bounded. */
+function checkClassNames(topology: unknown, problems: string[]): void {
+  let nodes = 0;
+  const walk = (value: unknown, depth: number): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (++nodes > MAX_TOPOLOGY_NODES || depth > MAX_TOPOLOGY_DEPTH) {
+      if (nodes === MAX_TOPOLOGY_NODES + 1 || depth === MAX_TOPOLOGY_DEPTH + 1) problems.push('model.json modelTopology: too large or too deeply nested for a Glossa model');
+      return;
+    }
+    if (!Array.isArray(value) && Object.hasOwn(value, 'class_name')) {
+      const cls = (value as { class_name?: unknown }).class_name;
+      if (typeof cls !== 'string' || !(ALLOWED_LAYER_CLASSES.has(cls) || ALLOWED_OTHER_CLASSES.has(cls))) {
+        problems.push(`model.json class ${JSON.stringify(cls)?.slice(0, 100)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`);
+      }
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child, depth + 1);
+  };
+  walk(topology, 0);
+}
+
+/** A size-determining layer setting must equal the manifest's, so building the model never allocates more. */
+function expectSetting(problems: string[], layer: string, what: string, seen: unknown, expected: number, source: string): void {
+  if (seen !== expected) problems.push(`model.json ${layer}: ${what} is ${JSON.stringify(seen)?.slice(0, 40)}, but ${source} is ${expected}`);
+}
+
+function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest, vocabularySize: number, problems: string[]): void {
+  if (layers.length > MAX_LAYERS) problems.push(`model.json modelTopology.config.layers: ${layers.length} layers, a Glossa model has at most ${MAX_LAYERS}`);
+  const { options } = manifest;
+  const classes = new Set<string>();
+  for (const layer of layers.slice(0, MAX_LAYERS)) {
+    const cls = layer?.class_name;
+    if (typeof cls !== 'string' || !ALLOWED_LAYER_CLASSES.has(cls)) {
+      problems.push(`model.json layer class ${JSON.stringify(cls)?.slice(0, 100)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`);
+      continue;
+    }
+    classes.add(cls);
+    const config = typeof layer.config === 'object' && layer.config !== null ? layer.config : {};
+    switch (cls) {
+      case 'InputLayer': {
+        const shape = config.batch_input_shape ?? config.batchInputShape;
+        if (!Array.isArray(shape) || shape.length !== 2 || shape.some((d) => d !== null)) {
+          problems.push(`model.json InputLayer: batch_input_shape must be [null, null] (got ${JSON.stringify(shape)?.slice(0, 60)})`);
+        }
+        break;
+      }
+      case 'GlossaEmbedding': {
+        const inputDim = config.input_dim ?? config.inputDim;
+        const outputDim = config.output_dim ?? config.outputDim;
+        if (inputDim !== vocabularySize || outputDim !== options.embeddingDim) {
+          problems.push(`model.json embedding: shape [${String(inputDim).slice(0, 20)}, ${String(outputDim).slice(0, 20)}] does not match the vocabulary (${vocabularySize}) and embeddingDim (${options.embeddingDim})`);
+        }
+        break;
+      }
+      case 'GlossaLSTM':
+      case 'LSTM':
+        expectSetting(problems, cls, 'units', config.units, options.units, 'options.units');
+        break;
+      case 'GlossaConv1D':
+        expectSetting(problems, cls, 'filters', config.filters, options.units, 'options.units');
+        expectSetting(problems, cls, 'kernel_size', config.kernel_size ?? config.kernelSize, options.kernelSize, 'options.kernelSize');
+        break;
+      case 'GlossaDropout': {
+        const rate = config.rate;
+        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) problems.push(`model.json GlossaDropout: rate must be a number from 0 to below 1 (got ${JSON.stringify(rate)?.slice(0, 40)})`);
+        break;
+      }
+      case 'Dense':
+        if (config.units !== manifest.labels.length) {
+          problems.push(`model.json output layer: ${String(config.units).slice(0, 20)} units for ${manifest.labels.length} labels`);
+        }
+        break;
+    }
+  }
+  const needed = ARCHITECTURE_LAYERS[manifest.architecture];
+  if (!needed.some((cls) => classes.has(cls))) {
+    problems.push(`model.json: no ${needed.join(' or ')} layer, but the manifest says architecture "${manifest.architecture}"`);
+  }
+  for (const [architecture, own] of Object.entries(ARCHITECTURE_LAYERS)) {
+    if (architecture === manifest.architecture) continue;
+    const foreign = own.filter((cls) => classes.has(cls) && !needed.includes(cls));
+    if (foreign.length > 0) problems.push(`model.json: layer ${foreign.join(', ')} belongs to architecture "${architecture}", but the manifest says "${manifest.architecture}"`);
+  }
+}
+
+/** Weight names of the layers Glossa writes, in order (`*` for tfjs's own LSTM, whose names vary). */
+function expectedWeightNames(layers: readonly TopologyLayer[]): string[] {
+  const suffixes: Record<string, readonly string[]> = {
+    GlossaEmbedding: ['embeddings'],
+    GlossaLSTM: ['kernel', 'recurrent_kernel', 'bias'],
+    GlossaConv1D: ['kernel', 'bias'],
+    Dense: ['kernel', 'bias'],
+  };
+  const names: string[] = [];
+  for (const layer of layers) {
+    const cls = typeof layer?.class_name === 'string' ? layer.class_name : '';
+    if (cls === 'LSTM') names.push('*', '*', '*');
+    const name = typeof layer?.config?.name === 'string' ? layer.config.name : (layer as { name?: unknown })?.name;
+    for (const suffix of suffixes[cls] ?? []) names.push(`${String(name)}/${suffix}`);
+  }
+  return names;
+}
+
+/**
+ * The weight shapes Glossa writes for a manifest, in order (what a bundle's `weightsManifest` must list).
+ *
+ * @param manifest - The architecture, options and labels.
+ * @param vocabularySize - Tokens in the bundle's vocabulary.
+ * @returns One shape per weight tensor.
+ * @example
+ * ```ts
+ * expectedWeightShapes(readManifest(files), 20_000); // [[20000, 64], [64, 256], ...]
+ * ```
+ */
+export function expectedWeightShapes(manifest: Pick<BundleManifest, 'architecture' | 'options' | 'labels'>, vocabularySize: number): number[][] {
+  const { embeddingDim: e, units: u, kernelSize: k } = manifest.options;
+  const labels = manifest.labels.length;
+  const shapes: number[][] = [[vocabularySize, e]];
+  switch (manifest.architecture) {
+    case 'lstm':
+      shapes.push([e, 4 * u], [u, 4 * u], [4 * u], [u, labels], [labels]);
+      break;
+    case 'cnn':
+      shapes.push([k * e, u], [u], [u, labels], [labels]);
+      break;
+    case 'bow':
+      shapes.push([e, labels], [labels]);
+      break;
+  }
+  return shapes;
 }
 
 function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularySize: number): { topology: object; specs: io.WeightsManifestEntry[]; expectedBytes: number } {
   const problems: string[] = [];
-  const m = modelJson as { modelTopology?: { config?: { layers?: TopologyLayer[] } }; weightsManifest?: Array<{ paths?: unknown; weights?: unknown }> };
-  const layers = m?.modelTopology?.config?.layers;
+  const m = (typeof modelJson === 'object' && modelJson !== null ? modelJson : {}) as {
+    modelTopology?: { class_name?: unknown; config?: { layers?: TopologyLayer[] } };
+    weightsManifest?: Array<{ paths?: unknown; weights?: unknown }>;
+  };
+  const topology = m.modelTopology;
+  const layers = topology?.config?.layers;
+  if (typeof topology !== 'object' || topology === null) problems.push('model.json modelTopology: missing');
+  else if (topology.class_name !== 'Model' && topology.class_name !== 'Functional' && topology.class_name !== 'Sequential') {
+    problems.push(`model.json modelTopology.class_name: must be "Model" (got ${JSON.stringify(topology.class_name)?.slice(0, 60)})`);
+  }
   if (!Array.isArray(layers)) problems.push('model.json modelTopology.config.layers: missing');
+  else checkLayers(layers, manifest, vocabularySize, problems);
+  checkClassNames(topology, problems);
   const specs: io.WeightsManifestEntry[] = [];
-  if (!Array.isArray(m?.weightsManifest) || m.weightsManifest.length === 0) {
+  if (!Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0) {
     problems.push('model.json weightsManifest: missing');
   } else {
-    for (const group of m.weightsManifest) {
-      if (!Array.isArray(group.paths) || group.paths.some((p) => p !== manifest.files.weights)) {
-        problems.push(`model.json weightsManifest.paths: must be ["${manifest.files.weights}"] (got ${JSON.stringify(group.paths)})`);
+    for (const group of m.weightsManifest.slice(0, MAX_LAYERS)) {
+      if (!Array.isArray(group?.paths) || group.paths.length !== 1 || group.paths[0] !== manifest.files.weights) {
+        problems.push(`model.json weightsManifest.paths: must be ["${manifest.files.weights}"] (got ${JSON.stringify(group?.paths)?.slice(0, 100)})`);
       }
-      if (Array.isArray(group.weights)) specs.push(...(group.weights as io.WeightsManifestEntry[]));
+      if (Array.isArray(group?.weights)) specs.push(...(group.weights as io.WeightsManifestEntry[]).slice(0, 4 * MAX_LAYERS));
     }
   }
   let expectedBytes = 0;
   for (const spec of specs) {
-    const ok = typeof spec?.name === 'string' && spec.dtype === 'float32' && Array.isArray(spec.shape) && spec.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 100_000_000);
+    const ok =
+      typeof spec === 'object' &&
+      spec !== null &&
+      typeof spec.name === 'string' &&
+      spec.name.length <= 200 &&
+      spec.dtype === 'float32' &&
+      Array.isArray(spec.shape) &&
+      spec.shape.length <= 4 &&
+      spec.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 100_000_000);
     if (!ok) {
-      problems.push(`model.json weight ${JSON.stringify(spec?.name)}: needs a name, dtype float32 and a shape of whole numbers`);
+      problems.push(`model.json weight ${JSON.stringify((spec as { name?: unknown } | null)?.name)?.slice(0, 100)}: needs a name, dtype float32 and a shape of at most 4 whole numbers`);
       continue;
     }
     if ((spec as { quantization?: unknown }).quantization !== undefined) problems.push(`model.json weight ${spec.name}: quantized weights are not supported`);
@@ -269,25 +466,24 @@ function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularyS
   }
   if (expectedBytes > MAX_WEIGHT_BYTES) problems.push(`model.json: the weights would take ${expectedBytes} bytes, over the limit of ${MAX_WEIGHT_BYTES}`);
   if (Array.isArray(layers)) {
-    for (const layer of layers) {
-      const cls = layer?.class_name;
-      if (typeof cls !== 'string' || !ALLOWED_LAYER_CLASSES.has(cls)) {
-        problems.push(`model.json layer class ${JSON.stringify(cls)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`);
+    // tfjs matches weights to layers by name; a name it cannot place fails after the model's variables exist.
+    const expectedNames = expectedWeightNames(layers.slice(0, MAX_LAYERS));
+    specs.forEach((spec, i) => {
+      const expected = expectedNames[i];
+      if (expected !== undefined && expected !== '*' && spec?.name !== expected) {
+        problems.push(`model.json weight ${JSON.stringify(spec?.name)?.slice(0, 100)}: expected "${expected}" (weights come in layer order)`);
       }
-      const inputDim = layer.config?.input_dim ?? layer.config?.inputDim;
-      const outputDim = layer.config?.output_dim ?? layer.config?.outputDim;
-      if (cls === 'GlossaEmbedding' && (inputDim !== vocabularySize || outputDim !== manifest.options.embeddingDim)) {
-        problems.push(`model.json embedding: shape [${String(inputDim)}, ${String(outputDim)}] does not match the vocabulary (${vocabularySize}) and embeddingDim (${manifest.options.embeddingDim})`);
-      }
-      if (cls === 'Dense' && layer.config?.units !== manifest.labels.length) {
-        problems.push(`model.json output layer: ${String(layer.config?.units)} units for ${manifest.labels.length} labels`);
-      }
-    }
+    });
+  }
+  const expectedShapes = JSON.stringify(expectedWeightShapes(manifest, vocabularySize));
+  const shapes = JSON.stringify(specs.map((spec) => (Array.isArray(spec?.shape) ? spec.shape : null)));
+  if (shapes !== expectedShapes) {
+    problems.push(`model.json weightsManifest: weight shapes ${shapes.slice(0, 200)} do not match the manifest's ${manifest.architecture} model (${expectedShapes})`);
   }
   if (problems.length > 0) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: model.json is invalid: ${problems.slice(0, 5).join('; ')}`, problems);
+    throw new BundleError('BUNDLE_INVALID', `Bundle: model.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`, problems);
   }
-  return { topology: m.modelTopology as object, specs, expectedBytes };
+  return { topology: topology as object, specs, expectedBytes };
 }
 
 /**
@@ -313,9 +509,19 @@ export async function deserializeBundle(files: BundleFiles): Promise<TextClassif
   } catch (cause) {
     throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} is invalid: ${(cause as Error).message}`, [(cause as Error).message], { cause });
   }
+  const pipelineProblems: string[] = [];
+  if (pipeline.config.maxLength !== manifest.options.maxLength) {
+    pipelineProblems.push(`${manifest.files.preprocessing} config.maxLength: ${pipeline.config.maxLength}, but the manifest's options.maxLength is ${manifest.options.maxLength}`);
+  }
+  if (pipeline.vocabulary.size > manifest.options.vocabSize) {
+    pipelineProblems.push(`${manifest.files.preprocessing} vocabulary: ${pipeline.vocabulary.size} tokens, more than the manifest's options.vocabSize (${manifest.options.vocabSize})`);
+  }
+  if (pipelineProblems.length > 0) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} does not match manifest.json: ${pipelineProblems.join('; ')}. Re-save the bundle with Glossa.`, pipelineProblems);
+  }
   const modelJson = parseJsonFile(files, manifest.files.topology);
   const { topology, specs, expectedBytes } = checkTopology(modelJson, manifest, pipeline.vocabulary.size);
-  const weights = files[manifest.files.weights];
+  const weights = fileOf(files, manifest.files.weights);
   if (!weights) {
     throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [`${manifest.files.weights}: missing`]);
   }
@@ -335,8 +541,13 @@ export async function deserializeBundle(files: BundleFiles): Promise<TextClassif
     throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}).`, [(cause as Error).message], { cause });
   }
   const options: ResolvedClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...manifest.options };
-  // Warm up once so the first user prediction is not the slowest.
-  tidy(() => model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32')) as Tensor);
+  try {
+    // Warm up once so the first user prediction is not the slowest (and a model that cannot run fails here).
+    tidy(() => model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32')) as Tensor);
+  } catch (cause) {
+    model.dispose();
+    throw new BundleError('BUNDLE_INVALID', `Bundle: the model cannot run (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+  }
   return restoreTextClassifier({
     options,
     labels: [...manifest.labels],
