@@ -1,12 +1,14 @@
 /**
  * `pnpm bench` entry: parses the arguments, runs {@link runBench}, prints the Markdown table on stdout and
  * progress on stderr. Exits 1 when a configuration failed (crash or timeout), 2 for bad arguments.
+ * `pnpm bench --serve` runs the HTTP load test of `glossa serve` instead (src/load/).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { BenchError } from './bench-error.js';
 import { BENCH_USAGE, parseBenchArgs } from './parse-bench-args.js';
 import { runBench } from './run-bench.js';
+import { runServeLoadTest } from './load/load-cli.js';
 
 function tfjsNodeInstalled(): boolean {
   try {
@@ -20,6 +22,7 @@ function tfjsNodeInstalled(): boolean {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
+  if (argv.includes('--serve')) return runServeLoadTest(argv, `${packageDir}results`);
   const parsed = parseBenchArgs(argv, {
     defaultOutDir: `${packageDir}results`,
     defaultPeersDir: fileURLToPath(new URL('../../../shared/peers', import.meta.url)),

@@ -80,6 +80,7 @@ export const BENCH_USAGE = `usage: pnpm bench [options]
   --peer-systems <list>   run_all.sh systems, comma-separated (default torch-<arch>…,fasttext-wng2,sklearn-tfidf-lr)
   --child-timeout-min <m> kill a configuration after m minutes (default 180)
   --keep-work             keep the scratch directory (CSVs, bundles, peer logs)
+  --serve                 run the HTTP load test of glossa serve instead (see pnpm bench --serve --help)
   --help                  this text
 `;
 
