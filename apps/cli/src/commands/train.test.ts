@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../cli-error.js';
-import { addModelOptions, classifierOptionsFrom } from './train.js';
+import { addModelOptions, classifierOptionsFrom, defaultCheckpointDir, resumeCommand } from './train.js';
 
 describe('classifierOptionsFrom', () => {
   it('maps CLI option names to model-core names and leaves unset ones to the defaults', () => {
@@ -56,5 +56,25 @@ describe('addModelOptions', () => {
       expect(() => run(max + (integer ? 1 : max / 10)), `${flag} above ${max}`).toThrow(CliError);
       if (integer) expect(() => run(min + 0.5), `${flag} fraction`).toThrow(CliError);
     }
+  });
+});
+
+describe('resumeCommand', () => {
+  it('repeats the arguments with --resume, quoting what the shell would split', () => {
+    expect(resumeCommand(['train', 'my data.csv', '--out', 'model', '--epochs', '9'])).toBe("glossa train 'my data.csv' --out model --epochs 9 --resume");
+    expect(resumeCommand(['train', 'd.csv', '--out', 'm', '--resume'])).toBe('glossa train d.csv --out m --resume');
+    expect(resumeCommand(['train', "it's.csv", '-o', 'm'])).toBe("glossa train 'it'\\''s.csv' -o m --resume");
+  });
+
+  it('replaces the learning rate when a new one is given', () => {
+    expect(resumeCommand(['train', 'd.csv', '--learning-rate', '0.1', '--out', 'm'], 0.01)).toBe('glossa train d.csv --out m --resume --learning-rate 0.01');
+    expect(resumeCommand(['train', 'd.csv', '--learning-rate=0.1', '--out', 'm'], 0.01)).toBe('glossa train d.csv --out m --resume --learning-rate 0.01');
+  });
+});
+
+describe('defaultCheckpointDir', () => {
+  it('puts the checkpoint next to the bundle', () => {
+    expect(defaultCheckpointDir('/tmp/model')).toBe('/tmp/model.checkpoint');
+    expect(defaultCheckpointDir('/tmp/model.glossa')).toBe('/tmp/model.glossa.checkpoint');
   });
 });

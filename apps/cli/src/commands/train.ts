@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
@@ -47,6 +48,64 @@ export interface TrainCommandOptions extends DataOptions {
   seed?: number;
   backend?: BackendChoice;
   json?: boolean;
+  /** `--checkpoint-dir`. */
+  checkpointDir?: string;
+  /** False with `--no-checkpoint`. */
+  checkpoint?: boolean;
+  /** `--resume`. */
+  resume?: boolean;
+}
+
+/** A training checkpoint, as `fit` hands it over. */
+type Checkpoint = NonNullable<FitOptions['resumeFrom']>;
+
+/**
+ * Where `glossa train` keeps its checkpoint by default: next to the bundle, `<out>.checkpoint`.
+ *
+ * @param out - The `--out` path.
+ * @returns The absolute checkpoint directory.
+ * @example
+ * ```ts
+ * defaultCheckpointDir('model.glossa'); // '/abs/model.glossa.checkpoint'
+ * ```
+ */
+export function defaultCheckpointDir(out: string): string {
+  return `${resolve(out)}.checkpoint`;
+}
+
+/**
+ * The command line that continues an interrupted run: the same arguments plus `--resume` (and, when
+ * given, a new learning rate in place of the old one).
+ *
+ * @param args - The arguments of the interrupted run (without `glossa`).
+ * @param learningRate - A learning rate to use instead, e.g. after divergence.
+ * @returns A shell command line.
+ * @example
+ * ```ts
+ * resumeCommand(['train', 'data.csv', '--out', 'model']); // 'glossa train data.csv --out model --resume'
+ * ```
+ */
+export function resumeCommand(args: readonly string[], learningRate?: number): string {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (learningRate !== undefined && arg === '--learning-rate') {
+      i++;
+      continue;
+    }
+    if (learningRate !== undefined && arg.startsWith('--learning-rate=')) continue;
+    kept.push(arg);
+  }
+  if (!kept.includes('--resume')) kept.push('--resume');
+  if (learningRate !== undefined) kept.push('--learning-rate', String(learningRate));
+  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+  return ['glossa', ...kept.map(quote)].join(' ');
+}
+
+function describeCheckpoint(checkpoint: Checkpoint): string {
+  return checkpoint.batch > 0
+    ? `epoch ${checkpoint.epoch + 1} of ${checkpoint.epochs}, after batch ${checkpoint.batch}`
+    : `after epoch ${checkpoint.epoch} of ${checkpoint.epochs}`;
 }
 
 /**
@@ -195,16 +254,25 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
     )
     .option('--validation <file>', 'validation data file (same columns and format) instead of a split')
     .option('--json', 'print one JSON object with the results on stdout (progress stays on stderr)')
+    .option(
+      '--checkpoint-dir <dir>',
+      'where to keep the training checkpoint, written after every epoch and on Ctrl-C, removed once the bundle is saved (default: <out>.checkpoint)',
+    )
+    .option('--resume', 'continue the interrupted run whose checkpoint is in --checkpoint-dir (give the same data and options)')
+    .option('--no-checkpoint', 'write no checkpoints')
     .addHelpText(
       'after',
       `
 Examples:
   $ glossa train reviews.csv --out ./sentiment-model
   $ glossa train tweets.tsv --out model.glossa --arch bow --epochs 3 --text-column tweet
-  $ glossa train data.jsonl --out ./model --validation dev.jsonl --json > result.json`,
+  $ glossa train data.jsonl --out ./model --validation dev.jsonl --json > result.json
+  $ glossa train reviews.csv --out ./model --epochs 20 --resume   # after Ctrl-C: continue where it stopped`,
     )
     .action(async (data: string, options: TrainCommandOptions, cmd: Command) => {
-      await runTrain(ctx, data, options, cmd.optsWithGlobals().verbose === true);
+      // commander keeps the arguments as given (untyped `rawArgs`), for the resume hint.
+      const args = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+      await runTrain(ctx, data, options, cmd.optsWithGlobals().verbose === true, args.length > 0 ? args : ['train', data, '--out', options.out]);
     });
   return command;
 }
@@ -214,7 +282,11 @@ async function runTrain(
   data: string,
   options: TrainCommandOptions,
   verbose: boolean,
+  args: readonly string[],
 ): Promise<void> {
+  if (options.resume && options.checkpoint === false) {
+    throw new CliError('USAGE', '--resume needs a checkpoint; it cannot be combined with --no-checkpoint');
+  }
   const say = options.json ? ctx.err : ctx.out;
   const colors = options.json ? ctx.errColors : ctx.colors;
   const runtime = await loadRuntime();
@@ -234,15 +306,65 @@ async function runTrain(
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
   ctx.err(`backend: ${backend.backend}`); // with --verbose, node-runtime's logger says why
 
+  // Checkpoints: written after every epoch and on Ctrl-C, read by --resume, removed once the bundle is saved.
+  const store =
+    options.checkpoint === false
+      ? undefined
+      : runtime.createCheckpointStore(options.checkpointDir === undefined ? defaultCheckpointDir(options.out) : resolve(options.checkpointDir), {
+          logger: cliLogger(ctx, verbose),
+        });
+  let latest: Checkpoint | undefined;
+  if (store !== undefined) {
+    if (options.resume) {
+      latest = await store.load();
+      if (latest === undefined) {
+        throw new CliError('RUNTIME', `--resume: there is no checkpoint in ${store.path}. Start without --resume, or pass the --checkpoint-dir of the interrupted run.`);
+      }
+      fitOptions.resumeFrom = latest;
+      ctx.err(`resuming from the checkpoint in ${store.path} (${describeCheckpoint(latest)})`);
+    } else if (await store.exists()) {
+      ctx.warn(`${store.path} holds the checkpoint of an earlier run; this run replaces it (Ctrl-C now and pass --resume to continue that run instead)`);
+    }
+    fitOptions.onCheckpoint = async (checkpoint) => {
+      await store.save(checkpoint);
+      latest = checkpoint;
+    };
+  }
+
   const classifier = runtime.createTextClassifier(classifierOptionsFrom(options));
   try {
-    const { result, start } = await fitWithProgress(ctx, classifier, records, fitOptions);
+    let outcome: Awaited<ReturnType<typeof fitWithProgress>>;
+    try {
+      outcome = await fitWithProgress(ctx, classifier, records, fitOptions, {
+        abortMessage: () => {
+          if (store === undefined || latest === undefined) return 'training interrupted; nothing was saved (checkpoints are off)';
+          ctx.err(`checkpoint saved in ${store.path} (${describeCheckpoint(latest)})`);
+          ctx.err(`to continue: ${resumeCommand(args)}`);
+          return `training interrupted; resume with --resume (checkpoint in ${store.path})`;
+        },
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'TRAINING_DIVERGED') {
+        const learningRate = classifier.options.learningRate / 10;
+        if (store !== undefined && latest !== undefined) {
+          ctx.err(`the last good checkpoint (${describeCheckpoint(latest)}) is kept in ${store.path}`);
+          ctx.err(`to continue from it with a lower learning rate: ${resumeCommand(args, learningRate)}`);
+        } else {
+          ctx.err(`try a lower learning rate, e.g. --learning-rate ${learningRate}`);
+        }
+        throw new CliError('RUNTIME', (error as Error).message, { cause: error });
+      }
+      throw error;
+    }
+    const { result, start } = outcome;
     const { path: bundle, bytes } = await saveClassifier(
       runtime,
       classifier,
       options.out,
       cliLogger(ctx, verbose),
     );
+    // The bundle is safely saved: the checkpoint has served its purpose.
+    await store?.remove();
 
     if (result.validation !== undefined) {
       say(formatReport(result.validation, colors, 'Validation metrics'));

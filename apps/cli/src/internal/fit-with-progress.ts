@@ -17,7 +17,9 @@ export interface FitOutcome {
  * @param ctx - CLI context.
  * @param classifier - An untrained classifier.
  * @param examples - Training data.
- * @param options - Fit options (without `onProgress` / `signal`, which this adds).
+ * @param options - Fit options (without `onProgress` / `signal`, which this adds; `onCheckpoint` and
+ *   `resumeFrom` pass through).
+ * @param hooks - `abortMessage`: the message of the ABORTED error on Ctrl-C (e.g. where the checkpoint is).
  * @returns The fit result and the start event.
  * @throws {CliError} ABORTED on Ctrl-C; whatever `fit` throws otherwise.
  * @example
@@ -30,6 +32,7 @@ export async function fitWithProgress(
   classifier: TextClassifier,
   examples: readonly LabeledText[],
   options: Omit<FitOptions, 'onProgress' | 'signal'>,
+  hooks: { abortMessage?: () => string } = {},
 ): Promise<FitOutcome> {
   const progress = createTrainingProgress({
     stream: ctx.io.stderr,
@@ -38,15 +41,19 @@ export async function fitWithProgress(
   });
   let start: Extract<TrainingEvent, { type: 'start' }> | undefined;
   try {
-    const result = await withInterrupt(ctx, 'training', (signal) =>
-      classifier.fit(examples, {
-        ...options,
-        signal,
-        onProgress: (event) => {
-          if (event.type === 'start') start = event;
-          progress.handle(event);
-        },
-      }),
+    const result = await withInterrupt(
+      ctx,
+      'training',
+      (signal) =>
+        classifier.fit(examples, {
+          ...options,
+          signal,
+          onProgress: (event) => {
+            if (event.type === 'start') start = event;
+            progress.handle(event);
+          },
+        }),
+      hooks,
     );
     return start === undefined ? { result } : { result, start };
   } finally {

@@ -9,6 +9,8 @@ import type { CliContext } from './context.js';
  * @param ctx - CLI context (for the message).
  * @param what - What is interrupted, e.g. `training`.
  * @param task - Work that honours the signal.
+ * @param options - `abortMessage`: the ABORTED error's message (default "`what` interrupted; nothing was
+ *   saved"), e.g. to say where a checkpoint was written.
  * @returns The task's result.
  * @throws {CliError} ABORTED when interrupted; the task's own errors otherwise.
  * @example
@@ -20,6 +22,7 @@ export async function withInterrupt<T>(
   ctx: CliContext,
   what: string,
   task: (signal: AbortSignal) => Promise<T>,
+  options: { abortMessage?: () => string } = {},
 ): Promise<T> {
   const controller = new AbortController();
   const onSigint = (): void => {
@@ -34,7 +37,7 @@ export async function withInterrupt<T>(
     return await task(controller.signal);
   } catch (error) {
     if (controller.signal.aborted || isAbortError(error)) {
-      throw new CliError('ABORTED', `${what} interrupted; nothing was saved`, { cause: error });
+      throw new CliError('ABORTED', options.abortMessage?.() ?? `${what} interrupted; nothing was saved`, { cause: error });
     }
     throw error;
   } finally {
