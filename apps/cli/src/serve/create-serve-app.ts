@@ -456,7 +456,9 @@ export async function createServeApp(options: ServeAppOptions = {}): Promise<Ser
         if (explain === true) {
           for (let i = 0; i < texts.length; i++) {
             const prediction = predictions[i] as PredictionJSON;
-            const explanation = await Promise.race([current.classifier.explain(texts[i] as string, { label: prediction.label }), aborted]);
+            const explaining = current.classifier.explain(texts[i] as string, { label: prediction.label });
+            explaining.catch(() => undefined); // lost races must not become unhandled rejections
+            const explanation = await Promise.race([explaining, aborted]);
             prediction.explanation = { label: explanation.label, method: explanation.method, tokens: explanation.tokens };
           }
         }
