@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type BundleFiles, type TextClassifier, deserializeBundle, unpackBundle } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { loadBundleFiles } from './load-bundle-files.js';
+import { recoverInterruptedSave } from './recover-interrupted-save.js';
 
 const MAX_PACKED_BYTES = 1024 * 1024 * 1024;
 
@@ -19,6 +20,9 @@ const MAX_PACKED_BYTES = 1024 * 1024 * 1024;
  */
 export async function readBundleFiles(path: string): Promise<BundleFiles> {
   const target = resolve(path);
+  // Put back a bundle that a save killed mid-swap left aside (and wait out a save in progress); where the
+  // location is read-only there is nothing to repair.
+  await recoverInterruptedSave(target).catch(() => undefined);
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(target);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.js';
+import { readBundleFiles } from './load-bundle.js';
 import { loadBundleFiles } from './load-bundle-files.js';
 import { recoverInterruptedSave } from './recover-interrupted-save.js';
 import { saveBundleFiles } from './save-bundle-files.js';
@@ -81,6 +82,30 @@ describe('recoverInterruptedSave', () => {
     await saveBundleFiles(join(tmp(), 'model'), { 'manifest.json': new TextEncoder().encode('{"version":"new"}') });
     expect(await readdir(tmp())).toEqual(['model']);
     expect(await readFile(join(tmp(), 'model', 'manifest.json'), 'utf8')).toBe('{"version":"new"}');
+  });
+
+  it('waits for a live save that is between its two renames instead of reporting the bundle missing', async () => {
+    const aside = join(tmp(), `model.old-${process.pid}-aa`);
+    await fakeBundle(aside, 'old');
+    await fakeBundle(join(tmp(), `model.tmp-${process.pid}-bb`), 'new');
+    // The "save" finishes 100 ms later.
+    const finishing = new Promise<void>((resolve) => {
+      setTimeout(() => {
+        void rename(join(tmp(), `model.tmp-${process.pid}-bb`), join(tmp(), 'model')).then(() => resolve());
+      }, 100);
+    });
+    const started = performance.now();
+    expect(await recoverInterruptedSave(join(tmp(), 'model'))).toEqual({ restored: undefined, removed: [] });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    await finishing;
+    expect(await readFile(join(tmp(), 'model', 'manifest.json'), 'utf8')).toBe('{"version":"new"}');
+  });
+
+  it('lets readBundleFiles load the bundle a killed save left aside', async () => {
+    const pid = await deadPid();
+    await fakeBundle(join(tmp(), `model.old-${pid}-aa`), 'old');
+    expect(await readBundleFiles(join(tmp(), 'model'))).toEqual({ 'manifest.json': new TextEncoder().encode('{"version":"old"}') });
+    expect(await readdir(tmp())).toEqual(['model']);
   });
 
   it('does nothing when there is nothing to repair, even when the parent directory is missing', async () => {

@@ -70,6 +70,8 @@ export async function findLeftovers(target: string): Promise<Leftover[]> {
 const ABANDONED_MS = 60 * 60 * 1000;
 /** The swap of two renames takes microseconds; an aside copy older than this with no target is stale. */
 const SWAP_MS = 10_000;
+/** How long to wait for a live save that is between its two renames to finish. */
+const LIVE_SWAP_WAIT_MS = 2_000;
 
 /** What {@link recoverLeftovers} did. */
 export interface LeftoverRecovery {
@@ -83,14 +85,14 @@ export interface LeftoverRecovery {
  * Repairs what a killed atomic save of `target` left behind: when `target` is missing and a previous copy
  * sits aside (`<base>.old-*`, its process gone or the copy older than a swap could take), renames it back;
  * then removes the temporary and aside entries whose owning process is gone. Entries of live processes
- * (another save in progress) are left alone. Concurrent recoveries are safe: a rename that loses the race
- * is ignored.
+ * (another save in progress) are left alone; when such a save is between its two renames, this waits (up
+ * to 2 s) for it to finish, so a reader never sees the bundle missing. Concurrent recoveries are safe: a
+ * rename that loses the race is ignored.
  */
 export async function recoverLeftovers(target: string, now = Date.now()): Promise<LeftoverRecovery> {
-  const leftovers = await findLeftovers(target);
+  let leftovers = await findLeftovers(target);
   const result: LeftoverRecovery = { restored: undefined, removed: [] };
   if (leftovers.length === 0) return result;
-  const ownerGone = (l: Leftover): boolean => (l.pid === undefined ? now - l.changedMs > ABANDONED_MS : l.pid !== process.pid && !isProcessAlive(l.pid));
   const exists = async (): Promise<boolean> =>
     lstat(target).then(
       () => true,
@@ -99,10 +101,17 @@ export async function recoverLeftovers(target: string, now = Date.now()): Promis
         throw error;
       },
     );
+  const ownerGone = (l: Leftover): boolean => (l.pid === undefined ? now - l.changedMs > ABANDONED_MS : l.pid !== process.pid && !isProcessAlive(l.pid));
+  const recent = (l: Leftover): boolean => now - l.changedMs <= SWAP_MS;
+  const liveSwap = (l: Leftover): boolean => l.kind === 'old' && l.pid !== undefined && !ownerGone(l) && recent(l);
+  for (let waited = 0; waited < LIVE_SWAP_WAIT_MS && leftovers.some(liveSwap) && !(await exists()); waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    leftovers = await findLeftovers(target);
+  }
   let changed = false;
   if (!(await exists())) {
     const candidates = leftovers
-      .filter((l) => l.kind === 'old' && (ownerGone(l) || l.pid === undefined || (l.pid !== process.pid && now - l.changedMs > SWAP_MS)))
+      .filter((l) => l.kind === 'old' && (ownerGone(l) || l.pid === undefined || !recent(l)))
       .sort((a, b) => b.changedMs - a.changedMs);
     for (const candidate of candidates) {
       try {
