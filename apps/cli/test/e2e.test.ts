@@ -250,6 +250,21 @@ describe('glossa predict', () => {
     expect(rows.map((row) => row.text)).toEqual(texts);
   });
 
+  it('gives the same output, in input order, on worker threads (--threads 2) as on one thread', async () => {
+    const input = join(dir, 'threads.txt');
+    const texts = sentimentRows(3000, 8).map((row, i) => (i % 97 === 0 ? `${row.text} ${'and the plot '.repeat(20)}` : row.text));
+    await writeFile(input, `${texts.join('\n')}\n`);
+    const one = await runBin(['predict', model, '--input', input, '--batch-size', '64', '--threads', '1']);
+    const two = await runBin(['predict', model, '--input', input, '--batch-size', '64', '--threads', '2']);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(parseJsonl(two.stdout).map((row) => row.text)).toEqual(texts);
+    expect(two.stdout).toBe(one.stdout);
+    const bad = await runBin(['predict', model, '--input', input, '--threads', '0']);
+    expect(bad.code).toBe(2);
+    expect(oneLine(bad.stderr)).toContain('--threads must be an integer from 1 to 256 (got 0)');
+  }, 120_000);
+
   it('reads stdin with JSONL and plain lines detected per line', async () => {
     const input = '{"id": 1, "text": "superb, brilliant acting"}\nterrible and dreadful plot\n{"text": "loved it"}\n';
     const run = await runBin(['predict', model], { input });

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
@@ -13,7 +14,7 @@ import {
   skippedWarning,
 } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
-import { choiceOption } from '../internal/parse-options.js';
+import { choiceOption, intOption } from '../internal/parse-options.js';
 import { createStreamWriter } from '../internal/stream-writer.js';
 import { parseTextLine } from '../internal/text-lines.js';
 import { type BackendChoice, type DataFormat, initBackendFor, loadClassifier, loadRuntime, type RuntimeApi } from '../runtime.js';
@@ -33,6 +34,18 @@ export interface PredictCommandOptions {
   textColumn: string;
   onBadRow: (typeof BAD_ROW_CHOICES)[number];
   maxRecordSize?: number;
+  threads?: number | 'auto';
+}
+
+/**
+ * Texts predicted per call: `predict` sorts a call by length and pads each batch only to its longest text,
+ * so larger calls waste less; 16 batches keeps memory bounded while streaming.
+ */
+const BATCHES_PER_CALL = 16;
+
+/** `--threads`: a count from 1 to 256, or `auto`. */
+function threadsOption(raw: string): number | 'auto' {
+  return raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw);
 }
 
 /**
@@ -146,7 +159,15 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
         .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
         .default('fail'),
     )
-    .addOption(maxRecordSizeOption());
+    .addOption(maxRecordSizeOption())
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'worker threads predicting in parallel (auto: every core for --input/stdin, 1 for texts given as arguments)',
+      )
+        .argParser(threadsOption)
+        .default('auto'),
+    );
   addPredictBatchOption(command, 256);
   addBackendOption(command);
   command
@@ -157,6 +178,7 @@ Examples:
   $ glossa predict ./sentiment-model "what a great film" "utterly boring"
   $ glossa predict ./sentiment-model --input reviews.txt > predictions.jsonl
   $ glossa predict ./sentiment-model --input export.csv --text-column review --on-bad-row skip
+  $ glossa predict ./sentiment-model --input big.csv --threads 2 > predictions.jsonl
   $ cat reviews.jsonl | glossa predict model.glossa | head -n 5`,
     )
     .action(async (bundle: string, texts: string[], options: PredictCommandOptions, cmd: Command) => {
@@ -185,6 +207,10 @@ async function runPredict(
   const runtime = await loadRuntime();
   await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   const classifier = await loadClassifier(runtime, bundlePath);
+  const threads = options.threads === undefined || options.threads === 'auto' ? (texts.length > 0 ? 1 : availableParallelism()) : options.threads;
+  // Every core: worker threads, each with its own backend and copy of the model (the classifier loaded
+  // above has already validated the bundle, with its clear errors).
+  const pool = threads > 1 ? await runtime.createPredictionPool(bundlePath, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
   const out = createStreamWriter(ctx.io.stdout);
   let source: AsyncIterable<string> | Iterable<string>;
   let input: NodeJS.ReadableStream | undefined;
@@ -211,28 +237,36 @@ async function runPredict(
 
   let count = 0;
   const started = performance.now();
-  const flush = async (chunk: string[]): Promise<boolean> => {
-    const predictions = await classifier.predict(chunk, { batchSize: options.batchSize });
+  const predictLines = async (chunk: string[]): Promise<string> => {
+    const predictions = pool ? await pool.predict(chunk) : await classifier.predict(chunk, { batchSize: options.batchSize });
     let lines = '';
     predictions.forEach((prediction, i) => {
       lines += predictionLine(chunk[i] ?? '', prediction.label, prediction.scores);
     });
     count += chunk.length;
-    return out.write(lines);
+    return lines;
   };
+  // Up to `threads` calls in flight (reading overlaps prediction); output stays in input order.
+  const chunkSize = options.batchSize * BATCHES_PER_CALL;
+  const inFlight: Array<Promise<string>> = [];
 
   try {
     let chunk: string[] = [];
     let open = true;
     for await (const text of source) {
       chunk.push(text);
-      if (chunk.length >= options.batchSize) {
-        open = await flush(chunk);
+      if (chunk.length >= chunkSize) {
+        inFlight.push(predictLines(chunk));
         chunk = [];
-        if (!open) break;
+        if (inFlight.length >= threads) {
+          open = await out.write(await inFlight.shift()!);
+          if (!open) break;
+        }
       }
     }
-    if (open && chunk.length > 0) await flush(chunk);
+    if (open && chunk.length > 0) inFlight.push(predictLines(chunk));
+    while (open && inFlight.length > 0) open = await out.write(await inFlight.shift()!);
+    await Promise.allSettled(inFlight);
     if (skipped > 0) ctx.warn(skippedWarning(inputName, skipped, problems));
     if (verbose) {
       const seconds = (performance.now() - started) / 1000;
@@ -241,6 +275,7 @@ async function runPredict(
   } finally {
     out.dispose();
     classifier.dispose();
+    await pool?.close();
     if (out.closed && input === ctx.io.stdin) input.pause();
   }
 }
