@@ -168,3 +168,162 @@ export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usi
     }
   }
 }
+
+/**
+ * Training forward: like {@link lstmForward} (with `table`/`ids` addressing the input projection), and also
+ * records what backpropagation needs, in the layout of src/internal/fused-lstm.ts:
+ * `gates` f32 [time][batch][4H] (activated i, f, g, o), `cPrev`/`cNew` f32 [time][batch][H], `hPrev` f32
+ * [batch][time][H] (0 for masked steps). Masked steps carry c (cPrev = cNew = c).
+ */
+export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, gates: usize, cPrev: usize, cNew: usize, hPrev: usize, batch: i32, time: i32, H: i32): void {
+  const G = 4 * H;
+  const Hb = <usize>H << 2;
+  memory.fill(h, 0, <usize>(batch * H) << 2);
+  memory.fill(c, 0, <usize>(batch * H) << 2);
+  memory.fill(hPrev, 0, <usize>(batch * time * H) << 2);
+  for (let t = 0; t < time; t++) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      const so = cPrev + (<usize>((t * batch + b) * H) << 2);
+      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
+        store<i32>(live + (<usize>n << 2), b);
+        n++;
+        memory.copy(hPrev + (<usize>((b * time + t) * H) << 2), h + (<usize>(b * H) << 2), Hb);
+      } else {
+        memory.copy(so, c + (<usize>(b * H) << 2), Hb);
+        memory.copy(cNew + (<usize>((t * batch + b) * H) << 2), c + (<usize>(b * H) << 2), Hb);
+      }
+    }
+    if (n == 0) continue;
+    projectLive(table, ids, u, h, rec, live, n, t, time, H);
+    for (let k = 0; k < n; k++) {
+      const b = load<i32>(live + (<usize>k << 2));
+      const z = rec + (<usize>(k * G) << 2);
+      const hb = h + (<usize>(b * H) << 2);
+      const cb = c + (<usize>(b * H) << 2);
+      const gt = gates + (<usize>((t * batch + b) * G) << 2);
+      const cp = cPrev + (<usize>((t * batch + b) * H) << 2);
+      const cn = cNew + (<usize>((t * batch + b) * H) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const jo = <usize>j << 2;
+        const ig = sigmoid4(v128.load(z + jo));
+        const fg = sigmoid4(v128.load(z + Hb + jo));
+        const gg = tanh4(v128.load(z + 2 * Hb + jo));
+        const og = sigmoid4(v128.load(z + 3 * Hb + jo));
+        const c0 = v128.load(cb + jo);
+        const c1 = f32x4.add(f32x4.mul(fg, c0), f32x4.mul(ig, gg));
+        v128.store(gt + jo, ig);
+        v128.store(gt + Hb + jo, fg);
+        v128.store(gt + 2 * Hb + jo, gg);
+        v128.store(gt + 3 * Hb + jo, og);
+        v128.store(cp + jo, c0);
+        v128.store(cn + jo, c1);
+        v128.store(cb + jo, c1);
+        v128.store(hb + jo, f32x4.mul(og, tanh4(c1)));
+      }
+    }
+  }
+}
+
+/** rec[k] = table[ids[live k, t]] + (t > 0 ? h[live k] · U : 0) for the n live rows. */
+function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, live: usize, n: i32, t: i32, time: i32, H: i32): void {
+  const G = 4 * H;
+  for (let k = 0; k < n; k++) {
+    const b0 = load<i32>(live + (<usize>k << 2));
+    const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
+    const h0 = h + (<usize>(b0 * H) << 2);
+    const r0 = rec + (<usize>(k * G) << 2);
+    for (let j = 0; j < G; j += 8) {
+      const jo = <usize>j << 2;
+      let a00 = v128.load(x0 + jo);
+      let a01 = v128.load(x0 + jo, 16);
+      if (t > 0) {
+        let up = u + jo;
+        for (let q = 0; q < H; q++) {
+          const s0 = f32x4.splat(load<f32>(h0 + (<usize>q << 2)));
+          a00 = f32x4.add(a00, f32x4.mul(s0, v128.load(up)));
+          a01 = f32x4.add(a01, f32x4.mul(s0, v128.load(up, 16)));
+          up += <usize>G << 2;
+        }
+      }
+      v128.store(r0 + jo, a00);
+      v128.store(r0 + jo, a01, 16);
+    }
+  }
+}
+
+/**
+ * Backpropagation through time from the trace of {@link lstmForwardTrain}. In: `dh` f32 [batch][H] (the
+ * gradient of the last hidden state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32
+ * [batch][time][4H] (gradient of the input projection; also the pre-activation gradient whose product with
+ * hPrev gives dU). `dz` f32 [batch][4H] scratch, `live` i32 [batch] scratch.
+ */
+export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, cNew: usize, dh: usize, dc: usize, dxw: usize, dz: usize, live: usize, batch: i32, time: i32, H: i32): void {
+  const G = 4 * H;
+  const Hb = <usize>H << 2;
+  memory.fill(dc, 0, <usize>(batch * H) << 2);
+  memory.fill(dxw, 0, <usize>(batch * time * G) << 2);
+  const one = f32x4.splat(1.0);
+  for (let t = time - 1; t >= 0; t--) {
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
+        store<i32>(live + (<usize>n << 2), b);
+        n++;
+      }
+    }
+    if (n == 0) continue;
+    for (let k = 0; k < n; k++) {
+      const b = load<i32>(live + (<usize>k << 2));
+      const gt = gates + (<usize>((t * batch + b) * G) << 2);
+      const cp = cPrev + (<usize>((t * batch + b) * H) << 2);
+      const cn = cNew + (<usize>((t * batch + b) * H) << 2);
+      const dhb = dh + (<usize>(b * H) << 2);
+      const dcb = dc + (<usize>(b * H) << 2);
+      const zk = dz + (<usize>(k * G) << 2);
+      const xk = dxw + (<usize>((b * time + t) * G) << 2);
+      for (let j = 0; j < H; j += 4) {
+        const jo = <usize>j << 2;
+        const i = v128.load(gt + jo);
+        const f = v128.load(gt + Hb + jo);
+        const g = v128.load(gt + 2 * Hb + jo);
+        const o = v128.load(gt + 3 * Hb + jo);
+        const tc = tanh4(v128.load(cn + jo));
+        const dhj = v128.load(dhb + jo);
+        const dct = f32x4.add(v128.load(dcb + jo), f32x4.mul(f32x4.mul(dhj, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+        const dzi = f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i)));
+        const dzf = f32x4.mul(f32x4.mul(dct, v128.load(cp + jo)), f32x4.mul(f, f32x4.sub(one, f)));
+        const dzg = f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g)));
+        const dzo = f32x4.mul(f32x4.mul(dhj, tc), f32x4.mul(o, f32x4.sub(one, o)));
+        v128.store(zk + jo, dzi);
+        v128.store(zk + Hb + jo, dzf);
+        v128.store(zk + 2 * Hb + jo, dzg);
+        v128.store(zk + 3 * Hb + jo, dzo);
+        v128.store(xk + jo, dzi);
+        v128.store(xk + Hb + jo, dzf);
+        v128.store(xk + 2 * Hb + jo, dzg);
+        v128.store(xk + 3 * Hb + jo, dzo);
+        v128.store(dcb + jo, f32x4.mul(dct, f));
+      }
+    }
+    if (t == 0) continue;
+    // dh_{t-1}[b] = dz[k] · Uᵀ for live rows (masked rows carry their dh).
+    for (let k = 0; k < n; k++) {
+      const b = load<i32>(live + (<usize>k << 2));
+      const zk = dz + (<usize>(k * G) << 2);
+      const dhb = dh + (<usize>(b * H) << 2);
+      for (let q = 0; q < H; q++) {
+        const uq = u + (<usize>(q * G) << 2);
+        let a0 = f32x4.splat(0);
+        let a1 = f32x4.splat(0);
+        for (let j = 0; j < G; j += 8) {
+          const jo = <usize>j << 2;
+          a0 = f32x4.add(a0, f32x4.mul(v128.load(zk + jo), v128.load(uq + jo)));
+          a1 = f32x4.add(a1, f32x4.mul(v128.load(zk + jo, 16), v128.load(uq + jo, 16)));
+        }
+        const a = f32x4.add(a0, a1);
+        store<f32>(dhb + (<usize>q << 2), f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
+      }
+    }
+  }
+}

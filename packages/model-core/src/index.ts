@@ -47,4 +47,5 @@ export { requiredKernels, type Job } from './required-kernels.js';
 export { registerGlossaKernels } from './kernels.js';
 export { registerGlossaLayers } from './internal/layers.js';
 export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
+export { setWasmKernels, usesWasmKernels } from './internal/lstm-wasm.js';
 export { MODEL_CORE_VERSION } from './version.js';

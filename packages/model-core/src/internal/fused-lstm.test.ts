@@ -2,6 +2,7 @@ import { type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable, 
 import { layers } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { GlossaLSTM, setFusedLstm } from './fused-lstm.js';
+import { setWasmKernels } from './lstm-wasm.js';
 import { setTrainingPhase } from './phase.js';
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -60,7 +61,9 @@ describe('GlossaLSTM', () => {
     });
   }
 
-  it(`matches the stock layer gradients (inputs and all three weights) to 1e-4 with a ${maskName} mask`, () => {
+  for (const kernel of ['wasm', 'js'] as const) {
+  it(`matches the stock layer gradients (inputs and all three weights) to 1e-4 with a ${maskName} mask (${kernel} recurrence)`, () => {
+    setWasmKernels(kernel === 'wasm');
     const { stock, fused } = pair(6, 4);
     const before = memory().numTensors;
     tidy(() => {
@@ -85,6 +88,8 @@ describe('GlossaLSTM', () => {
     expect(memory().numTensors).toBe(before);
     stock.dispose();
     fused.dispose();
+    setWasmKernels(true);
   });
+  }
   }
 });

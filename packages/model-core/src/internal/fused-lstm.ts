@@ -38,6 +38,7 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import { lstmTrainKernel } from './lstm-wasm.js';
 import { isTrainingPhase } from './phase.js';
 
 type Shape = Array<number | null>;
@@ -270,6 +271,23 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
   if (!training) {
     const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined);
     return tensor2d(h, [batch, units]);
+  }
+  const kernel = units % 4 === 0 ? lstmTrainKernel() : undefined;
+  if (kernel) {
+    const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+      const [x, uu] = args as [Tensor3D, Tensor2D];
+      const uValues = uu.dataSync() as Float32Array;
+      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units);
+      return {
+        value: tensor2d(h, [batch, units]),
+        gradFunc: (dy: Tensor) => {
+          const dxw = kernel.backward(dy.dataSync() as Float32Array, trace, maskValues, uValues, batch, time, units);
+          const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, units]), tensor2d(dxw, [batch * time, g4]), true, false));
+          return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4])];
+        },
+      };
+    });
+    return wasmOp(xw, u) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [x, uu] = args as [Tensor3D, Tensor2D];

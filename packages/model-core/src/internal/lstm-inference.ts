@@ -18,7 +18,7 @@
 import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor, usesFusedLstm } from './fused-lstm.js';
-import { type LstmKernel, createLstmKernel } from './lstm-wasm.js';
+import { type LstmKernel, createLstmKernel, usesWasmKernels } from './lstm-wasm.js';
 
 /** Largest projected-embedding table kept in memory (bytes). */
 export const MAX_TABLE_BYTES = 64 * 1024 * 1024;
@@ -188,19 +188,20 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
       const w = usesFusedLstm() ? current() : undefined;
       if (!w) return undefined;
       let h: Float32Array;
-      if (w.wasm && w.table) {
-        h = w.wasm.forward(ids, rows, length);
+      const wasm = usesWasmKernels() ? w.wasm : undefined;
+      if (wasm && w.table) {
+        h = wasm.forward(ids, rows, length);
       } else {
         const xw = project(w, ids, rows, length);
-        if (w.wasm) {
+        if (wasm) {
           // No table (huge vocabulary): the batch's projection becomes the table, indexed by position + 1.
           const G = 4 * w.units;
           const table = new Float32Array((rows * length + 1) * G);
           table.set(xw, G);
           const positions = new Int32Array(rows * length);
           for (let p = 0; p < positions.length; p++) positions[p] = ids[p] !== 0 ? p + 1 : 0;
-          w.wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units);
-          h = w.wasm.forward(positions, rows, length);
+          wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units);
+          h = wasm.forward(positions, rows, length);
         } else {
           const mask = new Uint8Array(rows * length);
           for (let p = 0; p < mask.length; p++) mask[p] = ids[p] !== 0 ? 1 : 0;

@@ -11,6 +11,8 @@ import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 
 interface KernelExports {
   lstmForward(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, batch: number, time: number, units: number): void;
+  lstmForwardTrain(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, gates: number, cPrev: number, cNew: number, hPrev: number, batch: number, time: number, units: number): void;
+  lstmBackward(ids: number, u: number, gates: number, cPrev: number, cNew: number, dh: number, dc: number, dxw: number, dz: number, live: number, batch: number, time: number, units: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
@@ -27,6 +29,36 @@ interface WasmApi {
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
+let enabled = true;
+
+/**
+ * Turns Glossa's WebAssembly SIMD LSTM kernels (training and prediction) on or off; off runs the same math in
+ * JavaScript with tfjs matrix multiplies. On by default wherever WebAssembly SIMD is available. For
+ * benchmarks and debugging: results agree to float rounding either way.
+ *
+ * @param on - Whether to use the kernels.
+ * @example
+ * ```ts
+ * setWasmKernels(false); // measure the JavaScript path
+ * ```
+ */
+export function setWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Whether the WebAssembly SIMD LSTM kernels run here: turned on (see {@link setWasmKernels}) and supported
+ * by the platform.
+ *
+ * @returns True when lstm training and prediction use the kernels.
+ * @example
+ * ```ts
+ * console.log(usesWasmKernels());
+ * ```
+ */
+export function usesWasmKernels(): boolean {
+  return enabled && module() !== null;
+}
 
 function decodeBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -109,4 +141,93 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
       return new Float32Array(memory.buffer, hPtr, batch * H).slice();
     },
   };
+}
+
+/** What the training forward records for backpropagation (layout of fused-lstm.ts's `Trace`). */
+export interface LstmTrace {
+  gates: Float32Array; // [T][B][4H]
+  cPrev: Float32Array; // [T][B][H]
+  cNew: Float32Array; // [T][B][H]
+  hPrev: Float32Array; // [B][T][H]
+}
+
+/** The training recurrence (forward with trace, and backward) in WebAssembly SIMD. */
+export interface LstmTrainKernel {
+  /** Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step). */
+  forward(xw: Float32Array, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number): { h: Float32Array; trace: LstmTrace };
+  /** dXW ([B, T, 4H]) from the gradient of the last hidden state. */
+  backward(dhLast: Float32Array, trace: LstmTrace, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number): Float32Array;
+}
+
+/** Lays out arrays one after another (16-byte aligned) from offset 0; returns their byte offsets. */
+function layout(sizes: number[]): { offsets: number[]; end: number } {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const bytes of sizes) {
+    offsets.push(at);
+    at = align(at + bytes);
+  }
+  return { offsets, end: at };
+}
+
+let trainKernel: LstmTrainKernel | null | undefined;
+
+/**
+ * The shared training kernel, or `undefined` when WebAssembly SIMD is not available here. (`units` must be
+ * a multiple of 4; callers check.)
+ */
+export function lstmTrainKernel(): LstmTrainKernel | undefined {
+  if (trainKernel === undefined) {
+    const mod = module();
+    if (!mod) {
+      trainKernel = null;
+    } else {
+      const memory = new wasmApi!.Memory({ initial: 1 });
+      const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+      const ensure = (bytes: number): void => {
+        const have = memory.buffer.byteLength;
+        if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+      };
+      const f32 = (offset: number, length: number): Float32Array => new Float32Array(memory.buffer, offset, length);
+      /** ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones. */
+      const stepIds = (live: ArrayLike<number> | undefined, n: number, offset: number): void => {
+        const ids = new Int32Array(memory.buffer, offset, n);
+        for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
+      };
+      trainKernel = {
+        forward(xw, live, u, batch, time, H) {
+          const G = 4 * H;
+          const n = batch * time;
+          const { offsets, end } = layout([u.byteLength, (n + 1) * G * 4, n * 4, batch * H * 4, batch * H * 4, batch * G * 4, batch * 4, n * G * 4, n * H * 4, n * H * 4, n * H * 4]);
+          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP] = offsets as [number, number, number, number, number, number, number, number, number, number, number];
+          ensure(end);
+          f32(uP, u.length).set(u);
+          f32(tableP, G).fill(0);
+          f32(tableP + G * 4, xw.length).set(xw);
+          stepIds(live, n, idsP);
+          exports.lstmForwardTrain(tableP, idsP, uP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, batch, time, H);
+          return {
+            h: f32(hP, batch * H).slice(),
+            trace: { gates: f32(gatesP, n * G).slice(), cPrev: f32(cPrevP, n * H).slice(), cNew: f32(cNewP, n * H).slice(), hPrev: f32(hPrevP, n * H).slice() },
+          };
+        },
+        backward(dhLast, trace, live, u, batch, time, H) {
+          const G = 4 * H;
+          const n = batch * time;
+          const { offsets, end } = layout([u.byteLength, n * 4, n * G * 4, n * H * 4, n * H * 4, batch * H * 4, batch * H * 4, n * G * 4, batch * G * 4, batch * 4]);
+          const [uP, idsP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP] = offsets as [number, number, number, number, number, number, number, number, number, number];
+          ensure(end);
+          f32(uP, u.length).set(u);
+          stepIds(live, n, idsP);
+          f32(gatesP, n * G).set(trace.gates);
+          f32(cPrevP, n * H).set(trace.cPrev);
+          f32(cNewP, n * H).set(trace.cNew);
+          f32(dhP, batch * H).set(dhLast);
+          exports.lstmBackward(idsP, uP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP, batch, time, H);
+          return f32(dxwP, n * G).slice();
+        },
+      };
+    }
+  }
+  return enabled ? (trainKernel ?? undefined) : undefined;
 }
