@@ -196,6 +196,13 @@ describe('deserializeBundle on tampered preprocessing and topology', () => {
       m.modelTopology.config.layers.at(-1).config.extra = root;
     }, /too large or too deeply nested/],
     ['no topology', (m: Json) => { delete m.modelTopology; }, /modelTopology: missing/],
+    // tfjs's graph reconstruction never returns when an inbound layer is missing: these must be refused first.
+    ['the input layer renamed to a number', (m: Json) => { m.modelTopology.config.layers[0].name = 0; }, /layer 0: name must be a plain identifier \(got 0\)/],
+    ['an inbound layer that does not exist', (m: Json) => { m.modelTopology.config.layers[2].inbound_nodes = [[['nowhere', 0, 0, {}]]]; }, /inbound_nodes must be \[\[\["embedding",0,0,\{\}\]\]\]/],
+    ['a cycle', (m: Json) => { m.modelTopology.config.layers[1].inbound_nodes = [[['output', 0, 0, {}]]]; }, /layer 1 "embedding": inbound_nodes must be/],
+    ['a duplicated layer name', (m: Json) => { m.modelTopology.config.layers[2].name = 'embedding'; m.modelTopology.config.layers[2].config.name = 'embedding'; }, /name "embedding" is used twice/],
+    ['a second input', (m: Json) => { m.modelTopology.config.input_layers.push(['embedding', 0, 0]); }, /input_layers: must be \[\["token_ids", 0, 0\]\]/],
+    ['a foreign output', (m: Json) => { m.modelTopology.config.output_layers = [['embedding', 0, 0]]; }, /output_layers: must be \[\["output", 0, 0\]\]/],
   ])('refuses model.json with %s before building anything', async (_name, change, pattern) => {
     await refused(edit('model.json', change), 'BUNDLE_INVALID', pattern);
   });

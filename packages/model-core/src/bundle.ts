@@ -1,5 +1,5 @@
 import { type TextPipelineJSON, textPipelineFromJSON } from '@glossa/text-preprocessing';
-import { type io, tidy, tensor2d, type Tensor } from '@tensorflow/tfjs-core';
+import { type io, type Tensor, dispose, engine, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { io as tfio } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
@@ -260,7 +260,6 @@ interface TopologyLayer {
 const ALLOWED_OTHER_CLASSES: ReadonlySet<string> = new Set([
   'Model',
   'Functional',
-  'Sequential',
   'Zeros',
   'Ones',
   'Constant',
@@ -314,6 +313,37 @@ function expectSetting(problems: string[], layer: string, what: string, seen: un
   if (seen !== expected) problems.push(`model.json ${layer}: ${what} is ${JSON.stringify(seen)?.slice(0, 40)}, but ${source} is ${expected}`);
 }
 
+const LAYER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Glossa's models are a chain: an InputLayer, then each layer fed by the one before. Anything else (a
+ * missing or renamed inbound layer, a cycle, a second input) is refused here, because tfjs's graph
+ * reconstruction loops forever on an inbound layer that never appears.
+ */
+function checkChain(layers: readonly TopologyLayer[], problems: string[]): void {
+  const names = new Set<string>();
+  layers.forEach((layer, i) => {
+    const entry = (typeof layer === 'object' && layer !== null ? layer : {}) as TopologyLayer & { name?: unknown; inbound_nodes?: unknown };
+    const name = entry.name;
+    if (typeof name !== 'string' || !LAYER_NAME.test(name)) {
+      problems.push(`model.json layer ${i}: name must be a plain identifier (got ${JSON.stringify(name)?.slice(0, 60)})`);
+      return;
+    }
+    if (names.has(name)) problems.push(`model.json layer ${i}: name "${name}" is used twice`);
+    names.add(name);
+    if (typeof entry.config === 'object' && entry.config !== null && entry.config.name !== undefined && entry.config.name !== name) {
+      problems.push(`model.json layer ${i}: config.name ${JSON.stringify(entry.config.name)?.slice(0, 60)} differs from its name "${name}"`);
+    }
+    if ((i === 0) !== (entry.class_name === 'InputLayer')) problems.push(`model.json layer ${i}: only the first layer is an InputLayer`);
+    const previous = (layers[i - 1] as { name?: unknown } | null | undefined)?.name;
+    const inbound = JSON.stringify(entry.inbound_nodes);
+    const expected = i === 0 ? ['[]'] : [JSON.stringify([[[previous, 0, 0, {}]]]), JSON.stringify([[[previous, 0, 0]]])];
+    if (!expected.includes(inbound)) {
+      problems.push(`model.json layer ${i} "${name}": inbound_nodes must be ${expected[0]} (got ${inbound?.slice(0, 100)})`);
+    }
+  });
+}
+
 function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest, vocabularySize: number, problems: string[]): void {
   if (layers.length > MAX_LAYERS) problems.push(`model.json modelTopology.config.layers: ${layers.length} layers, a Glossa model has at most ${MAX_LAYERS}`);
   const { options } = manifest;
@@ -362,6 +392,7 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
         break;
     }
   }
+  checkChain(layers.slice(0, MAX_LAYERS), problems);
   const needed = ARCHITECTURE_LAYERS[manifest.architecture];
   if (!needed.some((cls) => classes.has(cls))) {
     problems.push(`model.json: no ${needed.join(' or ')} layer, but the manifest says architecture "${manifest.architecture}"`);
@@ -386,7 +417,7 @@ function expectedWeightNames(layers: readonly TopologyLayer[]): string[] {
     const cls = typeof layer?.class_name === 'string' ? layer.class_name : '';
     if (cls === 'LSTM') names.push('*', '*', '*');
     const name = typeof layer?.config?.name === 'string' ? layer.config.name : (layer as { name?: unknown })?.name;
-    for (const suffix of suffixes[cls] ?? []) names.push(`${String(name)}/${suffix}`);
+    for (const suffix of Object.hasOwn(suffixes, cls) ? (suffixes[cls] ?? []) : []) names.push(`${String(name)}/${suffix}`);
   }
   return names;
 }
@@ -429,11 +460,23 @@ function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularyS
   const topology = m.modelTopology;
   const layers = topology?.config?.layers;
   if (typeof topology !== 'object' || topology === null) problems.push('model.json modelTopology: missing');
-  else if (topology.class_name !== 'Model' && topology.class_name !== 'Functional' && topology.class_name !== 'Sequential') {
+  else if (topology.class_name !== 'Model' && topology.class_name !== 'Functional') {
     problems.push(`model.json modelTopology.class_name: must be "Model" (got ${JSON.stringify(topology.class_name)?.slice(0, 60)})`);
   }
-  if (!Array.isArray(layers)) problems.push('model.json modelTopology.config.layers: missing');
-  else checkLayers(layers, manifest, vocabularySize, problems);
+  if (!Array.isArray(layers) || layers.length === 0) {
+    problems.push('model.json modelTopology.config.layers: missing');
+  } else {
+    checkLayers(layers, manifest, vocabularySize, problems);
+    const config = (topology?.config ?? {}) as { input_layers?: unknown; output_layers?: unknown };
+    const first = (layers[0] as { name?: unknown } | null)?.name;
+    const last = (layers[Math.min(layers.length, MAX_LAYERS) - 1] as { name?: unknown } | null)?.name;
+    if (JSON.stringify(config.input_layers) !== JSON.stringify([[first, 0, 0]])) {
+      problems.push(`model.json input_layers: must be [[${JSON.stringify(first)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.input_layers)?.slice(0, 100)})`);
+    }
+    if (JSON.stringify(config.output_layers) !== JSON.stringify([[last, 0, 0]])) {
+      problems.push(`model.json output_layers: must be [[${JSON.stringify(last)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.output_layers)?.slice(0, 100)})`);
+    }
+  }
   checkClassNames(topology, problems);
   const specs: io.WeightsManifestEntry[] = [];
   if (!Array.isArray(m.weightsManifest) || m.weightsManifest.length === 0) {
@@ -486,6 +529,13 @@ function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularyS
   return { topology: topology as object, specs, expectedBytes };
 }
 
+/** Frees the tfjs variables registered since `before` (a model that failed half-way through building). */
+function disposeVariablesSince(before: ReadonlySet<string>): void {
+  for (const [name, variable] of Object.entries(engine().state.registeredVariables)) {
+    if (!before.has(name)) variable.dispose();
+  }
+}
+
 /**
  * Loads a classifier from bundle files, validating every file first. Never evaluates code: the topology
  * may only contain the layer classes Glossa builds, shapes must agree with the manifest and vocabulary,
@@ -533,17 +583,39 @@ export async function deserializeBundle(files: BundleFiles): Promise<TextClassif
     );
   }
   registerGlossaLayers();
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+  // Build the network from the (checked) topology alone, then set the weights ourselves: every tensor made
+  // here is ours to free, so a bundle tfjs still refuses leaves nothing behind.
+  const variablesBefore = new Set(Object.keys(engine().state.registeredVariables));
   let model: Awaited<ReturnType<typeof loadLayersModel>>;
   try {
-    model = await loadLayersModel(tfio.fromMemory({ modelTopology: topology, weightSpecs: specs, weightData }));
+    model = await loadLayersModel(tfio.fromMemory({ modelTopology: topology }));
   } catch (cause) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}).`, [(cause as Error).message], { cause });
+    disposeVariablesSince(variablesBefore);
+    throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+  }
+  const floats = new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
+  let offset = 0;
+  const values: Tensor[] = specs.map((spec) => {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const value = tensor(floats.subarray(offset, offset + size), spec.shape, 'float32');
+    offset += size;
+    return value;
+  });
+  try {
+    model.setWeights(values);
+  } catch (cause) {
+    model.dispose();
+    throw new BundleError('BUNDLE_INVALID', `Bundle: the weights do not fit the model (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+  } finally {
+    dispose(values);
   }
   const options: ResolvedClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...manifest.options };
   try {
     // Warm up once so the first user prediction is not the slowest (and a model that cannot run fails here).
-    tidy(() => model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32')) as Tensor);
+    // (tidy keeps what its function returns: return nothing, so the output is freed too.)
+    tidy(() => {
+      model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32'));
+    });
   } catch (cause) {
     model.dispose();
     throw new BundleError('BUNDLE_INVALID', `Bundle: the model cannot run (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
