@@ -110,7 +110,7 @@ describe('glossa train', () => {
     expect(result.validation.n).toBe(40);
   }, 180_000);
 
-  it('stops after the current batch on Ctrl-C (SIGINT), saves nothing and exits 130', async () => {
+  it('stops after the current batch on Ctrl-C (SIGINT), saves a checkpoint but no bundle, and exits 130', async () => {
     const data = join(dir, 'long.csv');
     await writeFile(data, toCsv(sentimentRows(1200, 8)));
     const out = join(dir, 'interrupted');
@@ -133,9 +133,10 @@ describe('glossa train', () => {
     expect(sent).toBe(true);
     expect(code).toBe(130);
     const lines = stderr.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe('glossa: training interrupted; nothing was saved');
+    expect(lines.at(-1)).toBe(`glossa: training interrupted; resume with --resume (checkpoint in ${out}.checkpoint)`);
     expect(stderr).toContain('interrupted: stopping training after the current batch');
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(`${out}.checkpoint`, 'checkpoint.json'))).toBe(true);
   }, 180_000);
 
   it('exits 1 with one line naming the file and line of a malformed row', async () => {
