@@ -2,6 +2,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { BundleFiles } from './bundle-store.js';
 import { NodeRuntimeError } from './errors.js';
+import { checkNumberOption } from './internal/check-option.js';
 import { errnoCode } from './internal/fs-utils.js';
 
 /**
@@ -34,7 +35,7 @@ async function leftoverCopies(dir: string): Promise<string[]> {
  * @param dir - the bundle directory written by {@link saveBundleFiles}
  * @param options - size limits, see {@link LoadBundleFilesOptions}
  * @returns file name → bytes
- * @throws {@link NodeRuntimeError} `STORAGE` when `dir` is missing, not a directory or unreadable;
+ * @throws {@link NodeRuntimeError} `INVALID_OPTION` for a limit that is not a whole number of bytes; `STORAGE` when `dir` is missing, not a directory or unreadable;
  *   `INVALID_PATH` for a symlink pointing outside `dir`; `LIMIT_EXCEEDED` when a file or the total is too big
  * @example
  * ```ts
@@ -43,8 +44,8 @@ async function leftoverCopies(dir: string): Promise<string[]> {
  * ```
  */
 export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptions = {}): Promise<BundleFiles> {
-  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+  const maxFileBytes = checkNumberOption('loadBundleFiles', 'maxFileBytes', options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
+  const maxTotalBytes = checkNumberOption('loadBundleFiles', 'maxTotalBytes', options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
   try {
     const info = await stat(dir);
     if (!info.isDirectory()) {

@@ -85,7 +85,8 @@ function checkOutcomes(fail: Outcome, skip: Outcome, file: string): void {
   if (fail.error === undefined) expect(skip).toEqual(fail);
 }
 
-const limits = { numRuns: 150, timeout: 5_000, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: false } as const;
+// GLOSSA_FUZZ_RUNS=2000 runs a longer search locally; CI keeps it short.
+const limits = { numRuns: Number(process.env.GLOSSA_FUZZ_RUNS ?? 150), timeout: 5_000, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: false } as const;
 
 describe('readers on arbitrary input', () => {
   const tmp = useTempDir();
