@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,9 @@ describe('glossa train on bad data files', () => {
     const bad = ['only-one-field', Buffer.from('caf\u00e9 latin1,pos', 'latin1').toString('binary'), 'n\u0000l,neg', '"   ",pos', 'no label,'];
     // Bad rows at lines 5, 10, 15, 20, 25 (the header is line 1).
     const lines = [...good];
-    bad.forEach((row, i) => lines.splice(4 + 5 * i, 0, row));
+    bad.forEach((row, i) => {
+      lines.splice(4 + 5 * i, 0, row);
+    });
     const file = await write('skip.csv', Buffer.from(`${lines.join('\r\n')}\r\n`, 'binary'));
     const run = await runBin(['train', file, '--out', path('model-skip'), ...SMALL, '--epochs', '1', '--on-bad-row', 'skip', '--json']);
     expect(run.code).toBe(0);
@@ -195,5 +197,64 @@ describe('glossa predict on bad input', () => {
   it('fails on invalid UTF-8 in an --input file', async () => {
     const file = await write('latin1.txt', Buffer.from('ok\nd\u00e9j\u00e0 vu\n', 'latin1'));
     expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\)/);
+  });
+});
+
+describe('glossa on damaged and tampered bundles', () => {
+  const copy = async (name: string): Promise<string> => {
+    const target = path(name);
+    await cp(model, target, { recursive: true });
+    return target;
+  };
+  const editManifest = async (dir: string, change: (manifest: Record<string, unknown>) => void): Promise<void> => {
+    const file = join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    change(manifest);
+    await writeFile(file, JSON.stringify(manifest));
+  };
+
+  it.each([
+    ['missing weights', async (dir: string) => rm(join(dir, 'weights.bin')), /^glossa: Bundle: weights\.bin is missing/],
+    ['truncated weights', async (dir: string) => truncate(join(dir, 'weights.bin'), 10), /^glossa: Bundle: weights\.bin has 10 bytes but the model needs \d+ \(truncated or from another model\)/],
+    ['a newer format version', async (dir: string) => editManifest(dir, (m) => { m.formatVersion = 9; }), /^glossa: Bundle: manifest\.json has format version 9, but this @glossa\/model-core .* Upgrade Glossa/],
+    ['weights at ../../etc/passwd', async (dir: string) => editManifest(dir, (m) => { m.files = { ...(m.files as object), weights: '../../etc/passwd' }; }), /^glossa: Bundle: manifest\.json is invalid .*files\.weights: must be a plain file name inside the bundle/],
+    ['an unknown architecture', async (dir: string) => editManifest(dir, (m) => { m.architecture = 'transformer'; }), /^glossa: Bundle: manifest\.json is invalid .*architecture/],
+    ['a vocabulary of 1e12', async (dir: string) => editManifest(dir, (m) => { m.options = { ...(m.options as object), vocabSize: 1e12 }; }), /^glossa: Bundle: manifest\.json is invalid .*options\.vocabSize/],
+    ['a Lambda layer', async (dir: string) => {
+      const file = join(dir, 'model.json');
+      const topology = JSON.parse(await readFile(file, 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
+      topology.modelTopology.config.layers.push({ class_name: 'Lambda', config: { function: 'require("child_process").execSync("touch pwned")' } });
+      await writeFile(file, JSON.stringify(topology));
+    }, /^glossa: Bundle: model\.json is invalid .*"Lambda": not a layer Glossa builds/],
+  ])('predict exits 1 with one line for a bundle with %s', async (_name, damage, message) => {
+    const dir = await copy(`bundle-${Math.random().toString(36).slice(2)}`);
+    await damage(dir);
+    const run = await runBin(['predict', dir, 'great film'], { cwd: dir });
+    expect(failureLine(run)).toMatch(message);
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+  });
+
+  it('evaluate and info refuse a .glossa file with an entry leaving the bundle', async () => {
+    const packed = path('packed.glossa');
+    const run = await runBin(['train', path('train.jsonl'), '--out', packed, ...SMALL, '--epochs', '1']);
+    expect(run.code).toBe(0);
+    // Rename the manifest entry in place to a same-length name that leaves the bundle.
+    const bytes = await readFile(packed);
+    for (let at = bytes.indexOf('manifest.json'); at !== -1; at = bytes.indexOf('manifest.json', at + 1)) bytes.write('../../a.json!', at, 'latin1');
+    await writeFile(packed, bytes);
+    const test = await write('eval.csv', 'text,label\ngreat,1\nawful,0\n');
+    expect(failureLine(await runBin(['evaluate', packed, test]))).toMatch(/^glossa: Bundle: the archive has entries a bundle never holds \(unsafe entry name "\.\.\/\.\.\/a\.json!": it leaves the bundle/);
+    expect(failureLine(await runBin(['info', packed]))).toMatch(/^glossa: .*unsafe entry name/);
+  }, 120_000);
+
+  it('refuses a truncated .glossa file and a data file passed as the bundle', async () => {
+    const packed = path('cut.glossa');
+    const bytes = await readFile(path('packed.glossa')).catch(() => undefined);
+    if (bytes !== undefined) {
+      await writeFile(packed, bytes.subarray(0, bytes.length >> 1));
+      expect(failureLine(await runBin(['predict', packed, 'x']))).toMatch(/^glossa: Bundle: the archive cannot be read .*truncated or damaged/);
+    }
+    expect(failureLine(await runBin(['predict', path('train.jsonl'), 'x']))).toMatch(/^glossa: Bundle: the file is not a packed Glossa bundle \(no ZIP header\)/);
   });
 });

@@ -1,0 +1,126 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// Every numeric option of every command, found from the commands' --help (placeholders <n>, <f>, <ms>),
+// refuses NaN, ±Infinity, negatives, fractions where an integer is needed, words and empty strings with
+// exit 2 and one line giving the allowed range — before any file, bundle or port is touched.
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[]): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]) });
+  return { code, stdout: out, stderr: err };
+}
+
+/** Arguments that make each command reach option parsing (paths that do not exist: nothing runs). */
+const POSITIONAL: Record<string, string[]> = {
+  train: ['missing-data.csv', '--out', 'never-written'],
+  evaluate: ['missing-bundle', 'missing-data.csv'],
+  predict: ['missing-bundle', 'text'],
+  explain: ['missing-bundle', 'text'],
+  info: ['missing-bundle'],
+  serve: ['missing-bundle'],
+  quickstart: [],
+  doctor: [],
+};
+
+/** Ranges this test pins down (the message of every other numeric option is checked for shape only). */
+const KNOWN: Record<string, [number, number, boolean]> = {
+  'train --epochs': [1, 1000, true],
+  'train --batch-size': [1, 65_536, true],
+  'train --max-length': [1, 10_000, true],
+  'train --vocab-size': [3, 2_000_000, true],
+  'train --min-frequency': [1, 1_000_000, true],
+  'train --embedding-dim': [1, 1024, true],
+  'train --units': [1, 1024, true],
+  'train --kernel-size': [1, 32, true],
+  'train --dropout': [0, 0.9, false],
+  'train --learning-rate': [1e-7, 10, false],
+  'train --seed': [0, 4_294_967_295, true],
+  'train --validation-split': [0, 0.9, false],
+  'train --max-record-size': [1, 2 ** 29 - 24, true],
+  'evaluate --batch-size': [1, 65_536, true],
+  'evaluate --max-record-size': [1, 2 ** 29 - 24, true],
+  'predict --batch-size': [1, 65_536, true],
+  'predict --max-record-size': [1, 2 ** 29 - 24, true],
+  'quickstart --epochs': [1, 1000, true],
+  'quickstart --batch-size': [1, 65_536, true],
+  'quickstart --max-length': [1, 10_000, true],
+  'quickstart --seed': [0, 4_294_967_295, true],
+};
+
+const BAD = ['NaN', 'Infinity', '-Infinity', '-1', 'abc', '', ' ', '1e999', '0x10', '12abc', '1,5'];
+
+async function numericOptions(): Promise<Array<[string, string]>> {
+  const help = await run(['--help']);
+  const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  const found: Array<[string, string]> = [];
+  for (const command of commands) {
+    const text = (await run([command, '--help'])).stdout;
+    for (const match of text.matchAll(/(--[a-z-]+) <(n|f|ms)>/g)) found.push([command, match[1]!]);
+  }
+  return found;
+}
+
+describe('numeric CLI options', () => {
+  it('finds the numeric options of every command, including the ones this test pins down', async () => {
+    const found = (await numericOptions()).map(([command, flag]) => `${command} ${flag}`);
+    for (const known of Object.keys(KNOWN)) expect(found).toContain(known);
+    for (const [command] of (await numericOptions())) expect(Object.keys(POSITIONAL)).toContain(command);
+  });
+
+  it('refuses every bad value of every numeric option with exit 2 and the allowed range', async () => {
+    for (const [command, flag] of await numericOptions()) {
+      const integer = (await run([command, ...(POSITIONAL[command] ?? []), flag, 'abc'])).stderr.includes('must be an integer');
+      for (const value of integer ? [...BAD, '1.5', '2.0e0'] : BAD) {
+        const result = await run([command, ...(POSITIONAL[command] ?? []), flag, value]);
+        const where = `${command} ${flag} ${JSON.stringify(value)}`;
+        expect(result.code, where).toBe(2);
+        expect(result.stdout, where).toBe('');
+        const line = result.stderr.trimEnd();
+        expect(line.split('\n'), where).toHaveLength(1);
+        expect(line, where).toMatch(new RegExp(`^glossa: ${flag} must be (an integer from -?[\\d.e+-]+ to [\\d.e+-]+|a number (from|greater than|at least) .+) \\(got ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+        const known = KNOWN[`${command} ${flag}`];
+        if (known !== undefined) {
+          const [min, max, integer] = known;
+          expect(line, where).toContain(integer ? `must be an integer from ${min} to ${max}` : `must be a number from ${min} to ${max}`);
+        }
+      }
+    }
+  }, 120_000);
+
+  it.each(Object.entries(KNOWN).filter(([name]) => !name.startsWith('quickstart')))('accepts %s at both ends of its range', async (name, [min, max]) => {
+    const [command, flag] = name.split(' ') as [string, string];
+    for (const value of [min, max]) {
+      const result = await run([command, ...(POSITIONAL[command] ?? []), flag, String(value)]);
+      // Parsing passed: the command went on to fail on the missing file or bundle (exit 1), not on usage.
+      expect(result.code, `${name} ${value}: ${result.stderr}`).toBe(1);
+    }
+  });
+
+  it('refuses fractions and values just outside integer ranges', async () => {
+    for (const [name, [min, max, integer]] of Object.entries(KNOWN)) {
+      if (!integer) continue;
+      const [command, flag] = name.split(' ') as [string, string];
+      for (const value of [min - 1, max + 1, min + 0.5]) {
+        const result = await run([command, ...(POSITIONAL[command] ?? []), flag, String(value)]);
+        expect(result.code, `${name} ${value}`).toBe(2);
+      }
+    }
+  });
+});
