@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const MEASUREMENT_KEYS: (keyof Measurement)[] = [
   'system', 'architecture', 'backend', 'status', 'threads', 'threading', 'trainExamples', 'epochs',
   'trainSamplesPerSecond', 'trainSeconds', 'trainBudgeted', 'trainBatches', 'accuracy', 'predictTexts',
-  'predictTextsPerSecond', 'loadSeconds', 'tokenizeTokens', 'tokenizeTokensPerSecond', 'bundleBytes',
+  'predictTextsPerSecond', 'predictAllCoresTextsPerSecond', 'predictAllCoresThreads', 'loadSeconds', 'tokenizeTokens', 'tokenizeTokensPerSecond', 'bundleBytes',
   'peakRssBytes', 'wallSeconds', 'cpuSeconds', 'glossaBuild',
 ];
 
@@ -58,6 +58,9 @@ describe('pnpm bench (smoke)', () => {
     expect(glossa.accuracy).toBeGreaterThanOrEqual(0);
     expect(glossa.accuracy).toBeLessThanOrEqual(1);
     expect(glossa.predictTexts).toBe(100);
+    // Every core (this machine has 2): the prediction pool's figure; stock has none.
+    if (glossa.predictAllCoresThreads !== null) expect(glossa.predictAllCoresTextsPerSecond).toBeGreaterThan(0);
+    expect(stock.predictAllCoresTextsPerSecond).toBeNull();
     expect(glossa.tokenizeTokensPerSecond).toBeGreaterThan(0);
     expect(glossa.tokenizeTokens).toBeGreaterThan(300);
     expect(glossa.trainBudgeted).toBe(false);

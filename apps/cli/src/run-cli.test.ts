@@ -34,7 +34,7 @@ describe('runCli', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: glossa [options] [command]');
     expect(result.stdout).toContain('$ glossa quickstart');
-    for (const command of ['train', 'evaluate', 'predict', 'explain', 'info', 'doctor', 'quickstart']) {
+    for (const command of ['train', 'evaluate', 'predict', 'explain', 'serve', 'info', 'doctor', 'quickstart']) {
       expect(result.stdout).toContain(`  ${command} `);
     }
   });
