@@ -159,16 +159,19 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
   const trainSize = opt('--train-size', 2) ?? (quick ? (dataDir === undefined ? 4000 : 5000) : undefined);
   const testSize = opt('--test-size', 2) ?? (quick ? 1000 : undefined);
   const peerSystems = str('--peer-systems');
+  // Paths given on the command line are relative to where the user ran `pnpm bench` (pnpm runs the script
+  // in bench/ and passes the original directory as INIT_CWD).
+  const base = process.env.INIT_CWD ?? process.cwd();
   return {
-    ...(dataDir !== undefined ? { dataDir: resolve(dataDir) } : {}),
+    ...(dataDir !== undefined ? { dataDir: resolve(base, dataDir) } : {}),
     dataset,
     architectures: list('--archs', str('--archs') ?? ARCHS.join(','), ARCHS),
     backends: list('--backends', str('--backends') ?? (context.tensorflowAvailable ? 'tensorflow,wasm,cpu' : 'wasm,cpu'), BACKENDS),
     epochs: opt('--epochs', 1) ?? (quick ? 1 : 2),
-    outDir: resolve(str('--out') ?? context.defaultOutDir),
+    outDir: resolve(base, str('--out') ?? context.defaultOutDir),
     quick,
     peers: seen.has('--peers'),
-    peersDir: resolve(str('--peers-dir') ?? context.defaultPeersDir),
+    peersDir: resolve(base, str('--peers-dir') ?? context.defaultPeersDir),
     ...(peerSystems !== undefined ? { peerSystems: peerSystems.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
     ...(trainSize !== undefined ? { trainSize } : {}),
     ...(testSize !== undefined ? { testSize } : {}),
