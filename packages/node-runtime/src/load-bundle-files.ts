@@ -46,6 +46,40 @@ async function leftoverCopies(dir: string): Promise<string[]> {
 export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptions = {}): Promise<BundleFiles> {
   const maxFileBytes = checkNumberOption('loadBundleFiles', 'maxFileBytes', options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
   const maxTotalBytes = checkNumberOption('loadBundleFiles', 'maxTotalBytes', options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
+  // A save replaces the directory by renaming a new one into place. If that happens while the files are
+  // read, some would come from each bundle: the directory's identity is compared before and after, and
+  // the read is repeated (the rename is atomic, so a repeated read sees one bundle).
+  for (let attempt = 1; ; attempt++) {
+    const before = await stat(dir).catch(() => undefined);
+    let files: BundleFiles;
+    try {
+      files = await readDirectoryOnce(dir, maxFileBytes, maxTotalBytes);
+    } catch (error) {
+      // Between a save's two renames the directory is briefly absent, its previous copy set aside.
+      // Between a save's two renames the directory is briefly absent (its previous copy set aside), and a
+      // read that overlapped a swap fails on files that moved: try again while that is what happened.
+      const now = await stat(dir).catch(() => undefined);
+      const moved = before === undefined || now === undefined || before.ino !== now.ino || before.ctimeMs !== now.ctimeMs;
+      const midSave = attempt < MAX_READ_ATTEMPTS && moved && (now !== undefined || (await leftoverCopies(dir)).length > 0);
+      if (!midSave) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      continue;
+    }
+    const after = await stat(dir).catch(() => undefined);
+    const same = before !== undefined && after !== undefined && before.ino === after.ino && before.dev === after.dev && before.ctimeMs === after.ctimeMs;
+    if (same || attempt >= MAX_READ_ATTEMPTS) {
+      if (!same) {
+        throw new NodeRuntimeError('STORAGE', `loadBundleFiles: ${dir} kept changing while it was read (${attempt} attempts): another process is saving bundles there. Try again when it has finished.`);
+      }
+      return files;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+  }
+}
+
+const MAX_READ_ATTEMPTS = 5;
+
+async function readDirectoryOnce(dir: string, maxFileBytes: number, maxTotalBytes: number): Promise<BundleFiles> {
   try {
     const info = await stat(dir);
     if (!info.isDirectory()) {
