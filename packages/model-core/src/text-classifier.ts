@@ -24,6 +24,7 @@ import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { buildModel, initializeWeights } from './internal/build-model.js';
 import { readTensor } from './internal/fused-lstm.js';
+import { createBowInference } from './internal/bow-inference.js';
 import { type LstmInference, createLstmInference } from './internal/lstm-inference.js';
 import { setTrainingPhase } from './internal/phase.js';
 import {
@@ -152,7 +153,7 @@ class GlossaTextClassifier implements TextClassifier {
   labels: string[] = [];
   pipeline: TextPipeline | undefined;
   model: LayersModel | undefined;
-  /** Inference fast path for `lstm` models, made for `inferenceModel` (see {@link createLstmInference}). */
+  /** Inference fast path for `lstm` and `bow` models, made for `inferenceModel` (see {@link createLstmInference}). */
   private inference: LstmInference | undefined;
   private inferenceModel: LayersModel | undefined;
   training: TrainingInfo | undefined;
@@ -190,11 +191,11 @@ class GlossaTextClassifier implements TextClassifier {
     return texts.map((t) => pipeline.encode(t));
   }
 
-  /** The lstm inference fast path for the current model, when it has one. */
+  /** The inference fast path (lstm, bow) for the current model, when it has one. */
   private lstmInference(): LstmInference | undefined {
     if (this.inferenceModel !== this.model) {
       this.inference?.dispose();
-      this.inference = this.model ? createLstmInference(this.model) : undefined;
+      this.inference = this.model ? (createLstmInference(this.model) ?? createBowInference(this.model)) : undefined;
       this.inferenceModel = this.model;
     }
     return this.inference;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveClassifierOptions } from '../options.js';
 import { buildModel, initializeWeights } from './build-model.js';
 import { setFusedLstm } from './fused-lstm.js';
+import { createBowInference } from './bow-inference.js';
 import { createLstmInference, type LstmInferenceOptions } from './lstm-inference.js';
 import { createLstmKernel } from './lstm-wasm.js';
 
@@ -123,6 +124,37 @@ describe('createLstmInference', () => {
     const model = buildModel(resolveClassifierOptions({ architecture: 'bow', embeddingDim: 8, vocabSize: vocab }), vocab, 2, 1);
     expect(createLstmInference(model)).toBeUndefined();
     model.dispose();
+  });
+});
+
+describe('createBowInference', () => {
+  it("gives the layers model's probabilities (masked mean, empty rows, dropout, 2 and 3 classes) and follows weight changes", () => {
+    for (const [classes, dropout] of [
+      [2, 0],
+      [3, 0.4],
+    ] as const) {
+      const options = resolveClassifierOptions({ architecture: 'bow', embeddingDim: 12, vocabSize: vocab, dropout });
+      const model = buildModel(options, vocab, classes, 3);
+      const rng = createRng(8);
+      setAll(model, () => (rng.next() - 0.5) * 0.8);
+      const fast = createBowInference(model)!;
+      expect(fast).toBeDefined();
+      for (const [rows, length, seed] of [
+        [9, 7, 1],
+        [40, 30, 2],
+      ] as const) {
+        const ids = batch(rows, length, seed);
+        expect(maxDiff(fast.run(ids, rows, length)!, reference(model, ids, rows, length))).toBeLessThan(2e-6);
+      }
+      setAll(model, (i) => Math.cos(i) * 0.2);
+      const ids = batch(12, 9, 6);
+      expect(maxDiff(fast.run(ids, 12, 9)!, reference(model, ids, 12, 9))).toBeLessThan(2e-6);
+      const lstm = randomModel(8, 2);
+      expect(createBowInference(lstm)).toBeUndefined();
+      lstm.dispose();
+      fast.dispose();
+      model.dispose();
+    }
   });
 
   it('ships a kernel built from assembly/lstm.ts (the generated module is current)', () => {

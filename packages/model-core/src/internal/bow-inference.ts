@@ -1,0 +1,90 @@
+/**
+ * Inference fast path for `bow` models (Embedding → GlossaMaskedMean → [Dropout] → Dense softmax) on
+ * backends whose tensors live in CPU memory.
+ *
+ * The masked mean and the output layer are linear, so `mean(E[ids]) · W + b = (Σ P[id]) / n + b` with
+ * `P = E · W` ([vocabulary, classes]): a table made with one matrix multiply whenever the weights change
+ * (tfjs gives a variable a new data id on every assignment). A text then costs one table row per token.
+ * Results equal the layers path to float rounding (tested).
+ */
+import { type Tensor, type Tensor2D, getBackend, matMul } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { readTensor } from './fused-lstm.js';
+import type { LstmInference } from './lstm-inference.js';
+
+/** Backends whose data lives in CPU memory (reading the weights back once is cheap there). */
+const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+function bowLayers(model: LayersModel) {
+  const names = model.layers.map((l) => l.getClassName());
+  const ok =
+    (names.length === 4 || names.length === 5) &&
+    names[0] === 'InputLayer' &&
+    names[1] === 'GlossaEmbedding' &&
+    names[2] === 'GlossaMaskedMean' &&
+    (names.length === 4 || names[3] === 'GlossaDropout') &&
+    names[names.length - 1] === 'Dense';
+  if (!ok) return undefined;
+  const dense = model.layers[names.length - 1]!;
+  if ((dense.getConfig() as { activation?: unknown }).activation !== 'softmax' || dense.weights.length !== 2) return undefined;
+  return { embedding: model.layers[1]!, dense };
+}
+
+/**
+ * A fast predictor for `model` when it is a bow model; `undefined` otherwise. Its `run` returns
+ * `undefined` on GPU backends (the caller then uses the layers model).
+ */
+export function createBowInference(model: LayersModel): LstmInference | undefined {
+  const found = bowLayers(model);
+  if (!found) return undefined;
+  let cached: { identity: unknown[]; table: Float32Array; bias: Float32Array; classes: number } | undefined;
+  const current = () => {
+    const identity = model.weights.map((w) => (w.read() as Tensor).dataId);
+    if (!cached || cached.identity.length !== identity.length || cached.identity.some((x, i) => x !== identity[i])) {
+      const embedding = found.embedding.weights[0]!.read() as Tensor2D;
+      const [kernel, bias] = found.dense.weights.map((w) => w.read() as Tensor);
+      const classes = kernel!.shape[1]!;
+      cached = {
+        identity,
+        table: readTensor(() => matMul(embedding, kernel as Tensor2D)),
+        bias: (bias!.dataSync() as Float32Array).slice(),
+        classes,
+      };
+    }
+    return cached;
+  };
+  return {
+    run(ids, rows, length) {
+      if (!CPU_BACKENDS.has(getBackend())) return undefined;
+      const { table, bias, classes: K } = current();
+      const out = new Float32Array(rows * K);
+      const logits = new Float64Array(K);
+      for (let r = 0; r < rows; r++) {
+        logits.fill(0);
+        let n = 0;
+        for (let t = 0; t < length; t++) {
+          const id = ids[r * length + t]!;
+          if (id === 0) continue;
+          n++;
+          for (let k = 0; k < K; k++) logits[k]! += table[id * K + k]!;
+        }
+        const scale = 1 / Math.max(n, 1);
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) {
+          logits[k] = logits[k]! * scale + bias[k]!;
+          if (logits[k]! > max) max = logits[k]!;
+        }
+        let total = 0;
+        for (let k = 0; k < K; k++) {
+          logits[k] = Math.exp(logits[k]! - max);
+          total += logits[k]!;
+        }
+        for (let k = 0; k < K; k++) out[r * K + k] = logits[k]! / total;
+      }
+      return out;
+    },
+    dispose() {
+      cached = undefined;
+    },
+  };
+}
