@@ -3,7 +3,7 @@
  * batch — per step the packed `h · U` of the live rows (4-row register tiles) and the gate arithmetic with
  * a vectorised `exp` — in one call, reading each step's input projection straight from a table by token id.
  *
- * The module is 3 KB and compiled synchronously the first time it is needed. Where WebAssembly or its SIMD
+ * The module is ~8 KB and compiled synchronously the first time it is needed. Where WebAssembly or its SIMD
  * extension is missing (old browsers, some sandboxes), {@link createLstmKernel} returns `undefined` and the
  * caller keeps the JavaScript path.
  */
