@@ -66,90 +66,9 @@ export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usi
       }
     }
     if (n == 0) continue;
-    // rec[k] = table[id of live row k at t] + h[live row k] · U, four rows at a time.
-    let k = 0;
-    for (; k + 4 <= n; k += 4) {
-      const b0 = load<i32>(live + (<usize>k << 2));
-      const b1 = load<i32>(live + (<usize>(k + 1) << 2));
-      const b2 = load<i32>(live + (<usize>(k + 2) << 2));
-      const b3 = load<i32>(live + (<usize>(k + 3) << 2));
-      const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
-      const x1 = table + ((<usize>load<i32>(ids + (<usize>(b1 * time + t) << 2)) * <usize>G) << 2);
-      const x2 = table + ((<usize>load<i32>(ids + (<usize>(b2 * time + t) << 2)) * <usize>G) << 2);
-      const x3 = table + ((<usize>load<i32>(ids + (<usize>(b3 * time + t) << 2)) * <usize>G) << 2);
-      const h0 = h + (<usize>(b0 * H) << 2);
-      const h1 = h + (<usize>(b1 * H) << 2);
-      const h2 = h + (<usize>(b2 * H) << 2);
-      const h3 = h + (<usize>(b3 * H) << 2);
-      const r0 = rec + (<usize>(k * G) << 2);
-      const r1 = r0 + (<usize>G << 2);
-      const r2 = r1 + (<usize>G << 2);
-      const r3 = r2 + (<usize>G << 2);
-      for (let j = 0; j < G; j += 8) {
-        const jo = <usize>j << 2;
-        let a00 = v128.load(x0 + jo);
-        let a01 = v128.load(x0 + jo, 16);
-        let a10 = v128.load(x1 + jo);
-        let a11 = v128.load(x1 + jo, 16);
-        let a20 = v128.load(x2 + jo);
-        let a21 = v128.load(x2 + jo, 16);
-        let a30 = v128.load(x3 + jo);
-        let a31 = v128.load(x3 + jo, 16);
-        if (t > 0) {
-          let up = u + jo;
-          for (let q = 0; q < H; q++) {
-            const u0 = v128.load(up);
-            const u1 = v128.load(up, 16);
-            const qo = <usize>q << 2;
-            const s0 = f32x4.splat(load<f32>(h0 + qo));
-            const s1 = f32x4.splat(load<f32>(h1 + qo));
-            const s2 = f32x4.splat(load<f32>(h2 + qo));
-            const s3 = f32x4.splat(load<f32>(h3 + qo));
-            a00 = f32x4.add(a00, f32x4.mul(s0, u0));
-            a01 = f32x4.add(a01, f32x4.mul(s0, u1));
-            a10 = f32x4.add(a10, f32x4.mul(s1, u0));
-            a11 = f32x4.add(a11, f32x4.mul(s1, u1));
-            a20 = f32x4.add(a20, f32x4.mul(s2, u0));
-            a21 = f32x4.add(a21, f32x4.mul(s2, u1));
-            a30 = f32x4.add(a30, f32x4.mul(s3, u0));
-            a31 = f32x4.add(a31, f32x4.mul(s3, u1));
-            up += <usize>G << 2;
-          }
-        }
-        v128.store(r0 + jo, a00);
-        v128.store(r0 + jo, a01, 16);
-        v128.store(r1 + jo, a10);
-        v128.store(r1 + jo, a11, 16);
-        v128.store(r2 + jo, a20);
-        v128.store(r2 + jo, a21, 16);
-        v128.store(r3 + jo, a30);
-        v128.store(r3 + jo, a31, 16);
-      }
-    }
-    for (; k < n; k++) {
-      const b0 = load<i32>(live + (<usize>k << 2));
-      const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
-      const h0 = h + (<usize>(b0 * H) << 2);
-      const r0 = rec + (<usize>(k * G) << 2);
-      for (let j = 0; j < G; j += 8) {
-        const jo = <usize>j << 2;
-        let a00 = v128.load(x0 + jo);
-        let a01 = v128.load(x0 + jo, 16);
-        if (t > 0) {
-          let up = u + jo;
-          for (let q = 0; q < H; q++) {
-            const s0 = f32x4.splat(load<f32>(h0 + (<usize>q << 2)));
-            a00 = f32x4.add(a00, f32x4.mul(s0, v128.load(up)));
-            a01 = f32x4.add(a01, f32x4.mul(s0, v128.load(up, 16)));
-            up += <usize>G << 2;
-          }
-        }
-        v128.store(r0 + jo, a00);
-        v128.store(r0 + jo, a01, 16);
-      }
-    }
+    projectLive(table, ids, u, h, rec, live, n, t, time, H);
     // Gates and state update of the live rows.
-    for (k = 0; k < n; k++) {
+    for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
       const z = rec + (<usize>(k * G) << 2);
       const hb = h + (<usize>(b * H) << 2);
@@ -225,10 +144,72 @@ export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c
   }
 }
 
-/** rec[k] = table[ids[live k, t]] + (t > 0 ? h[live k] · U : 0) for the n live rows. */
+/**
+ * rec[k] = table[ids[live k, t]] + (t > 0 ? h[live k] · U : 0) for the n live rows: four rows at a time
+ * (each U vector loaded once for four rows), then the rest one by one.
+ */
 function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, live: usize, n: i32, t: i32, time: i32, H: i32): void {
   const G = 4 * H;
-  for (let k = 0; k < n; k++) {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const b0 = load<i32>(live + (<usize>k << 2));
+    const b1 = load<i32>(live + (<usize>(k + 1) << 2));
+    const b2 = load<i32>(live + (<usize>(k + 2) << 2));
+    const b3 = load<i32>(live + (<usize>(k + 3) << 2));
+    const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
+    const x1 = table + ((<usize>load<i32>(ids + (<usize>(b1 * time + t) << 2)) * <usize>G) << 2);
+    const x2 = table + ((<usize>load<i32>(ids + (<usize>(b2 * time + t) << 2)) * <usize>G) << 2);
+    const x3 = table + ((<usize>load<i32>(ids + (<usize>(b3 * time + t) << 2)) * <usize>G) << 2);
+    const h0 = h + (<usize>(b0 * H) << 2);
+    const h1 = h + (<usize>(b1 * H) << 2);
+    const h2 = h + (<usize>(b2 * H) << 2);
+    const h3 = h + (<usize>(b3 * H) << 2);
+    const r0 = rec + (<usize>(k * G) << 2);
+    const r1 = r0 + (<usize>G << 2);
+    const r2 = r1 + (<usize>G << 2);
+    const r3 = r2 + (<usize>G << 2);
+    for (let j = 0; j < G; j += 8) {
+      const jo = <usize>j << 2;
+      let a00 = v128.load(x0 + jo);
+      let a01 = v128.load(x0 + jo, 16);
+      let a10 = v128.load(x1 + jo);
+      let a11 = v128.load(x1 + jo, 16);
+      let a20 = v128.load(x2 + jo);
+      let a21 = v128.load(x2 + jo, 16);
+      let a30 = v128.load(x3 + jo);
+      let a31 = v128.load(x3 + jo, 16);
+      if (t > 0) {
+        let up = u + jo;
+        for (let q = 0; q < H; q++) {
+          const u0 = v128.load(up);
+          const u1 = v128.load(up, 16);
+          const qo = <usize>q << 2;
+          const s0 = f32x4.splat(load<f32>(h0 + qo));
+          const s1 = f32x4.splat(load<f32>(h1 + qo));
+          const s2 = f32x4.splat(load<f32>(h2 + qo));
+          const s3 = f32x4.splat(load<f32>(h3 + qo));
+          a00 = f32x4.add(a00, f32x4.mul(s0, u0));
+          a01 = f32x4.add(a01, f32x4.mul(s0, u1));
+          a10 = f32x4.add(a10, f32x4.mul(s1, u0));
+          a11 = f32x4.add(a11, f32x4.mul(s1, u1));
+          a20 = f32x4.add(a20, f32x4.mul(s2, u0));
+          a21 = f32x4.add(a21, f32x4.mul(s2, u1));
+          a30 = f32x4.add(a30, f32x4.mul(s3, u0));
+          a31 = f32x4.add(a31, f32x4.mul(s3, u1));
+          up += <usize>G << 2;
+        }
+      }
+      v128.store(r0 + jo, a00);
+      v128.store(r0 + jo, a01, 16);
+      v128.store(r1 + jo, a10);
+      v128.store(r1 + jo, a11, 16);
+      v128.store(r2 + jo, a20);
+      v128.store(r2 + jo, a21, 16);
+      v128.store(r3 + jo, a30);
+      v128.store(r3 + jo, a31, 16);
+    }
+  }
+  for (; k < n; k++) {
     const b0 = load<i32>(live + (<usize>k << 2));
     const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
     const h0 = h + (<usize>(b0 * H) << 2);

@@ -10,32 +10,19 @@
 import { type Tensor, type Tensor2D, getBackend, matMul } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { readTensor } from './fused-lstm.js';
+import { matchInferenceChain } from './inference-chain.js';
 import type { LstmInference } from './lstm-inference.js';
 
 /** Backends whose data lives in CPU memory (reading the weights back once is cheap there). */
 const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
-function bowLayers(model: LayersModel) {
-  const names = model.layers.map((l) => l.getClassName());
-  const ok =
-    (names.length === 4 || names.length === 5) &&
-    names[0] === 'InputLayer' &&
-    names[1] === 'GlossaEmbedding' &&
-    names[2] === 'GlossaMaskedMean' &&
-    (names.length === 4 || names[3] === 'GlossaDropout') &&
-    names[names.length - 1] === 'Dense';
-  if (!ok) return undefined;
-  const dense = model.layers[names.length - 1]!;
-  if ((dense.getConfig() as { activation?: unknown }).activation !== 'softmax' || dense.weights.length !== 2) return undefined;
-  return { embedding: model.layers[1]!, dense };
-}
 
 /**
  * A fast predictor for `model` when it is a bow model; `undefined` otherwise. Its `run` returns
  * `undefined` on GPU backends (the caller then uses the layers model).
  */
 export function createBowInference(model: LayersModel): LstmInference | undefined {
-  const found = bowLayers(model);
+  const found = matchInferenceChain(model, 'GlossaMaskedMean');
   if (!found) return undefined;
   let cached: { identity: unknown[]; table: Float32Array; bias: Float32Array; classes: number } | undefined;
   const current = () => {

@@ -18,6 +18,7 @@
 import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor, usesFusedLstm } from './fused-lstm.js';
+import { matchInferenceChain } from './inference-chain.js';
 import { type LstmKernel, createLstmKernel, usesWasmKernels } from './lstm-wasm.js';
 
 /** Largest projected-embedding table kept in memory (bytes). */
@@ -56,22 +57,6 @@ export interface LstmInference {
   dispose(): void;
 }
 
-/** Whether `model` has the shape this path handles. */
-function lstmLayers(model: LayersModel) {
-  const names = model.layers.map((l) => l.getClassName());
-  const ok =
-    (names.length === 4 || names.length === 5) &&
-    names[0] === 'InputLayer' &&
-    names[1] === 'GlossaEmbedding' &&
-    names[2] === 'GlossaLSTM' &&
-    (names.length === 4 || names[3] === 'GlossaDropout') &&
-    names[names.length - 1] === 'Dense';
-  if (!ok) return undefined;
-  const dense = model.layers[names.length - 1]!;
-  const activation = (dense.getConfig() as { activation?: unknown }).activation;
-  if (activation !== 'softmax' || dense.weights.length !== 2) return undefined;
-  return { embedding: model.layers[1]!, lstm: model.layers[2]!, dense };
-}
 
 /** Identity of every weight's current data (changes when a weight is assigned). */
 function weightIdentity(model: LayersModel): unknown[] {
@@ -91,10 +76,10 @@ export interface LstmInferenceOptions {
 }
 
 function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWeights | undefined {
-  const found = lstmLayers(model);
+  const found = matchInferenceChain(model, 'GlossaLSTM');
   if (!found) return undefined;
   const [embedding] = found.embedding.weights.map((w) => w.read() as Tensor2D);
-  const [kernel, recurrent, bias] = found.lstm.weights.map((w) => w.read() as Tensor);
+  const [kernel, recurrent, bias] = found.middle.weights.map((w) => w.read() as Tensor);
   const [outKernel, outBias] = found.dense.weights.map((w) => w.read() as Tensor);
   if (!embedding || !kernel || !recurrent || !bias || !outKernel || !outBias) return undefined;
   const [vocab, dim] = embedding.shape;
@@ -172,7 +157,7 @@ function denseSoftmax(w: LstmWeights, h: Float32Array, rows: number): Float32Arr
  * backend; `undefined` otherwise (the caller then uses the layers model).
  */
 export function createLstmInference(model: LayersModel, options: LstmInferenceOptions = {}): LstmInference | undefined {
-  if (!lstmLayers(model)) return undefined;
+  if (!matchInferenceChain(model, 'GlossaLSTM')) return undefined;
   let cached: { identity: unknown[]; weights: LstmWeights } | undefined;
   const current = (): LstmWeights | undefined => {
     const identity = weightIdentity(model);
