@@ -141,7 +141,18 @@ export async function activateBackend(name: KnownBackend, threads: number | unde
     return { ok: false, error: describe(error) };
   }
   if (name === 'wasm') wasmInitialised = true;
+  if (name === 'cpu') silenceCpuBanner();
   return { ok: true };
+}
+
+/**
+ * tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js… install tfjs-node" on
+ * stderr at its first use. node-runtime chose the backend knowingly (and `glossa doctor` explains the
+ * choice), so the banner is noise in scripts and CLI output: mark the backend as already used.
+ */
+function silenceCpuBanner(): void {
+  const backend = engine().registry.cpu as { firstUse?: boolean } | undefined;
+  if (backend && typeof backend.firstUse === 'boolean') backend.firstUse = false;
 }
 
 /** The kernels in `required` that `backend` has no implementation for. */
