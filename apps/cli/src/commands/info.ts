@@ -46,7 +46,7 @@ export function manifestRows(
     rows.push(
       [
         'training',
-        `${training.trainSize} examples, ${training.epochsRun} epochs (best ${training.bestEpoch}), ` +
+        `${training.trainSize} examples, ${training.epochsRun} epoch${training.epochsRun === 1 ? '' : 's'} (best ${training.bestEpoch}), ` +
           `${formatDuration(training.trainSeconds)}, seed ${training.seed}`,
       ],
       ['data fingerprint', training.dataFingerprint],

@@ -295,6 +295,13 @@ async function runTrain(
   if (records.length === 0) {
     throw new CliError('RUNTIME', `${data} has no usable rows. Check --text-column and --label-column.`);
   }
+  const classes = new Set(records.map((r) => r.label));
+  if (classes.size < 2) {
+    throw new CliError(
+      'RUNTIME',
+      `${data}: every row has the label "${[...classes][0]}"; a classifier needs at least two labels. Add examples of the other classes (or check --label-column).`,
+    );
+  }
   const fitOptions: Omit<FitOptions, 'onProgress' | 'signal'> = {};
   if (options.epochs !== undefined) fitOptions.epochs = options.epochs;
   if (options.batchSize !== undefined) fitOptions.batchSize = options.batchSize;

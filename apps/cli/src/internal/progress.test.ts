@@ -40,6 +40,16 @@ describe('createTrainingProgress', () => {
     ]);
   });
 
+  it('says "1 epoch" and "1 batch" in the singular', () => {
+    const { stream, text } = capture(false);
+    const progress = createTrainingProgress({ stream, tty: false, colors: pc.createColors(false) });
+    progress.handle({ type: 'start', epochs: 1, batchesPerEpoch: 1, trainSize: 10, validationSize: 0, labels: ['a', 'b'], vocabularySize: 9 });
+    progress.handle({ type: 'end', epochsRun: 1, bestEpoch: 1, stoppedEarly: false, trainSeconds: 0.5 });
+    progress.stop();
+    expect(text()).toContain('; 1 epoch × 1 batch');
+    expect(text()).toContain('trained 1 epoch in 0.5s');
+  });
+
   it('draws bars on a terminal and keeps every epoch line after the bars are cleared', () => {
     const { stream, text } = capture(true);
     const progress = createTrainingProgress({ stream, tty: true, colors: pc.createColors(false) });

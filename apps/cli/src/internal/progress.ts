@@ -42,13 +42,13 @@ function startLine(event: Extract<TrainingEvent, { type: 'start' }>): string {
   const validation = event.validationSize > 0 ? `, ${event.validationSize} for validation` : '';
   return (
     `training on ${event.trainSize} examples${validation}; ${event.labels.length} labels, ` +
-    `vocabulary ${event.vocabularySize}; ${event.epochs} epochs × ${event.batchesPerEpoch} batches`
+    `vocabulary ${event.vocabularySize}; ${plural(event.epochs, 'epoch')} × ${plural(event.batchesPerEpoch, 'batch', 'batches')}`
   );
 }
 
 function endLine(event: Extract<TrainingEvent, { type: 'end' }>): string {
   const early = event.stoppedEarly ? ` (stopped early; best epoch ${event.bestEpoch})` : '';
-  return `trained ${event.epochsRun} epochs in ${event.trainSeconds.toFixed(1)}s${early}`;
+  return `trained ${plural(event.epochsRun, 'epoch')} in ${event.trainSeconds.toFixed(1)}s${early}`;
 }
 
 function createLines({ stream }: TrainingProgressOptions): TrainingProgress {
@@ -148,4 +148,9 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
     },
     stop,
   };
+}
+
+/** `1 epoch`, `3 epochs`. */
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
