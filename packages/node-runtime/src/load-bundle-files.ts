@@ -49,35 +49,39 @@ export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptio
   // A save replaces the directory by renaming a new one into place. If that happens while the files are
   // read, some would come from each bundle: the directory's identity is compared before and after, and
   // the read is repeated (the rename is atomic, so a repeated read sees one bundle).
+  const deadline = Date.now() + CONCURRENT_SAVE_WAIT_MS;
+  const busy = (attempts: number): NodeRuntimeError =>
+    new NodeRuntimeError(
+      'STORAGE',
+      `loadBundleFiles: ${dir} kept changing while it was read (${attempts} attempts in ${CONCURRENT_SAVE_WAIT_MS / 1000} s): another process is saving bundles there. Try again when it has finished.`,
+    );
   for (let attempt = 1; ; attempt++) {
+    const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 100)));
     const before = await stat(dir).catch(() => undefined);
     let files: BundleFiles;
     try {
       files = await readDirectoryOnce(dir, maxFileBytes, maxTotalBytes);
     } catch (error) {
-      // Between a save's two renames the directory is briefly absent, its previous copy set aside.
       // Between a save's two renames the directory is briefly absent (its previous copy set aside), and a
       // read that overlapped a swap fails on files that moved: try again while that is what happened.
       const now = await stat(dir).catch(() => undefined);
       const moved = before === undefined || now === undefined || before.ino !== now.ino || before.ctimeMs !== now.ctimeMs;
-      const midSave = attempt < MAX_READ_ATTEMPTS && moved && (now !== undefined || (await leftoverCopies(dir)).length > 0);
+      const midSave = moved && (now !== undefined || (await leftoverCopies(dir)).length > 0);
       if (!midSave) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      if (Date.now() >= deadline) throw busy(attempt);
+      await pause();
       continue;
     }
     const after = await stat(dir).catch(() => undefined);
     const same = before !== undefined && after !== undefined && before.ino === after.ino && before.dev === after.dev && before.ctimeMs === after.ctimeMs;
-    if (same || attempt >= MAX_READ_ATTEMPTS) {
-      if (!same) {
-        throw new NodeRuntimeError('STORAGE', `loadBundleFiles: ${dir} kept changing while it was read (${attempt} attempts): another process is saving bundles there. Try again when it has finished.`);
-      }
-      return files;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    if (same) return files;
+    if (Date.now() >= deadline) throw busy(attempt);
+    await pause();
   }
 }
 
-const MAX_READ_ATTEMPTS = 5;
+/** How long a load keeps retrying while another process keeps replacing the directory. */
+const CONCURRENT_SAVE_WAIT_MS = 2000;
 
 async function readDirectoryOnce(dir: string, maxFileBytes: number, maxTotalBytes: number): Promise<BundleFiles> {
   try {
