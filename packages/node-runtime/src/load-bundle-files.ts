@@ -4,6 +4,7 @@ import type { BundleFiles } from './bundle-store.js';
 import { NodeRuntimeError } from './errors.js';
 import { checkNumberOption } from './internal/check-option.js';
 import { errnoCode } from './internal/fs-utils.js';
+import { findLeftovers, isProcessAlive } from './internal/save-leftovers.js';
 
 /**
  * Options for {@link loadBundleFiles}.
@@ -66,7 +67,7 @@ export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptio
       // read that overlapped a swap fails on files that moved: try again while that is what happened.
       const now = await stat(dir).catch(() => undefined);
       const moved = before === undefined || now === undefined || before.ino !== now.ino || before.ctimeMs !== now.ctimeMs;
-      const midSave = moved && (now !== undefined || (await leftoverCopies(dir)).length > 0);
+      const midSave = moved && (now !== undefined || (await liveSaveUnderway(dir)));
       if (!midSave) throw error;
       if (Date.now() >= deadline) throw busy(attempt);
       await pause();
@@ -78,6 +79,12 @@ export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptio
     if (Date.now() >= deadline) throw busy(attempt);
     await pause();
   }
+}
+
+/** Whether a process that is still running has set `dir`'s previous copy aside (a save between its renames). */
+async function liveSaveUnderway(dir: string): Promise<boolean> {
+  const leftovers = await findLeftovers(dir).catch(() => []);
+  return leftovers.some((l) => l.kind === 'old' && l.pid !== undefined && isProcessAlive(l.pid));
 }
 
 /** How long a load keeps retrying while another process keeps replacing the directory. */
