@@ -15,6 +15,7 @@ import {
   loadBundleFromBlob,
   loadBundleFromStore,
   saveBundleToStore,
+  usesWasmKernels,
 } from '../../src/index.js';
 import { PARITY_TEXTS, tinyData } from '../tiny-data.js';
 import type { PageApi } from './page-api.js';
@@ -38,6 +39,7 @@ function deleteDatabase(name: string): Promise<void> {
 }
 
 const api: PageApi = {
+  wasmKernels: () => usesWasmKernels(),
   backend: (job) => initWebBackend({ job, wasmPaths }),
 
   async storeContract() {

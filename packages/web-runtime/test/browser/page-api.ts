@@ -2,6 +2,8 @@ import type { Explanation, Prediction, TrainingEvent, WebBackendReport } from '.
 
 /** What the test page exposes as `window.glossaTest` for the Node side to call through page.evaluate. */
 export interface PageApi {
+  /** Whether model-core's WebAssembly SIMD LSTM kernels compile and run in the page's main thread. */
+  wasmKernels(): boolean;
   /** initWebBackend('auto') for a job, in the page's main thread. */
   backend(job: 'train' | 'predict'): Promise<WebBackendReport>;
   /** The shared BundleStore contract suite on real IndexedDB. */

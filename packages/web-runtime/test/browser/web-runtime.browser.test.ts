@@ -123,6 +123,10 @@ afterAll(async () => {
 }, HOOK_TIMEOUT);
 
 describe('@glossa/web-runtime in Chromium', () => {
+  it("runs model-core's WebAssembly SIMD LSTM kernels in the page (not the JavaScript fallback)", async () => {
+    expect(await call('wasmKernels')).toBe(true);
+  });
+
   it('chooses a backend with initWebBackend("auto") and says why', async () => {
     const predict = await call('backend', 'predict');
     const train = await call('backend', 'train');
