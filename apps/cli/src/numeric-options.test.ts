@@ -1,31 +1,11 @@
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCaptured } from '../test/run-captured.js';
 
 // Every numeric option of every command, found from the commands' --help (placeholders <n>, <f>, <ms>),
 // refuses NaN, ±Infinity, negatives, fractions where an integer is needed, words and empty strings with
 // exit 2 and one line giving the allowed range — before any file, bundle or port is touched.
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[]): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await runCli(argv, { stdout, stderr, stdin: Readable.from([]) });
-  return { code, stdout: out, stderr: err };
-}
+const run = runCaptured;
 
 /** Arguments that make each command reach option parsing (paths that do not exist: nothing runs). */
 const POSITIONAL: Record<string, string[]> = {
