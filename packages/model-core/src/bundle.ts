@@ -5,7 +5,8 @@ import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { BundleError } from './errors.js';
 import { ALLOWED_LAYER_CLASSES, registerGlossaLayers } from './internal/layers.js';
-import { DEFAULT_CLASSIFIER_OPTIONS, OPTION_RANGES, type ResolvedClassifierOptions } from './options.js';
+import { classifierOptionsSchema } from './internal/options-schema.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, type ResolvedClassifierOptions } from './options.js';
 import { type TextClassifier, type TrainingInfo, restoreTextClassifier } from './text-classifier.js';
 import type { EvaluationReport } from './types.js';
 import { MODEL_CORE_VERSION } from './version.js';
@@ -26,23 +27,6 @@ export const BUNDLE_FILE_NAMES = {
 
 const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
 
-const num = (range: readonly [number, number, boolean]) => {
-  const base = z.number().min(range[0]).max(range[1]);
-  return range[2] ? base.int() : base;
-};
-
-const optionsSchema = z.object({
-  architecture: z.enum(['lstm', 'bow', 'cnn']),
-  embeddingDim: num(OPTION_RANGES.embeddingDim),
-  units: num(OPTION_RANGES.units),
-  kernelSize: num(OPTION_RANGES.kernelSize),
-  dropout: num(OPTION_RANGES.dropout),
-  maxLength: num(OPTION_RANGES.maxLength),
-  vocabSize: num(OPTION_RANGES.vocabSize),
-  minFrequency: num(OPTION_RANGES.minFrequency),
-  tokenizer: z.enum(['word', 'whitespace', 'char', 'char-ngram']),
-  learningRate: num(OPTION_RANGES.learningRate),
-});
 
 const epochLogSchema = z.object({
   epoch: z.number().int().min(1),
@@ -64,7 +48,7 @@ const manifestSchema = z.object({
   task: z.literal('text-classification'),
   labels: z.array(z.string().max(1000)).min(2).max(100_000),
   architecture: z.enum(['lstm', 'bow', 'cnn']),
-  options: optionsSchema,
+  options: classifierOptionsSchema,
   files: z.object({ preprocessing: fileName, topology: fileName, weights: fileName }),
   training: z
     .object({

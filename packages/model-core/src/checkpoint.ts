@@ -3,7 +3,8 @@ import type { TextPipelineJSON } from '@glossa/text-preprocessing';
 import { z } from 'zod';
 import type { BundleFiles } from './bundle.js';
 import { BundleError } from './errors.js';
-import { OPTION_RANGES, type ResolvedClassifierOptions } from './options.js';
+import { classifierOptionsSchema } from './internal/options-schema.js';
+import type { ResolvedClassifierOptions } from './options.js';
 import type { EpochLog } from './types.js';
 import { MODEL_CORE_VERSION } from './version.js';
 
@@ -116,10 +117,6 @@ export interface TrainingCheckpoint {
 
 const MAX_TENSOR_BYTES = 4 * 1024 * 1024 * 1024;
 
-const num = (range: readonly [number, number, boolean]) => {
-  const base = z.number().min(range[0]).max(range[1]);
-  return range[2] ? base.int() : base;
-};
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const word = z.number().int().min(0).max(0xffffffff);
@@ -132,18 +129,8 @@ const stateSchema = z.object({
   epoch: count,
   batch: count,
   epochs: count,
-  options: z.object({
-    architecture: z.enum(['lstm', 'bow', 'cnn']),
-    embeddingDim: num(OPTION_RANGES.embeddingDim),
-    units: num(OPTION_RANGES.units),
-    kernelSize: num(OPTION_RANGES.kernelSize),
-    dropout: num(OPTION_RANGES.dropout),
-    maxLength: num(OPTION_RANGES.maxLength),
-    vocabSize: num(OPTION_RANGES.vocabSize),
-    minFrequency: num(OPTION_RANGES.minFrequency),
-    tokenizer: z.enum(['word', 'whitespace', 'char', 'char-ngram']),
-    learningRate: z.number().positive(),
-  }),
+  // A checkpoint accepts any positive learning rate (a manifest keeps to OPTION_RANGES).
+  options: classifierOptionsSchema.extend({ learningRate: z.number().positive() }),
   labels: z.array(z.string().max(1000)).min(2).max(100_000),
   fit: z.object({
     seed: count,
