@@ -7,6 +7,7 @@
  * (tfjs gives a variable a new data id on every assignment). A text then costs one table row per token.
  * Results equal the layers path to float rounding (tested).
  */
+import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, getBackend, matMul } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { readTensor } from './fused-lstm.js';
@@ -44,31 +45,19 @@ export function createBowInference(model: LayersModel): LstmInference | undefine
     run(ids, rows, length) {
       if (!CPU_BACKENDS.has(getBackend())) return undefined;
       const { table, bias, classes: K } = current();
-      const out = new Float32Array(rows * K);
-      const logits = new Float64Array(K);
+      const logits = new Float64Array(rows * K);
       for (let r = 0; r < rows; r++) {
-        logits.fill(0);
         let n = 0;
         for (let t = 0; t < length; t++) {
           const id = ids[r * length + t]!;
           if (id === 0) continue;
           n++;
-          for (let k = 0; k < K; k++) logits[k]! += table[id * K + k]!;
+          for (let k = 0; k < K; k++) logits[r * K + k]! += table[id * K + k]!;
         }
         const scale = 1 / Math.max(n, 1);
-        let max = -Infinity;
-        for (let k = 0; k < K; k++) {
-          logits[k] = logits[k]! * scale + bias[k]!;
-          if (logits[k]! > max) max = logits[k]!;
-        }
-        let total = 0;
-        for (let k = 0; k < K; k++) {
-          logits[k] = Math.exp(logits[k]! - max);
-          total += logits[k]!;
-        }
-        for (let k = 0; k < K; k++) out[r * K + k] = logits[k]! / total;
+        for (let k = 0; k < K; k++) logits[r * K + k] = logits[r * K + k]! * scale + bias[k]!;
       }
-      return out;
+      return new Float32Array(softmaxRows(logits, K));
     },
     dispose() {
       cached = undefined;

@@ -15,6 +15,7 @@
  * table would exceed {@link MAX_TABLE_BYTES} (huge vocabularies), embeddings are copied row by row instead
  * and projected with one matrix multiply per batch.
  */
+import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor, usesFusedLstm } from './fused-lstm.js';
@@ -132,24 +133,15 @@ function project(w: LstmWeights, ids: Int32Array, rows: number, length: number):
 function denseSoftmax(w: LstmWeights, h: Float32Array, rows: number): Float32Array {
   const H = w.units;
   const K = w.classes;
-  const out = new Float32Array(rows * K);
-  const logits = new Float64Array(K);
+  const logits = new Float64Array(rows * K);
   for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
     for (let k = 0; k < K; k++) {
       let s = w.outBias[k]!;
       for (let j = 0; j < H; j++) s += h[r * H + j]! * w.outKernel[j * K + k]!;
-      logits[k] = s;
-      if (s > max) max = s;
+      logits[r * K + k] = s;
     }
-    let total = 0;
-    for (let k = 0; k < K; k++) {
-      logits[k] = Math.exp(logits[k]! - max);
-      total += logits[k]!;
-    }
-    for (let k = 0; k < K; k++) out[r * K + k] = logits[k]! / total;
   }
-  return out;
+  return new Float32Array(softmaxRows(logits, K));
 }
 
 /**
