@@ -58,13 +58,7 @@ export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usi
   memory.fill(c, 0, <usize>(batch * H) << 2);
   for (let t = 0; t < time; t++) {
     // Rows live at this step.
-    let n = 0;
-    for (let b = 0; b < batch; b++) {
-      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
-        store<i32>(live + (<usize>n << 2), b);
-        n++;
-      }
-    }
+    const n = collectLive(ids, live, batch, time, t);
     if (n == 0) continue;
     projectLive(table, ids, u, h, rec, live, n, t, time, H);
     // Gates and state update of the live rows.
@@ -142,6 +136,19 @@ export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c
       }
     }
   }
+}
+
+/** Writes the rows live at step t (id ≠ 0) into `live`; returns how many. */
+@inline
+function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i32): i32 {
+  let n = 0;
+  for (let b = 0; b < batch; b++) {
+    if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
+      store<i32>(live + (<usize>n << 2), b);
+      n++;
+    }
+  }
+  return n;
 }
 
 /**
@@ -246,13 +253,7 @@ export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, c
   memory.fill(dxw, 0, <usize>(batch * time * G) << 2);
   const one = f32x4.splat(1.0);
   for (let t = time - 1; t >= 0; t--) {
-    let n = 0;
-    for (let b = 0; b < batch; b++) {
-      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
-        store<i32>(live + (<usize>n << 2), b);
-        n++;
-      }
-    }
+    const n = collectLive(ids, live, batch, time, t);
     if (n == 0) continue;
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
