@@ -17,7 +17,7 @@ import { type CliContext, isTty } from '../internal/context.js';
 import { choiceOption, intOption } from '../internal/parse-options.js';
 import { createStreamWriter } from '../internal/stream-writer.js';
 import { parseTextLine } from '../internal/text-lines.js';
-import { type BackendChoice, type DataFormat, initBackendFor, loadClassifier, loadRuntime, type RuntimeApi } from '../runtime.js';
+import { type BackendChoice, type DataFormat, initBackendFor, loadRuntime, type RuntimeApi } from '../runtime.js';
 
 /** Input formats of `glossa predict`: `lines` is one text per line, a line starting with `{` read as JSON. */
 export type PredictFormat = DataFormat | 'lines';
@@ -206,11 +206,12 @@ async function runPredict(
   }
   const runtime = await loadRuntime();
   await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
-  const classifier = await loadClassifier(runtime, bundlePath);
+  // Read once: the classifier below validates the bundle (with its clear errors) and the workers get the same files.
+  const files = await runtime.readBundleFiles(bundlePath);
+  const classifier = await runtime.deserializeBundle(files);
   const threads = options.threads === undefined || options.threads === 'auto' ? (texts.length > 0 ? 1 : availableParallelism()) : options.threads;
-  // Every core: worker threads, each with its own backend and copy of the model (the classifier loaded
-  // above has already validated the bundle, with its clear errors).
-  const pool = threads > 1 ? await runtime.createPredictionPool(bundlePath, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
+  // Every core: worker threads, each with its own backend and copy of the model.
+  const pool = threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
   const out = createStreamWriter(ctx.io.stdout);
   let source: AsyncIterable<string> | Iterable<string>;
   let input: NodeJS.ReadableStream | undefined;
