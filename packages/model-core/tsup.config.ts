@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `architectures`: the registry alone, free of tfjs, for the CLI's option parsing.
+  entry: { index: 'src/index.ts', architectures: 'src/architectures/registry.ts' },
   format: ['esm'],
   platform: 'neutral',
   target: 'es2022',

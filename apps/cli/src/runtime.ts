@@ -19,6 +19,7 @@ export type {
   FitOptions,
   FitResult,
   Logger,
+  PortfolioReport,
   TextClassifier,
   TextClassifierOptions,
   TokenizerType,

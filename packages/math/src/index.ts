@@ -53,6 +53,7 @@ export {
 } from './classification-report.js';
 
 // Randomness and hashing
+export { type LbfgsOptions, type LbfgsResult, type Objective, minimizeLbfgs } from './lbfgs.js';
 export { createRng, type Rng, type RngState } from './create-rng.js';
 export { type Split, trainTestSplit } from './train-test-split.js';
 export { stratifiedSplit } from './stratified-split.js';

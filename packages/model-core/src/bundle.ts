@@ -3,19 +3,26 @@ import { type io, type Tensor, dispose, engine, tensor, tensor2d, tidy } from '@
 import { io as tfio } from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
+import { type AutoMember, autoStateOf, restoreAutoClassifier } from './architectures/auto/auto-classifier.js';
+import { ngramBinaryFiles, ngramFromBundle } from './architectures/ngram/ngram-bundle.js';
+import { ngramStateOf } from './architectures/ngram/ngram-classifier.js';
+import { ARCHITECTURES, ARCHITECTURE_REGISTRY, type Architecture } from './architectures/registry.js';
 import { BundleError } from './errors.js';
 import { ALLOWED_LAYER_CLASSES, registerGlossaLayers } from './internal/layers.js';
 import { classifierOptionsSchema } from './internal/options-schema.js';
-import { DEFAULT_CLASSIFIER_OPTIONS, type ResolvedClassifierOptions } from './options.js';
+import { DEFAULT_CLASSIFIER_OPTIONS, OPTION_RANGES, type ResolvedClassifierOptions } from './options.js';
 import { type TextClassifier, type TrainingInfo, restoreTextClassifier } from './text-classifier.js';
-import type { EvaluationReport } from './types.js';
+import type { EvaluationReport, PortfolioReport } from './types.js';
 import { MODEL_CORE_VERSION } from './version.js';
 
 /** A model bundle as named files: `manifest.json`, `preprocessing.json`, `model.json`, `weights.bin`. */
 export type BundleFiles = Record<string, Uint8Array>;
 
-/** The bundle format version this library writes and the newest it reads. */
-export const BUNDLE_FORMAT_VERSION = 1;
+/**
+ * The newest bundle format version this library reads and writes. Neural bundles (lstm, bow, cnn) are
+ * still written as version 1, which older Glossa releases read; `ngram` and `auto` bundles are version 2.
+ */
+export const BUNDLE_FORMAT_VERSION = 2;
 
 /** File names inside a bundle. */
 export const BUNDLE_FILE_NAMES = {
@@ -23,6 +30,7 @@ export const BUNDLE_FILE_NAMES = {
   preprocessing: 'preprocessing.json',
   topology: 'model.json',
   weights: 'weights.bin',
+  features: 'features.bin',
 } as const;
 
 const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
@@ -47,9 +55,31 @@ const manifestSchema = z.object({
   formatVersion: z.number().int().min(1),
   task: z.literal('text-classification'),
   labels: z.array(z.string().max(1000)).min(2).max(100_000),
-  architecture: z.enum(['lstm', 'bow', 'cnn']),
+  architecture: z.enum(ARCHITECTURES as [Architecture, ...Architecture[]]),
   options: classifierOptionsSchema,
-  files: z.object({ preprocessing: fileName, topology: fileName, weights: fileName }),
+  files: z.object({ preprocessing: fileName.optional(), topology: fileName.optional(), weights: fileName.optional(), features: fileName.optional() }),
+  ngram: z
+    .object({
+      features: z.object({ wordMaxN: z.number().int().min(0).max(3), charMinN: z.number().int().min(0).max(10), charMaxN: z.number().int().min(0).max(10) }),
+      featureCount: z.number().int().min(1).max(OPTION_RANGES.maxFeatures[1]),
+      regularization: z.number().min(0).max(1e6),
+      refit: z.boolean(),
+    })
+    .optional(),
+  members: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+        architecture: z.enum(['lstm', 'bow', 'cnn', 'ngram']),
+        weight: z.number().min(0).max(1),
+        manifest: fileName,
+        files: z.array(fileName).max(8),
+      }),
+    )
+    .min(1)
+    .max(8)
+    .optional(),
+  portfolio: z.looseObject({ chosen: z.string().max(100), reason: z.string().max(2000), candidates: z.array(z.looseObject({ name: z.string().max(100) })).max(16) }).optional(),
   training: z
     .object({
       seed: z.number().int(),
@@ -60,6 +90,7 @@ const manifestSchema = z.object({
       dataFingerprint: z.string().max(64),
       trainSeconds: z.number().min(0),
       history: z.array(epochLogSchema).max(100_000),
+      pretrained: z.object({ covered: z.number().int().min(0), vocabularySize: z.number().int().min(0), source: z.string().max(4096).optional() }).optional(),
     })
     .optional(),
   metrics: z.object({ validation: z.looseObject({ accuracy: z.number(), labels: z.array(z.string()) }).optional() }).optional(),
@@ -68,7 +99,7 @@ const manifestSchema = z.object({
 });
 
 /** The parsed `manifest.json` of a bundle. */
-export type BundleManifest = Omit<z.infer<typeof manifestSchema>, 'metrics'> & { metrics?: { validation?: EvaluationReport } };
+export type BundleManifest = Omit<z.infer<typeof manifestSchema>, 'metrics' | 'portfolio'> & { metrics?: { validation?: EvaluationReport }; portfolio?: PortfolioReport };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -92,19 +123,69 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
   if (!classifier.isTrained) {
     throw new BundleError('BUNDLE_INVALID', 'createManifest: the classifier is not trained. Call fit() before saving.');
   }
+  const architecture = classifier.options.architecture;
+  const kind = ARCHITECTURE_REGISTRY[architecture].kind;
+  const ngram = ngramStateOf(classifier);
+  const auto = autoStateOf(classifier);
+  const files: BundleManifest['files'] =
+    kind === 'neural'
+      ? { preprocessing: BUNDLE_FILE_NAMES.preprocessing, topology: BUNDLE_FILE_NAMES.topology, weights: BUNDLE_FILE_NAMES.weights }
+      : kind === 'sparse'
+        ? { preprocessing: BUNDLE_FILE_NAMES.preprocessing, features: BUNDLE_FILE_NAMES.features, weights: BUNDLE_FILE_NAMES.weights }
+        : {};
   return {
     format: 'glossa-bundle',
-    formatVersion: BUNDLE_FORMAT_VERSION,
+    // Neural bundles stay readable by Glossa releases that only know format 1.
+    formatVersion: kind === 'neural' ? 1 : BUNDLE_FORMAT_VERSION,
     task: 'text-classification',
     labels: [...classifier.labels],
-    architecture: classifier.options.architecture,
+    architecture,
     options: { ...classifier.options },
-    files: { preprocessing: BUNDLE_FILE_NAMES.preprocessing, topology: BUNDLE_FILE_NAMES.topology, weights: BUNDLE_FILE_NAMES.weights },
+    files,
+    ...(ngram ? { ngram: ngram.info } : {}),
+    ...(auto
+      ? {
+          members: auto.members.map((m) => ({
+            name: m.name,
+            architecture: m.classifier.options.architecture as 'lstm' | 'bow' | 'cnn' | 'ngram',
+            weight: m.weight,
+            manifest: `${m.name}.${BUNDLE_FILE_NAMES.manifest}`,
+            files: memberFileNames(m),
+          })),
+          portfolio: auto.portfolio,
+        }
+      : {}),
     ...(classifier.training ? { training: classifier.training } : {}),
     ...(classifier.validation ? { metrics: { validation: classifier.validation } } : {}),
     createdBy: { name: '@glossa/model-core', version: MODEL_CORE_VERSION },
     createdAt: new Date().toISOString(),
   };
+}
+
+/** Files of an `auto` member inside its parent bundle: the member's own files, prefixed with its name. */
+function memberFileNames(member: AutoMember): string[] {
+  const sparse = ARCHITECTURE_REGISTRY[member.classifier.options.architecture].kind === 'sparse';
+  const own = sparse
+    ? [BUNDLE_FILE_NAMES.preprocessing, BUNDLE_FILE_NAMES.features, BUNDLE_FILE_NAMES.weights]
+    : [BUNDLE_FILE_NAMES.preprocessing, BUNDLE_FILE_NAMES.topology, BUNDLE_FILE_NAMES.weights];
+  return own.map((f) => `${member.name}.${f}`);
+}
+
+/**
+ * Every file name of a bundle besides `manifest.json`, from its manifest (members' files included): what
+ * a loader must fetch.
+ *
+ * @param manifest - The bundle's manifest.
+ * @returns File names.
+ * @example
+ * ```ts
+ * bundleFileNames(readManifest(files)); // ['preprocessing.json', 'model.json', 'weights.bin']
+ * ```
+ */
+export function bundleFileNames(manifest: BundleManifest): string[] {
+  const own = [manifest.files.preprocessing, manifest.files.topology, manifest.files.features, manifest.files.weights].filter((f): f is string => f !== undefined);
+  for (const m of manifest.members ?? []) own.push(m.manifest, ...m.files);
+  return own;
 }
 
 function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
@@ -132,6 +213,30 @@ function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
  */
 export async function serializeBundle(classifier: TextClassifier): Promise<BundleFiles> {
   const manifest = createManifest(classifier);
+  const ngram = ngramStateOf(classifier);
+  if (ngram) {
+    const binary = ngramBinaryFiles(ngram);
+    return {
+      [BUNDLE_FILE_NAMES.manifest]: jsonBytes(manifest),
+      [BUNDLE_FILE_NAMES.preprocessing]: jsonBytes(ngram.pipeline.toJSON()),
+      [BUNDLE_FILE_NAMES.features]: binary.features,
+      [BUNDLE_FILE_NAMES.weights]: binary.weights,
+    };
+  }
+  const auto = autoStateOf(classifier);
+  if (auto) {
+    const files: BundleFiles = { [BUNDLE_FILE_NAMES.manifest]: jsonBytes(manifest) };
+    for (const member of auto.members) {
+      const own = await serializeBundle(member.classifier);
+      const memberManifest = JSON.parse(decoder.decode(own[BUNDLE_FILE_NAMES.manifest])) as BundleManifest;
+      for (const [key, name] of Object.entries(memberManifest.files)) {
+        if (name !== undefined) (memberManifest.files as Record<string, string>)[key] = `${member.name}.${name}`;
+      }
+      files[`${member.name}.${BUNDLE_FILE_NAMES.manifest}`] = jsonBytes(memberManifest);
+      for (const [name, bytes] of Object.entries(own)) if (name !== BUNDLE_FILE_NAMES.manifest) files[`${member.name}.${name}`] = bytes;
+    }
+    return files;
+  }
   let artifacts: io.ModelArtifacts | undefined;
   await classifier.model!.save(
     tfio.withSaveHandler(async (a) => {
@@ -232,6 +337,16 @@ export function readManifest(files: BundleFiles): BundleManifest {
   if (manifest.architecture !== manifest.options.architecture) {
     throw new BundleError('BUNDLE_INVALID', 'Bundle: manifest.json architecture and options.architecture disagree.', ['architecture: mismatch']);
   }
+  const kind = ARCHITECTURE_REGISTRY[manifest.architecture].kind;
+  const needs: Array<keyof BundleManifest['files']> = kind === 'neural' ? ['preprocessing', 'topology', 'weights'] : kind === 'sparse' ? ['preprocessing', 'features', 'weights'] : [];
+  const problems = needs.filter((f) => manifest.files[f] === undefined).map((f) => `manifest.json files.${f}: required for architecture "${manifest.architecture}"`);
+  if (kind === 'sparse' && !manifest.ngram) problems.push(`manifest.json ngram: required for architecture "${manifest.architecture}"`);
+  if (kind === 'portfolio' && !manifest.members) problems.push(`manifest.json members: required for architecture "${manifest.architecture}"`);
+  if (kind !== 'neural' && manifest.formatVersion < 2) problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
+  if (manifest.members && new Set(manifest.members.map((m) => m.name)).size !== manifest.members.length) problems.push('manifest.json members: names must differ');
+  if (problems.length > 0) {
+    throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
+  }
   return manifest;
 }
 
@@ -262,7 +377,7 @@ const ALLOWED_OTHER_CLASSES: ReadonlySet<string> = new Set([
 ]);
 
 /** Layer classes each architecture needs; a topology with another architecture's layers is refused. */
-const ARCHITECTURE_LAYERS: Readonly<Record<BundleManifest['architecture'], readonly string[]>> = {
+const ARCHITECTURE_LAYERS: Readonly<Partial<Record<BundleManifest['architecture'], readonly string[]>>> = {
   lstm: ['GlossaLSTM', 'LSTM'],
   bow: ['GlossaMaskedMean'],
   cnn: ['GlossaConv1D', 'GlossaGlobalMaxPool1D'],
@@ -377,7 +492,7 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
     }
   }
   checkChain(layers.slice(0, MAX_LAYERS), problems);
-  const needed = ARCHITECTURE_LAYERS[manifest.architecture];
+  const needed = ARCHITECTURE_LAYERS[manifest.architecture] ?? [];
   if (!needed.some((cls) => classes.has(cls))) {
     problems.push(`model.json: no ${needed.join(' or ')} layer, but the manifest says architecture "${manifest.architecture}"`);
   }
@@ -535,8 +650,41 @@ function disposeVariablesSince(before: ReadonlySet<string>): void {
  * ```
  */
 export async function deserializeBundle(files: BundleFiles): Promise<TextClassifier> {
-  const manifest = readManifest(files);
-  const preprocessingJson = parseJsonFile(files, manifest.files.preprocessing);
+  return deserializeManifest(files, readManifest(files), false);
+}
+
+async function deserializeManifest(files: BundleFiles, manifest: BundleManifest, isMember: boolean): Promise<TextClassifier> {
+  const options: ResolvedClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...manifest.options };
+  const training = manifest.training ? { training: manifest.training as TrainingInfo } : {};
+  const validation = manifest.metrics?.validation ? { validation: manifest.metrics.validation } : {};
+  if (manifest.members) {
+    if (isMember) throw new BundleError('BUNDLE_INVALID', 'Bundle: a member of an auto bundle cannot have members of its own.', ['members: nested']);
+    const members: AutoMember[] = [];
+    try {
+      for (const m of manifest.members) {
+        const memberManifest = readManifest({ [BUNDLE_FILE_NAMES.manifest]: fileOf(files, m.manifest) ?? new Uint8Array(0), ...(fileOf(files, m.manifest) ? {} : { missing: new Uint8Array(0) }) });
+        const problems: string[] = [];
+        if (memberManifest.architecture !== m.architecture) problems.push(`${m.manifest}: architecture ${memberManifest.architecture}, but manifest.json says ${m.architecture}`);
+        if (JSON.stringify(memberManifest.labels) !== JSON.stringify(manifest.labels)) problems.push(`${m.manifest}: labels differ from manifest.json's`);
+        const listed = new Set(m.files);
+        for (const name of bundleFileNames(memberManifest)) if (!listed.has(name)) problems.push(`${m.manifest}: file ${name} is not listed in manifest.json members`);
+        if (problems.length > 0) throw new BundleError('BUNDLE_INVALID', `Bundle: member "${m.name}" is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
+        members.push({ name: m.name, weight: m.weight, classifier: await deserializeManifest(files, memberManifest, true) });
+      }
+    } catch (error) {
+      for (const m of members) m.classifier.dispose();
+      throw error;
+    }
+    return restoreAutoClassifier({
+      options,
+      labels: [...manifest.labels],
+      members,
+      portfolio: manifest.portfolio!,
+      ...training,
+      ...validation,
+    });
+  }
+  const preprocessingJson = parseJsonFile(files, manifest.files.preprocessing!);
   let pipeline: ReturnType<typeof textPipelineFromJSON>;
   try {
     pipeline = textPipelineFromJSON(preprocessingJson as TextPipelineJSON);
@@ -553,9 +701,28 @@ export async function deserializeBundle(files: BundleFiles): Promise<TextClassif
   if (pipelineProblems.length > 0) {
     throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} does not match manifest.json: ${pipelineProblems.join('; ')}. Re-save the bundle with Glossa.`, pipelineProblems);
   }
-  const modelJson = parseJsonFile(files, manifest.files.topology);
+  if (manifest.ngram) {
+    const need = (name: string): Uint8Array => {
+      const bytes = fileOf(files, name);
+      if (!bytes) throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${name} is missing. Copy every file of the bundle.`, [`${name}: missing`]);
+      return bytes;
+    };
+    return ngramFromBundle({
+      options,
+      labels: [...manifest.labels],
+      pipeline,
+      info: manifest.ngram,
+      featuresFile: manifest.files.features!,
+      features: need(manifest.files.features!),
+      weightsFile: manifest.files.weights!,
+      weights: need(manifest.files.weights!),
+      ...training,
+      ...validation,
+    });
+  }
+  const modelJson = parseJsonFile(files, manifest.files.topology!);
   const { topology, specs, expectedBytes } = checkTopology(modelJson, manifest, pipeline.vocabulary.size);
-  const weights = fileOf(files, manifest.files.weights);
+  const weights = fileOf(files, manifest.files.weights!);
   if (!weights) {
     throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [`${manifest.files.weights}: missing`]);
   }
@@ -593,7 +760,6 @@ export async function deserializeBundle(files: BundleFiles): Promise<TextClassif
   } finally {
     dispose(values);
   }
-  const options: ResolvedClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...manifest.options };
   try {
     // Warm up once so the first user prediction is not the slowest (and a model that cannot run fails here).
     // (tidy keeps what its function returns: return nothing, so the output is freed too.)

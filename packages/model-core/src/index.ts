@@ -16,7 +16,11 @@ export type {
   FitOptions,
   FitResult,
   LabeledText,
+  PortfolioCandidate,
+  PortfolioReport,
   Prediction,
+  PretrainedCoverage,
+  PretrainedEmbeddings,
   TokenAttribution,
   TrainingEvent,
 } from './types.js';
@@ -25,6 +29,7 @@ export {
   BUNDLE_FILE_NAMES,
   BUNDLE_FORMAT_VERSION,
   type BundleFiles,
+  bundleFileNames,
   type BundleManifest,
   createManifest,
   deserializeBundle,
@@ -49,3 +54,12 @@ export { registerGlossaLayers } from './internal/layers.js';
 export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
 export { setWasmKernels, usesWasmKernels } from './internal/lstm-wasm.js';
 export { MODEL_CORE_VERSION } from './version.js';
+export {
+  ARCHITECTURE_REGISTRY,
+  ARCHITECTURES,
+  type ArchitectureInfo,
+  type ArchitectureKind,
+  NEURAL_ARCHITECTURES,
+} from './architectures/registry.js';
+export { AUTO_BUDGET_SECONDS } from './architectures/auto/auto-classifier.js';
+export { AUTO_CHAR_NGRAM_BUDGET, NGRAM_LAMBDA_GRID } from './architectures/ngram/ngram-classifier.js';

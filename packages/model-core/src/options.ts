@@ -1,7 +1,7 @@
+import { ARCHITECTURES, type Architecture } from './architectures/registry.js';
 import { ModelCoreError } from './errors.js';
 
-/** The network architecture of a {@link TextClassifier}. */
-export type Architecture = 'lstm' | 'bow' | 'cnn';
+export type { Architecture } from './architectures/registry.js';
 
 /** How text is split into tokens before it is mapped to vocabulary ids. */
 export type TokenizerType = 'word' | 'whitespace' | 'char' | 'char-ngram';
@@ -15,7 +15,11 @@ export type TokenizerType = 'word' | 'whitespace' | 'char' | 'char-ngram';
  * ```
  */
 export interface TextClassifierOptions {
-  /** `lstm` (Embedding → LSTM → Dense softmax, the default), `bow` (fastText-style embedding average) or `cnn` (Conv1D + global max pooling). */
+  /**
+   * `auto` (the default: trains `ngram` and a neural model, keeps the best on validation or their average),
+   * `ngram` (word and character n-grams, TF-IDF, logistic regression), `lstm` (Embedding → LSTM → Dense
+   * softmax), `bow` (fastText-style embedding average) or `cnn` (Conv1D + global max pooling).
+   */
   architecture?: Architecture;
   /** Size of each token's embedding vector. Default 64. */
   embeddingDim?: number;
@@ -35,6 +39,14 @@ export interface TextClassifierOptions {
   tokenizer?: TokenizerType;
   /** Adam learning rate. Default 1e-3. */
   learningRate?: number;
+  /** `ngram`: longest word n-gram, 0 for no word features. Default 2 (unigrams and bigrams). */
+  wordNgrams?: number;
+  /** `ngram`: character n-grams, `auto` (1–3 for CJK text, 2–5 otherwise, from the training data), `none`, or a range like `2-5`. Default `auto`. */
+  charNgrams?: string;
+  /** `ngram`: features kept at most (the most frequent in the training texts). Default 500,000. */
+  maxFeatures?: number;
+  /** `ngram`: L2 strength λ of the logistic regression; 0 chooses it on the validation split. Default 0. */
+  regularization?: number;
 }
 
 /** Every option of {@link TextClassifierOptions}, resolved. */
@@ -49,7 +61,7 @@ export type ResolvedClassifierOptions = Required<TextClassifierOptions>;
  * ```
  */
 export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = Object.freeze({
-  architecture: 'lstm',
+  architecture: 'auto',
   embeddingDim: 64,
   units: 64,
   kernelSize: 5,
@@ -59,10 +71,21 @@ export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = O
   minFrequency: 1,
   tokenizer: 'word',
   learningRate: 1e-3,
+  wordNgrams: 2,
+  charNgrams: 'auto',
+  maxFeatures: 500_000,
+  regularization: 0,
 });
 
-const ARCHITECTURES: readonly Architecture[] = ['lstm', 'bow', 'cnn'];
 const TOKENIZERS: readonly TokenizerType[] = ['word', 'whitespace', 'char', 'char-ngram'];
+
+/** Accepted forms of the `charNgrams` option. */
+export const CHAR_NGRAMS = /^(auto|none|\d{1,2}-\d{1,2})$/;
+
+function charRangeOk(value: string): boolean {
+  const m = /^(\d+)-(\d+)$/.exec(value);
+  return !m || (Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 10);
+}
 
 /** Allowed range of each numeric option: [min, max, integer?]. */
 export const OPTION_RANGES = {
@@ -74,6 +97,9 @@ export const OPTION_RANGES = {
   vocabSize: [3, 2_000_000, true],
   minFrequency: [1, 1_000_000, true],
   learningRate: [1e-7, 10, false],
+  wordNgrams: [0, 3, true],
+  maxFeatures: [1, 10_000_000, true],
+  regularization: [0, 1e6, false],
 } as const satisfies Record<string, readonly [number, number, boolean]>;
 
 /**
@@ -130,6 +156,12 @@ export function resolveClassifierOptions(options: TextClassifierOptions = {}): R
   }
   if (!TOKENIZERS.includes(resolved.tokenizer)) {
     throw new ModelCoreError('INVALID_OPTIONS', `${where}: tokenizer must be one of ${TOKENIZERS.join(', ')} (got ${String(resolved.tokenizer)}).`);
+  }
+  if (typeof resolved.charNgrams !== 'string' || !CHAR_NGRAMS.test(resolved.charNgrams) || !charRangeOk(resolved.charNgrams)) {
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `${where}: charNgrams must be "auto", "none" or a range "N-M" with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(resolved.charNgrams)}).`,
+    );
   }
   for (const [name, range] of Object.entries(OPTION_RANGES)) {
     checkNumber(where, name, resolved[name as keyof typeof OPTION_RANGES], range);

@@ -12,7 +12,7 @@ const small = { embeddingDim: 16, units: 16, vocabSize: 500 } as const;
 
 describe('createTextClassifier', () => {
   it('rejects unknown options and out-of-range values with the allowed range', () => {
-    expect(() => createTextClassifier({ architecture: 'rnn' as Architecture })).toThrow(/architecture must be one of lstm, bow, cnn/);
+    expect(() => createTextClassifier({ architecture: 'rnn' as Architecture })).toThrow(/architecture must be one of auto, ngram, lstm, bow, cnn/);
     expect(() => createTextClassifier({ maxLength: 0 })).toThrow(/maxLength must be an integer from 1 to 10000 \(got 0\)/);
     expect(() => createTextClassifier({ dropout: 1 })).toThrow(ModelCoreError);
     expect(() => createTextClassifier({ colour: 'red' } as never)).toThrow(/unknown option "colour"/);

@@ -1,4 +1,4 @@
-import { type RngState, classificationReport, createRng, seedFromString, stratifiedSplit } from '@glossa/math';
+import { type RngState, createRng } from '@glossa/math';
 import { type TextPipeline, fitTextPipeline, textPipelineFromJSON } from '@glossa/text-preprocessing';
 import {
   type Tensor,
@@ -23,6 +23,9 @@ import { CHECKPOINT_FORMAT_VERSION, type CheckpointFitSettings, type TrainingChe
 import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { buildModel, initializeWeights } from './internal/build-model.js';
+import { createAutoClassifier } from './architectures/auto/auto-classifier.js';
+import { createNgramClassifier } from './architectures/ngram/ngram-classifier.js';
+import { checkExamples, classWeights, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation, toPredictions } from './internal/examples.js';
 import { readTensor } from './internal/fused-lstm.js';
 import { createBowInference } from './internal/bow-inference.js';
 import { type LstmInference, createLstmInference } from './internal/lstm-inference.js';
@@ -38,7 +41,8 @@ import {
   writeDropoutCalls,
 } from './internal/training-state.js';
 import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
-import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from './types.js';
+import { applyPretrainedEmbeddings } from './internal/pretrained-embeddings.js';
+import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, PortfolioReport, Prediction, PretrainedCoverage, TrainingEvent } from './types.js';
 import { MODEL_CORE_VERSION } from './version.js';
 
 /** Facts about how a model was trained, kept in its bundle's manifest. */
@@ -59,6 +63,8 @@ export interface TrainingInfo {
   trainSeconds: number;
   /** Per-epoch metrics. */
   history: EpochLog[];
+  /** Coverage of the pretrained embeddings the run started from, when it used `pretrainedEmbeddings`. */
+  pretrained?: PretrainedCoverage;
 }
 
 /**
@@ -87,6 +93,8 @@ export interface TextClassifier {
   readonly training: TrainingInfo | undefined;
   /** Validation metrics of the kept model, when it had a validation set. */
   readonly validation: EvaluationReport | undefined;
+  /** With `architecture: 'auto'`: what was tried and why the kept model won (from `fit` or the bundle). */
+  readonly portfolio?: PortfolioReport | undefined;
   /**
    * Builds the vocabulary and labels from `examples` and trains the network.
    * With `onCheckpoint`, hands over a {@link TrainingCheckpoint} after every epoch (and, when aborted, after
@@ -125,27 +133,6 @@ export interface ClassifierState {
   model: LayersModel;
   training?: TrainingInfo;
   validation?: EvaluationReport;
-}
-
-function fingerprint(examples: readonly LabeledText[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = examples.length;
-  for (const e of examples) {
-    h1 = Math.imul(h1 ^ seedFromString(e.text), 16777619) >>> 0;
-    h2 = Math.imul(h2 ^ seedFromString(e.label), 2246822519) >>> 0;
-  }
-  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
-}
-
-function checkExamples(where: string, examples: readonly LabeledText[]): void {
-  if (!Array.isArray(examples) || examples.length === 0) {
-    throw new ModelCoreError('INVALID_DATA', `${where}: no examples were given. Pass an array of { text, label } objects.`);
-  }
-  examples.forEach((e, i) => {
-    if (typeof e?.text !== 'string' || typeof e?.label !== 'string') {
-      throw new ModelCoreError('INVALID_DATA', `${where}: example ${i} is not { text: string, label: string } (got ${JSON.stringify(e)?.slice(0, 80)}).`);
-    }
-  });
 }
 
 class GlossaTextClassifier implements TextClassifier {
@@ -269,16 +256,7 @@ class GlossaTextClassifier implements TextClassifier {
 
   async predict(texts: readonly string[], options: { batchSize?: number } = {}): Promise<Prediction[]> {
     const probs = await this.predictProbabilities(texts, options);
-    const k = this.labels.length;
-    return texts.map((_, i) => {
-      const scores: Record<string, number> = {};
-      let best = 0;
-      for (let j = 0; j < k; j++) {
-        scores[this.labels[j]!] = probs[i * k + j]!;
-        if (probs[i * k + j]! > probs[i * k + best]!) best = j;
-      }
-      return { label: this.labels[best]!, scores };
-    });
+    return toPredictions(this.labels, probs, texts.length);
   }
 
   async evaluate(examples: readonly LabeledText[], options: { batchSize?: number } = {}): Promise<EvaluationReport> {
@@ -289,31 +267,16 @@ class GlossaTextClassifier implements TextClassifier {
   }
 
   private report(examples: readonly LabeledText[], batchSize: number, encoded?: Int32Array[]): EvaluationReport {
-    const index = new Map(this.labels.map((l, i) => [l, i]));
-    const known: number[] = [];
-    const unknown = new Map<string, number>();
-    examples.forEach((e, i) => {
-      if (index.has(e.label)) known.push(i);
-      else unknown.set(e.label, (unknown.get(e.label) ?? 0) + 1);
-    });
-    if (known.length === 0) {
-      throw new ModelCoreError(
-        'INVALID_DATA',
-        `evaluate: none of the ${examples.length} examples has a label the model knows (${this.labels.join(', ')}). Check the label column.`,
-      );
-    }
-    const sequences = encoded ? known.map((i) => encoded[i]!) : this.encodeAll(known.map((i) => examples[i]!.text));
-    const probabilities = this.probabilitiesOf(sequences, batchSize);
-    const yTrue = Int32Array.from(known, (i) => index.get(examples[i]!.label)!);
-    const report: EvaluationReport = classificationReport({ yTrue, probabilities, labels: this.labels });
-    if (unknown.size > 0) report.unknownLabels = [...unknown].map(([label, count]) => ({ label, count }));
-    return report;
+    return evaluationReport(this.labels, examples, (known) =>
+      this.probabilitiesOf(encoded ? known.map((i) => encoded[i]!) : this.encodeAll(known.map((i) => examples[i]!.text)), batchSize),
+    );
   }
 
   async fit(examples: readonly LabeledText[], options: FitOptions = {}): Promise<FitResult> {
     const where = 'fit';
     checkExamples(where, examples);
     const epochs = checkNumber(where, 'epochs', options.epochs ?? 5, [1, 10_000, true]);
+    const timeLimit = options.timeLimitSeconds === undefined ? undefined : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, [0, 1e9, false]);
     const batchSize = checkNumber(where, 'batchSize', options.batchSize ?? 64, [1, 65_536, true]);
     const seed = checkNumber(where, 'seed', options.seed ?? 42, [0, 2 ** 32 - 1, true]);
     const es = options.earlyStopping === false ? undefined : { patience: 2, minDelta: 0, restoreBestWeights: true, ...options.earlyStopping };
@@ -325,41 +288,11 @@ class GlossaTextClassifier implements TextClassifier {
     const rng = createRng(seed);
 
     // Split.
-    let train: readonly LabeledText[] = examples;
-    let validation: readonly LabeledText[] = [];
-    let validationSetting: CheckpointFitSettings['validation'];
-    if (options.validationData) {
-      checkExamples(`${where} (validationData)`, options.validationData);
-      validation = options.validationData;
-      validationSetting = { kind: 'data', fingerprint: fingerprint(options.validationData) };
-    } else {
-      const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? 0.1, [0, 0.9, false]);
-      validationSetting = { kind: 'split', fraction };
-      if (fraction > 0) {
-        const labelIds = new Map<string, number>();
-        const ys = examples.map((e) => labelIds.get(e.label) ?? labelIds.set(e.label, labelIds.size).get(e.label)!);
-        let split: ReturnType<typeof stratifiedSplit>;
-        try {
-          split = stratifiedSplit(ys, fraction, rng.fork());
-        } catch (cause) {
-          throw new ModelCoreError(
-            'INVALID_DATA',
-            `${where}: cannot hold out a validation split from ${examples.length} examples (${(cause as Error).message}). Add examples, pass validationData, or set validationSplit to 0.`,
-            { cause },
-          );
-        }
-        train = Array.from(split.train, (i) => examples[i]!);
-        validation = Array.from(split.test, (i) => examples[i]!);
-      }
-    }
-
-    const labels = [...new Set(train.map((e) => e.label))].sort();
-    if (labels.length < 2) {
-      throw new ModelCoreError(
-        'INVALID_DATA',
-        `${where}: the training data has only one class (${labels[0] ?? 'none'}). A classifier needs at least two labels; check the label column.`,
-      );
-    }
+    const split = splitValidation(where, examples, options, rng);
+    const train = split.train;
+    let validation = split.validation;
+    const validationSetting = split.setting;
+    const labels = labelsOf(where, train);
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
     validation = validation.filter((e) => labelIndex.has(e.label));
     const dataFingerprint = fingerprint(examples);
@@ -403,6 +336,7 @@ class GlossaTextClassifier implements TextClassifier {
     this.model = model;
     const optimizer = train_adam(o.learningRate);
     const variables = model.trainableWeights.map((w) => w.read() as Variable);
+    let pretrained: PretrainedCoverage | undefined;
     try {
       if (resume) {
         restoreWeights(model, resume.weights.map((w) => w.values));
@@ -411,6 +345,9 @@ class GlossaTextClassifier implements TextClassifier {
         rng.setState(resume.rng);
       } else {
         initializeWeights(model, rng.fork());
+        if (options.pretrainedEmbeddings) {
+          pretrained = await applyPretrainedEmbeddings(model, pipeline.vocabulary.tokens(), options.pretrainedEmbeddings, options.signal);
+        }
       }
     } catch (error) {
       optimizer.dispose();
@@ -517,19 +454,9 @@ class GlossaTextClassifier implements TextClassifier {
         trainSeconds += seconds;
         const log: EpochLog = { epoch, loss: lossSum / train.length, accuracy: correct / train.length, seconds, samplesPerSecond: train.length / seconds };
         if (validation.length > 0) {
-          const probs = this.probabilitiesOf(valSeqs, 256);
-          const k = labels.length;
-          let l = 0;
-          let hits = 0;
-          for (let i = 0; i < valY.length; i++) {
-            const row = probs.subarray(i * k, (i + 1) * k);
-            l -= Math.log(Math.min(Math.max(row[valY[i]!]!, LOG_EPSILON), 1 - LOG_EPSILON));
-            let arg = 0;
-            for (let j = 1; j < k; j++) if (row[j]! > row[arg]!) arg = j;
-            if (arg === valY[i]) hits++;
-          }
-          log.valLoss = l / valY.length;
-          log.valAccuracy = hits / valY.length;
+          const measured = lossAndAccuracy(this.probabilitiesOf(valSeqs, 256), valY, labels.length);
+          log.valLoss = measured.loss;
+          log.valAccuracy = measured.accuracy;
           if (!Number.isFinite(log.valLoss)) {
             throw new ModelCoreError(
               'TRAINING_DIVERGED',
@@ -546,6 +473,7 @@ class GlossaTextClassifier implements TextClassifier {
           // Keras semantics: stop once `patience` epochs in a row have not improved.
           stoppedEarly = true;
         }
+        if (timeLimit !== undefined && epoch < epochs && trainSeconds + seconds > timeLimit) stoppedEarly = true;
         if (options.onCheckpoint) {
           await options.onCheckpoint(checkpoint('epoch', epoch, 0, rng.getState(), { trainSeconds, samples, epochLossSum: 0, epochCorrect: 0, epochSeconds: 0 }));
         }
@@ -570,6 +498,7 @@ class GlossaTextClassifier implements TextClassifier {
       dataFingerprint,
       trainSeconds,
       history,
+      ...(pretrained ? { pretrained } : {}),
     };
     emit({ type: 'end', epochsRun: history.length, bestEpoch, stoppedEarly, trainSeconds });
     return {
@@ -582,6 +511,7 @@ class GlossaTextClassifier implements TextClassifier {
       ...(validationReport ? { validation: validationReport } : {}),
       trainSize: train.length,
       validationSize: validation.length,
+      ...(pretrained ? { pretrained: { ...pretrained } } : {}),
     };
   }
 
@@ -650,22 +580,6 @@ function train_adam(learningRate: number): ReturnType<typeof train.adam> {
   return train.adam(learningRate, 0.9, 0.999, 1e-7);
 }
 
-function classWeights(spec: FitOptions['classWeight'], labels: readonly string[], ys: Int32Array): Float32Array | undefined {
-  if (!spec) return undefined;
-  const k = labels.length;
-  if (spec === 'balanced') {
-    const counts = new Float64Array(k);
-    for (const y of ys) counts[y]!++;
-    return Float32Array.from(counts, (c) => (c > 0 ? ys.length / (k * c) : 0));
-  }
-  for (const key of Object.keys(spec)) {
-    if (!labels.includes(key)) {
-      throw new ModelCoreError('INVALID_OPTIONS', `fit: classWeight names "${key}", which is not a training label (${labels.join(', ')}).`);
-    }
-  }
-  return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, [0, 1e6, false]));
-}
-
 /**
  * Creates an untrained text classifier.
  *
@@ -678,7 +592,15 @@ function classWeights(spec: FitOptions['classWeight'], labels: readonly string[]
  * ```
  */
 export function createTextClassifier(options?: TextClassifierOptions): TextClassifier {
-  return new GlossaTextClassifier(resolveClassifierOptions(options));
+  const resolved = resolveClassifierOptions(options);
+  if (resolved.architecture === 'ngram') return createNgramClassifier(resolved);
+  if (resolved.architecture === 'auto') return createAutoClassifier(resolved);
+  return new GlossaTextClassifier(resolved);
+}
+
+/** A neural (tfjs) classifier for `lstm`, `bow` or `cnn` options, whatever their architecture says otherwise. */
+export function createNeuralClassifier(options: ResolvedClassifierOptions): TextClassifier {
+  return new GlossaTextClassifier(options);
 }
 
 /** Creates a classifier around loaded state (used by the bundle loader). */

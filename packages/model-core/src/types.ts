@@ -45,11 +45,71 @@ export interface FitOptions {
    * everything unchanged the result is bit-identical to that of an uninterrupted run.
    */
   resumeFrom?: TrainingCheckpoint;
+  /**
+   * Initialises the embedding layer from pretrained word vectors (fastText, GloVe…). Called once, after
+   * the vocabulary is built and the weights are drawn, with the vocabulary's tokens in id order (index =
+   * id: `<pad>` and `<unk>` first) and the embedding width; the rows of the tokens it returns a vector for
+   * are overwritten (`<pad>` and `<unk>` are left alone), the others keep their random values, and all are
+   * trained as usual. Coverage is reported in {@link FitResult.pretrained}. Ignored with `resumeFrom` (the
+   * weights come from the checkpoint). Only for architectures with an embedding layer (`lstm`, `bow`,
+   * `cnn`). In Node.js, `readWordVectors` of `@glossa/node-runtime` reads `.vec` / GloVe files.
+   *
+   * @example
+   * ```ts
+   * pretrainedEmbeddings: async (vocabulary) => ({ vectors: (await readWordVectors('wiki.en.vec', { tokens: vocabulary })).vectors, source: 'wiki.en.vec' })
+   * ```
+   */
+  pretrainedEmbeddings?: (
+    vocabulary: readonly string[],
+    embeddingDim: number,
+    context: { signal?: AbortSignal },
+  ) => Promise<PretrainedEmbeddings> | PretrainedEmbeddings;
+  /**
+   * Neural architectures: stop after the epoch at whose end another epoch of the same length would pass
+   * this many seconds of training (the best weights are still restored). Default: no limit.
+   */
+  timeLimitSeconds?: number;
+}
+
+/**
+ * Word vectors to initialise a classifier's embedding layer with, returned by
+ * {@link FitOptions.pretrainedEmbeddings}.
+ *
+ * @example
+ * ```ts
+ * const embeddings: PretrainedEmbeddings = { vectors: new Map([['great', Float32Array.of(0.1, 0.2)]]), source: 'tiny.vec' };
+ * ```
+ */
+export interface PretrainedEmbeddings {
+  /** A vector of length `embeddingDim` per token; tokens missing from the map keep their random initialisation. */
+  vectors: ReadonlyMap<string, Float32Array>;
+  /** Where the vectors come from (e.g. a file name), kept in the training info. */
+  source?: string;
+}
+
+/** How many vocabulary tokens started from pretrained vectors, see {@link FitOptions.pretrainedEmbeddings}. */
+export interface PretrainedCoverage {
+  /** Vocabulary tokens whose embedding row was set from a pretrained vector. */
+  covered: number;
+  /** Tokens that could be covered: the vocabulary's size without `<pad>` and `<unk>`. */
+  vocabularySize: number;
+  /** {@link PretrainedEmbeddings.source}, when given. */
+  source?: string;
 }
 
 /** Progress of {@link TextClassifier.fit}. */
 export type TrainingEvent =
-  | { type: 'start'; epochs: number; batchesPerEpoch: number; trainSize: number; validationSize: number; labels: string[]; vocabularySize: number }
+  | {
+      type: 'start';
+      epochs: number;
+      batchesPerEpoch: number;
+      trainSize: number;
+      validationSize: number;
+      labels: string[];
+      vocabularySize: number;
+      /** With `architecture: 'auto'`: which candidate of the portfolio starts training (e.g. `ngram`, `lstm`). */
+      candidate?: string;
+    }
   | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number }
   | ({ type: 'epoch'; epochs: number } & EpochLog)
   | { type: 'end'; epochsRun: number; bestEpoch: number; stoppedEarly: boolean; trainSeconds: number };
@@ -98,6 +158,44 @@ export interface FitResult {
   trainSize: number;
   /** Validation-set size. */
   validationSize: number;
+  /** Coverage of the pretrained embeddings, when {@link FitOptions.pretrainedEmbeddings} was used. */
+  pretrained?: PretrainedCoverage;
+  /** With `architecture: 'auto'`: the candidates, their validation figures and why the kept model won. */
+  portfolio?: PortfolioReport;
+}
+
+/** One model the `auto` architecture trained, and how it did on the validation examples. */
+export interface PortfolioCandidate {
+  /** Member name (`ngram`, `lstm`). */
+  name: string;
+  /** Its architecture. */
+  architecture: string;
+  /** Validation accuracy of the candidate alone (undefined when it was not trained). */
+  valAccuracy?: number;
+  /** Validation log loss of the candidate alone. */
+  valLoss?: number;
+  /** Wall time of its training. */
+  trainSeconds: number;
+  /** Its weight in the kept model (0: not used). */
+  weight: number;
+  /** Why it was skipped or how it was configured, when worth saying. */
+  note?: string;
+}
+
+/** What `architecture: 'auto'` tried and why the kept model won; in `FitResult`, bundles and `glossa info`. */
+export interface PortfolioReport {
+  /** Every candidate, trained or skipped. */
+  candidates: PortfolioCandidate[];
+  /** The kept model: a candidate's name, or `ensemble` (the weighted average of the members' probabilities). */
+  chosen: string;
+  /** Validation accuracy of the kept model (before any refit on all examples). */
+  valAccuracy?: number;
+  /** Validation log loss of the kept model. */
+  valLoss?: number;
+  /** One sentence on why it won. */
+  reason: string;
+  /** The training-time budget the portfolio was planned within, in seconds. */
+  budgetSeconds: number;
 }
 
 /** A prediction for one text. */

@@ -28,6 +28,14 @@ export { type Logger, silentLogger } from './logger.js';
 export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
 export { type InputText, readTexts } from './read-texts.js';
+export {
+  type ReadWordVectorsOptions,
+  readWordVectors,
+  readWordVectorsHeader,
+  type WordVectors,
+  type WordVectorsFormat,
+  type WordVectorsHeader,
+} from './read-word-vectors.js';
 export { type SaveRecovery, recoverInterruptedSave } from './recover-interrupted-save.js';
 export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';
 export { PACKED_BUNDLE_EXTENSION, isPackedBundlePath, saveBundle } from './save-bundle.js';

@@ -1,4 +1,4 @@
-import { BUNDLE_FILE_NAMES, type BundleFiles, BundleError, type TextClassifier, deserializeBundle, isPackedBundle, readManifest, unpackBundle } from '@glossa/model-core';
+import { BUNDLE_FILE_NAMES, type BundleFiles, BundleError, type TextClassifier, bundleFileNames, deserializeBundle, isPackedBundle, readManifest, unpackBundle } from '@glossa/model-core';
 
 /** Options of {@link fetchBundle}. */
 export interface FetchBundleOptions {
@@ -47,7 +47,7 @@ export async function fetchBundleFiles(url: string, options: FetchBundleOptions 
   const base = url.endsWith('/') ? url : url.slice(0, -BUNDLE_FILE_NAMES.manifest.length);
   const files: BundleFiles = { [BUNDLE_FILE_NAMES.manifest]: await getBytes(base + BUNDLE_FILE_NAMES.manifest, options) };
   const manifest = readManifest(files);
-  const names = [manifest.files.preprocessing, manifest.files.topology, manifest.files.weights];
+  const names = bundleFileNames(manifest);
   const contents = await Promise.all(names.map((name) => getBytes(base + name, options)));
   names.forEach((name, i) => {
     files[name] = contents[i]!;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ARCHITECTURE_REGISTRY, ARCHITECTURES as MODEL_ARCHITECTURES } from '@glossa/model-core/architectures';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
@@ -10,7 +11,8 @@ import {
 } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { fitWithProgress } from '../internal/fit-with-progress.js';
-import { formatBytes, formatDuration, formatRate, formatReport } from '../internal/format.js';
+import { preparePretrainedVectors } from '../internal/pretrained-vectors.js';
+import { formatBytes, formatDuration, formatPortfolio, formatRate, formatReport } from '../internal/format.js';
 import { choiceOption, floatOption, intOption } from '../internal/parse-options.js';
 import {
   type Architecture,
@@ -23,8 +25,8 @@ import {
   type TokenizerType,
 } from '../runtime.js';
 
-/** Architectures accepted by `--arch`. */
-export const ARCHITECTURES: readonly Architecture[] = ['lstm', 'bow', 'cnn'];
+/** Architectures accepted by `--arch`: model-core's registry (its tfjs-free entry). */
+export const ARCHITECTURES: readonly Architecture[] = MODEL_ARCHITECTURES;
 /** Tokenizers accepted by `--tokenizer`. */
 export const TOKENIZERS: readonly TokenizerType[] = ['word', 'whitespace', 'char', 'char-ngram'];
 
@@ -54,6 +56,8 @@ export interface TrainCommandOptions extends DataOptions {
   checkpoint?: boolean;
   /** `--resume`. */
   resume?: boolean;
+  /** `--pretrained-vectors`: a fastText `.vec` or GloVe `.txt` file to initialise the embeddings from. */
+  pretrainedVectors?: string;
 }
 
 /** A training checkpoint, as `fit` hands it over. */
@@ -121,7 +125,10 @@ function describeCheckpoint(checkpoint: Checkpoint): string {
 export function addModelOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--arch <arch>', `model architecture: ${ARCHITECTURES.join(', ')} (default: lstm)`).argParser(
+      new Option(
+        '--arch <arch>',
+        `model architecture: ${ARCHITECTURES.join(', ')} (default: auto, which trains ngram and lstm within a time budget and keeps the best on validation or their average)`,
+      ).argParser(
         choiceOption('--arch', ARCHITECTURES),
       ),
     )
@@ -260,6 +267,10 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
     )
     .option('--resume', 'continue the interrupted run whose checkpoint is in --checkpoint-dir (give the same data and options)')
     .option('--no-checkpoint', 'write no checkpoints')
+    .option(
+      '--pretrained-vectors <file>',
+      "initialise the embeddings from word vectors, a fastText .vec or GloVe .txt file (--arch lstm, bow or cnn; --embedding-dim follows the file's dimension)",
+    )
     .addHelpText(
       'after',
       `
@@ -267,7 +278,8 @@ Examples:
   $ glossa train reviews.csv --out ./sentiment-model
   $ glossa train tweets.tsv --out model.glossa --arch bow --epochs 3 --text-column tweet
   $ glossa train data.jsonl --out ./model --validation dev.jsonl --json > result.json
-  $ glossa train reviews.csv --out ./model --epochs 20 --resume   # after Ctrl-C: continue where it stopped`,
+  $ glossa train reviews.csv --out ./model --epochs 20 --resume   # after Ctrl-C: continue where it stopped
+  $ glossa train reviews.csv --out ./model --pretrained-vectors wiki.en.vec`,
     )
     .action(async (data: string, options: TrainCommandOptions, cmd: Command) => {
       // commander keeps the arguments as given (untyped `rawArgs`), for the resume hint.
@@ -290,6 +302,9 @@ async function runTrain(
   const say = options.json ? ctx.err : ctx.out;
   const colors = options.json ? ctx.errColors : ctx.colors;
   const runtime = await loadRuntime();
+  // The vector file's header (and the options it must agree with) before the data: a usage error fails fastest.
+  const pretrained =
+    options.pretrainedVectors === undefined ? undefined : await preparePretrainedVectors(ctx, runtime, options.pretrainedVectors, classifierOptionsFrom(options));
   // Data first: a bad file fails fast, before any backend is initialised.
   const records = await loadData(runtime, ctx, data, options);
   if (records.length === 0) {
@@ -314,8 +329,14 @@ async function runTrain(
   ctx.err(`backend: ${backend.backend}`); // with --verbose, node-runtime's logger says why
 
   // Checkpoints: written after every epoch and on Ctrl-C, read by --resume, removed once the bundle is saved.
+  // Only the neural architectures have them (ngram trains in one pass; auto's portfolio starts afresh).
+  const architecture = options.arch ?? 'auto';
+  const checkpoints = ARCHITECTURE_REGISTRY[architecture].checkpoints;
+  if (options.resume && !checkpoints) {
+    throw new CliError('USAGE', `--resume: --arch ${architecture} keeps no checkpoints (it trains in one pass); run the same command without --resume, or use --arch lstm, bow or cnn`);
+  }
   const store =
-    options.checkpoint === false
+    options.checkpoint === false || !checkpoints
       ? undefined
       : runtime.createCheckpointStore(options.checkpointDir === undefined ? defaultCheckpointDir(options.out) : resolve(options.checkpointDir), {
           logger: cliLogger(ctx, verbose),
@@ -338,7 +359,11 @@ async function runTrain(
     };
   }
 
-  const classifier = runtime.createTextClassifier(classifierOptionsFrom(options));
+  if (pretrained !== undefined) fitOptions.pretrainedEmbeddings = pretrained.pretrainedEmbeddings;
+  const classifier = runtime.createTextClassifier({
+    ...classifierOptionsFrom(options),
+    ...(pretrained === undefined ? {} : { embeddingDim: pretrained.dimension }),
+  });
   try {
     let outcome: Awaited<ReturnType<typeof fitWithProgress>>;
     try {
@@ -376,10 +401,13 @@ async function runTrain(
     if (result.validation !== undefined) {
       say(formatReport(result.validation, colors, 'Validation metrics'));
     }
+    if (result.portfolio !== undefined) say(formatPortfolio(result.portfolio));
     if (!options.json) {
+      const kind = ARCHITECTURE_REGISTRY[architecture].kind;
       say(
-        `trained ${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'} in ${formatDuration(result.trainSeconds)} ` +
-          `(${formatRate(result.trainSamplesPerSecond)} samples/s)`,
+        kind === 'neural'
+          ? `trained ${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'} in ${formatDuration(result.trainSeconds)} (${formatRate(result.trainSamplesPerSecond)} samples/s)`
+          : `trained in ${formatDuration(result.trainSeconds)}`,
       );
     }
     say(`bundle written to ${bundle} (${formatBytes(bytes)})`);
@@ -402,6 +430,8 @@ async function runTrain(
           trainSamplesPerSecond: result.trainSamplesPerSecond,
           history: result.history,
           validation: result.validation ?? null,
+          ...(result.pretrained === undefined ? {} : { pretrained: result.pretrained }),
+          ...(result.portfolio === undefined ? {} : { portfolio: result.portfolio }),
           options: classifier.options,
         }),
       );

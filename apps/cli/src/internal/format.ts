@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { EvaluationReport, TrainingEvent } from '../runtime.js';
+import type { EvaluationReport, PortfolioReport, TrainingEvent } from '../runtime.js';
 import type { Colors } from './context.js';
 
 /**
@@ -201,4 +201,28 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+/**
+ * What `--arch auto` tried and kept: one line per candidate (validation accuracy and loss, seconds, weight,
+ * notes), then the reason.
+ *
+ * @param portfolio - The portfolio report of a fit or a bundle.
+ * @returns Lines of text.
+ * @example
+ * ```ts
+ * formatPortfolio(result.portfolio);
+ * ```
+ */
+export function formatPortfolio(portfolio: PortfolioReport): string {
+  const lines = [`auto: kept ${portfolio.chosen} (budget ${formatDuration(portfolio.budgetSeconds)})`];
+  for (const c of portfolio.candidates) {
+    const figures =
+      c.valAccuracy === undefined
+        ? 'not trained'
+        : `val_accuracy ${formatMetric(c.valAccuracy)}, val_loss ${formatMetric(c.valLoss)}, ${formatDuration(c.trainSeconds)}, weight ${Number(c.weight.toFixed(2))}`;
+    lines.push(`  ${c.name.padEnd(6)} ${figures}${c.note ? ` (${c.note})` : ''}`);
+  }
+  lines.push(`  why: ${portfolio.reason}`);
+  return lines.join('\n');
 }

@@ -40,7 +40,14 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
 
 function startLine(event: Extract<TrainingEvent, { type: 'start' }>): string {
   const validation = event.validationSize > 0 ? `, ${event.validationSize} for validation` : '';
+  if (event.candidate === 'ngram') {
+    return (
+      `ngram: ${event.trainSize} examples${validation}; ${event.labels.length} labels, ${event.vocabularySize} n-gram features; ` +
+      `${event.epochs === 1 ? 'one regularisation strength' : `${event.epochs} regularisation strengths`}`
+    );
+  }
   return (
+    (event.candidate === undefined ? '' : `${event.candidate}: `) +
     `training on ${event.trainSize} examples${validation}; ${event.labels.length} labels, ` +
     `vocabulary ${event.vocabularySize}; ${plural(event.epochs, 'epoch')} × ${plural(event.batchesPerEpoch, 'batch', 'batches')}`
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OPTION_RANGES } from '../options.js';
+import { ARCHITECTURES, type Architecture } from '../architectures/registry.js';
+import { CHAR_NGRAMS, DEFAULT_CLASSIFIER_OPTIONS, OPTION_RANGES } from '../options.js';
 
 /** A number within an {@link OPTION_RANGES} entry `[min, max, integer]`. */
 export const inRange = (range: readonly [number, number, boolean]) => {
@@ -9,7 +10,7 @@ export const inRange = (range: readonly [number, number, boolean]) => {
 
 /** The resolved classifier options as a bundle manifest or a checkpoint stores them. */
 export const classifierOptionsSchema = z.object({
-  architecture: z.enum(['lstm', 'bow', 'cnn']),
+  architecture: z.enum(ARCHITECTURES as [Architecture, ...Architecture[]]),
   embeddingDim: inRange(OPTION_RANGES.embeddingDim),
   units: inRange(OPTION_RANGES.units),
   kernelSize: inRange(OPTION_RANGES.kernelSize),
@@ -19,4 +20,9 @@ export const classifierOptionsSchema = z.object({
   minFrequency: inRange(OPTION_RANGES.minFrequency),
   tokenizer: z.enum(['word', 'whitespace', 'char', 'char-ngram']),
   learningRate: inRange(OPTION_RANGES.learningRate),
+  // Added with the ngram architecture: format-1 bundles lack them and get the defaults.
+  wordNgrams: inRange(OPTION_RANGES.wordNgrams).default(DEFAULT_CLASSIFIER_OPTIONS.wordNgrams),
+  charNgrams: z.string().regex(CHAR_NGRAMS).default(DEFAULT_CLASSIFIER_OPTIONS.charNgrams),
+  maxFeatures: inRange(OPTION_RANGES.maxFeatures).default(DEFAULT_CLASSIFIER_OPTIONS.maxFeatures),
+  regularization: inRange(OPTION_RANGES.regularization).default(DEFAULT_CLASSIFIER_OPTIONS.regularization),
 });
