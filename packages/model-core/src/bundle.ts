@@ -234,6 +234,13 @@ export async function serializeBundle(classifier: TextClassifier): Promise<Bundl
       }
       files[`${member.name}.${BUNDLE_FILE_NAMES.manifest}`] = jsonBytes(memberManifest);
       for (const [name, bytes] of Object.entries(own)) if (name !== BUNDLE_FILE_NAMES.manifest) files[`${member.name}.${name}`] = bytes;
+      const topology = own[BUNDLE_FILE_NAMES.topology];
+      if (topology) {
+        // tfjs's model.json names its weights file: the member's is prefixed too.
+        const modelJson = JSON.parse(decoder.decode(topology)) as { weightsManifest: Array<{ paths: string[] }> };
+        for (const group of modelJson.weightsManifest) group.paths = group.paths.map((path) => `${member.name}.${path}`);
+        files[`${member.name}.${BUNDLE_FILE_NAMES.topology}`] = jsonBytes(modelJson);
+      }
     }
     return files;
   }

@@ -4,6 +4,7 @@ import { syntheticSentiment } from '../../../test/fixtures.js';
 import { deserializeBundle, readManifest, serializeBundle } from '../../bundle.js';
 import { packBundle, unpackBundle } from '../../pack.js';
 import { createTextClassifier } from '../../text-classifier.js';
+import { restoreAutoClassifier } from './auto-classifier.js';
 
 const small = { embeddingDim: 8, units: 8, vocabSize: 300 };
 const texts = ['a wonderful film', 'awful, boring plot', '', '好看 🙂', 'the story was poor but the actors were brilliant'];
@@ -76,6 +77,48 @@ describe('createTextClassifier() — the auto portfolio', () => {
     expect(result.portfolio!.candidates[1]!.note).toMatch(/skipped: an epoch would take about/);
     expect(clf.model).toBeUndefined();
     clf.dispose();
+  });
+
+  it('saves and loads an average of an ngram and an lstm member with identical scores', async () => {
+    const data = syntheticSentiment(300, 6);
+    const ngram = createTextClassifier({ ...small, architecture: 'ngram' });
+    await ngram.fit(data);
+    const lstm = createTextClassifier({ ...small, architecture: 'lstm' });
+    await lstm.fit(data, { epochs: 2 });
+    const options = { ...createTextClassifier(small).options };
+    const portfolio = { candidates: [], chosen: 'ensemble', reason: 'test', budgetSeconds: 1 };
+    const both = restoreAutoClassifier({
+      options,
+      labels: [...ngram.labels],
+      members: [
+        { name: 'ngram', weight: 0.6, classifier: ngram },
+        { name: 'lstm', weight: 0.4, classifier: lstm },
+      ],
+      portfolio,
+    });
+    const files = await serializeBundle(both);
+    expect(Object.keys(files).sort()).toEqual([
+      'lstm.manifest.json',
+      'lstm.model.json',
+      'lstm.preprocessing.json',
+      'lstm.weights.bin',
+      'manifest.json',
+      'ngram.features.bin',
+      'ngram.manifest.json',
+      'ngram.preprocessing.json',
+      'ngram.weights.bin',
+    ]);
+    const loaded = await deserializeBundle(unpackBundle(packBundle(files)));
+    const expected = await both.predictProbabilities(texts);
+    const a = await ngram.predictProbabilities(texts);
+    const b = await lstm.predictProbabilities(texts);
+    expected.forEach((p, i) => {
+      expect(p).toBeCloseTo(0.6 * a[i]! + 0.4 * b[i]!, 6);
+    });
+    expect(Array.from(await loaded.predictProbabilities(texts))).toEqual(Array.from(expected));
+    expect(loaded.model).toBeDefined();
+    loaded.dispose();
+    both.dispose();
   });
 
   it('refuses a damaged member', async () => {
