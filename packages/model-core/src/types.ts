@@ -66,7 +66,9 @@ export interface FitOptions {
   ) => Promise<PretrainedEmbeddings> | PretrainedEmbeddings;
   /**
    * Neural architectures: stop after the epoch at whose end another epoch of the same length would pass
-   * this many seconds of training (the best weights are still restored). Default: no limit.
+   * this many seconds of training (the best weights are still restored; measured time, so a run can end
+   * at a different epoch on a busier machine). Default: no limit. `auto`: the budget its portfolio is
+   * planned within, by estimate only, so the same seed gives the same model anywhere (default 170).
    */
   timeLimitSeconds?: number;
 }

@@ -19,6 +19,10 @@ const manifest: BundleManifest = {
     minFrequency: 1,
     tokenizer: 'word',
     learningRate: 0.001,
+    wordNgrams: 2,
+    charNgrams: 'auto',
+    maxFeatures: 500000,
+    regularization: 0,
   },
   files: { preprocessing: 'preprocessing.json', topology: 'model.json', weights: 'weights.bin' },
   training: {

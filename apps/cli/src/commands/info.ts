@@ -35,8 +35,12 @@ export function manifestRows(
     ['architecture', manifest.architecture],
   ];
   const options = manifest.options as unknown as Record<string, unknown>;
+  // Only the options the architecture uses (an auto bundle's members use both kinds).
+  const ngramOnly = ['wordNgrams', 'charNgrams', 'maxFeatures', 'regularization'];
+  const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength'];
+  const unused = manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly;
   const optionText = Object.keys(options)
-    .filter((key) => key !== 'architecture')
+    .filter((key) => key !== 'architecture' && !unused.includes(key))
     .sort()
     .map((key) => `${key}=${String(options[key])}`)
     .join(', ');
@@ -51,6 +55,25 @@ export function manifestRows(
       ],
       ['data fingerprint', training.dataFingerprint],
     );
+  }
+  if (manifest.ngram !== undefined) {
+    const f = manifest.ngram.features;
+    const parts = [f.wordMaxN > 0 ? `words 1–${f.wordMaxN}` : '', f.charMinN > 0 ? `characters ${f.charMinN}–${f.charMaxN}` : ''].filter(Boolean);
+    rows.push([
+      'n-grams',
+      `${parts.join(' + ')}; ${manifest.ngram.featureCount.toLocaleString('en-US')} features; λ = ${Number(manifest.ngram.regularization.toPrecision(3))}${manifest.ngram.refit ? '; refitted on all examples' : ''}`,
+    ]);
+  }
+  if (manifest.members !== undefined) {
+    rows.push(['members', manifest.members.map((m) => `${m.name} (${m.architecture}, weight ${Number(m.weight.toFixed(3))})`).join(', ')]);
+  }
+  if (manifest.portfolio !== undefined) {
+    const p = manifest.portfolio;
+    rows.push(['auto', `kept ${p.chosen}: ${p.reason}`]);
+    for (const c of p.candidates) {
+      const figures = c.valAccuracy === undefined ? 'not trained' : `val_accuracy ${formatMetric(c.valAccuracy)}, val_loss ${formatMetric(c.valLoss)}, ${formatDuration(c.trainSeconds)}`;
+      rows.push([`  ${c.name}`, `${figures}${c.note ? `; ${c.note}` : ''}`]);
+    }
   }
   const validation = manifest.metrics?.validation;
   if (validation !== undefined) {

@@ -43,6 +43,9 @@ describe('addModelOptions', () => {
       vocabSize: '--vocab-size',
       minFrequency: '--min-frequency',
       learningRate: '--learning-rate',
+      wordNgrams: '--word-ngrams',
+      maxFeatures: '--max-features',
+      regularization: '--regularization',
     };
     for (const [name, [min, max, integer]] of Object.entries(OPTION_RANGES)) {
       const flag = flags[name as keyof typeof OPTION_RANGES];

@@ -45,6 +45,10 @@ export interface TrainCommandOptions extends DataOptions {
   dropout?: number;
   learningRate?: number;
   tokenizer?: TokenizerType;
+  wordNgrams?: number;
+  charNgrams?: string;
+  maxFeatures?: number;
+  regularization?: number;
   validationSplit?: number;
   validation?: string;
   seed?: number;
@@ -188,6 +192,30 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
+      new Option('--word-ngrams <n>', 'ngram/auto: longest word n-gram, 0–3 (0: no word features; default: 2)').argParser(
+        intOption('--word-ngrams', 0, 3),
+      ),
+    )
+    .addOption(
+      new Option('--char-ngrams <range>', 'ngram/auto: character n-grams, auto, none or a range N-M (default: auto: 1-3 for CJK text, 2-5 otherwise, none for very large inputs)').argParser(
+        (value: string) => {
+          const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
+          if (value === 'auto' || value === 'none' || (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 10)) return value;
+          throw new CliError('USAGE', `--char-ngrams must be auto, none or a range N-M with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(value)})`);
+        },
+      ),
+    )
+    .addOption(
+      new Option('--max-features <n>', 'ngram/auto: n-gram features kept at most, 1–10000000 (default: 500000)').argParser(
+        intOption('--max-features', 1, 10_000_000),
+      ),
+    )
+    .addOption(
+      new Option('--regularization <f>', 'ngram/auto: L2 strength of the logistic regression, 0–1000000 (0: chosen on the validation split; default: 0)').argParser(
+        floatOption('--regularization', { min: 0, max: 1e6 }),
+      ),
+    )
+    .addOption(
       new Option('--seed <n>', 'random seed, 0–4294967295 (default: 42)').argParser(
         intOption('--seed', 0, 4_294_967_295),
       ),
@@ -217,6 +245,10 @@ export function classifierOptionsFrom(
     | 'dropout'
     | 'learningRate'
     | 'tokenizer'
+    | 'wordNgrams'
+    | 'charNgrams'
+    | 'maxFeatures'
+    | 'regularization'
   >,
 ): TextClassifierOptions {
   const result: TextClassifierOptions = {};
@@ -230,6 +262,10 @@ export function classifierOptionsFrom(
   if (options.dropout !== undefined) result.dropout = options.dropout;
   if (options.learningRate !== undefined) result.learningRate = options.learningRate;
   if (options.tokenizer !== undefined) result.tokenizer = options.tokenizer;
+  if (options.wordNgrams !== undefined) result.wordNgrams = options.wordNgrams;
+  if (options.charNgrams !== undefined) result.charNgrams = options.charNgrams;
+  if (options.maxFeatures !== undefined) result.maxFeatures = options.maxFeatures;
+  if (options.regularization !== undefined) result.regularization = options.regularization;
   return result;
 }
 

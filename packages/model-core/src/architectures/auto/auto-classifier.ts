@@ -1,5 +1,6 @@
 import { createRng } from '@glossa/math';
 import type { TextPipeline } from '@glossa/text-preprocessing';
+import { getBackend } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from '../../errors.js';
 import { checkExamples, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation, toPredictions } from '../../internal/examples.js';
@@ -21,8 +22,15 @@ import { createNgramClassifier, explanationFrom, fitNgramSplit, occlusionVariant
 
 /** Training-time budget of `auto` in seconds, when `FitOptions.timeLimitSeconds` does not set one. */
 export const AUTO_BUDGET_SECONDS = 170;
-/** Tokens per second the neural candidate is assumed to train at, to plan within the budget (LSTM, wasm, one core). */
-const NEURAL_TOKENS_PER_SECOND = 40_000;
+/**
+ * Tokens per second the neural candidate is assumed to train at, to plan its epochs within the budget:
+ * the LSTM on one core with Glossa's WebAssembly kernels, and on plain-JavaScript tfjs (`cpu`). The plan
+ * depends only on the data and the backend, never on measured time, so a seed gives the same model on
+ * any machine; a faster machine simply finishes sooner.
+ */
+const NEURAL_TOKENS_PER_SECOND: Readonly<Record<string, number>> = { cpu: 3_000, default: 40_000 };
+/** Share of the budget planned for the neural candidate (the n-gram model takes most of the rest). */
+const NEURAL_SHARE = 0.5;
 /** Ensemble weights of the n-gram model tried on the validation examples. */
 const WEIGHTS = [1, 0.8, 0.6, 0.5, 0.4, 0.2, 0] as const;
 
@@ -165,35 +173,38 @@ class AutoTextClassifier implements TextClassifier {
       note: describeNgram(ngram),
     });
 
-    // 2. A neural model (LSTM), when the budget leaves room for at least two epochs.
+    // 2. A neural model (LSTM), for as many epochs (up to `epochs`, default 5) as its share of the budget
+    //    allows by estimate; skipped when not even two fit.
     let neural: TextClassifier | undefined;
     let neuralProbs: Float32Array | undefined;
-    const remaining = budget - ngramSeconds;
     const tokens = estimateTokens(ngram.pipeline!, split.train, o.maxLength);
-    const epochSeconds = tokens / NEURAL_TOKENS_PER_SECOND;
+    const rate = NEURAL_TOKENS_PER_SECOND[getBackend()] ?? NEURAL_TOKENS_PER_SECOND.default!;
+    const epochSeconds = tokens / rate;
+    const wanted = options.epochs ?? 5;
+    const affordable = Math.floor((budget * NEURAL_SHARE) / Math.max(epochSeconds, 1e-9));
+    const epochs = Math.min(wanted, affordable);
     if (validation.length === 0) {
       candidates.push({ name: 'lstm', architecture: 'lstm', trainSeconds: 0, weight: 0, note: 'skipped: no validation examples to weigh it against the n-gram model' });
-    } else if (remaining < 2 * epochSeconds) {
+    } else if (epochs < Math.min(2, wanted)) {
       candidates.push({
         name: 'lstm',
         architecture: 'lstm',
         trainSeconds: 0,
         weight: 0,
-        note: `skipped: an epoch would take about ${Math.round(epochSeconds)} s and ${Math.max(0, Math.round(remaining))} s of the ${budget} s budget remain`,
+        note: `skipped: an epoch over ${Math.round(tokens).toLocaleString('en-US')} tokens is estimated at ${Math.round(epochSeconds)} s, and two do not fit in ${Math.round(budget * NEURAL_SHARE)} s (half the ${budget} s budget)`,
       });
     } else {
       const started = performance.now();
       neural = createNeuralClassifier({ ...o, architecture: 'lstm' });
       try {
         const result = await neural.fit(split.train, {
-          ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+          epochs,
           ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
           ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
           ...(options.classWeight !== undefined ? { classWeight: options.classWeight } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           seed,
           validationData: validation,
-          timeLimitSeconds: remaining,
           onProgress: forward('lstm'),
         });
         neuralProbs = await neural.predictProbabilities(validation.map((e) => e.text));
@@ -205,7 +216,7 @@ class AutoTextClassifier implements TextClassifier {
           valLoss: score.loss,
           trainSeconds: (performance.now() - started) / 1000,
           weight: 0,
-          note: `${result.epochsRun} epoch${result.epochsRun === 1 ? '' : 's'}, best ${result.bestEpoch}${result.stoppedEarly ? ', stopped early' : ''}`,
+          note: `${result.epochsRun} of ${epochs} epoch${epochs === 1 ? '' : 's'}${epochs < wanted ? ' (budget)' : ''}, best ${result.bestEpoch}${result.stoppedEarly ? ', stopped early' : ''}`,
         });
       } catch (error) {
         neural.dispose();

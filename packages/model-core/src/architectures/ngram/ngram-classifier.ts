@@ -21,6 +21,10 @@ import { type LinearWeights, fitLogistic, linearProbabilities, stackRows, toLine
 
 /** Regularisation strengths tried when `regularization` is 0 (auto): λ = 1/C for C = 1, 4, 16, 64. */
 export const NGRAM_LAMBDA_GRID: readonly number[] = [1, 1 / 4, 1 / 16, 1 / 64];
+function chosenIndex(best: { index: number } | undefined): number {
+  return best?.index ?? -1;
+}
+
 /** λ used when there is no validation set to choose one. */
 const FALLBACK_LAMBDA = 1 / 16;
 /** Parameters (features × classes) at most, to bound L-BFGS memory. */
@@ -274,6 +278,8 @@ class NgramTextClassifier implements TextClassifier {
         best = { index: g, accuracy: score.accuracy, loss: score.loss, params: Float64Array.from(params), linear };
       }
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // The validation loss is U-shaped in log λ: once it rises, weaker regularisation only overfits more.
+      if (validation.length > 0 && g > chosenIndex(best) && score.loss > best!.loss) break;
     }
     const chosen = best!;
     const lambda = grid[chosen.index]!;
@@ -290,17 +296,20 @@ class NgramTextClassifier implements TextClassifier {
     const validationReport = validation.length > 0 ? await this.evaluate(validation) : undefined;
     const validationProbabilities = this.probabilitiesOfRows(state, valRows);
     if (refit && validation.length > 0) {
-      // λ chosen: refit on every example (scikit-learn's GridSearchCV `refit`), as a user who tuned by hand would.
-      const all = [...split.train, ...validation];
-      const allSet = fitOn(all, [...trainDocs, ...valDocs]);
-      const refitted = fitLogistic(allSet.x, allSet.y, allSet.weights, allSet.table.blocks.length, k, lambda, undefined, MAX_ITERATIONS, 1e-5, stop);
+      // λ chosen: refit on every example (scikit-learn's GridSearchCV `refit`), as a user who tuned by hand
+      // would; with the training split's features, warm-started from the chosen candidate (a few steps).
+      const allRows = stackRows([
+        ...Array.from({ length: trainSet.x.rows }, (_, i) => ({
+          ids: trainSet.x.ids.subarray(trainSet.x.offsets[i]!, trainSet.x.offsets[i + 1]!),
+          values: trainSet.x.values.subarray(trainSet.x.offsets[i]!, trainSet.x.offsets[i + 1]!),
+        })),
+        ...valRows,
+      ]);
+      const allY = Int32Array.from([...trainSet.y, ...valY]);
+      const cw = classWeights(options.classWeight, labels, allY);
+      const refitted = fitLogistic(allRows, allY, cw ? Float32Array.from(allY, (c) => cw[c]!) : undefined, featureCount, k, lambda, chosen.params, MAX_ITERATIONS, 1e-5, stop);
       if (stop()) throw new ModelCoreError('ABORTED', `${where}: training was cancelled while refitting on all examples.`);
-      state = {
-        ...state,
-        table: allSet.table,
-        linear: toLinearWeights(refitted.params, allSet.table.blocks.length, k),
-        info: { features, featureCount: allSet.table.blocks.length, regularization: lambda, refit: true },
-      };
+      state = { ...state, linear: toLinearWeights(refitted.params, featureCount, k), info: { features, featureCount, regularization: lambda, refit: true } };
     }
     const trainSeconds = (performance.now() - t0) / 1000;
     const training: TrainingInfo = {
