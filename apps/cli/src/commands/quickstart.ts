@@ -7,6 +7,7 @@ import {
   formatBytes,
   formatDuration,
   formatMetric,
+  formatPortfolio,
   formatRate,
   formatReport,
   truncate,
@@ -25,16 +26,15 @@ import { loadSpamAssassin } from '../spam-assassin.js';
 import { ARCHITECTURES } from './train.js';
 
 /**
- * Defaults of `glossa quickstart`: the default model (the LSTM, texts truncated to 100 tokens), batches of
- * 32, 3 epochs. Measured on 2 cores with the wasm backend (full corpus, seed 42): validation accuracy 0.97
- * after one epoch and 0.98 after three, about 235 training samples/s (emails are long): about a minute.
- * `--arch bow` trains the fastText-style model in about 25 s (0.972 test accuracy after 5 epochs).
+ * Defaults of `glossa quickstart`: the default model (`auto`: the n-gram model and an LSTM whose texts are
+ * truncated to 100 tokens, the better on validation or their average), batches of 32, at most 3 LSTM epochs.
+ * `--arch lstm` or `--arch bow` train one neural model alone.
  */
 export const QUICKSTART_DEFAULTS = {
   out: './glossa-quickstart-model',
   epochs: 3,
   batchSize: 32,
-  architecture: 'lstm' as Architecture,
+  architecture: 'auto' as Architecture,
   maxLength: 100,
   seed: 42,
   testFraction: 0.2,
@@ -173,6 +173,7 @@ async function runQuickstart(
     const report = await classifier.evaluate(test);
     const testSeconds = (performance.now() - testStart) / 1000;
     say(formatReport(report, c, `Test metrics (${test.length} held-out emails)`));
+    if (result.portfolio !== undefined) say(formatPortfolio(result.portfolio));
 
     const { path: bundle, bytes } = await saveClassifier(
       runtime,
@@ -205,8 +206,7 @@ async function runQuickstart(
     say(table.toString());
     const totalSeconds = (performance.now() - began) / 1000;
     say(
-      `done in ${formatDuration(totalSeconds)} (training ${formatDuration(result.trainSeconds)}, ` +
-        `${formatRate(result.trainSamplesPerSecond)} samples/s; testing ${formatDuration(testSeconds)})`,
+      `done in ${formatDuration(totalSeconds)} (training ${formatDuration(result.trainSeconds)}${result.portfolio === undefined ? `, ${formatRate(result.trainSamplesPerSecond)} samples/s` : ''}; testing ${formatDuration(testSeconds)})`,
     );
     if (!options.json) {
       say(c.dim(`next: glossa predict ${bundle} "Subject line\\nBody text"   ·   glossa info ${bundle}`));
@@ -224,6 +224,7 @@ async function runQuickstart(
         trainSeconds: result.trainSeconds,
         trainSamplesPerSecond: result.trainSamplesPerSecond,
         validation: result.validation ?? null,
+        ...(result.portfolio === undefined ? {} : { portfolio: result.portfolio }),
         test: report,
         examples,
         totalSeconds,

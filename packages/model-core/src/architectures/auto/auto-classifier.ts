@@ -238,11 +238,11 @@ class AutoTextClassifier implements TextClassifier {
     if (chosen.weight > 0) members.push({ name: 'ngram', weight: chosen.weight, classifier: ngram });
     else ngram.dispose();
     if (neural) {
-      if (chosen.weight < 1) members.push({ name: 'lstm', weight: 1 - chosen.weight, classifier: neural });
+      if (chosen.weight < 1) members.push({ name: 'lstm', weight: Math.round((1 - chosen.weight) * 1e6) / 1e6, classifier: neural });
       else neural.dispose();
     }
     candidates[0]!.weight = chosen.weight;
-    if (candidates[1]) candidates[1].weight = neural ? 1 - chosen.weight : 0;
+    if (candidates[1]) candidates[1].weight = neural ? Math.round((1 - chosen.weight) * 1e6) / 1e6 : 0;
     const chosenName = members.length > 1 ? 'ensemble' : members[0]!.name;
     const portfolio: PortfolioReport = {
       candidates,

@@ -19,8 +19,11 @@ import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, La
 import { type FeatureTable, type NgramFeatureConfig, type SparseRow, fitFeatureTable, vectorize } from './features.js';
 import { type LinearWeights, fitLogistic, linearProbabilities, stackRows, toLinearWeights } from './logistic.js';
 
-/** Regularisation strengths tried when `regularization` is 0 (auto): λ = 1/C for C = 1, 4, 16, 64. */
-export const NGRAM_LAMBDA_GRID: readonly number[] = [1, 1 / 4, 1 / 16, 1 / 64];
+/**
+ * Regularisation strengths tried, strongest first, when `regularization` is 0 (auto): λ = 1/C for
+ * C = 1, 4, …, 1024. The search stops at the first λ whose validation loss is worse than the best so far.
+ */
+export const NGRAM_LAMBDA_GRID: readonly number[] = [1, 1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 1024];
 function chosenIndex(best: { index: number } | undefined): number {
   return best?.index ?? -1;
 }
