@@ -33,7 +33,7 @@ export interface LoadOptions {
  */
 export const LOAD_USAGE = `usage: pnpm bench --serve [options]     (also: pnpm --filter @glossa/bench load [options])
 
-HTTP load test of \`glossa serve\`: trains (or reuses) the default model (LSTM, createTextClassifier()
+HTTP load test of \`glossa serve\`: trains (or reuses) the LSTM at its defaults (createTextClassifier({ architecture: 'lstm' })
 defaults) on synthetic data, starts the built CLI's server in a child process on 127.0.0.1, and drives
 POST /v1/predict with single short texts from autocannon at each client count.
 

@@ -21,7 +21,7 @@ export interface RunLoadTestOptions extends LoadOptions {
   argv?: readonly string[];
   /** The built `glossa` CLI (default: `@glossa/cli`'s `dist/bin.js`). */
   cliBin?: string;
-  /** Options of the trained model (default: `createTextClassifier()`'s, i.e. the LSTM). Not cached when set. */
+  /** Options of the trained model (default: the LSTM at its defaults, `{ architecture: 'lstm' }`). Not cached when set. */
   classifierOptions?: TextClassifierOptions;
   /** Where the default model is cached between runs (default `<tmpdir>/glossa-bench-serve`). */
   modelCacheDir?: string;
@@ -94,7 +94,7 @@ async function prepareModel(
   const data = createSyntheticDataset({ trainSize: options.trainSize, testSize: 200, seed: options.seed });
   const report = await initBackend({ job: 'train' });
   log(`training the ${options.classifierOptions === undefined ? 'default (LSTM)' : 'given'} model on ${options.trainSize} synthetic texts, ${options.epochs} epoch(s), backend ${report.backend}`);
-  const classifier = createTextClassifier(options.classifierOptions);
+  const classifier = createTextClassifier(options.classifierOptions ?? { architecture: 'lstm' });
   const started = performance.now();
   try {
     await classifier.fit(data.train, { epochs: options.epochs, seed: options.seed, validationData: data.test });

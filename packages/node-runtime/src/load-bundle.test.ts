@@ -79,9 +79,9 @@ describe('loadBundle on damaged bundle directories', () => {
   it('refuses a newer format version', async () => {
     const dir = await copyBundle();
     await editManifest(dir, (m) => {
-      m.formatVersion = 2;
+      m.formatVersion = 3;
     });
-    expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_UNSUPPORTED_VERSION', message: expect.stringMatching(/format version 2/) });
+    expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_UNSUPPORTED_VERSION', message: expect.stringMatching(/format version 3/) });
   });
 
   it('never follows manifest paths out of the bundle', async () => {

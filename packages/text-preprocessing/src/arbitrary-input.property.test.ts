@@ -95,7 +95,8 @@ describe('text preprocessing on arbitrary text', () => {
       for (const shape of shapes) expect(Array.isArray(tokenize.tokenize(normalizeText(shape)))).toBe(true);
     }
     for (const shape of shapes) expect(pipeline.encode(shape).length).toBeLessThanOrEqual(100);
-  });
+    // ~10 s alone; several times that while turbo runs every package's tests at once on 2 cores.
+  }, 240_000);
 });
 
 describe('loaders on arbitrary JSON', () => {
