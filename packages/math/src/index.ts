@@ -59,3 +59,4 @@ export { type Split, trainTestSplit } from './train-test-split.js';
 export { stratifiedSplit } from './stratified-split.js';
 export { seedFromString } from './seed-from-string.js';
 export { createFingerprint, type Fingerprint, fingerprintStrings } from './fingerprint.js';
+export { fmix32 } from './internal/hash.js';

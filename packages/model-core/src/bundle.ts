@@ -702,6 +702,9 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
   if (pipeline.config.maxLength !== manifest.options.maxLength) {
     pipelineProblems.push(`${manifest.files.preprocessing} config.maxLength: ${pipeline.config.maxLength}, but the manifest's options.maxLength is ${manifest.options.maxLength}`);
   }
+  if (pipeline.config.truncating !== manifest.options.truncating) {
+    pipelineProblems.push(`${manifest.files.preprocessing} config.truncating: ${pipeline.config.truncating}, but the manifest's options.truncating is ${manifest.options.truncating}`);
+  }
   if (pipeline.vocabulary.size > manifest.options.vocabSize) {
     pipelineProblems.push(`${manifest.files.preprocessing} vocabulary: ${pipeline.vocabulary.size} tokens, more than the manifest's options.vocabSize (${manifest.options.vocabSize})`);
   }

@@ -173,3 +173,23 @@ describe('TextClassifier.explain', () => {
     clf.dispose();
   });
 });
+
+describe('truncating', () => {
+  const long = 'the film was really very long and the plot was dreadful';
+  for (const truncating of ['pre', 'post'] as const) {
+    it(`${truncating}: keeps the ${truncating === 'pre' ? 'end' : 'beginning'} of a long text, and explains those tokens`, async () => {
+      const clf = createTextClassifier({ architecture: 'bow', embeddingDim: 4, maxLength: 3, truncating });
+      await clf.fit(syntheticSentiment(100, 2), { epochs: 1, validationSplit: 0 });
+      const tokens = long.split(' ');
+      const kept = truncating === 'pre' ? tokens.slice(-3) : tokens.slice(0, 3);
+      expect(Array.from(clf.pipeline!.encode(long))).toEqual(Array.from(clf.pipeline!.encode(kept.join(' '))));
+      expect((await clf.explain(long)).tokens.map((t) => t.token)).toEqual(kept);
+      clf.dispose();
+    });
+  }
+
+  it('defaults to pre (keep the end, as Keras), and refuses other values', () => {
+    expect(createTextClassifier().options.truncating).toBe('pre');
+    expect(() => createTextClassifier({ truncating: 'middle' as never })).toThrow(/truncating must be "pre".*or "post"/);
+  });
+});

@@ -223,7 +223,9 @@ class GlossaTextClassifier implements TextClassifier {
       throw new ModelCoreError('INVALID_DATA', `explain: text must be a string (got ${typeof text}).`);
     }
     const ids = this.pipeline!.encode(text);
-    const tokens = this.pipeline!.tokenize(text).slice(0, ids.length);
+    // The tokens the ids stand for: the first ones, or the last ones when long texts are truncated at the front.
+    const all = this.pipeline!.tokenize(text);
+    const tokens = this.pipeline!.config.truncating === 'pre' ? all.slice(all.length - ids.length) : all.slice(0, ids.length);
     const variants: Int32Array[] = [ids];
     for (let i = 0; i < ids.length; i++) {
       const without = new Int32Array(ids.length - 1);
@@ -323,7 +325,7 @@ class GlossaTextClassifier implements TextClassifier {
           vocabulary: { maxSize: o.vocabSize, minFrequency: o.minFrequency },
           maxLength: o.maxLength,
           padding: 'post',
-          truncating: 'post',
+          truncating: o.truncating,
         },
       );
     }

@@ -15,6 +15,7 @@ const manifest: BundleManifest = {
     kernelSize: 5,
     dropout: 0,
     maxLength: 200,
+    truncating: 'post',
     vocabSize: 20000,
     minFrequency: 1,
     tokenizer: 'word',
@@ -60,7 +61,7 @@ describe('manifestRows', () => {
     expect(rows.get('labels')).toBe('2: ham, spam');
     expect(rows.get('architecture')).toBe('bow');
     expect(rows.get('options')).toBe(
-      'dropout=0, embeddingDim=64, kernelSize=5, learningRate=0.001, maxLength=200, minFrequency=1, tokenizer=word, units=64, vocabSize=20000',
+      'dropout=0, embeddingDim=64, kernelSize=5, learningRate=0.001, maxLength=200, minFrequency=1, tokenizer=word, truncating=post, units=64, vocabSize=20000',
     );
     expect(rows.get('training')).toBe('600 examples, 3 epochs (best 3), 12.5s, seed 42');
     expect(rows.get('validation')).toBe('accuracy 0.9500, macro-F1 0.9450 (n=60)');

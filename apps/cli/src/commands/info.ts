@@ -37,7 +37,7 @@ export function manifestRows(
   const options = manifest.options as unknown as Record<string, unknown>;
   // Only the options the architecture uses (an auto bundle's members use both kinds).
   const ngramOnly = ['wordNgrams', 'charNgrams', 'maxFeatures', 'regularization'];
-  const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength'];
+  const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength', 'truncating'];
   const unused = manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly;
   const optionText = Object.keys(options)
     .filter((key) => key !== 'architecture' && !unused.includes(key))

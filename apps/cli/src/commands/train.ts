@@ -37,6 +37,7 @@ export interface TrainCommandOptions extends DataOptions {
   epochs?: number;
   batchSize?: number;
   maxLength?: number;
+  truncating?: 'pre' | 'post';
   vocabSize?: number;
   minFrequency?: number;
   embeddingDim?: number;
@@ -152,6 +153,11 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
+      new Option('--truncating <side>', 'which end of a text longer than --max-length is dropped: pre (keep the end) or post (keep the beginning) (default: pre)').argParser(
+        choiceOption('--truncating', ['pre', 'post'] as const),
+      ),
+    )
+    .addOption(
       new Option('--vocab-size <n>', 'vocabulary size incl. padding and OOV, 3–2000000 (default: 20000)').argParser(
         intOption('--vocab-size', 3, 2_000_000),
       ),
@@ -237,6 +243,7 @@ export function classifierOptionsFrom(
     TrainCommandOptions,
     | 'arch'
     | 'maxLength'
+    | 'truncating'
     | 'vocabSize'
     | 'minFrequency'
     | 'embeddingDim'
@@ -254,6 +261,7 @@ export function classifierOptionsFrom(
   const result: TextClassifierOptions = {};
   if (options.arch !== undefined) result.architecture = options.arch;
   if (options.maxLength !== undefined) result.maxLength = options.maxLength;
+  if (options.truncating !== undefined) result.truncating = options.truncating;
   if (options.vocabSize !== undefined) result.vocabSize = options.vocabSize;
   if (options.minFrequency !== undefined) result.minFrequency = options.minFrequency;
   if (options.kernelSize !== undefined) result.kernelSize = options.kernelSize;

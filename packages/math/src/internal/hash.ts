@@ -1,4 +1,15 @@
-/** MurmurHash3's 32-bit finaliser: spreads every input bit over the output. */
+/**
+ * MurmurHash3's 32-bit finaliser: spreads every input bit over the output.
+ *
+ * @param h - A 32-bit value.
+ * @returns The mixed value, unsigned.
+ * @example
+ * ```ts
+ * import { fmix32 } from '@glossa/math';
+ *
+ * fmix32(1); // 1364076727
+ * ```
+ */
 export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

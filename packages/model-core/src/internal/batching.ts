@@ -4,12 +4,20 @@ import type { Rng } from '@glossa/math';
 export type BatchIndices = Int32Array;
 
 /**
+ * Batches sorted by length within windows of this many batches when training. Wider windows pad less but
+ * make batches of look-alike texts (all short phrases, all long sentences), which learns worse: on SST-2 an
+ * LSTM after 2 epochs scored 0.8166 with windows of 50 batches, 0.8281 with 5 and 0.8303 with 1 (no
+ * sorting), at 1,928, 1,898 and 997 samples/s. 5 keeps the speed and most of the accuracy.
+ */
+export const LENGTH_WINDOW_BATCHES = 5;
+
+/**
  * Groups rows into batches of similar length so each batch is padded only to its own longest row.
  * Training: rows are shuffled, sorted by length inside windows of `windowBatches` batches, cut into
  * batches, and the batch order is shuffled (all from `rng`, so repeatable). Prediction (`rng` absent):
  * rows sorted by length, then cut.
  */
-export function planBatches(lengths: ArrayLike<number>, batchSize: number, rng?: Rng, windowBatches = 50): BatchIndices[] {
+export function planBatches(lengths: ArrayLike<number>, batchSize: number, rng?: Rng, windowBatches = LENGTH_WINDOW_BATCHES): BatchIndices[] {
   const n = lengths.length;
   const order: number[] = rng ? Array.from(rng.permutation(n)) : Array.from({ length: n }, (_, i) => i);
   const window = rng ? batchSize * windowBatches : n;

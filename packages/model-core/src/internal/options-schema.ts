@@ -20,6 +20,8 @@ export const classifierOptionsSchema = z.object({
   minFrequency: inRange(OPTION_RANGES.minFrequency),
   tokenizer: z.enum(['word', 'whitespace', 'char', 'char-ngram']),
   learningRate: inRange(OPTION_RANGES.learningRate),
+  // Bundles from before the option kept the beginning of long texts.
+  truncating: z.enum(['pre', 'post']).default('post'),
   // Added with the ngram architecture: format-1 bundles lack them and get the defaults.
   wordNgrams: inRange(OPTION_RANGES.wordNgrams).default(DEFAULT_CLASSIFIER_OPTIONS.wordNgrams),
   charNgrams: z.string().regex(CHAR_NGRAMS).default(DEFAULT_CLASSIFIER_OPTIONS.charNgrams),

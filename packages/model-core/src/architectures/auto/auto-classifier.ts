@@ -18,7 +18,7 @@ import type {
   Prediction,
   TrainingEvent,
 } from '../../types.js';
-import { createNgramClassifier, explanationFrom, fitNgramSplit, occlusionVariants } from '../ngram/ngram-classifier.js';
+import { createNgramClassifier, explanationFrom, fitNgramSplit, ngramStateOf, occlusionVariants } from '../ngram/ngram-classifier.js';
 
 /** Training-time budget of `auto` in seconds, when `FitOptions.timeLimitSeconds` does not set one. */
 export const AUTO_BUDGET_SECONDS = 170;
@@ -326,7 +326,7 @@ function estimateTokens(pipeline: TextPipeline, train: readonly LabeledText[], m
 }
 
 function describeNgram(classifier: TextClassifier): string {
-  const info = (classifier as unknown as { state?: { info: { features: { wordMaxN: number; charMinN: number; charMaxN: number }; featureCount: number; regularization: number; refit: boolean } } }).state?.info;
+  const info = ngramStateOf(classifier)?.info;
   if (!info) return '';
   const f = info.features;
   const parts = [f.wordMaxN > 0 ? `words 1–${f.wordMaxN}` : '', f.charMinN > 0 ? `characters ${f.charMinN}–${f.charMaxN}` : ''].filter(Boolean);

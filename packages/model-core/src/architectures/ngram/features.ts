@@ -1,3 +1,5 @@
+import { fmix32 } from '@glossa/math';
+
 /**
  * Sparse n-gram features (fastText / NBSVM / TF-IDF style): word 1…n-grams of the pipeline's tokens and
  * character n-grams of the whitespace-separated chunks of the normalised text (each chunk padded with a
@@ -20,15 +22,6 @@ export interface NgramFeatureConfig {
 const WORD_SEED = 0x9e3779b1;
 const CHAR_SEED = 0x85ebca77;
 
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Two hash lanes of a string (FNV-1a and a multiplicative lane), before finalisation. */
 function hashString(s: string, seed: number, out: Uint32Array): void {
   let a = (0x811c9dc5 ^ seed) >>> 0;
@@ -48,8 +41,8 @@ export type KeySink = (lo: number, hi: number, block: number) => void;
 const scratch = new Uint32Array(2);
 
 function emit(sink: KeySink, a: number, b: number, n: number, block: number): void {
-  let lo = fmix((a ^ Math.imul(n, 0x27d4eb2d)) >>> 0);
-  const hi = fmix((b + Math.imul(n + 7, 0x165667b1)) >>> 0);
+  let lo = fmix32((a ^ Math.imul(n, 0x27d4eb2d)) >>> 0);
+  const hi = fmix32((b + Math.imul(n + 7, 0x165667b1)) >>> 0);
   if (lo === 0 && hi === 0) lo = 1;
   sink(lo, hi, block);
 }
@@ -78,7 +71,7 @@ export function extractKeys(normalized: string, tokens: readonly string[], confi
       emit(sink, a, b, 1, 0);
       for (let n = 2; n <= wordMaxN && i + n - 1 < tokens.length; n++) {
         const j = i + n - 1;
-        a = Math.imul(a ^ fmix(la[j]!), 0x01000193) >>> 0;
+        a = Math.imul(a ^ fmix32(la[j]!), 0x01000193) >>> 0;
         b = (Math.imul(b, 0x9e3779b1) + lb[j]!) >>> 0;
         emit(sink, a, b, n, 0);
       }

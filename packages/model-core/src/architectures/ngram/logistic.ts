@@ -89,13 +89,7 @@ export function fitLogistic(
       }
     }
     g[nw] = gb;
-    let reg = 0;
-    for (let j = 0; j < nw; j++) {
-      const pj = p[j]!;
-      reg += pj * pj;
-      g[j] = g[j]! + lambda * pj;
-    }
-    return loss + 0.5 * lambda * reg;
+    return loss + addL2(p, g, nw, lambda);
   };
   const softmaxObjective = (p: Float64Array, g: Float64Array): number => {
     g.fill(0);
@@ -126,13 +120,7 @@ export function fitLogistic(
         for (let c = 0; c < k; c++) g[base + c] = g[base + c]! + v * z[c]!;
       }
     }
-    let reg = 0;
-    for (let j = 0; j < nw; j++) {
-      const pj = p[j]!;
-      reg += pj * pj;
-      g[j] = g[j]! + lambda * pj;
-    }
-    return loss + 0.5 * lambda * reg;
+    return loss + addL2(p, g, nw, lambda);
   };
   // Stop when the objective improved by less than `tolerance` (relative) per iteration over the last
   // WINDOW iterations: a single short step (common right after a warm start) does not end the fit.
@@ -151,6 +139,17 @@ export function fitLogistic(
     },
   });
   return { params, iterations: result.iterations };
+}
+
+/** Adds λ·w to the gradient of the first `count` parameters and returns the penalty (λ/2)·‖w‖². */
+function addL2(p: Float64Array, g: Float64Array, count: number, lambda: number): number {
+  let reg = 0;
+  for (let j = 0; j < count; j++) {
+    const pj = p[j]!;
+    reg += pj * pj;
+    g[j] = g[j]! + lambda * pj;
+  }
+  return 0.5 * lambda * reg;
 }
 
 /**

@@ -209,7 +209,7 @@ class NgramTextClassifier implements TextClassifier {
       vocabulary: { maxSize: Math.min(o.vocabSize, 1000), minFrequency: o.minFrequency },
       maxLength: o.maxLength,
       padding: 'post',
-      truncating: 'post',
+      truncating: o.truncating,
     });
     const tokenizer = createTokenizer(pipeline.config.tokenizer);
     const prepare = (items: readonly LabeledText[]): Array<readonly [string, string[]]> =>
