@@ -68,6 +68,39 @@ describe('manifestRows', () => {
     expect(rows.get('created by')).toBe('@glossa/model-core 0.1.0');
   });
 
+  it('describes an ngram model and an auto portfolio in their own words', () => {
+    const ngram: BundleManifest = {
+      ...manifest,
+      architecture: 'ngram',
+      options: { ...manifest.options, architecture: 'ngram' },
+      ngram: { features: { wordMaxN: 2, charMinN: 2, charMaxN: 5 }, featureCount: 12345, regularization: 0.0625, refit: true },
+    };
+    const rows = new Map(manifestRows(ngram, { path: '/m', bytes: 1, form: 'directory' }));
+    expect(rows.get('training')).toBe('600 examples, 3 regularisation strengths tried (kept 3), 12.5s, seed 42');
+    expect(rows.get('n-grams')).toBe('words 1–2 + characters 2–5; 12,345 features; λ = 0.0625; refitted on all examples');
+    expect(rows.get('options')).toBe('charNgrams=auto, maxFeatures=500000, regularization=0, tokenizer=word, wordNgrams=2');
+    const auto: BundleManifest = {
+      ...manifest,
+      architecture: 'auto',
+      options: { ...manifest.options, architecture: 'auto' },
+      members: [{ name: 'ngram', architecture: 'ngram', weight: 1, manifest: 'ngram.manifest.json', files: [] }],
+      portfolio: {
+        candidates: [
+          { name: 'ngram', architecture: 'ngram', valAccuracy: 0.9, valLoss: 0.3, trainSeconds: 2, weight: 1 },
+          { name: 'lstm', architecture: 'lstm', trainSeconds: 0, weight: 0, note: 'skipped: budget' },
+        ],
+        chosen: 'ngram',
+        reason: 'because',
+        budgetSeconds: 170,
+      },
+    };
+    const autoRows = new Map(manifestRows(auto, { path: '/m', bytes: 1, form: 'directory' }));
+    expect(autoRows.get('training')).toBe('600 examples, 3 candidates compared, 12.5s, seed 42');
+    expect(autoRows.get('auto')).toBe('kept ngram: because');
+    expect(autoRows.get('  lstm')).toBe('not trained; skipped: budget');
+    expect(autoRows.get('members')).toBe('ngram (ngram, weight 1)');
+  });
+
   it('omits training and metrics rows when the manifest has none', () => {
     const { training: _t, metrics: _m, ...bare } = manifest;
     const keys = manifestRows(bare, { path: '/m.glossa', bytes: 10, form: 'file' }).map(([key]) => key);

@@ -50,7 +50,13 @@ export function manifestRows(
     rows.push(
       [
         'training',
-        `${training.trainSize} examples, ${training.epochsRun} epoch${training.epochsRun === 1 ? '' : 's'} (best ${training.bestEpoch}), ` +
+        `${training.trainSize} examples, ${
+          manifest.portfolio !== undefined
+            ? `${training.epochsRun} candidate${training.epochsRun === 1 ? '' : 's'} compared`
+            : manifest.ngram !== undefined
+              ? `${training.epochsRun} regularisation strength${training.epochsRun === 1 ? '' : 's'} tried (kept ${training.bestEpoch})`
+              : `${training.epochsRun} epoch${training.epochsRun === 1 ? '' : 's'} (best ${training.bestEpoch})`
+        }, ` +
           `${formatDuration(training.trainSeconds)}, seed ${training.seed}`,
       ],
       ['data fingerprint', training.dataFingerprint],
