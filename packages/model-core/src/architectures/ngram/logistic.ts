@@ -102,13 +102,7 @@ export function fitLogistic(
         const base = ids[e]! * k;
         for (let c = 0; c < k; c++) z[c] = z[c]! + v * p[base + c]!;
       }
-      let max = z[0]!;
-      for (let c = 1; c < k; c++) if (z[c]! > max) max = z[c]!;
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        z[c] = Math.exp(z[c]! - max);
-        sum += z[c]!;
-      }
+      const sum = expShifted(z, k);
       const yi = y[i]!;
       const w = sampleWeights ? sampleWeights[i]! : 1;
       loss += w * (Math.log(sum) - Math.log(z[yi]!));
@@ -139,6 +133,18 @@ export function fitLogistic(
     },
   });
   return { params, iterations: result.iterations };
+}
+
+/** Replaces the first k logits by exp(z − max z) (stable softmax numerators) and returns their sum. */
+function expShifted(z: Float64Array, k: number): number {
+  let max = z[0]!;
+  for (let c = 1; c < k; c++) if (z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    z[c] = Math.exp(z[c]! - max);
+    sum += z[c]!;
+  }
+  return sum;
 }
 
 /** Adds λ·w to the gradient of the first `count` parameters and returns the penalty (λ/2)·‖w‖². */
@@ -181,12 +187,6 @@ export function linearProbabilities(model: LinearWeights, row: SparseRow, classe
     const base = row.ids[e]! * k;
     for (let c = 0; c < k; c++) z[c] = z[c]! + v * model.weights[base + c]!;
   }
-  let max = z[0]!;
-  for (let c = 1; c < k; c++) if (z[c]! > max) max = z[c]!;
-  let sum = 0;
-  for (let c = 0; c < k; c++) {
-    z[c] = Math.exp(z[c]! - max);
-    sum += z[c]!;
-  }
+  const sum = expShifted(z, k);
   for (let c = 0; c < k; c++) out[offset + c] = z[c]! / sum;
 }

@@ -24,10 +24,6 @@ import { type LinearWeights, fitLogistic, linearProbabilities, stackRows, toLine
  * C = 1, 4, …, 1024. The search stops at the first λ whose validation loss is worse than the best so far.
  */
 export const NGRAM_LAMBDA_GRID: readonly number[] = [1, 1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 1024];
-function chosenIndex(best: { index: number } | undefined): number {
-  return best?.index ?? -1;
-}
-
 /** λ used when there is no validation set to choose one. */
 const FALLBACK_LAMBDA = 1 / 16;
 /** Parameters (features × classes) at most, to bound L-BFGS memory. */
@@ -223,16 +219,15 @@ class NgramTextClassifier implements TextClassifier {
       throw new ModelCoreError('INVALID_OPTIONS', `${where}: wordNgrams is 0 and charNgrams is "none": the ngram model would have no features. Enable one of them.`);
     }
     const maxFeatures = Math.max(1, Math.min(o.maxFeatures, Math.floor(MAX_PARAMETERS / labels.length)));
-    const fitOn = (items: readonly LabeledText[], docs: Array<readonly [string, string[]]>) => {
-      const table = fitFeatureTable(docs, features, items.length >= 1000 ? 2 : 1, maxFeatures);
-      const x = stackRows(docs.map(([n, t]) => vectorize(table, n, t)));
-      const y = Int32Array.from(items, (e) => labelIndex.get(e.label)!);
+    // Per-row loss weights from `classWeight` (undefined: all 1).
+    const sampleWeights = (y: Int32Array): Float32Array | undefined => {
       const cw = classWeights(options.classWeight, labels, y);
-      const weights = cw ? Float32Array.from(y, (c) => cw[c]!) : undefined;
-      return { table, x, y, weights };
+      return cw ? Float32Array.from(y, (c) => cw[c]!) : undefined;
     };
     const trainDocs = prepare(split.train);
-    const trainSet = fitOn(split.train, trainDocs);
+    const table = fitFeatureTable(trainDocs, features, split.train.length >= 1000 ? 2 : 1, maxFeatures);
+    const trainY = Int32Array.from(split.train, (e) => labelIndex.get(e.label)!);
+    const trainSet = { table, x: stackRows(trainDocs.map(([n, t]) => vectorize(table, n, t))), y: trainY, weights: sampleWeights(trainY) };
     const featureCount = trainSet.table.blocks.length;
     if (featureCount === 0) {
       throw new ModelCoreError('INVALID_DATA', `${where}: the training texts have no words or characters to learn from (all empty?). Check the text column.`);
@@ -282,7 +277,7 @@ class NgramTextClassifier implements TextClassifier {
       }
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       // The validation loss is U-shaped in log λ: once it rises, weaker regularisation only overfits more.
-      if (validation.length > 0 && g > chosenIndex(best) && score.loss > best!.loss) break;
+      if (validation.length > 0 && g > best!.index && score.loss > best!.loss) break;
     }
     const chosen = best!;
     const lambda = grid[chosen.index]!;
@@ -309,8 +304,7 @@ class NgramTextClassifier implements TextClassifier {
         ...valRows,
       ]);
       const allY = Int32Array.from([...trainSet.y, ...valY]);
-      const cw = classWeights(options.classWeight, labels, allY);
-      const refitted = fitLogistic(allRows, allY, cw ? Float32Array.from(allY, (c) => cw[c]!) : undefined, featureCount, k, lambda, chosen.params, MAX_ITERATIONS, 1e-5, stop);
+      const refitted = fitLogistic(allRows, allY, sampleWeights(allY), featureCount, k, lambda, chosen.params, MAX_ITERATIONS, 1e-5, stop);
       if (stop()) throw new ModelCoreError('ABORTED', `${where}: training was cancelled while refitting on all examples.`);
       state = { ...state, linear: toLinearWeights(refitted.params, featureCount, k), info: { features, featureCount, regularization: lambda, refit: true } };
     }
