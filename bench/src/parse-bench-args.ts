@@ -1,3 +1,4 @@
+import { NEURAL_ARCHITECTURES } from '@glossa/node-runtime';
 import { resolve } from 'node:path';
 import { BenchError } from './bench-error.js';
 import { type BenchDatasetName, REAL_DATASETS } from './prepare-dataset.js';
@@ -84,7 +85,9 @@ export const BENCH_USAGE = `usage: pnpm bench [options]
   --help                  this text
 `;
 
-const ARCHS: readonly BenchArchitecture[] = ['lstm', 'cnn', 'bow'];
+/** Every neural architecture of model-core's registry can be benchmarked; three by default. */
+const ARCHS = NEURAL_ARCHITECTURES as readonly BenchArchitecture[];
+const DEFAULT_ARCHS: readonly BenchArchitecture[] = ['lstm', 'cnn', 'bow'];
 const BACKENDS: readonly BenchBackend[] = ['wasm', 'cpu', 'tensorflow'];
 
 function fail(message: string): never {
@@ -165,7 +168,7 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
   return {
     ...(dataDir !== undefined ? { dataDir: resolve(base, dataDir) } : {}),
     dataset,
-    architectures: list('--archs', str('--archs') ?? ARCHS.join(','), ARCHS),
+    architectures: list('--archs', str('--archs') ?? DEFAULT_ARCHS.join(','), ARCHS),
     backends: list('--backends', str('--backends') ?? (context.tensorflowAvailable ? 'tensorflow,wasm,cpu' : 'wasm,cpu'), BACKENDS),
     epochs: opt('--epochs', 1) ?? (quick ? 1 : 2),
     outDir: resolve(base, str('--out') ?? context.defaultOutDir),

@@ -15,7 +15,7 @@ import type { BenchOptions } from './parse-bench-args.js';
 import { prepareDataset } from './prepare-dataset.js';
 import { renderMarkdown } from './render-markdown.js';
 import { defaultPeerSystems, runPeers } from './run-peers.js';
-import type { BenchModelSettings, BenchReport, BenchSystem, ChildTask, Measurement } from './types.js';
+import { type BenchModelSettings, type BenchReport, type BenchSystem, type ChildTask, type Measurement, STOCK_ARCHITECTURES } from './types.js';
 
 /** Options of {@link runBench}: the parsed command line plus how to run. */
 export interface RunBenchOptions extends BenchOptions {
@@ -146,6 +146,10 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
     for (const architecture of options.architectures) {
       for (const backend of options.backends) {
         for (const system of systems) {
+          if (system === 'stock' && !STOCK_ARCHITECTURES.includes(architecture)) {
+            log(`stock tfjs: no ${architecture} twin in tfjs-layers; skipped`);
+            continue;
+          }
           const name = `${system}-${architecture}-${backend}`;
           const task: ChildTask = {
             system,

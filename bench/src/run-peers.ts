@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BenchArchitecture, PeerMeasurement } from './types.js';
+import { type BenchArchitecture, type PeerMeasurement, TORCH_ARCHITECTURES } from './types.js';
 
 /**
  * The Python interpreter the peers need (Debian's, with python3-torch, python3-sklearn, python3-fasttext).
@@ -27,7 +27,7 @@ export const PEER_PYTHON = '/usr/bin/python3';
  * ```
  */
 export function defaultPeerSystems(architectures: readonly BenchArchitecture[]): string[] {
-  const torch = ['lstm', ...architectures.filter((a) => a !== 'lstm')].map((a) => `torch-${a}`);
+  const torch = ['lstm', ...architectures.filter((a) => a !== 'lstm' && TORCH_ARCHITECTURES.includes(a))].map((a) => `torch-${a}`);
   return [...new Set([...torch, 'fasttext-wng2', 'sklearn-tfidf-lr'])];
 }
 
@@ -83,7 +83,7 @@ function num(value: unknown): number | null {
 }
 
 function architectureOf(system: string): BenchArchitecture | null {
-  const match = /^torch-(lstm|cnn|bow)$/.exec(system);
+  const match = /^torch-(lstm|gru|cnn|bow)$/.exec(system);
   return match ? (match[1] as BenchArchitecture) : null;
 }
 

@@ -1,7 +1,15 @@
+import type { Architecture } from '@glossa/node-runtime';
 import type { BenchDatasetName } from './prepare-dataset.js';
 
 /** A network architecture, as in `@glossa/model-core`. */
-export type BenchArchitecture = 'lstm' | 'cnn' | 'bow';
+/** The neural architectures of model-core's registry (`auto` and `ngram` are measured by `pnpm bench:accuracy`). */
+export type BenchArchitecture = Exclude<Architecture, 'auto' | 'ngram'>;
+
+/** Architectures with a stock tfjs-layers twin (`buildStockModel`); tfjs-layers has no Transformer encoder. */
+export const STOCK_ARCHITECTURES: readonly BenchArchitecture[] = ['lstm', 'gru', 'bilstm', 'bigru', 'cnn', 'bow'];
+
+/** Architectures with a PyTorch twin in ../shared/peers (`torch_lstm.py --arch`). */
+export const TORCH_ARCHITECTURES: readonly BenchArchitecture[] = ['lstm', 'gru', 'cnn', 'bow'];
 
 /** A TensorFlow.js backend in Node: WebAssembly, plain JavaScript, or the native binding (`@tensorflow/tfjs-node`). */
 export type BenchBackend = 'wasm' | 'cpu' | 'tensorflow';

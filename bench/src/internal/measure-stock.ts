@@ -5,6 +5,7 @@ import { initBackend } from '@glossa/node-runtime';
 import { type TextPipeline, fitTextPipeline, textPipelineFromJSON } from '@glossa/text-preprocessing';
 import { type Tensor, dispose, io, oneHot, tensor1d, tensor2d, tidy, train as optimizers } from '@tensorflow/tfjs-core';
 import { type LayersModel, layers, loadLayersModel, sequential } from '@tensorflow/tfjs-layers';
+import { BenchError } from '../bench-error.js';
 import type { BenchArchitecture, ChildTask, Measurement } from '../types.js';
 import { chunks, describeError, emptyMeasurement, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
 import { registerStockUnsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -18,6 +19,8 @@ import { registerStockUnsortedSegmentSum } from './unsorted-segment-sum.js';
  * without `maskZero`: their padding ids are averaged / max-pooled like any other token, as in Keras's
  * GlobalAveragePooling1D without a mask.
  */
+const RECURRENT: readonly BenchArchitecture[] = ['lstm', 'gru', 'bilstm', 'bigru'];
+
 export function buildStockModel(architecture: BenchArchitecture, vocabularySize: number, task: ChildTask, numClasses: number): LayersModel {
   const s = task.settings;
   const model = sequential();
@@ -25,12 +28,20 @@ export function buildStockModel(architecture: BenchArchitecture, vocabularySize:
     layers.embedding({
       inputDim: vocabularySize,
       outputDim: s.embeddingDim,
-      maskZero: architecture === 'lstm',
+      maskZero: RECURRENT.includes(architecture),
       inputLength: s.maxLength,
     }),
   );
-  if (architecture === 'lstm') {
-    model.add(layers.lstm({ units: s.units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }));
+  const recurrent = () =>
+    architecture === 'lstm' || architecture === 'bilstm'
+      ? layers.lstm({ units: s.units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' })
+      : layers.gru({ units: s.units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+  if (architecture === 'lstm' || architecture === 'gru') {
+    model.add(recurrent());
+  } else if (architecture === 'bilstm' || architecture === 'bigru') {
+    model.add(layers.bidirectional({ layer: recurrent() as never, mergeMode: 'concat' }));
+  } else if (architecture === 'transformer') {
+    throw new BenchError('INVALID_ARGUMENT', 'stock tfjs: tfjs-layers has no Transformer encoder to compare with.');
   } else if (architecture === 'cnn') {
     model.add(layers.conv1d({ filters: s.units, kernelSize: 5, activation: 'relu' }));
     model.add(layers.globalMaxPooling1d({}));

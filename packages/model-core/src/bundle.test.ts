@@ -59,7 +59,7 @@ describe('serializeBundle / deserializeBundle', () => {
   it('names every problem of a tampered manifest without building anything', async () => {
     const before = memory().numTensors;
     const m = json(files, 'manifest.json');
-    const bad = { ...m, architecture: 'transformer', options: { ...m.options, embeddingDim: 1e9 }, files: { ...m.files, weights: '../../etc/passwd' } };
+    const bad = { ...m, architecture: 'mamba', options: { ...m.options, embeddingDim: 1e9 }, files: { ...m.files, weights: '../../etc/passwd' } };
     const error = await deserializeBundle(withJson(files, 'manifest.json', bad)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BundleError);
     const problems = (error as BundleError).problems.join('\n');

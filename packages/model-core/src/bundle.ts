@@ -6,7 +6,18 @@ import { z } from 'zod';
 import { type AutoMember, autoStateOf, restoreAutoClassifier } from './architectures/auto/auto-classifier.js';
 import { ngramBinaryFiles, ngramFromBundle } from './architectures/ngram/ngram-bundle.js';
 import { ngramStateOf } from './architectures/ngram/ngram-classifier.js';
+import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
+import type { LayerConfig } from './architectures/neural.js';
 import { ARCHITECTURES, ARCHITECTURE_REGISTRY, type Architecture } from './architectures/registry.js';
+
+/**
+ * The architectures format-1 readers (Glossa releases before the ngram architecture) know: their bundles
+ * stay at format 1; any other needs format 2, so an older reader says it is too old instead of failing.
+ */
+const FORMAT_1_ARCHITECTURES: readonly Architecture[] = ['lstm', 'bow', 'cnn'];
+
+/** What a member of an `auto` bundle can be. */
+type MemberArchitecture = Exclude<Architecture, 'auto'>;
 import { BundleError } from './errors.js';
 import { ALLOWED_LAYER_CLASSES, registerGlossaLayers } from './internal/layers.js';
 import { classifierOptionsSchema } from './internal/options-schema.js';
@@ -70,7 +81,7 @@ const manifestSchema = z.object({
     .array(
       z.object({
         name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
-        architecture: z.enum(['lstm', 'bow', 'cnn', 'ngram']),
+        architecture: z.enum(ARCHITECTURES.filter((a) => a !== 'auto') as [MemberArchitecture, ...MemberArchitecture[]]),
         weight: z.number().min(0).max(1),
         manifest: fileName,
         files: z.array(fileName).max(8),
@@ -136,7 +147,7 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
   return {
     format: 'glossa-bundle',
     // Neural bundles stay readable by Glossa releases that only know format 1.
-    formatVersion: kind === 'neural' ? 1 : BUNDLE_FORMAT_VERSION,
+    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) ? 1 : BUNDLE_FORMAT_VERSION,
     task: 'text-classification',
     labels: [...classifier.labels],
     architecture,
@@ -147,7 +158,7 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
       ? {
           members: auto.members.map((m) => ({
             name: m.name,
-            architecture: m.classifier.options.architecture as 'lstm' | 'bow' | 'cnn' | 'ngram',
+            architecture: m.classifier.options.architecture as MemberArchitecture,
             weight: m.weight,
             manifest: `${m.name}.${BUNDLE_FILE_NAMES.manifest}`,
             files: memberFileNames(m),
@@ -349,7 +360,7 @@ export function readManifest(files: BundleFiles): BundleManifest {
   const problems = needs.filter((f) => manifest.files[f] === undefined).map((f) => `manifest.json files.${f}: required for architecture "${manifest.architecture}"`);
   if (kind === 'sparse' && !manifest.ngram) problems.push(`manifest.json ngram: required for architecture "${manifest.architecture}"`);
   if (kind === 'portfolio' && !manifest.members) problems.push(`manifest.json members: required for architecture "${manifest.architecture}"`);
-  if (kind !== 'neural' && manifest.formatVersion < 2) problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
+  if (!FORMAT_1_ARCHITECTURES.includes(manifest.architecture) && manifest.formatVersion < 2) problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
   if (manifest.members && new Set(manifest.members.map((m) => m.name)).size !== manifest.members.length) problems.push('manifest.json members: names must differ');
   if (problems.length > 0) {
     throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
@@ -383,12 +394,10 @@ const ALLOWED_OTHER_CLASSES: ReadonlySet<string> = new Set([
   'Identity',
 ]);
 
-/** Layer classes each architecture needs; a topology with another architecture's layers is refused. */
-const ARCHITECTURE_LAYERS: Readonly<Partial<Record<BundleManifest['architecture'], readonly string[]>>> = {
-  lstm: ['GlossaLSTM', 'LSTM'],
-  bow: ['GlossaMaskedMean'],
-  cnn: ['GlossaConv1D', 'GlossaGlobalMaxPool1D'],
-};
+/** Layer classes each neural architecture needs; a topology with another architecture's layers is refused. */
+const ARCHITECTURE_LAYERS: Readonly<Partial<Record<BundleManifest['architecture'], readonly string[]>>> = Object.fromEntries(
+  Object.values(NEURAL_ARCHITECTURE_SPECS).map((spec) => [spec.name, spec.layerClasses]),
+);
 
 const MAX_LAYERS = 32;
 const MAX_TOPOLOGY_NODES = 10_000;
@@ -412,11 +421,6 @@ function checkClassNames(topology: unknown, problems: string[]): void {
     for (const child of Array.isArray(value) ? value : Object.values(value)) walk(child, depth + 1);
   };
   walk(topology, 0);
-}
-
-/** A size-determining layer setting must equal the manifest's, so building the model never allocates more. */
-function expectSetting(problems: string[], layer: string, what: string, seen: unknown, expected: number, source: string): void {
-  if (seen !== expected) problems.push(`model.json ${layer}: ${what} is ${JSON.stringify(seen)?.slice(0, 40)}, but ${source} is ${expected}`);
 }
 
 const LAYER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -478,14 +482,6 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
         }
         break;
       }
-      case 'GlossaLSTM':
-      case 'LSTM':
-        expectSetting(problems, cls, 'units', config.units, options.units, 'options.units');
-        break;
-      case 'GlossaConv1D':
-        expectSetting(problems, cls, 'filters', config.filters, options.units, 'options.units');
-        expectSetting(problems, cls, 'kernel_size', config.kernel_size ?? config.kernelSize, options.kernelSize, 'options.kernelSize');
-        break;
       case 'GlossaDropout': {
         const rate = config.rate;
         if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) problems.push(`model.json GlossaDropout: rate must be a number from 0 to below 1 (got ${JSON.stringify(rate)?.slice(0, 40)})`);
@@ -496,6 +492,9 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
           problems.push(`model.json output layer: ${String(config.units).slice(0, 20)} units for ${manifest.labels.length} labels`);
         }
         break;
+      default:
+        // A middle layer: its architecture's module checks the size-determining settings.
+        problems.push(...(neuralSpec(manifest.architecture)?.checkLayer({ className: cls, config }, options as ResolvedClassifierOptions) ?? []));
     }
   }
   checkChain(layers.slice(0, MAX_LAYERS), problems);
@@ -512,18 +511,19 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
 
 /** Weight names of the layers Glossa writes, in order (`*` for tfjs's own LSTM, whose names vary). */
 function expectedWeightNames(layers: readonly TopologyLayer[]): string[] {
-  const suffixes: Record<string, readonly string[]> = {
-    GlossaEmbedding: ['embeddings'],
-    GlossaLSTM: ['kernel', 'recurrent_kernel', 'bias'],
-    GlossaConv1D: ['kernel', 'bias'],
-    Dense: ['kernel', 'bias'],
-  };
+  const fixed: Record<string, readonly string[]> = { GlossaEmbedding: ['embeddings'], Dense: ['kernel', 'bias'] };
   const names: string[] = [];
   for (const layer of layers) {
     const cls = typeof layer?.class_name === 'string' ? layer.class_name : '';
-    if (cls === 'LSTM') names.push('*', '*', '*');
-    const name = typeof layer?.config?.name === 'string' ? layer.config.name : (layer as { name?: unknown })?.name;
-    for (const suffix of Object.hasOwn(suffixes, cls) ? (suffixes[cls] ?? []) : []) names.push(`${String(name)}/${suffix}`);
+    const config = typeof layer?.config === 'object' && layer.config !== null ? layer.config : {};
+    const name = typeof config.name === 'string' ? config.name : (layer as { name?: unknown })?.name;
+    const described: LayerConfig = { className: cls, config };
+    const own = Object.hasOwn(fixed, cls)
+      ? (fixed[cls] ?? [])
+      : (Object.values(NEURAL_ARCHITECTURE_SPECS)
+          .map((spec) => spec.weightNames(described))
+          .find((n) => n !== undefined) ?? []);
+    for (const suffix of own) names.push(suffix === '*' ? '*' : `${String(name)}/${suffix}`);
   }
   return names;
 }
@@ -540,21 +540,10 @@ function expectedWeightNames(layers: readonly TopologyLayer[]): string[] {
  * ```
  */
 export function expectedWeightShapes(manifest: Pick<BundleManifest, 'architecture' | 'options' | 'labels'>, vocabularySize: number): number[][] {
-  const { embeddingDim: e, units: u, kernelSize: k } = manifest.options;
-  const labels = manifest.labels.length;
-  const shapes: number[][] = [[vocabularySize, e]];
-  switch (manifest.architecture) {
-    case 'lstm':
-      shapes.push([e, 4 * u], [u, 4 * u], [4 * u], [u, labels], [labels]);
-      break;
-    case 'cnn':
-      shapes.push([k * e, u], [u], [u, labels], [labels]);
-      break;
-    case 'bow':
-      shapes.push([e, labels], [labels]);
-      break;
-  }
-  return shapes;
+  const spec = neuralSpec(manifest.architecture);
+  if (!spec) return [];
+  const options = manifest.options as ResolvedClassifierOptions;
+  return [[vocabularySize, options.embeddingDim], ...spec.weightShapes(options), [spec.featureWidth(options), manifest.labels.length], [manifest.labels.length]];
 }
 
 function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularySize: number): { topology: object; specs: io.WeightsManifestEntry[]; expectedBytes: number } {

@@ -18,13 +18,17 @@ export interface TextClassifierOptions {
   /**
    * `auto` (the default: trains `ngram` and a neural model, keeps the best on validation or their average),
    * `ngram` (word and character n-grams, TF-IDF, logistic regression), `lstm` (Embedding → LSTM → Dense
-   * softmax), `bow` (fastText-style embedding average) or `cnn` (Conv1D + global max pooling).
+   * softmax), `gru`, `bilstm` and `bigru` (the same with a GRU, or reading each text both ways), `bow`
+   * (fastText-style embedding average), `cnn` (Conv1D + global max pooling) or `transformer` (one
+   * self-attention encoder block with positional embeddings, mean-pooled).
    */
   architecture?: Architecture;
   /** Size of each token's embedding vector. Default 64. */
   embeddingDim?: number;
-  /** LSTM units, CNN filters; unused by `bow`. Default 64. */
+  /** LSTM/GRU units (per direction), CNN filters, the Transformer's feed-forward width; unused by `bow`. Default 64. */
   units?: number;
+  /** `transformer`: attention heads; must divide `embeddingDim`. Default 4. */
+  heads?: number;
   /** CNN kernel width in tokens. Default 5. */
   kernelSize?: number;
   /** Dropout rate before the output layer, from 0 to 0.9. Default 0. */
@@ -70,6 +74,7 @@ export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = O
   architecture: 'auto',
   embeddingDim: 64,
   units: 64,
+  heads: 4,
   kernelSize: 5,
   dropout: 0,
   maxLength: 100,
@@ -98,6 +103,7 @@ function charRangeOk(value: string): boolean {
 export const OPTION_RANGES = {
   embeddingDim: [1, 1024, true],
   units: [1, 1024, true],
+  heads: [1, 64, true],
   kernelSize: [1, 32, true],
   dropout: [0, 0.9, false],
   maxLength: [1, 10_000, true],
@@ -175,6 +181,12 @@ export function resolveClassifierOptions(options: TextClassifierOptions = {}): R
   }
   for (const [name, range] of Object.entries(OPTION_RANGES)) {
     checkNumber(where, name, resolved[name as keyof typeof OPTION_RANGES], range);
+  }
+  if (resolved.architecture === 'transformer' && resolved.embeddingDim % resolved.heads !== 0) {
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `${where}: heads (${resolved.heads}) must divide embeddingDim (${resolved.embeddingDim}) for the transformer: each head reads embeddingDim / heads dimensions. Pick, e.g., heads ${[1, 2, 4, 8].filter((h) => resolved.embeddingDim % h === 0).pop() ?? 1}.`,
+    );
   }
   return resolved;
 }

@@ -1,3 +1,4 @@
+import { NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../test/fixtures.js';
@@ -31,7 +32,7 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 }
 
 describe('FitOptions.pretrainedEmbeddings', () => {
-  for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+  for (const architecture of NEURAL_ARCHITECTURES) {
     it(`sets the embedding rows of covered tokens (${architecture})`, async () => {
       const before = memory().numTensors;
       const options = { architecture, embeddingDim: DIM, units: 4, kernelSize: 2, vocabSize: 200, learningRate: 1e-7 };

@@ -1,3 +1,4 @@
+import { NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { getKernel, profile } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../test/fixtures.js';
@@ -6,7 +7,7 @@ import { createTextClassifier } from './text-classifier.js';
 
 async function kernelsUsed(job: 'train' | 'predict'): Promise<string[]> {
   const names = new Set<string>();
-  for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+  for (const architecture of NEURAL_ARCHITECTURES) {
     const clf = createTextClassifier({ architecture, embeddingDim: 4, units: 4, vocabSize: 50, dropout: 0.1 });
     const data = syntheticSentiment(40, 2);
     if (job === 'train') {

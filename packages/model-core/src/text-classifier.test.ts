@@ -1,3 +1,4 @@
+import { NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../test/fixtures.js';
@@ -12,7 +13,7 @@ const small = { embeddingDim: 16, units: 16, vocabSize: 500 } as const;
 
 describe('createTextClassifier', () => {
   it('rejects unknown options and out-of-range values with the allowed range', () => {
-    expect(() => createTextClassifier({ architecture: 'rnn' as Architecture })).toThrow(/architecture must be one of auto, ngram, lstm, bow, cnn/);
+    expect(() => createTextClassifier({ architecture: 'rnn' as Architecture })).toThrow(/architecture must be one of auto, ngram, lstm, bow, cnn, gru, bilstm, bigru, transformer/);
     expect(() => createTextClassifier({ maxLength: 0 })).toThrow(/maxLength must be an integer from 1 to 10000 \(got 0\)/);
     expect(() => createTextClassifier({ dropout: 1 })).toThrow(ModelCoreError);
     expect(() => createTextClassifier({ colour: 'red' } as never)).toThrow(/unknown option "colour"/);
@@ -20,7 +21,7 @@ describe('createTextClassifier', () => {
 });
 
 describe('TextClassifier.fit', () => {
-  for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+  for (const architecture of NEURAL_ARCHITECTURES) {
     it(`learns a separable task with the ${architecture} architecture and leaks no tensors`, async () => {
       const before = memory().numTensors;
       const clf = createTextClassifier({ architecture, ...small, kernelSize: 3 });
@@ -52,7 +53,7 @@ describe('TextClassifier.fit', () => {
   });
 
   it('gives each text the same scores alone as in a batch of longer texts', async () => {
-    for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+    for (const architecture of NEURAL_ARCHITECTURES) {
       const clf = createTextClassifier({ architecture, ...small });
       await clf.fit(data.slice(0, 200), { epochs: 1, seed: 1, validationSplit: 0 });
       const texts = test.slice(0, 30).map((e) => e.text);
@@ -97,7 +98,7 @@ describe('TextClassifier.fit', () => {
     // Two long texts fill the vocabulary past 20,000 distinct words (the vocabulary is built from whole
     // texts; encoding then truncates them to maxLength).
     const filler = [0, 1].map((i) => ({ text: words.slice(i * 15_000, (i + 1) * 15_000).join(' '), label: i % 2 ? 'positive' : 'negative' }));
-    for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+    for (const architecture of NEURAL_ARCHITECTURES) {
       const before = memory().numTensors;
       const clf = createTextClassifier({ architecture, maxLength: 121 });
       const result = await clf.fit([...examples, ...filler], { epochs: 1, batchSize: 64, validationSplit: 0 });
@@ -110,7 +111,7 @@ describe('TextClassifier.fit', () => {
   });
 
   it('trains on one-word and empty texts', async () => {
-    for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+    for (const architecture of NEURAL_ARCHITECTURES) {
       const clf = createTextClassifier({ architecture, ...small });
       const words = Array.from({ length: 64 }, (_, i) => (i % 2 ? { text: 'great', label: 'pos' } : { text: i % 4 ? 'awful' : '', label: 'neg' }));
       const result = await clf.fit(words, { epochs: 1, batchSize: 16, validationSplit: 0 });

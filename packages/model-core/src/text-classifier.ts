@@ -27,8 +27,9 @@ import { createAutoClassifier } from './architectures/auto/auto-classifier.js';
 import { createNgramClassifier } from './architectures/ngram/ngram-classifier.js';
 import { checkExamples, classWeights, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation, toPredictions } from './internal/examples.js';
 import { readTensor } from './internal/fused-lstm.js';
-import { createBowInference } from './internal/bow-inference.js';
-import { type LstmInference, createLstmInference } from './internal/lstm-inference.js';
+import type { LstmInference } from './internal/lstm-inference.js';
+import type { NeuralArchitecture } from './architectures/neural.js';
+import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
 import { setTrainingPhase } from './internal/phase.js';
 import {
   assertResumable,
@@ -140,7 +141,7 @@ class GlossaTextClassifier implements TextClassifier {
   labels: string[] = [];
   pipeline: TextPipeline | undefined;
   model: LayersModel | undefined;
-  /** Inference fast path for `lstm` and `bow` models, made for `inferenceModel` (see {@link createLstmInference}). */
+  /** The architecture's inference fast path (lstm, bow), made for `inferenceModel`. */
   private inference: LstmInference | undefined;
   private inferenceModel: LayersModel | undefined;
   training: TrainingInfo | undefined;
@@ -161,16 +162,18 @@ class GlossaTextClassifier implements TextClassifier {
     return this.model !== undefined;
   }
 
-  private extraPadding(): number {
-    return this.options.architecture === 'cnn' ? this.options.kernelSize - 1 : 0;
+  /** This architecture's module (padding, shortest batch, fast inference). */
+  private spec(): NeuralArchitecture {
+    return neuralSpec(this.options.architecture) ?? NEURAL_ARCHITECTURE_SPECS.lstm;
   }
 
-  /**
-   * Shortest padded batch. LSTM batches get at least 2 steps: tfjs's Unpack gradient fails on a single
-   * time step, and masked padding steps leave the LSTM's result unchanged.
-   */
+  private extraPadding(): number {
+    return this.spec().extraPadding(this.options);
+  }
+
+  /** Shortest padded batch (recurrent models: 2 steps, as tfjs's Unpack gradient fails on one; masked steps change nothing). */
   private minLength(): number {
-    return this.options.architecture === 'lstm' ? 2 : 1;
+    return this.spec().minLength;
   }
 
   private encodeAll(texts: readonly string[]): Int32Array[] {
@@ -182,7 +185,7 @@ class GlossaTextClassifier implements TextClassifier {
   private lstmInference(): LstmInference | undefined {
     if (this.inferenceModel !== this.model) {
       this.inference?.dispose();
-      this.inference = this.model ? (createLstmInference(this.model) ?? createBowInference(this.model)) : undefined;
+      this.inference = this.model ? this.spec().fastInference?.(this.model) : undefined;
       this.inferenceModel = this.model;
     }
     return this.inference;

@@ -1,3 +1,4 @@
+import { NEURAL_ARCHITECTURES } from '../src/architectures/registry.js';
 import { memory, mul, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type TrainingCheckpoint, createTextClassifier } from '../src/index.js';
@@ -57,7 +58,7 @@ describe('tensor memory', () => {
     let checkpoint: TrainingCheckpoint | undefined;
     for (let round = 0; round < 6; round++) {
       // A fresh classifier each time: fit, predict, dispose.
-      for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+      for (const architecture of NEURAL_ARCHITECTURES) {
         const clf = createTextClassifier({ architecture, ...small });
         await clf.fit(data, { epochs: 1, seed: round, onCheckpoint: (c) => {
             checkpoint = c;

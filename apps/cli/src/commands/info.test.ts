@@ -12,6 +12,7 @@ const manifest: BundleManifest = {
     architecture: 'bow',
     embeddingDim: 64,
     units: 64,
+    heads: 4,
     kernelSize: 5,
     dropout: 0,
     maxLength: 200,

@@ -37,6 +37,7 @@ describe('addModelOptions', () => {
     const flags: Record<keyof typeof OPTION_RANGES, string> = {
       embeddingDim: '--embedding-dim',
       units: '--units',
+      heads: '--heads',
       kernelSize: '--kernel-size',
       dropout: '--dropout',
       maxLength: '--max-length',

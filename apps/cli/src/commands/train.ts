@@ -42,6 +42,7 @@ export interface TrainCommandOptions extends DataOptions {
   minFrequency?: number;
   embeddingDim?: number;
   units?: number;
+  heads?: number;
   kernelSize?: number;
   dropout?: number;
   learningRate?: number;
@@ -173,9 +174,12 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--units <n>', 'LSTM units / CNN filters (unused by bow), 1–1024 (default: 64)').argParser(
+      new Option('--units <n>', 'LSTM/GRU units per direction, CNN filters, transformer feed-forward width (unused by bow), 1–1024 (default: 64)').argParser(
         intOption('--units', 1, 1024),
       ),
+    )
+    .addOption(
+      new Option('--heads <n>', 'transformer: attention heads, 1–64, dividing --embedding-dim (default: 4)').argParser(intOption('--heads', 1, 64)),
     )
     .addOption(
       new Option('--kernel-size <n>', 'CNN kernel width in tokens, 1–32 (default: 5)').argParser(
@@ -248,6 +252,7 @@ export function classifierOptionsFrom(
     | 'minFrequency'
     | 'embeddingDim'
     | 'units'
+    | 'heads'
     | 'kernelSize'
     | 'dropout'
     | 'learningRate'
@@ -267,6 +272,7 @@ export function classifierOptionsFrom(
   if (options.kernelSize !== undefined) result.kernelSize = options.kernelSize;
   if (options.embeddingDim !== undefined) result.embeddingDim = options.embeddingDim;
   if (options.units !== undefined) result.units = options.units;
+  if (options.heads !== undefined) result.heads = options.heads;
   if (options.dropout !== undefined) result.dropout = options.dropout;
   if (options.learningRate !== undefined) result.learningRate = options.learningRate;
   if (options.tokenizer !== undefined) result.tokenizer = options.tokenizer;

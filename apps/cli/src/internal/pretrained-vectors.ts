@@ -1,9 +1,10 @@
+import { ARCHITECTURE_REGISTRY, ARCHITECTURES } from '@glossa/model-core/architectures';
 import { CliError } from '../cli-error.js';
 import type { FitOptions, RuntimeApi, TextClassifierOptions } from '../runtime.js';
 import type { CliContext } from './context.js';
 
 /** Architectures with an embedding layer, the only ones `--pretrained-vectors` works with. */
-export const EMBEDDING_ARCHITECTURES: readonly string[] = ['lstm', 'bow', 'cnn'];
+export const EMBEDDING_ARCHITECTURES: readonly string[] = ARCHITECTURES.filter((a) => ARCHITECTURE_REGISTRY[a].usesEmbeddings);
 
 /** What {@link preparePretrainedVectors} sets up. */
 export interface PretrainedVectorsSetup {

@@ -4,7 +4,7 @@
  */
 
 /** The network or model of a {@link TextClassifier}; `auto` trains a small portfolio and keeps the best. */
-export type Architecture = 'auto' | 'lstm' | 'bow' | 'cnn' | 'ngram';
+export type Architecture = 'auto' | 'lstm' | 'bow' | 'cnn' | 'ngram' | 'gru' | 'bilstm' | 'bigru' | 'transformer';
 
 /** What kind of model an architecture is. */
 export type ArchitectureKind = 'neural' | 'sparse' | 'portfolio';
@@ -45,6 +45,15 @@ export const ARCHITECTURE_REGISTRY: Readonly<Record<Architecture, ArchitectureIn
   lstm: { kind: 'neural', summary: 'Embedding → LSTM → Dense softmax', usesEmbeddings: true, checkpoints: true },
   bow: { kind: 'neural', summary: 'fastText-style embedding average → Dense softmax', usesEmbeddings: true, checkpoints: true },
   cnn: { kind: 'neural', summary: 'Embedding → Conv1D → global max pooling → Dense softmax', usesEmbeddings: true, checkpoints: true },
+  gru: { kind: 'neural', summary: 'Embedding → GRU → Dense softmax', usesEmbeddings: true, checkpoints: true },
+  bilstm: { kind: 'neural', summary: 'Embedding → bidirectional LSTM (both final states) → Dense softmax', usesEmbeddings: true, checkpoints: true },
+  bigru: { kind: 'neural', summary: 'Embedding → bidirectional GRU (both final states) → Dense softmax', usesEmbeddings: true, checkpoints: true },
+  transformer: {
+    kind: 'neural',
+    summary: 'Embedding + positions → one self-attention encoder block → mean over tokens → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+  },
 });
 
 /**

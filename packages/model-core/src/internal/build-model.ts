@@ -2,15 +2,8 @@ import type { Rng } from '@glossa/math';
 import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { type LayersModel, type SymbolicTensor, input, layers, model as functionalModel } from '@tensorflow/tfjs-layers';
 import type { ResolvedClassifierOptions } from '../options.js';
-import {
-  GlossaConv1D,
-  GlossaDropout,
-  GlossaEmbedding,
-  GlossaGlobalMaxPool1D,
-  GlossaMaskedMean,
-  registerGlossaLayers,
-} from './layers.js';
-import { GlossaLSTM } from './fused-lstm.js';
+import { neuralSpec } from '../architectures/neural-specs.js';
+import { GlossaDropout, GlossaEmbedding, registerGlossaLayers } from './layers.js';
 
 /**
  * Builds the network for `options` (weights zero; {@link initializeWeights} draws them from a seed).
@@ -22,20 +15,9 @@ export function buildModel(options: ResolvedClassifierOptions, vocabularySize: n
   registerGlossaLayers();
   const ids = input({ shape: [null], dtype: 'int32', name: 'token_ids' });
   let x = new GlossaEmbedding({ inputDim: vocabularySize, outputDim: options.embeddingDim, name: 'embedding' }).apply(ids) as SymbolicTensor;
-  switch (options.architecture) {
-    case 'lstm':
-      // Keras semantics (sigmoid recurrent activation, tanh, gate order i f g o), the recurrence fused into
-      // one op on CPU-memory backends; weights interchangeable with tfjs-layers' LSTM.
-      x = new GlossaLSTM({ units: options.units, name: 'lstm' }).apply(x) as SymbolicTensor;
-      break;
-    case 'bow':
-      x = new GlossaMaskedMean({ name: 'mean' }).apply(x) as SymbolicTensor;
-      break;
-    case 'cnn':
-      x = new GlossaConv1D({ filters: options.units, kernelSize: options.kernelSize, name: 'conv' }).apply(x) as SymbolicTensor;
-      x = new GlossaGlobalMaxPool1D({ name: 'max_pool' }).apply(x) as SymbolicTensor;
-      break;
-  }
+  const spec = neuralSpec(options.architecture);
+  if (!spec) throw new Error(`buildModel: ${options.architecture} is not a neural architecture.`);
+  x = spec.build(x, options);
   if (options.dropout > 0) {
     x = new GlossaDropout({ rate: options.dropout, seed: seed % 2147483647, name: 'dropout' }).apply(x) as SymbolicTensor;
   }
@@ -81,32 +63,48 @@ export function orthogonal(rng: Rng, rows: number, cols: number): Float32Array {
   return out;
 }
 
+/** What a weight is, from its layer's class and its own name (the part after the layer's `/`). */
+function initializerOf(layerClass: string, weightName: string, shape: readonly number[]): 'embedding' | 'orthogonal' | 'glorot' | 'ones' | 'forget-bias' | 'zeros' {
+  const own = weightName.slice(weightName.lastIndexOf('/') + 1);
+  if (layerClass === 'GlossaEmbedding' || own === 'position_embeddings') return 'embedding';
+  if (own.endsWith('recurrent_kernel')) return 'orthogonal';
+  if (shape.length === 2) return 'glorot';
+  if (own.endsWith('gamma')) return 'ones';
+  if ((layerClass === 'LSTM' || layerClass === 'GlossaLSTM') && own.endsWith('bias')) return 'forget-bias';
+  return 'zeros';
+}
+
 /**
- * Draws every weight from `rng`, as Keras would initialise it: embeddings uniform(±0.05), kernels
- * Glorot-uniform, LSTM recurrent kernels orthogonal, biases zero with the LSTM forget-gate bias at 1.
+ * Draws every weight from `rng`, as Keras would initialise it: embeddings (and positional embeddings)
+ * uniform(±0.05), kernels Glorot-uniform, recurrent kernels orthogonal, layer-norm scales 1, biases zero
+ * with the LSTM forget-gate bias at 1.
  */
 export function initializeWeights(model: LayersModel, rng: Rng): void {
   for (const layer of model.layers) {
     const weights = layer.weights;
     if (weights.length === 0) continue;
-    const fresh: Tensor[] = weights.map((w, index) => {
+    const fresh: Tensor[] = weights.map((w) => {
       const shape = w.shape as number[];
       const size = shape.reduce((a, b) => a * b, 1);
-      const name = layer.getClassName();
-      let values: Float32Array;
-      if (name === 'GlossaEmbedding') {
-        values = new Float32Array(size);
-        for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * 0.05;
-      } else if (shape.length === 2) {
-        const [rows, cols] = shape as [number, number];
-        const isRecurrent = (name === 'LSTM' || name === 'GlossaLSTM') && index === 1;
-        values = isRecurrent ? orthogonal(rng, rows, cols) : glorotUniform(rng, rows, cols, size);
-      } else {
-        values = new Float32Array(size);
-        if (name === 'LSTM' || name === 'GlossaLSTM') {
-          const units = size / 4;
-          values.fill(1, units, 2 * units);
-        }
+      const values = new Float32Array(size);
+      switch (initializerOf(layer.getClassName(), w.originalName, shape)) {
+        case 'embedding':
+          for (let i = 0; i < size; i++) values[i] = (rng.next() * 2 - 1) * 0.05;
+          break;
+        case 'orthogonal':
+          values.set(orthogonal(rng, shape[0]!, shape[1]!));
+          break;
+        case 'glorot':
+          values.set(glorotUniform(rng, shape[0]!, shape[1]!, size));
+          break;
+        case 'ones':
+          values.fill(1);
+          break;
+        case 'forget-bias':
+          values.fill(1, size / 4, size / 2);
+          break;
+        case 'zeros':
+          break;
       }
       return tensor(values, shape, 'float32');
     });

@@ -1,16 +1,11 @@
-import { type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable, memory, mul, randomNormal, sum, tensor2d, tidy, variable, variableGrads } from '@tensorflow/tfjs-core';
+import { type Scalar, type Tensor, type Tensor3D, type Variable, memory, mul, randomNormal, sum, tidy, variable, variableGrads } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
+import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { GlossaLSTM, setFusedLstm } from './fused-lstm.js';
 import { setWasmKernels } from './lstm-wasm.js';
 import { setTrainingPhase } from './phase.js';
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 /** A stock tfjs-layers LSTM and a GlossaLSTM with the same random weights. */
 function pair(dim: number, units: number) {
@@ -27,32 +22,15 @@ function pair(dim: number, units: number) {
   return { stock, fused };
 }
 
-/** Step masks: post-padded rows of lengths 5, 3, 1, 0 (what Glossa's batches hold), and arbitrary patterns. */
-const masks: Record<string, number[][]> = {
-  'post-padded': [5, 3, 1, 0].map((l) => Array.from({ length: 5 }, (_, t) => (t < l ? 1 : 0))),
-  'arbitrary (pre-padded, holes)': [
-    [0, 0, 1, 1, 1],
-    [1, 0, 1, 0, 1],
-    [1, 1, 1, 1, 1],
-    [0, 1, 1, 0, 0],
-    [0, 0, 0, 0, 0],
-  ],
-};
-
-function inputs(dim: number, pattern: number[][]): { x: Tensor3D; mask: Tensor2D } {
-  const x = randomNormal([pattern.length, 5, dim], 0, 1, 'float32', 9) as Tensor3D;
-  const mask = tensor2d(pattern, undefined, 'bool') as Tensor2D;
-  return { x, mask };
-}
 
 describe('GlossaLSTM', () => {
-  for (const [maskName, pattern] of Object.entries(masks)) {
+  for (const [maskName, pattern] of Object.entries(STEP_MASKS)) {
   for (const fusedOn of [true, false]) {
     it(`gives the stock LSTM's outputs with a ${maskName} mask (${fusedOn ? 'fused' : 'tfjs ops'})`, () => {
       setFusedLstm(fusedOn);
       const { stock, fused } = pair(6, 4);
       tidy(() => {
-        const { x, mask } = inputs(6, pattern);
+        const { x, mask } = maskedInputs(6, pattern);
         const a = stock.apply(x, { mask }) as Tensor;
         const b = fused.apply(x, { mask }) as Tensor;
         expect(maxDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
@@ -67,7 +45,7 @@ describe('GlossaLSTM', () => {
     const { stock, fused } = pair(6, 4);
     const before = memory().numTensors;
     tidy(() => {
-      const { x, mask } = inputs(6, pattern);
+      const { x, mask } = maskedInputs(6, pattern);
       const xVar = variable(x);
       const upstream = randomNormal([pattern.length, 4], 0, 1, 'float32', 5);
       const gradsOf = (layer: typeof stock | GlossaLSTM): Tensor[] => {

@@ -22,71 +22,22 @@ import {
   add,
   cast,
   customGrad,
-  getBackend,
   matMul,
   mul,
   reshape,
-  type serialization,
   sigmoid,
   slice,
   split,
   tanh,
   tensor2d,
   tensor3d,
-  tidy,
   where,
   zeros,
 } from '@tensorflow/tfjs-core';
-import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { lstmTrainKernel } from './lstm-wasm.js';
-import { isTrainingPhase } from './phase.js';
+import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
 
-type Shape = Array<number | null>;
-type Kwargs = Record<string, unknown>;
-
-/** Backends whose data lives in CPU memory, where the fused recurrence pays off. */
-const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
-
-let fusedEnabled = true;
-
-/**
- * Turns the fused LSTM recurrence on or off (on by default; off runs the same math as tfjs ops, for
- * benchmarks and debugging). Weights and results are the same either way.
- *
- * @param on - Whether to use the fused path where the backend allows.
- * @example
- * ```ts
- * setFusedLstm(false); // compare against the op-by-op path
- * ```
- */
-export function setFusedLstm(on: boolean): void {
-  fusedEnabled = on;
-}
-
-/**
- * Whether the fused LSTM recurrence runs on the active backend (`cpu`, `wasm` or `tensorflow`, and not
- * turned off with {@link setFusedLstm}).
- *
- * @returns True when `lstm` models use the fused op.
- * @example
- * ```ts
- * console.log(usesFusedLstm());
- * ```
- */
-export function usesFusedLstm(): boolean {
-  return fusedEnabled && FUSED_BACKENDS.has(getBackend());
-}
-
-/**
- * Runs `f` and reads its tensor result into a typed array, disposing every tensor made. (Returning the
- * array from `tidy` instead would make tfjs walk all its elements looking for tensors.)
- */
-export function readTensor(f: () => Tensor): Float32Array {
-  const out = tidy(f);
-  const values = out.dataSync() as Float32Array;
-  out.dispose();
-  return values;
-}
+export { readTensor, setFusedLstm, usesFusedLstm } from './recurrent.js';
 
 function sig(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -100,29 +51,9 @@ interface Trace {
   hPrev: Float32Array; // [B][T][H] (row order of the projection, for dU)
 }
 
-type StepMask = Uint8Array | Int32Array | Float32Array | undefined;
-
-/**
- * Rows live at step `t` (mask ≠ 0), written into `live`; returns their count. Without a mask every row is
- * live. Only live rows take part in the step's matrix multiply (as PyTorch's packed sequences do), so a
- * batch costs its real tokens, not rows × longest row.
- */
-function liveRows(mask: StepMask, t: number, batch: number, time: number, live: Int32Array): number {
-  let n = 0;
-  for (let b = 0; b < batch; b++) if (mask === undefined || mask[b * time + t] !== 0) live[n++] = b;
-  return n;
-}
-
 /** `rows` rows of `[rows, H]` (gathered by `live` from `src` when not every row is live) times `m`. */
 function stepMatMul(src: Float32Array, live: Int32Array, n: number, batch: number, width: number, m: Tensor2D, scratch: Float32Array): Float32Array {
-  let packed = src;
-  if (n < batch) {
-    for (let k = 0; k < n; k++) {
-      const o = live[k]! * width;
-      scratch.set(src.subarray(o, o + width), k * width);
-    }
-    packed = scratch.subarray(0, n * width);
-  }
+  const packed = packRows(src, live, n, batch, width, scratch);
   return readTensor(() => matMul(tensor2d(packed, [n, width]), m));
 }
 
@@ -333,61 +264,16 @@ function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Ten
 }
 
 /** Arguments of {@link GlossaLSTM}. */
-export interface GlossaLSTMArgs {
-  units: number;
-  name?: string;
-  trainable?: boolean;
-}
+export type GlossaLSTMArgs = RecurrentLayerArgs;
 
-/** LSTM over a masked sequence, returning the last hidden state: `[batch, time, dim]` → `[batch, units]`. */
-export class GlossaLSTM extends layers.Layer {
+/**
+ * LSTM over a masked sequence, returning the last hidden state: `[batch, time, dim]` → `[batch, units]`
+ * (`[batch, 2 × units]`, forward ‖ backward, when `bidirectional`).
+ */
+export class GlossaLSTM extends RecurrentLayer {
   static className = 'GlossaLSTM';
-  readonly units: number;
-  private kernel: LayerVariable | null = null;
-  private recurrentKernel: LayerVariable | null = null;
-  private bias: LayerVariable | null = null;
 
   constructor(args: GlossaLSTMArgs) {
-    super(args);
-    this.units = args.units;
-    this.supportsMasking = true;
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const dim = s[2];
-    if (typeof dim !== 'number') throw new Error('GlossaLSTM: the last input dimension must be known.');
-    const zeros0 = initializers.zeros();
-    this.kernel = this.addWeight('kernel', [dim, 4 * this.units], 'float32', zeros0, undefined, true);
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, 4 * this.units], 'float32', zeros0, undefined, true);
-    this.bias = this.addWeight('bias', [4 * this.units], 'float32', zeros0, undefined, true);
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    return [s[0] ?? null, this.units];
-  }
-
-  override computeMask(): Tensor {
-    return null as unknown as Tensor;
-  }
-
-  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
-    return tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor3D;
-      const rawMask = kwargs.mask;
-      const mask = (Array.isArray(rawMask) ? rawMask[0] : rawMask) as Tensor | undefined | null;
-      const [batch, time, dim] = x.shape;
-      const g4 = 4 * this.units;
-      const xw = reshape(add(matMul(reshape(x, [batch * time, dim]), this.kernel!.read() as Tensor2D), this.bias!.read()), [batch, time, g4]) as Tensor3D;
-      const u = this.recurrentKernel!.read() as Tensor2D;
-      if (usesFusedLstm()) return fusedRecurrence(xw, u, mask ?? undefined, isTrainingPhase());
-      return opsRecurrence(xw, u, mask ?? undefined);
-    });
-  }
-
-  override getConfig(): serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units };
+    super(args, 4, { fused: fusedRecurrence, ops: opsRecurrence });
   }
 }

@@ -21,6 +21,8 @@ export function matchInferenceChain(model: LayersModel, middleClass: string): In
     (names.length === 4 || names[3] === 'GlossaDropout') &&
     names[names.length - 1] === 'Dense';
   if (!ok) return undefined;
+  // The fast paths are one-directional.
+  if ((model.layers[2]!.getConfig() as { bidirectional?: unknown }).bidirectional === true) return undefined;
   const dense = model.layers[names.length - 1]!;
   if ((dense.getConfig() as { activation?: unknown }).activation !== 'softmax' || dense.weights.length !== 2) return undefined;
   return { embedding: model.layers[1]!, middle: model.layers[2]!, dense };

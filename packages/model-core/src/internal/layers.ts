@@ -45,11 +45,12 @@ import {
   tile,
 } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { GlossaGRU } from './fused-gru.js';
 import { GlossaLSTM } from './fused-lstm.js';
+import { GlossaTransformer } from './transformer.js';
 import { isTrainingPhase } from './phase.js';
+import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 
-type Shape = Array<number | null>;
-type Kwargs = Record<string, unknown>;
 type ConfigDict = serialization.ConfigDict;
 
 interface BaseLayerArgs {
@@ -57,22 +58,6 @@ interface BaseLayerArgs {
   trainable?: boolean;
 }
 
-function single(inputs: Tensor | Tensor[]): Tensor {
-  const t = Array.isArray(inputs) ? inputs[0] : inputs;
-  if (!t) throw new Error('Glossa layer: expected one input tensor.');
-  return t;
-}
-
-function maskOf(kwargs: Kwargs): Tensor | undefined {
-  const m = kwargs.mask;
-  if (Array.isArray(m)) return m[0] as Tensor | undefined;
-  return (m as Tensor | null | undefined) ?? undefined;
-}
-
-function shapeOf(inputShape: Shape | Shape[]): Shape {
-  const s = Array.isArray(inputShape[0]) || inputShape[0] === undefined ? (inputShape[0] as Shape | undefined) : (inputShape as Shape);
-  return (s ?? []) as Shape;
-}
 
 /** Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present. */
 export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: Float32Array, vocab: number, dim: number): Float32Array {
@@ -318,7 +303,7 @@ let registered = false;
 export function registerGlossaLayers(): void {
   if (registered) return;
   registered = true;
-  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM]) {
+  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM, GlossaGRU, GlossaTransformer]) {
     serialization.registerClass(cls as unknown as serialization.SerializableConstructor<serialization.Serializable>);
   }
 }
@@ -333,6 +318,8 @@ export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([
   'GlossaDropout',
   'GlossaLSTM',
   'LSTM',
+  'GlossaGRU',
+  'GlossaTransformer',
   'Dense',
 ]);
 

@@ -13,6 +13,8 @@ export const classifierOptionsSchema = z.object({
   architecture: z.enum(ARCHITECTURES as [Architecture, ...Architecture[]]),
   embeddingDim: inRange(OPTION_RANGES.embeddingDim),
   units: inRange(OPTION_RANGES.units),
+  // Added with the transformer architecture.
+  heads: inRange(OPTION_RANGES.heads).default(DEFAULT_CLASSIFIER_OPTIONS.heads),
   kernelSize: inRange(OPTION_RANGES.kernelSize),
   dropout: inRange(OPTION_RANGES.dropout),
   maxLength: inRange(OPTION_RANGES.maxLength),

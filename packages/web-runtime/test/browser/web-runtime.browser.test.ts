@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TextClassifier, createTextClassifier, deserializeBundle, packBundle, serializeBundle, unpackBundle } from '../../src/index.js';
+import { ARCHITECTURES as MODEL_ARCHITECTURES, type TextClassifier, createTextClassifier, deserializeBundle, packBundle, serializeBundle, unpackBundle } from '../../src/index.js';
 import { PARITY_TEXTS, tinyData } from '../tiny-data.js';
 import type { PageApi, WorkerOutcome } from './page-api.js';
 
@@ -18,7 +18,8 @@ import type { PageApi, WorkerOutcome } from './page-api.js';
 const CHROMIUM = process.env.GLOSSA_CHROMIUM ?? '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const HOOK_TIMEOUT = 120_000;
-const ARCHITECTURES = ['lstm', 'cnn', 'bow', 'ngram', 'auto'] as const;
+// Every architecture of model-core's registry, so a new one is parity-tested from the day it lands.
+const ARCHITECTURES = MODEL_ARCHITECTURES;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',

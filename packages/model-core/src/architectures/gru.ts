@@ -1,0 +1,31 @@
+/**
+ * `gru` and `bigru`: Embedding → GRU (tfjs-layers' `GRU` semantics, `reset_after = false`, sigmoid gates; one
+ * direction or both) → Dense softmax. The recurrence is {@link GlossaGRU} (fused on CPU-memory backends).
+ */
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { GlossaGRU } from '../internal/fused-gru.js';
+import type { ResolvedClassifierOptions } from '../options.js';
+import { checkRecurrentLayer, recurrentWeightNames, recurrentWeightShapes } from './lstm.js';
+import type { NeuralArchitecture } from './neural.js';
+
+function gruSpec(bidirectional: boolean): NeuralArchitecture {
+  const directions = bidirectional ? 2 : 1;
+  return {
+    name: bidirectional ? 'bigru' : 'gru',
+    layerClasses: ['GlossaGRU'],
+    build: (x: SymbolicTensor, options: ResolvedClassifierOptions): SymbolicTensor =>
+      new GlossaGRU({ units: options.units, bidirectional, name: 'gru' }).apply(x) as SymbolicTensor,
+    featureWidth: (options) => directions * options.units,
+    weightShapes: (options) => recurrentWeightShapes(options, 3, directions),
+    weightNames: (layer) => (layer.className === 'GlossaGRU' ? recurrentWeightNames(layer) : undefined),
+    checkLayer: (layer, options) => checkRecurrentLayer(layer, options, bidirectional),
+    extraPadding: () => 0,
+    minLength: 2,
+  };
+}
+
+/** `gru`: Embedding → GRU → Dense softmax. */
+export const GRU_ARCHITECTURE: NeuralArchitecture = gruSpec(false);
+
+/** `bigru`: Embedding → bidirectional GRU (forward ‖ backward final states) → Dense softmax. */
+export const BIGRU_ARCHITECTURE: NeuralArchitecture = gruSpec(true);

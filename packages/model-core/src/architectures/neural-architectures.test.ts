@@ -1,0 +1,116 @@
+import { memory } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { syntheticSentiment } from '../../test/fixtures.js';
+import { deserializeBundle, expectedWeightShapes, readManifest, serializeBundle, type BundleFiles } from '../bundle.js';
+import { BundleError } from '../errors.js';
+import { createTextClassifier } from '../text-classifier.js';
+import { NEURAL_ARCHITECTURE_SPECS } from './neural-specs.js';
+import { ARCHITECTURE_REGISTRY, NEURAL_ARCHITECTURES } from './registry.js';
+
+const data = syntheticSentiment(240, 4);
+const texts = ['a wonderful film', 'awful, boring plot', '', '好看 🙂', 'great great great and then some more words to make it long'];
+const small = { embeddingDim: 8, units: 6, vocabSize: 300, heads: 2, maxLength: 20 } as const;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** The architectures added with the module registry (lstm, bow and cnn have their own suites as well). */
+const NEW = ['gru', 'bilstm', 'bigru', 'transformer'] as const;
+
+describe('the neural architecture modules', () => {
+  it('cover exactly the neural architectures of the registry', () => {
+    expect(Object.keys(NEURAL_ARCHITECTURE_SPECS).sort()).toEqual([...NEURAL_ARCHITECTURES].sort());
+    for (const a of NEURAL_ARCHITECTURES) expect(ARCHITECTURE_REGISTRY[a].kind).toBe('neural');
+  });
+
+  for (const architecture of NEURAL_ARCHITECTURES) {
+    it(`build models whose weights have the shapes bundle validation expects (${architecture})`, async () => {
+      const clf = createTextClassifier({ architecture, ...small });
+      await clf.fit(data.slice(0, 60), { epochs: 1, seed: 1, validationSplit: 0 });
+      const shapes = clf.model!.weights.map((w) => w.shape);
+      const manifest = { architecture, options: clf.options, labels: [...clf.labels] };
+      expect(shapes).toEqual(expectedWeightShapes(manifest, clf.pipeline!.vocabulary.size));
+      clf.dispose();
+    });
+  }
+});
+
+describe.each(NEW)('%s', (architecture) => {
+  it('is reproducible from its seed and round-trips through a (format 2) bundle to identical scores', async () => {
+    const before = memory().numTensors;
+    const run = async () => {
+      const clf = createTextClassifier({ architecture, ...small, dropout: 0.1 });
+      const result = await clf.fit(data, { epochs: 2, seed: 5 });
+      return { clf, losses: result.history.map((h) => h.loss), probs: Array.from(await clf.predictProbabilities(texts)) };
+    };
+    const a = await run();
+    const b = await run();
+    expect(b.losses).toEqual(a.losses);
+    expect(b.probs).toEqual(a.probs);
+    const files = await serializeBundle(a.clf);
+    expect(readManifest(files).formatVersion).toBe(2);
+    const loaded = await deserializeBundle(files);
+    expect(loaded.options.architecture).toBe(architecture);
+    expect(Array.from(await loaded.predictProbabilities(texts))).toEqual(a.probs);
+    for (const c of [a.clf, b.clf, loaded]) c.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('learns a separable task', async () => {
+    const clf = createTextClassifier({ architecture, ...small, embeddingDim: 16, units: 16, heads: 4 });
+    const result = await clf.fit(syntheticSentiment(600, 1), { epochs: 6, batchSize: 32, seed: 7 });
+    expect(result.validation?.accuracy).toBeGreaterThan(0.9);
+    clf.dispose();
+  });
+});
+
+describe('bundle validation of the new architectures', () => {
+  async function bundleOf(architecture: (typeof NEW)[number]): Promise<BundleFiles> {
+    const clf = createTextClassifier({ architecture, ...small });
+    await clf.fit(data.slice(0, 60), { epochs: 1, seed: 2, validationSplit: 0 });
+    const files = await serializeBundle(clf);
+    clf.dispose();
+    return files;
+  }
+  const edit = (files: BundleFiles, name: string, f: (value: Record<string, unknown>) => void): BundleFiles => {
+    const value = JSON.parse(dec.decode(files[name])) as Record<string, unknown>;
+    f(value);
+    return { ...files, [name]: enc.encode(JSON.stringify(value)) };
+  };
+  const middle = (model: Record<string, unknown>) => (model.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers[2]!;
+
+  it('refuses a one-directional layer in a bidirectional bundle, and the reverse', async () => {
+    const files = await bundleOf('bigru');
+    const flipped = edit(files, 'model.json', (m) => {
+      delete middle(m).config.bidirectional;
+    });
+    await expect(deserializeBundle(flipped)).rejects.toThrow(/bidirectional is false, but the architecture is bidirectional/);
+    const relabelled = edit(files, 'manifest.json', (m) => {
+      m.architecture = 'gru';
+      (m.options as Record<string, unknown>).architecture = 'gru';
+    });
+    const error = await deserializeBundle(relabelled).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BundleError);
+    expect((error as BundleError).problems.join('\n')).toMatch(/bidirectional is true, but the architecture is not bidirectional/);
+  });
+
+  it('refuses a transformer whose heads or positions differ from the manifest', async () => {
+    const files = await bundleOf('transformer');
+    const heads = edit(files, 'model.json', (m) => {
+      middle(m).config.heads = 4;
+    });
+    await expect(deserializeBundle(heads)).rejects.toThrow(/heads is 4, but options.heads is 2/);
+    const positions = edit(files, 'model.json', (m) => {
+      middle(m).config.max_positions = 50;
+    });
+    await expect(deserializeBundle(positions)).rejects.toThrow(/max_positions is 50, but options.maxLength is 20/);
+  });
+
+  it('refuses a GRU layer in an lstm bundle', async () => {
+    const files = await bundleOf('gru');
+    const relabelled = edit(files, 'manifest.json', (m) => {
+      m.architecture = 'lstm';
+      (m.options as Record<string, unknown>).architecture = 'lstm';
+    });
+    await expect(deserializeBundle(relabelled)).rejects.toThrow(/GlossaGRU belongs to architecture "gru"/);
+  });
+});

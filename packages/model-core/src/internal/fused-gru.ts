@@ -1,0 +1,236 @@
+/**
+ * `GlossaGRU`: a GRU layer with the semantics of tfjs-layers' `GRU` (Keras `reset_after=False`, gates z, r, h;
+ * `recurrentActivation: 'sigmoid'`, tanh activation; masked steps carry the state), optionally
+ * bidirectional, that runs the whole sequence as one op.
+ *
+ * As {@link GlossaLSTM}: the input projection for all steps is one tfjs matrix multiply; the recurrence is one
+ * custom op on CPU-memory backends (per step the recurrent products on the backend, the gate arithmetic in
+ * JavaScript on typed arrays, backpropagation through time written by hand, the recurrent-kernel gradient as
+ * two matrix multiplies over all steps), and ordinary tfjs ops on GPU backends. The weights have the stock
+ * layer's names, shapes and gate order (tested against it, outputs and gradients).
+ *
+ * Step, per live row (`x·W + b` precomputed as `xz, xr, xh`):
+ * `z = σ(xz + h·Uz)`, `r = σ(xr + h·Ur)`, `ĥ = tanh(xh + (r ⊙ h)·Uh)`, `h' = z ⊙ h + (1 − z) ⊙ ĥ`.
+ */
+import {
+  type GradSaveFunc,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  add,
+  cast,
+  concat,
+  customGrad,
+  matMul,
+  mul,
+  reshape,
+  sigmoid,
+  slice,
+  sub,
+  tanh,
+  tensor2d,
+  tensor3d,
+  where,
+  zeros,
+} from '@tensorflow/tfjs-core';
+import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
+
+function sig(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** What the forward pass keeps for backpropagation ([T][B][H] each, hPrev and rh in [B][T][H] row order). */
+interface GruTrace {
+  z: Float32Array;
+  r: Float32Array;
+  hh: Float32Array;
+  hPrev: Float32Array;
+  rh: Float32Array;
+}
+
+/** The two column blocks of the recurrent kernel: `[Uz Ur]` ([H, 2H]) and `Uh` ([H, H]). */
+function splitKernel(u: Tensor2D): [Tensor2D, Tensor2D] {
+  const H = u.shape[0];
+  return [slice(u, [0, 0], [H, 2 * H]), slice(u, [0, 2 * H], [H, H])];
+}
+
+/** Runs `f` with the two blocks of `u`, freeing them after (not `tidy`: it would walk the typed-array result). */
+function withKernel<T>(u: Tensor2D, f: (uzr: Tensor2D, uh: Tensor2D) => T): T {
+  const [uzr, uh] = splitKernel(u);
+  try {
+    return f(uzr, uh);
+  } finally {
+    uzr.dispose();
+    uh.dispose();
+  }
+}
+
+function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace | undefined): Float32Array {
+  const H = units;
+  const G = 3 * H;
+  const h = new Float32Array(batch * H);
+  const live = new Int32Array(batch);
+  const scratch = new Float32Array(batch * H);
+  const rh = new Float32Array(batch * H);
+  const zs = new Float32Array(batch * H);
+  for (let t = 0; t < time; t++) {
+    const n = liveRows(mask, t, batch, time, live);
+    if (n === 0) continue;
+    const recZR = readTensor(() => matMul(tensor2d(packRows(h, live, n, batch, H, scratch), [n, H]), uzr));
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
+      const ho = b * H;
+      const xo = (b * time + t) * G;
+      for (let j = 0; j < H; j++) {
+        const z = sig(xw[xo + j]! + recZR[k * 2 * H + j]!);
+        const r = sig(xw[xo + H + j]! + recZR[k * 2 * H + H + j]!);
+        zs[k * H + j] = z;
+        rh[k * H + j] = r * h[ho + j]!;
+        if (trace) trace.r[(t * batch + b) * H + j] = r;
+      }
+    }
+    const recH = readTensor(() => matMul(tensor2d(rh.subarray(0, n * H), [n, H]), uh));
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
+      const ho = b * H;
+      const xo = (b * time + t) * G;
+      const so = (t * batch + b) * H;
+      if (trace) {
+        trace.hPrev.set(h.subarray(ho, ho + H), (b * time + t) * H);
+        trace.rh.set(rh.subarray(k * H, k * H + H), (b * time + t) * H);
+      }
+      for (let j = 0; j < H; j++) {
+        const z = zs[k * H + j]!;
+        const hh = Math.tanh(xw[xo + 2 * H + j]! + recH[k * H + j]!);
+        if (trace) {
+          trace.z[so + j] = z;
+          trace.hh[so + j] = hh;
+        }
+        h[ho + j] = z * h[ho + j]! + (1 - z) * hh;
+      }
+    }
+  }
+  return h;
+}
+
+/** Backpropagation through time: dXW ([batch, time, 3H]) and dU ([H, 3H]). */
+function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace): [Float32Array, Float32Array] {
+  const H = units;
+  const G = 3 * H;
+  const dh = Float32Array.from(dhLast);
+  const dxw = new Float32Array(batch * time * G);
+  const dah = new Float32Array(batch * H); // packed live rows
+  const dzr = new Float32Array(batch * 2 * H);
+  const live = new Int32Array(batch);
+  for (let t = time - 1; t >= 0; t--) {
+    const n = liveRows(mask, t, batch, time, live);
+    if (n === 0) continue;
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
+      const so = (t * batch + b) * H;
+      const xo = (b * time + t) * G;
+      for (let j = 0; j < H; j++) {
+        const z = trace.z[so + j]!;
+        const hh = trace.hh[so + j]!;
+        const d = (dh[b * H + j]! * (1 - z)) * (1 - hh * hh);
+        dah[k * H + j] = d;
+        dxw[xo + 2 * H + j] = d;
+      }
+    }
+    // d(r ⊙ h) = dâh · Uhᵀ
+    const drh = readTensor(() => matMul(tensor2d(dah.subarray(0, n * H), [n, H]), uh, false, true));
+    for (let k = 0; k < n; k++) {
+      const b = live[k]!;
+      const so = (t * batch + b) * H;
+      const xo = (b * time + t) * G;
+      const po = (b * time + t) * H;
+      for (let j = 0; j < H; j++) {
+        const z = trace.z[so + j]!;
+        const r = trace.r[so + j]!;
+        const hp = trace.hPrev[po + j]!;
+        const dhj = dh[b * H + j]!;
+        const daz = dhj * (hp - trace.hh[so + j]!) * z * (1 - z);
+        const dar = drh[k * H + j]! * hp * r * (1 - r);
+        dzr[k * 2 * H + j] = daz;
+        dzr[k * 2 * H + H + j] = dar;
+        dxw[xo + j] = daz;
+        dxw[xo + H + j] = dar;
+        // The direct paths into h_{t-1}: through z ⊙ h and through r ⊙ h.
+        dh[b * H + j] = dhj * z + drh[k * H + j]! * r;
+      }
+    }
+    if (t === 0) continue;
+    const back = readTensor(() => matMul(tensor2d(dzr.subarray(0, n * 2 * H), [n, 2 * H]), uzr, false, true));
+    for (let k = 0; k < n; k++) {
+      const o = live[k]! * H;
+      for (let j = 0; j < H; j++) dh[o + j]! += back[k * H + j]!;
+    }
+  }
+  // dU = [hPrevᵀ · dxw[:, :2H] , rhᵀ · dxw[:, 2H:]]
+  const du = readTensor(() => {
+    const dx = tensor2d(dxw, [batch * time, G]);
+    const dZR = matMul(tensor2d(trace.hPrev, [batch * time, H]), slice(dx, [0, 0], [batch * time, 2 * H]), true, false);
+    const dH = matMul(tensor2d(trace.rh, [batch * time, H]), slice(dx, [0, 2 * H], [batch * time, H]), true, false);
+    return concat([dZR, dH], 1);
+  });
+  return [dxw, du];
+}
+
+function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D {
+  const [batch, time, g3] = xw.shape;
+  const units = g3 / 3;
+  const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
+  if (!training) {
+    const h = withKernel(u, (uzr, uh) => forward(xw.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, undefined));
+    return tensor2d(h, [batch, units]);
+  }
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [x, uu, save] = args as [Tensor3D, Tensor2D, GradSaveFunc];
+    // The kernel is saved with the op: tensors made here are freed before the gradient runs.
+    save([uu]);
+    const size = time * batch * units;
+    const trace: GruTrace = { z: new Float32Array(size), r: new Float32Array(size), hh: new Float32Array(size), hPrev: new Float32Array(size), rh: new Float32Array(size) };
+    const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
+    return {
+      value: tensor2d(h, [batch, units]),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [dxw, du] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
+        return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
+      },
+    };
+  });
+  return op(xw, u) as Tensor2D;
+}
+
+/** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
+function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
+  const [batch, time, g3] = xw.shape;
+  const H = g3 / 3;
+  const [uzr, uh] = splitKernel(u);
+  let h: Tensor2D = zeros([batch, H]);
+  for (let t = 0; t < time; t++) {
+    const x = reshape(slice(xw, [0, t, 0], [batch, 1, g3]), [batch, g3]) as Tensor2D;
+    const rec = matMul(h, uzr);
+    const z = sigmoid(add(slice(x, [0, 0], [batch, H]), slice(rec, [0, 0], [batch, H])));
+    const r = sigmoid(add(slice(x, [0, H], [batch, H]), slice(rec, [0, H], [batch, H])));
+    const hh = tanh(add(slice(x, [0, 2 * H], [batch, H]), matMul(mul(r, h) as Tensor2D, uh)));
+    const hNew = add(mul(z, h), mul(sub(1, z), hh)) as Tensor2D;
+    h = mask ? (where(cast(slice(mask, [0, t], [batch, 1]), 'bool'), hNew, h) as Tensor2D) : hNew;
+  }
+  return h;
+}
+
+/** Arguments of {@link GlossaGRU}. */
+export type GlossaGRUArgs = RecurrentLayerArgs;
+
+/**
+ * GRU over a masked sequence, returning the last hidden state (`[batch, time, dim]` → `[batch, units]`, or
+ * `[batch, 2 × units]` forward ‖ backward when `bidirectional`).
+ */
+export class GlossaGRU extends RecurrentLayer {
+  static className = 'GlossaGRU';
+
+  constructor(args: GlossaGRUArgs) {
+    super(args, 3, { fused: fusedRecurrence, ops: opsRecurrence });
+  }
+}

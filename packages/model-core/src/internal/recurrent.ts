@@ -1,0 +1,172 @@
+/**
+ * What Glossa's recurrent layers ({@link GlossaLSTM}, {@link GlossaGRU}) share: the weights (Keras names and
+ * shapes, and a second set prefixed `backward_` when bidirectional), the input projection of every step as
+ * one matrix multiply, the backward direction as the forward recurrence over the time-reversed sequence
+ * (padding then comes first, where masked steps leave the zero state unchanged, so each row reads exactly
+ * its own tokens last-to-first), and the step helpers of the fused recurrences.
+ */
+import { type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, getBackend, matMul, reshape, reverse, type serialization, tidy } from '@tensorflow/tfjs-core';
+import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
+import { isTrainingPhase } from './phase.js';
+
+/** Backends whose data lives in CPU memory, where the fused recurrences pay off. */
+const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
+let fusedEnabled = true;
+
+/**
+ * Turns the fused recurrences (LSTM and GRU) on or off (on by default; off runs the same math as tfjs ops,
+ * for benchmarks and debugging). Weights and results are the same either way.
+ *
+ * @param on - Whether to use the fused path where the backend allows.
+ * @example
+ * ```ts
+ * setFusedLstm(false); // compare against the op-by-op path
+ * ```
+ */
+export function setFusedLstm(on: boolean): void {
+  fusedEnabled = on;
+}
+
+/**
+ * Whether the fused recurrences run on the active backend (`cpu`, `wasm` or `tensorflow`, and not turned
+ * off with {@link setFusedLstm}).
+ *
+ * @returns True when recurrent models use the fused ops.
+ * @example
+ * ```ts
+ * console.log(usesFusedLstm());
+ * ```
+ */
+export function usesFusedLstm(): boolean {
+  return fusedEnabled && FUSED_BACKENDS.has(getBackend());
+}
+
+/**
+ * Runs `f` and reads its tensor result into a typed array, disposing every tensor made. (Returning the
+ * array from `tidy` instead would make tfjs walk all its elements looking for tensors.)
+ */
+export function readTensor(f: () => Tensor): Float32Array {
+  const out = tidy(f);
+  const values = out.dataSync() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+/** A recurrence over a projected sequence `xw` ([batch, time, gates × units]) → last state [batch, units]. */
+export type Recurrence = (xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined) => Tensor2D;
+
+/** A recurrence's two implementations: fused (CPU-memory backends; `training` records the gradient) and tfjs ops. */
+export interface RecurrenceImplementations {
+  fused(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D;
+  ops: Recurrence;
+}
+
+/** A step mask ([batch, time], non-zero = real token), or none (every step real). */
+export type StepMask = Uint8Array | Int32Array | Float32Array | undefined;
+
+/**
+ * Rows live at step `t` (mask ≠ 0), written into `live`; returns their count. Without a mask every row is
+ * live. Only live rows take part in the step's matrix multiply (as PyTorch's packed sequences do), so a
+ * batch costs its real tokens, not rows × longest row.
+ */
+export function liveRows(mask: StepMask, t: number, batch: number, time: number, live: Int32Array): number {
+  let n = 0;
+  for (let b = 0; b < batch; b++) if (mask === undefined || mask[b * time + t] !== 0) live[n++] = b;
+  return n;
+}
+
+/** The `n` live rows of `src` ([batch, width]), packed into `scratch` when not every row is live. */
+export function packRows(src: Float32Array, live: Int32Array, n: number, batch: number, width: number, scratch: Float32Array): Float32Array {
+  if (n === batch) return src;
+  for (let k = 0; k < n; k++) {
+    const o = live[k]! * width;
+    scratch.set(src.subarray(o, o + width), k * width);
+  }
+  return scratch.subarray(0, n * width);
+}
+
+/** Arguments of a recurrent layer. */
+export interface RecurrentLayerArgs {
+  units: number;
+  /** Also run the sequence last-to-first with its own weights and concatenate both final states. */
+  bidirectional?: boolean;
+  name?: string;
+  trainable?: boolean;
+}
+
+interface Direction {
+  kernel: LayerVariable;
+  recurrentKernel: LayerVariable;
+  bias: LayerVariable;
+}
+
+/** Base of Glossa's recurrent layers: `[batch, time, dim]` → last hidden state `[batch, units × directions]`. */
+export class RecurrentLayer extends layers.Layer {
+  readonly units: number;
+  readonly bidirectional: boolean;
+  private readonly gates: number;
+  private readonly implementations: RecurrenceImplementations;
+  private directions: Direction[] = [];
+
+  protected constructor(args: RecurrentLayerArgs, gates: number, implementations: RecurrenceImplementations) {
+    super(args);
+    this.units = args.units;
+    this.bidirectional = args.bidirectional === true;
+    this.gates = gates;
+    this.implementations = implementations;
+    this.supportsMasking = true;
+  }
+
+  private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
+    if (usesFusedLstm()) return this.implementations.fused(xw, u, mask, isTrainingPhase());
+    return this.implementations.ops(xw, u, mask);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const dim = shapeOf(inputShape)[2];
+    if (typeof dim !== 'number') throw new Error(`${this.getClassName()}: the last input dimension must be known.`);
+    const zeros0 = initializers.zeros();
+    const width = this.gates * this.units;
+    this.directions = (this.bidirectional ? ['', 'backward_'] : ['']).map((prefix) => ({
+      kernel: this.addWeight(`${prefix}kernel`, [dim, width], 'float32', zeros0, undefined, true),
+      recurrentKernel: this.addWeight(`${prefix}recurrent_kernel`, [this.units, width], 'float32', zeros0, undefined, true),
+      bias: this.addWeight(`${prefix}bias`, [width], 'float32', zeros0, undefined, true),
+    }));
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return [shapeOf(inputShape)[0] ?? null, this.units * (this.bidirectional ? 2 : 1)];
+  }
+
+  override computeMask(): Tensor {
+    return null as unknown as Tensor;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const x = single(inputs) as Tensor3D;
+      const mask = maskOf(kwargs);
+      const [batch, time, dim] = x.shape;
+      const width = this.gates * this.units;
+      const flat = reshape(x, [batch * time, dim]);
+      const states = this.directions.map((d, i) => {
+        let xw = reshape(add(matMul(flat, d.kernel.read() as Tensor2D), d.bias.read()), [batch, time, width]) as Tensor3D;
+        let m = mask;
+        if (i === 1) {
+          xw = reverse(xw, 1);
+          m = mask ? reverse(cast(mask, 'int32'), 1) : undefined;
+        }
+        return this.recurrence(xw, d.recurrentKernel.read() as Tensor2D, m);
+      });
+      return states.length === 1 ? states[0]! : concat(states, 1);
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    // `bidirectional` only when set, so one-directional topologies stay as earlier versions wrote them.
+    return { ...super.getConfig(), units: this.units, ...(this.bidirectional ? { bidirectional: true } : {}) };
+  }
+}
