@@ -53,7 +53,7 @@ describe('parseBenchArgs', () => {
 
   it('rejects unknown flags, names and bad numbers with the fix', () => {
     expect(() => parse(['--fast'])).toThrow(BenchError);
-    expect(() => parse(['--archs', 'rnn'])).toThrow(/'rnn', which is not one of lstm, cnn, bow/);
+    expect(() => parse(['--archs', 'rnn'])).toThrow(/'rnn', which is not one of lstm, bow, cnn, gru, bilstm, bigru, transformer/);
     expect(() => parse(['--epochs', '0'])).toThrow(/--epochs must be an integer ≥ 1/);
     expect(() => parse(['--epochs'])).toThrow(/--epochs needs a value/);
     expect(() => parse(['--dataset', 'imdb'])).toThrow(/--dataset needs --data/);

@@ -64,7 +64,7 @@ export const BENCH_USAGE = `usage: pnpm bench [options]
 
   --data <dir>            real data sets directory (e.g. /work/shared/data); default: synthetic data
   --dataset <name>        ${REAL_DATASETS.join(' | ')} (default sst2; needs --data)
-  --archs <list>          lstm,cnn,bow (default all three)
+  --archs <list>          any of lstm,bow,cnn,gru,bilstm,bigru,transformer (default lstm,cnn,bow)
   --backends <list>       wasm,cpu[,tensorflow] (default wasm,cpu, plus tensorflow when @tensorflow/tfjs-node is installed)
   --epochs <n>            epochs for every system (default 2; 1 with --quick)
   --out <dir>             results directory (default bench/results)

@@ -65,7 +65,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(`- Load average at start / end: ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')} / ${(m.loadAverageEnd ?? []).map((v) => v.toFixed(2)).join(' ') || '?'} (other processes on the machine slow every figure)`);
   lines.push(`- Data: ${d.source}: ${fmt(d.trainSize, 0)} training / ${fmt(d.testSize, 0)} test texts (of ${fmt(d.sourceTrainSize, 0)} / ${fmt(d.sourceTestSize, 0)}), labels ${d.labels.join(', ')}`);
   lines.push(
-    `- Model: vocabulary ${fmt(s.vocabSize, 0)}, max length ${s.maxLength}, embedding ${s.embeddingDim}, units ${s.units}, batch ${s.batchSize}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, seed ${s.seed}; prediction in batches of ${s.predictBatchSize}, raw text → label, model loaded from disk`,
+    `- Model: vocabulary ${fmt(s.vocabSize, 0)}, max length ${s.maxLength}, embedding ${s.embeddingDim}, units ${s.units}, CNN filters ${s.cnnFilters}, batch ${s.batchSize}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, seed ${s.seed}; prediction in batches of ${s.predictBatchSize}, raw text → label, model loaded from disk`,
   );
   const b = report.stockBudget;
   lines.push(

@@ -40,7 +40,8 @@ export interface BenchRun {
 }
 
 /** Glossa's defaults (model-core's `DEFAULT_CLASSIFIER_OPTIONS`, batch 64, prediction batches of 256). */
-const MODEL_DEFAULTS = { vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, predictBatchSize: 256 } as const;
+// The PyTorch twins' settings (../shared/peers/torch_lstm.py: hidden 64, CNN filters 128, kernel 5).
+const MODEL_DEFAULTS = { vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, cnnFilters: 128, predictBatchSize: 256 } as const;
 
 function findChildScript(explicit: string | undefined): string {
   const candidates = explicit !== undefined ? [explicit] : [fileURLToPath(new URL('./child.js', import.meta.url)), fileURLToPath(new URL('../dist/child.js', import.meta.url))];
@@ -177,6 +178,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
         trainPath: data.trainPath,
         testPath: data.testPath,
         epochs: options.epochs,
+        seed: options.seed,
         systems: options.peerSystems ?? defaultPeerSystems(options.architectures),
         outDir: join(workDir, 'peers'),
         cjk: data.cjk,

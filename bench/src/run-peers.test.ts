@@ -37,7 +37,7 @@ describe('runPeers', () => {
   it('skips with the reason when run_all.sh is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'glossa-peers-'));
     expect(peersUnavailable(dir)).toMatch(/run_all\.sh does not exist/);
-    const run = await runPeers({ peersDir: dir, trainPath: 'a', testPath: 'b', epochs: 1, systems: ['torch-lstm'], outDir: dir, cjk: false, log: () => undefined });
+    const run = await runPeers({ peersDir: dir, trainPath: 'a', testPath: 'b', epochs: 1, seed: 42, systems: ['torch-lstm'], outDir: dir, cjk: false, log: () => undefined });
     expect(run.peers).toEqual([]);
     expect(run.skipped).toMatch(/pass --peers-dir/);
     await rm(dir, { recursive: true, force: true });

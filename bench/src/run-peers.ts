@@ -41,6 +41,8 @@ export interface RunPeersOptions {
   testPath: string;
   /** Epochs for the torch models. */
   epochs: number;
+  /** Seed of every peer (initialisation, shuffling). */
+  seed: number;
   /** Peer systems (names `run_all.sh --systems` accepts). */
   systems: readonly string[];
   /** Where `run_all.sh` writes its per-system JSON and logs. */
@@ -178,6 +180,8 @@ export async function runPeers(options: RunPeersOptions): Promise<PeerRun> {
     '1',
     '--epochs',
     String(options.epochs),
+    '--seed',
+    String(options.seed),
     '--out',
     options.outDir,
     ...(options.cjk ? ['--cjk-split'] : []),

@@ -33,8 +33,10 @@ export interface BenchModelSettings {
   batchSize: number;
   /** Embedding width. */
   embeddingDim: number;
-  /** LSTM units / CNN filters. */
+  /** LSTM/GRU units. */
   units: number;
+  /** CNN filters (the PyTorch twin's 128). */
+  cnnFilters: number;
   /** Texts per prediction call. */
   predictBatchSize: number;
   /** Seed of initialisation and shuffling. */

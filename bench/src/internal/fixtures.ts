@@ -54,7 +54,7 @@ export function reportFixture(results: Measurement[], overrides: Partial<BenchRe
     },
     versions: { node: 'v20.0.0', tfjsCore: '4.22.0', tfjsLayers: '4.22.0', glossaModelCore: '0.1.0', gitCommit: 'abcdef1234567', gitDirty: false },
     dataset: { name: 'synthetic', source: 'synthetic (seed 42)', trainSize: 1000, testSize: 200, sourceTrainSize: 1000, sourceTestSize: 200, labels: ['negative', 'positive'] },
-    settings: { vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, predictBatchSize: 256, seed: 42, epochs: 2 },
+    settings: { vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, cnnFilters: 128, predictBatchSize: 256, seed: 42, epochs: 2 },
     stockBudget: { trainSeconds: 60, maxBatches: 0, predictTexts: 1000 },
     results,
     peers: [],

@@ -32,7 +32,7 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
     vocabSize: s.vocabSize,
     maxLength: s.maxLength,
     embeddingDim: s.embeddingDim,
-    units: s.units,
+    units: task.architecture === 'cnn' ? s.cnnFilters : s.units,
   });
   log(`training ${train.length} examples × ${s.epochs} epochs`);
   const fit = await classifier.fit(train, {

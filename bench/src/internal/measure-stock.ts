@@ -43,7 +43,7 @@ export function buildStockModel(architecture: BenchArchitecture, vocabularySize:
   } else if (architecture === 'transformer') {
     throw new BenchError('INVALID_ARGUMENT', 'stock tfjs: tfjs-layers has no Transformer encoder to compare with.');
   } else if (architecture === 'cnn') {
-    model.add(layers.conv1d({ filters: s.units, kernelSize: 5, activation: 'relu' }));
+    model.add(layers.conv1d({ filters: s.cnnFilters, kernelSize: 5, activation: 'relu' }));
     model.add(layers.globalMaxPooling1d({}));
   } else {
     model.add(layers.globalAveragePooling1d({}));

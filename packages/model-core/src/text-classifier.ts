@@ -1,23 +1,6 @@
 import { type RngState, createRng } from '@glossa/math';
 import { type TextPipeline, fitTextPipeline, textPipelineFromJSON } from '@glossa/text-preprocessing';
-import {
-  type Tensor,
-  type Variable,
-  argMax,
-  clipByValue,
-  dispose,
-  keep,
-  log,
-  mean,
-  mul,
-  neg,
-  oneHot,
-  sum,
-  tensor1d,
-  tensor2d,
-  tidy,
-  train,
-} from '@tensorflow/tfjs-core';
+import { type Tensor, type Variable, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { CHECKPOINT_FORMAT_VERSION, type CheckpointFitSettings, type TrainingCheckpoint } from './checkpoint.js';
 import { ModelCoreError } from './errors.js';
@@ -30,7 +13,7 @@ import { readTensor } from './internal/fused-lstm.js';
 import type { LstmInference } from './internal/lstm-inference.js';
 import type { NeuralArchitecture } from './architectures/neural.js';
 import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
-import { setTrainingPhase } from './internal/phase.js';
+import { createAdam, trainStep } from './internal/train-step.js';
 import {
   assertResumable,
   firstNonFinite,
@@ -124,7 +107,6 @@ export interface TextClassifier {
   dispose(): void;
 }
 
-const LOG_EPSILON = 1e-7;
 
 /** Internal state shared with the bundle loader. */
 export interface ClassifierState {
@@ -339,7 +321,7 @@ class GlossaTextClassifier implements TextClassifier {
     this.labels = labels;
     const model = buildModel(o, pipeline.vocabulary.size, labels.length, rng.nextInt(2147483647));
     this.model = model;
-    const optimizer = train_adam(o.learningRate);
+    const optimizer = createAdam(o.learningRate);
     const variables = model.trainableWeights.map((w) => w.read() as Variable);
     let pretrained: PretrainedCoverage | undefined;
     try {
@@ -437,7 +419,7 @@ class GlossaTextClassifier implements TextClassifier {
           const { ids, length } = padBatch(trainSeqs, rows, extra, minLength);
           const ys = Int32Array.from(rows, (r) => trainY[r]!);
           const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
-          const [loss, hits] = this.trainStep(optimizer, variables, ids, length, ys, ws);
+          const [loss, hits] = trainStep(model, optimizer, variables, { ids, length, ys, weights: ws, classes: labels.length });
           if (!Number.isFinite(loss)) {
             const kept = history.length > 0 ? ` The weights after epoch ${history.length} are in the last checkpoint, if onCheckpoint was given.` : '';
             throw new ModelCoreError(
@@ -527,46 +509,6 @@ class GlossaTextClassifier implements TextClassifier {
     this.labels = [];
   }
 
-  private trainStep(
-    optimizer: ReturnType<typeof train.adam>,
-    variables: Variable[],
-    ids: Int32Array,
-    length: number,
-    ys: Int32Array,
-    weights: Float32Array | undefined,
-  ): [number, number] {
-    const model = this.model!;
-    const k = this.labels.length;
-    const rows = ys.length;
-    let predicted: Tensor | undefined;
-    setTrainingPhase(true);
-    try {
-      const cost = tidy(() => {
-        const x = tensor2d(ids, [rows, length], 'int32');
-        const y = oneHot(tensor1d(ys, 'int32'), k);
-        const w = weights ? tensor1d(weights) : undefined;
-        return optimizer.minimize(
-          () => {
-            const p = model.apply(x, { training: true }) as Tensor;
-            predicted = keep(argMax(p, -1));
-            const ce = neg(sum(mul(y, log(clipByValue(p, LOG_EPSILON, 1 - LOG_EPSILON))), -1));
-            return mean(w ? mul(ce, w) : ce);
-          },
-          true,
-          variables,
-        )!;
-      });
-      const loss = cost.dataSync()[0]!;
-      const guesses = predicted!.dataSync();
-      let hits = 0;
-      for (let i = 0; i < rows; i++) if (guesses[i] === ys[i]) hits++;
-      dispose([cost, predicted!]);
-      return [loss, hits];
-    } finally {
-      setTrainingPhase(false);
-    }
-  }
-
   private disposeModel(): void {
     this.inference?.dispose();
     this.inference = undefined;
@@ -578,11 +520,6 @@ class GlossaTextClassifier implements TextClassifier {
   dispose(): void {
     this.disposeModel();
   }
-}
-
-function train_adam(learningRate: number): ReturnType<typeof train.adam> {
-  // Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
-  return train.adam(learningRate, 0.9, 0.999, 1e-7);
 }
 
 /**
