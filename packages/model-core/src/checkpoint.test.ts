@@ -97,6 +97,8 @@ describe('TextClassifier.fit with checkpoints', () => {
   for (const [name, options] of [
     ['lstm with dropout', { architecture: 'lstm', dropout: 0.3, ...small }],
     ['cnn', { architecture: 'cnn', kernelSize: 3, ...small }],
+    ['bigru', { architecture: 'bigru', ...small }],
+    ['transformer with dropout', { architecture: 'transformer', dropout: 0.2, heads: 2, ...small }],
   ] as const) {
     it(`resumes a ${name} run aborted mid-epoch to bit-identical weights, history and predictions`, async () => {
       const before = memory().numTensors;
