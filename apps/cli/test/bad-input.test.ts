@@ -218,7 +218,7 @@ describe('glossa on damaged and tampered bundles', () => {
     ['truncated weights', async (dir: string) => truncate(join(dir, 'weights.bin'), 10), /^glossa: Bundle: weights\.bin has 10 bytes but the model needs \d+ \(truncated or from another model\)/],
     ['a newer format version', async (dir: string) => editManifest(dir, (m) => { m.formatVersion = 9; }), /^glossa: Bundle: manifest\.json has format version 9, but this @glossa\/model-core .* Upgrade Glossa/],
     ['weights at ../../etc/passwd', async (dir: string) => editManifest(dir, (m) => { m.files = { ...(m.files as object), weights: '../../etc/passwd' }; }), /^glossa: Bundle: manifest\.json is invalid .*files\.weights: must be a plain file name inside the bundle/],
-    ['an unknown architecture', async (dir: string) => editManifest(dir, (m) => { m.architecture = 'transformer'; }), /^glossa: Bundle: manifest\.json is invalid .*architecture/],
+    ['an unknown architecture', async (dir: string) => editManifest(dir, (m) => { m.architecture = 'mamba'; }), /^glossa: Bundle: manifest\.json is invalid .*architecture/],
     ['a vocabulary of 1e12', async (dir: string) => editManifest(dir, (m) => { m.options = { ...(m.options as object), vocabSize: 1e12 }; }), /^glossa: Bundle: manifest\.json is invalid .*options\.vocabSize/],
     ['a Lambda layer', async (dir: string) => {
       const file = join(dir, 'model.json');

@@ -48,19 +48,19 @@ function tanh4(x: v128): v128 {
  *   Row 0 is never read: id 0 means a masked step.
  * - `ids`: i32 [batch, time].
  * - `u`: f32 [H, 4H] recurrent kernel.
- * - `h`, `c`: f32 [batch, H] outputs/state (zeroed here).
+ * - `h`, `c`: f32 [batch, H] outputs/state (set here to zero, or to `init` when it is not 0).
+ * - `init`: 0, or the address of a learned initial state f32 [2H] (h₀ then c₀) every row starts from.
  * - `rec`: f32 scratch [batch, 4H]; `live`: i32 scratch [batch].
  * H must be a multiple of 4.
  */
-export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, init: usize, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
-  memory.fill(h, 0, <usize>(batch * H) << 2);
-  memory.fill(c, 0, <usize>(batch * H) << 2);
+  startState(h, c, init, batch, H);
   for (let t = 0; t < time; t++) {
     // Rows live at this step.
     const n = collectLive(ids, live, batch, time, t);
     if (n == 0) continue;
-    projectLive(table, ids, u, h, rec, live, n, t, time, H);
+    projectLive(table, ids, u, h, rec, live, n, t, time, H, t > 0 || init != 0);
     // Gates and state update of the live rows.
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
@@ -88,11 +88,10 @@ export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usi
  * `gates` f32 [time][batch][4H] (activated i, f, g, o), `cPrev`/`cNew` f32 [time][batch][H], `hPrev` f32
  * [batch][time][H] (0 for masked steps). Masked steps carry c (cPrev = cNew = c).
  */
-export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, gates: usize, cPrev: usize, cNew: usize, hPrev: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, gates: usize, cPrev: usize, cNew: usize, hPrev: usize, init: usize, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   const Hb = <usize>H << 2;
-  memory.fill(h, 0, <usize>(batch * H) << 2);
-  memory.fill(c, 0, <usize>(batch * H) << 2);
+  startState(h, c, init, batch, H);
   memory.fill(hPrev, 0, <usize>(batch * time * H) << 2);
   for (let t = 0; t < time; t++) {
     let n = 0;
@@ -108,7 +107,7 @@ export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c
       }
     }
     if (n == 0) continue;
-    projectLive(table, ids, u, h, rec, live, n, t, time, H);
+    projectLive(table, ids, u, h, rec, live, n, t, time, H, t > 0 || init != 0);
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
       const z = rec + (<usize>(k * G) << 2);
@@ -138,6 +137,21 @@ export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c
   }
 }
 
+/** Every row's state starts at zero, or at the learned initial state (h₀, c₀) at `init` when it is not 0. */
+@inline
+function startState(h: usize, c: usize, init: usize, batch: i32, H: i32): void {
+  const Hb = <usize>H << 2;
+  if (init == 0) {
+    memory.fill(h, 0, <usize>batch * Hb);
+    memory.fill(c, 0, <usize>batch * Hb);
+    return;
+  }
+  for (let b = 0; b < batch; b++) {
+    memory.copy(h + <usize>b * Hb, init, Hb);
+    memory.copy(c + <usize>b * Hb, init + Hb, Hb);
+  }
+}
+
 /** Writes the rows live at step t (id ≠ 0) into `live`; returns how many. */
 @inline
 function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i32): i32 {
@@ -152,10 +166,10 @@ function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i32): i3
 }
 
 /**
- * rec[k] = table[ids[live k, t]] + (t > 0 ? h[live k] · U : 0) for the n live rows: four rows at a time
- * (each U vector loaded once for four rows), then the rest one by one.
+ * rec[k] = table[ids[live k, t]] + (state ? h[live k] · U : 0) for the n live rows (`state` false: every
+ * h is still zero): four rows at a time (each U vector loaded once for four rows), then the rest one by one.
  */
-function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, live: usize, n: i32, t: i32, time: i32, H: i32): void {
+function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, live: usize, n: i32, t: i32, time: i32, H: i32, state: bool): void {
   const G = 4 * H;
   let k = 0;
   for (; k + 4 <= n; k += 4) {
@@ -185,7 +199,7 @@ function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, l
       let a21 = v128.load(x2 + jo, 16);
       let a30 = v128.load(x3 + jo);
       let a31 = v128.load(x3 + jo, 16);
-      if (t > 0) {
+      if (state) {
         let up = u + jo;
         for (let q = 0; q < H; q++) {
           const u0 = v128.load(up);
@@ -225,7 +239,7 @@ function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, l
       const jo = <usize>j << 2;
       let a00 = v128.load(x0 + jo);
       let a01 = v128.load(x0 + jo, 16);
-      if (t > 0) {
+      if (state) {
         let up = u + jo;
         for (let q = 0; q < H; q++) {
           const s0 = f32x4.splat(load<f32>(h0 + (<usize>q << 2)));
@@ -244,9 +258,10 @@ function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, l
  * Backpropagation through time from the trace of {@link lstmForwardTrain}. In: `dh` f32 [batch][H] (the
  * gradient of the last hidden state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32
  * [batch][time][4H] (gradient of the input projection; also the pre-activation gradient whose product with
- * hPrev gives dU). `dz` f32 [batch][4H] scratch, `live` i32 [batch] scratch.
+ * hPrev gives dU). `dz` f32 [batch][4H] scratch, `live` i32 [batch] scratch. With a learned initial state
+ * (`init` ≠ 0) `dh` and `dc` end as the gradients of each row's initial h and c.
  */
-export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, cNew: usize, dh: usize, dc: usize, dxw: usize, dz: usize, live: usize, batch: i32, time: i32, H: i32): void {
+export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, cNew: usize, dh: usize, dc: usize, dxw: usize, dz: usize, live: usize, init: i32, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   const Hb = <usize>H << 2;
   memory.fill(dc, 0, <usize>(batch * H) << 2);
@@ -288,7 +303,7 @@ export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, c
         v128.store(dcb + jo, f32x4.mul(dct, f));
       }
     }
-    if (t == 0) continue;
+    if (t == 0 && init == 0) continue;
     // dh_{t-1}[b] = dz[k] · Uᵀ for live rows (masked rows carry their dh).
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));

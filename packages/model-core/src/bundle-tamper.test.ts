@@ -107,7 +107,11 @@ describe('deserializeBundle on damaged bundles', () => {
 
   it('lists the expected weight shapes of each architecture', () => {
     const manifest = readManifest(files);
-    expect(expectedWeightShapes(manifest, 50)).toEqual([[50, 8], [8, 32], [8, 32], [32], [8, 2], [2]]);
+    // An lstm with a learned initial state (the default): h₀ and c₀ after the bias.
+    expect(expectedWeightShapes(manifest, 50)).toEqual([[50, 8], [8, 32], [8, 32], [32], [8], [8], [8, 2], [2]]);
+    const zeroStart = { ...manifest, options: { ...manifest.options, initialState: 'zero' as const } };
+    expect(expectedWeightShapes(zeroStart, 50)).toEqual([[50, 8], [8, 32], [8, 32], [32], [8, 2], [2]]);
+    expect(expectedWeightShapes({ ...manifest, architecture: 'bigru' }, 50)).toEqual([[50, 8], [8, 24], [8, 24], [24], [8], [8, 24], [8, 24], [24], [8], [16, 2], [2]]);
     expect(expectedWeightShapes({ ...manifest, architecture: 'cnn' }, 50)).toEqual([[50, 8], [40, 8], [8], [8, 2], [2]]);
     expect(expectedWeightShapes({ ...manifest, architecture: 'bow' }, 50)).toEqual([[50, 8], [8, 2], [2]]);
   });
@@ -119,7 +123,7 @@ describe('deserializeBundle on tampered manifests', () => {
   });
 
   it.each([
-    ['an unknown architecture', (m: Json) => { m.architecture = 'transformer'; m.options.architecture = 'transformer'; }, /architecture/],
+    ['an unknown architecture', (m: Json) => { m.architecture = 'mamba'; m.options.architecture = 'mamba'; }, /architecture/],
     ['a vocabulary of 1e12', (m: Json) => { m.options.vocabSize = 1e12; }, /options\.vocabSize: .*2000000/],
     ['an embedding of 1e9', (m: Json) => { m.options.embeddingDim = 1e9; }, /options\.embeddingDim/],
     ['NaN-like units', (m: Json) => { m.options.units = 'NaN'; }, /options\.units/],

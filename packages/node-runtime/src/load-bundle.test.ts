@@ -107,7 +107,7 @@ describe('loadBundle on damaged bundle directories', () => {
   it('refuses an unknown architecture and absurd sizes in the manifest', async () => {
     const dir = await copyBundle();
     await editManifest(dir, (m) => {
-      m.architecture = 'transformer';
+      m.architecture = 'mamba';
       m.options = { ...(m.options as object), vocabSize: 1e12 };
     });
     const error = await refusal(dir);

@@ -13,6 +13,7 @@ const manifest: BundleManifest = {
     embeddingDim: 64,
     units: 64,
     heads: 4,
+    initialState: 'zero',
     kernelSize: 5,
     dropout: 0,
     maxLength: 200,

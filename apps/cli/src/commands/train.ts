@@ -43,6 +43,7 @@ export interface TrainCommandOptions extends DataOptions {
   embeddingDim?: number;
   units?: number;
   heads?: number;
+  initialState?: 'learned' | 'zero';
   kernelSize?: number;
   dropout?: number;
   learningRate?: number;
@@ -179,6 +180,11 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
+      new Option('--initial-state <kind>', 'lstm/gru/bilstm/bigru: where each text starts, learned (a trained state) or zero (default: learned)').argParser(
+        choiceOption('--initial-state', ['learned', 'zero'] as const),
+      ),
+    )
+    .addOption(
       new Option('--heads <n>', 'transformer: attention heads, 1–64, dividing --embedding-dim (default: 4)').argParser(intOption('--heads', 1, 64)),
     )
     .addOption(
@@ -253,6 +259,7 @@ export function classifierOptionsFrom(
     | 'embeddingDim'
     | 'units'
     | 'heads'
+    | 'initialState'
     | 'kernelSize'
     | 'dropout'
     | 'learningRate'
@@ -273,6 +280,7 @@ export function classifierOptionsFrom(
   if (options.embeddingDim !== undefined) result.embeddingDim = options.embeddingDim;
   if (options.units !== undefined) result.units = options.units;
   if (options.heads !== undefined) result.heads = options.heads;
+  if (options.initialState !== undefined) result.initialState = options.initialState;
   if (options.dropout !== undefined) result.dropout = options.dropout;
   if (options.learningRate !== undefined) result.learningRate = options.learningRate;
   if (options.tokenizer !== undefined) result.tokenizer = options.tokenizer;

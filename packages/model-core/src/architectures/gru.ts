@@ -5,7 +5,7 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaGRU } from '../internal/fused-gru.js';
 import type { ResolvedClassifierOptions } from '../options.js';
-import { checkRecurrentLayer, recurrentWeightNames, recurrentWeightShapes } from './lstm.js';
+import { checkRecurrentLayer, recurrentArgs, recurrentWeightNames, recurrentWeightShapes } from './lstm.js';
 import type { NeuralArchitecture } from './neural.js';
 
 function gruSpec(bidirectional: boolean): NeuralArchitecture {
@@ -14,10 +14,10 @@ function gruSpec(bidirectional: boolean): NeuralArchitecture {
     name: bidirectional ? 'bigru' : 'gru',
     layerClasses: ['GlossaGRU'],
     build: (x: SymbolicTensor, options: ResolvedClassifierOptions): SymbolicTensor =>
-      new GlossaGRU({ units: options.units, bidirectional, name: 'gru' }).apply(x) as SymbolicTensor,
+      new GlossaGRU(recurrentArgs(options, bidirectional, 'gru')).apply(x) as SymbolicTensor,
     featureWidth: (options) => directions * options.units,
-    weightShapes: (options) => recurrentWeightShapes(options, 3, directions),
-    weightNames: (layer) => (layer.className === 'GlossaGRU' ? recurrentWeightNames(layer) : undefined),
+    weightShapes: (options) => recurrentWeightShapes(options, 3, 1, directions),
+    weightNames: (layer) => (layer.className === 'GlossaGRU' ? recurrentWeightNames(layer, 1) : undefined),
     checkLayer: (layer, options) => checkRecurrentLayer(layer, options, bidirectional),
     extraPadding: () => 0,
     minLength: 2,

@@ -9,26 +9,41 @@ import { createLstmInference, type LstmInference } from '../internal/lstm-infere
 import type { ResolvedClassifierOptions } from '../options.js';
 import { type LayerConfig, type NeuralArchitecture, expectSetting } from './neural.js';
 
-/** Weight suffixes of one recurrent layer with `gates` gates (× 2 directions when bidirectional). */
-export function recurrentWeightNames(layer: LayerConfig): string[] {
-  const own = ['kernel', 'recurrent_kernel', 'bias'];
+/** Whether a saved recurrent layer has a learned initial state (config key in either spelling). */
+function learnsInitialState(layer: LayerConfig): boolean {
+  return (layer.config.learnedInitialState ?? layer.config.learned_initial_state) === true;
+}
+
+/** Weight suffixes of one recurrent layer whose cell state has `stateVectors` vectors (× 2 directions when bidirectional). */
+export function recurrentWeightNames(layer: LayerConfig, stateVectors: number): string[] {
+  const initial = learnsInitialState(layer) ? ['initial_h', 'initial_c'].slice(0, stateVectors) : [];
+  const own = ['kernel', 'recurrent_kernel', 'bias', ...initial];
   return layer.config.bidirectional === true ? [...own, ...own.map((n) => `backward_${n}`)] : own;
 }
 
 /** Weight shapes of a recurrent layer. */
-export function recurrentWeightShapes(options: ResolvedClassifierOptions, gates: number, directions: number): number[][] {
+export function recurrentWeightShapes(options: ResolvedClassifierOptions, gates: number, stateVectors: number, directions: number): number[][] {
   const { embeddingDim: e, units: u } = options;
-  const one = [[e, gates * u], [u, gates * u], [gates * u]];
+  const initial = options.initialState === 'learned' ? Array.from({ length: stateVectors }, () => [u]) : [];
+  const one = [[e, gates * u], [u, gates * u], [gates * u], ...initial];
   return directions === 2 ? [...one, ...one] : one;
 }
 
-/** Checks of a recurrent layer's saved config (units, direction). */
+/** Checks of a recurrent layer's saved config (units, direction, initial state). */
 export function checkRecurrentLayer(layer: LayerConfig, options: ResolvedClassifierOptions, bidirectional: boolean): string[] {
   const problems = expectSetting(layer, 'units', 'units', options.units, 'options.units');
   if ((layer.config.bidirectional === true) !== bidirectional) {
     problems.push(`model.json ${layer.className}: bidirectional is ${String(layer.config.bidirectional ?? false)}, but the architecture is ${bidirectional ? '' : 'not '}bidirectional`);
   }
+  if (learnsInitialState(layer) !== (options.initialState === 'learned')) {
+    problems.push(`model.json ${layer.className}: learned_initial_state is ${String(learnsInitialState(layer))}, but options.initialState is "${options.initialState}"`);
+  }
   return problems;
+}
+
+/** Arguments of a recurrent layer from the options. */
+export function recurrentArgs(options: ResolvedClassifierOptions, bidirectional: boolean, name: string): { units: number; bidirectional: boolean; learnedInitialState: boolean; name: string } {
+  return { units: options.units, bidirectional, learnedInitialState: options.initialState === 'learned', name };
 }
 
 function lstmSpec(bidirectional: boolean): NeuralArchitecture {
@@ -40,13 +55,13 @@ function lstmSpec(bidirectional: boolean): NeuralArchitecture {
     build(x: SymbolicTensor, options: ResolvedClassifierOptions): SymbolicTensor {
       // Keras semantics (sigmoid recurrent activation, tanh, gate order i f g o); weights interchangeable
       // with tfjs-layers' LSTM.
-      return new GlossaLSTM({ units: options.units, bidirectional, name: 'lstm' }).apply(x) as SymbolicTensor;
+      return new GlossaLSTM(recurrentArgs(options, bidirectional, 'lstm')).apply(x) as SymbolicTensor;
     },
     featureWidth: (options) => directions * options.units,
-    weightShapes: (options) => recurrentWeightShapes(options, 4, directions),
+    weightShapes: (options) => recurrentWeightShapes(options, 4, 2, directions),
     weightNames(layer) {
       if (layer.className === 'LSTM') return ['*', '*', '*'];
-      return layer.className === 'GlossaLSTM' ? recurrentWeightNames(layer) : undefined;
+      return layer.className === 'GlossaLSTM' ? recurrentWeightNames(layer, 2) : undefined;
     },
     checkLayer: (layer, options) => checkRecurrentLayer(layer, options, bidirectional),
     extraPadding: () => 0,

@@ -105,6 +105,16 @@ describe('bundle validation of the new architectures', () => {
     await expect(deserializeBundle(positions)).rejects.toThrow(/max_positions is 50, but options.maxLength is 20/);
   });
 
+  it('refuses a recurrent layer whose learned initial state disagrees with options.initialState', async () => {
+    const files = await bundleOf('gru');
+    const zero = edit(files, 'manifest.json', (m) => {
+      (m.options as Record<string, unknown>).initialState = 'zero';
+    });
+    const error = await deserializeBundle(zero).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BundleError);
+    expect((error as BundleError).problems.join('\n')).toMatch(/learned_initial_state is true, but options.initialState is "zero"/);
+  });
+
   it('refuses a GRU layer in an lstm bundle', async () => {
     const files = await bundleOf('gru');
     const relabelled = edit(files, 'manifest.json', (m) => {

@@ -1,9 +1,10 @@
-import { type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable, concat, memory, mul, randomNormal, sum, tidy, variable, variableGrads } from '@tensorflow/tfjs-core';
+import { type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable, concat, memory, mul, randomNormal, reshape, sum, tidy, tile, variable, variableGrads } from '@tensorflow/tfjs-core';
 import { type RNN, layers } from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { GlossaGRU } from './fused-gru.js';
 import { GlossaLSTM, setFusedLstm } from './fused-lstm.js';
+import { setWasmKernels } from './lstm-wasm.js';
 import { setTrainingPhase } from './phase.js';
 import type { RecurrentLayer } from './recurrent.js';
 
@@ -13,15 +14,17 @@ const GATES: Record<Cell, number> = { gru: 3, lstm: 4 };
 
 /**
  * Stock tfjs-layers layers (one per direction; the backward one with `goBackwards`) and a Glossa layer with
- * the same random weights.
+ * the same random weights; with `learned`, a random initial state per direction (the stock layers get it as
+ * their `initialState`, repeated for every row).
  */
-function pair(cell: Cell, dim: number, units: number, bidirectional: boolean) {
+function pair(cell: Cell, dim: number, units: number, bidirectional: boolean, learned: boolean) {
   const stockOf = (goBackwards: boolean): RNN =>
     cell === 'gru'
       ? (layers.gru({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', goBackwards }) as RNN)
       : (layers.lstm({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', goBackwards }) as RNN);
   const stock = bidirectional ? [stockOf(false), stockOf(true)] : [stockOf(false)];
-  const glossa: RecurrentLayer = cell === 'gru' ? new GlossaGRU({ units, bidirectional }) : new GlossaLSTM({ units, bidirectional });
+  const args = { units, bidirectional, learnedInitialState: learned };
+  const glossa: RecurrentLayer = cell === 'gru' ? new GlossaGRU(args) : new GlossaLSTM(args);
   const probe = randomNormal([1, 2, dim]) as Tensor3D;
   for (const s of stock) s.apply(probe);
   glossa.apply(probe);
@@ -35,30 +38,45 @@ function pair(cell: Cell, dim: number, units: number, bidirectional: boolean) {
   stock.forEach((s, d) => {
     s.setWeights(weights.slice(3 * d, 3 * d + 3));
   });
-  glossa.setWeights(weights);
+  const stateVectors = cell === 'lstm' ? 2 : 1;
+  const initial: Variable[][] = stock.map((_, d) =>
+    learned ? Array.from({ length: stateVectors }, (_, v) => variable(randomNormal([units], 0, 0.5, 'float32', 40 + 10 * d + v))) : [],
+  );
+  glossa.setWeights(stock.flatMap((_, d) => [...weights.slice(3 * d, 3 * d + 3), ...initial[d]!]));
   for (const w of weights) w.dispose();
-  return { stock, glossa };
+  return { stock, glossa, initial };
 }
 
 
-function stockApply(stock: RNN[], x: Tensor, mask: Tensor2D): Tensor {
-  const outs = stock.map((s) => s.apply(x, { mask }) as Tensor);
+function stockApply(stock: RNN[], initial: Variable[][], x: Tensor, mask: Tensor2D): Tensor {
+  const rows = x.shape[0]!;
+  const outs = stock.map((s, d) => {
+    const init = initial[d]!;
+    if (init.length === 0) return s.apply(x, { mask }) as Tensor;
+    return s.apply(x, { mask, initialState: init.map((v) => tile(reshape(v, [1, -1]), [rows, 1])) }) as Tensor;
+  });
   return outs.length === 1 ? outs[0]! : concat(outs, 1);
 }
 
 describe.each([
-  ['GlossaGRU', 'gru', false],
-  ['GlossaGRU, bidirectional', 'gru', true],
-  ['GlossaLSTM, bidirectional', 'lstm', true],
-] as const)('%s', (_name, cell, bidirectional) => {
+  ['GlossaGRU', 'gru', false, false, true],
+  ['GlossaGRU, bidirectional', 'gru', true, false, true],
+  ['GlossaLSTM, bidirectional', 'lstm', true, false, true],
+  ['GlossaLSTM, learned initial state (WebAssembly recurrence)', 'lstm', false, true, true],
+  ['GlossaLSTM, learned initial state (JavaScript recurrence)', 'lstm', false, true, false],
+  ['GlossaGRU, bidirectional, learned initial state', 'gru', true, true, true],
+  ['GlossaLSTM, bidirectional, learned initial state', 'lstm', true, true, true],
+] as const)('%s', (_name, cell, bidirectional, learned, wasm) => {
+  beforeEach(() => setWasmKernels(wasm));
+  afterEach(() => setWasmKernels(true));
   for (const [maskName, pattern] of Object.entries(STEP_MASKS)) {
     for (const fusedOn of [true, false]) {
       it(`gives the stock layers' outputs with a ${maskName} mask (${fusedOn ? 'fused' : 'tfjs ops'})`, () => {
         setFusedLstm(fusedOn);
-        const { stock, glossa } = pair(cell, 6, 4, bidirectional);
+        const { stock, glossa, initial } = pair(cell, 6, 4, bidirectional, learned);
         tidy(() => {
           const { x, mask } = maskedInputs(6, pattern);
-          const a = stockApply(stock, x, mask);
+          const a = stockApply(stock, initial, x, mask);
           const b = glossa.apply(x, { mask }) as Tensor;
           expect(b.shape).toEqual([pattern.length, bidirectional ? 8 : 4]);
           expect(maxDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
@@ -68,7 +86,7 @@ describe.each([
 
       it(`matches the stock layers' gradients (inputs and every weight) to 1e-4 with a ${maskName} mask (${fusedOn ? 'fused' : 'tfjs ops'})`, () => {
         setFusedLstm(fusedOn);
-        const { stock, glossa } = pair(cell, 6, 4, bidirectional);
+        const { stock, glossa, initial } = pair(cell, 6, 4, bidirectional, learned);
         const before = memory().numTensors;
         tidy(() => {
           const { x, mask } = maskedInputs(6, pattern);
@@ -78,11 +96,13 @@ describe.each([
             const { grads } = variableGrads(() => sum(mul(f(), upstream)) as Scalar, vars);
             return vars.map((v) => grads[v.name]!);
           };
-          const g1 = gradsOf([xVar, ...stock.flatMap((s) => s.trainableWeights.map((w) => w.read() as Variable))], () => stockApply(stock, xVar, mask));
+          const stockVars = stock.flatMap((s, d) => [...s.trainableWeights.map((w) => w.read() as Variable), ...initial[d]!]);
+          const g1 = gradsOf([xVar, ...stockVars], () => stockApply(stock, initial, xVar, mask));
           setTrainingPhase(true);
           const g2 = gradsOf([xVar, ...glossa.trainableWeights.map((w) => w.read() as Variable)], () => glossa.apply(xVar, { mask }) as Tensor);
           setTrainingPhase(false);
-          expect(g1).toHaveLength(bidirectional ? 7 : 4);
+          const perDirection = 3 + (learned ? (cell === 'lstm' ? 2 : 1) : 0);
+          expect(g1).toHaveLength(1 + perDirection * (bidirectional ? 2 : 1));
           g1.forEach((g, i) => {
             expect(maxDiff(g.dataSync(), g2[i]!.dataSync())).toBeLessThan(1e-4);
           });
@@ -90,6 +110,7 @@ describe.each([
         });
         expect(memory().numTensors).toBe(before);
         for (const s of stock) s.dispose();
+        for (const v of initial.flat()) v.dispose();
         glossa.dispose();
         setFusedLstm(true);
       });

@@ -28,11 +28,13 @@ import {
   slice,
   sub,
   tanh,
+  tensor1d,
   tensor2d,
   tensor3d,
   where,
-  zeros,
 } from '@tensorflow/tfjs-core';
+import { startingState } from './fused-lstm.js';
+import { sumInitialGradients } from './lstm-wasm.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
 
 function sig(x: number): number {
@@ -65,10 +67,11 @@ function withKernel<T>(u: Tensor2D, f: (uzr: Tensor2D, uh: Tensor2D) => T): T {
   }
 }
 
-function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace | undefined): Float32Array {
+function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace | undefined, h0?: Float32Array): Float32Array {
   const H = units;
   const G = 3 * H;
   const h = new Float32Array(batch * H);
+  if (h0) for (let b = 0; b < batch; b++) h.set(h0, b * H);
   const live = new Int32Array(batch);
   const scratch = new Float32Array(batch * H);
   const rh = new Float32Array(batch * H);
@@ -113,8 +116,11 @@ function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, 
   return h;
 }
 
-/** Backpropagation through time: dXW ([batch, time, 3H]) and dU ([H, 3H]). */
-function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace): [Float32Array, Float32Array] {
+/**
+ * Backpropagation through time: dXW ([batch, time, 3H]), dU ([H, 3H]) and the per-row gradients of the
+ * starting state ([batch, H]; summed by the caller for a learned initial state).
+ */
+function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace): [Float32Array, Float32Array, Float32Array] {
   const H = units;
   const G = 3 * H;
   const dh = Float32Array.from(dhLast);
@@ -159,7 +165,6 @@ function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepM
         dh[b * H + j] = dhj * z + drh[k * H + j]! * r;
       }
     }
-    if (t === 0) continue;
     const back = readTensor(() => matMul(tensor2d(dzr.subarray(0, n * 2 * H), [n, 2 * H]), uzr, false, true));
     for (let k = 0; k < n; k++) {
       const o = live[k]! * H;
@@ -173,41 +178,46 @@ function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepM
     const dH = matMul(tensor2d(trace.rh, [batch * time, H]), slice(dx, [0, 2 * H], [batch * time, H]), true, false);
     return concat([dZR, dH], 1);
   });
-  return [dxw, du];
+  return [dxw, du, dh];
 }
 
-function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D {
+function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g3] = xw.shape;
   const units = g3 / 3;
   const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
   if (!training) {
-    const h = withKernel(u, (uzr, uh) => forward(xw.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, undefined));
+    const h0 = init ? (init[0]!.dataSync() as Float32Array) : undefined;
+    const h = withKernel(u, (uzr, uh) => forward(xw.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, undefined, h0));
     return tensor2d(h, [batch, units]);
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const [x, uu, save] = args as [Tensor3D, Tensor2D, GradSaveFunc];
+    const x = args[0] as Tensor3D;
+    const uu = args[1] as Tensor2D;
+    const h0 = init ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
+    const save = args[args.length - 1] as GradSaveFunc;
     // The kernel is saved with the op: tensors made here are freed before the gradient runs.
     save([uu]);
     const size = time * batch * units;
     const trace: GruTrace = { z: new Float32Array(size), r: new Float32Array(size), hh: new Float32Array(size), hPrev: new Float32Array(size), rh: new Float32Array(size) };
-    const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
+    const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0));
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [dxw, du] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
-        return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
+        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
+        const grads = [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
+        return h0 ? [...grads, tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : grads;
       },
     };
   });
-  return op(xw, u) as Tensor2D;
+  return op(xw, u, ...(init ?? [])) as Tensor2D;
 }
 
 /** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
-function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
+function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g3] = xw.shape;
   const H = g3 / 3;
   const [uzr, uh] = splitKernel(u);
-  let h: Tensor2D = zeros([batch, H]);
+  let h = startingState(init?.[0], batch, H);
   for (let t = 0; t < time; t++) {
     const x = reshape(slice(xw, [0, t, 0], [batch, 1, g3]), [batch, g3]) as Tensor2D;
     const rec = matMul(h, uzr);
@@ -231,6 +241,6 @@ export class GlossaGRU extends RecurrentLayer {
   static className = 'GlossaGRU';
 
   constructor(args: GlossaGRUArgs) {
-    super(args, 3, { fused: fusedRecurrence, ops: opsRecurrence });
+    super(args, 3, 1, { fused: fusedRecurrence, ops: opsRecurrence });
   }
 }

@@ -30,11 +30,13 @@ import {
   split,
   tanh,
   tensor2d,
+  tensor1d,
   tensor3d,
+  tile,
   where,
   zeros,
 } from '@tensorflow/tfjs-core';
-import { lstmTrainKernel } from './lstm-wasm.js';
+import { lstmTrainKernel, sumInitialGradients } from './lstm-wasm.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
 
 export { readTensor, setFusedLstm, usesFusedLstm } from './recurrent.js';
@@ -59,13 +61,20 @@ function stepMatMul(src: Float32Array, live: Int32Array, n: number, batch: numbe
 
 /**
  * Runs the recurrence over `xw` ([batch, time, 4H], the input projection incl. bias) with recurrent
- * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token).
+ * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token), from a zero state or the
+ * learned initial state `init` ([2H]: h₀ then c₀).
  */
-function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace | undefined): Float32Array {
+function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace | undefined, init?: Float32Array): Float32Array {
   const H = units;
   const G = 4 * H;
   const h = new Float32Array(batch * H);
   const c = new Float32Array(batch * H);
+  if (init) {
+    for (let b = 0; b < batch; b++) {
+      h.set(init.subarray(0, H), b * H);
+      c.set(init.subarray(H, 2 * H), b * H);
+    }
+  }
   const live = new Int32Array(batch);
   const scratch = new Float32Array(batch * H);
   const zeroRec = new Float32Array(trace ? batch * G : 0);
@@ -84,8 +93,8 @@ function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, t
       }
     }
     if (n === 0) continue;
-    // At t = 0 the state is zero, so there is no recurrent term.
-    const rec = t > 0 ? stepMatMul(h, live, n, batch, H, u, scratch) : undefined;
+    // At t = 0 a zero state has no recurrent term.
+    const rec = t > 0 || init ? stepMatMul(h, live, n, batch, H, u, scratch) : undefined;
     for (let k = 0; k < n; k++) {
       const b = live[k]!;
       const ho = b * H;
@@ -139,12 +148,15 @@ function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, t
  * The fused recurrence forward only (inference): last hidden states [batch, H] of `xw` ([batch, time, 4H])
  * under the step `mask` ([batch, time], 1 = real token).
  */
-export function forwardRecurrence(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number): Float32Array {
-  return forward(xw, u, mask, batch, time, units, undefined);
+export function forwardRecurrence(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, init?: Float32Array): Float32Array {
+  return forward(xw, u, mask, batch, time, units, undefined, init);
 }
 
-/** Backpropagation through time: returns dXW ([batch, time, 4H]) and dU ([H, 4H]). */
-function backward(dhLast: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace): [Float32Array, Float32Array] {
+/**
+ * Backpropagation through time: returns dXW ([batch, time, 4H]), dU ([H, 4H]) and, with a learned initial
+ * state, its gradient summed over the rows ([2H]).
+ */
+function backward(dhLast: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace, init: boolean): [Float32Array, Float32Array, Float32Array | undefined] {
   const H = units;
   const G = 4 * H;
   const dh = Float32Array.from(dhLast);
@@ -185,67 +197,89 @@ function backward(dhLast: Float32Array, u: Tensor2D, mask: StepMask, batch: numb
         dc[ho + j] = dct * f;
       }
     }
-    if (t === 0) continue;
+    if (t === 0 && !init) continue;
     // dh_{t-1} = dz_t · Uᵀ for live rows; carried rows keep their dh.
     const back = readTensor(() => matMul(tensor2d(dz.subarray(0, n * G), [n, G]), u, false, true));
     for (let k = 0; k < n; k++) dh.set(back.subarray(k * H, (k + 1) * H), live[k]! * H);
   }
   const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, H]), tensor2d(dxw, [batch * time, G]), true, false));
-  return [dxw, du];
+  return [dxw, du, init ? sumInitialGradients(dh, dc, batch, H) : undefined];
 }
 
-/** The fused recurrence as a differentiable op: (xw, u) → last hidden state. */
-function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D {
+/** The initial state's values as one array ([2H]: h₀ then c₀), or undefined for a zero state. */
+function initValues(init: readonly Tensor[] | undefined): Float32Array | undefined {
+  if (!init) return undefined;
+  const [h0, c0] = init as [Tensor, Tensor];
+  const out = new Float32Array(2 * h0.size);
+  out.set(h0.dataSync() as Float32Array);
+  out.set(c0.dataSync() as Float32Array, h0.size);
+  return out;
+}
+
+/**
+ * The fused recurrence as a differentiable op: (xw, u[, h₀, c₀]) → last hidden state. `init` (learned
+ * initial state, [H] each) gets its gradient summed over the rows.
+ */
+function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g4] = xw.shape;
   const units = g4 / 4;
   const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
   if (!training) {
-    const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined);
+    const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined, initValues(init));
     return tensor2d(h, [batch, units]);
   }
+  const initGrads = (dInit: Float32Array | undefined): Tensor[] =>
+    init && dInit ? [tensor1d(dInit.subarray(0, units)), tensor1d(dInit.subarray(units, 2 * units))] : [];
   const kernel = units % 4 === 0 ? lstmTrainKernel() : undefined;
   if (kernel) {
     const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-      const [x, uu] = args as [Tensor3D, Tensor2D];
+      const [x, uu, ...rest] = args as [Tensor3D, Tensor2D, ...Tensor[]];
       const uValues = uu.dataSync() as Float32Array;
-      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units);
+      const initArray = initValues(init ? rest.slice(0, 2) : undefined);
+      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units, initArray);
       return {
         value: tensor2d(h, [batch, units]),
         gradFunc: (dy: Tensor) => {
-          const dxw = kernel.backward(dy.dataSync() as Float32Array, trace, maskValues, uValues, batch, time, units);
+          const { dxw, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace, maskValues, uValues, batch, time, units, initArray !== undefined);
           const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, units]), tensor2d(dxw, [batch * time, g4]), true, false));
-          return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4])];
+          return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4]), ...initGrads(dInit)];
         },
       };
     });
-    return wasmOp(xw, u) as Tensor2D;
+    return wasmOp(xw, u, ...(init ?? [])) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const [x, uu] = args as [Tensor3D, Tensor2D];
+    const [x, uu, ...rest] = args as [Tensor3D, Tensor2D, ...Tensor[]];
+    const initArray = initValues(init ? rest.slice(0, 2) : undefined);
     const trace: Trace = {
       gates: new Float32Array(time * batch * g4),
       cPrev: new Float32Array(time * batch * units),
       cNew: new Float32Array(time * batch * units),
       hPrev: new Float32Array(batch * time * units),
     };
-    const h = forward(x.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace);
+    const h = forward(x.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, initArray);
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor) => {
-        const [dxw, du] = backward(dy.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace);
-        return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4])];
+        const [dxw, du, dInit] = backward(dy.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, initArray !== undefined);
+        return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4]), ...initGrads(dInit)];
       },
     };
   });
-  return op(xw, u) as Tensor2D;
+  return op(xw, u, ...(init ?? [])) as Tensor2D;
+}
+
+/** Every row's starting state: zeros, or the learned `initial` vector ([H]) repeated. */
+export function startingState(initial: Tensor | undefined, batch: number, units: number): Tensor2D {
+  return initial ? (tile(reshape(initial, [1, units]), [batch, 1]) as Tensor2D) : zeros([batch, units]);
 }
 
 /** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
-function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
+function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g4] = xw.shape;
   const units = g4 / 4;
-  let h: Tensor2D = zeros([batch, units]);
-  let c: Tensor2D = zeros([batch, units]);
+  let h = startingState(init?.[0], batch, units);
+  let c = startingState(init?.[1], batch, units);
   for (let t = 0; t < time; t++) {
     const z = add(reshape(slice(xw, [0, t, 0], [batch, 1, g4]), [batch, g4]), matMul(h, u));
     const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
@@ -274,6 +308,6 @@ export class GlossaLSTM extends RecurrentLayer {
   static className = 'GlossaLSTM';
 
   constructor(args: GlossaLSTMArgs) {
-    super(args, 4, { fused: fusedRecurrence, ops: opsRecurrence });
+    super(args, 4, 2, { fused: fusedRecurrence, ops: opsRecurrence });
   }
 }

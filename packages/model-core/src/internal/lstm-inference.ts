@@ -40,6 +40,8 @@ interface LstmWeights {
   bias: Tensor | undefined;
   /** Recurrent kernel [H, 4H] (a variable of the model: not owned). */
   recurrent: Tensor2D;
+  /** Learned initial state [2H] (h₀ then c₀), or undefined for a zero state. */
+  init: Float32Array | undefined;
   /** Output layer kernel [H, K] and bias [K]. */
   outKernel: Float32Array;
   outBias: Float32Array;
@@ -80,7 +82,7 @@ function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWei
   const found = matchInferenceChain(model, 'GlossaLSTM');
   if (!found) return undefined;
   const [embedding] = found.embedding.weights.map((w) => w.read() as Tensor2D);
-  const [kernel, recurrent, bias] = found.middle.weights.map((w) => w.read() as Tensor);
+  const [kernel, recurrent, bias, initialH, initialC] = found.middle.weights.map((w) => w.read() as Tensor);
   const [outKernel, outBias] = found.dense.weights.map((w) => w.read() as Tensor);
   if (!embedding || !kernel || !recurrent || !bias || !outKernel || !outBias) return undefined;
   const [vocab, dim] = embedding.shape;
@@ -89,8 +91,14 @@ function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWei
   const classes = outKernel.shape[1]!;
   const useTable = vocab * g4 * 4 <= (options.maxTableBytes ?? MAX_TABLE_BYTES);
   const table = useTable ? readTensor(() => add(matMul(embedding, kernel as Tensor2D), bias)) : undefined;
+  let init: Float32Array | undefined;
+  if (initialH && initialC) {
+    init = new Float32Array(2 * units);
+    init.set(initialH.dataSync() as Float32Array);
+    init.set(initialC.dataSync() as Float32Array, units);
+  }
   const wasm = options.wasm === false ? undefined : createLstmKernel(units);
-  if (wasm && table) wasm.setWeights(table, recurrent.dataSync() as Float32Array, units);
+  if (wasm && table) wasm.setWeights(table, recurrent.dataSync() as Float32Array, units, init);
   return {
     vocab,
     dim,
@@ -102,6 +110,7 @@ function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWei
     kernel: useTable ? undefined : (kernel as Tensor2D),
     bias: useTable ? undefined : bias,
     recurrent: recurrent as Tensor2D,
+    init,
     outKernel: (outKernel.dataSync() as Float32Array).slice(),
     outBias: (outBias.dataSync() as Float32Array).slice(),
   };
@@ -177,12 +186,12 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
           table.set(xw, G);
           const positions = new Int32Array(rows * length);
           for (let p = 0; p < positions.length; p++) positions[p] = ids[p] !== 0 ? p + 1 : 0;
-          wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units);
+          wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units, w.init);
           h = wasm.forward(positions, rows, length);
         } else {
           const mask = new Uint8Array(rows * length);
           for (let p = 0; p < mask.length; p++) mask[p] = ids[p] !== 0 ? 1 : 0;
-          h = forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units);
+          h = forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units, w.init);
         }
       }
       return denseSoftmax(w, h, rows);

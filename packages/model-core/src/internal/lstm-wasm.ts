@@ -10,9 +10,9 @@
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 
 interface KernelExports {
-  lstmForward(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, batch: number, time: number, units: number): void;
-  lstmForwardTrain(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, gates: number, cPrev: number, cNew: number, hPrev: number, batch: number, time: number, units: number): void;
-  lstmBackward(ids: number, u: number, gates: number, cPrev: number, cNew: number, dh: number, dc: number, dxw: number, dz: number, live: number, batch: number, time: number, units: number): void;
+  lstmForward(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, init: number, batch: number, time: number, units: number): void;
+  lstmForwardTrain(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, gates: number, cPrev: number, cNew: number, hPrev: number, init: number, batch: number, time: number, units: number): void;
+  lstmBackward(ids: number, u: number, gates: number, cPrev: number, cNew: number, dh: number, dc: number, dxw: number, dz: number, live: number, init: number, batch: number, time: number, units: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
@@ -91,10 +91,10 @@ function align(bytes: number): number {
  */
 export interface LstmKernel {
   /**
-   * Sets the weights: `table` ([rows, 4H]; row 0 unused — id 0 is padding) and `u` ([H, 4H]).
-   * Copies them into the kernel's memory.
+   * Sets the weights: `table` ([rows, 4H]; row 0 unused — id 0 is padding), `u` ([H, 4H]) and, for a
+   * learned initial state, `init` ([2H]: h₀ then c₀). Copies them into the kernel's memory.
    */
-  setWeights(table: Float32Array, u: Float32Array, units: number): void;
+  setWeights(table: Float32Array, u: Float32Array, units: number, init?: Float32Array): void;
   /** Last hidden states ([batch, H]) for ids ([batch, time], 0 = masked step) into the current table. */
   forward(ids: Int32Array, batch: number, time: number): Float32Array;
 }
@@ -109,9 +109,10 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
   const memory = new wasmApi!.Memory({ initial: 1 });
   const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
   let H = units;
-  let weightsEnd = 0; // bytes used by u + table
+  let weightsEnd = 0; // bytes used by u + table (+ init)
   let uPtr = 0;
   let tablePtr = 0;
+  let initPtr = 0; // 0: zero initial state
 
   const ensure = (bytes: number): void => {
     const have = memory.buffer.byteLength;
@@ -119,14 +120,16 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
   };
 
   return {
-    setWeights(table, u, unitCount) {
+    setWeights(table, u, unitCount, init) {
       H = unitCount;
       uPtr = 0;
       tablePtr = align(u.byteLength);
-      weightsEnd = align(tablePtr + table.byteLength);
+      initPtr = init ? align(tablePtr + table.byteLength) : 0;
+      weightsEnd = align(init ? initPtr + init.byteLength : tablePtr + table.byteLength);
       ensure(weightsEnd);
       new Float32Array(memory.buffer, uPtr, u.length).set(u);
       new Float32Array(memory.buffer, tablePtr, table.length).set(table);
+      if (init) new Float32Array(memory.buffer, initPtr, init.length).set(init);
     },
     forward(ids, batch, time) {
       const G = 4 * H;
@@ -137,7 +140,7 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
       const livePtr = align(recPtr + batch * G * 4);
       ensure(livePtr + batch * 4);
       new Int32Array(memory.buffer, idsPtr, ids.length).set(ids);
-      exports.lstmForward(tablePtr, idsPtr, uPtr, hPtr, cPtr, recPtr, livePtr, batch, time, H);
+      exports.lstmForward(tablePtr, idsPtr, uPtr, hPtr, cPtr, recPtr, livePtr, initPtr, batch, time, H);
       return new Float32Array(memory.buffer, hPtr, batch * H).slice();
     },
   };
@@ -153,10 +156,31 @@ export interface LstmTrace {
 
 /** The training recurrence (forward with trace, and backward) in WebAssembly SIMD. */
 export interface LstmTrainKernel {
-  /** Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step). */
-  forward(xw: Float32Array, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number): { h: Float32Array; trace: LstmTrace };
-  /** dXW ([B, T, 4H]) from the gradient of the last hidden state. */
-  backward(dhLast: Float32Array, trace: LstmTrace, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number): Float32Array;
+  /**
+   * Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step), from a
+   * zero state or the learned initial state `init` ([2H]: h₀ then c₀).
+   */
+  forward(xw: Float32Array, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number, init?: Float32Array): { h: Float32Array; trace: LstmTrace };
+  /**
+   * dXW ([B, T, 4H]) from the gradient of the last hidden state; with `init`, also the gradients of the
+   * initial state summed over the rows (`dInit`, [2H]: h₀ then c₀).
+   */
+  backward(dhLast: Float32Array, trace: LstmTrace, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number, init?: boolean): { dxw: Float32Array; dInit?: Float32Array };
+}
+
+/**
+ * The gradient of a learned initial state shared by every row: per-row gradients `dh`, `dc` ([B, H]) summed
+ * over the rows, in row order, as [2H] (h₀ then c₀).
+ */
+export function sumInitialGradients(dh: Float32Array, dc: Float32Array | undefined, batch: number, H: number): Float32Array {
+  const out = new Float32Array(dc ? 2 * H : H);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < H; j++) {
+      out[j]! += dh[b * H + j]!;
+      if (dc) out[H + j]! += dc[b * H + j]!;
+    }
+  }
+  return out;
 }
 
 /** Lays out arrays one after another (16-byte aligned) from offset 0; returns their byte offsets. */
@@ -195,23 +219,24 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
         for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
       };
       trainKernel = {
-        forward(xw, live, u, batch, time, H) {
+        forward(xw, live, u, batch, time, H, init) {
           const G = 4 * H;
           const n = batch * time;
-          const { offsets, end } = layout([u.byteLength, (n + 1) * G * 4, n * 4, batch * H * 4, batch * H * 4, batch * G * 4, batch * 4, n * G * 4, n * H * 4, n * H * 4, n * H * 4]);
-          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP] = offsets as [number, number, number, number, number, number, number, number, number, number, number];
+          const { offsets, end } = layout([u.byteLength, (n + 1) * G * 4, n * 4, batch * H * 4, batch * H * 4, batch * G * 4, batch * 4, n * G * 4, n * H * 4, n * H * 4, n * H * 4, 2 * H * 4]);
+          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, initP] = offsets as [number, number, number, number, number, number, number, number, number, number, number, number];
           ensure(end);
           f32(uP, u.length).set(u);
           f32(tableP, G).fill(0);
           f32(tableP + G * 4, xw.length).set(xw);
+          if (init) f32(initP, 2 * H).set(init);
           stepIds(live, n, idsP);
-          exports.lstmForwardTrain(tableP, idsP, uP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, batch, time, H);
+          exports.lstmForwardTrain(tableP, idsP, uP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, init ? initP : 0, batch, time, H);
           return {
             h: f32(hP, batch * H).slice(),
             trace: { gates: f32(gatesP, n * G).slice(), cPrev: f32(cPrevP, n * H).slice(), cNew: f32(cNewP, n * H).slice(), hPrev: f32(hPrevP, n * H).slice() },
           };
         },
-        backward(dhLast, trace, live, u, batch, time, H) {
+        backward(dhLast, trace, live, u, batch, time, H, init) {
           const G = 4 * H;
           const n = batch * time;
           const { offsets, end } = layout([u.byteLength, n * 4, n * G * 4, n * H * 4, n * H * 4, batch * H * 4, batch * H * 4, n * G * 4, batch * G * 4, batch * 4]);
@@ -223,8 +248,10 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
           f32(cPrevP, n * H).set(trace.cPrev);
           f32(cNewP, n * H).set(trace.cNew);
           f32(dhP, batch * H).set(dhLast);
-          exports.lstmBackward(idsP, uP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP, batch, time, H);
-          return f32(dxwP, n * G).slice();
+          exports.lstmBackward(idsP, uP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP, init ? 1 : 0, batch, time, H);
+          const dxw = f32(dxwP, n * G).slice();
+          if (!init) return { dxw };
+          return { dxw, dInit: sumInitialGradients(f32(dhP, batch * H), f32(dcP, batch * H), batch, H) };
         },
       };
     }

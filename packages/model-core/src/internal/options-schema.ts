@@ -15,6 +15,8 @@ export const classifierOptionsSchema = z.object({
   units: inRange(OPTION_RANGES.units),
   // Added with the transformer architecture.
   heads: inRange(OPTION_RANGES.heads).default(DEFAULT_CLASSIFIER_OPTIONS.heads),
+  // Bundles from before the option start recurrent models from the zero state.
+  initialState: z.enum(['learned', 'zero']).default('zero'),
   kernelSize: inRange(OPTION_RANGES.kernelSize),
   dropout: inRange(OPTION_RANGES.dropout),
   maxLength: inRange(OPTION_RANGES.maxLength),

@@ -54,12 +54,15 @@ export function readTensor(f: () => Tensor): Float32Array {
   return values;
 }
 
-/** A recurrence over a projected sequence `xw` ([batch, time, gates × units]) → last state [batch, units]. */
-export type Recurrence = (xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined) => Tensor2D;
+/**
+ * A recurrence over a projected sequence `xw` ([batch, time, gates × units]) → last state [batch, units],
+ * from a zero state or the learned initial state `init` (h₀, and c₀ for an LSTM; [units] each).
+ */
+export type Recurrence = (xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined) => Tensor2D;
 
 /** A recurrence's two implementations: fused (CPU-memory backends; `training` records the gradient) and tfjs ops. */
 export interface RecurrenceImplementations {
-  fused(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean): Tensor2D;
+  fused(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D;
   ops: Recurrence;
 }
 
@@ -92,6 +95,11 @@ export interface RecurrentLayerArgs {
   units: number;
   /** Also run the sequence last-to-first with its own weights and concatenate both final states. */
   bidirectional?: boolean;
+  /**
+   * Start every text from a trained state (`initial_h`, and `initial_c` for an LSTM) instead of zeros — what
+   * an unmasked, pre-padded Keras/PyTorch model learns implicitly from the padding it reads first.
+   */
+  learnedInitialState?: boolean;
   name?: string;
   trainable?: boolean;
 }
@@ -100,28 +108,34 @@ interface Direction {
   kernel: LayerVariable;
   recurrentKernel: LayerVariable;
   bias: LayerVariable;
+  initial: LayerVariable[];
 }
 
 /** Base of Glossa's recurrent layers: `[batch, time, dim]` → last hidden state `[batch, units × directions]`. */
 export class RecurrentLayer extends layers.Layer {
   readonly units: number;
   readonly bidirectional: boolean;
+  readonly learnedInitialState: boolean;
   private readonly gates: number;
+  /** State vectors of the cell: 2 (h, c) for an LSTM, 1 (h) otherwise. */
+  private readonly stateVectors: number;
   private readonly implementations: RecurrenceImplementations;
   private directions: Direction[] = [];
 
-  protected constructor(args: RecurrentLayerArgs, gates: number, implementations: RecurrenceImplementations) {
+  protected constructor(args: RecurrentLayerArgs, gates: number, stateVectors: number, implementations: RecurrenceImplementations) {
     super(args);
     this.units = args.units;
     this.bidirectional = args.bidirectional === true;
+    this.learnedInitialState = args.learnedInitialState === true;
     this.gates = gates;
+    this.stateVectors = stateVectors;
     this.implementations = implementations;
     this.supportsMasking = true;
   }
 
-  private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined): Tensor2D {
-    if (usesFusedLstm()) return this.implementations.fused(xw, u, mask, isTrainingPhase());
-    return this.implementations.ops(xw, u, mask);
+  private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
+    if (usesFusedLstm()) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init);
+    return this.implementations.ops(xw, u, mask, init);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -133,6 +147,9 @@ export class RecurrentLayer extends layers.Layer {
       kernel: this.addWeight(`${prefix}kernel`, [dim, width], 'float32', zeros0, undefined, true),
       recurrentKernel: this.addWeight(`${prefix}recurrent_kernel`, [this.units, width], 'float32', zeros0, undefined, true),
       bias: this.addWeight(`${prefix}bias`, [width], 'float32', zeros0, undefined, true),
+      initial: this.learnedInitialState
+        ? ['h', 'c'].slice(0, this.stateVectors).map((v) => this.addWeight(`${prefix}initial_${v}`, [this.units], 'float32', zeros0, undefined, true))
+        : [],
     }));
     this.built = true;
   }
@@ -159,14 +176,20 @@ export class RecurrentLayer extends layers.Layer {
           xw = reverse(xw, 1);
           m = mask ? reverse(cast(mask, 'int32'), 1) : undefined;
         }
-        return this.recurrence(xw, d.recurrentKernel.read() as Tensor2D, m);
+        const init = d.initial.length > 0 ? d.initial.map((v) => v.read()) : undefined;
+        return this.recurrence(xw, d.recurrentKernel.read() as Tensor2D, m, init);
       });
       return states.length === 1 ? states[0]! : concat(states, 1);
     });
   }
 
   override getConfig(): serialization.ConfigDict {
-    // `bidirectional` only when set, so one-directional topologies stay as earlier versions wrote them.
-    return { ...super.getConfig(), units: this.units, ...(this.bidirectional ? { bidirectional: true } : {}) };
+    // `bidirectional` and `learnedInitialState` only when set, so other topologies stay as earlier versions wrote them.
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      ...(this.bidirectional ? { bidirectional: true } : {}),
+      ...(this.learnedInitialState ? { learnedInitialState: true } : {}),
+    };
   }
 }
