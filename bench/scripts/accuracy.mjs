@@ -17,7 +17,10 @@ import { parseArgs } from 'node:util';
 const here = dirname(new URL(import.meta.url).pathname);
 const repo = resolve(here, '..', '..');
 const cwd = process.env.INIT_CWD ?? process.cwd();
+// pnpm passes a `--` separator through (`pnpm bench:accuracy --data …` runs `accuracy.mjs -- --data …`).
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     data: { type: 'string' },
     'peers-dir': { type: 'string' },
