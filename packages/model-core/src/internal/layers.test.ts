@@ -1,11 +1,25 @@
-import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, memory, randomNormal, relu, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, memory, randomNormal, relu, tensor1d, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, scatterAddRows } from './layers.js';
+import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, scatterAddRows } from './layers.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol);
 }
+
+describe('gatherRows', () => {
+  it('copies exactly the rows tfjs gather returns (CPU-memory backends), and zeros for ids outside the table', () => {
+    tidy(() => {
+      const table = randomNormal([50, 6], 0, 1, 'float32', 8) as Tensor2D;
+      const ids = tensor1d([0, 49, 3, 3, 17], 'int32');
+      expect(Array.from(gatherRows(table, ids).dataSync())).toEqual(Array.from(gather(table, ids).dataSync()));
+      expect(gatherRows(table, ids).shape).toEqual([5, 6]);
+      const outside = gatherRows(table, tensor1d([50, -1, 2], 'int32')).arraySync() as number[][];
+      expect(outside[0]!.every((v) => v === 0) && outside[1]!.every((v) => v === 0)).toBe(true);
+      expect(outside[2]).toEqual(Array.from(table.dataSync().subarray(12, 18)));
+    });
+  });
+});
 
 describe('embeddingLookup', () => {
   it('gives the same values and gradient as tfjs gather', () => {

@@ -40,7 +40,12 @@ export function setFusedLstm(on: boolean): void {
  * ```
  */
 export function usesFusedLstm(): boolean {
-  return fusedEnabled && FUSED_BACKENDS.has(getBackend());
+  return fusedEnabled && usesCpuMemory();
+}
+
+/** Whether the active backend keeps tensors in CPU memory (`cpu`, `wasm`, `tensorflow`), where reading them is cheap. */
+export function usesCpuMemory(): boolean {
+  return FUSED_BACKENDS.has(getBackend());
 }
 
 /**
