@@ -1,11 +1,28 @@
-import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, memory, randomNormal, relu, tensor1d, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, max, memory, randomNormal, relu, tensor1d, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, scatterAddRows } from './layers.js';
+import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, maskedMaxPool, scatterAddRows } from './layers.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol);
 }
+
+describe('maskedMaxPool', () => {
+  it('gives the values and gradient of tfjs max over the masked input (non-negative features, no ties)', () => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const x = relu(randomNormal([3, 5, 4], 0.5, 1, 'float32', 21)) as Tensor3D;
+      const mask = tensor3d([[[1], [1], [0], [1], [0]], [[0], [1], [1], [1], [1]], [[0], [0], [0], [0], [0]]]);
+      const weights = randomNormal([3, 4], 0, 1, 'float32', 22);
+      const ours = (t: Tensor) => sum(mul(maskedMaxPool(t as Tensor3D, mask), weights));
+      const stock = (t: Tensor) => sum(mul(max(mul(t, mask), 1), weights));
+      close(maskedMaxPool(x, mask).dataSync(), max(mul(x, mask), 1).dataSync(), 0);
+      close(grad(ours)(x).dataSync(), grad(stock)(x).dataSync(), 1e-6);
+      close(maskedMaxPool(x, undefined).dataSync(), max(x, 1).dataSync(), 0);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+});
 
 describe('gatherRows', () => {
   it('copies exactly the rows tfjs gather returns (CPU-memory backends), and zeros for ids outside the table', () => {

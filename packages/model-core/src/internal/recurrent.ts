@@ -5,7 +5,7 @@
  * (padding then comes first, where masked steps leave the zero state unchanged, so each row reads exactly
  * its own tokens last-to-first), and the step helpers of the fused recurrences.
  */
-import { type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, getBackend, matMul, reshape, reverse, type serialization, tidy } from '@tensorflow/tfjs-core';
+import { type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, customGrad, getBackend, matMul, reshape, reverse, type serialization, tensor3d, tidy } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { isTrainingPhase } from './phase.js';
@@ -95,6 +95,32 @@ export function packRows(src: Float32Array, live: Int32Array, n: number, batch: 
   return scratch.subarray(0, n * width);
 }
 
+/** `x` ([batch, time, width]) with its time steps in reverse order, row by row. */
+function flipSteps(x: ArrayLike<number>, batch: number, time: number, width: number): Float32Array {
+  const out = new Float32Array(batch * time * width);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const from = (b * time + t) * width;
+      out.set((x as Float32Array).subarray(from, from + width), (b * time + (time - 1 - t)) * width);
+    }
+  }
+  return out;
+}
+
+/**
+ * tfjs's `reverse(x, 1)` (its gradient is the same reversal). On CPU-memory backends the copy runs in
+ * JavaScript: tfjs-backend-wasm's `Reverse` took 31% of a bidirectional LSTM training step (64 × 100 × 256).
+ */
+export function reverseSteps(x: Tensor3D): Tensor3D {
+  if (!usesCpuMemory()) return reverse(x, 1);
+  const [batch, time, width] = x.shape;
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => ({
+    value: tensor3d(flipSteps((args[0] as Tensor).dataSync() as Float32Array, batch, time, width), [batch, time, width]),
+    gradFunc: (dy: Tensor) => tensor3d(flipSteps(dy.dataSync() as Float32Array, batch, time, width), [batch, time, width]),
+  }));
+  return op(x) as Tensor3D;
+}
+
 /** Arguments of a recurrent layer. */
 export interface RecurrentLayerArgs {
   units: number;
@@ -178,7 +204,7 @@ export class RecurrentLayer extends layers.Layer {
         let xw = reshape(add(matMul(flat, d.kernel.read() as Tensor2D), d.bias.read()), [batch, time, width]) as Tensor3D;
         let m = mask;
         if (i === 1) {
-          xw = reverse(xw, 1);
+          xw = reverseSteps(xw);
           m = mask ? reverse(cast(mask, 'int32'), 1) : undefined;
         }
         const init = d.initial.length > 0 ? d.initial.map((v) => v.read()) : undefined;
