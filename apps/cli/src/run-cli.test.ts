@@ -39,7 +39,7 @@ describe('runCli', () => {
     [['train', 'data.csv', '--out', 'm', '--batch-size', '1.5'], 'glossa: --batch-size must be an integer from 1 to 65536 (got 1.5)'],
     [['train', 'data.csv', '--out', 'm', '--learning-rate', '-1'], 'glossa: --learning-rate must be a number from 1e-7 to 10 (got -1)'],
     [['train', 'data.csv', '--out', 'm', '--validation-split', '1'], 'glossa: --validation-split must be a number from 0 to 0.9 (got 1)'],
-    [['train', 'data.csv', '--out', 'm', '--arch', 'gru'], 'glossa: --arch must be one of auto, ngram, lstm, bow, cnn (got gru)'],
+    [['train', 'data.csv', '--out', 'm', '--arch', 'rnn'], 'glossa: --arch must be one of auto, ngram, lstm, bow, cnn, gru, bilstm, bigru, transformer (got rnn)'],
     [['train', 'data.csv', '--out', 'm', '--tokenizer', 'bpe'], 'glossa: --tokenizer must be one of word, whitespace, char, char-ngram (got bpe)'],
     [['train', 'data.csv', '--out', 'm', '--format', 'xlsx'], 'glossa: --format must be one of csv, tsv, jsonl (got xlsx)'],
     [['train', 'data.csv', '--out', 'm', '--backend', 'gpu'], 'glossa: --backend must be one of auto, tensorflow, wasm, cpu (got gpu)'],

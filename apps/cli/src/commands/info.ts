@@ -38,7 +38,17 @@ export function manifestRows(
   // Only the options the architecture uses (an auto bundle's members use both kinds).
   const ngramOnly = ['wordNgrams', 'charNgrams', 'maxFeatures', 'regularization'];
   const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength', 'truncating'];
-  const unused = manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly;
+  // Options of one neural architecture only: shown for the architectures that read them (and auto's members).
+  const architectureOnly: Record<string, readonly string[]> = {
+    heads: ['transformer'],
+    initialState: ['lstm', 'gru', 'bilstm', 'bigru', 'auto'],
+  };
+  const unused = [
+    ...(manifest.architecture === 'ngram' ? [...neuralOnly, 'heads', 'initialState'] : manifest.architecture === 'auto' ? [] : ngramOnly),
+    ...Object.entries(architectureOnly)
+      .filter(([, archs]) => !archs.includes(manifest.architecture) && manifest.architecture !== 'ngram')
+      .map(([key]) => key),
+  ];
   const optionText = Object.keys(options)
     .filter((key) => key !== 'architecture' && !unused.includes(key))
     .sort()
