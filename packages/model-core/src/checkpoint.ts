@@ -3,7 +3,7 @@ import type { TextPipelineJSON } from '@glossa/text-preprocessing';
 import { z } from 'zod';
 import type { BundleFiles } from './bundle.js';
 import { BundleError } from './errors.js';
-import { classifierOptionsSchema } from './internal/options-schema.js';
+import { classifierOptionsSchema, epochLogSchema } from './internal/options-schema.js';
 import type { ResolvedClassifierOptions } from './options.js';
 import type { EpochLog } from './types.js';
 import { MODEL_CORE_VERSION } from './version.js';
@@ -153,19 +153,7 @@ const stateSchema = z.object({
   rng: z.object({ seed: z.number().int(), words: z.tuple([word, word, word, word]), spareNormal: finite.nullable() }),
   dropoutCalls: z.array(count).max(1000),
   earlyStopping: z.object({ bestLoss: finite.nullable(), bestEpoch: count, stoppedEarly: z.boolean() }),
-  history: z
-    .array(
-      z.object({
-        epoch: z.number().int().min(1),
-        loss: z.number(),
-        accuracy: z.number(),
-        valLoss: z.number().optional(),
-        valAccuracy: z.number().optional(),
-        seconds: z.number(),
-        samplesPerSecond: z.number(),
-      }),
-    )
-    .max(100_000),
+  history: z.array(epochLogSchema).max(100_000),
   progress: z.object({ trainSeconds: z.number().min(0), samples: count, epochLossSum: finite, epochCorrect: count, epochSeconds: z.number().min(0) }),
   createdBy: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),

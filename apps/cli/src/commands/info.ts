@@ -38,16 +38,14 @@ export function manifestRows(
   // Only the options the architecture uses (an auto bundle's members use both kinds).
   const ngramOnly = ['wordNgrams', 'charNgrams', 'maxFeatures', 'regularization'];
   const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength', 'truncating'];
-  // Options of one neural architecture only: shown for the architectures that read them (and auto's members).
-  const architectureOnly: Record<string, readonly string[]> = {
+  // Options only some architectures read (auto's: those of its lstm member), hidden for the others.
+  const readBy: Record<string, readonly string[]> = {
     heads: ['transformer'],
     initialState: ['lstm', 'gru', 'bilstm', 'bigru', 'auto'],
   };
   const unused = [
-    ...(manifest.architecture === 'ngram' ? [...neuralOnly, 'heads', 'initialState'] : manifest.architecture === 'auto' ? [] : ngramOnly),
-    ...Object.entries(architectureOnly)
-      .filter(([, archs]) => !archs.includes(manifest.architecture) && manifest.architecture !== 'ngram')
-      .map(([key]) => key),
+    ...(manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly),
+    ...Object.keys(readBy).filter((key) => !readBy[key]!.includes(manifest.architecture)),
   ];
   const optionText = Object.keys(options)
     .filter((key) => key !== 'architecture' && !unused.includes(key))

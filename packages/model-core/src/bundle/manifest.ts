@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ARCHITECTURES, ARCHITECTURE_REGISTRY, type Architecture } from '../architectures/registry.js';
 import { BundleError } from '../errors.js';
-import { classifierOptionsSchema } from '../internal/options-schema.js';
+import { classifierOptionsSchema, epochLogSchema } from '../internal/options-schema.js';
 import { OPTION_RANGES } from '../options.js';
 import type { EvaluationReport, PortfolioReport } from '../types.js';
 import { MODEL_CORE_VERSION } from '../version.js';
@@ -37,17 +37,6 @@ export const BUNDLE_FILE_NAMES = {
 } as const;
 
 export const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
-
-
-const epochLogSchema = z.object({
-  epoch: z.number().int().min(1),
-  loss: z.number(),
-  accuracy: z.number(),
-  valLoss: z.number().optional(),
-  valAccuracy: z.number().optional(),
-  seconds: z.number(),
-  samplesPerSecond: z.number(),
-});
 
 const fileName = z
   .string()

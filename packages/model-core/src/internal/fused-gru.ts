@@ -33,9 +33,7 @@ import {
   tensor3d,
   where,
 } from '@tensorflow/tfjs-core';
-import { startingState } from './fused-lstm.js';
-import { sumInitialGradients } from './lstm-wasm.js';
-import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
+import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 function sig(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -117,10 +115,10 @@ function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, 
 }
 
 /**
- * Backpropagation through time: dXW ([batch, time, 3H]), dU ([H, 3H]) and the per-row gradients of the
- * starting state ([batch, H]; summed by the caller for a learned initial state).
+ * Backpropagation through time: dXW ([batch, time, 3H]), dU ([H, 3H]) and, with a learned initial state
+ * (`init`), the per-row gradients of the starting state ([batch, H]; summed by the caller).
  */
-function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace): [Float32Array, Float32Array, Float32Array] {
+function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace, init: boolean): [Float32Array, Float32Array, Float32Array] {
   const H = units;
   const G = 3 * H;
   const dh = Float32Array.from(dhLast);
@@ -165,6 +163,8 @@ function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepM
         dh[b * H + j] = dhj * z + drh[k * H + j]! * r;
       }
     }
+    // dh_{t-1} through the gates; at t = 0 only a learned initial state needs it.
+    if (t === 0 && !init) continue;
     const back = readTensor(() => matMul(tensor2d(dzr.subarray(0, n * 2 * H), [n, 2 * H]), uzr, false, true));
     for (let k = 0; k < n; k++) {
       const o = live[k]! * H;
@@ -203,7 +203,7 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace));
+        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0 !== undefined));
         const grads = [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
         return h0 ? [...grads, tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : grads;
       },

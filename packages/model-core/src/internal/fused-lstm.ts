@@ -32,12 +32,10 @@ import {
   tensor2d,
   tensor1d,
   tensor3d,
-  tile,
   where,
-  zeros,
 } from '@tensorflow/tfjs-core';
-import { lstmTrainKernel, sumInitialGradients } from './lstm-wasm.js';
-import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor } from './recurrent.js';
+import { lstmTrainKernel } from './lstm-wasm.js';
+import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 export { readTensor, setFusedLstm, usesFusedLstm } from './recurrent.js';
 
@@ -267,11 +265,6 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
     };
   });
   return op(xw, u, ...(init ?? [])) as Tensor2D;
-}
-
-/** Every row's starting state: zeros, or the learned `initial` vector ([H]) repeated. */
-export function startingState(initial: Tensor | undefined, batch: number, units: number): Tensor2D {
-  return initial ? (tile(reshape(initial, [1, units]), [batch, 1]) as Tensor2D) : zeros([batch, units]);
 }
 
 /** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */

@@ -7,6 +7,7 @@
  * extension is missing (old browsers, some sandboxes), {@link createLstmKernel} returns `undefined` and the
  * caller keeps the JavaScript path.
  */
+import { sumInitialGradients } from './recurrent.js';
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 
 interface KernelExports {
@@ -166,21 +167,6 @@ export interface LstmTrainKernel {
    * initial state summed over the rows (`dInit`, [2H]: h₀ then c₀).
    */
   backward(dhLast: Float32Array, trace: LstmTrace, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number, init?: boolean): { dxw: Float32Array; dInit?: Float32Array };
-}
-
-/**
- * The gradient of a learned initial state shared by every row: per-row gradients `dh`, `dc` ([B, H]) summed
- * over the rows, in row order, as [2H] (h₀ then c₀).
- */
-export function sumInitialGradients(dh: Float32Array, dc: Float32Array | undefined, batch: number, H: number): Float32Array {
-  const out = new Float32Array(dc ? 2 * H : H);
-  for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < H; j++) {
-      out[j]! += dh[b * H + j]!;
-      if (dc) out[H + j]! += dc[b * H + j]!;
-    }
-  }
-  return out;
 }
 
 /** Lays out arrays one after another (16-byte aligned) from offset 0; returns their byte offsets. */

@@ -32,3 +32,14 @@ export const classifierOptionsSchema = z.object({
   maxFeatures: inRange(OPTION_RANGES.maxFeatures).default(DEFAULT_CLASSIFIER_OPTIONS.maxFeatures),
   regularization: inRange(OPTION_RANGES.regularization).default(DEFAULT_CLASSIFIER_OPTIONS.regularization),
 });
+
+/** One epoch of a training history, as bundle manifests and checkpoints store it. */
+export const epochLogSchema = z.object({
+  epoch: z.number().int().min(1),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  seconds: z.number(),
+  samplesPerSecond: z.number(),
+});

@@ -5,7 +5,7 @@
  * (padding then comes first, where masked steps leave the zero state unchanged, so each row reads exactly
  * its own tokens last-to-first), and the step helpers of the fused recurrences.
  */
-import { type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, customGrad, getBackend, matMul, reshape, reverse, type serialization, tensor3d, tidy } from '@tensorflow/tfjs-core';
+import { type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, customGrad, getBackend, matMul, reshape, reverse, type serialization, tensor3d, tidy, tile, zeros } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { isTrainingPhase } from './phase.js';
@@ -93,6 +93,26 @@ export function packRows(src: Float32Array, live: Int32Array, n: number, batch: 
     scratch.set(src.subarray(o, o + width), k * width);
   }
   return scratch.subarray(0, n * width);
+}
+
+/**
+ * The gradient of a learned initial state shared by every row: per-row gradients `dh`, `dc` ([B, H]) summed
+ * over the rows, in row order, as [2H] (h₀ then c₀).
+ */
+export function sumInitialGradients(dh: Float32Array, dc: Float32Array | undefined, batch: number, H: number): Float32Array {
+  const out = new Float32Array(dc ? 2 * H : H);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < H; j++) {
+      out[j]! += dh[b * H + j]!;
+      if (dc) out[H + j]! += dc[b * H + j]!;
+    }
+  }
+  return out;
+}
+
+/** Every row's starting state: zeros, or the learned `initial` vector ([H]) repeated. */
+export function startingState(initial: Tensor | undefined, batch: number, units: number): Tensor2D {
+  return initial ? (tile(reshape(initial, [1, units]), [batch, 1]) as Tensor2D) : zeros([batch, units]);
 }
 
 /** `x` ([batch, time, width]) with its time steps in reverse order, row by row. */
