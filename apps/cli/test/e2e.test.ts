@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,34 @@ describe('glossa train', () => {
     const run = await runBin(['train', trainCsv, '--out', join(dir, 'x'), '--epochs', '0']);
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(oneLine(run.stderr)).toBe('glossa: --epochs must be an integer from 1 to 1000 (got 0)');
+  });
+});
+
+describe('glossa train --threads', () => {
+  const LSTM = ['--arch', 'lstm', '--epochs', '2', '--batch-size', '16', '--max-length', '16', '--embedding-dim', '8', '--units', '8', '--dropout', '0.1', '--seed', '3', '--json'];
+  const manifestOf = async (bundle: string) => JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8')) as { training: { threads?: number } };
+
+  it('trains on two threads (each batch in two shards): the same seed and thread count give the same bundle weights', async () => {
+    const runs = await Promise.all(['a', 'b'].map((name) => runBin(['train', trainCsv, '--out', join(dir, `threads-${name}`), ...LSTM, '--threads', '2'])));
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('threads: 2 (each batch in 2 shards)');
+    }
+    expect((await manifestOf(join(dir, 'threads-a'))).training.threads).toBe(2);
+    const [a, b] = await Promise.all(['a', 'b'].map((name) => readFile(join(dir, `threads-${name}`, 'weights.bin'))));
+    expect(Buffer.compare(a!, b!)).toBe(0);
+    const one = await runBin(['train', trainCsv, '--out', join(dir, 'threads-1'), ...LSTM, '--threads', '1']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stderr).not.toContain('threads:');
+    expect((await manifestOf(join(dir, 'threads-1'))).training.threads).toBeUndefined();
+    expect(JSON.parse(one.stdout).validation.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(JSON.parse(runs[0]!.stdout).validation.accuracy).toBeGreaterThanOrEqual(0.85);
+  }, 180_000);
+
+  it('refuses a thread count out of range', async () => {
+    const run = await runBin(['train', trainCsv, '--out', join(dir, 'threads-bad'), '--threads', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--threads/);
   });
 });
 

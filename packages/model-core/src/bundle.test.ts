@@ -30,12 +30,26 @@ describe('serializeBundle / deserializeBundle', () => {
     expect(loaded.validation?.accuracy).toBe(clf.validation?.accuracy);
     expect(Array.from(await loaded.predictProbabilities(texts))).toEqual(Array.from(await clf.predictProbabilities(texts)));
     const manifest = readManifest(files);
-    // Neural bundles stay at format 1, which Glossa releases before the ngram architecture read.
-    expect(manifest.formatVersion).toBe(1);
+    // A learned initial state needs a release that applies it: format 2 (see the zero-state test below).
+    expect(manifest.formatVersion).toBe(2);
     expect(BUNDLE_FORMAT_VERSION).toBe(2);
     expect(manifest.training?.seed).toBe(11);
     expect(manifest.createdBy).toEqual({ name: '@glossa/model-core', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     loaded.dispose();
+  });
+
+  it('keeps format 1, which releases before format 2 read, for lstm, bow and cnn with the zero initial state', async () => {
+    for (const architecture of ['lstm', 'bow', 'cnn'] as const) {
+      const zero = createTextClassifier({ architecture, embeddingDim: 8, units: 8, vocabSize: 300, initialState: 'zero' });
+      await zero.fit(syntheticSentiment(60, 5), { epochs: 1, seed: 2, validationSplit: 0 });
+      expect(readManifest(await serializeBundle(zero)).formatVersion).toBe(1);
+      zero.dispose();
+    }
+    const bow = createTextClassifier({ architecture: 'bow', embeddingDim: 8, vocabSize: 300 });
+    await bow.fit(syntheticSentiment(60, 5), { epochs: 1, seed: 2, validationSplit: 0 });
+    // bow has no initial state: format 1 whatever the option says.
+    expect(readManifest(await serializeBundle(bow)).formatVersion).toBe(1);
+    bow.dispose();
   });
 
   it('round-trips through the single-file (zip) form', async () => {

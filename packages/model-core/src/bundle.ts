@@ -70,8 +70,9 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
         : {};
   return {
     format: 'glossa-bundle',
-    // Neural bundles stay readable by Glossa releases that only know format 1.
-    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) ? 1 : BUNDLE_FORMAT_VERSION,
+    // lstm, bow and cnn bundles without a learned initial state stay readable by Glossa releases that only
+    // know format 1; a learned one (trained state, CNN padding window) needs a release that applies it.
+    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) && (classifier.options.initialState === 'zero' || architecture === 'bow') ? 1 : BUNDLE_FORMAT_VERSION,
     task: 'text-classification',
     labels: [...classifier.labels],
     architecture,

@@ -62,4 +62,23 @@ export {
   NEURAL_ARCHITECTURES,
 } from './architectures/registry.js';
 export { AUTO_BUDGET_SECONDS } from './architectures/auto/auto-classifier.js';
-export { AUTO_CHAR_NGRAM_BUDGET, NGRAM_LAMBDA_GRID } from './architectures/ngram/ngram-classifier.js';
+export { AUTO_CHAR_NGRAM_BUDGET, NGRAM_LAMBDA_FLOOR, NGRAM_LAMBDA_GRID } from './architectures/ngram/ngram-classifier.js';
+export {
+  type GradientReplica,
+  type GradientReplicaInit,
+  type GradientShard,
+  type GradientWorkers,
+  type ShardGradients,
+  createGradientReplica,
+  shardRanges,
+  sumShards,
+} from './data-parallel.js';
+export {
+  type GradientPort,
+  type GradientReply,
+  type GradientRequest,
+  type PortGradientWorkers,
+  gradientWorkersOf,
+  gradientWorkersOverPorts,
+  serveGradientReplica,
+} from './gradient-ports.js';

@@ -30,11 +30,12 @@ export interface TextClassifierOptions {
   /** `transformer`: attention heads; must divide `embeddingDim`. Default 4. */
   heads?: number;
   /**
-   * Recurrent architectures (lstm, gru, bilstm, bigru): where each text's state starts. `learned` (the
-   * default): a trained vector (`initial_h`, and `initial_c` for an LSTM), what an unmasked, pre-padded Keras
-   * or PyTorch model learns from the padding it reads before the text (SST-2, 2 epochs, mean of seeds 42 and
-   * 1: GRU 0.8268 → 0.8377; LSTM 0.8273 → 0.8301, within seed noise); `zero`: the zero state (bundles saved
-   * before the option).
+   * What each text starts from, as an unmasked, pre-padded Keras or PyTorch model learns it from the padding
+   * it reads before the text. `learned` (the default): recurrent architectures (lstm, gru, bilstm, bigru)
+   * start from a trained state (`initial_h`, and `initial_c` for an LSTM): SST-2, 2 epochs, mean of seeds 42
+   * and 1: GRU 0.8268 → 0.8377; LSTM 0.8273 → 0.8301, within seed noise; `cnn` max-pools one window of
+   * padding (the trained embedding of id 0) after each text with its real windows, a learned floor under
+   * each filter. `zero`: the zero state and no padding window (bundles saved before the option).
    */
   initialState?: 'learned' | 'zero';
   /** CNN kernel width in tokens. Default 5. */

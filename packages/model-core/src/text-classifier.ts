@@ -36,6 +36,8 @@ export interface TrainingInfo {
   history: EpochLog[];
   /** Coverage of the pretrained embeddings the run started from, when it used `pretrainedEmbeddings`. */
   pretrained?: PretrainedCoverage;
+  /** Threads that computed each batch's gradient (`gradientWorkers.size + 1`), when more than one: the same seed and thread count give the same model. */
+  threads?: number;
 }
 
 /**

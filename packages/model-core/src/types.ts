@@ -1,5 +1,6 @@
 import type { ClassificationReport } from '@glossa/math';
 import type { TrainingCheckpoint } from './checkpoint.js';
+import type { GradientWorkers } from './data-parallel.js';
 
 /** One training or evaluation example. */
 export interface LabeledText {
@@ -71,6 +72,14 @@ export interface FitOptions {
    * planned within, by estimate only, so the same seed gives the same model anywhere (default 170).
    */
   timeLimitSeconds?: number;
+  /**
+   * Neural architectures: threads that compute part of every batch's gradient (data-parallel training),
+   * from `createTrainingWorkers` of `@glossa/node-runtime` or the web runtime. Each batch is cut into
+   * `size + 1` contiguous shards; this thread computes the first. The same seed and worker count give the
+   * same model; another count gives a slightly different one (the sum runs in another order). Default: none
+   * (this thread alone).
+   */
+  gradientWorkers?: GradientWorkers;
 }
 
 /**

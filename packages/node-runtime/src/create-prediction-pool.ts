@@ -5,6 +5,7 @@ import { NodeRuntimeError } from './errors.js';
 import type { BackendChoice } from './init-backend.js';
 import { readBundleFiles } from './load-bundle.js';
 import type { PoolReply, PoolRequest, PoolWorkerData } from './internal/pool-protocol.js';
+import { workerEntry, workerExecArgv } from './internal/worker-threads.js';
 
 /** Options for {@link createPredictionPool}. */
 export interface PredictionPoolOptions {
@@ -34,13 +35,6 @@ export interface PredictionPool {
 
 /** Below this many texts per worker a call is not split (the messages would cost more than they save). */
 const MIN_TEXTS_PER_WORKER = 64;
-
-/** The worker entry: built next to this module (`dist/prediction-worker.js`). */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  // Run from sources (tests with the `@glossa/source` condition): use the built worker.
-  return here.endsWith('.ts') ? new URL('../dist/prediction-worker.js', here) : new URL('./prediction-worker.js', here);
-}
 
 interface Pending {
   resolve: (probs: Float32Array) => void;
@@ -99,9 +93,7 @@ export async function createPredictionPool(bundle: string | BundleFiles, options
 
   const start = (): Promise<{ labels: string[]; backend: string }> =>
     new Promise((resolve, reject) => {
-      // The built worker resolves packages as published (no source conditions from a test runner).
-      const execArgv = process.execArgv.filter((a, i, all) => !a.startsWith('--conditions') && !a.startsWith('-C') && !(all[i - 1] === '--conditions' || all[i - 1] === '-C'));
-      const worker = new Worker(workerUrl(), { workerData: data, execArgv });
+      const worker = new Worker(workerEntry('prediction-worker'), { workerData: data, execArgv: workerExecArgv() });
       const w: PoolWorker = { worker, pending: new Map(), load: 0 };
       workers.push(w);
       let ready = false;

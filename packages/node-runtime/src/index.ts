@@ -3,6 +3,7 @@ export { type CheckpointStore, type CheckpointStoreOptions, createCheckpointStor
 export { checkTfjsVersions, loadedTfjsVersions, type TfjsVersions } from './check-tfjs-versions.js';
 export { createFileStore } from './create-file-store.js';
 export { type PredictionPool, type PredictionPoolOptions, createPredictionPool } from './create-prediction-pool.js';
+export { type TrainingWorkers, type TrainingWorkersOptions, createTrainingWorkers } from './create-training-workers.js';
 export type { DataProblem, DataProblemKind } from './data-problem.js';
 export { DATA_FORMATS, type DataFormat, detectFormat } from './detect-format.js';
 export {

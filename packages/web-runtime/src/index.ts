@@ -17,6 +17,7 @@ export { loadBundleFromStore } from './load-bundle-from-store.js';
 export { bundleToBlob } from './bundle-to-blob.js';
 export { downloadBundle } from './download-bundle.js';
 export { type WorkerScope, serveWorker } from './serve-worker.js';
+export { type WebTrainingWorkers, type WebTrainingWorkersOptions, createWebTrainingWorkers, serveGradientWorker } from './create-web-training-workers.js';
 export {
   type RemoteError,
   type WorkerClient,

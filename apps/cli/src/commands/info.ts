@@ -41,7 +41,7 @@ export function manifestRows(
   // Options only some architectures read (auto's: those of its lstm member), hidden for the others.
   const readBy: Record<string, readonly string[]> = {
     heads: ['transformer'],
-    initialState: ['lstm', 'gru', 'bilstm', 'bigru', 'auto'],
+    initialState: ['lstm', 'gru', 'bilstm', 'bigru', 'cnn', 'auto'],
   };
   const unused = [
     ...(manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly),

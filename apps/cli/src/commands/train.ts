@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ARCHITECTURE_REGISTRY, ARCHITECTURES as MODEL_ARCHITECTURES } from '@glossa/model-core/architectures';
 import { type Command, Option } from 'commander';
@@ -18,6 +19,7 @@ import {
   type Architecture,
   type BackendChoice,
   type FitOptions,
+  type RuntimeApi,
   initBackendFor,
   loadRuntime,
   saveClassifier,
@@ -56,6 +58,8 @@ export interface TrainCommandOptions extends DataOptions {
   validation?: string;
   seed?: number;
   backend?: BackendChoice;
+  /** `--threads`: threads computing each batch's gradient (neural architectures and auto's LSTM). */
+  threads?: number | 'auto';
   json?: boolean;
   /** `--checkpoint-dir`. */
   checkpointDir?: string;
@@ -150,6 +154,12 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
+      new Option(
+        '--threads <n>',
+        'threads computing each batch (data-parallel; neural architectures and auto\'s LSTM; ngram uses one), 1–256 or auto = every core (default: auto). The same seed and thread count give the same model',
+      ).argParser((raw: string) => (raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw))),
+    )
+    .addOption(
       new Option('--max-length <n>', 'tokens kept per text, 1–10000 (default: 100)').argParser(
         intOption('--max-length', 1, 10_000),
       ),
@@ -180,7 +190,7 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--initial-state <kind>', 'lstm/gru/bilstm/bigru: where each text starts, learned (a trained state) or zero (default: learned)').argParser(
+      new Option('--initial-state <kind>', 'lstm/gru/bilstm/bigru/cnn: what a text starts from, learned (a trained state; cnn: a window of trained padding) or zero (default: learned)').argParser(
         choiceOption('--initial-state', ['learned', 'zero'] as const),
       ),
     )
@@ -422,7 +432,15 @@ async function runTrain(
     ...classifierOptionsFrom(options),
     ...(pretrained === undefined ? {} : { embeddingDim: pretrained.dimension }),
   });
+  // Every core by default: worker threads compute shards of each batch (not for ngram, which has no batches).
+  const threads = options.threads === undefined || options.threads === 'auto' ? availableParallelism() : options.threads;
+  let workers: Awaited<ReturnType<RuntimeApi['createTrainingWorkers']>> | undefined;
   try {
+    if (threads > 1 && architecture !== 'ngram') {
+      workers = await runtime.createTrainingWorkers({ threads, backend: backend.backend as BackendChoice });
+      fitOptions.gradientWorkers = workers;
+      ctx.err(`threads: ${threads} (each batch in ${threads} shards)`);
+    }
     let outcome: Awaited<ReturnType<typeof fitWithProgress>>;
     try {
       outcome = await fitWithProgress(ctx, classifier, records, fitOptions, {
@@ -496,5 +514,6 @@ async function runTrain(
     }
   } finally {
     classifier.dispose();
+    await workers?.close();
   }
 }

@@ -1,4 +1,9 @@
-/** `cnn`: Embedding → Conv1D (ReLU, im2col matrix multiply) → global max pooling over real windows → Dense softmax. */
+/**
+ * `cnn`: Embedding → Conv1D (ReLU, im2col matrix multiply) → global max pooling over real windows → Dense
+ * softmax. With `initialState: 'learned'` the pooling also sees one window of padding after each text (the
+ * embedding of id 0, trained): what an unmasked, pre-padded Keras or PyTorch CNN sees before every short
+ * text, a learned floor under each filter.
+ */
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaConv1D, GlossaGlobalMaxPool1D } from '../internal/layers.js';
 import type { ResolvedClassifierOptions } from '../options.js';
@@ -9,7 +14,7 @@ export const CNN_ARCHITECTURE: NeuralArchitecture = {
   name: 'cnn',
   layerClasses: ['GlossaConv1D', 'GlossaGlobalMaxPool1D'],
   build(x: SymbolicTensor, options: ResolvedClassifierOptions): SymbolicTensor {
-    const conv = new GlossaConv1D({ filters: options.units, kernelSize: options.kernelSize, name: 'conv' }).apply(x) as SymbolicTensor;
+    const conv = new GlossaConv1D({ filters: options.units, kernelSize: options.kernelSize, paddingWindow: options.initialState === 'learned', name: 'conv' }).apply(x) as SymbolicTensor;
     return new GlossaGlobalMaxPool1D({ name: 'max_pool' }).apply(conv) as SymbolicTensor;
   },
   featureWidth: (options) => options.units,
@@ -20,12 +25,16 @@ export const CNN_ARCHITECTURE: NeuralArchitecture = {
   },
   checkLayer(layer, options) {
     if (layer.className !== 'GlossaConv1D') return [];
+    const paddingWindow = (layer.config.paddingWindow ?? layer.config.padding_window) === true;
     return [
       ...expectSetting(layer, 'filters', 'filters', options.units, 'options.units'),
       ...expectSetting(layer, 'kernelSize', 'kernel_size', options.kernelSize, 'options.kernelSize'),
+      ...(paddingWindow === (options.initialState === 'learned')
+        ? []
+        : [`model.json GlossaConv1D: padding_window is ${String(paddingWindow)}, but options.initialState is "${options.initialState}"`]),
     ];
   },
-  // A text shorter than the kernel still gets one full window.
-  extraPadding: (options) => options.kernelSize - 1,
+  // A text shorter than the kernel still gets one full window; the padding window needs one step more.
+  extraPadding: (options) => options.kernelSize - (options.initialState === 'learned' ? 0 : 1),
   minLength: 1,
 };

@@ -1,4 +1,5 @@
-import { memory } from '@tensorflow/tfjs-core';
+import { type Tensor, memory, tensor2d } from '@tensorflow/tfjs-core';
+import { type SymbolicTensor, model as tfModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../../test/fixtures.js';
 import { deserializeBundle, expectedWeightShapes, readManifest, serializeBundle, type BundleFiles } from '../bundle.js';
@@ -122,5 +123,49 @@ describe('bundle validation of the new architectures', () => {
       (m.options as Record<string, unknown>).architecture = 'lstm';
     });
     await expect(deserializeBundle(relabelled)).rejects.toThrow(/GlossaGRU belongs to architecture "gru"/);
+  });
+});
+
+describe('cnn padding window (initialState learned)', () => {
+  it('max-pools each text with one window of the trained padding vector: a floor under every filter', async () => {
+    const clf = createTextClassifier({ architecture: 'cnn', ...small, kernelSize: 3 });
+    await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
+    const model = clf.model!;
+    const [table, kernel, bias] = ['embedding/embeddings', 'conv/kernel', 'conv/bias'].map((n) => model.weights.find((w) => w.originalName === n)!.read().dataSync());
+    const e = small.embeddingDim;
+    const filters = small.units;
+    // The window of padding: kernelSize copies of the embedding of id 0.
+    const floor = Array.from({ length: filters }, (_, f) => {
+      let z = bias![f]!;
+      for (let j = 0; j < 3 * e; j++) z += table![j % e]! * kernel![j * filters + f]!;
+      return Math.max(z, 0);
+    });
+    expect(floor.some((v) => v > 0)).toBe(true);
+    const pooled = tfModel({ inputs: model.inputs, outputs: model.getLayer('max_pool').output as SymbolicTensor });
+    // An empty text is padding only; others are at least the floor. Batching pads kernelSize (3) steps after the longest text.
+    const ids = tensor2d([[0, 0, 0, 0, 0], [5, 0, 0, 0, 0], [7, 9, 0, 0, 0]], undefined, 'int32');
+    const features = (pooled.predict(ids) as Tensor).arraySync() as number[][];
+    for (let f = 0; f < filters; f++) {
+      expect(features[0]![f]).toBeCloseTo(floor[f]!, 5);
+      for (const row of features.slice(1)) expect(row[f]!).toBeGreaterThanOrEqual(floor[f]! - 1e-6);
+    }
+    ids.dispose();
+    const files = await serializeBundle(clf);
+    expect(readManifest(files).formatVersion).toBe(2);
+    const loaded = await deserializeBundle(files);
+    expect(Array.from(await loaded.predictProbabilities(texts))).toEqual(Array.from(await clf.predictProbabilities(texts)));
+    for (const c of [clf, loaded]) c.dispose();
+  });
+
+  it('is absent with initialState zero (the format-1 cnn), and a bundle whose layer disagrees is refused', async () => {
+    const clf = createTextClassifier({ architecture: 'cnn', ...small, initialState: 'zero' });
+    await clf.fit(data.slice(0, 60), { epochs: 1, seed: 2, validationSplit: 0 });
+    const files = await serializeBundle(clf);
+    expect(readManifest(files).formatVersion).toBe(1);
+    const model = JSON.parse(dec.decode(files['model.json'])) as { modelTopology: { config: { layers: Array<{ config: Record<string, unknown> }> } } };
+    expect(model.modelTopology.config.layers[2]!.config.padding_window).toBeUndefined();
+    const learned = { ...files, 'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), formatVersion: 2, options: { ...clf.options, initialState: 'learned' } })) };
+    await expect(deserializeBundle(learned)).rejects.toThrow(/padding_window is false, but options.initialState is "learned"/);
+    clf.dispose();
   });
 });

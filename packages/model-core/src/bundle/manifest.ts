@@ -83,6 +83,8 @@ const manifestSchema = z.object({
       trainSeconds: z.number().min(0),
       history: z.array(epochLogSchema).max(100_000),
       pretrained: z.object({ covered: z.number().int().min(0), vocabularySize: z.number().int().min(0), source: z.string().max(4096).optional() }).optional(),
+      // Added with data-parallel training; absent: one thread.
+      threads: z.number().int().min(1).max(256).optional(),
     })
     .optional(),
   metrics: z.object({ validation: z.looseObject({ accuracy: z.number(), labels: z.array(z.string()) }).optional() }).optional(),

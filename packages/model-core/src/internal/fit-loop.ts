@@ -18,6 +18,7 @@ import { padBatch, planBatches } from './batching.js';
 import { buildModel, initializeWeights } from './build-model.js';
 import { checkExamples, classWeights, fingerprint, labelsOf, lossAndAccuracy, splitValidation } from './examples.js';
 import { applyPretrainedEmbeddings } from './pretrained-embeddings.js';
+import { createParallelStep } from './parallel-step.js';
 import { createAdam, trainStep } from './train-step.js';
 import {
   assertResumable,
@@ -118,7 +119,8 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   host.validation = undefined;
   host.pipeline = pipeline;
   host.labels = labels;
-  const model = buildModel(o, pipeline.vocabulary.size, labels.length, rng.nextInt(2147483647));
+  const modelSeed = rng.nextInt(2147483647);
+  const model = buildModel(o, pipeline.vocabulary.size, labels.length, modelSeed);
   host.model = model;
   const optimizer = createAdam(o.learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
@@ -161,6 +163,17 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   let trainSeconds = resume?.progress.trainSeconds ?? 0;
   let samples = resume?.progress.samples ?? 0;
   const extra = host.extraPadding();
+  const workers = options.gradientWorkers && options.gradientWorkers.size > 0 ? options.gradientWorkers : undefined;
+  const parallel = workers ? createParallelStep(workers, model, optimizer, variables) : undefined;
+  if (workers) {
+    try {
+      await workers.start({ options: { ...o }, vocabularySize: pipeline.vocabulary.size, classes: labels.length, dropoutSeed: modelSeed });
+    } catch (error) {
+      optimizer.dispose();
+      host.forgetModel();
+      throw error;
+    }
+  }
   const minLength = host.minLength();
   const checkpoint = (reason: TrainingCheckpoint['reason'], epoch: number, batch: number, rngState: RngState, partial: TrainingCheckpoint['progress']): TrainingCheckpoint => {
     const weights = snapshotWeights(model);
@@ -218,7 +231,8 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
         const { ids, length } = padBatch(trainSeqs, rows, extra, minLength);
         const ys = Int32Array.from(rows, (r) => trainY[r]!);
         const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
-        const [loss, hits] = trainStep(model, optimizer, variables, { ids, length, ys, weights: ws, classes: labels.length });
+        const batch = { ids, length, ys, weights: ws, classes: labels.length };
+        const [loss, hits] = parallel ? await parallel(batch) : trainStep(model, optimizer, variables, batch);
         if (!Number.isFinite(loss)) {
           const kept = history.length > 0 ? ` The weights after epoch ${history.length} are in the last checkpoint, if onCheckpoint was given.` : '';
           throw new ModelCoreError(
@@ -266,11 +280,13 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
     }
     if (best.weights && best.epoch !== history.length) restoreWeights(model, best.weights);
   } catch (error) {
+    await workers?.release().catch(() => undefined);
     optimizer.dispose();
     // A failed run leaves no half-trained (possibly NaN) model behind that would look trained.
     host.forgetModel();
     throw error;
   }
+  await workers?.release();
   optimizer.dispose();
   const bestEpoch = best.weights ? best.epoch : history.length;
   const validationReport = validation.length > 0 ? host.report(validation, 256, valSeqs) : undefined;
@@ -285,6 +301,7 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
     trainSeconds,
     history,
     ...(pretrained ? { pretrained } : {}),
+    ...(workers ? { threads: workers.size + 1 } : {}),
   };
   emit({ type: 'end', epochsRun: history.length, bestEpoch, stoppedEarly, trainSeconds });
   return {

@@ -78,6 +78,28 @@ describe('GlossaConv1D', () => {
       layer.dispose();
     });
   });
+
+  it('keeps the windows that start on a real token, and with paddingWindow the first all-padding one after each text', () => {
+    tidy(() => {
+      // Texts of 3, 1 and 0 tokens, padded to 7 steps (kernel 3: 5 windows).
+      const mask = tensor2d([[1, 1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]], undefined, 'bool');
+      const x = randomNormal([3, 7, 2], 0, 1, 'float32', 3);
+      const plain = new GlossaConv1D({ filters: 1, kernelSize: 3 }).computeMask(x, mask);
+      expect(plain.arraySync()).toEqual([
+        [1, 1, 1, 0, 0],
+        [1, 0, 0, 0, 0],
+        [1, 0, 0, 0, 0],
+      ]);
+      const padded = new GlossaConv1D({ filters: 1, kernelSize: 3, paddingWindow: true });
+      expect(padded.computeMask(x, mask).arraySync()).toEqual([
+        [1, 1, 1, 1, 0],
+        [1, 1, 0, 0, 0],
+        [1, 0, 0, 0, 0],
+      ]);
+      expect(padded.getConfig().paddingWindow).toBe(true);
+      expect(new GlossaConv1D({ filters: 1, kernelSize: 3 }).getConfig().paddingWindow).toBeUndefined();
+    });
+  });
 });
 
 describe('masked pooling', () => {

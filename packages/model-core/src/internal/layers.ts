@@ -199,17 +199,26 @@ export class GlossaMaskedMean extends MaskedPooling1D {
 export interface GlossaConv1DArgs extends BaseLayerArgs {
   filters: number;
   kernelSize: number;
+  /**
+   * Whether each text's output also keeps the window just past its end, made only of padding (the
+   * embedding of id 0): a learned floor under each filter's max pooling, as every short text of an
+   * unmasked, pre-padded Keras or PyTorch CNN has. Needs `kernelSize` padding steps after the longest text.
+   * Default false (bundles saved before it).
+   */
+  paddingWindow?: boolean;
 }
 
 /**
  * Valid 1-D convolution + ReLU as one matrix multiply over unfolded windows. Inputs must be padded with
- * at least `kernelSize - 1` steps after the longest text so that every window starting on a real token
- * exists (the classifier's batching does this); the output mask marks those windows (window 0 always).
+ * at least `kernelSize - 1` steps after the longest text (`kernelSize` with `paddingWindow`) so that every
+ * window starting on a real token exists (the classifier's batching does this); the output mask marks
+ * those windows (window 0 always), and with `paddingWindow` the all-padding window after each text too.
  */
 export class GlossaConv1D extends layers.Layer {
   static className = 'GlossaConv1D';
   readonly filters: number;
   readonly kernelSize: number;
+  readonly paddingWindow: boolean;
   private kernel: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
 
@@ -217,6 +226,7 @@ export class GlossaConv1D extends layers.Layer {
     super(args);
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
+    this.paddingWindow = args.paddingWindow === true;
     this.supportsMasking = true;
   }
 
@@ -242,7 +252,13 @@ export class GlossaConv1D extends layers.Layer {
       const first = equal(range(0, out, 1, 'int32'), scalar(0, 'int32'));
       const m = Array.isArray(mask) ? mask[0] : mask;
       if (!m) return tile(reshape(equal(first, first), [1, out]), [batch, 1]);
-      return logicalOr(slice(m, [0, 0], [batch, out]), expandDims(first, 0));
+      const real = logicalOr(slice(m, [0, 0], [batch, out]), expandDims(first, 0));
+      if (!this.paddingWindow || out < 2) return real;
+      // Padding follows each text (a prefix mask): window t is its first all-padding window when step t - 1 is real and t is not.
+      // (A column of false from `first` rather than zerosLike: no kernel prediction does not already use.)
+      const none = tile(reshape(slice(first, [1], [1]), [1, 1]), [batch, 1]);
+      const afterReal = concat([none, slice(m, [0, 0], [batch, out - 1])], 1);
+      return logicalOr(real, afterReal);
     });
   }
 
@@ -261,7 +277,7 @@ export class GlossaConv1D extends layers.Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, ...(this.paddingWindow ? { paddingWindow: true } : {}) };
   }
 }
 

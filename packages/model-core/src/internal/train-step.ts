@@ -4,7 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { setTrainingPhase } from './phase.js';
 
 /** Probabilities are clipped to [ε, 1 − ε] before the log, as Keras's categorical cross-entropy. */
-const LOG_EPSILON = 1e-7;
+export const LOG_EPSILON = 1e-7;
 
 /** The Adam optimizer with Keras's defaults (beta1 0.9, beta2 0.999, epsilon 1e-7). */
 export function createAdam(learningRate: number): ReturnType<typeof train.adam> {

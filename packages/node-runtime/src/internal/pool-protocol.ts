@@ -20,3 +20,11 @@ export type PoolReply =
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; probs: Float32Array }
   | { type: 'error'; id: number; message: string };
+
+/** What a training worker starts with. */
+export interface TrainingWorkerData {
+  backend: BackendChoice;
+}
+
+/** A training worker's first message: its backend is ready, or it could not start one. */
+export type TrainingWorkerStatus = { type: 'ready'; backend: string } | { type: 'failed'; message: string };

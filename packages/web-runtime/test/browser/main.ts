@@ -8,6 +8,8 @@ import {
   type TrainingEvent,
   type WasmPaths,
   createIndexedDbStore,
+  createTextClassifier,
+  createWebTrainingWorkers,
   createWorkerClient,
   downloadBundle,
   fetchBundle,
@@ -143,6 +145,43 @@ const api: PageApi = {
       return await initWebBackend({ backend });
     } catch (error) {
       return { error: (error as Error).message, code: (error as { code: string }).code };
+    }
+  },
+
+  async parallelTraining() {
+    await initWebBackend({ backend: 'wasm', job: 'train', wasmPaths });
+    const workers = await createWebTrainingWorkers({
+      spawn: () => new Worker(new URL('./gradient-worker.ts', import.meta.url), { type: 'module' }),
+      threads: 2,
+      backend: 'wasm',
+      wasmPaths,
+    });
+    const run = async (withWorkers: boolean) => {
+      const classifier = createTextClassifier({ architecture: 'lstm', embeddingDim: 8, units: 8, maxLength: 16, dropout: 0.1 });
+      const result = await classifier.fit(tinyData(200), { epochs: 3, batchSize: 16, seed: 5, ...(withWorkers ? { gradientWorkers: workers } : {}) });
+      const weights = classifier.model!.weights.map((w) => Array.from(w.read().dataSync()));
+      const recordedThreads = classifier.training?.threads;
+      classifier.dispose();
+      return { result, weights, recordedThreads };
+    };
+    try {
+      const a = await run(true);
+      const b = await run(true);
+      const one = await run(false);
+      const same = (x: number[][], y: number[][]) => x.length === y.length && x.every((w, i) => w.length === y[i]!.length && w.every((v, j) => v === y[i]![j]));
+      return {
+        workerBackend: workers.backend,
+        threads: workers.threads,
+        sameWeights: same(a.weights, b.weights),
+        differsFromOneThread: !same(a.weights, one.weights),
+        accuracyTwoThreads: a.result.validation?.accuracy ?? 0,
+        accuracyOneThread: one.result.validation?.accuracy ?? 0,
+        firstLoss: a.result.history[0]!.loss,
+        lastLoss: a.result.history.at(-1)!.loss,
+        recordedThreads: a.recordedThreads,
+      };
+    } finally {
+      workers.terminate();
     }
   },
 

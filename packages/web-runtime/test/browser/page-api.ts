@@ -14,6 +14,8 @@ export interface PageApi {
   scores(url: string, texts: string[], backend: 'wasm' | 'webgl' | 'cpu'): Promise<{ backend: string; probabilities: number[]; labels: string[] } | { error: string }>;
   /** initWebBackend without wasmPaths (call in a fresh page: a failed wasm start cannot be retried). */
   withoutWasmPaths(backend: 'auto' | 'wasm'): Promise<WebBackendReport | { error: string; code: string }>;
+  /** Trains in the page on wasm with 2 threads (one gradient Web Worker) twice and with 1 thread once. */
+  parallelTraining(): Promise<ParallelOutcome>;
   /** Loads the bundle at `url` and offers it as a download named `filename`. */
   download(url: string, filename: string): Promise<void>;
 }
@@ -32,6 +34,21 @@ export interface WorkerOutcome {
   /** The same texts scored in the page from the bundle the worker returned, after an IndexedDB round trip. */
   predictionsInPage: Prediction[];
   mainThreadTicks: number;
+}
+
+/** What {@link PageApi.parallelTraining} found. */
+export interface ParallelOutcome {
+  workerBackend: string;
+  threads: number;
+  /** Whether two runs with the same seed and 2 threads gave identical weights. */
+  sameWeights: boolean;
+  /** Whether the 2-thread model differs from the 1-thread one (another summation order). */
+  differsFromOneThread: boolean;
+  accuracyTwoThreads: number;
+  accuracyOneThread: number;
+  firstLoss: number;
+  lastLoss: number;
+  recordedThreads: number | undefined;
 }
 
 declare global {

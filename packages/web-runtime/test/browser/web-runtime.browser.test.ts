@@ -216,6 +216,14 @@ describe('@glossa/web-runtime in Chromium', () => {
     }
   });
 
+  it('trains on two threads (a gradient Web Worker): the same model from the same seed, as good as one thread', async () => {
+    const outcome = await call('parallelTraining');
+    console.info(`[browser] data-parallel: ${JSON.stringify(outcome)}`);
+    expect(outcome).toMatchObject({ workerBackend: 'wasm', threads: 2, sameWeights: true, differsFromOneThread: true, recordedThreads: 2 });
+    expect(outcome.lastLoss).toBeLessThan(outcome.firstLoss);
+    expect(outcome.accuracyTwoThreads).toBeGreaterThanOrEqual(outcome.accuracyOneThread - 0.1);
+  });
+
   it('downloads a bundle that Node loads and scores identically', async () => {
     const downloading = page.waitForEvent('download');
     await call('download', '/bundles/lstm.glossa', 'my-model.glossa');
@@ -230,7 +238,7 @@ describe('@glossa/web-runtime in Chromium', () => {
 
   it('builds page and worker bundles with one copy of tfjs-core and no Node module', async () => {
     const scripts = (await readdir(join(outDir, 'assets'))).filter((name) => name.endsWith('.js'));
-    expect(scripts.length).toBe(2); // the page and the worker
+    expect(scripts.length).toBe(3); // the page, the worker and the gradient worker
     for (const name of scripts) {
       const code = await readFile(join(outDir, 'assets', name), 'utf8');
       expect(code.match(/\bclass Engine\b/g), `${name}: tfjs-core's Engine`).toHaveLength(1);

@@ -203,6 +203,8 @@ class AutoTextClassifier implements TextClassifier {
           ...(options.earlyStopping !== undefined ? { earlyStopping: options.earlyStopping } : {}),
           ...(options.classWeight !== undefined ? { classWeight: options.classWeight } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
+          // More threads only make it faster: the epochs were planned from the one-thread estimate.
+          ...(options.gradientWorkers ? { gradientWorkers: options.gradientWorkers } : {}),
           seed,
           validationData: validation,
           onProgress: forward('lstm'),

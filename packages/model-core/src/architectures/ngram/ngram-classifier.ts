@@ -24,6 +24,12 @@ import { type LinearWeights, fitLogistic, linearProbabilities, stackRows, toLine
  * C = 1, 4, …, 1024. The search stops at the first λ whose validation loss is worse than the best so far.
  */
 export const NGRAM_LAMBDA_GRID: readonly number[] = [1, 1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 1024];
+/**
+ * When the weakest λ of {@link NGRAM_LAMBDA_GRID} has the lowest validation loss (small, cleanly separable
+ * data such as spam), the search goes on past the grid (λ ÷ 4 each time) while the loss keeps falling, down
+ * to this λ (C = 65,536).
+ */
+export const NGRAM_LAMBDA_FLOOR = 1 / 65_536;
 /** λ used when there is no validation set to choose one. */
 const FALLBACK_LAMBDA = 1 / 16;
 /** Parameters (features × classes) at most, to bound L-BFGS memory. */
@@ -235,7 +241,7 @@ class NgramTextClassifier implements TextClassifier {
     const valDocs = prepare(validation);
     const valRows = valDocs.map(([n, t]) => vectorize(trainSet.table, n, t));
     const valY = Int32Array.from(validation, (e) => labelIndex.get(e.label)!);
-    const grid = o.regularization > 0 ? [o.regularization] : validation.length > 0 ? NGRAM_LAMBDA_GRID : [FALLBACK_LAMBDA];
+    const grid = o.regularization > 0 ? [o.regularization] : validation.length > 0 ? [...NGRAM_LAMBDA_GRID] : [FALLBACK_LAMBDA];
     const k = labels.length;
     emit({ type: 'start', epochs: grid.length, batchesPerEpoch: 1, trainSize: split.train.length, validationSize: validation.length, labels, vocabularySize: featureCount, candidate: 'ngram' });
 
@@ -278,6 +284,9 @@ class NgramTextClassifier implements TextClassifier {
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       // The validation loss is U-shaped in log λ: once it rises, weaker regularisation only overfits more.
       if (validation.length > 0 && g > best!.index && score.loss > best!.loss) break;
+      // Still falling at the weak end of the grid: the optimum lies beyond it.
+      const weakest = grid[grid.length - 1]!;
+      if (o.regularization === 0 && g === grid.length - 1 && best!.index === g && weakest / 4 >= NGRAM_LAMBDA_FLOOR) grid.push(weakest / 4);
     }
     const chosen = best!;
     const lambda = grid[chosen.index]!;

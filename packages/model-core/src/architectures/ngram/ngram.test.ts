@@ -5,7 +5,7 @@ import { deserializeBundle, readManifest, serializeBundle } from '../../bundle.j
 import { createTextClassifier } from '../../text-classifier.js';
 import { KeyTable, extractKeys, fitFeatureTable, vectorize } from './features.js';
 import { fitLogistic, stackRows } from './logistic.js';
-import { resolveCharNgrams } from './ngram-classifier.js';
+import { NGRAM_LAMBDA_FLOOR, NGRAM_LAMBDA_GRID, resolveCharNgrams } from './ngram-classifier.js';
 
 const config = { wordMaxN: 2, charMinN: 2, charMaxN: 4 };
 
@@ -125,11 +125,17 @@ describe('createTextClassifier({ architecture: "ngram" })', () => {
     const clf = createTextClassifier({ architecture: 'ngram' });
     const result = await clf.fit(data, { seed: 9 });
     expect(result.validation!.accuracy).toBeGreaterThan(0.95);
-    // λ from strongest to weakest, stopping after the first that does worse on validation.
+    // λ from strongest to weakest, stopping after the first that does worse on validation; while the
+    // weakest is still the best, on past the grid (λ ÷ 4) down to the floor.
     const losses = result.history.map((h) => h.valLoss!);
     const best = losses.indexOf(Math.min(...losses));
     expect(result.bestEpoch).toBe(best + 1);
-    expect(losses.length).toBe(Math.min(best + 2, 6));
+    // The grid and its extensions down to the floor: 1 … 1/1024, then 1/4096, 1/16384, 1/65536.
+    const floorReached = NGRAM_LAMBDA_GRID.length + Math.round(Math.log(NGRAM_LAMBDA_GRID.at(-1)! / NGRAM_LAMBDA_FLOOR) / Math.log(4));
+    expect(floorReached).toBe(9);
+    expect(losses.length).toBe(best === losses.length - 1 ? floorReached : best + 2);
+    // Separable data: the loss keeps falling past the grid's weak end.
+    expect(losses.length).toBeGreaterThan(NGRAM_LAMBDA_GRID.length);
     expect((await clf.evaluate(syntheticSentiment(200, 77))).accuracy).toBeGreaterThan(0.95);
     const probs = await clf.predictProbabilities(texts);
     for (let i = 0; i < texts.length; i++) expect(probs[2 * i]! + probs[2 * i + 1]!).toBeCloseTo(1, 5);

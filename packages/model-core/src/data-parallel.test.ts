@@ -1,0 +1,113 @@
+import { type Variable, memory } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { syntheticSentiment } from '../test/fixtures.js';
+import {
+  type GradientReplica,
+  type GradientReplicaInit,
+  type GradientShard,
+  type GradientWorkers,
+  createGradientReplica,
+  shardGradients,
+  shardRanges,
+  sumShards,
+} from './data-parallel.js';
+import { createTextClassifier } from './text-classifier.js';
+
+/**
+ * Gradient workers whose replicas run on this thread, one after the other: the same replicas the runtimes'
+ * worker threads run, without the threads (the runtimes' tests run them in real threads).
+ */
+function inThreadWorkers(size: number): GradientWorkers & { steps: number } {
+  let replicas: GradientReplica[] = [];
+  return {
+    size,
+    steps: 0,
+    async start(init: GradientReplicaInit) {
+      replicas = Array.from({ length: size }, (_, i) => createGradientReplica({ ...init, dropoutSeed: init.dropoutSeed + i + 1 }));
+    },
+    async compute(shards: readonly GradientShard[]) {
+      this.steps++;
+      return shards.map((s, i) => replicas[i]!.compute(s));
+    },
+    async release() {
+      for (const r of replicas) r.dispose();
+      replicas = [];
+    },
+  };
+}
+
+const data = syntheticSentiment(300, 3);
+const small = { embeddingDim: 8, units: 8, vocabSize: 300 } as const;
+
+describe('shardRanges / sumShards', () => {
+  it('cuts rows into contiguous, non-empty shards covering every row', () => {
+    expect(shardRanges(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(shardRanges(2, 4)).toEqual([[0, 1], [1, 2]]);
+    expect(shardRanges(1, 1)).toEqual([[0, 1]]);
+  });
+
+  it('weights each shard by its share of the rows', () => {
+    const total = sumShards(
+      [
+        { gradients: [Float32Array.from([1, 2])], loss: 1, hits: 2 },
+        { gradients: [Float32Array.from([3, 6])], loss: 4, hits: 1 },
+      ],
+      [1, 3],
+    );
+    expect(Array.from(total.gradients[0]!)).toEqual([2.5, 5]);
+    expect(total.loss).toBeCloseTo(3.25, 12);
+    expect(total.hits).toBe(3);
+  });
+});
+
+describe.each(['lstm', 'gru', 'cnn', 'bow', 'transformer'] as const)('data-parallel training (%s)', (architecture) => {
+  it('sums shard gradients to the whole batch’s gradient', async () => {
+    const clf = createTextClassifier({ architecture, ...small, heads: 2 });
+    await clf.fit(data.slice(0, 64), { epochs: 1, seed: 3, validationSplit: 0 });
+    const model = clf.model!;
+    const variables = model.trainableWeights.map((w) => w.read() as Variable);
+    const texts = data.slice(64, 96);
+    const encoded = (clf as unknown as { encodeAll(t: string[]): Int32Array[] }).encodeAll(texts.map((e) => e.text));
+    const length = Math.max(...encoded.map((s) => s.length)) + 5;
+    const ids = new Int32Array(encoded.length * length);
+    encoded.forEach((s, r) => {
+      ids.set(s, r * length);
+    });
+    const ys = Int32Array.from(texts, (e) => clf.labels.indexOf(e.label));
+    const whole = shardGradients(model, variables, { ids, length, ys, weights: undefined, classes: 2 });
+    const ranges = shardRanges(ys.length, 3);
+    const parts = ranges.map(([a, b]) => shardGradients(model, variables, { ids: ids.subarray(a * length, b * length), length, ys: ys.subarray(a, b), weights: undefined, classes: 2 }));
+    const summed = sumShards(parts, ranges.map(([a, b]) => b - a));
+    expect(summed.loss).toBeCloseTo(whole.loss, 5);
+    expect(summed.hits).toBe(whole.hits);
+    whole.gradients.forEach((g, i) => {
+      // (Gradients that are zero in theory, like the attention's key bias, come out at ~1e-9.)
+      const scale = Math.max(1e-4, ...Array.from(g, Math.abs));
+      const worst = Math.max(0, ...Array.from(g, (v, j) => Math.abs(v - summed.gradients[i]![j]!)));
+      expect(worst / scale).toBeLessThan(1e-4);
+    });
+    clf.dispose();
+  });
+
+  it('trains as well with two shards per batch, and the same seed and shard count give the same model', async () => {
+    const before = memory().numTensors;
+    const run = async (workers?: GradientWorkers) => {
+      const clf = createTextClassifier({ architecture, ...small, heads: 2, dropout: 0.1 });
+      const result = await clf.fit(data, { epochs: 3, batchSize: 32, seed: 8, ...(workers ? { gradientWorkers: workers } : {}) });
+      const weights = clf.model!.weights.map((w) => Array.from(w.read().dataSync()));
+      clf.dispose();
+      return { result, weights };
+    };
+    const single = await run();
+    const workers = inThreadWorkers(1);
+    const a = await run(workers);
+    expect(workers.steps).toBeGreaterThan(0);
+    const b = await run(inThreadWorkers(1));
+    expect(b.weights).toEqual(a.weights);
+    expect(b.result.history.map((h) => h.loss)).toEqual(a.result.history.map((h) => h.loss));
+    // Same data, same epochs: the parallel run learns the task as the single-thread one does.
+    expect(a.result.validation!.accuracy).toBeGreaterThanOrEqual(single.result.validation!.accuracy - 0.1);
+    expect(a.result.history.at(-1)!.loss).toBeLessThan(a.result.history[0]!.loss);
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Data-parallel training: every batch is cut into contiguous shards, one per thread; the calling thread
+ * computes the gradient of the first shard while replicas of the model in worker threads (Node) or Web
+ * Workers (browsers) compute the others from the same weights; the gradients are summed in shard order,
+ * weighted by shard size, and one Adam step is applied. Each runtime supplies the threads as
+ * {@link GradientWorkers}; this module holds what is the same everywhere: the replica a worker runs and the
+ * sharding and summing.
+ *
+ * The same seed and the same thread count give the same model (summation order is fixed); a different
+ * thread count sums the same gradient in a different order and splits dropout differently, so it gives a
+ * slightly different model (as a different batch size would). One thread is the plain single-thread step.
+ */
+import { type Tensor, type Variable, argMax, clipByValue, keep, log, mean, mul, neg, oneHot, sum, tensor, tensor1d, tensor2d, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { ModelCoreError } from './errors.js';
+import { buildModel } from './internal/build-model.js';
+import { setTrainingPhase } from './internal/phase.js';
+import type { TrainBatch } from './internal/train-step.js';
+import { LOG_EPSILON } from './internal/train-step.js';
+import { writeDropoutCalls } from './internal/training-state.js';
+import { type ResolvedClassifierOptions, resolveClassifierOptions } from './options.js';
+
+/** What a worker needs to build a replica of the model being trained. */
+export interface GradientReplicaInit {
+  /** The classifier's resolved options. */
+  options: ResolvedClassifierOptions;
+  /** Rows of the embedding table (the vocabulary size). */
+  vocabularySize: number;
+  /** Labels (output classes). */
+  classes: number;
+  /** Seed of the replica's dropout (the model's seed + the shard index, so shards draw different masks). */
+  dropoutSeed: number;
+}
+
+/** One shard of a batch, with the weights to compute its gradient at. */
+export interface GradientShard {
+  /** Current values of the trainable weights, in `model.trainableWeights` order. */
+  weights: Float32Array[];
+  /** Row-major `[rows, length]` token ids. */
+  ids: Int32Array;
+  length: number;
+  /** Label index of each row. */
+  ys: Int32Array;
+  /** Per-row loss weights, or undefined for 1. */
+  rowWeights?: Float32Array;
+  /** Dropout calls made so far (the main model's), so masks follow the step and survive resume. */
+  dropoutCalls: number[];
+}
+
+/** The gradient of a shard's mean loss, with the loss and how many rows the model got right. */
+export interface ShardGradients {
+  /** One array per trainable weight, in `model.trainableWeights` order. */
+  gradients: Float32Array[];
+  loss: number;
+  hits: number;
+}
+
+/**
+ * Threads that compute shard gradients: supplied by a runtime (`createTrainingWorkers` of
+ * `@glossa/node-runtime`, worker threads; `@glossa/web-runtime`, Web Workers) and passed as
+ * `FitOptions.gradientWorkers`.
+ */
+export interface GradientWorkers {
+  /** Worker threads (the calling thread computes one more shard). */
+  readonly size: number;
+  /** Builds a replica in every worker; called once per fit, before the first step. */
+  start(init: GradientReplicaInit): Promise<void>;
+  /** Computes `shards[i]` in worker i (in parallel); resolves in the same order. */
+  compute(shards: readonly GradientShard[]): Promise<ShardGradients[]>;
+  /** Frees the replicas (the workers stay for the next fit until the runtime closes them). */
+  release(): Promise<void>;
+}
+
+/** A replica of a model in a worker: computes shard gradients at the weights it is given. */
+export interface GradientReplica {
+  compute(shard: GradientShard): ShardGradients;
+  dispose(): void;
+}
+
+/**
+ * Builds a replica of the model a fit trains; runtimes call this inside each worker.
+ *
+ * @param init - What {@link GradientWorkers.start} received.
+ * @returns The replica.
+ * @example
+ * ```ts
+ * const replica = createGradientReplica(init); // in a worker, after initialising a backend
+ * const { gradients, loss } = replica.compute(shard);
+ * ```
+ */
+export function createGradientReplica(init: GradientReplicaInit): GradientReplica {
+  const options = resolveClassifierOptions(init.options);
+  const model = buildModel(options, init.vocabularySize, init.classes, init.dropoutSeed);
+  const variables = model.trainableWeights.map((w) => w.read() as Variable);
+  return {
+    compute(shard) {
+      if (shard.weights.length !== variables.length) {
+        throw new ModelCoreError('INVALID_DATA', `gradient replica: got ${shard.weights.length} weights for a model with ${variables.length}.`);
+      }
+      tidy(() => {
+        variables.forEach((v, i) => {
+          v.assign(tensor(shard.weights[i]!, v.shape));
+        });
+      });
+      writeDropoutCalls(model, shard.dropoutCalls);
+      return shardGradients(model, variables, { ids: shard.ids, length: shard.length, ys: shard.ys, weights: shard.rowWeights, classes: init.classes });
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
+
+/** The gradient of `batch`'s weighted mean cross-entropy at the model's current weights. */
+export function shardGradients(model: LayersModel, variables: Variable[], batch: TrainBatch): ShardGradients {
+  const { ids, length, ys, weights, classes } = batch;
+  const rows = ys.length;
+  let predicted: Tensor | undefined;
+  setTrainingPhase(true);
+  try {
+    const { value, grads } = tidy(() => {
+      const x = tensor2d(ids, [rows, length], 'int32');
+      const y = oneHot(tensor1d(ys, 'int32'), classes);
+      const w = weights ? tensor1d(weights) : undefined;
+      return variableGrads(() => {
+        const p = model.apply(x, { training: true }) as Tensor;
+        predicted = keep(argMax(p, -1));
+        const ce = neg(sum(mul(y, log(clipByValue(p, LOG_EPSILON, 1 - LOG_EPSILON))), -1));
+        return mean(w ? mul(ce, w) : ce);
+      }, variables);
+    });
+    const gradients = variables.map((v) => {
+      const g = grads[v.name];
+      return g ? (g.dataSync() as Float32Array).slice() : new Float32Array(v.size);
+    });
+    const loss = value.dataSync()[0]!;
+    const guesses = predicted!.dataSync();
+    let hits = 0;
+    for (let i = 0; i < rows; i++) if (guesses[i] === ys[i]) hits++;
+    value.dispose();
+    for (const g of Object.values(grads)) g.dispose();
+    predicted!.dispose();
+    return { gradients, loss, hits };
+  } finally {
+    setTrainingPhase(false);
+  }
+}
+
+/** Contiguous row ranges `[start, end)` of `rows` rows over at most `parts` shards (none empty). */
+export function shardRanges(rows: number, parts: number): Array<[number, number]> {
+  const n = Math.max(1, Math.min(parts, rows));
+  const out: Array<[number, number]> = [];
+  for (let s = 0; s < n; s++) out.push([Math.floor((s * rows) / n), Math.floor(((s + 1) * rows) / n)]);
+  return out;
+}
+
+/**
+ * Sums shard results in shard order, each weighted by its share of the rows: the gradient, loss and hits
+ * of the whole batch's mean loss.
+ */
+export function sumShards(results: readonly ShardGradients[], sizes: readonly number[]): ShardGradients {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const gradients = results[0]!.gradients.map((g) => new Float32Array(g.length));
+  let loss = 0;
+  let hits = 0;
+  results.forEach((r, s) => {
+    const share = sizes[s]! / total;
+    r.gradients.forEach((g, i) => {
+      const acc = gradients[i]!;
+      for (let j = 0; j < g.length; j++) acc[j] = acc[j]! + share * g[j]!;
+    });
+    loss += share * r.loss;
+    hits += r.hits;
+  });
+  return { gradients, loss, hits };
+}
