@@ -7,6 +7,8 @@ import {
   type GradientShard,
   type GradientWorkers,
   createGradientReplica,
+  distinctIds,
+  getRows,
   shardGradients,
   shardRanges,
   sumShards,
@@ -57,6 +59,46 @@ describe('shardRanges / sumShards', () => {
     expect(Array.from(total.gradients[0]!)).toEqual([2.5, 5]);
     expect(total.loss).toBeCloseTo(3.25, 12);
     expect(total.hits).toBe(3);
+  });
+});
+
+describe('a replica with the embedding sent as rows', () => {
+  it('computes the same gradient as with every weight whole, its embedding rows packed', async () => {
+    const clf = createTextClassifier({ architecture: 'lstm', ...small });
+    await clf.fit(data.slice(0, 64), { epochs: 1, seed: 3, validationSplit: 0 });
+    const model = clf.model!;
+    const index = model.trainableWeights.findIndex((w) => w.originalName === 'embedding/embeddings');
+    expect(index).toBe(0);
+    const weights = model.trainableWeights.map((w) => (w.read().dataSync() as Float32Array).slice());
+    const encoded = (clf as unknown as { encodeAll(t: string[]): Int32Array[] }).encodeAll(data.slice(64, 80).map((e) => e.text));
+    const length = Math.max(...encoded.map((e) => e.length));
+    const ids = new Int32Array(encoded.length * length);
+    encoded.forEach((e, r) => {
+      ids.set(e, r * length);
+    });
+    const ys = Int32Array.from(data.slice(64, 80), (e) => clf.labels.indexOf(e.label));
+    const init = { options: clf.options, vocabularySize: clf.pipeline!.vocabulary.size, classes: 2, dropoutSeed: 1 };
+    const whole = createGradientReplica(init);
+    const sparse = createGradientReplica(init);
+    const dense = whole.compute({ weights, ids, length, ys, dropoutCalls: [] });
+    const rows = distinctIds(ids);
+    expect(Array.from(rows)).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    const dim = small.embeddingDim;
+    // Twice: the second call updates the rows the replica already holds.
+    for (let k = 0; k < 2; k++) {
+      const packed = sparse.compute({ weights: weights.map((w, i) => (i === index ? getRows(w, rows, dim) : w)), ids, length, ys, dropoutCalls: [], embedding: { index, rows } });
+      expect(Array.from(packed.gradients[index]!)).toEqual(Array.from(getRows(dense.gradients[index]!, rows, dim)));
+      packed.gradients.forEach((g, i) => {
+        if (i !== index) expect(Array.from(g)).toEqual(Array.from(dense.gradients[i]!));
+      });
+      expect(packed.loss).toBe(dense.loss);
+    }
+    // Rows the shard does not read have no gradient.
+    const others = dense.gradients[index]!.filter((_, j) => !rows.includes(Math.floor(j / dim)));
+    expect(others.every((v) => v === 0)).toBe(true);
+    whole.dispose();
+    sparse.dispose();
+    clf.dispose();
   });
 });
 
