@@ -40,23 +40,48 @@ export type KeySink = (lo: number, hi: number, block: number) => void;
 
 const scratch = new Uint32Array(2);
 
-function emit(sink: KeySink, a: number, b: number, n: number, block: number): void {
+/**
+ * The keys of one text's n-grams, in extraction order: `keys[2k]`, `keys[2k + 1]` are the lanes of key k;
+ * the first `words` keys are word n-grams (block 0), the rest character n-grams (block 1). Reused from text
+ * to text (it grows as needed), so extraction allocates nothing and calls back nothing: the loops that read
+ * it (fitting, vectorising) are plain loops V8 compiles tightly.
+ */
+export interface KeyBuffer {
+  keys: Uint32Array;
+  count: number;
+  words: number;
+}
+
+/** An empty {@link KeyBuffer}. */
+export function createKeyBuffer(): KeyBuffer {
+  return { keys: new Uint32Array(2048), count: 0, words: 0 };
+}
+
+function push(out: KeyBuffer, a: number, b: number, n: number): void {
   let lo = fmix32((a ^ Math.imul(n, 0x27d4eb2d)) >>> 0);
   const hi = fmix32((b + Math.imul(n + 7, 0x165667b1)) >>> 0);
   if (lo === 0 && hi === 0) lo = 1;
-  sink(lo, hi, block);
+  if (2 * out.count + 2 > out.keys.length) {
+    const grown = new Uint32Array(out.keys.length * 2);
+    grown.set(out.keys);
+    out.keys = grown;
+  }
+  out.keys[2 * out.count] = lo;
+  out.keys[2 * out.count + 1] = hi;
+  out.count++;
 }
 
 /**
- * Calls `sink` for every word and character n-gram of one text.
+ * Writes the keys of every word and character n-gram of one text into `out` (replacing what it held).
  *
  * @param normalized - The pipeline-normalised text (character n-grams come from its whitespace chunks).
  * @param tokens - The pipeline's tokens of the same text (word n-grams).
  * @param config - Which n-grams.
- * @param sink - Receives the keys.
+ * @param out - Receives the keys.
  */
-export function extractKeys(normalized: string, tokens: readonly string[], config: NgramFeatureConfig, sink: KeySink): void {
+export function extractKeyBuffer(normalized: string, tokens: readonly string[], config: NgramFeatureConfig, out: KeyBuffer): void {
   const { wordMaxN, charMinN, charMaxN } = config;
+  out.count = 0;
   if (wordMaxN > 0 && tokens.length > 0) {
     const la = new Uint32Array(tokens.length);
     const lb = new Uint32Array(tokens.length);
@@ -68,15 +93,16 @@ export function extractKeys(normalized: string, tokens: readonly string[], confi
     for (let i = 0; i < tokens.length; i++) {
       let a = la[i]!;
       let b = lb[i]!;
-      emit(sink, a, b, 1, 0);
+      push(out, a, b, 1);
       for (let n = 2; n <= wordMaxN && i + n - 1 < tokens.length; n++) {
         const j = i + n - 1;
         a = Math.imul(a ^ fmix32(la[j]!), 0x01000193) >>> 0;
         b = (Math.imul(b, 0x9e3779b1) + lb[j]!) >>> 0;
-        emit(sink, a, b, n, 0);
+        push(out, a, b, n);
       }
     }
   }
+  out.words = out.count;
   if (charMinN > 0 && charMaxN >= charMinN) {
     const text = normalized;
     const len = text.length;
@@ -97,12 +123,28 @@ export function extractKeys(normalized: string, tokens: readonly string[], confi
           a = Math.imul(a ^ c, 16777619) >>> 0;
           b = (Math.imul(b + c, 0x5bd1e995) ^ (b >>> 15)) >>> 0;
           // A lone padding space carries no information.
-          if (n >= charMinN && !(n === 1 && c === 32)) emit(sink, a, b, n, 1);
+          if (n >= charMinN && !(n === 1 && c === 32)) push(out, a, b, n);
         }
       }
       start = end;
     }
   }
+}
+
+const sharedKeys = createKeyBuffer();
+
+/**
+ * Calls `sink` for every word and character n-gram of one text (in the order of {@link extractKeyBuffer}).
+ *
+ * @param normalized - The pipeline-normalised text (character n-grams come from its whitespace chunks).
+ * @param tokens - The pipeline's tokens of the same text (word n-grams).
+ * @param config - Which n-grams.
+ * @param sink - Receives the keys.
+ */
+export function extractKeys(normalized: string, tokens: readonly string[], config: NgramFeatureConfig, sink: KeySink): void {
+  extractKeyBuffer(normalized, tokens, config, sharedKeys);
+  const { keys, count, words } = sharedKeys;
+  for (let k = 0; k < count; k++) sink(keys[2 * k]!, keys[2 * k + 1]!, k < words ? 0 : 1);
 }
 
 function isSpace(c: number): boolean {
@@ -238,8 +280,13 @@ export function fitFeatureTable(
   let blockOf = new Uint8Array(table.capacity);
   // Values hold an index into the per-key arrays (insertion order), stable when the table grows.
   let next = 0;
+  const buffer = createKeyBuffer();
   docs.forEach(([normalized, tokens], d) => {
-    extractKeys(normalized, tokens, config, (lo, hi, block) => {
+    extractKeyBuffer(normalized, tokens, config, buffer);
+    for (let key = 0; key < buffer.count; key++) {
+      const lo = buffer.keys[2 * key]!;
+      const hi = buffer.keys[2 * key + 1]!;
+      const block = key < buffer.words ? 0 : 1;
       const slot = table.insert(lo, hi, next);
       let k = table.valueAt(slot);
       if (k === next) {
@@ -262,7 +309,7 @@ export function fitFeatureTable(
         lastDoc[k] = d;
         df[k]!++;
       }
-    });
+    }
   });
   // Collect (df, key) of the kept keys.
   const kept: number[] = [];
@@ -307,13 +354,16 @@ export function vectorize(table: FeatureTable, normalized: string, tokens: reado
   let ids = scratch.ids;
   let counts = scratch.counts;
   let unique = 0;
-  extractKeys(normalized, tokens, table.config, (lo, hi) => {
-    const id = lookup.get(lo, hi);
-    if (id < 0) return;
+  const buffer = scratch.keys;
+  extractKeyBuffer(normalized, tokens, table.config, buffer);
+  const keys = buffer.keys;
+  for (let key = 0; key < buffer.count; key++) {
+    const id = lookup.get(keys[2 * key]!, keys[2 * key + 1]!);
+    if (id < 0) continue;
     const at = position[id]!;
     if (at >= 0) {
       counts[at]!++;
-      return;
+      continue;
     }
     if (unique === ids.length) {
       const grownIds = new Int32Array(ids.length * 2);
@@ -327,7 +377,7 @@ export function vectorize(table: FeatureTable, normalized: string, tokens: reado
     ids[unique] = id;
     counts[unique] = 1;
     unique++;
-  });
+  }
   const norms = [0, 0];
   for (let i = 0; i < unique; i++) {
     const id = ids[i]!;
@@ -351,6 +401,7 @@ interface VectorizeScratch {
   position: Int32Array;
   ids: Int32Array;
   counts: Float64Array;
+  keys: KeyBuffer;
 }
 
 const scratches = new WeakMap<FeatureTable, VectorizeScratch>();
@@ -359,7 +410,7 @@ const scratches = new WeakMap<FeatureTable, VectorizeScratch>();
 function scratchOf(table: FeatureTable): VectorizeScratch {
   let s = scratches.get(table);
   if (!s) {
-    s = { position: new Int32Array(table.blocks.length).fill(-1), ids: new Int32Array(1024), counts: new Float64Array(1024) };
+    s = { position: new Int32Array(table.blocks.length).fill(-1), ids: new Int32Array(1024), counts: new Float64Array(1024), keys: createKeyBuffer() };
     scratches.set(table, s);
   }
   return s;
