@@ -170,16 +170,21 @@ describe('glossa predict on bad input', () => {
     expect(failureLine(await runBin(['predict', model], { input }))).toMatch(/^glossa: stdin:2:4: the row contains a NUL byte/);
     const run = await runBin(['predict', model, '--on-bad-row', 'skip'], { input });
     expect(run.code).toBe(0);
-    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['fine', 'also fine']);
-    expect(run.stderr).toMatch(/^warning: skipped 2 bad rows in stdin \(lines 2, 4\); first: stdin:2:4: the row contains a NUL byte/);
+    // Output to a pipe: one line per input line, the bad ones with an "error" field in their place.
+    expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['fine', 'error at line 2', 'also fine', 'error at line 4']);
+    expect(parseJsonl(run.stdout)[1]!.error).toMatch(/^stdin:2:4: the row contains a NUL byte/);
+    expect(run.stderr).toMatch(/^warning: stdin: 2 records could not be labelled; their output lines carry an "error" field instead \(first: stdin:2:4: the row contains a NUL byte/);
   });
 
   it('reads CSV input by extension with --text-column, reporting a ragged row', async () => {
     const file = await write('input.csv', 'id,review\n1,"great, really"\n2,awful,extra\n3,superb\n');
     expect(failureLine(await runBin(['predict', model, '--input', file, '--text-column', 'review']))).toMatch(/input\.csv:3: expected 2 fields/);
-    const run = await runBin(['predict', model, '--input', file, '--text-column', 'review', '--on-bad-row', 'skip']);
+    const run = await runBin(['predict', model, '--input', file, '--text-column', 'review', '--on-bad-row', 'skip', '--id-column', 'id']);
     expect(run.code).toBe(0);
-    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['great, really', 'superb']);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['great, really', 'error at line 3', 'superb']);
+    expect(rows.map((row) => row.id)).toEqual(['1', undefined, '3']);
+    expect(rows[1]!.error).toMatch(/input\.csv:3: expected 2 fields/);
     expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/input\.csv:1: the header has no column "text" \(columns: "id", "review"\)/);
   });
 
@@ -190,8 +195,8 @@ describe('glossa predict on bad input', () => {
     );
     const run = await runBin(['predict', model, '--input', file, '--max-record-size', '1000', '--on-bad-row', 'skip']);
     expect(run.code).toBe(0);
-    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['ok', 'fine']);
-    expect(run.stderr).toMatch(/^warning: skipped 1 bad row in .*long\.jsonl \(line 2\)/);
+    expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['ok', 'error at line 2', 'fine']);
+    expect(run.stderr).toMatch(/^warning: .*long\.jsonl: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*long\.jsonl:2: the line is 5011 characters long/);
   });
 
   it('fails on invalid UTF-8 in an --input file', async () => {

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertBuilt,
@@ -269,14 +270,16 @@ describe('glossa predict', () => {
     }
   });
 
-  it('reads --input files of plain lines in order, skipping blank lines', async () => {
+  it('reads --input files of plain lines in order, a blank line giving an error line in its place', async () => {
     const input = join(dir, 'texts.txt');
     const texts = sentimentRows(700, 5).map((row) => row.text);
     await writeFile(input, `${texts.slice(0, 300).join('\n')}\n\n${texts.slice(300).join('\r\n')}\n`);
     const run = await runBin(['predict', model, '--input', input, '--batch-size', '64']);
     expect(run.code).toBe(0);
     const rows = parseJsonl(run.stdout);
-    expect(rows.map((row) => row.text)).toEqual(texts);
+    expect(rows).toHaveLength(701);
+    expect(rows[300]).toEqual({ line: 301, error: expect.stringMatching(/texts\.txt:301: blank line \(nothing to label\)/) });
+    expect(rows.filter((row) => row.error === undefined).map((row) => row.text)).toEqual(texts);
   });
 
   it('gives the same output, in input order, on worker threads (--threads 2) as on one thread', async () => {
@@ -337,6 +340,71 @@ describe('glossa predict', () => {
     expect(result.code).toBe(0);
     expect(parseJsonl(result.stdout)).toHaveLength(3);
   }, 120_000);
+});
+
+describe('glossa predict: the pipe contract (Spark RDD.pipe, Hadoop Streaming)', () => {
+  const lines = ['a great and wonderful story', '', '{"text": "awful and boring acting", "id": 7}', '{"text": ', '   ', 'brilliant, lovely film'];
+  const stdin = `${lines.join('\n')}\n`;
+
+  it('writes exactly one line per input line, in order, from --input - (stdin), the blank and bad ones as errors', async () => {
+    const run = await runBin(['predict', model, '--input', '-', '--on-bad-row', 'skip'], { input: stdin });
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows).toHaveLength(lines.length);
+    expect(rows.map((row) => (row.error === undefined ? row.label : `error ${row.line}`))).toEqual(['pos', 'error 2', 'neg', 'error 4', 'error 5', 'pos']);
+    expect(rows[3]!.error).toMatch(/stdin:4: line starts with "\{" but is not valid JSON/);
+    expect(run.stderr).toMatch(/3 records could not be labelled/);
+    // The same without --on-bad-row skip: blank lines are still error lines, a malformed one stops the run.
+    const strict = await runBin(['predict', model, '--input', '-'], { input: stdin });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/glossa: stdin:4: line starts with "\{" but is not valid JSON/);
+    const blanks = await runBin(['predict', model], { input: 'a great and wonderful story\n\nawful and boring acting\n' });
+    expect(parseJsonl(blanks.stdout).map((row) => row.label ?? row.error)).toEqual(['pos', 'stdin:2: blank line (nothing to label).', 'neg']);
+  });
+
+  it('copies --id-column and --keep fields, and writes CSV and TSV with a header', async () => {
+    const file = join(dir, 'tickets.csv');
+    await writeFile(file, 'ticket,region,text\nT1,north,"a great, wonderful story"\nT2,south,\nT3,"east, coast",awful and boring acting\n');
+    const jsonl = await runBin(['predict', model, '--input', file, '--id-column', 'ticket', '--keep', 'region']);
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    const rows = parseJsonl(jsonl.stdout);
+    expect(rows.map((row) => Object.keys(row))).toEqual([
+      ['ticket', 'region', 'text', 'label', 'scores'],
+      ['ticket', 'region', 'line', 'error'],
+      ['ticket', 'region', 'text', 'label', 'scores'],
+    ]);
+    expect(rows.map((row) => [row.ticket, row.region, row.label])).toEqual([
+      ['T1', 'north', 'pos'],
+      ['T2', 'south', undefined],
+      ['T3', 'east, coast', 'neg'],
+    ]);
+    for (const [format, delimiter] of [
+      ['csv', ','],
+      ['tsv', '\t'],
+    ] as const) {
+      const run = await runBin(['predict', model, '--input', file, '--id-column', 'ticket', '--output-format', format]);
+      expect(run.code, run.stderr).toBe(0);
+      const table = parse(run.stdout, { delimiter, relax_quotes: false }) as string[][];
+      expect(table[0]).toEqual(['ticket', 'text', 'label', 'score:neg', 'score:pos', 'error']);
+      expect(table.slice(1).map((r) => [r[0], r[2], r[5] === '' ? '' : 'error'])).toEqual([
+        ['T1', 'pos', ''],
+        ['T2', '', 'error'],
+        ['T3', 'neg', ''],
+      ]);
+      expect(Number(table[1]![3]) + Number(table[1]![4])).toBeCloseTo(1, 5);
+    }
+    const missing = await runBin(['predict', model, '--input', file, '--id-column', 'tickets']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/the header has no column "tickets".*Did you mean "ticket"\? Rename the column or set --id-column to "ticket"/);
+    const reserved = await runBin(['predict', model, '--input', file, '--keep', 'text']);
+    expect(reserved.code).toBe(2);
+  });
+
+  it('labels an empty argument as an error line instead of scoring it', async () => {
+    const run = await runBin(['predict', model, 'a great and wonderful story', '']);
+    expect(run.code).toBe(0);
+    expect(parseJsonl(run.stdout).map((row) => row.label ?? row.error)).toEqual(['pos', 'argument 2: the text is empty (nothing to label).']);
+  });
 });
 
 describe('glossa explain', () => {

@@ -28,7 +28,7 @@ export { type LabeledTexts, type LoadLabeledTextsOptions, loadLabeledTexts } fro
 export { type Logger, silentLogger } from './logger.js';
 export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
-export { type InputText, readTexts } from './read-texts.js';
+export { type InputText, type TextRecord, readTextRecords, readTexts } from './read-texts.js';
 export {
   type ReadWordVectorsOptions,
   readWordVectors,

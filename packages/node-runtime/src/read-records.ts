@@ -15,6 +15,11 @@ export interface ReadRecordsOptions {
   labelColumn?: string;
   /** Columns every row must have (checked against the CSV/TSV header, or per JSONL object). Default none. */
   requiredColumns?: readonly string[];
+  /**
+   * How messages name the option that chose each required column (e.g. `{ ticket_id: '--id-column' }`), for
+   * the advice when it is missing. Default: the text column is `textColumn (--text-column)`, others `labelColumn (--label-column)`.
+   */
+  columnOptions?: Readonly<Record<string, string>>;
   /** What to do with a bad row: throw a {@link DataError} (`'fail'`, the default) or skip it (`'skip'`). */
   onBadRow?: 'fail' | 'skip';
   /** Called with each skipped row's problem when `onBadRow` is `'skip'`. */

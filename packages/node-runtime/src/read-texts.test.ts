@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.js';
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
-import { readTexts } from './read-texts.js';
+import { type TextRecord, readTextRecords, readTexts } from './read-texts.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -62,5 +62,44 @@ describe('readTexts', () => {
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).line).toBe(3);
     expect((error as DataError).message).toMatch(/"review" value is empty/);
+  });
+});
+
+describe('readTextRecords', () => {
+  const tmp = useTempDir();
+  const shape = (r: TextRecord) => (r.kind === 'text' ? [r.line, r.text] : [r.line, r.problem.kind]);
+
+  it('yields every line of a stream in order, blank and undecodable ones as problems', async () => {
+    const bytes = Buffer.concat([Buffer.from('first\n\n  \nbad \u00e9'), Buffer.from([0xff]), Buffer.from('\nlast\n')]);
+    const records = await collect(readTextRecords(Readable.from([bytes])));
+    expect(records.map(shape)).toEqual([
+      [1, 'first'],
+      [2, 'empty-text'],
+      [3, 'empty-text'],
+      [4, 'invalid-utf8'],
+      [5, 'last'],
+    ]);
+    const problem = records[3]!;
+    expect(problem.kind === 'problem' && problem.problem.message).toMatch(/<stream>:4/);
+  });
+
+  it('keeps the fields of CSV rows, also of rows with an empty text, and reports malformed rows in place', async () => {
+    const file = join(tmp(), 'rows.csv');
+    await writeFile(file, 'id,text\n1,good film\n2,\n3,"bad "quote" here"\n4,fine\n');
+    const records = await collect(readTextRecords(file));
+    expect(records.map(shape)).toEqual([
+      [2, 'good film'],
+      [3, 'empty-text'],
+      [4, 'malformed-row'],
+      [5, 'fine'],
+    ]);
+    expect(records[1]!.fields).toEqual({ id: '2', text: '' });
+    expect(records[3]!.fields).toEqual({ id: '4', text: 'fine' });
+  });
+
+  it('still throws for problems of the whole file', async () => {
+    const file = join(tmp(), 'nocol.csv');
+    await writeFile(file, 'id,body\n1,x\n');
+    await expect(collect(readTextRecords(file))).rejects.toThrow(DataError);
   });
 });

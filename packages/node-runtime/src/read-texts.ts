@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { DataProblem } from './data-problem.js';
 import { openRecords, reportProblem } from './internal/open-records.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
@@ -54,5 +55,51 @@ export async function* readTexts(source: string | Readable, options: ReadRecords
       continue;
     }
     yield { text, line, fields };
+  }
+}
+
+/** One input record as {@link readTextRecords} yields it: a text, or the problem that kept it from being one. */
+export type TextRecord =
+  | { kind: 'text'; text: string; line: number; fields: Readonly<Record<string, string>> }
+  | { kind: 'problem'; problem: DataProblem; line: number; fields?: Readonly<Record<string, string>> };
+
+/**
+ * Streams every record of the input, in order, for outputs that must stay aligned with their input (one
+ * result per record: Spark's `RDD.pipe`, Hadoop Streaming): texts, and in their place the problem of every
+ * record that is not one — a blank line (txt), an empty text value, invalid UTF-8, a malformed row — never
+ * skipping or throwing for a row. `onBadRow` and `onSkip` are not used. File-level problems (a missing
+ * file or column, an unclosed quote that swallows the rest of a CSV) still throw.
+ *
+ * @param source - A file path, or a readable stream such as `process.stdin` (read as `options.format`, default `'txt'`).
+ * @param options - See {@link ReadRecordsOptions}.
+ * @returns An async iterable of {@link TextRecord}, one per input record.
+ * @throws {@link DataError} `MISSING_COLUMN`, `EMPTY_FILE`, `FILE_NOT_FOUND`, `UNKNOWN_FORMAT`, `BAD_DATA` (file-level)
+ * @example
+ * ```ts
+ * for await (const record of readTextRecords(process.stdin)) {
+ *   console.log(record.kind === 'text' ? record.text.length : record.problem.message);
+ * }
+ * ```
+ */
+export async function* readTextRecords(source: string | Readable, options: ReadRecordsOptions = {}): AsyncGenerator<TextRecord> {
+  const textColumn = options.textColumn ?? 'text';
+  const { items, file } = await openRecords(source, options, [textColumn, ...(options.requiredColumns ?? [])], true);
+  // A malformed CSV row can raise two parser errors; it is still one record.
+  let lastProblemLine = -1;
+  for await (const item of items) {
+    if (item.problem !== undefined) {
+      if (item.problem.line === lastProblemLine) continue;
+      lastProblemLine = item.problem.line;
+      yield { kind: 'problem', problem: item.problem, line: item.problem.line };
+      continue;
+    }
+    const { line, fields } = item.record;
+    const text = fields[textColumn] ?? '';
+    if (text.trim() === '') {
+      const message = `${file}:${line}: the "${textColumn}" value is empty (nothing to label).`;
+      yield { kind: 'problem', problem: { kind: 'empty-text', file, line, message }, line, fields };
+      continue;
+    }
+    yield { kind: 'text', text, line, fields };
   }
 }

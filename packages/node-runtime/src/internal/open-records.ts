@@ -33,6 +33,7 @@ export async function openRecords(
   source: string | Readable,
   options: ReadRecordsOptions,
   requiredColumns: readonly string[],
+  keepBlankLines = false,
 ): Promise<{ items: AsyncGenerator<SourceItem>; format: DataFormat; file: string }> {
   if (options.encoding !== undefined && options.encoding !== 'utf8') {
     throw new NodeRuntimeError(
@@ -50,6 +51,8 @@ export async function openRecords(
     textColumn: options.textColumn ?? 'text',
     requiredColumns,
     maxRecordSize: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
+    keepBlankLines,
+    ...(options.columnOptions ? { columnOptions: options.columnOptions } : {}),
   });
   return { items, format, file };
 }

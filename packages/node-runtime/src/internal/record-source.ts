@@ -30,6 +30,10 @@ export interface SourceSettings {
   requiredColumns: readonly string[];
   /** Largest CSV record or JSONL/txt line accepted, in characters. */
   maxRecordSize: number;
+  /** How messages name the option that chose a required column (see `ReadRecordsOptions.columnOptions`). */
+  columnOptions?: Readonly<Record<string, string>>;
+  /** txt: yield blank lines as records (empty text) instead of passing over them. Default false. */
+  keepBlankLines?: boolean;
 }
 
 /** Default largest CSV/TSV record or JSONL/txt line, in characters (a 10 MB field fits). */
@@ -160,7 +164,7 @@ function describeColumns(columns: readonly string[]): string {
 
 function missingColumnAdvice(missing: string, available: readonly string[], settings: SourceSettings): string {
   const suggestion = closestName(missing, available);
-  const option = missing === settings.textColumn ? 'textColumn (--text-column)' : 'labelColumn (--label-column)';
+  const option = settings.columnOptions?.[missing] ?? (missing === settings.textColumn ? 'textColumn (--text-column)' : 'labelColumn (--label-column)');
   return suggestion !== undefined
     ? `Did you mean "${suggestion}"? Rename the column or set ${option} to "${suggestion}".`
     : `Rename a column to "${missing}" or set ${option} to one of the available names.`;
@@ -438,7 +442,7 @@ async function* txtSource(input: Readable, settings: SourceSettings): AsyncGener
         yield { problem };
         continue;
       }
-      if (text.trim() === '') continue;
+      if (text.trim() === '' && settings.keepBlankLines !== true) continue;
       yield { record: { line, fields: { [settings.textColumn]: text } } };
     }
   } catch (error) {

@@ -1,0 +1,107 @@
+import { stringify } from 'csv-stringify/sync';
+import { CliError } from '../cli-error.js';
+
+/** Output formats of `glossa predict`. */
+export const PREDICT_OUTPUT_FORMATS = ['jsonl', 'csv', 'tsv'] as const;
+
+/** An output format of `glossa predict`. */
+export type PredictOutputFormat = (typeof PREDICT_OUTPUT_FORMATS)[number];
+
+/** One input record on its way to the output: a text to label, or the reason it has no label. */
+export interface PredictItem {
+  /** 1-based input line (argument number for texts given as arguments). */
+  line: number;
+  /** The text to label (absent for an error record). */
+  text?: string;
+  /** Why this record has no label (a blank line, an empty text, a malformed row…). */
+  error?: string;
+  /** The input fields copied to the output (`--id-column`, `--keep`), by name. */
+  kept?: Record<string, unknown>;
+}
+
+/** Field names the output writes itself; `--id-column` / `--keep` may not use them. */
+export const RESERVED_OUTPUT_FIELDS = ['text', 'label', 'scores', 'line', 'error'] as const;
+
+/**
+ * Checks the names `--id-column` and `--keep` copy to the output: no duplicates, none of the output's own fields.
+ *
+ * @param names - The id column first, then the kept columns.
+ * @returns The names.
+ * @throws {CliError} USAGE naming the clash.
+ */
+export function checkCopiedFields(names: readonly string[]): readonly string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if ((RESERVED_OUTPUT_FIELDS as readonly string[]).includes(name)) {
+      throw new CliError('USAGE', `--id-column/--keep: "${name}" is a field the output writes itself (${RESERVED_OUTPUT_FIELDS.join(', ')}); rename the input column or copy another one`);
+    }
+    if (seen.has(name)) throw new CliError('USAGE', `--id-column/--keep: "${name}" is named twice`);
+    seen.add(name);
+  }
+  return names;
+}
+
+/**
+ * Serialises output records: JSONL (one object per record: the copied fields, then `text`, `label`,
+ * `scores` — or `line` and `error`), or CSV/TSV with a header (copied fields, `text`, `label`, one
+ * `score:<label>` column per label, `error`).
+ */
+export interface PredictWriter {
+  /** Lines for a run of records (`predictions[i]` belongs to the i-th item with a text). */
+  format(items: readonly PredictItem[], predictions: ReadonlyArray<{ label: string; scores: Record<string, number> }>): string;
+}
+
+/**
+ * A writer for `format`.
+ *
+ * @param format - jsonl, csv or tsv.
+ * @param copied - Copied field names, in order.
+ * @param labels - The model's labels (the CSV/TSV score columns).
+ * @returns The writer; CSV/TSV write the header before the first records.
+ * @example
+ * ```ts
+ * createPredictWriter('csv', ['id'], ['neg', 'pos']).format([{ line: 1, text: 'fine', kept: { id: '7' } }], [{ label: 'pos', scores: { neg: 0.2, pos: 0.8 } }]);
+ * // 'id,text,label,score:neg,score:pos,error\n7,fine,pos,0.2,0.8,\n'
+ * ```
+ */
+export function createPredictWriter(format: PredictOutputFormat, copied: readonly string[], labels: readonly string[]): PredictWriter {
+  if (format === 'jsonl') {
+    return {
+      format(items, predictions) {
+        let out = '';
+        let p = 0;
+        for (const item of items) {
+          const kept = item.kept ?? {};
+          if (item.error !== undefined) {
+            out += `${JSON.stringify({ ...kept, line: item.line, error: item.error })}\n`;
+          } else {
+            const prediction = predictions[p++]!;
+            out += `${JSON.stringify({ ...kept, text: item.text, label: prediction.label, scores: prediction.scores })}\n`;
+          }
+        }
+        return out;
+      },
+    };
+  }
+  const delimiter = format === 'tsv' ? '\t' : ',';
+  const header = [...copied, 'text', 'label', ...labels.map((l) => `score:${l}`), 'error'];
+  let headerWritten = false;
+  const cell = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  return {
+    format(items, predictions) {
+      const rows: string[][] = headerWritten ? [] : [header];
+      headerWritten = true;
+      let p = 0;
+      for (const item of items) {
+        const kept = copied.map((name) => cell(item.kept?.[name]));
+        if (item.error !== undefined) {
+          rows.push([...kept, item.text ?? '', '', ...labels.map(() => ''), item.error]);
+        } else {
+          const prediction = predictions[p++]!;
+          rows.push([...kept, item.text ?? '', prediction.label, ...labels.map((l) => String(prediction.scores[l] ?? '')), '']);
+        }
+      }
+      return stringify(rows, { delimiter, eof: true, record_delimiter: 'unix' });
+    },
+  };
+}
