@@ -408,6 +408,22 @@ describe('glossa predict: the pipe contract (Spark RDD.pipe, Hadoop Streaming)',
 });
 
 describe('glossa explain', () => {
+  it('explains every record of --input, one JSON line each in input order, with ids and error lines', async () => {
+    const file = join(dir, 'explain.jsonl');
+    await writeFile(file, '{"id": "a1", "text": "a great and wonderful story"}\n{"id": "a2", "text": ""}\n{"id": "a3", "text": "awful and boring acting"}\n');
+    const run = await runBin(['explain', model, '--input', file, '--id-column', 'id']);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = parseJsonl(run.stdout);
+    expect(rows.map((row) => [row.id, row.label ?? 'error'])).toEqual([
+      ['a1', 'pos'],
+      ['a2', 'error'],
+      ['a3', 'neg'],
+    ]);
+    expect((rows[0]!.tokens as Array<{ token: string }>).map((t) => t.token)).toEqual(['a', 'great', 'and', 'wonderful', 'story']);
+    const fromStdin = await runBin(['explain', model, '--input', '-'], { input: 'a great and wonderful story\n\n' });
+    expect(parseJsonl(fromStdin.stdout).map((row) => row.label ?? row.error)).toEqual(['pos', 'stdin:2: blank line (nothing to label).']);
+  });
+
   it('gives per-token attributions as JSON that agree with predict', async () => {
     const run = await runBin(['explain', model, 'a great and wonderful story', '--json']);
     expect(run.code).toBe(0);

@@ -1,13 +1,22 @@
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { addBackendOption, cliLogger } from '../internal/common-options.js';
-import type { CliContext } from '../internal/context.js';
-import { type BackendChoice, initBackendFor, loadClassifier, loadRuntime } from '../runtime.js';
+import { CliError } from '../cli-error.js';
+import { addBackendOption, cliLogger, skippedWarning } from '../internal/common-options.js';
+import { type CliContext, isTty } from '../internal/context.js';
+import { checkCopiedFields } from '../internal/predict-output.js';
+import { type RecordInputOptions, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
+import { createStreamWriter } from '../internal/stream-writer.js';
+import { type BackendChoice, type RuntimeApi, initBackendFor, loadClassifier, loadRuntime } from '../runtime.js';
 
 /** Parsed options of `glossa explain`. */
-export interface ExplainCommandOptions {
+export interface ExplainCommandOptions extends RecordInputOptions {
   label?: string;
   backend?: BackendChoice;
   json?: boolean;
+  input?: string;
+  onBadRow: 'fail' | 'skip';
+  aligned?: boolean;
+  keep?: string[];
 }
 
 /** An attribution as `glossa explain` receives it from the classifier. */
@@ -55,11 +64,12 @@ export function formatAttributions(tokens: readonly ExplainedToken[], colors: Cl
 export function registerExplainCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('explain')
-    .description('show which tokens drive a prediction (occlusion: each token removed in turn)')
+    .description('show which tokens drive a prediction (occlusion: each token removed in turn); with --input or stdin, one JSON line per record')
     .argument('<bundle>', 'bundle directory or .glossa file')
-    .argument('<text...>', 'the text to explain (several words are joined with spaces)')
+    .argument('[text...]', 'the text to explain (several words are joined with spaces); without it, texts come from --input or stdin')
     .option('--label <label>', 'explain this label instead of the predicted one');
   addBackendOption(command);
+  addRecordInputOptions(command);
   command
     .option('--json', 'print { text, label, scores, tokens: [{ token, score }], method } on stdout')
     .addHelpText(
@@ -67,14 +77,21 @@ export function registerExplainCommand(program: Command, ctx: CliContext): Comma
       `
 Examples:
   $ glossa explain ./sentiment-model "the acting was wooden but the music was wonderful"
-  $ glossa explain ./sentiment-model "meh" --label positive --json`,
+  $ glossa explain ./sentiment-model "meh" --label positive --json
+  $ glossa explain ./sentiment-model --input tickets.csv --id-column ticket_id > explanations.jsonl`,
     )
     .action(async (bundle: string, words: string[], options: ExplainCommandOptions, cmd: Command) => {
       const verbose = cmd.optsWithGlobals().verbose === true;
+      if (words.length > 0 && options.input !== undefined) throw new CliError('USAGE', 'give the text as arguments or --input <file>, not both');
+      const copied = checkCopiedFields([...(options.idColumn !== undefined ? [options.idColumn] : []), ...(options.keep ?? [])]);
       const runtime = await loadRuntime();
       await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
       const classifier = await loadClassifier(runtime, bundle);
       try {
+        if (words.length === 0) {
+          await explainRecords(ctx, runtime, classifier, options, copied);
+          return;
+        }
         const text = words.join(' ');
         const explanation = await classifier.explain(text, options.label === undefined ? {} : { label: options.label });
         if (options.json) {
@@ -93,4 +110,41 @@ Examples:
       }
     });
   return command;
+}
+
+/**
+ * Explains every record of `--input` (or stdin), one JSON line each, under the pipe contract of
+ * `glossa predict`: in input order, a blank or bad record as `{line, error}` in its place when aligned.
+ */
+async function explainRecords(
+  ctx: CliContext,
+  runtime: RuntimeApi,
+  classifier: Awaited<ReturnType<typeof loadClassifier>>,
+  options: ExplainCommandOptions,
+  copied: readonly string[],
+): Promise<void> {
+  const fromStdin = await readsStdin(options.input);
+  const inputName = fromStdin ? 'stdin' : options.input!;
+  const input = fromStdin ? (ctx.io.stdin as Readable) : options.input!;
+  if (fromStdin && isTty(ctx.io.stdin)) ctx.err(ctx.errColors.dim('reading texts from the terminal, one per line; end with Ctrl-D'));
+  const aligned = options.aligned === true || !isTty(ctx.io.stdout);
+  const policy = recordPolicy(aligned, options.onBadRow, predictFormat(fromStdin ? undefined : options.input, options.format) === 'lines');
+  const out = createStreamWriter(ctx.io.stdout);
+  try {
+    for await (const item of readInputItems(runtime, input, inputName, options, copied)) {
+      if (!policy.admit(item)) continue;
+      const kept = item.kept ?? {};
+      const line =
+        item.error !== undefined
+          ? { ...kept, line: item.line, error: item.error }
+          : { ...kept, text: item.text, ...(await classifier.explain(item.text ?? '', options.label === undefined ? {} : { label: options.label })) };
+      if (!(await out.write(`${JSON.stringify(line)}\n`))) break;
+    }
+    if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
+    const warning = unlabelledWarning(inputName, policy);
+    if (warning !== undefined) ctx.warn(warning);
+  } finally {
+    out.dispose();
+    if (out.closed && fromStdin) ctx.io.stdin.pause();
+  }
 }
