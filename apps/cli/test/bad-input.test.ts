@@ -64,7 +64,7 @@ describe('glossa train on bad data files', () => {
     ['an unterminated quote', 'text,label\na,pos\n"never closed,neg\nb,pos\n', ['--on-bad-row', 'skip'], /unterminated\.csv:3: a quoted field starting on this line .* is never closed.*Close the quote/],
     ['invalid UTF-8', Buffer.from('text,label\nok,pos\ncaf\u00e9,neg\n', 'latin1'), [], /latin1\.csv:3:4: invalid UTF-8 \(byte 0xE9 at character 4\).*iconv -f windows-1252 -t utf-8/],
     ['a NUL byte', 'text,label\nok,pos\nn\u0000l,neg\n', [], /nul\.csv:3:2: the row contains a NUL byte \(0x00\) at character 2/],
-    ['a UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]), [], /utf16\.csv:1:1: the file is UTF-16 encoded.*Save it as UTF-8/],
+    ['a UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]), [], /utf16\.csv:1:1: the file is UTF-16 encoded.*Pass --encoding utf-16le/],
     ['an empty text', 'text,label\nok,pos\n"  ",neg\n', [], /empty-text\.csv:3: the "text" value is empty\. Remove the row or fill in the text/],
     ['a blank label', 'text,label\nok,pos\nfine,\n', [], /blank-label\.csv:3: the "label" value is empty\. Give every row a label/],
     ['a JSONL line that is not JSON', '{"text":"a","label":"x"}\n{"text":"b" "label":"y"}\n', [], /not-json\.jsonl:2:13: the line is not valid JSON/],
@@ -199,9 +199,33 @@ describe('glossa predict on bad input', () => {
     expect(run.stderr).toMatch(/^warning: .*long\.jsonl: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*long\.jsonl:2: the line is 5011 characters long/);
   });
 
-  it('fails on invalid UTF-8 in an --input file', async () => {
+  it('fails on invalid UTF-8 in an --input file, and reads it with --encoding', async () => {
     const file = await write('latin1.txt', Buffer.from('ok\nd\u00e9j\u00e0 vu\n', 'latin1'));
-    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\)/);
+    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\).*--encoding gb18030/);
+    const run = await runBin(['predict', model, '--input', file, '--encoding', 'windows-1252']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['ok', 'd\u00e9j\u00e0 vu']);
+    expect((await runBin(['predict', model, '--input', file, '--encoding', 'klingon'])).code).toBe(2);
+  });
+
+  it('trains, evaluates and predicts on a GB18030 (GBK) export with --encoding gb18030, every character kept', async () => {
+    // "好看" (good) and "难看" (bad) in GBK, with ASCII filler so the tiny model separates them.
+    const good = [0xba, 0xc3, 0xbf, 0xb4];
+    const bad = [0xc4, 0xd1, 0xbf, 0xb4];
+    const rows: Buffer[] = [Buffer.from('text,label\n')];
+    for (let i = 0; i < 40; i++) {
+      rows.push(Buffer.concat([Buffer.from(good), Buffer.from(` film ${i},pos\n`)]), Buffer.concat([Buffer.from(bad), Buffer.from(` film ${i},neg\n`)]));
+    }
+    const file = await write('gbk.csv', Buffer.concat(rows));
+    expect(failureLine(await runBin(['train', file, '--out', path('gbk-model'), ...SMALL]))).toMatch(/gbk\.csv:2:1: invalid UTF-8 .*--encoding gb18030/);
+    const trained = await runBin(['train', file, '--out', path('gbk-model'), ...SMALL, '--encoding', 'gb18030', '--json']);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect((await runBin(['evaluate', path('gbk-model'), file, '--encoding', 'gbk', '--json'])).code).toBe(0);
+    const predicted = await runBin(['predict', path('gbk-model'), '--input', file, '--encoding', 'gbk', '--on-bad-row', 'skip']);
+    const out = parseJsonl(predicted.stdout);
+    expect(out).toHaveLength(80);
+    expect(out[0]!.text).toBe('好看 film 0');
+    expect(out[1]!.text).toBe('难看 film 0');
   });
 });
 

@@ -183,7 +183,10 @@ describe('readers on bad input', () => {
       const column = ext === 'jsonl' ? 13 : 4;
       expect(error.column).toBe(column);
       expect(error.message).toContain(`latin1.${ext}:${line}:${column}: invalid UTF-8 (byte 0xE9 at character ${column})`);
-      expect(error.message).toMatch(/Windows-1252 or Latin-1\. Convert it to UTF-8 \(e\.g\. `iconv -f windows-1252 -t utf-8/);
+      expect(error.message).toMatch(/Windows-1252, GB18030 or Big5\. Name it with --encoding \(encoding\), e\.g\. --encoding gb18030, or convert it to UTF-8 \(e\.g\. `iconv -f windows-1252 -t utf-8/);
+      // Named, the same bytes read as what they are.
+      const named = await collect(readLabeledTexts(await file(`latin1-named.${ext}`, bytes), { encoding: 'windows-1252' }));
+      expect(named.map((r) => r.text)).toEqual(['fine', 'caf\u00e9 cr\u00e8me', 'also fine']);
       const { rows, problems } = await skipping(`latin1-skip.${ext}`, bytes);
       expect(rows.map((r) => r.text)).toEqual(['fine', 'also fine']);
       expect(problems.map((p) => [p.kind, p.line, p.column])).toEqual([['invalid-utf8', line, column]]);
@@ -244,8 +247,10 @@ describe('readers on bad input', () => {
       for (const onBadRow of ['fail', 'skip'] as const) {
         const error = await failure(labeled('excel.csv', bytes, { onBadRow }));
         expect(error.line).toBe(1);
-        expect(error.message).toMatch(/excel\.csv:1:1: the file is UTF-16 encoded.*Save it as UTF-8.*iconv -f UTF-16 -t utf-8/);
+        expect(error.message).toMatch(/excel\.csv:1:1: the file is UTF-16 encoded.*Pass --encoding utf-16(le|be).*save it as UTF-8.*iconv -f UTF-16 -t utf-8/);
       }
+      const named = await collect(readLabeledTexts(await file('excel-named.csv', bytes), { encoding: _name }));
+      expect(named.map((r) => [r.text, r.label])).toEqual([['a', 'b']]);
     });
   });
 
@@ -295,7 +300,7 @@ describe('readers on bad input', () => {
       ['onBadRow', { onBadRow: 'ignore' as 'skip' }, /onBadRow must be one of "fail", "skip" \(got "ignore"\)/],
       ['format', { format: 'xlsx' as 'csv' }, /format must be one of "csv", "tsv", "jsonl", "txt" \(got "xlsx"\)/],
       ['textColumn', { textColumn: '' }, /textColumn must be a non-empty column name/],
-      ['encoding', { encoding: 'latin1' as 'utf8' }, /encoding "latin1" is not supported/],
+      ['encoding', { encoding: 'latin-one' }, /"latin-one" is not an encoding label \(WHATWG\)\. Common ones: utf-8, gb18030/],
     ];
     it.each(bad)('rejects %s with INVALID_OPTION and the allowed values', async (_name, options, message) => {
       const path = await file('ok.csv', 'text,label\na,b\n');

@@ -24,8 +24,12 @@ export interface ReadRecordsOptions {
   onBadRow?: 'fail' | 'skip';
   /** Called with each skipped row's problem when `onBadRow` is `'skip'`. */
   onSkip?: (problem: DataProblem) => void;
-  /** Text encoding; only UTF-8 is supported. */
-  encoding?: 'utf8';
+  /**
+   * The file's text encoding, any WHATWG label (`utf-8`, the default; `gb18030`, `gbk`, `big5`, `shift_jis`,
+   * `euc-kr`, `windows-1252`, `utf-16le`…), decoded as it streams. A byte sequence not valid in it is a bad
+   * row reported with line and column.
+   */
+  encoding?: string;
   /**
    * Largest CSV/TSV row or JSONL/txt line accepted, in characters: an integer from 1 to 2^29 - 24. Guards
    * against an unclosed quote swallowing the file and keeps memory bounded for a file without line breaks.

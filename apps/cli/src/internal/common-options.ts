@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { CliError } from '../cli-error.js';
 import type { BackendChoice, DataFormat, LabeledText, Logger, RuntimeApi } from '../runtime.js';
 import type { CliContext } from './context.js';
 import { choiceOption, intOption } from './parse-options.js';
@@ -17,6 +18,8 @@ export interface DataOptions {
   format?: DataFormat;
   onBadRow: (typeof BAD_ROW_CHOICES)[number];
   maxRecordSize?: number;
+  /** `--encoding`: the data file's text encoding (WHATWG label). */
+  encoding?: string;
 }
 
 /** Largest `--max-record-size`: V8's longest string. */
@@ -46,7 +49,31 @@ export function addDataOptions(command: Command): Command {
         .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
         .default('fail'),
     )
-    .addOption(maxRecordSizeOption());
+    .addOption(maxRecordSizeOption())
+    .addOption(encodingOption());
+}
+
+/**
+ * The `--encoding <label>` option: the data file's text encoding, any WHATWG label (utf-8 by default;
+ * gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf-16le…), decoded as it streams.
+ *
+ * @returns The option.
+ * @example
+ * ```ts
+ * command.addOption(encodingOption());
+ * ```
+ */
+export function encodingOption(): Option {
+  return new Option('--encoding <label>', 'text encoding of the data file: utf-8 (default), gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf-16le… (any WHATWG label)').argParser(
+    (raw: string) => {
+      try {
+        new TextDecoder(raw);
+      } catch {
+        throw new CliError('USAGE', `--encoding: "${raw}" is not an encoding label; try utf-8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252 or utf-16le`);
+      }
+      return raw;
+    },
+  );
 }
 
 /**
@@ -187,6 +214,7 @@ export async function loadData(
     maxProblems: SKIPPED_LINES_SHOWN,
     ...(options.format === undefined ? {} : { format: options.format }),
     ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
   });
   if (result.skipped > 0) ctx.warn(skippedWarning(path, result.skipped, result.problems));
   return result.records;

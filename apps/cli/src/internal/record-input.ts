@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { CliError } from '../cli-error.js';
 import type { DataFormat, RuntimeApi } from '../runtime.js';
 import { type Command, Option } from 'commander';
-import { BAD_ROW_CHOICES, SKIPPED_LINES_SHOWN, maxRecordSizeOption } from './common-options.js';
+import { BAD_ROW_CHOICES, SKIPPED_LINES_SHOWN, encodingOption, maxRecordSizeOption } from './common-options.js';
 import { choiceOption } from './parse-options.js';
 import type { PredictItem } from './predict-output.js';
 import { parseTextLine } from './text-lines.js';
@@ -44,6 +44,7 @@ export interface RecordInputOptions {
   format?: PredictFormat;
   textColumn: string;
   maxRecordSize?: number;
+  encoding?: string;
   idColumn?: string;
 }
 
@@ -71,6 +72,7 @@ export async function* readInputItems(
   const common = {
     sourceName: name,
     ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
   };
   const columnOptions = Object.fromEntries(copied.map((c) => [c, c === options.idColumn ? '--id-column' : '--keep']));
   const reading =
@@ -216,6 +218,7 @@ export function addRecordInputOptions(command: Command): Command {
     .option('--text-column <name>', 'column (CSV/TSV) or field (JSON) holding the text', 'text')
     .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (an error line in its place when aligned)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
     .addOption(maxRecordSizeOption())
+    .addOption(encodingOption())
     .option('--aligned', 'one output line per input record, in input order, also on a terminal (always so when stdout is a pipe or file): a blank or bad record gets a line with an "error" field')
     .option('--id-column <name>', 'copy this input column (CSV/TSV) or field (JSON) to each output line, first')
     .addOption(new Option('--keep <columns>', 'copy these input columns/fields to each output line (comma-separated)').argParser(parseColumnList));

@@ -5,6 +5,7 @@ import { NodeRuntimeError } from '../errors.js';
 import type { ReadRecordsOptions } from '../read-records.js';
 import { checkChoiceOption, checkNameOption, checkNumberOption } from './check-option.js';
 import { DEFAULT_MAX_RECORD_SIZE, openFile, problemToError, recordSource, type SourceItem } from './record-source.js';
+import { Transcode, encodingName } from './transcode.js';
 
 /** Applies the `onBadRow` policy: throws in fail mode, reports in skip mode. */
 export function reportProblem(problem: DataProblem, options: ReadRecordsOptions): void {
@@ -35,16 +36,12 @@ export async function openRecords(
   requiredColumns: readonly string[],
   keepBlankLines = false,
 ): Promise<{ items: AsyncGenerator<SourceItem>; format: DataFormat; file: string }> {
-  if (options.encoding !== undefined && options.encoding !== 'utf8') {
-    throw new NodeRuntimeError(
-      'INVALID_OPTION',
-      `readRecords: encoding "${String(options.encoding)}" is not supported. Convert the file to UTF-8 (e.g. \`iconv -f latin1 -t utf-8\`).`,
-    );
-  }
+  const encoding = options.encoding === undefined ? 'utf-8' : encodingName('readRecords', options.encoding);
   checkReadOptions(options);
   const file = typeof source === 'string' ? source : (options.sourceName ?? '<stream>');
   const format = options.format ?? (typeof source === 'string' ? detectFormat(source) : 'txt');
-  const input = typeof source === 'string' ? await openFile(source) : source;
+  const raw = typeof source === 'string' ? await openFile(source) : source;
+  const input = encoding === 'utf-8' ? raw : transcoded(raw, encoding);
   const items = recordSource(input, {
     file,
     format,
@@ -52,7 +49,16 @@ export async function openRecords(
     requiredColumns,
     maxRecordSize: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
     keepBlankLines,
+    encoding,
     ...(options.columnOptions ? { columnOptions: options.columnOptions } : {}),
   });
   return { items, format, file };
+}
+
+/** `raw` decoded from `encoding` to UTF-8 bytes; errors and early ends travel both ways. */
+function transcoded(raw: Readable, encoding: string): Readable {
+  const transcode = new Transcode(encoding);
+  raw.on('error', (error) => transcode.destroy(error));
+  transcode.on('close', () => raw.destroy());
+  return raw.pipe(transcode);
 }

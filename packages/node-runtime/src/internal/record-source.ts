@@ -30,6 +30,8 @@ export interface SourceSettings {
   requiredColumns: readonly string[];
   /** Largest CSV record or JSONL/txt line accepted, in characters. */
   maxRecordSize: number;
+  /** The source's encoding (WHATWG name) for messages; the bytes reaching the readers are UTF-8. Default utf-8. */
+  encoding?: string;
   /** How messages name the option that chose a required column (see `ReadRecordsOptions.columnOptions`). */
   columnOptions?: Readonly<Record<string, string>>;
   /** txt: yield blank lines as records (empty text) instead of passing over them. Default false. */
@@ -83,7 +85,7 @@ function hex(byte: number): string {
 }
 
 /** The problem for a byte issue found by {@link NormalizeNewlines}. */
-export function byteIssueProblem(issue: ByteIssue, file: string): DataProblem {
+export function byteIssueProblem(issue: ByteIssue, file: string, encoding = 'utf-8'): DataProblem {
   const { line, column } = issue;
   const where = `${file}:${line}:${column}`;
   if (issue.kind === 'nul-byte') {
@@ -97,15 +99,13 @@ export function byteIssueProblem(issue: ByteIssue, file: string): DataProblem {
         `Save it as UTF-8 text, or remove the NUL bytes (e.g. \`tr -d '\\000' < in > out\`).${SKIP_HINT}`,
     };
   }
-  return {
-    kind: 'invalid-utf8',
-    file,
-    line,
-    column,
-    message:
-      `${where}: invalid UTF-8 (byte ${hex(issue.byte)} at character ${column}); the file is probably in another encoding such as Windows-1252 or Latin-1. ` +
-      `Convert it to UTF-8 (e.g. \`iconv -f windows-1252 -t utf-8 in.csv > out.csv\`, or "Save as CSV UTF-8" in a spreadsheet).${SKIP_HINT}`,
-  };
+  const message =
+    encoding !== 'utf-8'
+      ? `${where}: a byte sequence that is not valid ${encoding.toUpperCase()} (at character ${column}); the file is probably in another encoding. ` +
+        `Check --encoding (encoding): gb18030 for Simplified Chinese exports, big5 for Traditional Chinese, shift_jis for Japanese, windows-1252 for Western European, utf-8.${SKIP_HINT}`
+      : `${where}: invalid UTF-8 (byte ${hex(issue.byte)} at character ${column}); the file is probably in another encoding such as Windows-1252, GB18030 or Big5. ` +
+        `Name it with --encoding (encoding), e.g. --encoding gb18030, or convert it to UTF-8 (e.g. \`iconv -f windows-1252 -t utf-8 in.csv > out.csv\`, or "Save as CSV UTF-8" in a spreadsheet).${SKIP_HINT}`;
+  return { kind: 'invalid-utf8', file, line, column, message };
 }
 
 /** The fatal error for a file in UTF-16 or UTF-32, recognised by its byte-order mark. */
@@ -113,8 +113,8 @@ function foreignEncodingError(encoding: ForeignEncoding, file: string): DataErro
   const name = encoding.toUpperCase().replace(/(LE|BE)$/, '');
   return new DataError(
     'BAD_DATA',
-    `${file}:1:1: the file is ${name} encoded (it starts with a ${encoding.toUpperCase()} byte-order mark); only UTF-8 is read. ` +
-      `Save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it (e.g. \`iconv -f ${name} -t utf-8 in.csv > out.csv\`).`,
+    `${file}:1:1: the file is ${name} encoded (it starts with a ${encoding.toUpperCase()} byte-order mark), and it is read as UTF-8. ` +
+      `Pass --encoding ${encoding.toLowerCase()} (encoding: '${encoding.toLowerCase()}'), save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it (e.g. \`iconv -f ${name} -t utf-8 in.csv > out.csv\`).`,
     { file, line: 1, column: 1 },
   );
 }
@@ -124,7 +124,10 @@ class IssueQueue {
   private readonly items: ByteIssue[] = [];
   readonly guard: NormalizeNewlines;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly encoding = 'utf-8',
+  ) {
     this.guard = new NormalizeNewlines({ onIssue: (issue) => this.items.push(issue) });
   }
 
@@ -141,7 +144,7 @@ class IssueQueue {
       const issue = this.items.shift()!;
       if (found === undefined && issue.line >= first) found = issue;
     }
-    return found === undefined ? undefined : byteIssueProblem(found, this.file);
+    return found === undefined ? undefined : byteIssueProblem(found, this.file, this.encoding);
   }
 }
 
@@ -269,7 +272,7 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
       return undefined;
     },
   });
-  const issues = new IssueQueue(settings.file);
+  const issues = new IssueQueue(settings.file, settings.encoding);
   pipeline(input, issues.guard, parser, () => undefined);
 
   let header: string[] | undefined;
@@ -357,7 +360,7 @@ function jsonErrorPosition(error: unknown): number | undefined {
 
 /** The lines of `input` after newline normalisation and byte checks: a line, or a problem with it. */
 async function* checkedLines(input: Readable, settings: SourceSettings): AsyncGenerator<{ text: string; line: number; problem?: DataProblem }> {
-  const issues = new IssueQueue(settings.file);
+  const issues = new IssueQueue(settings.file, settings.encoding);
   pipeline(input, issues.guard, () => undefined);
   try {
     for await (const { text, line, tooLong } of readLines(issues.guard, settings.maxRecordSize)) {
