@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderAccuracyTable } from './accuracy-table.mjs';
 
 const here = dirname(new URL(import.meta.url).pathname);
 const repo = resolve(here, '..', '..');
@@ -66,6 +67,10 @@ function glossa(args) {
 
 const rows = [];
 const datasets = values.datasets.split(',');
+// Rows so far, after every dataset's Glossa and peer runs: an interrupted run keeps what it measured.
+const partial = join(work, 'accuracy-partial.json');
+const savePartial = () => writeFileSync(partial, `${JSON.stringify({ rows }, null, 2)}\n`);
+console.error(`accuracy: rows so far go to ${partial}`);
 for (const name of datasets) {
   const { train, test } = splits(name);
   for (const arch of values.archs.split(',')) {
@@ -88,6 +93,7 @@ for (const name of datasets) {
       rows.push({ dataset: name, system: `Glossa ${arch}`, error: String(error.message).slice(0, 300) });
     }
   }
+  savePartial();
   if (!values['no-peers']) {
     const out = join(work, `peers-${name}`);
     console.error(`[${new Date().toISOString()}] peers on ${name}: ${values.peers}`);
@@ -106,19 +112,12 @@ for (const name of datasets) {
   }
 }
 
+savePartial();
 const machine = { cpu: cpus()[0]?.model.trim(), cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
-const systems = [...new Set(rows.map((r) => r.system))];
-const fmt = (r) => (r === undefined ? '—' : r.error ? 'failed' : `${r.accuracy.toFixed(4)} (${r.trainWallSeconds == null ? '?' : `${Math.round(r.trainWallSeconds)} s`})`);
-const lines = [
-  `Test accuracy (training wall time) — ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
-  '',
-  `| system | ${datasets.join(' | ')} |`,
-  `|---|${datasets.map(() => '--:').join('|')}|`,
-  ...systems.map((s) => `| ${s} | ${datasets.map((d) => fmt(rows.find((r) => r.system === s && r.dataset === d))).join(' | ')} |`),
-];
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const lines = renderAccuracyTable({ machine, commit, rows }, datasets);
 writeFileSync(join(outDir, `accuracy-${stamp}.json`), `${JSON.stringify({ machine, commit, rows }, null, 2)}\n`);
 writeFileSync(join(outDir, `accuracy-${stamp}.md`), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
