@@ -214,6 +214,8 @@ describe('createServeApp', () => {
       [['a', 'b'], 'body', undefined, /the body must be a JSON object/],
       [Array.from({ length: 9 }, () => 'x').reduce((body, t) => ({ texts: [...body.texts, t] }), { texts: [] as string[] }), 'texts', 8, /texts has 9 items, over the limit of 8 .*--max-texts/],
       [{ texts: ['short', 'é'.repeat(201)] }, 'texts[1]', 200, /texts\[1\] has 201 characters, over the limit of 200 .*--max-text-length/],
+      [{ texts: ['fine', ''] }, 'texts[1]', undefined, /texts\[1\] is empty: there is nothing to label/],
+      [{ texts: [' \n\t '] }, 'texts[0]', undefined, /texts\[0\] is only whitespace: there is nothing to label/],
       [{ texts: ['a', 'b', 'c'], explain: true }, 'texts', 2, /over the limit of 2 with "explain": true/],
     ];
     for (const [body, field, limit, message] of cases) {

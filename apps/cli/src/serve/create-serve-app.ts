@@ -363,7 +363,8 @@ export async function createServeApp(options: ServeAppOptions = {}): Promise<Ser
               type: 'array',
               minItems: 1,
               maxItems: limits.maxTexts,
-              items: { type: 'string', maxLength: limits.maxTextLength },
+              // A text with nothing to read (empty or only spaces) is refused rather than scored near-uniformly.
+              items: { type: 'string', maxLength: limits.maxTextLength, pattern: '\\S' },
             },
             explain: { type: 'boolean', description: `Token attributions for each text (at most ${limits.maxExplainTexts} texts).` },
           },

@@ -115,6 +115,8 @@ export function describeValidationError(
         limit ?? limits.maxTextLength,
       );
     }
+    case 'pattern':
+      return invalid(`${field} is ${typeof seen === 'string' && seen.length > 0 ? 'only whitespace' : 'empty'}: there is nothing to label. Leave it out of the request, or send the text.`);
     default:
       return invalid(`${field} is invalid: ${problem.message ?? problem.keyword}.`, limit);
   }
