@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,7 @@ describe('glossa train on bad data files', () => {
     ['a JSONL line that is not JSON', '{"text":"a","label":"x"}\n{"text":"b" "label":"y"}\n', [], /not-json\.jsonl:2:13: the line is not valid JSON/],
     ['a JSONL line without the text field', '{"text":"a","label":"x"}\n{"txt":"b","label":"y"}\n', [], /no-field\.jsonl:2: the object has no "text" field .*Did you mean "txt"\?/],
     ['a row longer than --max-record-size', `text,label\n"${'x'.repeat(3000)}",pos\n`, ['--max-record-size', '1000'], /long\.csv:2: the row starting here is longer than 1000 characters/],
+    ['a TSV file saved as .csv', 'text\tlabel\ngood\tpos\nbad\tneg\n', [], /tab\.csv:1: the header has no column "text" .*The header is tab-separated: this is a TSV file\. Pass --format tsv/],
   ];
   const names: Record<string, string> = {
     'an empty file': 'empty.csv',
@@ -86,7 +87,27 @@ describe('glossa train on bad data files', () => {
     'a JSONL line that is not JSON': 'not-json.jsonl',
     'a JSONL line without the text field': 'no-field.jsonl',
     'a row longer than --max-record-size': 'long.csv',
+    'a TSV file saved as .csv': 'tab.csv',
   };
+
+  it('names a directory passed as data as a directory, and a data file with an unknown extension by its path', async () => {
+    const folder = path('a-folder');
+    await mkdir(folder, { recursive: true });
+    expect(failureLine(await runBin(['train', folder, '--out', path('never-folder'), ...SMALL]))).toMatch(/^glossa: .*a-folder: this is a directory, not a data file\. Pass the path of a \.csv/);
+    const odd = await write('data.dat', 'text,label\na,b\n');
+    const line = failureLine(await runBin(['train', odd, '--out', path('never-dat'), ...SMALL]));
+    expect(line).toMatch(/^glossa: .*data\.dat: cannot tell the file's format from its extension \("\.dat"\)/);
+    expect(line).not.toMatch(/detectFormat|loadBundle/);
+  });
+
+  it('asks for the data file before --out, and for --out with an example', async () => {
+    const none = await runBin(['train']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/missing required argument 'data'/);
+    const noOut = await runBin(['train', 'reviews.csv']);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--out <dir> is missing: where to save the trained model, e\.g\. glossa train reviews\.csv --out \.\/model/);
+  });
 
   it.each(failures)('exits 1 with one line for %s', async (name, content, extra, message) => {
     const file = await write(names[name]!, content);

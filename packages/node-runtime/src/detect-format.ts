@@ -39,7 +39,7 @@ export function detectFormat(path: string): DataFormat {
       : '';
   throw new DataError(
     'UNKNOWN_FORMAT',
-    `detectFormat: cannot tell the format of ${path} from its extension (${ext === '' ? 'none' : `"${ext}"`}).${hint} ` +
+    `${path}: cannot tell the file's format from its extension (${ext === '' ? 'none' : `"${ext}"`}).${hint} ` +
       `Rename it to .csv, .tsv, .jsonl or .txt, or pass the format explicitly (--format csv|tsv|jsonl|txt, or options.format).`,
     { file: path, line: 0 },
   );

@@ -27,7 +27,7 @@ export async function readBundleFiles(path: string): Promise<BundleFiles> {
   try {
     info = await stat(target);
   } catch (cause) {
-    throw new NodeRuntimeError('INVALID_PATH', `loadBundle: ${target} does not exist. Pass the directory or .glossa file that \`glossa train --out\` wrote.`, { cause });
+    throw new NodeRuntimeError('INVALID_PATH', `${target} does not exist: no model there. Pass the directory or .glossa file that \`glossa train --out\` wrote.`, { cause });
   }
   if (info.isDirectory()) return loadBundleFiles(target);
   if (info.size > MAX_PACKED_BYTES) {

@@ -317,7 +317,8 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
     .command('train')
     .description('train a text classifier on a CSV, TSV or JSONL file and save it as a bundle')
     .argument('<data>', 'training data (.csv, .tsv or .jsonl with text and label columns)')
-    .requiredOption('-o, --out <dir>', 'where to write the bundle (a directory, or a file ending in .glossa)');
+    // Checked in the action (not commander's requiredOption): a missing data file is named before a missing --out.
+    .option('-o, --out <dir>', 'where to write the bundle (a directory, or a file ending in .glossa); required');
   addModelOptions(command);
   addDataOptions(command);
   addBackendOption(command);
@@ -350,6 +351,9 @@ Examples:
   $ glossa train reviews.csv --out ./model --pretrained-vectors wiki.en.vec`,
     )
     .action(async (data: string, options: TrainCommandOptions, cmd: Command) => {
+      if (options.out === undefined) {
+        throw new CliError('USAGE', `--out <dir> is missing: where to save the trained model, e.g. glossa train ${data} --out ./model (or --out model.glossa for one file)`);
+      }
       // commander keeps the arguments as given (untyped `rawArgs`), for the resume hint.
       const args = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
       await runTrain(ctx, data, options, cmd.optsWithGlobals().verbose === true, args.length > 0 ? args : ['train', data, '--out', options.out]);

@@ -144,7 +144,8 @@ describe('glossa serve (built CLI)', () => {
     const missing = await runBin(['serve', join(dir, 'nope'), '--port', '0']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-    expect(missing.stderr).toMatch(/^glossa: loadBundle: .*nope does not exist/);
+    // The path and what to pass, without the library function's name.
+    expect(missing.stderr).toMatch(/^glossa: .*nope does not exist: no model there\. Pass the directory or \.glossa file/);
 
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -39,8 +39,15 @@ export async function openRecords(
   const encoding = options.encoding === undefined ? 'utf-8' : encodingName('readRecords', options.encoding);
   checkReadOptions(options);
   const file = typeof source === 'string' ? source : (options.sourceName ?? '<stream>');
-  const format = options.format ?? (typeof source === 'string' ? detectFormat(source) : 'txt');
+  // Opened first: a directory or a missing file is named as such, not blamed on its extension.
   const raw = typeof source === 'string' ? await openFile(source) : source;
+  let format: DataFormat;
+  try {
+    format = options.format ?? (typeof source === 'string' ? detectFormat(source) : 'txt');
+  } catch (error) {
+    raw.destroy();
+    throw error;
+  }
   const input = encoding === 'utf-8' ? raw : transcoded(raw, encoding);
   const items = recordSource(input, {
     file,

@@ -347,10 +347,18 @@ function checkHeader(header: readonly string[], line: number, settings: SourceSe
     if (header.includes(column)) continue;
     throw new DataError(
       'MISSING_COLUMN',
-      `${settings.file}:${line}: the header has no column "${column}" (columns: ${describeColumns(header)}). ${missingColumnAdvice(column, header, settings)}`,
+      `${settings.file}:${line}: the header has no column "${column}" (columns: ${describeColumns(header)}). ${delimiterHint(header, settings) ?? missingColumnAdvice(column, header, settings)}`,
       { file: settings.file, line },
     );
   }
+}
+
+/** When a one-column header holds the other delimiter, the file is TSV read as CSV (or the reverse): say so. */
+function delimiterHint(header: readonly string[], settings: SourceSettings): string | undefined {
+  if (header.length !== 1) return undefined;
+  if (settings.format === 'csv' && header[0]!.includes('\t')) return 'The header is tab-separated: this is a TSV file. Pass --format tsv (format: \'tsv\') or rename it to .tsv.';
+  if (settings.format === 'tsv' && header[0]!.includes(',')) return 'The header is comma-separated: this is a CSV file. Pass --format csv (format: \'csv\') or rename it to .csv.';
+  return undefined;
 }
 
 function jsonErrorPosition(error: unknown): number | undefined {
