@@ -1,7 +1,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { TrainingEvent } from '../runtime.js';
 import type { Colors } from './context.js';
-import { formatEpochLine, formatMetric, formatRate } from './format.js';
+import { formatDuration, formatEpochLine, formatMetric, formatRate } from './format.js';
 
 /** Receives training events and shows them; `stop` must be called in every case. */
 export interface TrainingProgress {
@@ -38,32 +38,58 @@ export function createTrainingProgress(options: TrainingProgressOptions): Traini
   return options.tty ? createBars(options) : createLines(options);
 }
 
+/** `12,345`: counts as every other CLI figure writes them. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function startLine(event: Extract<TrainingEvent, { type: 'start' }>): string {
-  const validation = event.validationSize > 0 ? `, ${event.validationSize} for validation` : '';
+  const validation = event.validationSize > 0 ? `, ${count(event.validationSize)} for validation` : '';
   if (event.candidate === 'ngram') {
     return (
-      `ngram: ${event.trainSize} examples${validation}; ${event.labels.length} labels, ${event.vocabularySize} n-gram features; ` +
+      `ngram: ${count(event.trainSize)} examples${validation}; ${event.labels.length} labels, ${count(event.vocabularySize)} n-gram features; ` +
       `${event.epochs === 1 ? 'one regularisation strength' : `${event.epochs} regularisation strengths`}`
     );
   }
   return (
     (event.candidate === undefined ? '' : `${event.candidate}: `) +
-    `training on ${event.trainSize} examples${validation}; ${event.labels.length} labels, ` +
-    `vocabulary ${event.vocabularySize}; ${plural(event.epochs, 'epoch')} × ${plural(event.batchesPerEpoch, 'batch', 'batches')}`
+    `training on ${count(event.trainSize)} examples${validation}; ${event.labels.length} labels, ` +
+    `vocabulary ${count(event.vocabularySize)}; ${plural(event.epochs, 'epoch')} × ${plural(event.batchesPerEpoch, 'batch', 'batches')}`
   );
 }
 
-function endLine(event: Extract<TrainingEvent, { type: 'end' }>): string {
-  const early = event.stoppedEarly ? ` (stopped early; best epoch ${event.bestEpoch})` : '';
-  return `trained ${plural(event.epochsRun, 'epoch')} in ${event.trainSeconds.toFixed(1)}s${early}`;
+/**
+ * What the end of a fit adds to the epoch lines: which epoch's weights were kept when it was not the last
+ * (the validation metrics printed next are that epoch's), and whether training stopped early. Nothing
+ * otherwise: the command prints the time and rate itself.
+ */
+function endLine(event: Extract<TrainingEvent, { type: 'end' }>): string | undefined {
+  if (event.bestEpoch > 0 && event.bestEpoch < event.epochsRun) {
+    return `best epoch ${event.bestEpoch} of ${event.epochsRun} kept (lowest validation loss; the metrics below are its)${event.stoppedEarly ? '; stopped early' : ''}`;
+  }
+  return event.stoppedEarly ? `stopped early after ${plural(event.epochsRun, 'epoch')}` : undefined;
+}
+
+/** `  ETA 1m 20s` after an epoch line, from the mean epoch time so far; empty after the last epoch. */
+function etaAfter(event: Extract<TrainingEvent, { type: 'epoch' }>, secondsSoFar: number): string {
+  if (event.epoch >= event.epochs || event.epoch <= 0) return '';
+  return `  ETA ${formatDuration((secondsSoFar / event.epoch) * (event.epochs - event.epoch))}`;
 }
 
 function createLines({ stream }: TrainingProgressOptions): TrainingProgress {
+  let seconds = 0;
   return {
     handle(event) {
-      if (event.type === 'start') stream.write(`${startLine(event)}\n`);
-      else if (event.type === 'epoch') stream.write(`${formatEpochLine(event)}\n`);
-      else if (event.type === 'end') stream.write(`${endLine(event)}\n`);
+      if (event.type === 'start') {
+        seconds = 0;
+        stream.write(`${startLine(event)}\n`);
+      } else if (event.type === 'epoch') {
+        seconds += event.seconds;
+        stream.write(`${formatEpochLine(event)}${etaAfter(event, seconds)}\n`);
+      } else if (event.type === 'end') {
+        const line = endLine(event);
+        if (line !== undefined) stream.write(`${line}\n`);
+      }
     },
     stop() {},
   };
@@ -74,6 +100,7 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
   let epochBar: SingleBar | undefined;
   let batchBar: SingleBar | undefined;
   let batchesSeen = 0;
+  let epochsPlanned = 0;
   let startedAt = 0;
   let lastEpoch = { loss: '-', accuracy: '-', val: '' };
 
@@ -113,6 +140,7 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
             },
           });
           epochBar = multi.create(event.epochs, 0, { name: 'epochs ', detail: '' });
+          epochsPlanned = event.epochs;
           batchBar = multi.create(event.batchesPerEpoch, 0, { name: 'batches', detail: '' });
           startedAt = Date.now();
           batchesSeen = 0;
@@ -122,10 +150,13 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
           batchesSeen += 1;
           const elapsed = (Date.now() - startedAt) / 1000;
           const rate = elapsed > 0 ? batchesSeen / elapsed : 0;
+          // Batches left in this epoch and the ones after it, at the rate so far.
+          const left = (epochsPlanned - event.epoch) * event.batchesPerEpoch + (event.batchesPerEpoch - event.batch);
+          const eta = rate > 0 && batchesSeen >= 3 ? `  ETA ${formatDuration(left / rate)}` : '';
           batchBar?.setTotal(event.batchesPerEpoch);
           batchBar?.update(event.batch, {
             name: 'batches',
-            detail: `loss ${formatMetric(event.loss)}  accuracy ${formatMetric(event.accuracy)}  ${formatRate(rate)} batches/s`,
+            detail: `loss ${formatMetric(event.loss)}  accuracy ${formatMetric(event.accuracy)}  ${formatRate(rate)} batches/s${eta}`,
           });
           break;
         }
@@ -148,7 +179,8 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
         }
         case 'end': {
           stop();
-          stream.write(`${endLine(event)}\n`);
+          const line = endLine(event);
+          if (line !== undefined) stream.write(`${line}\n`);
           break;
         }
       }
