@@ -63,7 +63,7 @@ describe('glossa train on bad data files', () => {
     ['a ragged row', 'text,label\na,pos\nb,neg,extra\n', [], /ragged\.csv:3: expected 2 fields \("text", "label"\) but found 3\. .*--on-bad-row skip/],
     ['an unterminated quote', 'text,label\na,pos\n"never closed,neg\nb,pos\n', ['--on-bad-row', 'skip'], /unterminated\.csv:3: a quoted field starting on this line .* is never closed.*Close the quote/],
     ['invalid UTF-8', Buffer.from('text,label\nok,pos\ncaf\u00e9,neg\n', 'latin1'), [], /latin1\.csv:3:4: invalid UTF-8 \(byte 0xE9 at character 4\).*iconv -f windows-1252 -t utf-8/],
-    ['a NUL byte', 'text,label\nok,pos\nn\u0000l,neg\n', [], /nul\.csv:3:2: the row contains a NUL byte \(0x00\) at character 2/],
+    ['a file full of NUL bytes (binary)', `text,label\nok,pos\n${'\u0000'.repeat(40)},neg\n`, [], /nul\.csv:3:1: the row contains a NUL byte \(0x00\) at character 1\. Text files do not contain NUL bytes/],
     ['a UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]), [], /utf16\.csv:1:1: the file is UTF-16 encoded.*Pass --encoding utf-16le/],
     ['an empty text', 'text,label\nok,pos\n"  ",neg\n', [], /empty-text\.csv:3: the "text" value is empty\. Remove the row or fill in the text/],
     ['a blank label', 'text,label\nok,pos\nfine,\n', [], /blank-label\.csv:3: the "label" value is empty\. Give every row a label/],
@@ -80,7 +80,7 @@ describe('glossa train on bad data files', () => {
     'a ragged row': 'ragged.csv',
     'an unterminated quote': 'unterminated.csv',
     'invalid UTF-8': 'latin1.csv',
-    'a NUL byte': 'nul.csv',
+    'a file full of NUL bytes (binary)': 'nul.csv',
     'a UTF-16 file': 'utf16.csv',
     'an empty text': 'empty-text.csv',
     'a blank label': 'blank-label.csv',
@@ -138,7 +138,9 @@ describe('glossa train on bad data files', () => {
     const file = await write('skip.csv', Buffer.from(`${lines.join('\r\n')}\r\n`, 'binary'));
     const run = await runBin(['train', file, '--out', path('model-skip'), ...SMALL, '--epochs', '1', '--on-bad-row', 'skip', '--json']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/warning: skipped 5 bad rows in .*skip\.csv \(lines 5, 10, 15, 20, 25\); first: .*skip\.csv:5: expected 2 fields/);
+    // The NUL byte of line 15 is read as a space (the row kept, with its own warning); the other four are skipped.
+    expect(run.stderr).toMatch(/warning: skipped 4 bad rows in .*skip\.csv \(lines 5, 10, 20, 25\); first: .*skip\.csv:5: expected 2 fields/);
+    expect(run.stderr).toMatch(/warning: .*skip\.csv: 1 NUL byte was read as a space, the rows kept \(line 15\)/);
     expect((JSON.parse(run.stdout) as { labels: string[] }).labels).toEqual(['neg', 'pos']);
   }, 120_000);
 
@@ -186,15 +188,25 @@ describe('glossa predict on bad input', () => {
     expect(rows.map((row) => (row.text as string).length)).toEqual([text.length, 9]);
   }, 120_000);
 
-  it('fails on a NUL byte in stdin naming the line and column, or skips it with a count', async () => {
+  it('reads a stray NUL byte in stdin as a space with a warning naming line and column, and skips a bad line in its place', async () => {
     const input = 'fine\nbro\u0000ken\n{"text": "also fine"}\n{"text": 5}\n';
-    expect(failureLine(await runBin(['predict', model], { input }))).toMatch(/^glossa: stdin:2:4: the row contains a NUL byte/);
+    expect(failureLine(await runBin(['predict', model], { input }))).toMatch(/^glossa: stdin:4: JSON line has no string "text" field/);
     const run = await runBin(['predict', model, '--on-bad-row', 'skip'], { input });
     expect(run.code).toBe(0);
-    // Output to a pipe: one line per input line, the bad ones with an "error" field in their place.
-    expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['fine', 'error at line 2', 'also fine', 'error at line 4']);
-    expect(parseJsonl(run.stdout)[1]!.error).toMatch(/^stdin:2:4: the row contains a NUL byte/);
-    expect(run.stderr).toMatch(/^warning: stdin: 2 records could not be labelled; their output lines carry an "error" field instead \(first: stdin:2:4: the row contains a NUL byte/);
+    // Output to a pipe: one line per input line, the bad one with an "error" field in its place.
+    expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['fine', 'bro ken', 'also fine', 'error at line 4']);
+    expect(run.stderr).toMatch(/warning: stdin: 1 NUL byte was read as a space, the rows kept \(line 2\); first: stdin:2:4: a NUL byte \(0x00\) at character 4 was read as a space/);
+  });
+
+  it('keeps a mail whose quoted body holds a NUL byte: training reads it as a space and warns', async () => {
+    const rows = ['text,label', ...Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? `great film ${i},pos` : `awful film ${i},neg`))];
+    rows.splice(5, 0, '"Subject: hi\n\nbody with a \u0000 inside, still a mail",pos');
+    const file = await write('mail.csv', `${rows.join('\n')}\n`);
+    const run = await runBin(['train', file, '--out', path('mail-model'), ...SMALL, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { trainSize: number; validationSize: number };
+    expect(result.trainSize + result.validationSize).toBe(31);
+    expect(run.stderr).toMatch(/warning: .*mail\.csv: 1 NUL byte was read as a space, the rows kept \(line 8\); first: .*mail\.csv:8:13:/);
   });
 
   it('reads CSV input by extension with --text-column, reporting a ragged row', async () => {

@@ -66,3 +66,17 @@ describe('legacy encodings (encoding option)', () => {
     await expect(collect(readTexts(Readable.from([data])))).rejects.toThrow(/Pass --encoding utf-16le/);
   });
 });
+
+describe('NUL bytes with onWarning', () => {
+  it('reads a stray NUL as a space and warns with line and column; keeps refusing NUL-heavy (binary) data', async () => {
+    const warnings: Array<[number, number | undefined]> = [];
+    const texts = await collect(readTexts(Readable.from([Buffer.from('fine\nbro\u0000ken\nok\n')]), { onWarning: (w) => warnings.push([w.line, w.column]) }));
+    expect(texts.map((t) => t.text)).toEqual(['fine', 'bro ken', 'ok']);
+    expect(warnings).toEqual([[2, 4]]);
+    // Without onWarning the row is bad, as before.
+    await expect(collect(readTexts(Readable.from([Buffer.from('fine\nbro\u0000ken\n')])))).rejects.toThrow(/stream>:2:4: the row contains a NUL byte/);
+    // Mostly NUL bytes (binary, or UTF-16 without a byte-order mark): refused even with onWarning.
+    const binary = Buffer.from('a\u0000b\u0000c\u0000\n', 'latin1');
+    await expect(collect(readTexts(Readable.from([binary]), { onWarning: () => undefined }))).rejects.toThrow(/the row contains a NUL byte/);
+  });
+});

@@ -22,6 +22,13 @@ export interface ReadRecordsOptions {
   columnOptions?: Readonly<Record<string, string>>;
   /** What to do with a bad row: throw a {@link DataError} (`'fail'`, the default) or skip it (`'skip'`). */
   onBadRow?: 'fail' | 'skip';
+  /**
+   * Receives a warning for each change made to keep a row: a NUL byte inside a text file is read as a space
+   * (kind `nul-byte`, with line and column) instead of making the row bad — a stray NUL in a mail body is
+   * data, not a binary file. Without it, NUL bytes are bad rows. Files where NUL bytes are common (binary,
+   * UTF-16 without a byte-order mark) are refused either way.
+   */
+  onWarning?: (warning: DataProblem) => void;
   /** Called with each skipped row's problem when `onBadRow` is `'skip'`. */
   onSkip?: (problem: DataProblem) => void;
   /**

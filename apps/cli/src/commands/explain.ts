@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { addBackendOption, cliLogger, skippedWarning } from '../internal/common-options.js';
+import { addBackendOption, cliLogger, collectWarnings, skippedWarning } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { checkCopiedFields } from '../internal/predict-output.js';
 import { type RecordInputOptions, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
@@ -130,8 +130,9 @@ async function explainRecords(
   const aligned = options.aligned === true || !isTty(ctx.io.stdout);
   const policy = recordPolicy(aligned, options.onBadRow, predictFormat(fromStdin ? undefined : options.input, options.format) === 'lines');
   const out = createStreamWriter(ctx.io.stdout);
+  const warnings = collectWarnings();
   try {
-    for await (const item of readInputItems(runtime, input, inputName, options, copied)) {
+    for await (const item of readInputItems(runtime, input, inputName, options, copied, warnings.onWarning)) {
       if (!policy.admit(item)) continue;
       const kept = item.kept ?? {};
       const line =
@@ -141,6 +142,7 @@ async function explainRecords(
       if (!(await out.write(`${JSON.stringify(line)}\n`))) break;
     }
     if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
+    warnings.report(ctx, inputName);
     const warning = unlabelledWarning(inputName, policy);
     if (warning !== undefined) ctx.warn(warning);
   } finally {

@@ -7,6 +7,7 @@ import {
   addPredictBatchOption,
   type BAD_ROW_CHOICES,
   cliLogger,
+  collectWarnings,
   skippedWarning,
 } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
@@ -146,6 +147,7 @@ async function runPredict(
   // Every core: worker threads, each with its own backend and copy of the model.
   const pool = threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
   const out = createStreamWriter(ctx.io.stdout);
+  const warnings = collectWarnings();
   const writer = createPredictWriter(options.outputFormat ?? 'jsonl', copied, classifier.labels);
   let source: AsyncIterable<PredictItem & { kind?: string }> | Iterable<PredictItem & { kind?: string }>;
   let input: NodeJS.ReadableStream | undefined;
@@ -154,14 +156,14 @@ async function runPredict(
     source = texts.map((text, i) => (text.trim() === '' ? { line: i + 1, error: `argument ${i + 1}: the text is empty (nothing to label).`, kind: 'empty-text' } : { line: i + 1, text }));
   } else if (!fromStdin) {
     inputName = options.input!;
-    source = readInputItems(runtime, options.input!, options.input!, options, copied);
+    source = readInputItems(runtime, options.input!, options.input!, options, copied, warnings.onWarning);
   } else {
     input = ctx.io.stdin;
     inputName = 'stdin';
     if (isTty(input)) {
       ctx.err(ctx.errColors.dim('reading texts from the terminal, one per line; end with Ctrl-D'));
     }
-    source = readInputItems(runtime, input as Readable, 'stdin', options, copied);
+    source = readInputItems(runtime, input as Readable, 'stdin', options, copied, warnings.onWarning);
   }
   const plainLines = texts.length === 0 && predictFormat(fromStdin ? undefined : options.input, options.format) === 'lines';
   const policy = recordPolicy(aligned, options.onBadRow, plainLines);
@@ -197,6 +199,7 @@ async function runPredict(
     while (open && inFlight.length > 0) open = await out.write(await inFlight.shift()!);
     await Promise.allSettled(inFlight);
     if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
+    warnings.report(ctx, inputName);
     const unlabelled = unlabelledWarning(inputName, policy);
     if (unlabelled !== undefined) ctx.warn(unlabelled);
     if (verbose) {

@@ -207,7 +207,9 @@ export async function loadData(
   path: string,
   options: DataOptions,
 ): Promise<Array<LabeledText & { line: number }>> {
+  const warnings = collectWarnings();
   const result = await runtime.loadLabeledTexts(path, {
+    onWarning: warnings.onWarning,
     textColumn: options.textColumn,
     labelColumn: options.labelColumn,
     onBadRow: options.onBadRow,
@@ -217,5 +219,42 @@ export async function loadData(
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
   });
   if (result.skipped > 0) ctx.warn(skippedWarning(path, result.skipped, result.problems));
+  warnings.report(ctx, path);
   return result.records;
+}
+
+/** Collects the readers' warnings (rows kept with a change) for one summary line. */
+export interface WarningCollector {
+  onWarning: (warning: { message: string; line: number }) => void;
+  /** Prints `warning: <file>: N NUL bytes read as spaces (first: file:line:col …)` when there were any. */
+  report(ctx: CliContext, name: string): void;
+}
+
+/**
+ * A collector of reader warnings.
+ *
+ * @returns The collector.
+ * @example
+ * ```ts
+ * const warnings = collectWarnings();
+ * for await (const r of runtime.readTexts(file, { onWarning: warnings.onWarning })) {}
+ * warnings.report(ctx, file);
+ * ```
+ */
+export function collectWarnings(): WarningCollector {
+  let count = 0;
+  let first: string | undefined;
+  const lines: number[] = [];
+  return {
+    onWarning(warning) {
+      count++;
+      first ??= warning.message;
+      if (lines.length < SKIPPED_LINES_SHOWN && !lines.includes(warning.line)) lines.push(warning.line);
+    },
+    report(ctx, name) {
+      if (count === 0) return;
+      const where = `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''}`;
+      ctx.warn(`${name}: ${count} NUL byte${count === 1 ? ' was' : 's were'} read as ${count === 1 ? 'a space' : 'spaces'}, the rows kept (${where}); first: ${first}`);
+    },
+  };
 }

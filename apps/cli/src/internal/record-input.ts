@@ -61,6 +61,7 @@ export async function* readInputItems(
   name: string,
   options: RecordInputOptions,
   copied: readonly string[],
+  onWarning?: (warning: { message: string; line: number }) => void,
 ): AsyncGenerator<PredictItem & { kind?: string }> {
   const format = predictFormat(typeof source === 'string' ? source : undefined, options.format);
   const pick = (fields: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined => {
@@ -73,6 +74,7 @@ export async function* readInputItems(
     sourceName: name,
     ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    ...(onWarning === undefined ? {} : { onWarning }),
   };
   const columnOptions = Object.fromEntries(copied.map((c) => [c, c === options.idColumn ? '--id-column' : '--keep']));
   const reading =

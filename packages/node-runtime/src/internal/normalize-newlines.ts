@@ -24,6 +24,13 @@ export type ForeignEncoding = 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
 export interface NormalizeNewlinesOptions {
   /** Called with the first byte problem of each line, in line order, before that line's bytes are passed on. */
   onIssue?: (issue: ByteIssue) => void;
+  /**
+   * When given, a NUL byte in a text file is passed on as a space and reported here (every one) instead of
+   * being an issue: a stray NUL in a text field is data, not a sign of a binary file. In a chunk where NUL
+   * bytes are common (two or more, and at least 1% of its bytes: binary data, UTF-16 without a byte-order
+   * mark) they stay issues.
+   */
+  onNulReplaced?: (at: { line: number; column: number }) => void;
 }
 
 /**
@@ -39,6 +46,7 @@ export interface NormalizeNewlinesOptions {
 export class NormalizeNewlines extends Transform {
   private pendingCR = false;
   private readonly onIssue: ((issue: ByteIssue) => void) | undefined;
+  private readonly onNulReplaced: ((at: { line: number; column: number }) => void) | undefined;
   /** Current 1-based line of the output. */
   private line = 1;
   /** Characters (code points) seen so far on the current line. */
@@ -62,6 +70,7 @@ export class NormalizeNewlines extends Transform {
   constructor(options: NormalizeNewlinesOptions = {}) {
     super();
     this.onIssue = options.onIssue;
+    this.onNulReplaced = options.onNulReplaced;
   }
 
   /** Reports a problem at character `column` of the current line (once per line). */
@@ -145,8 +154,16 @@ export class NormalizeNewlines extends Transform {
       this.newline(0);
       if (input[0] === LF) start = 1;
     }
+    // NUL bytes become spaces unless this chunk looks binary.
+    const replaceNul = this.onNulReplaced !== undefined && input.includes(0) && !looksBinary(input);
     for (let i = start; i < input.length; i++) {
       const byte = input[i]!;
+      if (byte === 0 && replaceNul && this.need === 0) {
+        this.chars++;
+        this.onNulReplaced!({ line: this.line, column: this.chars });
+        output[length++] = 0x20;
+        continue;
+      }
       if (byte === LF) {
         this.newline(i);
         output[length++] = LF;
@@ -182,4 +199,11 @@ export class NormalizeNewlines extends Transform {
     }
     callback();
   }
+}
+
+/** Whether NUL bytes are common in `chunk` (two or more, and at least 1% of it): binary data or BOM-less UTF-16. */
+function looksBinary(chunk: Buffer): boolean {
+  let nul = 0;
+  for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0) nul++;
+  return nul >= 2 && nul * 100 >= chunk.length;
 }

@@ -57,6 +57,7 @@ export async function openRecords(
     maxRecordSize: options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE,
     keepBlankLines,
     encoding,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.columnOptions ? { columnOptions: options.columnOptions } : {}),
   });
   return { items, format, file };

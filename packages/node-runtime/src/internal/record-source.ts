@@ -30,6 +30,8 @@ export interface SourceSettings {
   requiredColumns: readonly string[];
   /** Largest CSV record or JSONL/txt line accepted, in characters. */
   maxRecordSize: number;
+  /** Receives warnings about data kept with a change (a NUL byte read as a space); without it such bytes are bad rows. */
+  onWarning?: (warning: DataProblem) => void;
   /** The source's encoding (WHATWG name) for messages; the bytes reaching the readers are UTF-8. Default utf-8. */
   encoding?: string;
   /** How messages name the option that chose a required column (see `ReadRecordsOptions.columnOptions`). */
@@ -127,8 +129,23 @@ class IssueQueue {
   constructor(
     private readonly file: string,
     private readonly encoding = 'utf-8',
+    onWarning?: (warning: DataProblem) => void,
   ) {
-    this.guard = new NormalizeNewlines({ onIssue: (issue) => this.items.push(issue) });
+    this.guard = new NormalizeNewlines({
+      onIssue: (issue) => this.items.push(issue),
+      ...(onWarning === undefined
+        ? {}
+        : {
+            onNulReplaced: ({ line, column }: { line: number; column: number }) =>
+              onWarning({
+                kind: 'nul-byte',
+                file,
+                line,
+                column,
+                message: `${file}:${line}:${column}: a NUL byte (0x00) at character ${column} was read as a space (the row is kept).`,
+              }),
+          }),
+    });
   }
 
   /** Throws when the stream turned out to be UTF-16/32. */
@@ -272,7 +289,7 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
       return undefined;
     },
   });
-  const issues = new IssueQueue(settings.file, settings.encoding);
+  const issues = new IssueQueue(settings.file, settings.encoding, settings.onWarning);
   pipeline(input, issues.guard, parser, () => undefined);
 
   let header: string[] | undefined;
@@ -368,7 +385,7 @@ function jsonErrorPosition(error: unknown): number | undefined {
 
 /** The lines of `input` after newline normalisation and byte checks: a line, or a problem with it. */
 async function* checkedLines(input: Readable, settings: SourceSettings): AsyncGenerator<{ text: string; line: number; problem?: DataProblem }> {
-  const issues = new IssueQueue(settings.file, settings.encoding);
+  const issues = new IssueQueue(settings.file, settings.encoding, settings.onWarning);
   pipeline(input, issues.guard, () => undefined);
   try {
     for await (const { text, line, tooLong } of readLines(issues.guard, settings.maxRecordSize)) {
