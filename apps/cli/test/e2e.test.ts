@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -398,6 +398,20 @@ describe('glossa predict: the pipe contract (Spark RDD.pipe, Hadoop Streaming)',
     expect(missing.stderr).toMatch(/the header has no column "tickets".*Did you mean "ticket"\? Rename the column or set --id-column to "ticket"/);
     const reserved = await runBin(['predict', model, '--input', file, '--keep', 'text']);
     expect(reserved.code).toBe(2);
+  });
+
+  it('writes one readable line per text on a terminal (a real pseudo-terminal via util-linux script), JSONL to a pipe', async () => {
+    // `script -qec CMD /dev/null` runs CMD with its stdout on a pseudo-terminal (Debian's util-linux).
+    const command = [process.execPath, BIN, 'predict', model, 'a great and wonderful story', 'awful and boring acting'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const tty = await new Promise<string>((resolve, reject) => {
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+    const lines = tty.replace(/\r/g, '').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^pos +0\.\d{4} {2}a great and wonderful story$/);
+    expect(lines[1]).toMatch(/^neg +0\.\d{4} {2}awful and boring acting$/);
+    const piped = await runBin(['predict', model, 'a great and wonderful story']);
+    expect(Object.keys(parseJsonl(piped.stdout)[0]!)).toEqual(['text', 'label', 'scores']);
   });
 
   it('labels an empty argument as an error line instead of scoring it', async () => {

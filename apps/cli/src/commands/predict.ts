@@ -35,8 +35,8 @@ export interface PredictCommandOptions {
   idColumn?: string;
   /** `--keep`: columns copied to the output. */
   keep?: string[];
-  /** `--output-format`. */
-  outputFormat: PredictOutputFormat;
+  /** `--output-format` (default: jsonl to a pipe or file, readable lines on a terminal). */
+  outputFormat?: PredictOutputFormat;
 }
 
 /**
@@ -94,9 +94,10 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
         .default('auto'),
     )
     .addOption(
-      new Option('--output-format <format>', `output: ${PREDICT_OUTPUT_FORMATS.join(', ')} (csv/tsv: a header, then copied columns, text, label, score:<label> per label, error)`)
-        .argParser(choiceOption('--output-format', PREDICT_OUTPUT_FORMATS))
-        .default('jsonl'),
+      new Option(
+        '--output-format <format>',
+        `output: ${PREDICT_OUTPUT_FORMATS.join(', ')} (csv/tsv: a header, then copied columns, text, label, score:<label> per label, error). Default: jsonl to a pipe or file, one readable line per text on a terminal`,
+      ).argParser(choiceOption('--output-format', PREDICT_OUTPUT_FORMATS)),
     );
   addRecordInputOptions(command);
   addPredictBatchOption(command, 256);
@@ -148,7 +149,8 @@ async function runPredict(
   const pool = threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
   const out = createStreamWriter(ctx.io.stdout);
   const warnings = collectWarnings();
-  const writer = createPredictWriter(options.outputFormat ?? 'jsonl', copied, classifier.labels);
+  // A person at a terminal gets readable lines; pipes and files get JSONL (or the format asked for).
+  const writer = createPredictWriter(options.outputFormat ?? (aligned ? 'jsonl' : 'terminal'), copied, classifier.labels);
   let source: AsyncIterable<PredictItem & { kind?: string }> | Iterable<PredictItem & { kind?: string }>;
   let input: NodeJS.ReadableStream | undefined;
   let inputName = 'arguments';

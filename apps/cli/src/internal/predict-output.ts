@@ -64,7 +64,28 @@ export interface PredictWriter {
  * // 'id,text,label,score:neg,score:pos,error\n7,fine,pos,0.2,0.8,\n'
  * ```
  */
-export function createPredictWriter(format: PredictOutputFormat, copied: readonly string[], labels: readonly string[]): PredictWriter {
+export function createPredictWriter(format: PredictOutputFormat | 'terminal', copied: readonly string[], labels: readonly string[]): PredictWriter {
+  if (format === 'terminal') {
+    // For a person at a terminal: label, its probability to 4 places, the text (copied fields first).
+    const width = Math.max(5, ...labels.map((l) => l.length));
+    return {
+      format(items, predictions) {
+        let out = '';
+        let p = 0;
+        for (const item of items) {
+          const kept = copied.map((name) => `${name}=${String(item.kept?.[name] ?? '')}  `).join('');
+          if (item.error !== undefined) {
+            out += `${'error'.padEnd(width)}  ${'-'.padStart(6)}  ${kept}${item.error}\n`;
+            continue;
+          }
+          const prediction = predictions[p++]!;
+          const score = (prediction.scores[prediction.label] ?? 0).toFixed(4);
+          out += `${prediction.label.padEnd(width)}  ${score}  ${kept}${(item.text ?? '').replace(/\s+/g, ' ')}\n`;
+        }
+        return out;
+      },
+    };
+  }
   if (format === 'jsonl') {
     return {
       format(items, predictions) {
