@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -183,6 +183,24 @@ describe('glossa train', () => {
     const run = await runBin(['train', trainCsv, '--out', join(dir, 'x'), '--epochs', '0']);
     expect(run).toMatchObject({ code: 2, stdout: '' });
     expect(oneLine(run.stderr)).toBe('glossa: --epochs must be an integer from 1 to 1000 (got 0)');
+  });
+});
+
+describe('the glossa command', () => {
+  it('runs the built CLI from its bin shim, and says to build first when dist/ is missing', async () => {
+    const shim = join(dirname(BIN), '..', 'bin', 'glossa.js');
+    const version = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [shim, '--version'], (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+    expect(version.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const lone = join(dir, 'lone', 'bin');
+    await mkdir(lone, { recursive: true });
+    await writeFile(join(lone, 'glossa.js'), await readFile(shim));
+    const missing = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(lone, 'glossa.js'), '--version'], (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/the CLI is not built yet \(dist\/bin\.js is missing\)\. In the repository, run `pnpm build` first/);
   });
 });
 
