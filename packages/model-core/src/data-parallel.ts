@@ -10,13 +10,12 @@
  * thread count sums the same gradient in a different order and splits dropout differently, so it gives a
  * slightly different model (as a different batch size would). One thread is the plain single-thread step.
  */
-import { type Tensor, type Variable, argMax, clipByValue, keep, log, mean, mul, neg, oneHot, sum, tensor, tensor1d, tensor2d, tidy, variableGrads } from '@tensorflow/tfjs-core';
+import { type Tensor, type Variable, tensor, tidy, variableGrads } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from './errors.js';
 import { buildModel } from './internal/build-model.js';
 import { setTrainingPhase } from './internal/phase.js';
-import type { TrainBatch } from './internal/train-step.js';
-import { LOG_EPSILON } from './internal/train-step.js';
+import { type TrainBatch, batchObjective, countHits } from './internal/train-step.js';
 import { writeDropoutCalls } from './internal/training-state.js';
 import { type ResolvedClassifierOptions, resolveClassifierOptions } from './options.js';
 
@@ -135,34 +134,25 @@ export function createGradientReplica(init: GradientReplicaInit): GradientReplic
 
 /** The gradient of `batch`'s weighted mean cross-entropy at the model's current weights. */
 export function shardGradients(model: LayersModel, variables: Variable[], batch: TrainBatch): ShardGradients {
-  const { ids, length, ys, weights, classes } = batch;
-  const rows = ys.length;
   let predicted: Tensor | undefined;
   setTrainingPhase(true);
   try {
-    const { value, grads } = tidy(() => {
-      const x = tensor2d(ids, [rows, length], 'int32');
-      const y = oneHot(tensor1d(ys, 'int32'), classes);
-      const w = weights ? tensor1d(weights) : undefined;
-      return variableGrads(() => {
-        const p = model.apply(x, { training: true }) as Tensor;
-        predicted = keep(argMax(p, -1));
-        const ce = neg(sum(mul(y, log(clipByValue(p, LOG_EPSILON, 1 - LOG_EPSILON))), -1));
-        return mean(w ? mul(ce, w) : ce);
-      }, variables);
-    });
+    const { value, grads } = tidy(() =>
+      variableGrads(
+        batchObjective(model, batch, (guesses) => {
+          predicted = guesses;
+        }),
+        variables,
+      ),
+    );
     const gradients = variables.map((v) => {
       const g = grads[v.name];
       return g ? (g.dataSync() as Float32Array).slice() : new Float32Array(v.size);
     });
     const loss = value.dataSync()[0]!;
-    const guesses = predicted!.dataSync();
-    let hits = 0;
-    for (let i = 0; i < rows; i++) if (guesses[i] === ys[i]) hits++;
     value.dispose();
     for (const g of Object.values(grads)) g.dispose();
-    predicted!.dispose();
-    return { gradients, loss, hits };
+    return { gradients, loss, hits: countHits(predicted!, batch.ys) };
   } finally {
     setTrainingPhase(false);
   }

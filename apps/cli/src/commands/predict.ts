@@ -17,6 +17,7 @@ import { type PredictItem, type PredictOutputFormat, PREDICT_OUTPUT_FORMATS, che
 import { type PredictFormat, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
 import { type BackendChoice, initBackendFor, loadRuntime, } from '../runtime.js';
 
+export { predictionLine } from '../internal/predict-output.js';
 export { PREDICT_FORMATS, type PredictFormat, predictFormat } from '../internal/record-input.js';
 
 /** Parsed options of `glossa predict`. */
@@ -50,21 +51,6 @@ function threadsOption(raw: string): number | 'auto' {
   return raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw);
 }
 
-/**
- * Serialises one prediction as a JSONL line.
- *
- * @param text - The input text.
- * @param label - Predicted label.
- * @param scores - Label → probability.
- * @returns `{"text":…,"label":…,"scores":{…}}` plus a newline.
- * @example
- * ```ts
- * predictionLine('nice', 'pos', { neg: 0.1, pos: 0.9 });
- * ```
- */
-export function predictionLine(text: string, label: string, scores: Record<string, number>): string {
-  return `${JSON.stringify({ text, label, scores })}\n`;
-}
 
 /**
  * Registers `glossa predict <bundle> [texts...]`.

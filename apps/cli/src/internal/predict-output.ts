@@ -52,6 +52,23 @@ export interface PredictWriter {
 }
 
 /**
+ * Serialises one prediction as a JSONL line: the copied input fields, then text, label and scores.
+ *
+ * @param text - The input text.
+ * @param label - Predicted label.
+ * @param scores - Label → probability.
+ * @param kept - Input fields copied to the output (`--id-column`, `--keep`), first.
+ * @returns `{…kept, "text":…,"label":…,"scores":{…}}` plus a newline.
+ * @example
+ * ```ts
+ * predictionLine('nice', 'pos', { neg: 0.1, pos: 0.9 });
+ * ```
+ */
+export function predictionLine(text: string, label: string, scores: Record<string, number>, kept: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ ...kept, text, label, scores })}\n`;
+}
+
+/**
  * A writer for `format`.
  *
  * @param format - jsonl, csv or tsv.
@@ -97,7 +114,7 @@ export function createPredictWriter(format: PredictOutputFormat | 'terminal', co
             out += `${JSON.stringify({ ...kept, line: item.line, error: item.error })}\n`;
           } else {
             const prediction = predictions[p++]!;
-            out += `${JSON.stringify({ ...kept, text: item.text, label: prediction.label, scores: prediction.scores })}\n`;
+            out += predictionLine(item.text ?? '', prediction.label, prediction.scores, kept);
           }
         }
         return out;

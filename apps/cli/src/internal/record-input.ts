@@ -12,7 +12,7 @@ import { type Command, Option } from 'commander';
 import { BAD_ROW_CHOICES, SKIPPED_LINES_SHOWN, encodingOption, maxRecordSizeOption } from './common-options.js';
 import { choiceOption } from './parse-options.js';
 import type { PredictItem } from './predict-output.js';
-import { parseTextLine } from './text-lines.js';
+import { parseTextRecord } from './text-lines.js';
 
 /** Input formats of `glossa predict` / `glossa explain`: `lines` is one text per line, a line starting with `{` read as JSON. */
 export type PredictFormat = DataFormat | 'lines';
@@ -95,7 +95,7 @@ export async function* readInputItems(
       continue;
     }
     try {
-      const parsed = parseJsonTextLine(record.text, name, record.line, options.textColumn);
+      const parsed = parseTextRecord(record.text, name, record.line, options.textColumn) ?? { text: '' };
       const kept = pick(parsed.fields);
       if (copied.length > 0 && parsed.fields === undefined) {
         throw new CliError('RUNTIME', `${name}:${record.line}: --id-column/--keep need fields, and a plain text line has none. Give JSON lines ({"text": …, "${copied[0]}": …}) or a CSV/TSV file.`);
@@ -117,12 +117,6 @@ export async function* readInputItems(
   }
 }
 
-/** A `lines` input line: JSON when it starts with `{` (its text field and every field), else the text itself. */
-function parseJsonTextLine(line: string, source: string, lineNumber: number, field: string): { text: string; fields?: Record<string, unknown> } {
-  if (!line.trimStart().startsWith('{')) return { text: line };
-  const text = parseTextLine(line, source, lineNumber, field) ?? '';
-  return { text, fields: JSON.parse(line) as Record<string, unknown> };
-}
 
 /** A skipped or error-lined record, for the warning at the end. */
 export interface RecordProblem {

@@ -2,25 +2,25 @@ import { createInterface } from 'node:readline';
 import { CliError } from '../cli-error.js';
 
 /**
- * Turns one input line into a text: a line starting with `{` is parsed as JSON and must have a
- * string `text` field; any other line is the text itself. Blank lines give `undefined` (skipped).
+ * Turns one input line into a text and, for a JSON line, its fields: a line starting with `{` is parsed as
+ * JSON and must have a string `text` field; any other line is the text itself. Blank lines give `undefined`.
  *
  * @param line - The raw line (without its newline).
  * @param source - File name or `stdin`, for error messages.
  * @param lineNumber - 1-based line number, for error messages.
  * @param field - The JSON field holding the text (default `text`).
- * @returns The text, or undefined for a blank line.
+ * @returns The text (and a JSON line's fields), or undefined for a blank line.
  * @throws {CliError} RUNTIME when a JSON line is invalid or has no string `text`.
  * @example
  * ```ts
- * parseTextLine('{"text": "great film"}', 'stdin', 1); // 'great film'
- * parseTextLine('great film', 'stdin', 2);             // 'great film'
+ * parseTextRecord('{"text": "great film", "id": 7}', 'stdin', 1); // { text: 'great film', fields: { text: 'great film', id: 7 } }
+ * parseTextRecord('great film', 'stdin', 2);                      // { text: 'great film' }
  * ```
  */
-export function parseTextLine(line: string, source: string, lineNumber: number, field = 'text'): string | undefined {
+export function parseTextRecord(line: string, source: string, lineNumber: number, field = 'text'): { text: string; fields?: Record<string, unknown> } | undefined {
   const cleaned = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (cleaned.trim() === '') return undefined;
-  if (!cleaned.trimStart().startsWith('{')) return cleaned;
+  if (!cleaned.trimStart().startsWith('{')) return { text: cleaned };
   let value: unknown;
   try {
     value = JSON.parse(cleaned);
@@ -42,7 +42,25 @@ export function parseTextLine(line: string, source: string, lineNumber: number, 
       `${source}:${lineNumber}: JSON line has no string "${field}" field. Write {"${field}": "..."} per line, or name the field with --text-column.`,
     );
   }
-  return text;
+  return { text, fields: value as Record<string, unknown> };
+}
+
+/**
+ * Turns one input line into a text (see {@link parseTextRecord}, which also returns a JSON line's fields).
+ *
+ * @param line - The raw line (without its newline).
+ * @param source - File name or `stdin`, for error messages.
+ * @param lineNumber - 1-based line number, for error messages.
+ * @param field - The JSON field holding the text (default `text`).
+ * @returns The text, or undefined for a blank line.
+ * @throws {CliError} RUNTIME when a JSON line is invalid or has no string `text`.
+ * @example
+ * ```ts
+ * parseTextLine('{"text": "great film"}', 'stdin', 1); // 'great film'
+ * ```
+ */
+export function parseTextLine(line: string, source: string, lineNumber: number, field = 'text'): string | undefined {
+  return parseTextRecord(line, source, lineNumber, field)?.text;
 }
 
 /**
