@@ -199,15 +199,30 @@ export function unlabelledWarning(inputName: string, policy: RecordPolicy): stri
 }
 
 /**
- * Adds the record-input options `glossa predict` and `glossa explain` share: `--input`, `--format`,
- * `--text-column`, `--on-bad-row`, `--max-record-size`, `--aligned`, `--id-column`, `--keep`.
+ * Adds the record-input options `glossa predict` and `glossa explain` share: `--input`, `--aligned`, and the
+ * reading options of {@link addRecordReadingOptions}.
  *
  * @param command - The command.
  * @returns The command.
  */
 export function addRecordInputOptions(command: Command): Command {
+  command.option('-i, --input <file>', 'read texts from a file (- for stdin): .csv/.tsv/.jsonl by extension, else one per line (a line starting with "{" is JSON)');
+  addRecordReadingOptions(command);
+  return command.option(
+    '--aligned',
+    'one output line per input record, in input order, also on a terminal (always so when stdout is a pipe or file): a blank or bad record gets a line with an "error" field',
+  );
+}
+
+/**
+ * Adds how records are read, shared by `predict`, `explain` and `queue submit`: `--format`, `--text-column`,
+ * `--on-bad-row`, `--max-record-size`, `--encoding`, `--id-column`, `--keep`.
+ *
+ * @param command - The command.
+ * @returns The command.
+ */
+export function addRecordReadingOptions(command: Command): Command {
   return command
-    .option('-i, --input <file>', 'read texts from a file (- for stdin): .csv/.tsv/.jsonl by extension, else one per line (a line starting with "{" is JSON)')
     .addOption(
       new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the --input extension, else lines)`).argParser(choiceOption('--format', PREDICT_FORMATS)),
     )
@@ -215,7 +230,6 @@ export function addRecordInputOptions(command: Command): Command {
     .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (an error line in its place when aligned)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
     .addOption(maxRecordSizeOption())
     .addOption(encodingOption())
-    .option('--aligned', 'one output line per input record, in input order, also on a terminal (always so when stdout is a pipe or file): a blank or bad record gets a line with an "error" field')
     .option('--id-column <name>', 'copy this input column (CSV/TSV) or field (JSON) to each output line, first')
     .addOption(new Option('--keep <columns>', 'copy these input columns/fields to each output line (comma-separated)').argParser(parseColumnList));
 }
