@@ -1,3 +1,4 @@
+export { type AtomicWriteStream, openAtomicWriteStream } from './atomic-write-stream.js';
 export type { BundleFiles, BundleStore } from './bundle-store.js';
 export { type CheckpointStore, type CheckpointStoreOptions, createCheckpointStore } from './checkpoint-store.js';
 export { checkTfjsVersions, loadedTfjsVersions, type TfjsVersions } from './check-tfjs-versions.js';
