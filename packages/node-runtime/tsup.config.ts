@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/prediction-worker.ts', 'src/training-worker.ts'],
+  entry: ['src/index.ts', 'src/prediction-worker.ts', 'src/training-worker.ts', 'src/detect-format.ts'],
   format: ['esm'],
   platform: 'node',
   target: 'es2022',

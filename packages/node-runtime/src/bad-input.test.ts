@@ -298,7 +298,7 @@ describe('readers on bad input', () => {
       ['maxRecordSize -1', { maxRecordSize: -1 }, /\(got -1\)/],
       ['maxRecordSize "10"', { maxRecordSize: '10' as unknown as number }, /\(got "10"\)/],
       ['onBadRow', { onBadRow: 'ignore' as 'skip' }, /onBadRow must be one of "fail", "skip" \(got "ignore"\)/],
-      ['format', { format: 'xlsx' as 'csv' }, /format must be one of "csv", "tsv", "jsonl", "txt" \(got "xlsx"\)/],
+      ['format', { format: 'xlsx' as 'csv' }, /format must be one of "csv", "tsv", "jsonl", "txt", "parquet" \(got "xlsx"\)/],
       ['textColumn', { textColumn: '' }, /textColumn must be a non-empty column name/],
       ['encoding', { encoding: 'latin-one' }, /"latin-one" is not an encoding label \(WHATWG\)\. Common ones: utf-8, gb18030/],
     ];

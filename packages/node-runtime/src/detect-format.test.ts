@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from './detect-format.js';
+import { detectFormat, formatFromExtension } from './detect-format.js';
 import { DataError } from './errors.js';
 
 describe('detectFormat', () => {
@@ -11,14 +11,23 @@ describe('detectFormat', () => {
     ['a.jsonl', 'jsonl'],
     ['a.ndjson', 'jsonl'],
     ['notes.txt', 'txt'],
+    ['part-00000.snappy.parquet', 'parquet'],
+    ['BIG.PARQUET', 'parquet'],
   ])('detects %s as %s', (path, format) => {
     expect(detectFormat(path)).toBe(format);
   });
 
   it('rejects an unknown extension, suggesting --format', () => {
-    expect(() => detectFormat('data.parquet')).toThrow(DataError);
-    expect(() => detectFormat('data.parquet')).toThrow(/--format csv\|tsv\|jsonl\|txt/);
+    expect(() => detectFormat('data.xlsx')).toThrow(DataError);
+    expect(() => detectFormat('data.xlsx')).toThrow(/--format csv\|tsv\|jsonl\|parquet\|txt/);
     expect(() => detectFormat('README')).toThrow(/none/);
+  });
+
+  it('answers undefined instead of throwing through formatFromExtension', () => {
+    expect(formatFromExtension('a.parquet')).toBe('parquet');
+    expect(formatFromExtension('a.TSV')).toBe('tsv');
+    expect(formatFromExtension('README')).toBeUndefined();
+    expect(formatFromExtension('data.json')).toBeUndefined();
   });
 
   it('explains that JSON arrays need converting to JSONL', () => {

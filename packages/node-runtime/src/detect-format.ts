@@ -2,10 +2,10 @@ import { extname } from 'node:path';
 import { DataError } from './errors.js';
 
 /** A data file format the readers understand. */
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'txt';
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'txt' | 'parquet';
 
 /** Every {@link DataFormat}. */
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'txt'];
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'txt', 'parquet'];
 
 const BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
   '.csv': 'csv',
@@ -14,11 +14,28 @@ const BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.txt': 'txt',
+  '.parquet': 'parquet',
 };
 
 /**
+ * The data format a file's extension names (case-insensitive), or `undefined` for any other extension:
+ * the table {@link detectFormat} reads, for callers with a fallback of their own.
+ *
+ * @param path - file path
+ * @returns the format, or `undefined`
+ * @example
+ * ```ts
+ * formatFromExtension('big.PARQUET'); // 'parquet'
+ * formatFromExtension('notes.md');    // undefined
+ * ```
+ */
+export function formatFromExtension(path: string): DataFormat | undefined {
+  return BY_EXTENSION[extname(path).toLowerCase()];
+}
+
+/**
  * The data format of a file, from its extension (case-insensitive): `.csv` → csv, `.tsv`/`.tab` → tsv,
- * `.jsonl`/`.ndjson` → jsonl, `.txt` → txt.
+ * `.jsonl`/`.ndjson` → jsonl, `.txt` → txt, `.parquet` → parquet.
  *
  * @param path - file path
  * @returns the format
@@ -30,9 +47,9 @@ const BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
  * ```
  */
 export function detectFormat(path: string): DataFormat {
-  const ext = extname(path).toLowerCase();
-  const format = BY_EXTENSION[ext];
+  const format = formatFromExtension(path);
   if (format !== undefined) return format;
+  const ext = extname(path).toLowerCase();
   const hint =
     ext === '.json'
       ? ' JSON arrays are not streamed; convert the file to JSON Lines (one object per line, e.g. `jq -c ".[]" data.json > data.jsonl`).'
@@ -40,7 +57,7 @@ export function detectFormat(path: string): DataFormat {
   throw new DataError(
     'UNKNOWN_FORMAT',
     `${path}: cannot tell the file's format from its extension (${ext === '' ? 'none' : `"${ext}"`}).${hint} ` +
-      `Rename it to .csv, .tsv, .jsonl or .txt, or pass the format explicitly (--format csv|tsv|jsonl|txt, or options.format).`,
+      `Rename it to .csv, .tsv, .jsonl, .parquet or .txt, or pass the format explicitly (--format csv|tsv|jsonl|parquet|txt, or options.format).`,
     { file: path, line: 0 },
   );
 }

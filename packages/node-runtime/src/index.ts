@@ -6,7 +6,7 @@ export { createFileStore } from './create-file-store.js';
 export { type PredictionPool, type PredictionPoolOptions, createPredictionPool } from './create-prediction-pool.js';
 export { type TrainingWorkers, type TrainingWorkersOptions, createTrainingWorkers } from './create-training-workers.js';
 export type { DataProblem, DataProblemKind } from './data-problem.js';
-export { DATA_FORMATS, type DataFormat, detectFormat } from './detect-format.js';
+export { DATA_FORMATS, type DataFormat, detectFormat, formatFromExtension } from './detect-format.js';
 export {
   DataError,
   type DataErrorCode,
@@ -27,6 +27,14 @@ export { type ListBackendsOptions, listBackends } from './list-backends.js';
 export { type LoadBundleFilesOptions, loadBundleFiles } from './load-bundle-files.js';
 export { type LabeledTexts, type LoadLabeledTextsOptions, loadLabeledTexts } from './load-labeled-texts.js';
 export { type Logger, silentLogger } from './logger.js';
+export {
+  createParquetPredictionWriter,
+  PARQUET_COMPRESSIONS,
+  type ParquetCompression,
+  type ParquetPredictionWriter,
+  type ParquetPredictionWriterOptions,
+  type PredictionRecord,
+} from './parquet-prediction-writer.js';
 export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
 export { type InputText, type TextRecord, readTextRecords, readTexts } from './read-texts.js';

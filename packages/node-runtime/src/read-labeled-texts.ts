@@ -1,6 +1,6 @@
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
-import { openRecords, reportProblem } from './internal/open-records.js';
+import { EMPTY_TEXT_ADVICE, emptyValueProblem, openRecords, reportProblem } from './internal/open-records.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
 /**
@@ -16,7 +16,7 @@ export interface LabeledText {
 }
 
 /**
- * Streams `{ text, label, line }` from a CSV, TSV or JSONL file, in bounded memory. Rows whose text or
+ * Streams `{ text, label, line }` from a CSV, TSV, JSONL or Parquet file, in bounded memory. Rows whose text or
  * label is empty (or only whitespace) are bad rows, like malformed ones: they fail, or with
  * `onBadRow: 'skip'` are skipped and reported to `onSkip`.
  *
@@ -41,7 +41,7 @@ export async function* readLabeledTexts(path: string, options: ReadRecordsOption
     await items.return(undefined);
     throw new DataError(
       'UNKNOWN_FORMAT',
-      `${file}: a txt file holds only texts, no labels. Use a CSV, TSV or JSONL file with "${textColumn}" and "${labelColumn}" columns for training and evaluation.`,
+      `${file}: a txt file holds only texts, no labels. Use a CSV, TSV, JSONL or Parquet file with "${textColumn}" and "${labelColumn}" columns for training and evaluation.`,
       { file, line: 0 },
     );
   }
@@ -55,19 +55,10 @@ export async function* readLabeledTexts(path: string, options: ReadRecordsOption
     const label = (fields[labelColumn] ?? '').trim();
     let problem: DataProblem | undefined;
     if (text.trim() === '') {
-      problem = {
-        kind: 'empty-text',
-        file,
-        line,
-        message: `${file}:${line}: the "${textColumn}" value is empty. Remove the row or fill in the text; or pass onBadRow: "skip" (--on-bad-row skip) to skip such rows.`,
-      };
+      problem = emptyValueProblem('empty-text', { file, line, format }, textColumn, fields[textColumn], EMPTY_TEXT_ADVICE);
     } else if (label === '') {
-      problem = {
-        kind: 'empty-label',
-        file,
-        line,
-        message: `${file}:${line}: the "${labelColumn}" value is empty. Give every row a label; or pass onBadRow: "skip" (--on-bad-row skip) to skip unlabeled rows.`,
-      };
+      const advice = '. Give every row a label; or pass onBadRow: "skip" (--on-bad-row skip) to skip unlabeled rows.';
+      problem = emptyValueProblem('empty-label', { file, line, format }, labelColumn, fields[labelColumn], advice);
     }
     if (problem !== undefined) {
       reportProblem(problem, options);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { DataProblem } from './data-problem.js';
-import { openRecords, reportProblem } from './internal/open-records.js';
+import { EMPTY_TEXT_ADVICE, emptyValueProblem, openRecords, reportProblem } from './internal/open-records.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
 /**
@@ -34,7 +34,7 @@ export interface InputText {
  */
 export async function* readTexts(source: string | Readable, options: ReadRecordsOptions = {}): AsyncGenerator<InputText> {
   const textColumn = options.textColumn ?? 'text';
-  const { items, file } = await openRecords(source, options, [textColumn, ...(options.requiredColumns ?? [])]);
+  const { items, file, format } = await openRecords(source, options, [textColumn, ...(options.requiredColumns ?? [])]);
   for await (const item of items) {
     if (item.problem !== undefined) {
       reportProblem(item.problem, options);
@@ -43,15 +43,7 @@ export async function* readTexts(source: string | Readable, options: ReadRecords
     const { line, fields } = item.record;
     const text = fields[textColumn] ?? '';
     if (text.trim() === '') {
-      reportProblem(
-        {
-          kind: 'empty-text',
-          file,
-          line,
-          message: `${file}:${line}: the "${textColumn}" value is empty. Remove the row or fill in the text; or pass onBadRow: "skip" (--on-bad-row skip) to skip such rows.`,
-        },
-        options,
-      );
+      reportProblem(emptyValueProblem('empty-text', { file, line, format }, textColumn, fields[textColumn], EMPTY_TEXT_ADVICE), options);
       continue;
     }
     yield { text, line, fields };
@@ -83,7 +75,7 @@ export type TextRecord =
  */
 export async function* readTextRecords(source: string | Readable, options: ReadRecordsOptions = {}): AsyncGenerator<TextRecord> {
   const textColumn = options.textColumn ?? 'text';
-  const { items, file } = await openRecords(source, options, [textColumn, ...(options.requiredColumns ?? [])], true);
+  const { items, file, format } = await openRecords(source, options, [textColumn, ...(options.requiredColumns ?? [])], true);
   // A malformed CSV row can raise two parser errors; it is still one record.
   let lastProblemLine = -1;
   for await (const item of items) {
@@ -96,8 +88,8 @@ export async function* readTextRecords(source: string | Readable, options: ReadR
     const { line, fields } = item.record;
     const text = fields[textColumn] ?? '';
     if (text.trim() === '') {
-      const message = `${file}:${line}: the "${textColumn}" value is empty (nothing to label).`;
-      yield { kind: 'problem', problem: { kind: 'empty-text', file, line, message }, line, fields };
+      const problem = emptyValueProblem('empty-text', { file, line, format }, textColumn, fields[textColumn], ' (nothing to label).');
+      yield { kind: 'problem', problem, line, fields };
       continue;
     }
     yield { kind: 'text', text, line, fields };

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
@@ -43,12 +42,12 @@ export interface SourceSettings {
 /** Default largest CSV/TSV record or JSONL/txt line, in characters (a 10 MB field fits). */
 export const DEFAULT_MAX_RECORD_SIZE = 32 * 1024 * 1024;
 
-/** Opens a file for streaming after checking it exists and is a file. */
-export async function openFile(path: string): Promise<Readable> {
+/** Checks that a data file exists and is a file (a directory or a missing file is named as such). */
+export async function checkDataFile(path: string): Promise<void> {
   try {
     const info = await stat(path);
     if (!info.isFile()) {
-      throw new DataError('FILE_NOT_FOUND', `${path}: this is a directory, not a data file. Pass the path of a .csv, .tsv, .jsonl or .txt file.`, {
+      throw new DataError('FILE_NOT_FOUND', `${path}: this is a directory, not a data file. Pass the path of a .csv, .tsv, .jsonl, .parquet or .txt file.`, {
         file: path,
         line: 0,
       });
@@ -63,7 +62,14 @@ export async function openFile(path: string): Promise<Readable> {
     }
     throw readFailure(path, error);
   }
-  return createReadStream(path, { highWaterMark: 64 * 1024 });
+}
+
+/**
+ * Where a record is, for messages: `file:line` for text files, `file, row N` for Parquet (which has rows,
+ * not lines; `line` is then the 1-based row number).
+ */
+export function recordPlace(file: string, line: number, format: DataFormat): string {
+  return format === 'parquet' ? `${file}, row ${line}` : `${file}:${line}`;
 }
 
 function readFailure(file: string, error: unknown): NodeRuntimeError {
@@ -80,7 +86,8 @@ export function problemToError(problem: DataProblem): DataError {
   return new DataError(code, problem.message, location);
 }
 
-const SKIP_HINT = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
+/** The advice ending every skippable row problem. */
+export const SKIP_HINT = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
 
 function hex(byte: number): string {
   return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
@@ -177,12 +184,14 @@ function lineTooLongProblem(file: string, line: number, length: number, maxRecor
   };
 }
 
-function describeColumns(columns: readonly string[]): string {
-  const shown = columns.slice(0, 20).map((c) => JSON.stringify(c));
+/** Up to 20 column names, quoted, each followed by its type in brackets when `types` are given. */
+export function describeColumns(columns: readonly string[], types?: readonly string[]): string {
+  const shown = columns.slice(0, 20).map((c, i) => (types?.[i] === undefined ? JSON.stringify(c) : `${JSON.stringify(c)} (${types[i]})`));
   return shown.join(', ') + (columns.length > 20 ? `, … (${columns.length} in all)` : '');
 }
 
-function missingColumnAdvice(missing: string, available: readonly string[], settings: SourceSettings): string {
+/** How to fix a missing column: the closest name, and the option that chose the column. */
+export function missingColumnAdvice(missing: string, available: readonly string[], settings: SourceSettings): string {
   const suggestion = closestName(missing, available);
   const option = settings.columnOptions?.[missing] ?? (missing === settings.textColumn ? 'textColumn (--text-column)' : 'labelColumn (--label-column)');
   return suggestion !== undefined
@@ -200,6 +209,14 @@ export function recordSource(input: Readable, settings: SourceSettings): AsyncGe
       return jsonlSource(input, settings);
     case 'txt':
       return txtSource(input, settings);
+    case 'parquet':
+      // A file path goes to parquet-source.ts; a stream cannot be read as Parquet.
+      throw new DataError(
+        'BAD_DATA',
+        `${settings.file}: Parquet cannot be read from a stream such as stdin: its index of columns and row groups is at the end of the file, so the reader needs the file itself. ` +
+          'Save the data to a .parquet file and pass its path (--input data.parquet).',
+        { file: settings.file, line: 0 },
+      );
   }
 }
 
