@@ -30,7 +30,7 @@ export type ModelCoreErrorCode =
  * ```
  */
 export class ModelCoreError extends Error {
-  override name: 'ModelCoreError' | 'BundleError' = 'ModelCoreError';
+  override name: 'ModelCoreError' | 'BundleError' | 'UndecodableTextError' = 'ModelCoreError';
   /** Stable code of the failure. */
   readonly code: ModelCoreErrorCode;
 

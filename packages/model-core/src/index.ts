@@ -55,6 +55,20 @@ export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
 export { setWasmKernels, usesWasmKernels } from './internal/lstm-wasm.js';
 export { MODEL_CORE_VERSION } from './version.js';
 export {
+  COMMON_ENCODINGS,
+  type CommonEncoding,
+  ENCODING_OPTION,
+  type EncodingControl,
+  resolveEncoding,
+  sniffByteOrderMark,
+  StrictTextDecoder,
+  type StrictTextDecoderOptions,
+  type UndecodableText,
+  UndecodableTextError,
+  undecodableTextMessage,
+  unknownEncodingMessage,
+} from './text-encoding.js';
+export {
   ARCHITECTURE_REGISTRY,
   ARCHITECTURES,
   type ArchitectureInfo,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { StrictTextDecoder, UndecodableTextError, undecodableTextMessage } from '@glossa/model-core';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.js';
 import { DataError, NodeRuntimeError } from './errors.js';
@@ -54,6 +55,30 @@ describe('legacy encodings (encoding option)', () => {
     const records = await collect(readTextRecords(Readable.from([data]), { encoding: 'gb18030' }));
     expect(records.map((r) => (r.kind === 'text' ? r.text : r.problem.message))).toEqual(['中', expect.stringMatching(/^<stream>:2:4: a byte sequence that is not valid GB18030 \(at character 4\)/), '文']);
     await expect(collect(readTexts(Readable.from([data]), { encoding: 'gb18030' }))).rejects.toThrow(DataError);
+  });
+
+  it("words its encoding messages with model-core's undecodableTextMessage, as the demo does, at the place StrictTextDecoder finds", async () => {
+    const cli = { name: '--encoding (encoding)', example: '--encoding gb18030' };
+    const skipHint = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
+    const cases: Array<[string, Buffer]> = [
+      ['utf-8', bytes('text,label\nnice day,pos\nso caf', [0xe9], ' bad,neg\n')],
+      ['utf-8', bytes('text,label\r\nok,pos\r\n"a\r\nb', [0xe4, 0xb8], 'c",neg\r\n')],
+      ['gb18030', bytes('text,label\n', [0xd6, 0xd0], ',pos\nok ', [0x81, 0x20], 'x,neg\n')],
+      ['big5', bytes('text,label\n', [0xa4, 0xa4], ',pos\n', [0xa4, 0x20], ',neg\n')],
+    ];
+    for (const [encoding, data] of cases) {
+      const file = join(tmp(), 'data.csv');
+      await writeFile(file, data);
+      let expected: string | undefined;
+      try {
+        new StrictTextDecoder({ encoding, file, control: cli }).decode(data);
+      } catch (error) {
+        if (!(error instanceof UndecodableTextError)) throw error;
+        expected = undecodableTextMessage(error.problem, cli);
+      }
+      expect(expected, encoding).toBeDefined();
+      await expect(collect(readLabeledTexts(file, { encoding })), encoding).rejects.toThrow(`${expected}${skipHint}`);
+    }
   });
 
   it('refuses an unknown encoding label naming common ones', async () => {

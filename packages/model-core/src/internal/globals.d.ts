@@ -5,8 +5,9 @@ declare global {
     encode(input?: string): Uint8Array;
   }
   class TextDecoder {
-    constructor(label?: string, options?: { fatal?: boolean });
-    decode(input?: Uint8Array): string;
+    constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+    readonly encoding: string;
+    decode(input?: Uint8Array, options?: { stream?: boolean }): string;
   }
   interface AbortSignal {
     readonly aborted: boolean;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { undecodableTextMessage } from '@glossa/model-core';
 import type { DataProblem } from '../data-problem.js';
 import type { DataFormat } from '../detect-format.js';
 import { DataError, NodeRuntimeError } from '../errors.js';
@@ -89,9 +90,8 @@ export function problemToError(problem: DataProblem): DataError {
 /** The advice ending every skippable row problem. */
 export const SKIP_HINT = ' Fix the row, or pass onBadRow: "skip" (--on-bad-row skip) to skip bad rows.';
 
-function hex(byte: number): string {
-  return `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-}
+/** How the readers' messages name the encoding: the library option and the CLI flag. */
+const CLI_ENCODING_CONTROL = { name: '--encoding (encoding)', example: '--encoding gb18030' };
 
 /** The problem for a byte issue found by {@link NormalizeNewlines}. */
 export function byteIssueProblem(issue: ByteIssue, file: string, encoding = 'utf-8'): DataProblem {
@@ -108,12 +108,7 @@ export function byteIssueProblem(issue: ByteIssue, file: string, encoding = 'utf
         `Save it as UTF-8 text, or remove the NUL bytes (e.g. \`tr -d '\\000' < in > out\`).${SKIP_HINT}`,
     };
   }
-  const message =
-    encoding !== 'utf-8'
-      ? `${where}: a byte sequence that is not valid ${encoding.toUpperCase()} (at character ${column}); the file is probably in another encoding. ` +
-        `Check --encoding (encoding): gb18030 for Simplified Chinese exports, big5 for Traditional Chinese, shift_jis for Japanese, windows-1252 for Western European, utf-8.${SKIP_HINT}`
-      : `${where}: invalid UTF-8 (byte ${hex(issue.byte)} at character ${column}); the file is probably in another encoding such as Windows-1252, GB18030 or Big5. ` +
-        `Name it with --encoding (encoding), e.g. --encoding gb18030, or convert it to UTF-8 (e.g. \`iconv -f windows-1252 -t utf-8 in.csv > out.csv\`, or "Save as CSV UTF-8" in a spreadsheet).${SKIP_HINT}`;
+  const message = undecodableTextMessage({ file, line, column, encoding, byte: issue.byte }, CLI_ENCODING_CONTROL) + SKIP_HINT;
   return { kind: 'invalid-utf8', file, line, column, message };
 }
 

@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { resolveEncoding, unknownEncodingMessage } from '@glossa/model-core';
 import { NodeRuntimeError } from '../errors.js';
 
 /**
@@ -10,14 +11,9 @@ import { NodeRuntimeError } from '../errors.js';
  * @returns The encoding's canonical name (`utf-8` for UTF-8).
  */
 export function encodingName(where: string, label: string): string {
-  try {
-    return new TextDecoder(label).encoding;
-  } catch {
-    throw new NodeRuntimeError(
-      'INVALID_OPTION',
-      `${where}: "${label}" is not an encoding label (WHATWG). Common ones: utf-8, gb18030, gbk, big5, shift_jis, euc-jp, euc-kr, windows-1252 (latin1), utf-16le, utf-16be.`,
-    );
-  }
+  const name = resolveEncoding(label);
+  if (name === undefined) throw new NodeRuntimeError('INVALID_OPTION', unknownEncodingMessage(where, label));
+  return name;
 }
 
 /** A byte UTF-8 never contains: marks, in the transcoded stream, a sequence the source encoding could not decode. */
