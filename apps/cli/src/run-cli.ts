@@ -6,6 +6,7 @@ import { registerExplainCommand } from './commands/explain.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
+import { registerQueueCommand } from './commands/queue.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { type CliContext, type CliIo, createContext } from './internal/context.js';
@@ -54,6 +55,7 @@ function buildProgram(ctx: CliContext): Command {
   registerPredictCommand(program, ctx);
   registerExplainCommand(program, ctx);
   registerServeCommand(program, ctx);
+  registerQueueCommand(program, ctx);
   registerInfoCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   return program;

@@ -4,7 +4,7 @@ import type { LineRuns } from './chunks.js';
 import { DEFAULT_PREFIX, jobKeys, openRedis, type QueueConnection, SCORING_QUEUE } from './connection.js';
 import { QueueError } from './errors.js';
 import { jobNames } from './remove.js';
-import { quit } from './submit.js';
+import { ANNOTATION, quit } from './submit.js';
 
 /** A chunk that spent its attempts. */
 export interface ChunkFailure {
@@ -43,6 +43,8 @@ export interface JobStatus {
   /** Seconds left at that rate. */
   etaSeconds: number | undefined;
   failures: ChunkFailure[];
+  /** What the submitter stored with the job (`SubmitOptions.annotations`). */
+  annotations: Record<string, string>;
 }
 
 const at = (ms: string | undefined): Date | undefined => (ms === undefined ? undefined : new Date(Number(ms)));
@@ -122,6 +124,7 @@ export async function readJobStatus(redis: Redis, queue: Queue, prefix: string, 
     recordsPerSecond,
     etaSeconds,
     failures,
+    annotations: Object.fromEntries(Object.entries(meta).flatMap(([k, v]) => (k.startsWith(ANNOTATION) ? [[k.slice(ANNOTATION.length), v]] : []))),
   };
 }
 

@@ -21,6 +21,11 @@ export interface SubmitOptions {
   batchSize?: number;
   /** Tries per chunk before it is marked failed (a worker that dies mid-chunk counts too). Default 3. */
   attempts?: number;
+  /**
+   * Facts about the job for whoever collects it (e.g. the output's column names, the input's name), stored with
+   * it and returned by `jobStatus` as `annotations`.
+   */
+  annotations?: Record<string, string>;
   /** Called after each chunk is enqueued. */
   onChunk?: (chunk: number, records: number) => void;
 }
@@ -36,6 +41,9 @@ export interface SubmittedJob {
   /** Records with a text to label. */
   texts: number;
 }
+
+/** Prefix of the meta fields holding annotations. */
+export const ANNOTATION = 'a:';
 
 /** Default records per chunk. */
 export const DEFAULT_CHUNK_SIZE = 10_000;
@@ -94,7 +102,8 @@ export async function submitJob(connection: QueueConnection, options: SubmitOpti
     }
     created = true;
     await redis.set(bundleKey(prefix, sha), Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength), 'NX');
-    await redis.hset(keys.meta, { bundle: sha, chunkSize, batchSize, attempts, submittedAt: Date.now(), doneChunks: 0, doneRecords: 0 });
+    const annotations = Object.fromEntries(Object.entries(options.annotations ?? {}).map(([k, v]) => [`${ANNOTATION}${k}`, v]));
+    await redis.hset(keys.meta, { bundle: sha, chunkSize, batchSize, attempts, submittedAt: Date.now(), doneChunks: 0, doneRecords: 0, ...annotations });
     let chunk: ScoreItem[] = [];
     let chunks = 0;
     let records = 0;

@@ -37,6 +37,8 @@ export interface ScoringWorkerOptions {
    * worker). Default 30.
    */
   stallTimeoutSeconds?: number;
+  /** Called when scoring of a chunk starts (after its records are read). */
+  onChunkStart?: (start: { job: string; chunk: number; records: number }) => void;
   /** Called after each chunk is scored. */
   onChunk?: (done: ChunkDone) => void;
   /** Called when a chunk fails an attempt (it is retried until its attempts are spent). */
@@ -128,6 +130,7 @@ export async function startScoringWorker(connection: QueueConnection, options: S
     }
     const items = decodeChunkInput(raw, where);
     await redis.hsetnx(keys.meta, 'startedAt', Date.now());
+    options.onChunkStart?.({ job: name, chunk, records: items.length });
     const scorer = await loadScorer(bundle, batchSize);
     const predictions: Prediction[] = [];
     const call = batchSize * BATCHES_PER_CALL;

@@ -55,8 +55,9 @@ describe('scoring on a real Redis', () => {
 
   it('collects, in input order, exactly what one process predicts: two workers, error records in place, ids kept', async () => {
     const items = records(430);
-    const submitted = await submitJob({ url: redis.url }, { name: 'reviews', bundle: bundleBytes, items, chunkSize: 37 });
+    const submitted = await submitJob({ url: redis.url }, { name: 'reviews', bundle: bundleBytes, items, chunkSize: 37, annotations: { input: 'in.csv' } });
     expect(submitted).toMatchObject({ chunks: 12, records: 430, texts: 430 - 9 });
+    expect((await jobStatus({ url: redis.url }, 'reviews')).annotations).toEqual({ input: 'in.csv' });
     expect((await jobStatus({ url: redis.url }, 'reviews')).state).toBe('queued');
 
     const scored: number[] = [];
