@@ -9,7 +9,7 @@ trap 'rm -rf "$work"' EXIT
 pnpm -r --filter "./packages/*" --filter "./apps/cli" pack --pack-destination "$work/tgz" >/dev/null
 count=$(ls "$work/tgz"/glossa-*.tgz | wc -l)
 echo "== packed $count tarballs: $(cd "$work/tgz" && ls | tr '\n' ' ')"
-[ "$count" -eq 6 ] || { echo "check-pack: expected 6 tarballs (5 libraries + cli), got $count" >&2; exit 1; }
+[ "$count" -eq 7 ] || { echo "check-pack: expected 7 tarballs (6 libraries + cli), got $count" >&2; exit 1; }
 mkdir "$work/app"
 cd "$work/app"
 npm init -y >/dev/null
@@ -17,6 +17,7 @@ npm install --no-audit --no-fund --loglevel=error "$work"/tgz/*.tgz >/dev/null
 cat > smoke.mjs <<'JS'
 import { createTextClassifier, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
 import { fetchBundleFiles } from '@glossa/web-runtime';
+import { checkJobName, submitJob } from '@glossa/queue';
 const report = await initBackend({ job: 'train' });
 const data = Array.from({ length: 120 }, (_, i) => ({ text: i % 2 ? `good fine great ${i}` : `bad poor awful ${i}`, label: i % 2 ? 'pos' : 'neg' }));
 const clf = createTextClassifier({ architecture: 'bow', embeddingDim: 8 });
@@ -27,9 +28,13 @@ const [a] = await clf.predict(['great']);
 const [b] = await loaded.predict(['great']);
 if (a.label !== 'pos' || Math.abs(a.scores.pos - b.scores.pos) > 1e-6) throw new Error(`smoke: unexpected ${JSON.stringify([a, b])}`);
 if (typeof fetchBundleFiles !== 'function') throw new Error('smoke: web-runtime export missing');
+if (typeof submitJob !== 'function' || checkJobName('ok-1') !== 'ok-1') throw new Error('smoke: queue export missing');
 console.log(`== installed packages work (backend ${report.backend}, P(pos|great) = ${a.scores.pos.toFixed(3)})`);
 JS
 node smoke.mjs
 ./node_modules/.bin/glossa --version
 ./node_modules/.bin/glossa predict model.glossa "great" "awful" >/dev/null
+# The queue commands load @glossa/queue (BullMQ, ioredis) from the installed tarballs; Redis is not needed to say it is missing.
+queue_out=$(GLOSSA_REDIS_URL= ./node_modules/.bin/glossa queue status 2>&1 || true)
+grep -q "where is Redis" <<<"$queue_out" || { echo "check-pack: glossa queue did not load: $queue_out" >&2; exit 1; }
 echo "== check-pack ok"
