@@ -526,12 +526,28 @@ describe('glossa doctor', () => {
     expect(report.versions.tfjsCore).toBe('4.22.0');
   });
 
-  it('prints tables for people, honouring GLOSSA_BACKEND', async () => {
+  it('prints tables for people, honouring GLOSSA_BACKEND, with a verdict and what to do', async () => {
     const run = await runBin(['doctor'], { env: { GLOSSA_BACKEND: 'cpu' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Backends');
-    expect(run.stdout).toMatch(/train {3}→ cpu: /);
-    expect(run.stdout).toMatch(/predict → cpu: /);
+    expect(run.stdout).toMatch(/train {3}→ cpu\n/);
+    expect(run.stdout).toMatch(/predict → cpu\n/);
+    expect(run.stdout).toMatch(/Verdict: works, but slowly: training runs on plain JavaScript and prediction on plain JavaScript/);
+    expect(run.stdout).toMatch(/ {2}- A faster backend is available: unset GLOSSA_BACKEND or drop --backend cpu\./);
+  });
+
+  it('prints every note whole, once, without internal file paths, and says the installation is ready', async () => {
+    const run = await runBin(['doctor']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('…');
+    expect(run.stdout).not.toMatch(/chunk-[A-Z0-9]+\.js|imported from/);
+    expect(run.stdout).toMatch(/^ {2}tensorflow: @tensorflow\/tfjs-node is not installed \(optional\)$/m);
+    expect(run.stdout.match(/tfjs-node is not installed/g)).toHaveLength(1);
+    expect(run.stdout).toMatch(/Verdict: ready: training runs on WebAssembly SIMD, prediction on WebAssembly SIMD/);
+    expect(run.stdout).toMatch(/ {2}- Optional, for native speed: npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    const json = JSON.parse((await runBin(['doctor', '--json'])).stdout) as { verdict: { status: string; advice: string[] } };
+    expect(json.verdict.status).toBe('ready');
+    expect(json.verdict.advice[0]).toMatch(/tfjs-node/);
   });
 });
 

@@ -52,9 +52,8 @@ export function loadTfjsNode(): Promise<TfjsNodeLoad> {
         code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve/.test(describe(error));
       return {
         ok: false,
-        error: notInstalled
-          ? `${specifier} is not installed (${describe(error)})`
-          : `cannot load ${specifier} (${describe(error)})`,
+        // Not installed is the usual case (it is optional): say so without the resolver's internal paths.
+        error: notInstalled ? `${specifier} is not installed (optional)` : `cannot load ${specifier} (${describe(error)})`,
       };
     }
     if (findBackendFactory('tensorflow') === null) {
