@@ -45,12 +45,26 @@ export { confusionMatrix } from './confusion-matrix.js';
 export { type PerClassScores, precisionRecallF1 } from './precision-recall-f1.js';
 export { logLoss } from './log-loss.js';
 export { rocAuc } from './roc-auc.js';
+export { type RocCurve, rocCurve } from './roc-curve.js';
+export { averagePrecision, type PrecisionRecallCurve, precisionRecallCurve } from './precision-recall-curve.js';
+export { type CalibrationBin, type CalibrationCurve, calibrationCurve } from './calibration-curve.js';
+export { type ThresholdRow, thresholdTable } from './threshold-table.js';
 export {
   type ClassificationReport,
   type ClassificationReportInput,
   classificationReport,
   type LabeledClassScores,
 } from './classification-report.js';
+
+// Statistics
+export { normalCdf, normalQuantile, normalTwoSidedPValue } from './normal-distribution.js';
+export {
+  benjaminiHochberg,
+  compareProportions,
+  type ProportionChange,
+  type ProportionInterval,
+  wilsonInterval,
+} from './proportion-interval.js';
 
 // Randomness and hashing
 export { type LbfgsOptions, type LbfgsResult, type Objective, minimizeLbfgs } from './lbfgs.js';

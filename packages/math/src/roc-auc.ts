@@ -1,4 +1,4 @@
-import { assertNonEmpty, assertSameLength } from './internal/validate.js';
+import { assertBinaryScores } from './internal/validate.js';
 import { MathError } from './math-error.js';
 
 /**
@@ -20,20 +20,8 @@ import { MathError } from './math-error.js';
  */
 export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
   const where = 'rocAuc';
-  assertSameLength(where, 'yTrue', yTrue, 'scores', scores);
-  assertNonEmpty(where, 'yTrue', yTrue);
+  const positives = assertBinaryScores(where, yTrue, scores);
   const n = yTrue.length;
-  let positives = 0;
-  for (let i = 0; i < n; i++) {
-    const y = yTrue[i];
-    if (y !== 0 && y !== 1) {
-      throw new MathError('INVALID_ARGUMENT', `${where}: yTrue[${i}] is ${String(y)}, not 0 or 1. Pass binary labels.`);
-    }
-    if (Number.isNaN(scores[i])) {
-      throw new MathError('INVALID_ARGUMENT', `${where}: scores[${i}] is NaN. Pass a numeric score for every item.`);
-    }
-    positives += y;
-  }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) {
     throw new MathError(

@@ -82,3 +82,24 @@ export function classIndexAt(where: string, name: string, labels: ArrayLike<numb
   }
   return label;
 }
+
+/**
+ * Checks binary labels against their scores: same length, non-empty, every label 0 or 1, no NaN score.
+ * Returns the number of positives.
+ */
+export function assertBinaryScores(where: string, yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
+  assertSameLength(where, 'yTrue', yTrue, 'scores', scores);
+  assertNonEmpty(where, 'yTrue', yTrue);
+  let positives = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const y = yTrue[i];
+    if (y !== 0 && y !== 1) {
+      throw new MathError('INVALID_ARGUMENT', `${where}: yTrue[${i}] is ${String(y)}, not 0 or 1. Pass binary labels.`);
+    }
+    if (Number.isNaN(scores[i])) {
+      throw new MathError('INVALID_ARGUMENT', `${where}: scores[${i}] is NaN. Pass a numeric score for every item.`);
+    }
+    positives += y;
+  }
+  return positives;
+}
