@@ -28,8 +28,13 @@ Examples:
 Exit codes: 0 success, 1 failure, 2 usage error, 130 interrupted.
 Run "glossa <command> --help" for a command's options.`;
 
+/** Help text with every example and hint spelled as the user runs glossa (`npx glossa …` under npx). */
+function spellBin(text: string, bin: string): string {
+  return bin === 'glossa' ? text : text.replace(/(^|[$|] |Run ")glossa(?= )/gm, `$1${bin}`);
+}
+
 function buildProgram(ctx: CliContext): Command {
-  const program = new Command('glossa')
+  const program = new Command(ctx.bin)
     .description('Train, evaluate and run neural text classifiers from the command line.')
     .version(cliVersion(), '-V, --version', 'print the version')
     .option('--verbose', 'print details and stack traces')
@@ -39,10 +44,10 @@ function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => {
-        ctx.io.stdout.write(text);
+        ctx.io.stdout.write(spellBin(text, ctx.bin));
       },
       writeErr: (text) => {
-        ctx.io.stderr.write(text);
+        ctx.io.stderr.write(spellBin(text, ctx.bin));
       },
       outputError: () => {
         // runCli prints errors itself, as one line.

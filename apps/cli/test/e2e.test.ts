@@ -202,6 +202,27 @@ describe('the glossa command', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/the CLI is not built yet \(dist\/bin\.js is missing\)\. In the repository, run `pnpm build` first/);
   });
+
+  it('npx glossa from a folder of the clone: paths relative to that folder, stdout only the output, help and hints spelled npx glossa', async () => {
+    const apps = join(dirname(BIN), '..', '..');
+    const npx = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile('npx', ['--no-install', 'glossa', ...args], { cwd: apps, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const predicted = await npx(['predict', '../packages/model-core/test/fixtures/bundles-v1/lstm.glossa', 'loved it']);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const lines = predicted.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ text: 'loved it', label: expect.any(String) });
+    const help = await npx(['train', '--help']);
+    expect(help.stdout).toMatch(/^Usage: npx glossa train /m);
+    expect(help.stdout).toMatch(/\$ npx glossa train reviews\.csv --out \.\/model/);
+    expect(help.stdout).not.toMatch(/\$ glossa /);
+    const hint = await npx(['train', '../cli/README.md']);
+    expect(hint.stderr).toMatch(/e\.g\. npx glossa train \.\.\/cli\/README\.md --out \.\/model/);
+  }, 60_000);
 });
 
 describe('glossa train --threads', () => {

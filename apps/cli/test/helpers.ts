@@ -21,6 +21,16 @@ export function assertBuilt(): void {
   }
 }
 
+/**
+ * The environment without the variables npm and pnpm set for the processes they start.
+ *
+ * @param env - An environment.
+ * @returns A copy without `npm_*` and `PNPM_*` entries.
+ */
+export function withoutPackageManager(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^(npm_|PNPM_|pnpm_)/.test(key)));
+}
+
 /** Runs `node dist/bin.js ...args` with optional stdin, returning exit code and output. */
 export function runBin(
   args: readonly string[],
@@ -29,7 +39,8 @@ export function runBin(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      // As typed at a shell: not under npm/pnpm (whose variables make hints say "npx glossa"/"pnpm exec glossa").
+      env: { ...withoutPackageManager(process.env), NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

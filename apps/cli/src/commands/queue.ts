@@ -262,7 +262,7 @@ async function runSubmit(ctx: CliContext, bundlePath: string, input: string, opt
   ctx.err(
     `${options.name}: ${count(submitted.records)} records in ${count(submitted.chunks)} chunk${submitted.chunks === 1 ? '' : 's'} queued on ${where} in ${formatDuration(seconds)} (bundle ${submitted.bundleSha256.slice(0, 12)})`,
   );
-  ctx.err(ctx.errColors.dim(`next: glossa queue work (on any machine), then glossa queue collect ${options.name} --out scores.jsonl --wait`));
+  ctx.err(ctx.errColors.dim(`next: ${ctx.bin} queue work (on any machine), then ${ctx.bin} queue collect ${options.name} --out scores.jsonl --wait`));
 }
 
 interface WorkCommandOptions extends ConnectionOptions {
@@ -317,7 +317,7 @@ async function runStatus(ctx: CliContext, job: string | undefined, options: Conn
     return;
   }
   if (statuses.length === 0) {
-    ctx.err('no jobs; submit one with: glossa queue submit <bundle> <input> --name <job>');
+    ctx.err(`no jobs; submit one with: ${ctx.bin} queue submit <bundle> <input> --name <job>`);
     return;
   }
   for (const status of statuses) {
@@ -382,7 +382,7 @@ async function runCollect(ctx: CliContext, job: string, options: CollectCommandO
   if (failed.length > 0) {
     throw new CliError(
       'RUNTIME',
-      `${job}: wrote ${count(records)} lines to ${where}, but ${failed.length} chunk${failed.length === 1 ? '' : 's'} (${failed.join(', ')}; ${count(failedRecords)} records) failed: their lines carry an "error" field. See why with glossa queue status ${job}; after fixing it, glossa queue retry ${job} and collect again`,
+      `${job}: wrote ${count(records)} lines to ${where}, but ${failed.length} chunk${failed.length === 1 ? '' : 's'} (${failed.join(', ')}; ${count(failedRecords)} records) failed: their lines carry an "error" field. See why with ${ctx.bin} queue status ${job}; after fixing it, ${ctx.bin} queue retry ${job} and collect again`,
     );
   }
   ctx.err(`${job}: ${count(records)} lines written to ${where}`);

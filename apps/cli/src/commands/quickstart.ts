@@ -209,7 +209,7 @@ async function runQuickstart(
       `done in ${formatDuration(totalSeconds)} (training ${formatDuration(result.trainSeconds)}${result.portfolio === undefined ? `, ${formatRate(result.trainSamplesPerSecond)} samples/s` : ''}; testing ${formatDuration(testSeconds)})`,
     );
     if (!options.json) {
-      say(c.dim(`next: glossa predict ${bundle} "Subject line\\nBody text"   ·   glossa info ${bundle}`));
+      say(c.dim(`next: ${ctx.bin} predict ${bundle} "Subject line\\nBody text"   ·   ${ctx.bin} info ${bundle}`));
       return;
     }
     ctx.out(

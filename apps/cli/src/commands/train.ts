@@ -94,13 +94,14 @@ export function defaultCheckpointDir(out: string): string {
  *
  * @param args - The arguments of the interrupted run (without `glossa`).
  * @param learningRate - A learning rate to use instead, e.g. after divergence.
+ * @param bin - How the user runs glossa (`CliContext.bin`). Default `glossa`.
  * @returns A shell command line.
  * @example
  * ```ts
  * resumeCommand(['train', 'data.csv', '--out', 'model']); // 'glossa train data.csv --out model --resume'
  * ```
  */
-export function resumeCommand(args: readonly string[], learningRate?: number): string {
+export function resumeCommand(args: readonly string[], learningRate?: number, bin = 'glossa'): string {
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -114,7 +115,7 @@ export function resumeCommand(args: readonly string[], learningRate?: number): s
   if (!kept.includes('--resume')) kept.push('--resume');
   if (learningRate !== undefined) kept.push('--learning-rate', String(learningRate));
   const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
-  return ['glossa', ...kept.map(quote)].join(' ');
+  return [bin, ...kept.map(quote)].join(' ');
 }
 
 function describeCheckpoint(checkpoint: Checkpoint): string {
@@ -352,7 +353,7 @@ Examples:
     )
     .action(async (data: string, options: TrainCommandOptions, cmd: Command) => {
       if (options.out === undefined) {
-        throw new CliError('USAGE', `--out <dir> is missing: where to save the trained model, e.g. glossa train ${data} --out ./model (or --out model.glossa for one file)`);
+        throw new CliError('USAGE', `--out <dir> is missing: where to save the trained model, e.g. ${ctx.bin} train ${data} --out ./model (or --out model.glossa for one file)`);
       }
       // commander keeps the arguments as given (untyped `rawArgs`), for the resume hint.
       const args = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
@@ -452,7 +453,7 @@ async function runTrain(
         abortMessage: () => {
           if (store === undefined || latest === undefined) return 'training interrupted; nothing was saved (checkpoints are off)';
           ctx.err(`checkpoint saved in ${store.path} (${describeCheckpoint(latest)})`);
-          ctx.err(`to continue: ${resumeCommand(args)}`);
+          ctx.err(`to continue: ${resumeCommand(args, undefined, ctx.bin)}`);
           return `training interrupted; resume with --resume (checkpoint in ${store.path})`;
         },
       });
@@ -461,7 +462,7 @@ async function runTrain(
         const learningRate = classifier.options.learningRate / 10;
         if (store !== undefined && latest !== undefined) {
           ctx.err(`the last good checkpoint (${describeCheckpoint(latest)}) is kept in ${store.path}`);
-          ctx.err(`to continue from it with a lower learning rate: ${resumeCommand(args, learningRate)}`);
+          ctx.err(`to continue from it with a lower learning rate: ${resumeCommand(args, learningRate, ctx.bin)}`);
         } else {
           ctx.err(`try a lower learning rate, e.g. --learning-rate ${learningRate}`);
         }
@@ -492,7 +493,7 @@ async function runTrain(
       );
     }
     say(`bundle written to ${bundle} (${formatBytes(bytes)})`);
-    if (!options.json) say(colors.dim(`next: glossa evaluate ${bundle} <test-data>   or   glossa predict ${bundle} "some text"`));
+    if (!options.json) say(colors.dim(`next: ${ctx.bin} evaluate ${bundle} <test-data>   or   ${ctx.bin} predict ${bundle} "some text"`));
 
     if (options.json) {
       ctx.out(

@@ -38,6 +38,29 @@ export interface CliContext {
   err(line: string): void;
   /** Writes a warning line to stderr. */
   warn(message: string): void;
+  /** How the user runs glossa here (`glossa`, `npx glossa`, `pnpm exec glossa`): hints and help spell commands so. */
+  bin: string;
+}
+
+/**
+ * How glossa was invoked, so the commands the CLI suggests can be pasted as they are: `npx glossa` under
+ * npx / `npm exec`, `pnpm exec glossa` under pnpm exec, `pnpm glossa` from the repository's script, else `glossa`.
+ *
+ * @param env - The environment npm or pnpm set for the process.
+ * @returns The command prefix.
+ * @example
+ * ```ts
+ * invokedAs({ npm_lifecycle_event: 'npx', npm_command: 'exec' }); // 'npx glossa'
+ * ```
+ */
+export function invokedAs(env: NodeJS.ProcessEnv): string {
+  const pnpm = (env.npm_config_user_agent ?? '').startsWith('pnpm/');
+  // npx names the command it runs; a glossa started by another npx'd tool (npx vitest) is not "npx glossa".
+  if (env.npm_lifecycle_event === 'npx') return /^'?glossa\b/.test(env.npm_lifecycle_script ?? '') ? 'npx glossa' : 'glossa';
+  if (pnpm && env.npm_lifecycle_event === 'glossa') return 'pnpm glossa';
+  // pnpm exec does not say which binary it ran; a child of `pnpm exec <other tool>` has PNPM_SCRIPT_SRC_DIR too, so no better.
+  if (pnpm && env.npm_command === 'exec') return 'pnpm exec glossa';
+  return 'glossa';
 }
 
 /**
@@ -93,5 +116,6 @@ export function createContext(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
     warn: (message) => {
       io.stderr.write(`${errColors.yellow('warning:')} ${message}\n`);
     },
+    bin: invokedAs(env),
   };
 }
