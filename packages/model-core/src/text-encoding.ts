@@ -4,6 +4,8 @@ import { ModelCoreError } from './errors.js';
 export interface CommonEncoding {
   /** Its WHATWG name, as `new TextDecoder(label).encoding` reports it. */
   name: string;
+  /** The writing it serves, for grouping a list: `Unicode`, `Chinese`, `Japanese`, `Korean`, `Western European`. */
+  language: string;
   /** What writes it, e.g. `Simplified Chinese exports`. */
   use: string;
   /** Another label people know it by (`latin1` for windows-1252), if any. */
@@ -15,16 +17,16 @@ export interface CommonEncoding {
  * in its encoding list. Every WHATWG label works; these are the ones worth listing.
  */
 export const COMMON_ENCODINGS: readonly CommonEncoding[] = [
-  { name: 'utf-8', use: 'Unicode' },
-  { name: 'gb18030', use: 'Simplified Chinese exports' },
-  { name: 'gbk', use: 'Simplified Chinese, older' },
-  { name: 'big5', use: 'Traditional Chinese' },
-  { name: 'shift_jis', use: 'Japanese' },
-  { name: 'euc-jp', use: 'Japanese, Unix' },
-  { name: 'euc-kr', use: 'Korean' },
-  { name: 'windows-1252', use: 'Western European', alias: 'latin1' },
-  { name: 'utf-16le', use: 'Unicode, 16-bit' },
-  { name: 'utf-16be', use: 'Unicode, 16-bit big-endian' },
+  { name: 'utf-8', language: 'Unicode', use: 'Unicode' },
+  { name: 'gb18030', language: 'Chinese', use: 'Simplified Chinese exports' },
+  { name: 'gbk', language: 'Chinese', use: 'Simplified Chinese, older' },
+  { name: 'big5', language: 'Chinese', use: 'Traditional Chinese' },
+  { name: 'shift_jis', language: 'Japanese', use: 'Japanese' },
+  { name: 'euc-jp', language: 'Japanese', use: 'Japanese, Unix' },
+  { name: 'euc-kr', language: 'Korean', use: 'Korean' },
+  { name: 'windows-1252', language: 'Western European', use: 'Western European', alias: 'latin1' },
+  { name: 'utf-16le', language: 'Unicode', use: 'Unicode, 16-bit' },
+  { name: 'utf-16be', language: 'Unicode', use: 'Unicode, 16-bit big-endian' },
 ];
 
 /** The encodings the advice of {@link undecodableTextMessage} recommends, one per kind of export. */
