@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pnpm -r --filter "./packages/*" --filter "./apps/cli" pack --pack-destination "$work/tgz" >/dev/null
+pnpm -r --filter "./packages/*" --filter "./models/*" --filter "./apps/cli" pack --pack-destination "$work/tgz" >/dev/null
 count=$(ls "$work/tgz"/glossa-*.tgz | wc -l)
 echo "== packed $count tarballs: $(cd "$work/tgz" && ls | tr '\n' ' ')"
-[ "$count" -eq 7 ] || { echo "check-pack: expected 7 tarballs (6 libraries + cli), got $count" >&2; exit 1; }
+[ "$count" -eq 9 ] || { echo "check-pack: expected 9 tarballs (6 libraries, 2 models, cli), got $count" >&2; exit 1; }
 mkdir "$work/app"
 cd "$work/app"
 npm init -y >/dev/null
@@ -34,6 +34,9 @@ JS
 node smoke.mjs
 ./node_modules/.bin/glossa --version
 ./node_modules/.bin/glossa predict model.glossa "great" "awful" >/dev/null
+# Models by name, from their installed packages.
+./node_modules/.bin/glossa predict @glossa/model-sentiment-en "an utterly charming film" | grep -q '"label":"positive"' || { echo "check-pack: @glossa/model-sentiment-en did not predict positive" >&2; exit 1; }
+./node_modules/.bin/glossa predict @glossa/model-sentiment-zh "质量太差了，用了两天就坏了" | grep -q '"label":"negative"' || { echo "check-pack: @glossa/model-sentiment-zh did not predict negative" >&2; exit 1; }
 # The queue commands load @glossa/queue (BullMQ, ioredis) from the installed tarballs; Redis is not needed to say it is missing.
 queue_out=$(GLOSSA_REDIS_URL= ./node_modules/.bin/glossa queue status 2>&1 || true)
 grep -q "where is Redis" <<<"$queue_out" || { echo "check-pack: glossa queue did not load: $queue_out" >&2; exit 1; }

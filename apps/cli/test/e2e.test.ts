@@ -223,6 +223,21 @@ describe('the glossa command', () => {
     const hint = await npx(['train', '../cli/README.md']);
     expect(hint.stderr).toMatch(/e\.g\. npx glossa train \.\.\/cli\/README\.md --out \.\/model/);
   }, 60_000);
+
+  it('models by name: the published English and Chinese models, from any folder; a clear error for one not installed', async () => {
+    const apps = join(dirname(BIN), '..', '..');
+    const en = await runBin(['predict', '@glossa/model-sentiment-en', 'an utterly charming film', 'two hours I will never get back'], { cwd: apps });
+    expect(en.code, en.stderr).toBe(0);
+    expect(en.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { label: string }).label)).toEqual(['positive', 'negative']);
+    const zh = await runBin(['predict', '@glossa/model-sentiment-zh', '房间干净，服务很好，下次还会再来', '质量太差了，用了两天就坏了'], { cwd: join(apps, 'cli') });
+    expect(zh.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { label: string }).label)).toEqual(['positive', 'negative']);
+    const info = JSON.parse((await runBin(['info', '@glossa/model-sentiment-zh', '--json'])).stdout) as { bundle: string; manifest: { labels: string[] } };
+    expect(info.bundle).toMatch(/models\/sentiment-zh\/model\.glossa$/);
+    expect(info.manifest.labels).toEqual(['negative', 'positive']);
+    const missing = await runBin(['predict', '@glossa/model-sentiment-fr', 'bonjour']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^glossa: @glossa\/model-sentiment-fr is neither a bundle here nor an installed model package: install it \(npm install @glossa\/model-sentiment-fr\)/);
+  }, 60_000);
 });
 
 describe('glossa train --threads', () => {

@@ -47,6 +47,7 @@ export {
   serializeCheckpoint,
   type TrainingCheckpoint,
 } from './checkpoint.js';
+export { type ModelPackageSpec, modelPackageBundle, parseModelPackageSpec } from './model-package.js';
 export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
 export { requiredKernels, type Job } from './required-kernels.js';
 export { registerGlossaKernels } from './kernels.js';

@@ -47,6 +47,7 @@ export {
   type WordVectorsHeader,
 } from './read-word-vectors.js';
 export { type SaveRecovery, recoverInterruptedSave } from './recover-interrupted-save.js';
+export { resolveBundlePath } from './resolve-bundle-path.js';
 export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';
 export { PACKED_BUNDLE_EXTENSION, isPackedBundlePath, saveBundle } from './save-bundle.js';
 export { loadBundle, readBundleFiles } from './load-bundle.js';

@@ -1,16 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { type BundleFiles, type TextClassifier, deserializeBundle, unpackBundle } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { loadBundleFiles } from './load-bundle-files.js';
 import { recoverInterruptedSave } from './recover-interrupted-save.js';
+import { resolveBundlePath } from './resolve-bundle-path.js';
 
 const MAX_PACKED_BYTES = 1024 * 1024 * 1024;
 
 /**
- * Reads a bundle's files from a directory or a packed `.glossa` file, without building the model.
+ * Reads a bundle's files from a directory, a packed `.glossa` file or an installed model package (see
+ * {@link resolveBundlePath}), without building the model.
  *
- * @param path - A bundle directory or packed file.
+ * @param path - A bundle directory, packed file, or model package name (`@glossa/model-sentiment-en`).
  * @returns The bundle files.
  * @throws {@link NodeRuntimeError} `STORAGE` / `INVALID_PATH` when the path is missing or unreadable; `BundleError` for a damaged archive.
  * @example
@@ -19,7 +20,7 @@ const MAX_PACKED_BYTES = 1024 * 1024 * 1024;
  * ```
  */
 export async function readBundleFiles(path: string): Promise<BundleFiles> {
-  const target = resolve(path);
+  const target = await resolveBundlePath(path);
   // Put back a bundle that a save killed mid-swap left aside (and wait out a save in progress); where the
   // location is read-only there is nothing to repair.
   await recoverInterruptedSave(target).catch(() => undefined);
@@ -27,7 +28,7 @@ export async function readBundleFiles(path: string): Promise<BundleFiles> {
   try {
     info = await stat(target);
   } catch (cause) {
-    throw new NodeRuntimeError('INVALID_PATH', `${target} does not exist: no model there. Pass the directory or .glossa file that \`glossa train --out\` wrote.`, { cause });
+    throw new NodeRuntimeError('INVALID_PATH', `${target} does not exist: no model there. Pass the directory or .glossa file that \`glossa train --out\` wrote, or an installed model package's name (e.g. @glossa/model-sentiment-en).`, { cause });
   }
   if (info.isDirectory()) return loadBundleFiles(target);
   if (info.size > MAX_PACKED_BYTES) {
@@ -37,10 +38,10 @@ export async function readBundleFiles(path: string): Promise<BundleFiles> {
 }
 
 /**
- * Loads a trained classifier from a bundle directory or a packed `.glossa` file, validating every file.
- * Loading never evaluates code.
+ * Loads a trained classifier from a bundle directory, a packed `.glossa` file or an installed model package
+ * (`@glossa/model-sentiment-en`), validating every file. Loading never evaluates code.
  *
- * @param path - A bundle directory or packed file.
+ * @param path - A bundle directory, packed file, or model package name.
  * @returns The classifier, ready to predict.
  * @throws {@link NodeRuntimeError} when the path cannot be read; `BundleError` naming the file and problem when the bundle is invalid.
  * @example

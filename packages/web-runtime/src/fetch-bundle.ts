@@ -1,4 +1,4 @@
-import { BUNDLE_FILE_NAMES, type BundleFiles, BundleError, type TextClassifier, bundleFileNames, deserializeBundle, isPackedBundle, readManifest, unpackBundle } from '@glossa/model-core';
+import { BUNDLE_FILE_NAMES, type BundleFiles, BundleError, type TextClassifier, bundleFileNames, deserializeBundle, isPackedBundle, modelPackageBundle, parseModelPackageSpec, readManifest, unpackBundle } from '@glossa/model-core';
 
 /** Options of {@link fetchBundle}. */
 export interface FetchBundleOptions {
@@ -6,7 +6,16 @@ export interface FetchBundleOptions {
   fetch?: (input: string, init?: { signal?: AbortSignal }) => Promise<Response>;
   /** Cancels the download. */
   signal?: AbortSignal;
+  /**
+   * Where model packages (`@glossa/model-sentiment-en`) are fetched from: `<packageCdn><name>[@version]/package.json`,
+   * then the bundle it names. Default jsDelivr's npm mirror, `https://cdn.jsdelivr.net/npm/`; give your own
+   * mirror (e.g. a directory served next to the app holding `node_modules`) for offline or private use.
+   */
+  packageCdn?: string;
 }
+
+/** The default {@link FetchBundleOptions.packageCdn}. */
+export const DEFAULT_PACKAGE_CDN = 'https://cdn.jsdelivr.net/npm/';
 
 async function getBytes(url: string, options: FetchBundleOptions): Promise<Uint8Array> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -23,11 +32,13 @@ async function getBytes(url: string, options: FetchBundleOptions): Promise<Uint8
 }
 
 /**
- * Downloads a bundle's files: a packed `.glossa` file, or a bundle directory served over HTTP (the URL of
- * the directory, ending in `/`, or of its `manifest.json`).
+ * Downloads a bundle's files: a packed `.glossa` file, a bundle directory served over HTTP (the URL of
+ * the directory, ending in `/`, or of its `manifest.json`), or a model package by name
+ * (`@glossa/model-sentiment-en`, optionally `@version`) from {@link FetchBundleOptions.packageCdn}. A relative
+ * URL that could be a package name (no `/`, no `.glossa`) is read as one: write it `./model`.
  *
- * @param url - Where the bundle is published.
- * @param options - A custom `fetch` or an abort signal.
+ * @param url - Where the bundle is published, or a model package name.
+ * @param options - A custom `fetch`, an abort signal, the package CDN.
  * @returns The bundle files.
  * @throws `BundleError` when a file cannot be downloaded or the archive is damaged.
  * @example
@@ -36,6 +47,27 @@ async function getBytes(url: string, options: FetchBundleOptions): Promise<Uint8
  * ```
  */
 export async function fetchBundleFiles(url: string, options: FetchBundleOptions = {}): Promise<BundleFiles> {
+  const pkg = parseModelPackageSpec(url);
+  if (pkg !== undefined) {
+    const cdn = options.packageCdn ?? DEFAULT_PACKAGE_CDN;
+    const base = `${cdn.endsWith('/') ? cdn : `${cdn}/`}${pkg.name}${pkg.version === undefined ? '' : `@${pkg.version}`}/`;
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(new TextDecoder().decode(await getBytes(`${base}package.json`, options)));
+    } catch (cause) {
+      if (cause instanceof BundleError) {
+        throw new BundleError(cause.code, `fetchBundle: ${url} reads as a model package name, and ${base}package.json could not be fetched (${cause.message.replace(/^fetchBundle: /, '')}). Check the name and packageCdn, or write a relative URL as ./${url}.`, cause.problems, { cause });
+      }
+      throw new BundleError('BUNDLE_CORRUPT', `fetchBundle: ${base}package.json is not valid JSON.`, [`${base}package.json`], { cause });
+    }
+    let bundle: string;
+    try {
+      bundle = modelPackageBundle(manifest, pkg.name);
+    } catch (cause) {
+      throw new BundleError('BUNDLE_CORRUPT', `fetchBundle: ${(cause as Error).message} (${base}package.json).`, [`${base}package.json`], { cause });
+    }
+    return fetchBundleFiles(base + bundle, options);
+  }
   const isDirectory = url.endsWith('/') || url.endsWith(`/${BUNDLE_FILE_NAMES.manifest}`);
   if (!isDirectory) {
     const bytes = await getBytes(url, options);
@@ -58,8 +90,8 @@ export async function fetchBundleFiles(url: string, options: FetchBundleOptions 
 /**
  * Downloads and loads a trained classifier, the same bundle that `@glossa/node-runtime` saves.
  *
- * @param url - A `.glossa` file URL, or a bundle directory URL ending in `/`.
- * @param options - A custom `fetch` or an abort signal.
+ * @param url - A `.glossa` file URL, a bundle directory URL ending in `/`, or a model package name (`@glossa/model-sentiment-en`).
+ * @param options - A custom `fetch`, an abort signal, the package CDN (default jsDelivr).
  * @returns The classifier, ready to predict.
  * @throws `BundleError` when the bundle cannot be downloaded or is invalid.
  * @example

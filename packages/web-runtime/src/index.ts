@@ -1,5 +1,5 @@
 export { describeWebRuntime } from './describe-web-runtime.js';
-export { type FetchBundleOptions, fetchBundle, fetchBundleFiles, loadBundleFromBlob } from './fetch-bundle.js';
+export { DEFAULT_PACKAGE_CDN, type FetchBundleOptions, fetchBundle, fetchBundleFiles, loadBundleFromBlob } from './fetch-bundle.js';
 export { WebRuntimeError, type WebRuntimeErrorCode } from './errors.js';
 export {
   type InitWebBackendOptions,

@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../internal/context.js';
 import { formatBytes, formatDuration, formatKeyValues, formatMetric } from '../internal/format.js';
@@ -130,10 +129,11 @@ Examples:
     )
     .action(async (bundle: string, options: InfoCommandOptions) => {
       const runtime = await loadRuntime();
-      const manifest = runtime.readManifest(await runtime.readBundleFiles(bundle));
-      const bytes = await bundleBytesOnDisk(bundle);
-      const path = resolve(bundle);
-      const form = (await stat(bundle)).isFile() ? 'file' : 'directory';
+      // A model package name (@glossa/model-sentiment-en) becomes the path of its bundle.
+      const path = await runtime.resolveBundlePath(bundle);
+      const manifest = runtime.readManifest(await runtime.readBundleFiles(path));
+      const bytes = await bundleBytesOnDisk(path);
+      const form = (await stat(path)).isFile() ? 'file' : 'directory';
       if (options.json) {
         ctx.out(JSON.stringify({ bundle: path, bytes, form, manifest }));
         return;

@@ -216,11 +216,12 @@ async function runSubmit(ctx: CliContext, bundlePath: string, input: string, opt
   const runtime = await loadRuntime();
   await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   // The bundle is checked here, once, with the usual clear errors, rather than by every worker.
-  const files = await runtime.readBundleFiles(bundlePath);
+  const path = await runtime.resolveBundlePath(bundlePath);
+  const files = await runtime.readBundleFiles(path);
   const classifier = await runtime.deserializeBundle(files);
   const labels = classifier.labels;
   classifier.dispose();
-  const packed = (await stat(bundlePath)).isFile() ? new Uint8Array(await readFile(bundlePath)) : runtime.packBundle(files);
+  const packed = (await stat(path)).isFile() ? new Uint8Array(await readFile(path)) : runtime.packBundle(files);
 
   const inputName = fromStdin ? 'stdin' : input;
   const warnings = collectWarnings();

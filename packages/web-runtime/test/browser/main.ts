@@ -126,13 +126,13 @@ const api: PageApi = {
     }
   },
 
-  async scores(url, texts, backend) {
+  async scores(url, texts, backend, packageCdn) {
     try {
       await initWebBackend({ backend, wasmPaths });
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const classifier = await fetchBundle(url);
+    const classifier = await fetchBundle(url, packageCdn === undefined ? {} : { packageCdn });
     try {
       return { backend, labels: [...classifier.labels], probabilities: Array.from(await classifier.predictProbabilities(texts)) };
     } finally {

@@ -17,6 +17,8 @@ import type { PageApi, WorkerOutcome } from './page-api.js';
 
 const CHROMIUM = process.env.GLOSSA_CHROMIUM ?? '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
+/** The workspace root's node_modules, where pnpm links the model packages. */
+const NODE_MODULES = resolve(here, '..', '..', '..', '..', 'node_modules');
 const HOOK_TIMEOUT = 120_000;
 // Every architecture of model-core's registry, so a new one is parity-tested from the day it lands.
 const ARCHITECTURES = MODEL_ARCHITECTURES;
@@ -85,6 +87,19 @@ beforeAll(async () => {
 
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // /npm/<package>/<file>: a local mirror of an npm CDN, serving the workspace's installed model packages.
+    if (path.startsWith('/npm/@glossa/model-')) {
+      const file = normalize(join(NODE_MODULES, decodeURIComponent(path.slice('/npm/'.length))));
+      if (!file.startsWith(NODE_MODULES)) {
+        res.writeHead(403).end();
+        return;
+      }
+      readFile(file).then(
+        (body) => res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/json' }).end(body),
+        () => res.writeHead(404).end('not found'),
+      );
+      return;
+    }
     const bundle = bundles.get(path);
     if (bundle !== undefined) {
       res.writeHead(200, { 'content-type': MIME['.glossa']! }).end(Buffer.from(bundle));
@@ -195,6 +210,21 @@ describe('@glossa/web-runtime in Chromium', () => {
     const inWorker = outcome.predictions.flatMap((p) => Object.values(p.scores));
     expect(maxAbsDiff(inPage, inWorker)).toBeLessThan(1e-5);
     expect(outcome.mainThreadTicks).toBeGreaterThan(0);
+  });
+
+  it('loads a model package by name from a package CDN (a local npm mirror here) and scores as Node does; a missing one says what it tried', async () => {
+    const bytes = new Uint8Array(await readFile(join(NODE_MODULES, '@glossa', 'model-sentiment-zh', 'model.glossa')));
+    const node = await deserializeBundle(unpackBundle(bytes));
+    const texts = ['房间干净，服务很好', '质量太差了，用了两天就坏了'];
+    const expected = Array.from(await node.predictProbabilities(texts));
+    node.dispose();
+    const got = await call('scores', '@glossa/model-sentiment-zh', texts, 'wasm', `${base}/npm/`);
+    if ('error' in got) throw new Error(got.error);
+    expect(got.labels).toEqual(['negative', 'positive']);
+    expect(maxAbsDiff(got.probabilities, expected)).toBeLessThanOrEqual(1e-5);
+    await expect(call('scores', '@glossa/model-sentiment-fr', texts, 'wasm', `${base}/npm/`)).rejects.toThrow(
+      /@glossa\/model-sentiment-fr reads as a model package name, and http:\/\/127\.0\.0\.1:\d+\/npm\/@glossa\/model-sentiment-fr\/package\.json could not be fetched \(.*HTTP 404/,
+    );
   });
 
   it('scores a Node-trained bundle like Node does: to 1e-5 on wasm, max difference reported on webgl', async () => {
