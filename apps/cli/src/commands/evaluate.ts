@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
   addBackendOption,
@@ -11,12 +11,17 @@ import {
 } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatDuration, formatRate, formatReport } from '../internal/format.js';
+import { intOption } from '../internal/parse-options.js';
+import { buildEvaluationDetails } from '../report/evaluation-details.js';
+import type { EvaluationJson } from '../report/evaluation-report.js';
+import { writeReport } from '../report/write-report.js';
 import {
   type BackendChoice,
   type EvaluationReport,
   initBackendFor,
   type LabeledText,
   loadClassifier,
+  loadMath,
   loadRuntime,
 } from '../runtime.js';
 
@@ -25,6 +30,10 @@ export interface EvaluateCommandOptions extends DataOptions {
   batchSize: number;
   backend?: BackendChoice;
   json?: boolean;
+  /** `--report <file>`: the HTML report. */
+  report?: string;
+  /** `--worst <n>`: misclassified examples explained in the report and JSON. */
+  worst: number;
 }
 
 /** A label of the test data that the model was not trained on. */
@@ -110,19 +119,23 @@ export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabe
 export function registerEvaluateCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('evaluate')
-    .description('measure a bundle on labelled data: accuracy, macro-F1, per-class scores, confusion matrix')
+    .description('measure a bundle on labelled data: accuracy, macro-F1, per-class scores, confusion matrix; --report writes an HTML report with curves, calibration and the worst errors')
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('<data>', 'labelled test data (.csv, .tsv or .jsonl)');
   addDataOptions(command);
   addPredictBatchOption(command, 256);
   addBackendOption(command);
   command
-    .option('--json', 'print one JSON object with the metrics on stdout')
+    .option('--json', 'print one JSON object on stdout: the metrics, and the curves, calibration, thresholds and worst errors the report draws')
+    .option('--report <file>', 'write a self-contained HTML report (opens from disk, no network): metrics, confusion heat map, ROC and precision-recall curves, reliability diagram, threshold table (two labels), worst misclassified examples with token attributions')
+    .addOption(new Option('--worst <n>', 'misclassified examples, surest first, explained in --report and --json').argParser(intOption('--worst', 0, 1000)).default(20))
     .addHelpText(
       'after',
       `
 Examples:
   $ glossa evaluate ./sentiment-model test.csv
+  $ glossa evaluate ./sentiment-model test.csv --report report.html
+  $ glossa evaluate model.glossa test.jsonl --json | jq .calibration.expectedCalibrationError
   $ glossa evaluate model.glossa test.jsonl --json | jq .macroF1`,
     )
     .action(async (bundle: string, data: string, options: EvaluateCommandOptions, cmd: Command) => {
@@ -150,29 +163,59 @@ async function runEvaluate(
     }
     if (unknown.length > 0) ctx.warn(unknownLabelsMessage(data, unknown, classifier.labels));
     const started = performance.now();
-    const report: EvaluationReport = await classifier.evaluate(records, { batchSize: options.batchSize });
+    const math = await loadMath();
+    const labelIndex = new Map(classifier.labels.map((label, i) => [label, i]));
+    const scored = records.filter((record) => labelIndex.has(record.label));
+    const probabilities = await classifier.predictProbabilities(
+      scored.map((record) => record.text),
+      { batchSize: options.batchSize },
+    );
+    const yTrue = Int32Array.from(scored, (record) => labelIndex.get(record.label)!);
+    // What classifier.evaluate reports (the same function of the same probabilities), with the probabilities kept.
+    const report: EvaluationReport = math.classificationReport({ yTrue, probabilities, labels: [...classifier.labels] });
     const seconds = (performance.now() - started) / 1000;
+    if (options.json !== true && options.report === undefined) {
+      ctx.out(formatReport(report, ctx.colors, `Metrics on ${data}`));
+      ctx.out(evaluatedLine(ctx, records.length, seconds, backend.backend));
+      return;
+    }
+    const details = await buildEvaluationDetails(math, {
+      labels: classifier.labels,
+      yTrue,
+      probabilities,
+      report,
+      rows: scored,
+      worst: options.worst,
+      explain: async (text, label) => (await classifier.explain(text, { label })).tokens,
+    });
+    const json: EvaluationJson = {
+      bundle: resolve(bundlePath),
+      data: resolve(data),
+      ...report,
+      ...details,
+      unknownLabels: unknown.map(({ label, count }) => ({ label, count })),
+      seconds,
+      samplesPerSecond: seconds > 0 ? records.length / seconds : null,
+      backend: backend.backend,
+      architecture: classifier.options.architecture,
+    };
+    if (options.report !== undefined) {
+      const { renderEvaluationReport } = await import('../report/evaluation-report.js');
+      await writeReport(options.report, await renderEvaluationReport(json));
+    }
     if (options.json) {
-      ctx.out(
-        JSON.stringify({
-          bundle: resolve(bundlePath),
-          data: resolve(data),
-          ...report,
-          unknownLabels: unknown.map(({ label, count }) => ({ label, count })),
-          seconds,
-          samplesPerSecond: seconds > 0 ? records.length / seconds : null,
-          backend: backend.backend,
-        }),
-      );
+      ctx.out(JSON.stringify(json));
+      if (options.report !== undefined) ctx.err(`report written to ${options.report}`);
       return;
     }
     ctx.out(formatReport(report, ctx.colors, `Metrics on ${data}`));
-    ctx.out(
-      ctx.colors.dim(
-        `evaluated ${records.length} rows in ${formatDuration(seconds)} (${formatRate(records.length / Math.max(seconds, 1e-9))} texts/s, backend ${backend.backend})`,
-      ),
-    );
+    ctx.out(evaluatedLine(ctx, records.length, seconds, backend.backend));
+    ctx.out(`report written to ${options.report} (open it in a browser)`);
   } finally {
     classifier.dispose();
   }
+}
+
+function evaluatedLine(ctx: CliContext, rows: number, seconds: number, backend: string): string {
+  return ctx.colors.dim(`evaluated ${rows} rows in ${formatDuration(seconds)} (${formatRate(rows / Math.max(seconds, 1e-9))} texts/s, backend ${backend})`);
 }
