@@ -1,12 +1,11 @@
 // Captures the demo's main views at desktop and phone widths into docs/screenshots/*.png.
 // Run with `pnpm --filter demo screenshots` (vitest runs this file; it is not part of `pnpm test`).
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { buildSite, DEMO_ROOT } from '../test/helpers/build-site.js';
-import { launchChromium } from '../test/helpers/launch-chromium.js';
-import { type StaticServer, serveStatic } from '../test/helpers/serve-static.js';
+import { DEMO_ROOT } from '../test/helpers/build-site.js';
+import { type DemoSite, startDemoSite } from '../test/helpers/demo-site.js';
+import { legacyEncoder } from '../test/helpers/encode-legacy.js';
 import { trainingCsv } from '../test/helpers/training-csv.js';
 
 const OUT = join(DEMO_ROOT, 'docs', 'screenshots');
@@ -29,27 +28,21 @@ async function showResult(page: Page, selector: string, text: string): Promise<v
 }
 
 describe('screenshots', () => {
-  let outDir: string;
-  let server: StaticServer;
-  let browser: Browser;
+  let site: DemoSite;
 
   beforeAll(async () => {
-    outDir = await buildSite();
-    server = await serveStatic(outDir);
-    browser = await launchChromium();
+    site = await startDemoSite();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+    await site?.close();
   });
 
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     it(`captures the ${name} views`, async () => {
-      const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+      const context = await site.browser.newContext({ viewport, deviceScaleFactor: 1 });
       const page = await context.newPage();
-      await page.goto(server.url);
+      await page.goto(site.url);
       await page.waitForSelector('#try-result[data-scores]', { state: 'attached' });
       await page.evaluate(() => document.fonts.ready);
       await page.screenshot({ path: join(OUT, `try-it-en-${name}.png`), fullPage: name === 'phone' });
@@ -58,6 +51,12 @@ describe('screenshots', () => {
       await page.waitForSelector('#try-result[data-model="zh"][data-label]', { state: 'attached' });
       await showResult(page, '#try-result', '房间干净，服务热情，就是早餐有点单调。');
       await page.locator('#try-it').screenshot({ path: join(OUT, `try-it-zh-${name}.png`) });
+
+      // A Latin-1 export read as UTF-8: refused with the CLI's message and an offer to read it as windows-1252.
+      const latin1 = legacyEncoder('windows-1252')('text,label\nun café très agréable,positif\nun serveur désagréable,négatif\n');
+      await page.setInputFiles('#dataset-file', { name: 'avis.csv', mimeType: 'text/csv', buffer: Buffer.from(latin1) });
+      await page.waitForSelector('#encoding-suggestions:not([hidden])');
+      await page.locator('#train-form').screenshot({ path: join(OUT, `train-encoding-${name}.png`) });
 
       await page.setInputFiles('#dataset-file', { name: 'reviews.csv', mimeType: 'text/csv', buffer: Buffer.from(trainingCsv(400), 'utf8') });
       await page.waitForFunction(() => !(document.querySelector('#train-button') as HTMLButtonElement).disabled);

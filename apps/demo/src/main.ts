@@ -51,12 +51,8 @@ function showBackend(report: WebBackendReport): void {
   const status = byId<HTMLParagraphElement>('backend-status');
   const badge = document.createElement('strong');
   badge.className = 'badge';
-  badge.textContent = report.backend.toUpperCase();
-  status.replaceChildren(
-    'Running on ',
-    badge,
-    ` ${BACKEND_NAMES[report.backend]} · TensorFlow.js ${report.versions.tfjsCore} · Glossa ${report.versions.glossa}`,
-  );
+  badge.textContent = BACKEND_NAMES[report.backend];
+  status.replaceChildren('Running on ', badge, ` · TensorFlow.js ${report.versions.tfjsCore} · Glossa ${report.versions.glossa}`);
   status.dataset.backend = report.backend;
   byId('backend-reason').textContent = report.reason;
   byId('backend-details').hidden = false;

@@ -1,5 +1,17 @@
-import type { Architecture, EvaluationReport, FitResult, LabeledText, TrainingEvent, WorkerClient } from '@glossa/web-runtime';
-import { type ParsedDataset, detectFormat, parseDataset, suggestColumns } from './parse-dataset.js';
+import {
+  type Architecture,
+  COMMON_ENCODINGS,
+  type EvaluationReport,
+  type FitResult,
+  type LabeledText,
+  type TrainingEvent,
+  UndecodableTextError,
+  type WorkerClient,
+  resolveEncoding,
+  undecodableTextMessage,
+} from '@glossa/web-runtime';
+import { suggestEncodings, wholeLines } from './detect-encoding.js';
+import { ENCODING_LIST, NotTextError, type ParsedDataset, detectFormat, parseDataset, suggestColumns } from './parse-dataset.js';
 import { createLiveClassifier } from './try-it.js';
 import { type TrainingChart, createTrainingChart } from './training-chart.js';
 
@@ -20,6 +32,24 @@ function fillSelect(select: HTMLSelectElement, columns: readonly string[], chose
     }),
   );
   select.disabled = columns.length === 0;
+}
+
+/** `1 label`, `3 labels`, `1,200 rows`. */
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}
+
+/** How the summary names the encoding a file was read in: nothing for plain UTF-8. */
+function encodingNote(dataset: ParsedDataset): string {
+  if (dataset.encodingFromByteOrderMark) return `, ${dataset.encoding.toUpperCase()} from its byte-order mark`;
+  return dataset.encoding === 'utf-8' ? '' : `, ${dataset.encoding}`;
+}
+
+/** Bytes of `file` around byte `offset` (or its start), cut to whole lines, to guess its encoding from. */
+async function sampleAround(file: Blob, offset = 0): Promise<Uint8Array> {
+  const from = Math.max(0, offset - 16 * 1024);
+  const to = Math.min(file.size, from + 256 * 1024);
+  return wholeLines(new Uint8Array(await file.slice(from, to).arrayBuffer()), from === 0, to === file.size);
 }
 
 function readInt(input: HTMLInputElement, fallback: number): number {
@@ -108,6 +138,8 @@ function renderConfusion(table: HTMLTableElement, report: EvaluationReport): voi
  */
 export function setupTrainYourOwn(getClient: () => Promise<WorkerClient>): void {
   const fileInput = byId<HTMLInputElement>('dataset-file');
+  const encodingSelect = byId<HTMLSelectElement>('dataset-encoding');
+  const suggestions = byId<HTMLDivElement>('encoding-suggestions');
   const summary = byId<HTMLParagraphElement>('dataset-summary');
   const textColumn = byId<HTMLSelectElement>('text-column');
   const labelColumn = byId<HTMLSelectElement>('label-column');
@@ -163,30 +195,85 @@ export function setupTrainYourOwn(getClient: () => Promise<WorkerClient>): void 
       .slice(0, 8)
       .map(([l, n]) => `${l} (${n})`)
       .join(', ');
-    const skipped = dataset.skipped > 0 ? ` ${dataset.skipped} malformed rows skipped (${dataset.problems[0] ?? ''}).` : '';
-    summary.textContent = `${dataset.rows.length} rows, ${dataset.columns.length} columns (${dataset.format.toUpperCase()}). ${chosen.length} usable examples; ${counts.size} labels: ${labelList}${counts.size > 8 ? ', …' : ''}.${skipped}`;
+    const skipped = dataset.skipped > 0 ? ` ${plural(dataset.skipped, 'malformed row')} skipped (${dataset.problems[0] ?? ''}).` : '';
+    const note = dataset.formatNote === undefined ? '' : ` ${dataset.formatNote.charAt(0).toUpperCase()}${dataset.formatNote.slice(1)}.`;
+    summary.textContent =
+      `${plural(dataset.rows.length, 'row')}, ${plural(dataset.columns.length, 'column')} (${dataset.format.toUpperCase()}${encodingNote(dataset)}). ` +
+      `${plural(chosen.length, 'usable example')}; ${plural(counts.size, 'label')}: ${labelList}${counts.size > 8 ? ', …' : ''}.${skipped}${note}`;
     const ok = counts.size >= 2 && chosen.length >= 10 && textColumn.value !== labelColumn.value;
     trainButton.disabled = !ok || controller !== undefined;
     if (!updateStatus) return;
     if (!ok && controller === undefined) {
-      setStatus(textColumn.value === labelColumn.value ? 'Pick different text and label columns.' : 'Need at least 10 examples and 2 labels to train.', 'invalid');
+      setStatus(
+        textColumn.value === labelColumn.value
+          ? 'Pick different text and label columns.'
+          : `Need at least 10 examples and 2 labels to train (these columns give ${plural(chosen.length, 'example')} and ${plural(counts.size, 'label')}).`,
+        'invalid',
+      );
     } else if (controller === undefined) {
       setStatus('Ready to train.', 'ready');
     }
   };
 
-  fileInput.addEventListener('change', async () => {
+  /** Forgets the previous file: its columns, rows, messages and suggestions. */
+  const resetDataset = (): void => {
+    dataset = undefined;
+    fillSelect(textColumn, [], '');
+    fillSelect(labelColumn, [], '');
+    trainButton.disabled = true;
+    delete summary.dataset.state;
+    suggestions.hidden = true;
+    suggestions.replaceChildren();
+    if (controller === undefined) setStatus('', 'idle');
+  };
+
+  /**
+   * Refuses a file that is not valid in the chosen encoding (the command line's message) or is not text in
+   * it, and offers the encodings its bytes decode in.
+   */
+  const refuse = async (file: File, error: UndecodableTextError | NotTextError, encoding: string): Promise<void> => {
+    const offset = error instanceof UndecodableTextError ? error.problem.offset : 0;
+    const found = suggestEncodings(await sampleAround(file, offset), [encoding]);
+    summary.textContent =
+      error instanceof UndecodableTextError ? undecodableTextMessage(error.problem, { ...ENCODING_LIST, example: found[0] ?? ENCODING_LIST.example }) : error.message;
+    summary.dataset.state = 'error';
+    if (found.length === 0) return;
+    const buttons = found.map((encoding) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.dataset.encoding = encoding;
+      button.textContent = `Read as ${encoding}`;
+      button.addEventListener('click', () => {
+        encodingSelect.value = encoding;
+        void load();
+      });
+      return button;
+    });
+    suggestions.replaceChildren(Object.assign(document.createElement('span'), { textContent: 'This file decodes as:' }), ...buttons);
+    suggestions.hidden = false;
+  };
+
+  let loads = 0;
+  /** Reads the chosen file in the chosen encoding (again, when the encoding changes). */
+  const load = async (): Promise<void> => {
     const file = fileInput.files?.[0];
     if (file === undefined) return;
-    dataset = undefined;
-    trainButton.disabled = true;
+    const ticket = ++loads;
+    resetDataset();
     summary.textContent = `Reading ${file.name}…`;
     try {
-      const parsed = await parseDataset(file, detectFormat(file.name), (fraction) => {
-        summary.textContent = `Reading ${file.name}… ${Math.round(fraction * 100)}%`;
+      const parsed = await parseDataset(file, {
+        format: detectFormat(file.name),
+        encoding: encodingSelect.value,
+        name: file.name,
+        onProgress: (fraction) => {
+          if (ticket === loads) summary.textContent = `Reading ${file.name}… ${Math.round(fraction * 100)}%`;
+        },
       });
+      if (ticket !== loads) return;
       if (parsed.columns.length < 2) {
-        summary.textContent = `${file.name}: found ${parsed.columns.length} column(s) (${parsed.columns.join(', ') || 'none'}). The file needs a header row with a text column and a label column.`;
+        summary.textContent = `${file.name}: found ${plural(parsed.columns.length, 'column')} (${parsed.columns.join(', ') || 'none'}). The file needs a header row with a text column and a label column.`;
+        summary.dataset.state = 'error';
         return;
       }
       dataset = parsed;
@@ -195,9 +282,36 @@ export function setupTrainYourOwn(getClient: () => Promise<WorkerClient>): void 
       fillSelect(labelColumn, parsed.columns, suggested.label);
       describeSelection();
     } catch (error) {
-      summary.textContent = `${file.name}: ${(error as Error).message}`;
+      if (ticket !== loads) return;
+      if (error instanceof UndecodableTextError || error instanceof NotTextError) {
+        await refuse(file, error, error instanceof UndecodableTextError ? error.problem.encoding : (resolveEncoding(encodingSelect.value) ?? 'utf-8'));
+      } else {
+        summary.textContent = `${file.name}: ${(error as Error).message}`;
+        summary.dataset.state = 'error';
+      }
     }
-  });
+  };
+
+  // Grouped by the writing each serves; the options show the names a file's encoding is known by, so the
+  // list stays narrow enough for a phone.
+  const groups = new Map<string, HTMLOptGroupElement>();
+  for (const { name, language, use, alias } of COMMON_ENCODINGS) {
+    let group = groups.get(language);
+    if (group === undefined) {
+      group = document.createElement('optgroup');
+      group.label = language;
+      groups.set(language, group);
+    }
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = alias === undefined ? name : `${name} (${alias})`;
+    option.title = use;
+    group.append(option);
+  }
+  encodingSelect.replaceChildren(...groups.values());
+  encodingSelect.value = 'utf-8';
+  fileInput.addEventListener('change', () => void load());
+  encodingSelect.addEventListener('change', () => void load());
   textColumn.addEventListener('change', () => describeSelection());
   labelColumn.addEventListener('change', () => describeSelection());
 

@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { initBackend, loadBundle } from '@glossa/node-runtime';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSite, DEMO_ROOT } from './helpers/build-site.js';
-import { launchChromium } from './helpers/launch-chromium.js';
-import { type StaticServer, serveStatic } from './helpers/serve-static.js';
+import { DEMO_ROOT } from './helpers/build-site.js';
+import { type DemoSite, startDemoSite } from './helpers/demo-site.js';
 import { trainingCsv } from './helpers/training-csv.js';
 
 const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
@@ -66,28 +65,22 @@ function expectProbabilities(scores: Scores, labels: readonly string[]): void {
 }
 
 describe('demo site in Chromium', () => {
-  let outDir: string;
-  let server: StaticServer;
-  let browser: Browser;
+  let site: DemoSite;
   let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    outDir = await buildSite();
-    server = await serveStatic(outDir);
-    browser = await launchChromium();
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+    site = await startDemoSite();
+    context = await site.browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
+    await page.goto(site.url);
   });
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+    await site?.close();
   });
 
   it('loads the English model and predicts, showing the backend', async () => {
@@ -160,7 +153,7 @@ describe('demo site in Chromium', () => {
   });
 
   it('has labelled controls and works from the keyboard', async () => {
-    for (const label of ['Text to classify', 'Data file (.csv, .tsv, .jsonl)', 'Text column', 'Label column', 'Architecture', 'Epochs', 'Batch size', 'Max tokens per text']) {
+    for (const label of ['Text to classify', 'Data file (.csv, .tsv, .jsonl)', 'Encoding', 'Text column', 'Label column', 'Architecture', 'Epochs', 'Batch size', 'Max tokens per text']) {
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
     }
     // The skip link is the first stop in the tab order (clicking the heading moves the focus start there).
@@ -306,10 +299,10 @@ describe('demo site in Chromium', () => {
   });
 
   it('works offline once loaded (service worker)', async () => {
-    const offline = await browser.newContext();
+    const offline = await site.browser.newContext();
     try {
       const tab = await offline.newPage();
-      await tab.goto(server.url);
+      await tab.goto(site.url);
       await waitForFirstPrediction(tab);
       await tab.evaluate(async () => {
         await navigator.serviceWorker.ready;
