@@ -41,7 +41,7 @@ describe('runCli', () => {
     [['train', 'data.csv', '--out', 'm', '--validation-split', '1'], 'glossa: --validation-split must be a number from 0 to 0.9 (got 1)'],
     [['train', 'data.csv', '--out', 'm', '--arch', 'rnn'], 'glossa: --arch must be one of auto, ngram, lstm, bow, cnn, gru, bilstm, bigru, transformer (got rnn)'],
     [['train', 'data.csv', '--out', 'm', '--tokenizer', 'bpe'], 'glossa: --tokenizer must be one of word, whitespace, char, char-ngram (got bpe)'],
-    [['train', 'data.csv', '--out', 'm', '--format', 'xlsx'], 'glossa: --format must be one of csv, tsv, jsonl (got xlsx)'],
+    [['train', 'data.csv', '--out', 'm', '--format', 'xlsx'], 'glossa: --format must be one of csv, tsv, jsonl, parquet (got xlsx)'],
     [['train', 'data.csv', '--out', 'm', '--backend', 'gpu'], 'glossa: --backend must be one of auto, tensorflow, wasm, cpu (got gpu)'],
     [['train', 'data.csv'], 'glossa: --out <dir> is missing: where to save the trained model, e.g. glossa train data.csv --out ./model (or --out model.glossa for one file)'],
     [['train', 'data.csv', '--out', 'm', '--validation-split', '0.2', '--validation', 'dev.csv'], "glossa: option '--validation-split <f>' cannot be used with option '--validation <file>'"],

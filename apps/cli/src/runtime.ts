@@ -1,12 +1,15 @@
 /**
  * The one place where the CLI touches `@glossa/node-runtime` (which re-exports `@glossa/model-core`)
  * and `@glossa/math`. Both are loaded lazily, so `--help`, `--version` and usage errors never pay for
- * TensorFlow.js start-up.
+ * TensorFlow.js start-up; only node-runtime's table of data formats (`@glossa/node-runtime/formats`, no
+ * TensorFlow.js) is imported up front.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError } from './cli-error.js';
 import { cliVersion, readPackageVersion } from './internal/version.js';
+
+export { formatFromExtension, recordPlace } from '@glossa/node-runtime/formats';
 
 export type {
   Architecture,

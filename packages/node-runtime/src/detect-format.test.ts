@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectFormat, formatFromExtension } from './detect-format.js';
+import { detectFormat, formatFromExtension, recordPlace } from './detect-format.js';
 import { DataError } from './errors.js';
 
 describe('detectFormat', () => {
@@ -28,6 +28,12 @@ describe('detectFormat', () => {
     expect(formatFromExtension('a.TSV')).toBe('tsv');
     expect(formatFromExtension('README')).toBeUndefined();
     expect(formatFromExtension('data.json')).toBeUndefined();
+  });
+
+  it('names a record by line, or by row in a Parquet file', () => {
+    expect(recordPlace('a.csv', 12, 'csv')).toBe('a.csv:12');
+    expect(recordPlace('<stream>', 3)).toBe('<stream>:3');
+    expect(recordPlace('a.parquet', 11, 'parquet')).toBe('a.parquet, row 11');
   });
 
   it('explains that JSON arrays need converting to JSONL', () => {

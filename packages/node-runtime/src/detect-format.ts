@@ -34,6 +34,23 @@ export function formatFromExtension(path: string): DataFormat | undefined {
 }
 
 /**
+ * Where a record is, for messages: `file:line` for text files, `file, row N` for Parquet (which has rows,
+ * not lines: a Parquet record's `line` is its 1-based row number).
+ *
+ * @param file - file path (or `<stream>`)
+ * @param line - the record's `line`
+ * @param format - the file's format, when known
+ * @returns the place, e.g. `reviews.csv:12` or `reviews.parquet, row 11`
+ * @example
+ * ```ts
+ * recordPlace('big.parquet', 7, 'parquet'); // 'big.parquet, row 7'
+ * ```
+ */
+export function recordPlace(file: string, line: number, format?: DataFormat): string {
+  return format === 'parquet' ? `${file}, row ${line}` : `${file}:${line}`;
+}
+
+/**
  * The data format of a file, from its extension (case-insensitive): `.csv` → csv, `.tsv`/`.tab` → tsv,
  * `.jsonl`/`.ndjson` → jsonl, `.txt` → txt, `.parquet` → parquet.
  *

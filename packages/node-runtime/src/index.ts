@@ -6,7 +6,7 @@ export { createFileStore } from './create-file-store.js';
 export { type PredictionPool, type PredictionPoolOptions, createPredictionPool } from './create-prediction-pool.js';
 export { type TrainingWorkers, type TrainingWorkersOptions, createTrainingWorkers } from './create-training-workers.js';
 export type { DataProblem, DataProblemKind } from './data-problem.js';
-export { DATA_FORMATS, type DataFormat, detectFormat, formatFromExtension } from './detect-format.js';
+export { DATA_FORMATS, type DataFormat, detectFormat, formatFromExtension, recordPlace } from './detect-format.js';
 export {
   DataError,
   type DataErrorCode,

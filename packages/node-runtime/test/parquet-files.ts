@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { type ColumnSource, type ParquetWriteOptions, parquetWriteFile } from 'hyparquet-writer';
 
 /** Codecs the test files are written with. */
@@ -81,4 +82,16 @@ export function writeParquetFile(path: string, columns: readonly ColumnSource[],
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     ...(options.schema === undefined ? {} : { schema: options.schema }),
   });
+}
+
+/**
+ * Reads a whole (small) Parquet file with hyparquet, for checking what was written: the rows as objects,
+ * each top-level column's physical type, and the row-group sizes.
+ */
+export async function readParquetFile(path: string): Promise<{ rows: Array<Record<string, unknown>>; types: Record<string, string>; rowGroups: number[] }> {
+  const bytes = readFileSync(path);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const metadata = parquetMetadata(file);
+  const types = Object.fromEntries(parquetSchema(metadata).children.map(({ element }) => [element.name, element.type ?? 'GROUP']));
+  return { rows: await parquetReadObjects({ file, metadata }), types, rowGroups: metadata.row_groups.map((group) => Number(group.num_rows)) };
 }

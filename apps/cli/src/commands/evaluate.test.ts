@@ -30,4 +30,8 @@ describe('unknownLabelsMessage', () => {
         'the model can only predict neg, pos, so these rows are left out of the metrics. Check the label column, or evaluate a model trained on these labels',
     );
   });
+
+  it('names Parquet records by row', () => {
+    expect(unknownLabelsMessage('test.parquet', [{ label: '5', count: 1, firstLine: 4 }], ['neg', 'pos'], 'parquet')).toMatch(/^1 row in test\.parquet has labels never seen in training: 5 \(1\) \(first at test\.parquet, row 4 "5"\);/);
+  });
 });

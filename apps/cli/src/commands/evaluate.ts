@@ -17,12 +17,15 @@ import type { EvaluationJson } from '../report/evaluation-report.js';
 import { writeReport } from '../report/write-report.js';
 import {
   type BackendChoice,
+  type DataFormat,
   type EvaluationReport,
+  formatFromExtension,
   initBackendFor,
   type LabeledText,
   loadClassifier,
   loadMath,
   loadRuntime,
+  recordPlace,
 } from '../runtime.js';
 
 /** Parsed options of `glossa evaluate`. */
@@ -80,13 +83,14 @@ export function unknownLabelsIn(
  * @param data - The test file.
  * @param unknown - From {@link unknownLabelsIn}.
  * @param labels - The model's labels.
+ * @param format - The test file's format, when known (Parquet records are named by row).
  * @returns One line of text.
  * @example
  * ```ts
  * unknownLabelsMessage('test.csv', [{ label: 'meh', count: 2, firstLine: 7 }], ['neg', 'pos']);
  * ```
  */
-export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabel[], labels: readonly string[]): string {
+export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabel[], labels: readonly string[], format?: DataFormat): string {
   const rows = unknown.reduce((sum, entry) => sum + entry.count, 0);
   const list = unknown
     .slice(0, 5)
@@ -95,7 +99,7 @@ export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabe
   const where = unknown
     .slice(0, 5)
     .filter((entry) => entry.firstLine !== undefined)
-    .map((entry) => `${data}:${entry.firstLine} "${entry.label}"`)
+    .map((entry) => `${recordPlace(data, entry.firstLine ?? 0, format)} "${entry.label}"`)
     .join(', ');
   return (
     `${rows} row${rows === 1 ? '' : 's'} in ${data} ha${rows === 1 ? 's' : 've'} labels never seen in training: ` +
@@ -121,7 +125,7 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): Comm
     .command('evaluate')
     .description('measure a bundle on labelled data: accuracy, macro-F1, per-class scores, confusion matrix; --report writes an HTML report with curves, calibration and the worst errors')
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
-    .argument('<data>', 'labelled test data (.csv, .tsv or .jsonl)');
+    .argument('<data>', 'labelled test data (.csv, .tsv, .jsonl or .parquet)');
   addDataOptions(command);
   addPredictBatchOption(command, 256);
   addBackendOption(command);
@@ -136,7 +140,8 @@ Examples:
   $ glossa evaluate ./sentiment-model test.csv
   $ glossa evaluate ./sentiment-model test.csv --report report.html
   $ glossa evaluate model.glossa test.jsonl --json | jq .calibration.expectedCalibrationError
-  $ glossa evaluate model.glossa test.jsonl --json | jq .macroF1`,
+  $ glossa evaluate model.glossa test.jsonl --json | jq .macroF1
+  $ glossa evaluate model.glossa test.parquet --text-column review --label-column stars`,
     )
     .action(async (bundle: string, data: string, options: EvaluateCommandOptions, cmd: Command) => {
       await runEvaluate(ctx, bundle, data, options, cmd.optsWithGlobals().verbose === true);
@@ -158,10 +163,11 @@ async function runEvaluate(
   try {
     const unknown = unknownLabelsIn(records, classifier.labels);
     const unknownRows = unknown.reduce((sum, entry) => sum + entry.count, 0);
+    const format = options.format ?? formatFromExtension(data);
     if (unknownRows === records.length) {
-      throw new CliError('RUNTIME', `no row can be scored: ${unknownLabelsMessage(data, unknown, classifier.labels)}.`);
+      throw new CliError('RUNTIME', `no row can be scored: ${unknownLabelsMessage(data, unknown, classifier.labels, format)}.`);
     }
-    if (unknown.length > 0) ctx.warn(unknownLabelsMessage(data, unknown, classifier.labels));
+    if (unknown.length > 0) ctx.warn(unknownLabelsMessage(data, unknown, classifier.labels, format));
     const started = performance.now();
     const math = await loadMath();
     const labelIndex = new Map(classifier.labels.map((label, i) => [label, i]));

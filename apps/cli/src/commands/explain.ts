@@ -78,7 +78,8 @@ export function registerExplainCommand(program: Command, ctx: CliContext): Comma
 Examples:
   $ glossa explain ./sentiment-model "the acting was wooden but the music was wonderful"
   $ glossa explain ./sentiment-model "meh" --label positive --json
-  $ glossa explain ./sentiment-model --input tickets.csv --id-column ticket_id > explanations.jsonl`,
+  $ glossa explain ./sentiment-model --input tickets.csv --id-column ticket_id > explanations.jsonl
+  $ glossa explain ./sentiment-model --input reviews.parquet --text-column body --id-column review_id > explanations.jsonl`,
     )
     .action(async (bundle: string, words: string[], options: ExplainCommandOptions, cmd: Command) => {
       const verbose = cmd.optsWithGlobals().verbose === true;
@@ -128,7 +129,8 @@ async function explainRecords(
   const input = fromStdin ? (ctx.io.stdin as Readable) : options.input!;
   if (fromStdin && isTty(ctx.io.stdin)) ctx.err(ctx.errColors.dim('reading texts from the terminal, one per line; end with Ctrl-D'));
   const aligned = options.aligned === true || !isTty(ctx.io.stdout);
-  const policy = recordPolicy(aligned, options.onBadRow, predictFormat(fromStdin ? undefined : options.input, options.format) === 'lines');
+  const format = predictFormat(fromStdin ? undefined : options.input, options.format);
+  const policy = recordPolicy(aligned, options.onBadRow, format === 'lines');
   const out = createStreamWriter(ctx.io.stdout);
   const warnings = collectWarnings();
   try {
@@ -141,7 +143,7 @@ async function explainRecords(
           : { ...kept, text: item.text, ...(await classifier.explain(item.text ?? '', options.label === undefined ? {} : { label: options.label })) };
       if (!(await out.write(`${JSON.stringify(line)}\n`))) break;
     }
-    if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
+    if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems], format));
     warnings.report(ctx, inputName);
     const warning = unlabelledWarning(inputName, policy);
     if (warning !== undefined) ctx.warn(warning);

@@ -17,6 +17,8 @@ describe('predictFormat', () => {
     expect(predictFormat('x.tab', undefined)).toBe('tsv');
     expect(predictFormat('x.ndjson', undefined)).toBe('jsonl');
     expect(predictFormat('notes.txt', undefined)).toBe('lines');
+    expect(predictFormat('part-00000.snappy.parquet', undefined)).toBe('parquet');
+    expect(predictFormat('notes.md', undefined)).toBe('lines');
     expect(predictFormat(undefined, undefined)).toBe('lines');
   });
 });

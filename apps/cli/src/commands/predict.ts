@@ -12,8 +12,7 @@ import {
 } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { choiceOption, intOption } from '../internal/parse-options.js';
-import { createStreamWriter } from '../internal/stream-writer.js';
-import { type PredictItem, type PredictOutputFormat, PREDICT_OUTPUT_FORMATS, checkCopiedFields, createPredictWriter } from '../internal/predict-output.js';
+import { type PredictItem, type PredictOutputChoice, PREDICT_OUTPUT_CHOICES, checkCopiedFields, createPredictSink } from '../internal/predict-output.js';
 import { type PredictFormat, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
 import { type BackendChoice, initBackendFor, loadRuntime, } from '../runtime.js';
 
@@ -37,7 +36,7 @@ export interface PredictCommandOptions {
   /** `--keep`: columns copied to the output. */
   keep?: string[];
   /** `--output-format` (default: jsonl to a pipe or file, readable lines on a terminal). */
-  outputFormat?: PredictOutputFormat;
+  outputFormat?: PredictOutputChoice;
 }
 
 /**
@@ -82,8 +81,8 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
     .addOption(
       new Option(
         '--output-format <format>',
-        `output: ${PREDICT_OUTPUT_FORMATS.join(', ')} (csv/tsv: a header, then copied columns, text, label, score:<label> per label, error). Default: jsonl to a pipe or file, one readable line per text on a terminal`,
-      ).argParser(choiceOption('--output-format', PREDICT_OUTPUT_FORMATS)),
+        `output: ${PREDICT_OUTPUT_CHOICES.join(', ')} (csv/tsv/parquet: copied columns, text, label, score:<label> per label, error; parquet is binary, for a file or a pipe: > scored.parquet). Default: jsonl to a pipe or file, one readable line per text on a terminal`,
+      ).argParser(choiceOption('--output-format', PREDICT_OUTPUT_CHOICES)),
     );
   addRecordInputOptions(command);
   addPredictBatchOption(command, 256);
@@ -99,6 +98,7 @@ Examples:
   $ glossa predict ./sentiment-model --input big.csv --threads 2 > predictions.jsonl
   $ cat reviews.jsonl | glossa predict model.glossa | head -n 5
   $ glossa predict model.glossa --input tickets.csv --id-column ticket_id --keep region,week --output-format csv > scored.csv
+  $ glossa predict model.glossa --input reviews.parquet --text-column body --id-column review_id --output-format parquet > scored.parquet
   $ hdfs dfs -cat part-00000 | glossa predict model.glossa --input - --on-bad-row skip   # one line out per line in`,
     )
     .action(async (bundle: string, texts: string[], options: PredictCommandOptions, cmd: Command) => {
@@ -122,6 +122,9 @@ async function runPredict(
   if (copied.length > 0 && texts.length > 0) {
     throw new CliError('USAGE', '--id-column/--keep copy input fields, and texts given as arguments have none; use --input with a CSV, TSV or JSONL file');
   }
+  if (options.outputFormat === 'parquet' && isTty(ctx.io.stdout)) {
+    throw new CliError('USAGE', '--output-format parquet writes binary data, and stdout is a terminal: redirect it to a file (> scored.parquet) or a pipe');
+  }
   // One line out per record in: always when the output is a pipe or a file (Spark, Hadoop, shell pipelines).
   const aligned = options.aligned === true || !isTty(ctx.io.stdout);
   const runtime = await loadRuntime();
@@ -133,10 +136,9 @@ async function runPredict(
   const threads = options.threads === undefined || options.threads === 'auto' ? (fromStdin || texts.length > 0 ? 1 : availableParallelism()) : options.threads;
   // Every core: worker threads, each with its own backend and copy of the model.
   const pool = threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
-  const out = createStreamWriter(ctx.io.stdout);
   const warnings = collectWarnings();
   // A person at a terminal gets readable lines; pipes and files get JSONL (or the format asked for).
-  const writer = createPredictWriter(options.outputFormat ?? (aligned ? 'jsonl' : 'terminal'), copied, classifier.labels);
+  const out = await createPredictSink(runtime, options.outputFormat ?? (aligned ? 'jsonl' : 'terminal'), copied, classifier.labels, ctx.io.stdout);
   let source: AsyncIterable<PredictItem & { kind?: string }> | Iterable<PredictItem & { kind?: string }>;
   let input: NodeJS.ReadableStream | undefined;
   let inputName = 'arguments';
@@ -153,20 +155,26 @@ async function runPredict(
     }
     source = readInputItems(runtime, input as Readable, 'stdin', options, copied, warnings.onWarning);
   }
-  const plainLines = texts.length === 0 && predictFormat(fromStdin ? undefined : options.input, options.format) === 'lines';
+  const inputFormat = predictFormat(fromStdin ? undefined : options.input, options.format);
+  const plainLines = texts.length === 0 && inputFormat === 'lines';
   const policy = recordPolicy(aligned, options.onBadRow, plainLines);
 
   let count = 0;
   const started = performance.now();
-  const predictLines = async (chunk: PredictItem[]): Promise<string> => {
+  type Predicted = { chunk: PredictItem[]; predictions: Array<{ label: string; scores: Record<string, number> }> };
+  const predictChunk = async (chunk: PredictItem[]): Promise<Predicted> => {
     const chunkTexts = chunk.filter((item) => item.error === undefined).map((item) => item.text ?? '');
     const predictions = chunkTexts.length === 0 ? [] : pool ? await pool.predict(chunkTexts) : await classifier.predict(chunkTexts, { batchSize: options.batchSize });
     count += chunkTexts.length;
-    return writer.format(chunk, predictions);
+    return { chunk, predictions };
+  };
+  const writeNext = async (): Promise<boolean> => {
+    const { chunk, predictions } = await inFlight.shift()!;
+    return out.write(chunk, predictions);
   };
   // Up to `threads` calls in flight (reading overlaps prediction); output stays in input order.
   const chunkSize = options.batchSize * BATCHES_PER_CALL;
-  const inFlight: Array<Promise<string>> = [];
+  const inFlight: Array<Promise<Predicted>> = [];
 
   try {
     let chunk: PredictItem[] = [];
@@ -175,18 +183,19 @@ async function runPredict(
       if (!policy.admit(item)) continue;
       chunk.push(item);
       if (chunk.length >= chunkSize) {
-        inFlight.push(predictLines(chunk));
+        inFlight.push(predictChunk(chunk));
         chunk = [];
         if (inFlight.length >= threads) {
-          open = await out.write(await inFlight.shift()!);
+          open = await writeNext();
           if (!open) break;
         }
       }
     }
-    if (open && chunk.length > 0) inFlight.push(predictLines(chunk));
-    while (open && inFlight.length > 0) open = await out.write(await inFlight.shift()!);
+    if (open && chunk.length > 0) inFlight.push(predictChunk(chunk));
+    while (open && inFlight.length > 0) open = await writeNext();
     await Promise.allSettled(inFlight);
-    if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
+    await out.close();
+    if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems], inputFormat));
     warnings.report(ctx, inputName);
     const unlabelled = unlabelledWarning(inputName, policy);
     if (unlabelled !== undefined) ctx.warn(unlabelled);
@@ -195,7 +204,7 @@ async function runPredict(
       ctx.err(`predicted ${count} texts in ${seconds.toFixed(2)}s`);
     }
   } finally {
-    out.dispose();
+    await out.abort();
     classifier.dispose();
     await pool?.close();
     if (out.closed && input === ctx.io.stdin) input.pause();

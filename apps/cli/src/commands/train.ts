@@ -317,7 +317,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
   const command = program
     .command('train')
     .description('train a text classifier on a CSV, TSV or JSONL file and save it as a bundle')
-    .argument('<data>', 'training data (.csv, .tsv or .jsonl with text and label columns)')
+    .argument('<data>', 'training data (.csv, .tsv, .jsonl or .parquet with text and label columns)')
     // Checked in the action (not commander's requiredOption): a missing data file is named before a missing --out.
     .option('-o, --out <dir>', 'where to write the bundle (a directory, or a file ending in .glossa); required');
   addModelOptions(command);
@@ -348,6 +348,7 @@ Examples:
   $ glossa train reviews.csv --out ./sentiment-model
   $ glossa train tweets.tsv --out model.glossa --arch bow --epochs 3 --text-column tweet
   $ glossa train data.jsonl --out ./model --validation dev.jsonl --json > result.json
+  $ glossa train part-00000.snappy.parquet --out ./model --text-column review --label-column stars
   $ glossa train reviews.csv --out ./model --epochs 20 --resume   # after Ctrl-C: continue where it stopped
   $ glossa train reviews.csv --out ./model --pretrained-vectors wiki.en.vec`,
     )

@@ -1,13 +1,13 @@
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import type { BackendChoice, DataFormat, LabeledText, Logger, RuntimeApi } from '../runtime.js';
+import { type BackendChoice, type DataFormat, type LabeledText, type Logger, type RuntimeApi, formatFromExtension } from '../runtime.js';
 import type { CliContext } from './context.js';
 import { choiceOption, intOption } from './parse-options.js';
 
 /** Backends the user may force. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 /** Data formats. */
-export const FORMAT_CHOICES: readonly DataFormat[] = ['csv', 'tsv', 'jsonl'];
+export const FORMAT_CHOICES: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'parquet'];
 /** What to do with malformed rows. */
 export const BAD_ROW_CHOICES = ['fail', 'skip'] as const;
 
@@ -37,10 +37,10 @@ export const MAX_RECORD_SIZE_LIMIT = 2 ** 29 - 24;
  */
 export function addDataOptions(command: Command): Command {
   return command
-    .option('--text-column <name>', 'column (CSV/TSV) or field (JSONL) holding the text', 'text')
+    .option('--text-column <name>', 'column (CSV/TSV/Parquet) or field (JSONL) holding the text', 'text')
     .option('--label-column <name>', 'column or field holding the label', 'label')
     .addOption(
-      new Option('--format <format>', 'data format (default: from the file extension)').argParser(
+      new Option('--format <format>', `data format: ${FORMAT_CHOICES.join(', ')} (default: from the file extension)`).argParser(
         choiceOption('--format', FORMAT_CHOICES),
       ),
     )
@@ -166,12 +166,13 @@ function describeProblem(problem: unknown): string {
 }
 
 /**
- * The warning for rows skipped with `--on-bad-row skip`: how many, which lines (the first
- * {@link SKIPPED_LINES_SHOWN}) and the first problem.
+ * The warning for rows skipped with `--on-bad-row skip`: how many, which lines (rows, for Parquet; the
+ * first {@link SKIPPED_LINES_SHOWN}) and the first problem.
  *
  * @param path - The data file (or `stdin`).
  * @param skipped - How many rows were skipped.
  * @param problems - The first problems, in line order.
+ * @param format - The file's format, when known (Parquet records are numbered by row).
  * @returns One line of text.
  * @example
  * ```ts
@@ -179,12 +180,35 @@ function describeProblem(problem: unknown): string {
  * // 'skipped 2 bad rows in data.csv (lines 3, 9); first: data.csv:3: …'
  * ```
  */
-export function skippedWarning(path: string, skipped: number, problems: ReadonlyArray<{ line: number; message: string }>): string {
+export function skippedWarning(path: string, skipped: number, problems: ReadonlyArray<{ line: number; message: string }>, format?: DataFormat | 'lines'): string {
   const lines = problems.slice(0, SKIPPED_LINES_SHOWN).map((problem) => problem.line);
   const more = skipped > lines.length ? `, … ${skipped - lines.length} more` : '';
-  const where = lines.length === 0 ? '' : ` (line${skipped === 1 ? '' : 's'} ${lines.join(', ')}${more})`;
+  const unit = format === 'parquet' ? 'row' : 'line';
+  const where = lines.length === 0 ? '' : ` (${unit}${skipped === 1 ? '' : 's'} ${lines.join(', ')}${more})`;
   const first = problems[0] === undefined ? '' : `; first: ${describeProblem(problems[0])}`;
   return `skipped ${skipped} bad row${skipped === 1 ? '' : 's'} in ${path}${where}${first}`;
+}
+
+/**
+ * Refuses options that make no sense for a Parquet input: `--encoding` (Parquet text is UTF-8 by
+ * specification) and stdin (a Parquet file is read from its end, so it must be a file).
+ *
+ * @param format - The input's format.
+ * @param options - `--encoding`, and whether the input is stdin.
+ * @throws {CliError} USAGE naming what to do instead.
+ * @example
+ * ```ts
+ * checkParquetInput('parquet', { encoding: 'gbk' }); // throws: --encoding does not apply to Parquet input…
+ * ```
+ */
+export function checkParquetInput(format: DataFormat | 'lines', options: { encoding?: string | undefined; fromStdin?: boolean }): void {
+  if (format !== 'parquet') return;
+  if (options.fromStdin === true) {
+    throw new CliError('USAGE', 'Parquet cannot be read from stdin: a Parquet file keeps its index at the end, so glossa needs the file itself. Save it and pass --input <file>.parquet');
+  }
+  if (options.encoding !== undefined) {
+    throw new CliError('USAGE', `--encoding does not apply to Parquet input: Parquet stores text as UTF-8 by specification. Leave out --encoding ${options.encoding}`);
+  }
 }
 
 /**
@@ -207,6 +231,8 @@ export async function loadData(
   path: string,
   options: DataOptions,
 ): Promise<Array<LabeledText & { line: number }>> {
+  const format = options.format ?? formatFromExtension(path);
+  checkParquetInput(format ?? 'csv', options);
   const warnings = collectWarnings();
   const result = await runtime.loadLabeledTexts(path, {
     onWarning: warnings.onWarning,
@@ -218,7 +244,7 @@ export async function loadData(
     ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
   });
-  if (result.skipped > 0) ctx.warn(skippedWarning(path, result.skipped, result.problems));
+  if (result.skipped > 0) ctx.warn(skippedWarning(path, result.skipped, result.problems, format));
   warnings.report(ctx, path);
   return result.records;
 }

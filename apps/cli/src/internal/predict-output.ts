@@ -1,11 +1,20 @@
+import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { CliError } from '../cli-error.js';
+import type { RuntimeApi } from '../runtime.js';
+import { createStreamWriter } from './stream-writer.js';
 
-/** Output formats of `glossa predict`. */
+/** The line formats of `glossa predict`'s output (one line per record, after a CSV/TSV header). */
 export const PREDICT_OUTPUT_FORMATS = ['jsonl', 'csv', 'tsv'] as const;
 
-/** An output format of `glossa predict`. */
+/** A line format of `glossa predict`'s output. */
 export type PredictOutputFormat = (typeof PREDICT_OUTPUT_FORMATS)[number];
+
+/** Every `--output-format` of `glossa predict`: the line formats, and Parquet (binary: a file or a pipe, never a terminal). */
+export const PREDICT_OUTPUT_CHOICES = [...PREDICT_OUTPUT_FORMATS, 'parquet'] as const;
+
+/** An `--output-format` of `glossa predict`. */
+export type PredictOutputChoice = (typeof PREDICT_OUTPUT_CHOICES)[number];
 
 /** One input record on its way to the output: a text to label, or the reason it has no label. */
 export interface PredictItem {
@@ -140,6 +149,103 @@ export function createPredictWriter(format: PredictOutputFormat | 'terminal', co
         }
       }
       return stringify(rows, { delimiter, eof: true, record_delimiter: 'unix' });
+    },
+  };
+}
+
+/**
+ * Where `glossa predict` (and `glossa queue collect`) put their records: the line formats through
+ * {@link createPredictWriter} with backpressure, or a streaming Parquet file (row groups written as they
+ * fill). Feed it runs of records in input order with the predictions of their texts.
+ */
+export interface PredictSink {
+  /**
+   * Writes a run of records (`predictions[i]` belongs to the i-th item without an `error`).
+   * @returns false once the reader has gone away (EPIPE, `| head`): stop producing then.
+   */
+  write(items: readonly PredictItem[], predictions: ReadonlyArray<{ label: string; scores: Record<string, number> }>): Promise<boolean>;
+  /** Ends the output after the last run: for Parquet the last row group and the footer (the stream itself is left open). */
+  close(): Promise<void>;
+  /**
+   * Lets go of the stream without ending the output, after a failure (a no-op after `close`): a Parquet output
+   * then has no footer, so no reader takes a partial file for a whole one.
+   */
+  abort(): Promise<void>;
+  /** Whether the reader has gone away. */
+  readonly closed: boolean;
+}
+
+function isClosedPipe(error: unknown, stream: NodeJS.WritableStream): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' || (stream as Partial<Writable>).destroyed === true;
+}
+
+/**
+ * A sink writing `format` to `stream`.
+ *
+ * @param runtime - node-runtime (its Parquet writer).
+ * @param format - A line format, `terminal` (readable lines for a person) or `parquet`.
+ * @param copied - Copied field names, in order (`--id-column`, `--keep`).
+ * @param labels - The model's labels.
+ * @param stream - Where to write (stdout; for Parquet not a terminal: the caller checks).
+ * @returns The sink.
+ * @example
+ * ```ts
+ * const sink = await createPredictSink(runtime, 'parquet', ['id'], classifier.labels, process.stdout);
+ * await sink.write([{ line: 1, text: 'fine', kept: { id: '7' } }], [{ label: 'pos', scores: { neg: 0.2, pos: 0.8 } }]);
+ * await sink.close();
+ * ```
+ */
+export async function createPredictSink(
+  runtime: Pick<RuntimeApi, 'createParquetPredictionWriter'>,
+  format: PredictOutputChoice | 'terminal',
+  copied: readonly string[],
+  labels: readonly string[],
+  stream: NodeJS.WritableStream,
+): Promise<PredictSink> {
+  if (format !== 'parquet') {
+    const out = createStreamWriter(stream);
+    const writer = createPredictWriter(format, copied, labels);
+    return {
+      write: (items, predictions) => out.write(writer.format(items, predictions)),
+      async close() {
+        out.dispose();
+      },
+      async abort() {
+        out.dispose();
+      },
+      get closed() {
+        return out.closed;
+      },
+    };
+  }
+  const parquet = await runtime.createParquetPredictionWriter(stream as Writable, { labels, copied });
+  let closed = false;
+  let ended = false;
+  const quietly = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      if (!isClosedPipe(error, stream)) throw error;
+      closed = true;
+    }
+  };
+  return {
+    async write(items, predictions) {
+      if (!closed) await quietly(() => parquet.write(items, predictions));
+      return !closed;
+    },
+    async close() {
+      if (ended) return;
+      ended = true;
+      if (!closed) await quietly(() => parquet.close());
+    },
+    async abort() {
+      if (ended) return;
+      ended = true;
+      await parquet.abort();
+    },
+    get closed() {
+      return closed;
     },
   };
 }

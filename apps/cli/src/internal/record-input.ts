@@ -4,12 +4,11 @@
  * pipe or file or with `--aligned`).
  */
 import { access } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CliError } from '../cli-error.js';
-import type { DataFormat, RuntimeApi } from '../runtime.js';
+import { type DataFormat, type RuntimeApi, formatFromExtension } from '../runtime.js';
 import { type Command, Option } from 'commander';
-import { BAD_ROW_CHOICES, SKIPPED_LINES_SHOWN, encodingOption, maxRecordSizeOption } from './common-options.js';
+import { BAD_ROW_CHOICES, SKIPPED_LINES_SHOWN, checkParquetInput, encodingOption, maxRecordSizeOption } from './common-options.js';
 import { choiceOption } from './parse-options.js';
 import type { PredictItem } from './predict-output.js';
 import { parseTextRecord } from './text-lines.js';
@@ -18,11 +17,12 @@ import { parseTextRecord } from './text-lines.js';
 export type PredictFormat = DataFormat | 'lines';
 
 /** Formats accepted by `glossa predict` / `glossa explain --format`. */
-export const PREDICT_FORMATS: readonly PredictFormat[] = ['lines', 'csv', 'tsv', 'jsonl', 'txt'];
+export const PREDICT_FORMATS: readonly PredictFormat[] = ['lines', 'csv', 'tsv', 'jsonl', 'parquet', 'txt'];
 
 /**
- * The input format of `glossa predict`: `--format` when given, else from the `--input` extension
- * (`.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`), else `lines` (also for stdin).
+ * The input format of `glossa predict`: `--format` when given, else from the `--input` extension through
+ * node-runtime's table (`.csv`, `.tsv`/`.tab`, `.jsonl`/`.ndjson`, `.parquet`), else `lines` (also for
+ * stdin, and for `.txt`, whose lines starting with `{` are read as JSON).
  *
  * @param input - The `--input` path, if any.
  * @param format - The `--format` value, if any.
@@ -35,9 +35,10 @@ export const PREDICT_FORMATS: readonly PredictFormat[] = ['lines', 'csv', 'tsv',
  */
 export function predictFormat(input: string | undefined, format: PredictFormat | undefined): PredictFormat {
   if (format !== undefined) return format;
-  const byExtension: Record<string, PredictFormat> = { '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
-  return (input === undefined ? undefined : byExtension[extname(input).toLowerCase()]) ?? 'lines';
+  const byExtension = input === undefined ? undefined : formatFromExtension(input);
+  return byExtension === undefined || byExtension === 'txt' ? 'lines' : byExtension;
 }
+
 
 /** What {@link readInputItems} needs of the command's options. */
 export interface RecordInputOptions {
@@ -64,6 +65,7 @@ export async function* readInputItems(
   onWarning?: (warning: { message: string; line: number }) => void,
 ): AsyncGenerator<PredictItem & { kind?: string }> {
   const format = predictFormat(typeof source === 'string' ? source : undefined, options.format);
+  checkParquetInput(format, { encoding: options.encoding, fromStdin: typeof source !== 'string' });
   const pick = (fields: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined => {
     if (copied.length === 0 || fields === undefined) return undefined;
     const kept: Record<string, unknown> = {};
@@ -206,7 +208,7 @@ export function unlabelledWarning(inputName: string, policy: RecordPolicy): stri
  * @returns The command.
  */
 export function addRecordInputOptions(command: Command): Command {
-  command.option('-i, --input <file>', 'read texts from a file (- for stdin): .csv/.tsv/.jsonl by extension, else one per line (a line starting with "{" is JSON)');
+  command.option('-i, --input <file>', 'read texts from a file (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one per line (a line starting with "{" is JSON)');
   addRecordReadingOptions(command);
   return command.option(
     '--aligned',
@@ -226,11 +228,11 @@ export function addRecordReadingOptions(command: Command): Command {
     .addOption(
       new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the --input extension, else lines)`).argParser(choiceOption('--format', PREDICT_FORMATS)),
     )
-    .option('--text-column <name>', 'column (CSV/TSV) or field (JSON) holding the text', 'text')
+    .option('--text-column <name>', 'column (CSV/TSV/Parquet) or field (JSON) holding the text', 'text')
     .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (an error line in its place when aligned)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
     .addOption(maxRecordSizeOption())
     .addOption(encodingOption())
-    .option('--id-column <name>', 'copy this input column (CSV/TSV) or field (JSON) to each output line, first')
+    .option('--id-column <name>', 'copy this input column (CSV/TSV/Parquet) or field (JSON) to each output line, first')
     .addOption(new Option('--keep <columns>', 'copy these input columns/fields to each output line (comma-separated)').argParser(parseColumnList));
 }
 

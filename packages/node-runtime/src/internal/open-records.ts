@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { DataProblem } from '../data-problem.js';
-import { DATA_FORMATS, type DataFormat, detectFormat } from '../detect-format.js';
+import { DATA_FORMATS, type DataFormat, detectFormat, recordPlace } from '../detect-format.js';
 import { NodeRuntimeError } from '../errors.js';
 import type { ReadRecordsOptions } from '../read-records.js';
 import { checkChoiceOption, checkNameOption, checkNumberOption } from './check-option.js';
 import { openParquetFile, parquetSource } from './parquet-source.js';
-import { DEFAULT_MAX_RECORD_SIZE, checkDataFile, problemToError, recordPlace, recordSource, type SourceItem, type SourceSettings } from './record-source.js';
+import { DEFAULT_MAX_RECORD_SIZE, checkDataFile, problemToError, recordSource, type SourceItem, type SourceSettings } from './record-source.js';
 import { Transcode, encodingName } from './transcode.js';
 
 /** Applies the `onBadRow` policy: throws in fail mode, reports in skip mode. */

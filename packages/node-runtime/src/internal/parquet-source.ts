@@ -6,7 +6,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { type AsyncBuffer, type Compressors, type FileMetaData, parquetMetadataAsync, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet';
 import type { DataProblem } from '../data-problem.js';
 import { DataError, NodeRuntimeError } from '../errors.js';
-import { SKIP_HINT, describeColumns, missingColumnAdvice, recordPlace, type SourceItem, type SourceSettings } from './record-source.js';
+import { recordPlace } from '../detect-format.js';
+import { SKIP_HINT, describeColumns, missingColumnAdvice, type SourceItem, type SourceSettings } from './record-source.js';
 
 /** Uncompressed bytes of the selected columns read per slice of a row group (about; whole pages are decoded). */
 export const PARQUET_SLICE_BYTES = 8 * 1024 * 1024;

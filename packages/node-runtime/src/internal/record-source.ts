@@ -65,14 +65,6 @@ export async function checkDataFile(path: string): Promise<void> {
   }
 }
 
-/**
- * Where a record is, for messages: `file:line` for text files, `file, row N` for Parquet (which has rows,
- * not lines; `line` is then the 1-based row number).
- */
-export function recordPlace(file: string, line: number, format: DataFormat): string {
-  return format === 'parquet' ? `${file}, row ${line}` : `${file}:${line}`;
-}
-
 function readFailure(file: string, error: unknown): NodeRuntimeError {
   const detail = error instanceof Error ? error.message : String(error);
   return new NodeRuntimeError('STORAGE', `${file}: could not read the file (${detail}). Check that it exists and is readable.`, {
