@@ -1,13 +1,23 @@
-import { basename, resolve } from 'node:path';
+/**
+ * `glossa serve`: the command line over `@glossa/server` (options, messages, backend choice). The server package
+ * (fastify) is loaded only when the command runs; its defaults and ranges come from its light `options` entry.
+ */
+import {
+  DEFAULT_SERVE_BATCHING,
+  DEFAULT_SERVE_LIMITS,
+  DEFAULT_SERVE_LISTEN,
+  SERVE_LOG_LEVELS,
+  SERVE_OPTION_RANGES,
+  type ServeLogLevel,
+  type ServeOptionName,
+} from '@glossa/server/options';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { addBackendOption, cliLogger } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { choiceOption, intOption } from '../internal/parse-options.js';
 import { cliVersion } from '../internal/version.js';
-import { type BackendChoice, initBackendFor, loadRuntime } from '../runtime.js';
-import type { ServeLogLevel } from '../serve/create-serve-app.js';
-import { DEFAULT_SERVE_BATCHING, DEFAULT_SERVE_LIMITS, SERVE_OPTION_RANGES } from '../serve/serve-options.js';
+import type { BackendChoice } from '../runtime.js';
 
 /** Parsed options of `glossa serve`. */
 export interface ServeCommandOptions {
@@ -25,8 +35,6 @@ export interface ServeCommandOptions {
   backend?: BackendChoice;
 }
 
-const LOG_LEVELS: readonly ServeLogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
 /**
  * Whether a listen address only accepts connections from this machine.
  *
@@ -43,7 +51,7 @@ export function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-function rangeOption(flag: string, key: keyof typeof SERVE_OPTION_RANGES): (raw: string) => number {
+function rangeOption(flag: string, key: ServeOptionName): (raw: string) => number {
   const [min, max] = SERVE_OPTION_RANGES[key];
   return intOption(flag, min, max);
 }
@@ -64,8 +72,8 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
     .command('serve')
     .description('serve a bundle over HTTP: POST /v1/predict, GET /v1/model, /healthz, /readyz, /openapi.json')
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
-    .addOption(new Option('-p, --port <n>', 'TCP port (0: any free port)').argParser(intOption('--port', 0, 65_535)).default(8080))
-    .option('--host <address>', 'address to listen on; 0.0.0.0 exposes the API to the network', '127.0.0.1')
+    .addOption(new Option('-p, --port <n>', 'TCP port (0: any free port)').argParser(rangeOption('--port', 'port')).default(DEFAULT_SERVE_LISTEN.port))
+    .option('--host <address>', 'address to listen on; 0.0.0.0 exposes the API to the network', DEFAULT_SERVE_LISTEN.host)
     .addOption(
       new Option('--max-texts <n>', 'most texts per request (422 above)')
         .argParser(rangeOption('--max-texts', 'maxTexts'))
@@ -103,12 +111,12 @@ export function registerServeCommand(program: Command, ctx: CliContext): Command
     )
     .addOption(
       new Option('--shutdown-timeout-ms <ms>', 'on SIGTERM/SIGINT, exit 1 if in-flight requests have not finished by then')
-        .argParser(intOption('--shutdown-timeout-ms', 1, 3_600_000))
-        .default(10_000),
+        .argParser(rangeOption('--shutdown-timeout-ms', 'shutdownTimeoutMs'))
+        .default(DEFAULT_SERVE_LISTEN.shutdownTimeoutMs),
     )
     .addOption(
-      new Option('--log-level <level>', `JSON log lines on stdout: ${LOG_LEVELS.join(', ')}`)
-        .argParser(choiceOption('--log-level', LOG_LEVELS))
+      new Option('--log-level <level>', `JSON log lines on stdout: ${SERVE_LOG_LEVELS.join(', ')}`)
+        .argParser(choiceOption('--log-level', SERVE_LOG_LEVELS))
         .default('info'),
     );
   addBackendOption(command);
@@ -132,6 +140,27 @@ Examples:
   return command;
 }
 
+type ServerApi = typeof import('@glossa/server');
+
+async function loadServer(): Promise<ServerApi> {
+  try {
+    return await import('@glossa/server');
+  } catch (error) {
+    throw new CliError('RUNTIME', `cannot load @glossa/server (${error instanceof Error ? error.message : String(error)}). Reinstall glossa.`, { cause: error });
+  }
+}
+
+function listenFailure(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new CliError('RUNTIME', `port ${port} on ${host} is in use. Stop the other server or pass --port <n> (0 picks a free port).`, { cause: error });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new CliError('RUNTIME', `cannot listen on ${host}: no such local address. Use 127.0.0.1, or 0.0.0.0 for every interface.`, { cause: error });
+  }
+  return error;
+}
+
 async function runServe(ctx: CliContext, bundlePath: string, options: ServeCommandOptions, verbose: boolean): Promise<void> {
   const host = options.host.trim();
   if (host === '') throw new CliError('USAGE', '--host must not be empty (e.g. 127.0.0.1)');
@@ -142,41 +171,18 @@ async function runServe(ctx: CliContext, bundlePath: string, options: ServeComma
     );
   }
   const say = (line: string): void => ctx.err(`glossa serve: ${line}`);
-
+  const api = await loadServer();
   // Signals first, so a SIGTERM while the model loads also ends cleanly.
-  let stopRequested: NodeJS.Signals | undefined;
-  let wakeStop: (() => void) | undefined;
-  const stopped = new Promise<void>((resolveStop) => {
-    wakeStop = resolveStop;
+  const signals = api.watchShutdownSignals({
+    timeoutMs: options.shutdownTimeoutMs,
+    onSignal: (signal, again) =>
+      say(again ? `${signal} again: exiting now` : `${signal}: shutting down (finishing in-flight requests; ${signal} again to exit now)`),
+    onTimeout: (timeoutMs) => say(`in-flight requests did not finish within ${timeoutMs} ms (--shutdown-timeout-ms): exiting`),
   });
-  let shutdownTimer: ReturnType<typeof setTimeout> | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopRequested !== undefined) {
-      say(`${signal} again: exiting now`);
-      process.exit(signal === 'SIGINT' ? 130 : 1);
-    }
-    stopRequested = signal;
-    say(`${signal}: shutting down (finishing in-flight requests; ${signal} again to exit now)`);
-    shutdownTimer = setTimeout(() => {
-      say(`in-flight requests did not finish within ${options.shutdownTimeoutMs} ms (--shutdown-timeout-ms): exiting`);
-      process.exit(1);
-    }, options.shutdownTimeoutMs);
-    shutdownTimer.unref();
-    wakeStop?.();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-
-  const runtime = await loadRuntime();
-  const { createServeApp, bundleId } = await import('../serve/create-serve-app.js');
-  let app: Awaited<ReturnType<typeof createServeApp>> | undefined;
-  let classifier: Awaited<ReturnType<typeof runtime.deserializeBundle>> | undefined;
+  let server: Awaited<ReturnType<ServerApi['createServer']>> | undefined;
   try {
-    const report = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
     // Cheap checks (path, manifest) before listening; building the model after.
-    const files = await runtime.readBundleFiles(bundlePath);
-    const manifest = runtime.readManifest(files);
-    app = await createServeApp({
+    server = await api.createServer(bundlePath, {
       limits: {
         maxTexts: options.maxTexts,
         maxTextLength: options.maxTextLength,
@@ -188,48 +194,31 @@ async function runServe(ctx: CliContext, bundlePath: string, options: ServeComma
       logLevel: options.logLevel,
       logStream: ctx.io.stdout,
       version: cliVersion(),
+      logger: cliLogger(ctx, verbose),
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
     });
-    if (stopRequested === undefined) {
-      let url: string;
-      try {
-        url = await app.listen({ host, port: options.port });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') {
-          throw new CliError('RUNTIME', `port ${options.port} on ${host} is in use. Stop the other server or pass --port <n> (0 picks a free port).`, { cause: error });
-        }
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-          throw new CliError('RUNTIME', `cannot listen on ${host}: no such local address. Use 127.0.0.1, or 0.0.0.0 for every interface.`, { cause: error });
-        }
-        throw error;
-      }
+    if (signals.signal === undefined) {
+      const url = await server.listen({ host, port: options.port }).catch((error: unknown) => {
+        throw listenFailure(error, host, options.port);
+      });
       say(`listening on ${url} (loading the model…)`);
-      const id = bundleId(files);
-      classifier = await runtime.deserializeBundle(files);
-      if (stopRequested === undefined) {
-        await app.setModel({
-          classifier,
-          manifest,
-          id,
-          name: basename(resolve(bundlePath)).replace(/\.glossa$/, ''),
-          backend: report.backend,
-        });
+      // A signal while the model builds stops the wait; close() then waits for the build and disposes the model.
+      await Promise.race([server.ready(), signals.received]);
+      if (signals.signal === undefined) {
+        const { manifest } = server;
         say(
-          `ready: ${manifest.architecture} model ${id}, ${manifest.labels.length} labels, backend ${report.backend}; ` +
+          `ready: ${manifest.architecture} model ${server.id}, ${manifest.labels.length} labels, backend ${server.backend?.backend ?? 'unknown'}; ` +
             `POST ${url}/v1/predict`,
         );
       }
-      await stopped;
+      await signals.received;
     }
-    await app.close();
+    await server.close();
     say('stopped');
   } catch (error) {
-    await app?.close();
+    await server?.close();
     throw error;
   } finally {
-    if (shutdownTimer !== undefined) clearTimeout(shutdownTimer);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-    classifier?.dispose();
+    signals.dispose();
   }
 }

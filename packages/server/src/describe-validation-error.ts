@@ -1,4 +1,5 @@
-import type { ServeLimits } from './serve-options.js';
+import type { ServeErrorBody } from './error-body.js';
+import type { ServeLimits } from './options.js';
 
 /** One JSON-schema (ajv) error, as fastify reports it in `error.validation`. */
 export interface SchemaProblem {
@@ -10,18 +11,6 @@ export interface SchemaProblem {
   params: Record<string, unknown>;
   /** ajv's own message. */
   message?: string;
-}
-
-/** The `error` object of every non-2xx JSON body. */
-export interface ServeErrorBody {
-  /** Machine-readable reason, e.g. `INVALID_REQUEST`, `PAYLOAD_TOO_LARGE`, `TIMEOUT`. */
-  code: string;
-  /** One sentence for a person: what was wrong and how to fix it. */
-  message: string;
-  /** The offending field, e.g. `texts[3]`, for request errors. */
-  field?: string;
-  /** The limit that was exceeded, when one was. */
-  limit?: number;
 }
 
 function fieldOf(instancePath: string): string {

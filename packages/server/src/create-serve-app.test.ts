@@ -9,8 +9,9 @@ import {
   type TextClassifier,
 } from '@glossa/node-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sentimentRows } from '../../test/helpers.js';
-import { bundleId, createServeApp, type ServeApp, type ServeModel } from './create-serve-app.js';
+// The CLI's sentiment fixture, so these tests keep the data (and assertions) they had there.
+import { sentimentRows } from '../../../apps/cli/test/helpers.js';
+import { bundleId, createServeApp, type ServeApp, type ServeModel } from './index.js';
 
 // Real HTTP on 127.0.0.1 against a real (small) LSTM on tfjs's cpu backend.
 
