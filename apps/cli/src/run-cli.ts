@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExplainCommand } from './commands/explain.js';
@@ -59,6 +60,7 @@ function buildProgram(ctx: CliContext): Command {
   registerEvaluateCommand(program, ctx);
   registerPredictCommand(program, ctx);
   registerExplainCommand(program, ctx);
+  registerAnalyzeCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerQueueCommand(program, ctx);
   registerInfoCommand(program, ctx);
