@@ -1,9 +1,10 @@
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readParquetFile, writeParquetFile } from '../../../packages/node-runtime/test/parquet-files.js';
 import { startRedis, type TestRedis } from '../../../packages/queue/test/redis-server.js';
 import { assertBuilt, BIN, runBin, seeded } from './helpers.js';
 
@@ -168,5 +169,41 @@ describe('glossa queue on a real Redis', () => {
     expect(worker.stderr).toMatch(/poison chunk 1: attempt 2 of 2 failed: job poison, chunk 1: the stored input is not valid JSON/);
     const status = await runBin(['queue', 'status', 'poison'], { env });
     expect(status.stdout).toMatch(/^poison {2}failed {2}2\/3 chunks {2}20\/30 records.* 1 failed\n {2}chunk 1 \(lines 11-20, 10 records\) failed after 2 attempts: job poison, chunk 1: the stored input is not valid JSON/m);
+  }, 120_000);
+
+  it('Parquet in and out: a .parquet input through the queue gives the Parquet file glossa predict writes, row for row', async () => {
+    const input = join(dir, 'reviews.parquet');
+    const texts = Array.from({ length: 300 }, (_, i) => (i === 17 ? null : `review ${i} was ${i % 3 === 0 ? 'superb' : 'awful'}`));
+    writeParquetFile(
+      input,
+      [
+        { name: 'id', data: texts.map((_, i) => `r${i}`), type: 'STRING' },
+        { name: 'text', data: texts, type: 'STRING' },
+      ],
+      { codec: 'SNAPPY', rowGroupSize: 64 },
+    );
+    const expectedPath = join(dir, 'expected.parquet');
+    // predict's Parquet goes to a file descriptor, as with shell redirection.
+    const fd = openSync(expectedPath, 'w');
+    const predicted = spawnSync(process.execPath, [BIN, 'predict', BUNDLE, '--input', input, '--id-column', 'id', '--output-format', 'parquet', '--threads', '1'], {
+      stdio: ['ignore', fd, 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    closeSync(fd);
+    expect(predicted.status, predicted.stderr.toString()).toBe(0);
+    const env = { GLOSSA_REDIS_URL: redis.url };
+    const submitted = await runBin(['queue', 'submit', BUNDLE, input, '--name', 'parquet', '--chunk-size', '100', '--id-column', 'id'], { env });
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const worker = startWorker(redis.url);
+    const out = join(dir, 'scored.parquet');
+    const collected = await runBin(['queue', 'collect', 'parquet', '--out', out, '--wait', '--output-format', 'parquet'], { env });
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+    expect(collected.code, collected.stderr).toBe(0);
+    expect(collected.stderr).toMatch(/parquet: 300 rows written to/);
+    const { rows } = await readParquetFile(out);
+    expect(rows).toHaveLength(300);
+    expect(rows).toEqual((await readParquetFile(expectedPath)).rows);
+    expect(rows[17]).toMatchObject({ id: 'r17', label: null, error: expect.stringMatching(/row 18|:18/) });
   }, 120_000);
 });

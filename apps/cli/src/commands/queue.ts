@@ -8,13 +8,12 @@ import type { Readable } from 'node:stream';
 import type { JobStatus, QueueConnection } from '@glossa/queue';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { addBackendOption, collectWarnings, cliLogger } from '../internal/common-options.js';
+import { addBackendOption, checkParquetInput, collectWarnings, cliLogger } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { formatDuration, formatRate } from '../internal/format.js';
 import { intOption, choiceOption } from '../internal/parse-options.js';
-import { type PredictOutputFormat, PREDICT_OUTPUT_FORMATS, checkCopiedFields, createPredictWriter } from '../internal/predict-output.js';
+import { type PredictOutputChoice, PREDICT_OUTPUT_CHOICES, checkCopiedFields, createPredictSink } from '../internal/predict-output.js';
 import { type RecordInputOptions, addRecordReadingOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
-import { createStreamWriter } from '../internal/stream-writer.js';
 import { type BackendChoice, initBackendFor, loadRuntime } from '../runtime.js';
 
 type QueueApi = typeof import('@glossa/queue');
@@ -129,7 +128,7 @@ Examples:
     .command('submit')
     .description('split an input into chunks and queue them for workers; stores the bundle once (by its SHA-256)')
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
-    .argument('<input>', 'records to label (- for stdin): .csv/.tsv/.jsonl by extension, else one text per line')
+    .argument('<input>', 'records to label (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one text per line')
     .requiredOption('--name <job>', 'job name (letters, digits, ".", "_", "-"): status, collect and remove use it')
     .addOption(new Option('--chunk-size <n>', 'records per chunk, the unit of work and of retry').argParser(intOption('--chunk-size', 1, 1_000_000)).default(10_000))
     .addOption(new Option('--batch-size <n>', 'texts per padded prediction batch in the workers').argParser(intOption('--batch-size', 1, 65_536)).default(256))
@@ -171,7 +170,11 @@ Examples:
     .argument('<job>', 'job name')
     .requiredOption('-o, --out <file>', 'output file (- for stdout); written whole or not at all')
     .option('--wait', 'wait for chunks still being scored')
-    .addOption(new Option('--output-format <format>', `output: ${PREDICT_OUTPUT_FORMATS.join(', ')}`).argParser(choiceOption('--output-format', PREDICT_OUTPUT_FORMATS)).default('jsonl'));
+    .addOption(
+      new Option('--output-format <format>', `output: ${PREDICT_OUTPUT_CHOICES.join(', ')} (as glossa predict writes them; parquet: to a file, or to stdout when it is not a terminal)`)
+        .argParser(choiceOption('--output-format', PREDICT_OUTPUT_CHOICES))
+        .default('jsonl'),
+    );
   addConnectionOptions(collect);
   collect.action(async (job: string, options: CollectCommandOptions) => {
     await runCollect(ctx, job, options);
@@ -226,7 +229,9 @@ async function runSubmit(ctx: CliContext, bundlePath: string, input: string, opt
   const inputName = fromStdin ? 'stdin' : input;
   const warnings = collectWarnings();
   const source = readInputItems(runtime, fromStdin ? (ctx.io.stdin as Readable) : input, inputName, options, copied, warnings.onWarning);
-  const plainLines = predictFormat(fromStdin ? undefined : input, options.format) === 'lines';
+  const format = predictFormat(fromStdin ? undefined : input, options.format);
+  checkParquetInput(format, { encoding: options.encoding, fromStdin });
+  const plainLines = format === 'lines';
   // The output is a file: one line per record, as `glossa predict` writes to a file.
   const policy = recordPolicy(true, options.onBadRow, plainLines);
   async function* admitted(): AsyncGenerator<{ line: number; text?: string; error?: string; kept?: Record<string, unknown> }> {
@@ -332,7 +337,7 @@ async function runStatus(ctx: CliContext, job: string | undefined, options: Conn
 interface CollectCommandOptions extends ConnectionOptions {
   out: string;
   wait?: boolean;
-  outputFormat: PredictOutputFormat;
+  outputFormat: PredictOutputChoice;
 }
 
 async function runCollect(ctx: CliContext, job: string, options: CollectCommandOptions): Promise<void> {
@@ -341,11 +346,14 @@ async function runCollect(ctx: CliContext, job: string, options: CollectCommandO
   const status = await queueCall(() => api.jobStatus(connection, job));
   const copied = JSON.parse(status.annotations.copied ?? '[]') as string[];
   const labels = JSON.parse(status.annotations.labels ?? '[]') as string[];
-  const writer = createPredictWriter(options.outputFormat, copied, labels);
   const toStdout = options.out === '-';
+  if (toStdout && options.outputFormat === 'parquet' && isTty(ctx.io.stdout)) {
+    throw new CliError('USAGE', '--output-format parquet is binary: give --out <file>.parquet, or redirect stdout to a file or a pipe');
+  }
   const runtime = await loadRuntime();
   const file = toStdout ? undefined : await runtime.openAtomicWriteStream(options.out);
-  const out = createStreamWriter(file?.stream ?? ctx.io.stdout);
+  // The same sink glossa predict writes through: identical bytes for every format.
+  const out = await createPredictSink(runtime, options.outputFormat, copied, labels, file?.stream ?? ctx.io.stdout);
   let records = 0;
   const failed: number[] = [];
   let failedRecords = 0;
@@ -368,23 +376,24 @@ async function runCollect(ctx: CliContext, job: string, options: CollectCommandO
           failed.push(chunk.chunk);
           failedRecords += chunk.items.length;
         }
-        if (!(await out.write(writer.format(chunk.items, chunk.predictions)))) break;
+        if (!(await out.write(chunk.items, chunk.predictions))) break;
       }
     });
     if (lastLine !== '' && isTty(ctx.io.stderr)) ctx.io.stderr.write('\n');
+    await out.close();
     await file?.commit();
   } catch (error) {
+    await out.abort();
     await file?.abort();
     throw error;
-  } finally {
-    out.dispose();
   }
   const where = toStdout ? 'stdout' : options.out;
+  const unit = options.outputFormat === 'parquet' ? 'rows' : 'lines';
   if (failed.length > 0) {
     throw new CliError(
       'RUNTIME',
-      `${job}: wrote ${count(records)} lines to ${where}, but ${failed.length} chunk${failed.length === 1 ? '' : 's'} (${failed.join(', ')}; ${count(failedRecords)} records) failed: their lines carry an "error" field. See why with ${ctx.bin} queue status ${job}; after fixing it, ${ctx.bin} queue retry ${job} and collect again`,
+      `${job}: wrote ${count(records)} ${unit} to ${where}, but ${failed.length} chunk${failed.length === 1 ? '' : 's'} (${failed.join(', ')}; ${count(failedRecords)} records) failed: their ${unit} carry an "error" field. See why with ${ctx.bin} queue status ${job}; after fixing it, ${ctx.bin} queue retry ${job} and collect again`,
     );
   }
-  ctx.err(`${job}: ${count(records)} lines written to ${where}`);
+  ctx.err(`${job}: ${count(records)} ${unit} written to ${where}`);
 }
