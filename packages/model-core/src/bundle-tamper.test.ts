@@ -119,7 +119,7 @@ describe('deserializeBundle on damaged bundles', () => {
 
 describe('deserializeBundle on tampered manifests', () => {
   it('refuses a newer format version, saying which release is needed', async () => {
-    await refused(edit('manifest.json', (m) => { m.formatVersion = 7; }), 'BUNDLE_UNSUPPORTED_VERSION', /format version 7, but this @glossa\/model-core .* reads up to version 2\. Upgrade Glossa/);
+    await refused(edit('manifest.json', (m) => { m.formatVersion = 7; }), 'BUNDLE_UNSUPPORTED_VERSION', /format version 7, but this @glossa\/model-core .* reads up to version 3\. Upgrade Glossa/);
   });
 
   it.each([

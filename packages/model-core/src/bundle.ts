@@ -12,9 +12,9 @@ import { ngramStateOf } from './architectures/ngram/ngram-classifier.js';
 import { ARCHITECTURE_REGISTRY } from './architectures/registry.js';
 import {
   BUNDLE_FILE_NAMES,
-  BUNDLE_FORMAT_VERSION,
   type BundleFiles,
   type BundleManifest,
+  FLOAT32_BUNDLE_FORMAT_VERSION,
   FORMAT_1_ARCHITECTURES,
   type MemberArchitecture,
   bundleFileNames,
@@ -22,8 +22,10 @@ import {
   fileOf,
   jsonBytes,
   parseJsonFile,
+  type QuantizationDtype,
   readManifest,
 } from './bundle/manifest.js';
+import { dequantizeNeuralWeights, quantizeBundleFiles } from './bundle/quantize.js';
 import { checkTopology } from './bundle/topology.js';
 
 import { BundleError } from './errors.js';
@@ -38,10 +40,36 @@ export {
   type BundleFiles,
   type BundleManifest,
   bundleFileNames,
+  QUANTIZATION_DTYPES,
+  QUANTIZED_BUNDLE_FORMAT_VERSION,
+  type QuantizationDtype,
   readManifest,
   validateManifest,
 } from './bundle/manifest.js';
+export { INT8_MIN_TENSOR_VALUES, type QuantizeBundleOptions, quantizeBundle } from './bundle/quantize.js';
 export { expectedWeightShapes } from './bundle/topology.js';
+
+/**
+ * Classifiers loaded from a quantized bundle, with its dtype: saving one writes a quantized bundle again
+ * (an n-gram model read from one keeps only its shortened keys, which a float32 bundle cannot hold).
+ */
+const loadedQuantized = new WeakMap<TextClassifier, QuantizationDtype>();
+
+/**
+ * The dtype of the quantized bundle a classifier was loaded from, or undefined for a float32 one (and for
+ * a classifier trained in this process). Saving such a classifier writes a bundle of the same dtype.
+ *
+ * @param classifier - A classifier.
+ * @returns `'int8'`, `'float16'` or undefined.
+ * @example
+ * ```ts
+ * const classifier = await deserializeBundle(files);
+ * console.log(quantizationOf(classifier) ?? 'float32');
+ * ```
+ */
+export function quantizationOf(classifier: TextClassifier): QuantizationDtype | undefined {
+  return loadedQuantized.get(classifier);
+}
 
 /**
  * The manifest a trained classifier would be saved with.
@@ -72,7 +100,7 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
     format: 'glossa-bundle',
     // lstm, bow and cnn bundles without a learned initial state stay readable by Glossa releases that only
     // know format 1; a learned one (trained state, CNN padding window) needs a release that applies it.
-    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) && (classifier.options.initialState === 'zero' || architecture === 'bow') ? 1 : BUNDLE_FORMAT_VERSION,
+    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) && (classifier.options.initialState === 'zero' || architecture === 'bow') ? 1 : FLOAT32_BUNDLE_FORMAT_VERSION,
     task: 'text-classification',
     labels: [...classifier.labels],
     architecture,
@@ -120,7 +148,8 @@ function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
 }
 
 /**
- * Serialises a trained classifier into bundle files (IO-agnostic: the runtimes store them).
+ * Serialises a trained classifier into bundle files (IO-agnostic: the runtimes store them). A classifier
+ * loaded from a quantized bundle is saved quantized again, with the same dtype ({@link quantizationOf}).
  *
  * @param classifier - A trained classifier.
  * @returns The files of the bundle.
@@ -131,6 +160,19 @@ function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
  * ```
  */
 export async function serializeBundle(classifier: TextClassifier): Promise<BundleFiles> {
+  const files = await serializeFloat32(classifier);
+  const dtype = loadedQuantized.get(classifier);
+  if (dtype === undefined) return files;
+  const keyBitsOf = (member: string | undefined): number | undefined => {
+    const model = member === undefined ? classifier : autoStateOf(classifier)?.members.find((m) => m.name === member)?.classifier;
+    const table = model ? ngramStateOf(model)?.table : undefined;
+    return table && table.keyBits < 64 ? table.keyBits : undefined;
+  };
+  return quantizeBundleFiles(files, dtype, keyBitsOf);
+}
+
+/** The float32 bundle of a classifier (for a classifier loaded quantized, the input of re-quantizing). */
+async function serializeFloat32(classifier: TextClassifier): Promise<BundleFiles> {
   const manifest = createManifest(classifier);
   const ngram = ngramStateOf(classifier);
   if (ngram) {
@@ -146,7 +188,7 @@ export async function serializeBundle(classifier: TextClassifier): Promise<Bundl
   if (auto) {
     const files: BundleFiles = { [BUNDLE_FILE_NAMES.manifest]: jsonBytes(manifest) };
     for (const member of auto.members) {
-      const own = await serializeBundle(member.classifier);
+      const own = await serializeFloat32(member.classifier);
       const memberManifest = JSON.parse(decoder.decode(own[BUNDLE_FILE_NAMES.manifest])) as BundleManifest;
       for (const [key, name] of Object.entries(memberManifest.files)) {
         if (name !== undefined) (memberManifest.files as Record<string, string>)[key] = `${member.name}.${name}`;
@@ -210,7 +252,10 @@ function disposeVariablesSince(before: ReadonlySet<string>): void {
  * ```
  */
 export async function deserializeBundle(files: BundleFiles): Promise<TextClassifier> {
-  return deserializeManifest(files, readManifest(files), false);
+  const manifest = readManifest(files);
+  const classifier = await deserializeManifest(files, manifest, false);
+  if (manifest.quantization) loadedQuantized.set(classifier, manifest.quantization.dtype);
+  return classifier;
 }
 
 async function deserializeManifest(files: BundleFiles, manifest: BundleManifest, isMember: boolean): Promise<TextClassifier> {
@@ -226,6 +271,9 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
         const problems: string[] = [];
         if (memberManifest.architecture !== m.architecture) problems.push(`${m.manifest}: architecture ${memberManifest.architecture}, but manifest.json says ${m.architecture}`);
         if (JSON.stringify(memberManifest.labels) !== JSON.stringify(manifest.labels)) problems.push(`${m.manifest}: labels differ from manifest.json's`);
+        if (memberManifest.quantization?.dtype !== manifest.quantization?.dtype) {
+          problems.push(`${m.manifest}: stored as ${memberManifest.quantization?.dtype ?? 'float32'}, but manifest.json says ${manifest.quantization?.dtype ?? 'float32'}`);
+        }
         const listed = new Set(m.files);
         for (const name of bundleFileNames(memberManifest)) if (!listed.has(name)) problems.push(`${m.manifest}: file ${name} is not listed in manifest.json members`);
         if (problems.length > 0) throw new BundleError('BUNDLE_INVALID', `Bundle: member "${m.name}" is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
@@ -279,6 +327,7 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
       features: need(manifest.files.features!),
       weightsFile: manifest.files.weights!,
       weights: need(manifest.files.weights!),
+      ...(manifest.quantization?.ngram ? { quantization: manifest.quantization.ngram } : {}),
       ...training,
       ...validation,
     });
@@ -289,13 +338,18 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
   if (!weights) {
     throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [`${manifest.files.weights}: missing`]);
   }
-  if (weights.byteLength !== expectedBytes) {
+  const tensors = manifest.quantization?.tensors;
+  if (tensors === undefined && weights.byteLength !== expectedBytes) {
     throw new BundleError(
       'BUNDLE_CORRUPT',
       `Bundle: ${manifest.files.weights} has ${weights.byteLength} bytes but the model needs ${expectedBytes} (truncated or from another model). Re-save the bundle.`,
       [`${manifest.files.weights}: ${weights.byteLength} bytes, expected ${expectedBytes}`],
     );
   }
+  // A quantized bundle's weights are turned back into float32 here: from now on the model is as any other.
+  const floats = tensors
+    ? dequantizeNeuralWeights(manifest.files.weights!, weights, specs, tensors)
+    : new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
   registerGlossaLayers();
   // Build the network from the (checked) topology alone, then set the weights ourselves: every tensor made
   // here is ours to free, so a bundle tfjs still refuses leaves nothing behind.
@@ -307,7 +361,6 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
     disposeVariablesSince(variablesBefore);
     throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
   }
-  const floats = new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
   let offset = 0;
   const values: Tensor[] = specs.map((spec) => {
     const size = spec.shape.reduce((a, b) => a * b, 1);

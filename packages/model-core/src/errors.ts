@@ -7,6 +7,7 @@
  * - `ABORTED`: training was cancelled through an `AbortSignal`.
  * - `TRAINING_DIVERGED`: the loss became NaN or infinite.
  * - `BUNDLE_INVALID`, `BUNDLE_MISSING_FILE`, `BUNDLE_UNSUPPORTED_VERSION`, `BUNDLE_CORRUPT`: a model bundle is unusable.
+ * - `ALREADY_QUANTIZED`: `quantizeBundle` was given a bundle that is quantized already.
  */
 export type ModelCoreErrorCode =
   | 'INVALID_OPTIONS'
@@ -17,7 +18,8 @@ export type ModelCoreErrorCode =
   | 'BUNDLE_INVALID'
   | 'BUNDLE_MISSING_FILE'
   | 'BUNDLE_UNSUPPORTED_VERSION'
-  | 'BUNDLE_CORRUPT';
+  | 'BUNDLE_CORRUPT'
+  | 'ALREADY_QUANTIZED';
 
 /**
  * Base class of every error thrown by `@glossa/model-core`.

@@ -9,6 +9,7 @@ import { classifierOptionsSchema, epochLogSchema } from '../internal/options-sch
 import { OPTION_RANGES } from '../options.js';
 import type { EvaluationReport, PortfolioReport } from '../types.js';
 import { MODEL_CORE_VERSION } from '../version.js';
+import { TENSOR_ENCODINGS, type TensorEncoding } from './quantize-codec.js';
 
 /**
  * The architectures format-1 readers (Glossa releases before the ngram architecture) know: their bundles
@@ -22,10 +23,25 @@ export type MemberArchitecture = Exclude<Architecture, 'auto'>;
 export type BundleFiles = Record<string, Uint8Array>;
 
 /**
- * The newest bundle format version this library reads and writes. Neural bundles (lstm, bow, cnn) are
- * still written as version 1, which older Glossa releases read; `ngram` and `auto` bundles are version 2.
+ * The newest bundle format version this library reads. Float32 bundles are written as they always were:
+ * lstm, bow and cnn bundles (without a learned initial state) as version 1, which older Glossa releases
+ * read, the other architectures as version 2; only quantized bundles are version 3
+ * ({@link QUANTIZED_BUNDLE_FORMAT_VERSION}), which releases before quantization refuse ("upgrade Glossa")
+ * instead of misreading their weights.
  */
-export const BUNDLE_FORMAT_VERSION = 2;
+export const BUNDLE_FORMAT_VERSION = 3;
+
+/** The format version of float32 bundles of architectures format 1 cannot hold. */
+export const FLOAT32_BUNDLE_FORMAT_VERSION = 2;
+
+/** The format version of quantized bundles (`quantizeBundle`). */
+export const QUANTIZED_BUNDLE_FORMAT_VERSION = 3;
+
+/** What a quantized bundle stores its weights as. */
+export type QuantizationDtype = 'float16' | 'int8';
+
+/** Every {@link QuantizationDtype}. */
+export const QUANTIZATION_DTYPES: readonly QuantizationDtype[] = ['float16', 'int8'];
 
 /** File names inside a bundle. */
 export const BUNDLE_FILE_NAMES = {
@@ -34,6 +50,10 @@ export const BUNDLE_FILE_NAMES = {
   topology: 'model.json',
   weights: 'weights.bin',
   features: 'features.bin',
+  /** `weights.bin` of a quantized bundle (its own encoding: see `quantizeBundle`). */
+  quantizedWeights: 'weights.q.bin',
+  /** `features.bin` of a quantized n-gram bundle. */
+  quantizedFeatures: 'features.q.bin',
 } as const;
 
 export const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
@@ -72,6 +92,26 @@ const manifestSchema = z.object({
     .max(8)
     .optional(),
   portfolio: z.looseObject({ chosen: z.string().max(100), reason: z.string().max(2000), candidates: z.array(z.looseObject({ name: z.string().max(100) })).max(16) }).optional(),
+  quantization: z
+    .object({
+      dtype: z.enum(QUANTIZATION_DTYPES as [QuantizationDtype, ...QuantizationDtype[]]),
+      // Neural bundles: how each weight tensor of model.json is stored, in order.
+      tensors: z
+        .array(z.enum(TENSOR_ENCODINGS as [TensorEncoding, ...TensorEncoding[]]))
+        .max(512)
+        .optional(),
+      // N-gram bundles: key bits kept, weight encoding, whether a binary model stores one column.
+      ngram: z
+        .object({
+          keyBits: z.number().int().min(32).max(53),
+          weights: z.enum(TENSOR_ENCODINGS as [TensorEncoding, ...TensorEncoding[]]),
+          mirrored: z.boolean(),
+          // Features a look-up can no longer find (shortened keys that became equal); usually absent (0).
+          unreachableFeatures: z.number().int().min(0).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   training: z
     .object({
       seed: z.number().int(),
@@ -201,6 +241,12 @@ export function readManifest(files: BundleFiles): BundleManifest {
   if (kind === 'portfolio' && !manifest.members) problems.push(`manifest.json members: required for architecture "${manifest.architecture}"`);
   if (!FORMAT_1_ARCHITECTURES.includes(manifest.architecture) && manifest.formatVersion < 2) problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
   if (manifest.members && new Set(manifest.members.map((m) => m.name)).size !== manifest.members.length) problems.push('manifest.json members: names must differ');
+  const quantization = manifest.quantization;
+  if (quantization !== undefined) {
+    if (manifest.formatVersion < QUANTIZED_BUNDLE_FORMAT_VERSION) problems.push(`manifest.json formatVersion: a quantized bundle needs format ${QUANTIZED_BUNDLE_FORMAT_VERSION}`);
+    if (kind === 'neural' && quantization.tensors === undefined) problems.push('manifest.json quantization.tensors: required for a quantized neural bundle');
+    if (kind === 'sparse' && quantization.ngram === undefined) problems.push('manifest.json quantization.ngram: required for a quantized n-gram bundle');
+  }
   if (problems.length > 0) {
     throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
   }

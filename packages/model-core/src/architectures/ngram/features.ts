@@ -239,6 +239,18 @@ export class KeyTable {
   }
 }
 
+/**
+ * The mask a look-up applies to a key's low lane when a table keeps `keyBits` bits of each 64-bit key (the
+ * high lane, then the top of the low one): all ones for 64.
+ *
+ * @param keyBits - 32 to 64.
+ */
+export function lowLaneMask(keyBits: number): number {
+  if (keyBits >= 64) return 0xffffffff;
+  if (keyBits <= 32) return 0;
+  return (0xffffffff << (64 - keyBits)) >>> 0;
+}
+
 /** The fitted features: key → id, and per id its block and inverse document frequency. */
 export interface FeatureTable {
   readonly config: NgramFeatureConfig;
@@ -250,14 +262,29 @@ export interface FeatureTable {
   readonly idf: Float32Array;
   /** Lookup from key to id. */
   readonly lookup: KeyTable;
+  /**
+   * Bits of each key the table keeps: 64, or fewer for a table read from a quantized bundle (the high lane
+   * and the top of the low one); look-ups compare only those.
+   */
+  readonly keyBits: number;
+  /** The mask a look-up applies to the low lane (all ones for 64 key bits). */
+  readonly lowMask: number;
 }
 
-/** Builds the lookup of a table from its keys. */
-export function createFeatureTable(config: NgramFeatureConfig, keys: Uint32Array, blocks: Uint8Array, idf: Float32Array): FeatureTable {
+/**
+ * Builds the lookup of a table from its keys.
+ *
+ * @param keyBits - Bits of each key to compare (64: all; fewer for a quantized bundle's shortened keys).
+ */
+export function createFeatureTable(config: NgramFeatureConfig, keys: Uint32Array, blocks: Uint8Array, idf: Float32Array, keyBits = 64): FeatureTable {
   const count = blocks.length;
   const lookup = new KeyTable(count);
-  for (let id = 0; id < count; id++) lookup.insert(keys[2 * id]!, keys[2 * id + 1]!, id);
-  return { config, keys, blocks, idf, lookup };
+  const lowMask = lowLaneMask(keyBits);
+  for (let id = 0; id < count; id++) {
+    // A shortened key equal to an earlier one keeps the earlier (more frequent) feature.
+    lookup.insert(keys[2 * id]! & lowMask, keys[2 * id + 1]!, id);
+  }
+  return { config, keys, blocks, idf, lookup, keyBits, lowMask };
 }
 
 /**
@@ -350,7 +377,7 @@ export interface SparseRow {
  */
 export function vectorize(table: FeatureTable, normalized: string, tokens: readonly string[]): SparseRow {
   const scratch = scratchOf(table);
-  const { lookup, position } = { lookup: table.lookup, position: scratch.position };
+  const { lookup, position, lowMask } = { lookup: table.lookup, position: scratch.position, lowMask: table.lowMask };
   let ids = scratch.ids;
   let counts = scratch.counts;
   let unique = 0;
@@ -358,7 +385,7 @@ export function vectorize(table: FeatureTable, normalized: string, tokens: reado
   extractKeyBuffer(normalized, tokens, table.config, buffer);
   const keys = buffer.keys;
   for (let key = 0; key < buffer.count; key++) {
-    const id = lookup.get(keys[2 * key]!, keys[2 * key + 1]!);
+    const id = lookup.get(keys[2 * key]! & lowMask, keys[2 * key + 1]!);
     if (id < 0) continue;
     const at = position[id]!;
     if (at >= 0) {
