@@ -23,6 +23,7 @@ export type {
   FitResult,
   Logger,
   PortfolioReport,
+  PredictionRecord,
   TextClassifier,
   TextClassifierOptions,
   TokenizerType,

@@ -3,22 +3,14 @@
  * predictions. Both are JSON; numbers round-trip exactly, so collected output equals `glossa predict`'s.
  */
 import type { Prediction } from '@glossa/model-core';
+import type { PredictionRecord } from '@glossa/node-runtime';
 import { QueueError } from './errors.js';
 
 /**
  * One input record of a job: a text to label, or the reason it has none (it keeps its place in the output).
- * The same shape `glossa predict` writes from.
+ * node-runtime's record type, the one `glossa predict` and the Parquet writer take.
  */
-export interface ScoreItem {
-  /** 1-based line (or row) of the record in the input. */
-  line: number;
-  /** The text to label; absent for an error record. */
-  text?: string;
-  /** Why the record has no label. */
-  error?: string;
-  /** Input fields copied to the output (id and kept columns), by name. */
-  kept?: Record<string, unknown>;
-}
+export type ScoreItem = PredictionRecord;
 
 /** The predictions of one chunk: the label order once, then per text `[label index, score per label…]`. */
 interface StoredOutput {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { CliError } from '../cli-error.js';
-import type { RuntimeApi } from '../runtime.js';
+import type { PredictionRecord, RuntimeApi } from '../runtime.js';
 import { createStreamWriter } from './stream-writer.js';
 
 /** The line formats of `glossa predict`'s output (one line per record, after a CSV/TSV header). */
@@ -16,17 +16,8 @@ export const PREDICT_OUTPUT_CHOICES = [...PREDICT_OUTPUT_FORMATS, 'parquet'] as 
 /** An `--output-format` of `glossa predict`. */
 export type PredictOutputChoice = (typeof PREDICT_OUTPUT_CHOICES)[number];
 
-/** One input record on its way to the output: a text to label, or the reason it has no label. */
-export interface PredictItem {
-  /** 1-based input line (argument number for texts given as arguments). */
-  line: number;
-  /** The text to label (absent for an error record). */
-  text?: string;
-  /** Why this record has no label (a blank line, an empty text, a malformed row…). */
-  error?: string;
-  /** The input fields copied to the output (`--id-column`, `--keep`), by name. */
-  kept?: Record<string, unknown>;
-}
+/** One input record on its way to the output: a text to label, or the reason it has no label (node-runtime's type, shared with its Parquet writer and the queue). */
+export type PredictItem = PredictionRecord;
 
 /** Field names the output writes itself; `--id-column` / `--keep` may not use them. */
 export const RESERVED_OUTPUT_FIELDS = ['text', 'label', 'scores', 'line', 'error'] as const;
