@@ -1,4 +1,4 @@
-import { type BackendChoice, type BackendReport, type BundleManifest, initBackend, type Logger, type TextClassifier } from '@glossa/node-runtime';
+import type { BackendReport, BundleManifest, TextClassifier } from '@glossa/node-runtime';
 import { createServeApp, type ServeApp, type ServeAppOptions } from './create-serve-app.js';
 import { checkServeOption, DEFAULT_SERVE_LISTEN } from './options.js';
 import { openServeBundle, type ServeBundle, type ServeBundleOptions } from './serve-bundle.js';
@@ -6,13 +6,6 @@ import { type ShutdownSignals, type ShutdownSignalsOptions, watchShutdownSignals
 
 /** Options of {@link createServer}. */
 export interface CreateServerOptions extends ServeAppOptions, ServeBundleOptions {
-  /**
-   * The TensorFlow.js backend to build the model on (`initBackend`; default `auto`, or `GLOSSA_BACKEND`). Not
-   * used for a loaded classifier, which stays where it is.
-   */
-  backend?: BackendChoice;
-  /** Where the backend choice is reported (node-runtime's `Logger`; default: nowhere). */
-  logger?: Logger;
   /**
    * Shut down gracefully on SIGTERM/SIGINT ({@link watchShutdownSignals}): the first signal closes the server
    * (in-flight requests finish), a second exits at once, and the process exits 1 if closing takes longer than
@@ -77,9 +70,7 @@ export interface GlossaServer extends Omit<ServeApp, 'setModel' | 'listen' | 'cl
  */
 export async function createServer(bundle: ServeBundle, options: CreateServerOptions = {}): Promise<GlossaServer> {
   const opened = await openServeBundle(bundle, options);
-  const backend = opened.builds
-    ? await initBackend({ job: 'predict', ...(options.backend === undefined ? {} : { backend: options.backend }), ...(options.logger === undefined ? {} : { logger: options.logger }) })
-    : undefined;
+  const { backend } = opened;
   const app = await createServeApp(options);
   let classifier: TextClassifier | undefined;
   let loading: Promise<void> | undefined;

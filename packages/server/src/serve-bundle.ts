@@ -1,8 +1,12 @@
 import { basename, resolve } from 'node:path';
 import {
+  type BackendChoice,
+  type BackendReport,
   type BundleFiles,
   type BundleManifest,
   deserializeBundle,
+  initBackend,
+  type Logger,
   readBundleFiles,
   readManifest,
   resolveBundlePath,
@@ -24,6 +28,13 @@ export interface ServeBundleOptions {
   from?: string;
   /** The model's name in answers (default: the bundle's directory, file or package name; `model` for files or a classifier). */
   name?: string;
+  /**
+   * The TensorFlow.js backend to build the model on (node-runtime's `initBackend`; default `auto`, or
+   * `GLOSSA_BACKEND`). Not used for a loaded classifier, which stays where it is.
+   */
+  backend?: BackendChoice;
+  /** Where the backend choice is reported (node-runtime's `Logger`; default: nowhere). */
+  logger?: Logger;
 }
 
 /** A bundle whose files have been read and checked, before its model is built. */
@@ -34,6 +45,8 @@ export interface OpenedServeBundle {
   readonly id: string;
   /** The model's name in answers. */
   readonly name: string;
+  /** The backend the model will be built on (initialised here), unless a loaded classifier was given. */
+  readonly backend: BackendReport | undefined;
   /** Whether {@link OpenedServeBundle.load} builds a new classifier (which whoever loads it disposes), rather than handing back the one given. */
   readonly builds: boolean;
   /** Builds the classifier from the files, or hands back the classifier that was given. */
@@ -46,10 +59,11 @@ function isClassifier(bundle: ServeBundle): bundle is TextClassifier {
 
 /**
  * Reads a bundle's files and manifest and computes its id, without building the model: the cheap checks (a
- * missing path, an uninstalled package, a damaged manifest) fail here, before a server listens.
+ * missing path, an uninstalled package, a damaged manifest) fail here, before a server listens. Unless a loaded
+ * classifier is given, it then initialises the TensorFlow.js backend the model will be built on.
  *
  * @param bundle - A path, a model package name, bundle files or a loaded classifier.
- * @param options - Where to resolve package names from, the name to show.
+ * @param options - Where to resolve package names from, the name to show, the backend.
  * @returns The opened bundle.
  * @throws `NodeRuntimeError` for a missing path or package; `BundleError` for a damaged bundle.
  * @example
@@ -72,21 +86,31 @@ export async function openServeBundle(bundle: ServeBundle, options: ServeBundleO
   }
   const manifest = readManifest(files);
   const given = isClassifier(bundle) ? bundle : undefined;
+  const backend =
+    given === undefined
+      ? await initBackend({
+          job: 'predict',
+          ...(options.backend === undefined ? {} : { backend: options.backend }),
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+        })
+      : undefined;
   return {
     manifest,
     id: bundleId(files),
     name,
+    backend,
     builds: given === undefined,
     load: () => (given === undefined ? deserializeBundle(files) : Promise.resolve(given)),
   };
 }
 
 /**
- * Loads a bundle as a {@link ServeModel} for the {@link glossaServe} plugin: files, manifest, id, name and the
- * built classifier (yours to dispose when it was built here, i.e. unless you passed a classifier).
+ * Loads a bundle as a {@link ServeModel} for the {@link glossaServe} plugin: manifest, id, name, backend and the
+ * classifier, built on the backend it initialises (yours to dispose when it was built here, i.e. unless you passed
+ * a classifier).
  *
  * @param bundle - A path, a model package name, bundle files or a loaded classifier.
- * @param options - Where to resolve package names from, the name to show.
+ * @param options - Where to resolve package names from, the name to show, the backend.
  * @returns The model.
  * @throws `NodeRuntimeError` for a missing path or package; `BundleError` for a damaged bundle.
  * @example
@@ -97,5 +121,11 @@ export async function openServeBundle(bundle: ServeBundle, options: ServeBundleO
  */
 export async function loadServeModel(bundle: ServeBundle, options: ServeBundleOptions = {}): Promise<ServeModel> {
   const opened = await openServeBundle(bundle, options);
-  return { classifier: await opened.load(), manifest: opened.manifest, id: opened.id, name: opened.name };
+  return {
+    classifier: await opened.load(),
+    manifest: opened.manifest,
+    id: opened.id,
+    name: opened.name,
+    ...(opened.backend === undefined ? {} : { backend: opened.backend.backend }),
+  };
 }
