@@ -105,7 +105,7 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): Comma
     .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (counted and reported)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
     .addOption(maxRecordSizeOption())
     .addOption(encodingOption())
-    .addOption(new Option('--sample <n>', 'texts explained per group and label (a seeded reservoir sample of the rows predicted so)').argParser(intOption('--sample', 0, 1000)).default(20))
+    .addOption(new Option('--sample <n>', 'texts explained per group and label (a seeded reservoir sample of the rows predicted so)').argParser(intOption('--sample', 0, 1000)).default(50))
     .addOption(new Option('--explain-groups <n>', 'largest groups whose terms are explained').argParser(intOption('--explain-groups', 0, 1000)).default(10))
     .addOption(new Option('--max-groups <n>', `distinct groups tracked; rows of further groups are counted together as "${OTHER_GROUPS}"`).argParser(intOption('--max-groups', 1, 100_000)).default(1000))
     .addOption(new Option('--seed <n>', 'seed of the samples').argParser(intOption('--seed', 0, 2 ** 32 - 1)).default(42))

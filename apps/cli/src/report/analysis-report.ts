@@ -37,7 +37,7 @@ function sharesSection(r: AnalysisJson, charts: Charts): string {
         Plot.ruleX([0]),
       ],
     };
-  });
+  }, 960);
   const rows: Cell[][] = [r.overall, ...r.groups].map((g) => [
     g === r.overall ? '(all rows)' : g.group,
     { html: count(g.n), numeric: true },
@@ -88,7 +88,7 @@ function seriesSection(r: AnalysisJson, charts: Charts): string {
         Plot.frame({ stroke: '#d0d7de' }),
       ],
     };
-  });
+  }, 960);
   const periodName = r.every === 'week' ? 'ISO week (Monday to Sunday)' : r.every;
   const overall = r.series.filter((p) => p.group === '(all)');
   const rows: Cell[][] = overall.map((p) => [p.period, { html: count(p.n), numeric: true }, ...p.shares.map((s) => ({ html: `${percent(s.share)} <span class="meta">(${percent(s.lower)}–${percent(s.upper)})</span>`, numeric: true }))]);

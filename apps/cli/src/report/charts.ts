@@ -14,10 +14,10 @@ export interface Charts {
   /** The Plot module, for its marks. */
   Plot: PlotApi;
   /**
-   * Draws a chart twice, 640 px wide for screens and paper and 340 px for phones, from options built for
-   * a given width.
+   * Draws a chart twice, `wide` px (640 by default) for screens and paper and 340 px for phones, from options
+   * built for a given width.
    */
-  draw(build: (width: number) => PlotOptions): { wide: string; narrow: string };
+  draw(build: (width: number) => PlotOptions, wide?: number): { wide: string; narrow: string };
 }
 
 /** Width of the wide and the narrow drawing. */
@@ -42,12 +42,12 @@ export async function loadCharts(): Promise<Charts> {
   };
   return {
     Plot,
-    draw(build) {
+    draw(build, wide = CHART_WIDTHS.wide) {
       const style = (width: number): PlotOptions => {
         const options = build(width);
         return { ...options, style: { fontSize: width < 400 ? '11px' : '12px', overflow: 'visible', ...(typeof options.style === 'object' ? options.style : {}) } };
       };
-      return { wide: render(style(CHART_WIDTHS.wide)), narrow: render(style(CHART_WIDTHS.narrow)) };
+      return { wide: render(style(wide)), narrow: render(style(CHART_WIDTHS.narrow)) };
     },
   };
 }
