@@ -9,10 +9,15 @@ import { DataError, NodeRuntimeError } from '../errors.js';
 import { recordPlace } from '../detect-format.js';
 import { SKIP_HINT, describeColumns, missingColumnAdvice, type SourceItem, type SourceSettings } from './record-source.js';
 
-/** Uncompressed bytes of the selected columns read per slice of a row group (about; whole pages are decoded). */
-export const PARQUET_SLICE_BYTES = 8 * 1024 * 1024;
+/**
+ * Uncompressed bytes of the selected columns read per slice of a row group (about: whole pages are decoded).
+ * Small slices keep the decoded rows and their garbage small: on 1,048,576-row groups of short texts, slices
+ * of 8,192 rows peaked ~80 MB lower than slices of 65,536 and read as fast without offset indexes (with
+ * them, ~35% slower: a page is decoded once per slice it feeds), and reading is a small part of predicting.
+ */
+export const PARQUET_SLICE_BYTES = 1024 * 1024;
 /** Most rows per slice, whatever their size. */
-export const PARQUET_MAX_SLICE_ROWS = 65_536;
+export const PARQUET_MAX_SLICE_ROWS = 8192;
 
 /**
  * A Parquet file as hyparquet reads it (byte ranges on demand), keeping the ranges the current and the
