@@ -6,6 +6,7 @@ import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerPredictCommand } from './commands/predict.js';
+import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
 import { registerQueueCommand } from './commands/queue.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -23,6 +24,7 @@ Examples:
   $ glossa predict ./model "loved it" "waste of money"
   $ cat texts.jsonl | glossa predict ./model > scores.jsonl
   $ glossa serve ./model --port 8080                    # HTTP JSON API on 127.0.0.1
+  $ glossa quantize ./model --out ./model-int8          # about 4× smaller
   $ glossa info ./model
   $ glossa doctor
 
@@ -63,6 +65,7 @@ function buildProgram(ctx: CliContext): Command {
   registerAnalyzeCommand(program, ctx);
   registerServeCommand(program, ctx);
   registerQueueCommand(program, ctx);
+  registerQuantizeCommand(program, ctx);
   registerInfoCommand(program, ctx);
   registerDoctorCommand(program, ctx);
   return program;

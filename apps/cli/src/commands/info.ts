@@ -9,11 +9,50 @@ export interface InfoCommandOptions {
   json?: boolean;
 }
 
+/** How one model of a quantized bundle stores its weights, e.g. `embeddings int8 per row, …`. */
+function quantizedParts(manifest: BundleManifest): string[] {
+  const q = manifest.quantization;
+  if (q === undefined) return [];
+  const parts: string[] = [];
+  const tensors = q.tensors ?? [];
+  if (tensors.includes('int8-rows')) parts.push('embeddings int8 per row');
+  if (tensors.includes('int8-columns')) parts.push('matrices int8 per output channel');
+  if (q.dtype === 'int8' && tensors.includes('float32')) parts.push(`${tensors.filter((t) => t === 'float32').length} small tensors float32`);
+  if (q.ngram !== undefined) {
+    parts.push(`n-gram weights ${q.ngram.weights === 'int8-groups' ? 'int8 per label and run of 64 features' : q.ngram.weights}`, `n-gram keys ${q.ngram.keyBits} of 64 bits`);
+    const lost = q.ngram.unreachableFeatures;
+    if (lost !== undefined) parts.push(`${lost} feature${lost === 1 ? '' : 's'} unreachable (keys equal in ${q.ngram.keyBits} bits)`);
+  }
+  return parts;
+}
+
+/**
+ * How a bundle stores its weights: `float32`, or how `glossa quantize` stored them.
+ *
+ * @param manifest - The bundle manifest.
+ * @param members - The manifests of an auto bundle's members, by name (for their details).
+ * @returns e.g. `int8 (quantized): embeddings int8 per row, matrices int8 per output channel`.
+ * @example
+ * ```ts
+ * weightsText(manifest); // 'float32'
+ * ```
+ */
+export function weightsText(manifest: BundleManifest, members: ReadonlyMap<string, BundleManifest> = new Map()): string {
+  const q = manifest.quantization;
+  if (q === undefined) return 'float32';
+  const parts =
+    manifest.members === undefined
+      ? quantizedParts(manifest).join(', ')
+      : manifest.members.map((m) => `${m.name}: ${quantizedParts(members.get(m.name) ?? manifest).join(', ') || q.dtype}`).join('; ');
+  return `${q.dtype} (quantized)${parts === '' ? '' : `: ${parts}`}`;
+}
+
 /**
  * The rows `glossa info` prints for a manifest.
  *
  * @param manifest - The bundle manifest.
  * @param location - Path, size and form of the bundle.
+ * @param members - The manifests of an auto bundle's members, by name (how each stores its weights).
  * @returns Key/value rows in display order.
  * @example
  * ```ts
@@ -23,10 +62,12 @@ export interface InfoCommandOptions {
 export function manifestRows(
   manifest: BundleManifest,
   location: { path: string; bytes: number; form: 'directory' | 'file' },
+  members: ReadonlyMap<string, BundleManifest> = new Map(),
 ): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['bundle', `${location.path} (${location.form}, ${formatBytes(location.bytes)})`],
     ['format', `${manifest.format} v${manifest.formatVersion}, ${manifest.task}`],
+    ['weights', weightsText(manifest, members)],
     [
       'labels',
       `${manifest.labels.length}: ${manifest.labels.slice(0, 30).join(', ')}${manifest.labels.length > 30 ? ', …' : ''}`,
@@ -131,14 +172,21 @@ Examples:
       const runtime = await loadRuntime();
       // A model package name (@glossa/model-sentiment-en) becomes the path of its bundle.
       const path = await runtime.resolveBundlePath(bundle);
-      const manifest = runtime.readManifest(await runtime.readBundleFiles(path));
+      const files = await runtime.readBundleFiles(path);
+      const manifest = runtime.readManifest(files);
       const bytes = await bundleBytesOnDisk(path);
       const form = (await stat(path)).isFile() ? 'file' : 'directory';
       if (options.json) {
         ctx.out(JSON.stringify({ bundle: path, bytes, form, manifest }));
         return;
       }
-      ctx.out(formatKeyValues(manifestRows(manifest, { path, bytes, form }), ctx.colors));
+      // An auto bundle's members say how each stores its weights (quantized bundles).
+      const members = new Map<string, BundleManifest>();
+      for (const m of manifest.members ?? []) {
+        const own = files[m.manifest];
+        if (own !== undefined) members.set(m.name, runtime.readManifest({ 'manifest.json': own }));
+      }
+      ctx.out(formatKeyValues(manifestRows(manifest, { path, bytes, form }, members), ctx.colors));
     });
   return command;
 }
