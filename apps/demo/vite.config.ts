@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { modelsPlugin } from './models-plugin.js';
 import { offlinePlugin } from './offline-plugin.js';
 
 export default defineConfig({
@@ -8,6 +9,7 @@ export default defineConfig({
   },
   // The model worker imports @glossa/web-runtime as ES modules.
   worker: { format: 'es' },
-  plugins: [offlinePlugin()],
+  // The pre-trained models come from their packages (@glossa/model-sentiment-en/-zh), not a copy in public/.
+  plugins: [modelsPlugin(), offlinePlugin()],
   build: { target: 'es2022', assetsInlineLimit: 0 },
 });

@@ -127,15 +127,16 @@ describe('demo site in Chromium', () => {
   it('scores the committed CLI-trained bundles like node-runtime does', async () => {
     await initBackend({ backend: 'cpu', job: 'predict' });
     const cases = [
-      { model: 'en', file: 'en-sst2.glossa', texts: ['an utterly charming , funny film', 'not good at all 😒', '好 movie'] },
-      { model: 'zh', file: 'zh-chnsenticorp.glossa', texts: ['服务很好，房间也干净。', '太差了！再也不来了 👎', 'ok 还行吧'] },
+      { model: 'en', file: '@glossa/model-sentiment-en', texts: ['an utterly charming , funny film', 'not good at all 😒', '好 movie'] },
+      { model: 'zh', file: '@glossa/model-sentiment-zh', texts: ['服务很好，房间也干净。', '太差了！再也不来了 👎', 'ok 还行吧'] },
     ];
     for (const { model, file, texts } of cases) {
       await page.check(`input[name="model"][value="${model}"]`);
       await page.waitForSelector(`#try-result[data-model="${model}"][data-label]`, { state: 'attached' });
       const shown: Shown[] = [];
       for (const text of texts) shown.push(await classify(page, '#try-text', '#try-result', text));
-      const classifier = await loadBundle(join(DEMO_ROOT, 'public', 'models', file));
+      // The site serves the model packages' bundles; Node loads the same packages by name.
+      const classifier = await loadBundle(file);
       try {
         const predictions = await classifier.predict(texts);
         predictions.forEach((prediction, i) => {
