@@ -140,6 +140,25 @@ const api: PageApi = {
     }
   },
 
+  async storedScores(url, texts, backend) {
+    await initWebBackend({ backend, wasmPaths });
+    const store = createIndexedDbStore({ dbName: 'stored-scores' });
+    const fetched = await fetchBundle(url);
+    try {
+      await saveBundleToStore(fetched, store, 'model.glossa');
+    } finally {
+      fetched.dispose();
+    }
+    const storedBytes = (await store.read('model.glossa'))?.byteLength ?? 0;
+    const reloaded = await loadBundleFromStore(store, 'model.glossa');
+    try {
+      return { probabilities: Array.from(await reloaded.predictProbabilities(texts)), storedBytes };
+    } finally {
+      reloaded.dispose();
+      await store.remove('model.glossa');
+    }
+  },
+
   async withoutWasmPaths(backend) {
     try {
       return await initWebBackend({ backend });

@@ -16,6 +16,11 @@ export interface PageApi {
   withoutWasmPaths(backend: 'auto' | 'wasm'): Promise<WebBackendReport | { error: string; code: string }>;
   /** Trains in the page on wasm with 2 threads (one gradient Web Worker) twice and with 1 thread once. */
   parallelTraining(): Promise<ParallelOutcome>;
+  /**
+   * Fetches the bundle at `url` on `backend`, saves the loaded classifier to IndexedDB and loads it back: the
+   * reloaded model's scores and the stored bundle's size (a quantized bundle is stored quantized again).
+   */
+  storedScores(url: string, texts: string[], backend: 'wasm' | 'cpu'): Promise<{ probabilities: number[]; storedBytes: number }>;
   /** Loads the bundle at `url` and offers it as a download named `filename`. */
   download(url: string, filename: string): Promise<void>;
 }

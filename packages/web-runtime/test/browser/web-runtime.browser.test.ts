@@ -8,7 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARCHITECTURES as MODEL_ARCHITECTURES, type TextClassifier, createTextClassifier, deserializeBundle, packBundle, serializeBundle, unpackBundle } from '../../src/index.js';
+import {
+  ARCHITECTURES as MODEL_ARCHITECTURES,
+  type QuantizationDtype,
+  type TextClassifier,
+  createTextClassifier,
+  deserializeBundle,
+  packBundle,
+  quantizeBundle,
+  serializeBundle,
+  unpackBundle,
+} from '../../src/index.js';
 import { PARITY_TEXTS, tinyData } from '../tiny-data.js';
 import type { PageApi, WorkerOutcome } from './page-api.js';
 
@@ -22,6 +32,16 @@ const NODE_MODULES = resolve(here, '..', '..', '..', '..', 'node_modules');
 const HOOK_TIMEOUT = 120_000;
 // Every architecture of model-core's registry, so a new one is parity-tested from the day it lands.
 const ARCHITECTURES = MODEL_ARCHITECTURES;
+// Quantized bundles: each kind of stored weight (int8 per row and per channel, float16, shortened n-gram keys,
+// auto members), from models wide enough (16) for their matrices to be stored as int8.
+const QUANTIZED: ReadonlyArray<[(typeof MODEL_ARCHITECTURES)[number], QuantizationDtype]> = [
+  ['lstm', 'int8'],
+  ['lstm', 'float16'],
+  ['transformer', 'int8'],
+  ['ngram', 'int8'],
+  ['ngram', 'float16'],
+  ['auto', 'int8'],
+];
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -54,6 +74,15 @@ function call<K extends keyof PageApi>(name: K, ...args: Parameters<PageApi[K]>)
   ) as Promise<Awaited<ReturnType<PageApi[K]>>>;
 }
 
+/** The page's probabilities for the bundle at `url` on wasm and on cpu (both must start). */
+async function wasmAndCpuScores(url: string): Promise<{ wasm: number[]; cpu: number[] }> {
+  const wasm = await call('scores', url, PARITY_TEXTS, 'wasm');
+  if ('error' in wasm) throw new Error(`wasm backend did not start in Chromium: ${wasm.error}`);
+  const cpu = await call('scores', url, PARITY_TEXTS, 'cpu');
+  if ('error' in cpu) throw new Error(cpu.error);
+  return { wasm: wasm.probabilities, cpu: cpu.probabilities };
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -69,6 +98,17 @@ beforeAll(async () => {
     trained.push(classifier);
     bundles.set(`/bundles/${architecture}.glossa`, packBundle(await serializeBundle(classifier)));
     nodeScores.set(architecture, Array.from(await classifier.predictProbabilities(PARITY_TEXTS)));
+  }
+  // Quantized bundles and the scores Node gets from them.
+  for (const [architecture, dtype] of QUANTIZED) {
+    const classifier = createTextClassifier({ architecture, embeddingDim: 16, units: 16, maxLength: 16 });
+    await classifier.fit(tinyData(architecture === 'auto' ? 200 : undefined), { epochs: 2, validationSplit: architecture === 'auto' ? 0.25 : 0, seed: 11 });
+    const quantized = quantizeBundle(await serializeBundle(classifier), { dtype });
+    classifier.dispose();
+    bundles.set(`/bundles/${architecture}.${dtype}.glossa`, packBundle(quantized));
+    const loaded = await deserializeBundle(quantized);
+    nodeScores.set(`${architecture}.${dtype}`, Array.from(await loaded.predictProbabilities(PARITY_TEXTS)));
+    loaded.dispose();
   }
 
   outDir = await mkdtemp(join(tmpdir(), 'glossa-web-runtime-browser-'));
@@ -230,19 +270,33 @@ describe('@glossa/web-runtime in Chromium', () => {
   it('scores a Node-trained bundle like Node does: to 1e-5 on wasm, max difference reported on webgl', async () => {
     for (const architecture of ARCHITECTURES) {
       const expected = nodeScores.get(architecture)!;
-      const wasm = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'wasm');
-      if ('error' in wasm) throw new Error(`wasm backend did not start in Chromium: ${wasm.error}`);
-      const cpu = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'cpu');
-      if ('error' in cpu) throw new Error(cpu.error);
+      const { wasm, cpu } = await wasmAndCpuScores(`/bundles/${architecture}.glossa`);
       const webgl = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'webgl');
-      const wasmDiff = maxAbsDiff(wasm.probabilities, expected);
-      const cpuDiff = maxAbsDiff(cpu.probabilities, expected);
+      const wasmDiff = maxAbsDiff(wasm, expected);
+      const cpuDiff = maxAbsDiff(cpu, expected);
       console.info(
         `[browser] parity ${architecture}: max |page − node| wasm ${wasmDiff.toExponential(2)}, cpu ${cpuDiff.toExponential(2)}, webgl ${'error' in webgl ? `unavailable (${webgl.error.slice(0, 160)})` : maxAbsDiff(webgl.probabilities, expected).toExponential(2)}`,
       );
       expect(wasmDiff).toBeLessThanOrEqual(1e-5);
       expect(cpuDiff).toBeLessThanOrEqual(1e-5);
       if (!('error' in webgl)) expect(maxAbsDiff(webgl.probabilities, expected)).toBeLessThan(1e-2);
+    }
+  });
+
+  it('scores quantized bundles (int8, float16) like Node does, to 1e-5 on wasm and cpu, also after an IndexedDB round trip', async () => {
+    for (const [architecture, dtype] of QUANTIZED) {
+      const name = `${architecture}.${dtype}`;
+      const expected = nodeScores.get(name)!;
+      const { wasm, cpu } = await wasmAndCpuScores(`/bundles/${name}.glossa`);
+      const stored = await call('storedScores', `/bundles/${name}.glossa`, PARITY_TEXTS, 'wasm');
+      console.info(
+        `[browser] parity ${name}: max |page − node| wasm ${maxAbsDiff(wasm, expected).toExponential(2)}, cpu ${maxAbsDiff(cpu, expected).toExponential(2)}, after IndexedDB ${maxAbsDiff(stored.probabilities, expected).toExponential(2)}; ${bundles.get(`/bundles/${name}.glossa`)!.byteLength} bytes served, ${stored.storedBytes} stored`,
+      );
+      expect(maxAbsDiff(wasm, expected)).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsDiff(cpu, expected)).toBeLessThanOrEqual(1e-5);
+      expect(maxAbsDiff(stored.probabilities, expected)).toBeLessThanOrEqual(1e-5);
+      // Saved from the page, the model stays quantized: about the size it was served at, not float32's.
+      expect(Math.abs(stored.storedBytes - bundles.get(`/bundles/${name}.glossa`)!.byteLength)).toBeLessThan(200);
     }
   });
 
