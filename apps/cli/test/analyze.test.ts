@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeParquetFile } from '../../../packages/node-runtime/test/parquet-files.js';
 import { assertBuilt, BIN, runBin, seeded, sentimentRows, toCsv, toJsonl } from './helpers.js';
 
 // glossa analyze through the built binary, on data whose predicted labels are known: an n-gram model trained
@@ -166,6 +167,25 @@ describe('glossa analyze', () => {
     expect(r.groups.map((g) => g.group).sort()).toEqual(['(other groups)', 'store-0', 'store-1']);
     expect(r.rows.inOtherGroups).toBe(30);
     expect(run.stderr).toMatch(/more than 2 distinct "store" values: 30 rows of further groups are counted together as "\(other groups\)" \(raise --max-groups\)/);
+  });
+
+  it('reads Parquet, naming its records by row', async () => {
+    const data = rows(10, ['north', 'south'], (region, week) => (region === 'south' && week === 5 ? 0.9 : 0.2), 12);
+    data[6]!.region = '';
+    const path = join(dir, 'reviews.parquet');
+    writeParquetFile(path, [
+      { name: 'text', data: data.map((r) => r.text), type: 'STRING' },
+      { name: 'region', data: data.map((r) => r.region), type: 'STRING' },
+      { name: 'date', data: data.map((r) => r.date), type: 'STRING' },
+    ]);
+    const run = await runBin(['analyze', model, path, '--by', 'region', '--time', 'date', '--json']);
+    expect(run.code).toBe(0);
+    const r = JSON.parse(run.stdout) as Analysis & { format: string };
+    expect(r.format).toBe('parquet');
+    expect(r.rows).toMatchObject({ read: 120, analyzed: 120, withoutGroup: 1 });
+    expect(r.withoutGroup).toEqual([{ line: 7 }]);
+    expect(run.stderr).toMatch(/1 row without a "region" value.*first at row 7\)/);
+    expect(r.movers[0]).toMatchObject({ group: 'south', label: 'neg' });
   });
 
   it('names --by in a missing-column message, and refuses --every without --time', async () => {

@@ -41,6 +41,8 @@ export interface AnalyzeCommandOptions {
 export interface AnalysisJson {
   bundle: string;
   data: string;
+  /** How the input was read; Parquet records are numbered by row, the others by line. */
+  format: PredictFormat;
   architecture: string;
   labels: string[];
   by: string;
@@ -109,7 +111,7 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): Comma
     .addOption(new Option('--explain-groups <n>', 'largest groups whose terms are explained').argParser(intOption('--explain-groups', 0, 1000)).default(10))
     .addOption(new Option('--max-groups <n>', `distinct groups tracked; rows of further groups are counted together as "${OTHER_GROUPS}"`).argParser(intOption('--max-groups', 1, 100_000)).default(1000))
     .addOption(new Option('--seed <n>', 'seed of the samples').argParser(intOption('--seed', 0, 2 ** 32 - 1)).default(42))
-    .addOption(new Option('--confidence <level>', 'confidence level of the intervals').argParser(floatOption('--confidence', { min: 0.5, max: 0.999 })).default(0.95));
+    .addOption(new Option('--confidence <f>', 'confidence level of the intervals').argParser(floatOption('--confidence', { min: 0.5, max: 0.999 })).default(0.95));
   addPredictBatchOption(command, 256);
   addBackendOption(command);
   command
@@ -250,6 +252,7 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
     const json: AnalysisJson = {
       bundle: resolve(bundlePath),
       data: fromStdin ? 'stdin' : resolve(data),
+      format,
       architecture: classifier.options.architecture,
       labels,
       by: options.by,
@@ -273,9 +276,10 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       rowsPerSecond: agg.rows / Math.max(readSeconds, 1e-9),
       backend: backend.backend,
     };
-    if (agg.missingGroup.count > 0) ctx.warn(`${inputName}: ${countOf(agg.missingGroup.count, 'row')} without a "${options.by}" value, counted in the overall shares but in no group (first at line ${agg.missingGroup.first.map((p) => p.line).join(', ')})`);
+    const place = format === 'parquet' ? 'row' : 'line';
+    if (agg.missingGroup.count > 0) ctx.warn(`${inputName}: ${countOf(agg.missingGroup.count, 'row')} without a "${options.by}" value, counted in the overall shares but in no group (first at ${place} ${agg.missingGroup.first.map((p) => p.line).join(', ')})`);
     if (agg.badTime.count > 0) {
-      const first = agg.badTime.first.map((p) => `line ${p.line}${p.value === undefined ? ' (empty)' : ` "${truncate(p.value, 30)}"`}`).join(', ');
+      const first = agg.badTime.first.map((p) => `${place} ${p.line}${p.value === undefined ? ' (empty)' : ` "${truncate(p.value, 30)}"`}`).join(', ');
       ctx.warn(`${inputName}: ${countOf(agg.badTime.count, 'row')} without a readable "${options.time}" time, counted in the shares but in no period (first: ${first}). Times are read as ISO 8601 (2024-03-05, 2024-03-05T14:30:00Z) or epoch seconds/milliseconds`);
     }
     if (agg.otherRows > 0) ctx.warn(`more than ${options.maxGroups.toLocaleString('en-US')} distinct "${options.by}" values: ${countOf(agg.otherRows, 'row')} of further groups are counted together as "${OTHER_GROUPS}" (raise --max-groups)`);

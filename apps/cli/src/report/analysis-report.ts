@@ -176,18 +176,19 @@ function termsSection(r: AnalysisJson): string {
 }
 
 function qualitySection(r: AnalysisJson): string {
+  const place = r.format === 'parquet' ? 'row' : 'line';
   const items: string[] = [];
   items.push(`${count(r.rows.read)} rows read, ${count(r.rows.analyzed)} analyzed${r.rows.skipped > 0 ? `, ${count(r.rows.skipped)} skipped as bad rows (--on-bad-row skip)` : ''}.`);
   items.push(
     r.rows.withoutGroup === 0
       ? `Every analyzed row has a "${escapeHtml(r.by)}" value.`
-      : `${count(r.rows.withoutGroup)} rows have no "${escapeHtml(r.by)}" value: counted in the overall shares, in no group (first at line ${r.withoutGroup.map((p) => count(p.line)).join(', ')}).`,
+      : `${count(r.rows.withoutGroup)} rows have no "${escapeHtml(r.by)}" value: counted in the overall shares, in no group (first at ${place} ${r.withoutGroup.map((p) => count(p.line)).join(', ')}).`,
   );
   if (r.time !== null) {
     items.push(
       r.rows.withoutTime === 0
         ? `Every analyzed row has a readable "${escapeHtml(r.time)}" time.`
-        : `${count(r.rows.withoutTime)} rows have no readable "${escapeHtml(r.time)}" time: counted in the shares, in no period (first: ${escapeHtml(r.withoutTime.map((p) => `line ${p.line}${p.value === undefined ? ' (empty)' : ` "${cut(p.value, 30)}"`}`).join(', '))}).`,
+        : `${count(r.rows.withoutTime)} rows have no readable "${escapeHtml(r.time)}" time: counted in the shares, in no period (first: ${escapeHtml(r.withoutTime.map((p) => `${place} ${p.line}${p.value === undefined ? ' (empty)' : ` "${cut(p.value, 30)}"`}`).join(', '))}).`,
     );
     items.push('Times are read as ISO 8601 dates or timestamps (UTC unless they carry an offset) or epoch seconds/milliseconds, and bucketed in UTC.');
   }
