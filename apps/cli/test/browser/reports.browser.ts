@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runBin, seeded, sentimentRows, toCsv } from '../helpers.js';
+import { seeded, sentimentRows, toCsv } from '../helpers.js';
+import { runCaptured } from '../run-captured.js';
 import { launchChromium, openFile, tabThrough } from './chromium.js';
 
-// The HTML reports of `glossa evaluate --report` and `glossa analyze --report`, written by the built binary
-// and opened from disk in Debian's Chromium: no console errors, no request but the file, the key parts there,
+// The HTML reports of `glossa evaluate --report` and `glossa analyze --report`, written by the CLI (in process,
+// from the sources: turbo may run this task while the CLI's own build is still writing dist/) and opened from disk in Debian's Chromium: no console errors, no request but the file, the key parts there,
 // keyboard focus reaching every interactive part, and a phone-width layout without sideways scrolling.
 
 let dir: string;
@@ -20,7 +21,6 @@ function noisy(n: number, seed: number): Array<{ text: string; label: string }> 
 }
 
 beforeAll(async () => {
-  assertBuilt();
   dir = await mkdtemp(join(tmpdir(), 'glossa-report-browser-'));
   await writeFile(join(dir, 'train.csv'), toCsv(noisy(300, 1)));
   await writeFile(join(dir, 'test.csv'), toCsv(noisy(150, 2)));
@@ -32,13 +32,13 @@ beforeAll(async () => {
   });
   await writeFile(join(dir, 'reviews.csv'), `text,region,date\n${rows.join('\n')}\n`);
   const model = join(dir, 'model');
-  expect((await runBin(['train', join(dir, 'train.csv'), '--out', model, '--arch', 'ngram'])).code).toBe(0);
+  expect((await runCaptured(['train', join(dir, 'train.csv'), '--out', model, '--arch', 'ngram'])).code).toBe(0);
   reports.evaluate = join(dir, 'evaluation.html');
   reports.analyze = join(dir, 'analysis.html');
-  const runs = await Promise.all([
-    runBin(['evaluate', model, join(dir, 'test.csv'), '--report', reports.evaluate]),
-    runBin(['analyze', model, join(dir, 'reviews.csv'), '--by', 'region', '--time', 'date', '--every', 'week', '--report', reports.analyze]),
-  ]);
+  const runs = [
+    await runCaptured(['evaluate', model, join(dir, 'test.csv'), '--report', reports.evaluate]),
+    await runCaptured(['analyze', model, join(dir, 'reviews.csv'), '--by', 'region', '--time', 'date', '--every', 'week', '--report', reports.analyze]),
+  ];
   for (const run of runs) expect(run.stderr).not.toMatch(/^glossa:/m);
   browser = await launchChromium();
 });
