@@ -142,6 +142,11 @@ export function jsonBytes(value: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** JSON without indentation: the large generated files of a quantized bundle (a vocabulary, a topology). */
+export function compactJsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value)}\n`);
+}
+
 /**
  * Every file name of a bundle besides `manifest.json`, from its manifest (members' files included): what
  * a loader must fetch.
