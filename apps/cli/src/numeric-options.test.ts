@@ -16,6 +16,7 @@ const POSITIONAL: Record<string, string[]> = {
   analyze: ['missing-bundle', 'missing-data.csv', '--by', 'region'],
   info: ['missing-bundle'],
   serve: ['missing-bundle'],
+  quantize: ['missing-bundle', '--out', 'never-written', '--eval', 'missing-data.csv'],
   quickstart: [],
   doctor: [],
 };
@@ -46,6 +47,8 @@ const KNOWN: Record<string, [number, number, boolean]> = {
   'analyze --batch-size': [1, 65_536, true],
   'predict --batch-size': [1, 65_536, true],
   'predict --max-record-size': [1, 2 ** 29 - 24, true],
+  'quantize --batch-size': [1, 65_536, true],
+  'quantize --max-record-size': [1, 2 ** 29 - 24, true],
   'quickstart --epochs': [1, 1000, true],
   'quickstart --batch-size': [1, 65_536, true],
   'quickstart --max-length': [1, 10_000, true],
