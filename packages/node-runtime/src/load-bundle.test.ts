@@ -78,10 +78,11 @@ describe('loadBundle on damaged bundle directories', () => {
 
   it('refuses a newer format version', async () => {
     const dir = await copyBundle();
+    // Format 3 (quantized bundles) is read now: 4 is newer than any this release reads.
     await editManifest(dir, (m) => {
-      m.formatVersion = 3;
+      m.formatVersion = 4;
     });
-    expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_UNSUPPORTED_VERSION', message: expect.stringMatching(/format version 3/) });
+    expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_UNSUPPORTED_VERSION', message: expect.stringMatching(/format version 4/) });
   });
 
   it('never follows manifest paths out of the bundle', async () => {
