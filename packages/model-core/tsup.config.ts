@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // `architectures`: the registry alone, free of tfjs, for the CLI's option parsing.
-  entry: { index: 'src/index.ts', architectures: 'src/architectures/registry.ts' },
+  // `architectures` (the registry) and `options` (option ranges and defaults): free of tfjs, for the CLI's option parsing.
+  entry: { index: 'src/index.ts', architectures: 'src/architectures/registry.ts', options: 'src/options.ts' },
   format: ['esm'],
   platform: 'neutral',
   target: 'es2022',

@@ -18,7 +18,7 @@ export type CliErrorCode = 'USAGE' | 'RUNTIME' | 'ABORTED';
  * @throws Never (it is what the CLI throws).
  * @example
  * ```ts
- * throw new CliError('USAGE', '--epochs must be an integer from 1 to 1000 (got 0)');
+ * throw new CliError('USAGE', '--epochs must be an integer from 1 to 10000 (got 0)');
  * ```
  */
 export class CliError extends Error {

@@ -1,3 +1,4 @@
+import { FIT_OPTION_RANGES, OPTION_RANGES } from '@glossa/model-core/options';
 import { describe, expect, it } from 'vitest';
 import { runCaptured } from '../test/run-captured.js';
 
@@ -23,7 +24,8 @@ const POSITIONAL: Record<string, string[]> = {
 
 /** Ranges this test pins down (the message of every other numeric option is checked for shape only). */
 const KNOWN: Record<string, [number, number, boolean]> = {
-  'train --epochs': [1, 1000, true],
+  // 1–10,000: the range fit checks (the CLI said 1–1000 before model-core's options became its home).
+  'train --epochs': [1, 10_000, true],
   'train --batch-size': [1, 65_536, true],
   'train --max-length': [1, 10_000, true],
   'train --vocab-size': [3, 2_000_000, true],
@@ -31,6 +33,10 @@ const KNOWN: Record<string, [number, number, boolean]> = {
   'train --embedding-dim': [1, 1024, true],
   'train --units': [1, 1024, true],
   'train --kernel-size': [1, 32, true],
+  'train --heads': [1, 64, true],
+  'train --word-ngrams': [0, 3, true],
+  'train --max-features': [1, 10_000_000, true],
+  'train --regularization': [0, 1e6, false],
   'train --dropout': [0, 0.9, false],
   'train --learning-rate': [1e-7, 10, false],
   'train --seed': [0, 4_294_967_295, true],
@@ -49,7 +55,7 @@ const KNOWN: Record<string, [number, number, boolean]> = {
   'predict --max-record-size': [1, 2 ** 29 - 24, true],
   'quantize --batch-size': [1, 65_536, true],
   'quantize --max-record-size': [1, 2 ** 29 - 24, true],
-  'quickstart --epochs': [1, 1000, true],
+  'quickstart --epochs': [1, 10_000, true],
   'quickstart --batch-size': [1, 65_536, true],
   'quickstart --max-length': [1, 10_000, true],
   'quickstart --seed': [0, 4_294_967_295, true],
@@ -94,6 +100,21 @@ describe('numeric CLI options', () => {
       }
     }
   }, 120_000);
+
+  it('gives train and quickstart the ranges model-core checks (@glossa/model-core/options)', () => {
+    const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const modelCore: Record<string, readonly [number, number, boolean]> = { ...OPTION_RANGES, ...FIT_OPTION_RANGES };
+    let compared = 0;
+    for (const [name, range] of Object.entries(modelCore)) {
+      for (const command of ['train', 'quickstart']) {
+        const known = KNOWN[`${command} --${kebab(name)}`];
+        if (known === undefined) continue;
+        expect(known, `${command} --${kebab(name)}`).toEqual([...range]);
+        compared++;
+      }
+    }
+    expect(compared).toBe(20); // train: 12 classifier options and 4 fit options; quickstart: 4 fit and classifier options
+  });
 
   it.each(Object.entries(KNOWN).filter(([name]) => !name.startsWith('quickstart')))('accepts %s at both ends of its range', async (name, [min, max]) => {
     const [command, flag] = name.split(' ') as [string, string];

@@ -1,3 +1,4 @@
+import { ARCHITECTURES } from '@glossa/model-core/architectures';
 import { describe, expect, it } from 'vitest';
 import { runCaptured } from '../test/run-captured.js';
 
@@ -35,11 +36,11 @@ describe('runCli', () => {
   });
 
   it.each([
-    [['train', 'data.csv', '--out', 'm', '--epochs', '0'], 'glossa: --epochs must be an integer from 1 to 1000 (got 0)'],
+    [['train', 'data.csv', '--out', 'm', '--epochs', '0'], 'glossa: --epochs must be an integer from 1 to 10000 (got 0)'],
     [['train', 'data.csv', '--out', 'm', '--batch-size', '1.5'], 'glossa: --batch-size must be an integer from 1 to 65536 (got 1.5)'],
     [['train', 'data.csv', '--out', 'm', '--learning-rate', '-1'], 'glossa: --learning-rate must be a number from 1e-7 to 10 (got -1)'],
     [['train', 'data.csv', '--out', 'm', '--validation-split', '1'], 'glossa: --validation-split must be a number from 0 to 0.9 (got 1)'],
-    [['train', 'data.csv', '--out', 'm', '--arch', 'rnn'], 'glossa: --arch must be one of auto, ngram, lstm, bow, cnn, gru, bilstm, bigru, transformer (got rnn)'],
+    [['train', 'data.csv', '--out', 'm', '--arch', 'rnn'], `glossa: --arch must be one of ${ARCHITECTURES.join(', ')} (got rnn)`],
     [['train', 'data.csv', '--out', 'm', '--tokenizer', 'bpe'], 'glossa: --tokenizer must be one of word, whitespace, char, char-ngram (got bpe)'],
     [['train', 'data.csv', '--out', 'm', '--format', 'xlsx'], 'glossa: --format must be one of csv, tsv, jsonl, parquet (got xlsx)'],
     [['train', 'data.csv', '--out', 'm', '--backend', 'gpu'], 'glossa: --backend must be one of auto, tensorflow, wasm, cpu (got gpu)'],
@@ -48,7 +49,7 @@ describe('runCli', () => {
     [['train', 'data.csv', '--out', 'm', '--bogus'], "glossa: unknown option '--bogus'"],
     [['predict'], "glossa: missing required argument 'bundle'"],
     [['predict', 'model', '--batch-size', '0'], 'glossa: --batch-size must be an integer from 1 to 65536 (got 0)'],
-    [['quickstart', '--epochs', 'many'], 'glossa: --epochs must be an integer from 1 to 1000 (got many)'],
+    [['quickstart', '--epochs', 'many'], 'glossa: --epochs must be an integer from 1 to 10000 (got many)'],
     [['evaluate', 'model'], "glossa: missing required argument 'data'"],
     [['info', 'a', 'b'], "glossa: too many arguments for 'info'. Expected 1 argument but got 2."],
     [['trian'], "glossa: unknown command 'trian' (Did you mean train?)"],

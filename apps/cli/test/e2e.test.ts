@@ -182,7 +182,7 @@ describe('glossa train', () => {
   it('exits 2 with one line on a bad option value', async () => {
     const run = await runBin(['train', trainCsv, '--out', join(dir, 'x'), '--epochs', '0']);
     expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(oneLine(run.stderr)).toBe('glossa: --epochs must be an integer from 1 to 1000 (got 0)');
+    expect(oneLine(run.stderr)).toBe('glossa: --epochs must be an integer from 1 to 10000 (got 0)');
   });
 });
 

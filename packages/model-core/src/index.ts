@@ -2,10 +2,17 @@ export { BundleError, ModelCoreError, type ModelCoreErrorCode } from './errors.j
 export {
   type Architecture,
   DEFAULT_CLASSIFIER_OPTIONS,
+  DEFAULT_FIT_OPTIONS,
+  FIT_OPTION_RANGES,
+  INITIAL_STATES,
+  isCharNgrams,
   OPTION_RANGES,
+  type OptionRange,
   type ResolvedClassifierOptions,
   type TextClassifierOptions,
+  TOKENIZERS,
   type TokenizerType,
+  TRUNCATING_SIDES,
   checkNumber,
   resolveClassifierOptions,
 } from './options.js';
@@ -78,9 +85,13 @@ export {
 } from './text-encoding.js';
 export {
   ARCHITECTURE_REGISTRY,
+  ARCHITECTURE_SPECIFIC_OPTIONS,
   ARCHITECTURES,
   type ArchitectureInfo,
   type ArchitectureKind,
+  type ArchitectureSpecificOption,
+  architecturesWhere,
+  listNames,
   NEURAL_ARCHITECTURES,
 } from './architectures/registry.js';
 export { AUTO_BUDGET_SECONDS } from './architectures/auto/auto-classifier.js';

@@ -1,7 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../test/fixtures.js';
+import { ARCHITECTURES } from './architectures/registry.js';
 import { ModelCoreError } from './errors.js';
-import { DEFAULT_CLASSIFIER_OPTIONS, OPTION_RANGES, checkNumber, resolveClassifierOptions } from './options.js';
+import {
+  DEFAULT_CLASSIFIER_OPTIONS,
+  DEFAULT_FIT_OPTIONS,
+  FIT_OPTION_RANGES,
+  OPTION_RANGES,
+  checkNumber,
+  isCharNgrams,
+  resolveClassifierOptions,
+} from './options.js';
 import { type TextClassifier, createTextClassifier } from './text-classifier.js';
 import type { FitOptions } from './types.js';
 
@@ -68,13 +80,59 @@ describe('createTextClassifier options', () => {
 
   it('refuses unknown options and unknown choices by name', () => {
     expectRefused(() => createTextClassifier({ units: 8, epochs: 3 } as never), /unknown option "epochs"/);
-    expectRefused(() => createTextClassifier({ architecture: 'rnn' as never }), /architecture must be one of auto, ngram, lstm, bow, cnn, gru, bilstm, bigru, transformer \(got rnn\)/);
+    expectRefused(() => createTextClassifier({ architecture: 'rnn' as never }), `createTextClassifier: architecture must be one of ${ARCHITECTURES.join(', ')} (got rnn).`);
     expectRefused(() => createTextClassifier({ architecture: 'transformer', embeddingDim: 30, heads: 4 }), /heads \(4\) must divide embeddingDim \(30\).*heads 2/);
     expectRefused(() => createTextClassifier({ tokenizer: 'bpe' as never }), /tokenizer must be one of word, whitespace, char, char-ngram \(got bpe\)/);
     for (const bad of ['3', '0-2', '5-2', '2-11', 'all', 3]) {
       expectRefused(() => createTextClassifier({ charNgrams: bad as never }), /charNgrams must be "auto", "none" or a range "N-M" with 1 ≤ N ≤ M ≤ 10/);
     }
     for (const good of ['auto', 'none', '1-3', '2-5', '10-10']) expect(createTextClassifier({ charNgrams: good }).options.charNgrams).toBe(good);
+  });
+});
+
+describe('the @glossa/model-core/options entry', () => {
+  const src = dirname(fileURLToPath(import.meta.url));
+
+  it('points at options.ts in package.json and in the build', () => {
+    const pkg = JSON.parse(readFileSync(join(src, '..', 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(pkg.exports['./options']).toEqual({ '@glossa/source': './src/options.ts', types: './dist/options.d.ts', default: './dist/options.js' });
+  });
+
+  it('imports nothing from tfjs, directly or through the modules it imports', () => {
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) {
+        if (specifier!.startsWith('.')) visit(resolve(dirname(file), specifier!.replace(/\.js$/, '.ts')));
+        else packages.add(specifier!);
+      }
+    };
+    visit(join(src, 'options.ts'));
+    expect([...seen].map((f) => f.slice(src.length + 1)).sort()).toEqual(['architectures/registry.ts', 'errors.ts', 'options.ts']);
+    expect([...packages]).toEqual([]);
+  });
+
+  it('holds the ranges and defaults fit, predict and evaluate check', () => {
+    // The same numbers as the independent table of 'fit, predict and evaluate options' below.
+    expect(FIT_OPTION_RANGES).toEqual({
+      epochs: [1, 10_000, true],
+      batchSize: [1, 65_536, true],
+      validationSplit: [0, 0.9, false],
+      seed: [0, 2 ** 32 - 1, true],
+      timeLimitSeconds: [0, 1e9, false],
+      patience: [0, 10_000, true],
+      minDelta: [0, 1e9, false],
+      classWeight: [0, 1e6, false],
+      predictBatchSize: [1, 65_536, true],
+    });
+    expect(DEFAULT_FIT_OPTIONS).toEqual({ epochs: 5, batchSize: 64, validationSplit: 0.1, seed: 42, patience: 2, minDelta: 0, predictBatchSize: 256 });
+  });
+
+  it('tells the charNgrams values createTextClassifier accepts', () => {
+    for (const good of ['auto', 'none', '1-3', '2-5', '10-10', '01-3']) expect(isCharNgrams(good), good).toBe(true);
+    for (const bad of ['3', '0-2', '5-2', '2-11', '100-200', 'all', 'AUTO', 3, undefined]) expect(isCharNgrams(bad), String(bad)).toBe(false);
   });
 });
 

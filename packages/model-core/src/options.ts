@@ -1,10 +1,17 @@
+/**
+ * The classifier and fit options: their types' ranges, defaults and validation. This module imports nothing
+ * from tfjs: it is also the `@glossa/model-core/options` entry, which the CLI parses its flags with before
+ * TensorFlow.js loads.
+ *
+ * @module
+ */
 import { ARCHITECTURES, type Architecture } from './architectures/registry.js';
 import { ModelCoreError } from './errors.js';
 
 export type { Architecture } from './architectures/registry.js';
 
-/** How text is split into tokens before it is mapped to vocabulary ids. */
-export type TokenizerType = 'word' | 'whitespace' | 'char' | 'char-ngram';
+/** How text is split into tokens before it is mapped to vocabulary ids: one of {@link TOKENIZERS}. */
+export type TokenizerType = (typeof TOKENIZERS)[number];
 
 /**
  * Options of a {@link TextClassifier}. Every field is optional; see {@link DEFAULT_CLASSIFIER_OPTIONS}.
@@ -72,11 +79,12 @@ export interface TextClassifierOptions {
 export type ResolvedClassifierOptions = Required<TextClassifierOptions>;
 
 /**
- * The defaults: the Keras-style sentiment model (Embedding(64) → LSTM(64) → Dense(softmax), Adam 1e-3).
+ * The defaults: `auto`, whose LSTM member is the Keras-style sentiment model (Embedding(64) → LSTM(64) →
+ * Dense(softmax), Adam 1e-3).
  *
  * @example
  * ```ts
- * console.log(DEFAULT_CLASSIFIER_OPTIONS.architecture); // "lstm"
+ * console.log(DEFAULT_CLASSIFIER_OPTIONS.architecture); // "auto"
  * ```
  */
 export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = Object.freeze({
@@ -99,17 +107,53 @@ export const DEFAULT_CLASSIFIER_OPTIONS: Readonly<ResolvedClassifierOptions> = O
   regularization: 0,
 });
 
-const TOKENIZERS: readonly TokenizerType[] = ['word', 'whitespace', 'char', 'char-ngram'];
+/**
+ * The tokenizers of the `tokenizer` option, the default first.
+ *
+ * @example
+ * ```ts
+ * TOKENIZERS.includes('char'); // true
+ * ```
+ */
+export const TOKENIZERS = Object.freeze(['word', 'whitespace', 'char', 'char-ngram'] as const);
 
-/** Accepted forms of the `charNgrams` option. */
+/** The values of the `initialState` option, the default first. */
+export const INITIAL_STATES: readonly ['learned', 'zero'] = Object.freeze(['learned', 'zero'] as const);
+
+/** The values of the `truncating` option, the default first. */
+export const TRUNCATING_SIDES: readonly ['pre', 'post'] = Object.freeze(['pre', 'post'] as const);
+
+/** Accepted forms of the `charNgrams` option (see {@link isCharNgrams} for the range check). */
 export const CHAR_NGRAMS = /^(auto|none|\d{1,2}-\d{1,2})$/;
 
-function charRangeOk(value: string): boolean {
+/**
+ * Whether `value` is an accepted `charNgrams` option: `auto`, `none` or a range `N-M` with 1 ≤ N ≤ M ≤ 10.
+ *
+ * @param value - The value seen.
+ * @returns True when `createTextClassifier` accepts it.
+ * @example
+ * ```ts
+ * isCharNgrams('2-5'); // true
+ * isCharNgrams('5-2'); // false
+ * ```
+ */
+export function isCharNgrams(value: unknown): value is string {
+  if (typeof value !== 'string' || !CHAR_NGRAMS.test(value)) return false;
   const m = /^(\d+)-(\d+)$/.exec(value);
   return !m || (Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 10);
 }
 
-/** Allowed range of each numeric option: [min, max, integer?]. */
+/** An allowed range: `[min, max, integer?]`. */
+export type OptionRange = readonly [min: number, max: number, integer: boolean];
+
+/**
+ * Allowed range of each numeric option of {@link TextClassifierOptions}: `[min, max, integer?]`.
+ *
+ * @example
+ * ```ts
+ * const [min, max] = OPTION_RANGES.embeddingDim; // 1, 1024
+ * ```
+ */
 export const OPTION_RANGES = {
   embeddingDim: [1, 1024, true],
   units: [1, 1024, true],
@@ -123,7 +167,55 @@ export const OPTION_RANGES = {
   wordNgrams: [0, 3, true],
   maxFeatures: [1, 10_000_000, true],
   regularization: [0, 1e6, false],
-} as const satisfies Record<string, readonly [number, number, boolean]>;
+} as const satisfies Record<string, OptionRange>;
+
+/**
+ * Defaults of the numeric `FitOptions` (`fit`) and of the prediction batch size (`predict`,
+ * `evaluate`).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_FIT_OPTIONS.epochs; // 5
+ * ```
+ */
+export const DEFAULT_FIT_OPTIONS = Object.freeze({
+  /** Passes over the training data. */
+  epochs: 5,
+  /** Examples per gradient step. */
+  batchSize: 64,
+  /** Fraction held out for validation. */
+  validationSplit: 0.1,
+  /** Seed of the split, shuffling, initialisation and dropout. */
+  seed: 42,
+  /** Early stopping: epochs without improvement. */
+  patience: 2,
+  /** Early stopping: the smallest improvement of the validation loss that counts. */
+  minDelta: 0,
+  /** Texts per batch in `predict` and `evaluate`. */
+  predictBatchSize: 256,
+});
+
+/**
+ * Allowed range of each numeric `FitOptions` field (and of the prediction batch size):
+ * `[min, max, integer?]`. `fit` checks them; the CLI's `--epochs`, `--batch-size`, `--seed` and
+ * `--validation-split` use the same ranges.
+ *
+ * @example
+ * ```ts
+ * const [min, max] = FIT_OPTION_RANGES.epochs; // 1, 10000
+ * ```
+ */
+export const FIT_OPTION_RANGES = {
+  epochs: [1, 10_000, true],
+  batchSize: [1, 65_536, true],
+  validationSplit: [0, 0.9, false],
+  seed: [0, 2 ** 32 - 1, true],
+  timeLimitSeconds: [0, 1e9, false],
+  patience: [0, 10_000, true],
+  minDelta: [0, 1e9, false],
+  classWeight: [0, 1e6, false],
+  predictBatchSize: [1, 65_536, true],
+} as const satisfies Record<string, OptionRange>;
 
 /**
  * Checks that `value` is a finite number within `[min, max]` (and an integer when asked).
@@ -136,10 +228,10 @@ export const OPTION_RANGES = {
  * @throws {@link ModelCoreError} `INVALID_OPTIONS` with the allowed range.
  * @example
  * ```ts
- * checkNumber('fit', 'epochs', 5, [1, 1000, true]);
+ * checkNumber('fit', 'epochs', 5, FIT_OPTION_RANGES.epochs); // 5
  * ```
  */
-export function checkNumber(where: string, name: string, value: unknown, range: readonly [number, number, boolean]): number {
+export function checkNumber(where: string, name: string, value: unknown, range: OptionRange): number {
   const [min, max, integer] = range;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
     throw new ModelCoreError(
@@ -180,13 +272,13 @@ export function resolveClassifierOptions(options: TextClassifierOptions = {}): R
   if (!TOKENIZERS.includes(resolved.tokenizer)) {
     throw new ModelCoreError('INVALID_OPTIONS', `${where}: tokenizer must be one of ${TOKENIZERS.join(', ')} (got ${String(resolved.tokenizer)}).`);
   }
-  if (resolved.initialState !== 'learned' && resolved.initialState !== 'zero') {
+  if (!INITIAL_STATES.includes(resolved.initialState)) {
     throw new ModelCoreError('INVALID_OPTIONS', `${where}: initialState must be "learned" or "zero" (got ${JSON.stringify(resolved.initialState)}).`);
   }
-  if (resolved.truncating !== 'pre' && resolved.truncating !== 'post') {
+  if (!TRUNCATING_SIDES.includes(resolved.truncating)) {
     throw new ModelCoreError('INVALID_OPTIONS', `${where}: truncating must be "pre" (keep the end of long texts) or "post" (keep the beginning) (got ${JSON.stringify(resolved.truncating)}).`);
   }
-  if (typeof resolved.charNgrams !== 'string' || !CHAR_NGRAMS.test(resolved.charNgrams) || !charRangeOk(resolved.charNgrams)) {
+  if (!isCharNgrams(resolved.charNgrams)) {
     throw new ModelCoreError(
       'INVALID_OPTIONS',
       `${where}: charNgrams must be "auto", "none" or a range "N-M" with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(resolved.charNgrams)}).`,

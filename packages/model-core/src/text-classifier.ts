@@ -13,7 +13,7 @@ import type { LstmInference } from './internal/lstm-inference.js';
 import type { NeuralArchitecture } from './architectures/neural.js';
 import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
 import { fitNeural } from './internal/fit-loop.js';
-import { type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, PortfolioReport, Prediction, PretrainedCoverage } from './types.js';
 
 /** Facts about how a model was trained, kept in its bundle's manifest. */
@@ -187,7 +187,7 @@ class GlossaTextClassifier implements TextClassifier {
 
   async predictProbabilities(texts: readonly string[], options: { batchSize?: number } = {}): Promise<Float32Array> {
     this.requireTrained('predict');
-    const batchSize = checkNumber('predict', 'batchSize', options.batchSize ?? 256, [1, 65_536, true]);
+    const batchSize = checkNumber('predict', 'batchSize', options.batchSize ?? DEFAULT_FIT_OPTIONS.predictBatchSize, FIT_OPTION_RANGES.predictBatchSize);
     return this.probabilitiesOf(this.encodeAll(texts), batchSize);
   }
 
@@ -238,7 +238,7 @@ class GlossaTextClassifier implements TextClassifier {
   async evaluate(examples: readonly LabeledText[], options: { batchSize?: number } = {}): Promise<EvaluationReport> {
     this.requireTrained('evaluate');
     checkExamples('evaluate', examples);
-    const batchSize = checkNumber('evaluate', 'batchSize', options.batchSize ?? 256, [1, 65_536, true]);
+    const batchSize = checkNumber('evaluate', 'batchSize', options.batchSize ?? DEFAULT_FIT_OPTIONS.predictBatchSize, FIT_OPTION_RANGES.predictBatchSize);
     return this.report(examples, batchSize);
   }
 

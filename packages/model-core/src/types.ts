@@ -52,8 +52,8 @@ export interface FitOptions {
    * id: `<pad>` and `<unk>` first) and the embedding width; the rows of the tokens it returns a vector for
    * are overwritten (`<pad>` and `<unk>` are left alone), the others keep their random values, and all are
    * trained as usual. Coverage is reported in {@link FitResult.pretrained}. Ignored with `resumeFrom` (the
-   * weights come from the checkpoint). Only for architectures with an embedding layer (`lstm`, `bow`,
-   * `cnn`). In Node.js, `readWordVectors` of `@glossa/node-runtime` reads `.vec` / GloVe files.
+   * weights come from the checkpoint). Only for architectures with an embedding layer (those whose
+   * registry entry has `usesEmbeddings`: every neural one). In Node.js, `readWordVectors` of `@glossa/node-runtime` reads `.vec` / GloVe files.
    *
    * @example
    * ```ts

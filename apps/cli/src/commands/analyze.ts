@@ -112,7 +112,7 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): Comma
     .addOption(new Option('--max-groups <n>', `distinct groups tracked; rows of further groups are counted together as "${OTHER_GROUPS}"`).argParser(intOption('--max-groups', 1, 100_000)).default(1000))
     .addOption(new Option('--seed <n>', 'seed of the samples').argParser(intOption('--seed', 0, 2 ** 32 - 1)).default(42))
     .addOption(new Option('--confidence <f>', 'confidence level of the intervals').argParser(floatOption('--confidence', { min: 0.5, max: 0.999 })).default(0.95));
-  addPredictBatchOption(command, 256);
+  addPredictBatchOption(command);
   addBackendOption(command);
   command
     .addHelpText(

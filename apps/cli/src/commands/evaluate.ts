@@ -127,7 +127,7 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): Comm
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('<data>', 'labelled test data (.csv, .tsv, .jsonl or .parquet)');
   addDataOptions(command);
-  addPredictBatchOption(command, 256);
+  addPredictBatchOption(command);
   addBackendOption(command);
   command
     .option('--json', 'print one JSON object on stdout: the metrics, and the curves, calibration, thresholds and worst errors the report draws')

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { ARCHITECTURE_REGISTRY, ARCHITECTURE_SPECIFIC_OPTIONS } from '@glossa/model-core/architectures';
 import type { Command } from 'commander';
 import type { CliContext } from '../internal/context.js';
 import { formatBytes, formatDuration, formatKeyValues, formatMetric } from '../internal/format.js';
@@ -79,13 +80,10 @@ export function manifestRows(
   const ngramOnly = ['wordNgrams', 'charNgrams', 'maxFeatures', 'regularization'];
   const neuralOnly = ['embeddingDim', 'units', 'kernelSize', 'dropout', 'learningRate', 'vocabSize', 'minFrequency', 'maxLength', 'truncating'];
   // Options only some architectures read (auto's: those of its lstm member), hidden for the others.
-  const readBy: Record<string, readonly string[]> = {
-    heads: ['transformer'],
-    initialState: ['lstm', 'gru', 'bilstm', 'bigru', 'cnn', 'auto'],
-  };
-  const unused = [
-    ...(manifest.architecture === 'ngram' ? neuralOnly : manifest.architecture === 'auto' ? [] : ngramOnly),
-    ...Object.keys(readBy).filter((key) => !readBy[key]!.includes(manifest.architecture)),
+  const { kind, reads } = ARCHITECTURE_REGISTRY[manifest.architecture];
+  const unused: string[] = [
+    ...(kind === 'sparse' ? neuralOnly : kind === 'portfolio' ? [] : ngramOnly),
+    ...ARCHITECTURE_SPECIFIC_OPTIONS.filter((key) => !reads.includes(key)),
   ];
   const optionText = Object.keys(options)
     .filter((key) => key !== 'architecture' && !unused.includes(key))

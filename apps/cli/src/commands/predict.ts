@@ -85,7 +85,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): Comma
       ).argParser(choiceOption('--output-format', PREDICT_OUTPUT_CHOICES)),
     );
   addRecordInputOptions(command);
-  addPredictBatchOption(command, 256);
+  addPredictBatchOption(command);
   addBackendOption(command);
   command
     .addHelpText(

@@ -191,7 +191,7 @@ export function registerQuantizeCommand(program: Command, ctx: CliContext): Comm
     .option('-o, --out <path>', 'where to write the quantized bundle (a directory, or a file ending in .glossa); required')
     .option('--eval <data>', 'labelled test data: evaluate both bundles on it and print the accuracy change');
   addDataOptions(command);
-  addPredictBatchOption(command, 256);
+  addPredictBatchOption(command);
   addBackendOption(command);
   command
     .option('--json', 'print one JSON object with the sizes (and the evaluation) on stdout')

@@ -5,13 +5,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES } from '@glossa/model-core/options';
 import type { JobStatus, QueueConnection } from '@glossa/queue';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { addBackendOption, checkParquetInput, collectWarnings, cliLogger } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { formatDuration, formatRate } from '../internal/format.js';
-import { intOption, choiceOption } from '../internal/parse-options.js';
+import { intOption, choiceOption, rangeOption } from '../internal/parse-options.js';
 import { type PredictOutputChoice, PREDICT_OUTPUT_CHOICES, checkCopiedFields, createPredictSink } from '../internal/predict-output.js';
 import { type RecordInputOptions, addRecordReadingOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
 import { type BackendChoice, initBackendFor, loadRuntime } from '../runtime.js';
@@ -131,7 +132,7 @@ Examples:
     .argument('<input>', 'records to label (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one text per line')
     .requiredOption('--name <job>', 'job name (letters, digits, ".", "_", "-"): status, collect and remove use it')
     .addOption(new Option('--chunk-size <n>', 'records per chunk, the unit of work and of retry').argParser(intOption('--chunk-size', 1, 1_000_000)).default(10_000))
-    .addOption(new Option('--batch-size <n>', 'texts per padded prediction batch in the workers').argParser(intOption('--batch-size', 1, 65_536)).default(256))
+    .addOption(new Option('--batch-size <n>', 'texts per padded prediction batch in the workers').argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize)).default(DEFAULT_FIT_OPTIONS.predictBatchSize))
     .addOption(new Option('--attempts <n>', 'tries per chunk before it is marked failed').argParser(intOption('--attempts', 1, 100)).default(3));
   addRecordReadingOptions(submit);
   addConnectionOptions(submit);

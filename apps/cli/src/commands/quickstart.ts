@@ -1,3 +1,4 @@
+import { FIT_OPTION_RANGES, OPTION_RANGES } from '@glossa/model-core/options';
 import Table from 'cli-table3';
 import { type Command, Option } from 'commander';
 import { addBackendOption, cliLogger } from '../internal/common-options.js';
@@ -12,7 +13,7 @@ import {
   formatReport,
   truncate,
 } from '../internal/format.js';
-import { choiceOption, intOption } from '../internal/parse-options.js';
+import { choiceOption, intOption, rangeOption, rangeText } from '../internal/parse-options.js';
 import {
   type Architecture,
   type BackendChoice,
@@ -80,13 +81,13 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): Co
     )
     .option('-o, --out <dir>', 'where to write the bundle', QUICKSTART_DEFAULTS.out)
     .addOption(
-      new Option('--epochs <n>', 'training epochs, 1–1000')
-        .argParser(intOption('--epochs', 1, 1000))
+      new Option('--epochs <n>', `training epochs, ${rangeText(FIT_OPTION_RANGES.epochs)}`)
+        .argParser(rangeOption('--epochs', FIT_OPTION_RANGES.epochs))
         .default(QUICKSTART_DEFAULTS.epochs),
     )
     .addOption(
-      new Option('--batch-size <n>', 'examples per training batch, 1–65536')
-        .argParser(intOption('--batch-size', 1, 65_536))
+      new Option('--batch-size <n>', `examples per training batch, ${rangeText(FIT_OPTION_RANGES.batchSize)}`)
+        .argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.batchSize))
         .default(QUICKSTART_DEFAULTS.batchSize),
     )
     .addOption(
@@ -95,13 +96,13 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): Co
         .default(QUICKSTART_DEFAULTS.architecture),
     )
     .addOption(
-      new Option('--max-length <n>', 'tokens kept per email, 1–10000')
-        .argParser(intOption('--max-length', 1, 10_000))
+      new Option('--max-length <n>', `tokens kept per email, ${rangeText(OPTION_RANGES.maxLength)}`)
+        .argParser(rangeOption('--max-length', OPTION_RANGES.maxLength))
         .default(QUICKSTART_DEFAULTS.maxLength),
     )
     .addOption(
-      new Option('--seed <n>', 'random seed for the split and training, 0–4294967295')
-        .argParser(intOption('--seed', 0, 4_294_967_295))
+      new Option('--seed <n>', `random seed for the split and training, ${rangeText(FIT_OPTION_RANGES.seed)}`)
+        .argParser(rangeOption('--seed', FIT_OPTION_RANGES.seed))
         .default(QUICKSTART_DEFAULTS.seed),
     )
     .addOption(

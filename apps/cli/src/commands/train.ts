@@ -1,6 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ARCHITECTURE_REGISTRY, ARCHITECTURES as MODEL_ARCHITECTURES } from '@glossa/model-core/architectures';
+import {
+  ARCHITECTURE_REGISTRY,
+  type ArchitectureSpecificOption,
+  architecturesWhere,
+  listNames,
+  ARCHITECTURES as MODEL_ARCHITECTURES,
+} from '@glossa/model-core/architectures';
+import {
+  DEFAULT_CLASSIFIER_OPTIONS,
+  DEFAULT_FIT_OPTIONS,
+  FIT_OPTION_RANGES,
+  INITIAL_STATES,
+  isCharNgrams,
+  OPTION_RANGES,
+  TOKENIZERS as MODEL_TOKENIZERS,
+  TRUNCATING_SIDES,
+} from '@glossa/model-core/options';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
@@ -12,10 +28,10 @@ import {
 } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { fitWithProgress } from '../internal/fit-with-progress.js';
-import { preparePretrainedVectors } from '../internal/pretrained-vectors.js';
+import { EMBEDDING_ARCHITECTURES, preparePretrainedVectors } from '../internal/pretrained-vectors.js';
 import { dtypeOption, type QuantizeDtype, quantizeFiles, saveBundleFilesTo } from './quantize.js';
 import { formatBytes, formatDuration, formatPortfolio, formatRate, formatReport } from '../internal/format.js';
-import { choiceOption, floatOption, intOption } from '../internal/parse-options.js';
+import { choiceOption, intOption, rangeOption, rangeText } from '../internal/parse-options.js';
 import {
   type Architecture,
   type BackendChoice,
@@ -30,8 +46,8 @@ import {
 
 /** Architectures accepted by `--arch`: model-core's registry (its tfjs-free entry). */
 export const ARCHITECTURES: readonly Architecture[] = MODEL_ARCHITECTURES;
-/** Tokenizers accepted by `--tokenizer`. */
-export const TOKENIZERS: readonly TokenizerType[] = ['word', 'whitespace', 'char', 'char-ngram'];
+/** Tokenizers accepted by `--tokenizer`: model-core's. */
+export const TOKENIZERS: readonly TokenizerType[] = MODEL_TOKENIZERS;
 
 /** Parsed options of `glossa train`. */
 export interface TrainCommandOptions extends DataOptions {
@@ -138,23 +154,27 @@ function describeCheckpoint(checkpoint: Checkpoint): string {
  * ```
  */
 export function addModelOptions(command: Command): Command {
+  const C = OPTION_RANGES;
+  const D = DEFAULT_CLASSIFIER_OPTIONS;
+  const readers = (option: ArchitectureSpecificOption): string =>
+    architecturesWhere((a) => a.kind !== 'portfolio' && a.reads.includes(option)).join('/');
   return command
     .addOption(
       new Option(
         '--arch <arch>',
-        `model architecture: ${ARCHITECTURES.join(', ')} (default: auto, which trains ngram and lstm within a time budget and keeps the best on validation or their average)`,
+        `model architecture: ${ARCHITECTURES.join(', ')} (default: ${D.architecture}, which trains ngram and lstm within a time budget and keeps the best on validation or their average)`,
       ).argParser(
         choiceOption('--arch', ARCHITECTURES),
       ),
     )
     .addOption(
-      new Option('--epochs <n>', 'training epochs, 1–1000 (default: 5)').argParser(
-        intOption('--epochs', 1, 1000),
+      new Option('--epochs <n>', `training epochs, ${rangeText(FIT_OPTION_RANGES.epochs)} (default: ${DEFAULT_FIT_OPTIONS.epochs})`).argParser(
+        rangeOption('--epochs', FIT_OPTION_RANGES.epochs),
       ),
     )
     .addOption(
-      new Option('--batch-size <n>', 'examples per training batch, 1–65536 (default: 64)').argParser(
-        intOption('--batch-size', 1, 65_536),
+      new Option('--batch-size <n>', `examples per training batch, ${rangeText(FIT_OPTION_RANGES.batchSize)} (default: ${DEFAULT_FIT_OPTIONS.batchSize})`).argParser(
+        rangeOption('--batch-size', FIT_OPTION_RANGES.batchSize),
       ),
     )
     .addOption(
@@ -164,90 +184,89 @@ export function addModelOptions(command: Command): Command {
       ).argParser((raw: string) => (raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw))),
     )
     .addOption(
-      new Option('--max-length <n>', 'tokens kept per text, 1–10000 (default: 100)').argParser(
-        intOption('--max-length', 1, 10_000),
+      new Option('--max-length <n>', `tokens kept per text, ${rangeText(C.maxLength)} (default: ${D.maxLength})`).argParser(
+        rangeOption('--max-length', C.maxLength),
       ),
     )
     .addOption(
-      new Option('--truncating <side>', 'which end of a text longer than --max-length is dropped: pre (keep the end) or post (keep the beginning) (default: pre)').argParser(
-        choiceOption('--truncating', ['pre', 'post'] as const),
+      new Option('--truncating <side>', `which end of a text longer than --max-length is dropped: pre (keep the end) or post (keep the beginning) (default: ${D.truncating})`).argParser(
+        choiceOption('--truncating', TRUNCATING_SIDES),
       ),
     )
     .addOption(
-      new Option('--vocab-size <n>', 'vocabulary size incl. padding and OOV, 3–2000000 (default: 20000)').argParser(
-        intOption('--vocab-size', 3, 2_000_000),
+      new Option('--vocab-size <n>', `vocabulary size incl. padding and OOV, ${rangeText(C.vocabSize)} (default: ${D.vocabSize})`).argParser(
+        rangeOption('--vocab-size', C.vocabSize),
       ),
     )
     .addOption(
-      new Option('--min-frequency <n>', 'minimum count for a token to enter the vocabulary, 1–1000000 (default: 1)').argParser(
-        intOption('--min-frequency', 1, 1_000_000),
+      new Option('--min-frequency <n>', `minimum count for a token to enter the vocabulary, ${rangeText(C.minFrequency)} (default: ${D.minFrequency})`).argParser(
+        rangeOption('--min-frequency', C.minFrequency),
       ),
     )
     .addOption(
-      new Option('--embedding-dim <n>', 'embedding width, 1–1024 (default: 64)').argParser(
-        intOption('--embedding-dim', 1, 1024),
+      new Option('--embedding-dim <n>', `embedding width, ${rangeText(C.embeddingDim)} (default: ${D.embeddingDim})`).argParser(
+        rangeOption('--embedding-dim', C.embeddingDim),
       ),
     )
     .addOption(
-      new Option('--units <n>', 'LSTM/GRU units per direction, CNN filters, transformer feed-forward width (unused by bow), 1–1024 (default: 64)').argParser(
-        intOption('--units', 1, 1024),
+      new Option('--units <n>', `LSTM/GRU units per direction, CNN filters, transformer feed-forward width (unused by bow), ${rangeText(C.units)} (default: ${D.units})`).argParser(
+        rangeOption('--units', C.units),
       ),
     )
     .addOption(
-      new Option('--initial-state <kind>', 'lstm/gru/bilstm/bigru/cnn: what a text starts from, learned (a trained state; cnn: a window of trained padding) or zero (default: learned)').argParser(
-        choiceOption('--initial-state', ['learned', 'zero'] as const),
+      new Option('--initial-state <kind>', `${readers('initialState')}: what a text starts from, learned (a trained state; cnn: a window of trained padding) or zero (default: ${D.initialState})`).argParser(
+        choiceOption('--initial-state', INITIAL_STATES),
       ),
     )
     .addOption(
-      new Option('--heads <n>', 'transformer: attention heads, 1–64, dividing --embedding-dim (default: 4)').argParser(intOption('--heads', 1, 64)),
+      new Option('--heads <n>', `${readers('heads')}: attention heads, ${rangeText(C.heads)}, dividing --embedding-dim (default: ${D.heads})`).argParser(rangeOption('--heads', C.heads)),
     )
     .addOption(
-      new Option('--kernel-size <n>', 'CNN kernel width in tokens, 1–32 (default: 5)').argParser(
-        intOption('--kernel-size', 1, 32),
+      new Option('--kernel-size <n>', `CNN kernel width in tokens, ${rangeText(C.kernelSize)} (default: ${D.kernelSize})`).argParser(
+        rangeOption('--kernel-size', C.kernelSize),
       ),
     )
     .addOption(
-      new Option('--dropout <f>', 'dropout rate, 0–0.9 (default: 0)').argParser(
-        floatOption('--dropout', { min: 0, max: 0.9 }),
+      new Option('--dropout <f>', `dropout rate, ${rangeText(C.dropout)} (default: ${D.dropout})`).argParser(
+        rangeOption('--dropout', C.dropout),
       ),
     )
     .addOption(
-      new Option('--learning-rate <f>', 'Adam learning rate, 1e-7–10 (default: 0.001)').argParser(
-        floatOption('--learning-rate', { min: 1e-7, max: 10 }),
+      new Option('--learning-rate <f>', `Adam learning rate, ${rangeText(C.learningRate)} (default: ${D.learningRate})`).argParser(
+        rangeOption('--learning-rate', C.learningRate),
       ),
     )
     .addOption(
-      new Option('--tokenizer <kind>', `tokenizer: ${TOKENIZERS.join(', ')} (default: word)`).argParser(
+      new Option('--tokenizer <kind>', `tokenizer: ${TOKENIZERS.join(', ')} (default: ${D.tokenizer})`).argParser(
         choiceOption('--tokenizer', TOKENIZERS),
       ),
     )
     .addOption(
-      new Option('--word-ngrams <n>', 'ngram/auto: longest word n-gram, 0–3 (0: no word features; default: 2)').argParser(
-        intOption('--word-ngrams', 0, 3),
+      new Option('--word-ngrams <n>', `ngram/auto: longest word n-gram, ${rangeText(C.wordNgrams)} (0: no word features; default: ${D.wordNgrams})`).argParser(
+        rangeOption('--word-ngrams', C.wordNgrams),
       ),
     )
     .addOption(
-      new Option('--char-ngrams <range>', 'ngram/auto: character n-grams, auto, none or a range N-M (default: auto: 1-3 for CJK text, 2-5 otherwise, none for very large inputs)').argParser(
+      new Option('--char-ngrams <range>', `ngram/auto: character n-grams, auto, none or a range N-M (default: ${D.charNgrams}: 1-3 for CJK text, 2-5 otherwise, none for very large inputs)`).argParser(
         (value: string) => {
-          const m = /^(\d{1,2})-(\d{1,2})$/.exec(value);
-          if (value === 'auto' || value === 'none' || (m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 10)) return value;
+          if (isCharNgrams(value)) return value;
           throw new CliError('USAGE', `--char-ngrams must be auto, none or a range N-M with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(value)})`);
         },
       ),
     )
     .addOption(
-      new Option('--max-features <n>', 'ngram/auto: n-gram features kept at most, 1–10000000 (default: 500000)').argParser(
-        intOption('--max-features', 1, 10_000_000),
+      new Option('--max-features <n>', `ngram/auto: n-gram features kept at most, ${rangeText(C.maxFeatures)} (default: ${D.maxFeatures})`).argParser(
+        rangeOption('--max-features', C.maxFeatures),
       ),
     )
     .addOption(
-      new Option('--regularization <f>', 'ngram/auto: L2 strength of the logistic regression, 0–1000000 (0: chosen on the validation split; default: 0)').argParser(
-        floatOption('--regularization', { min: 0, max: 1e6 }),
+      new Option('--regularization <f>', `ngram/auto: L2 strength of the logistic regression, ${rangeText(C.regularization)} (0: chosen on the validation split; default: ${D.regularization})`).argParser(
+        rangeOption('--regularization', C.regularization),
       ),
     )
     .addOption(
-      new Option('--seed <n>', 'random seed, 0–4294967295 (default: 42)').argParser(
-        intOption('--seed', 0, 4_294_967_295),
+      new Option('--seed <n>', `random seed, ${rangeText(FIT_OPTION_RANGES.seed)} (default: ${DEFAULT_FIT_OPTIONS.seed})`).argParser(
+        rangeOption('--seed', FIT_OPTION_RANGES.seed),
       ),
     );
 }
@@ -328,8 +347,8 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
   addBackendOption(command);
   command
     .addOption(
-      new Option('--validation-split <f>', 'fraction held out for validation, 0–0.9 (default: 0.1)')
-        .argParser(floatOption('--validation-split', { min: 0, max: 0.9 }))
+      new Option('--validation-split <f>', `fraction held out for validation, ${rangeText(FIT_OPTION_RANGES.validationSplit)} (default: ${DEFAULT_FIT_OPTIONS.validationSplit})`)
+        .argParser(rangeOption('--validation-split', FIT_OPTION_RANGES.validationSplit))
         .conflicts('validation'),
     )
     .option('--validation <file>', 'validation data file (same columns and format) instead of a split')
@@ -342,7 +361,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
     .option('--no-checkpoint', 'write no checkpoints')
     .option(
       '--pretrained-vectors <file>',
-      "initialise the embeddings from word vectors, a fastText .vec or GloVe .txt file (--arch lstm, bow or cnn; --embedding-dim follows the file's dimension)",
+      `initialise the embeddings from word vectors, a fastText .vec or GloVe .txt file (--arch ${listNames(EMBEDDING_ARCHITECTURES)}; --embedding-dim follows the file's dimension)`,
     )
     .addOption(dtypeOption('--quantize <dtype>', 'save the bundle quantized: int8 (about 4× smaller) or float16 (2×); as glossa quantize, without keeping the float32 bundle'))
     .addHelpText(
@@ -412,7 +431,7 @@ async function runTrain(
   const architecture = options.arch ?? 'auto';
   const checkpoints = ARCHITECTURE_REGISTRY[architecture].checkpoints;
   if (options.resume && !checkpoints) {
-    throw new CliError('USAGE', `--resume: --arch ${architecture} keeps no checkpoints (it trains in one pass); run the same command without --resume, or use --arch lstm, bow or cnn`);
+    throw new CliError('USAGE', `--resume: --arch ${architecture} keeps no checkpoints (it trains in one pass); run the same command without --resume, or use --arch ${listNames(architecturesWhere((a) => a.checkpoints))}`);
   }
   const store =
     options.checkpoint === false || !checkpoints
@@ -448,7 +467,7 @@ async function runTrain(
   const threads = options.threads === 'auto' ? availableParallelism() : (options.threads ?? 1);
   let workers: Awaited<ReturnType<RuntimeApi['createTrainingWorkers']>> | undefined;
   try {
-    if (threads > 1 && architecture !== 'ngram') {
+    if (threads > 1 && ARCHITECTURE_REGISTRY[architecture].kind !== 'sparse') {
       workers = await runtime.createTrainingWorkers({ threads, backend: backend.backend as BackendChoice });
       fitOptions.gradientWorkers = workers;
       ctx.err(`threads: ${threads} (each batch in ${threads} shards)`);

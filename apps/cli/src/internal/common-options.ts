@@ -1,8 +1,9 @@
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES } from '@glossa/model-core/options';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { type BackendChoice, type DataFormat, type LabeledText, type Logger, type RuntimeApi, formatFromExtension } from '../runtime.js';
 import type { CliContext } from './context.js';
-import { choiceOption, intOption } from './parse-options.js';
+import { choiceOption, intOption, rangeOption } from './parse-options.js';
 
 /** Backends the user may force. */
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -115,17 +116,17 @@ export function addBackendOption(command: Command): Command {
  * Adds `--batch-size` for prediction / evaluation chunks.
  *
  * @param command - The command to extend.
- * @param fallback - Default chunk size.
+ * @param fallback - Default chunk size: model-core's (256).
  * @returns The same command.
  * @example
  * ```ts
- * addPredictBatchOption(program.command('predict'), 256);
+ * addPredictBatchOption(program.command('predict'));
  * ```
  */
-export function addPredictBatchOption(command: Command, fallback: number): Command {
+export function addPredictBatchOption(command: Command, fallback: number = DEFAULT_FIT_OPTIONS.predictBatchSize): Command {
   return command.addOption(
     new Option('--batch-size <n>', 'texts per prediction batch')
-      .argParser(intOption('--batch-size', 1, 65_536))
+      .argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize))
       .default(fallback),
   );
 }

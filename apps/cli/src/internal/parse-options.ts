@@ -1,3 +1,4 @@
+import type { OptionRange } from '@glossa/model-core/options';
 import { CliError } from '../cli-error.js';
 
 const INTEGER = /^[+-]?\d+$/;
@@ -96,4 +97,35 @@ export function choiceOption<T extends string>(
     }
     return found;
   };
+}
+
+/**
+ * A parser for a numeric option with one of model-core's ranges (`OPTION_RANGES`, `FIT_OPTION_RANGES` of
+ * `@glossa/model-core/options`): {@link intOption} for an integer range, {@link floatOption} otherwise.
+ *
+ * @param flag - Option name for messages, e.g. `--epochs`.
+ * @param range - `[min, max, integer]`.
+ * @returns A commander `argParser` function.
+ * @throws {CliError} USAGE, as `intOption` / `floatOption` word it.
+ * @example
+ * ```ts
+ * rangeOption('--epochs', FIT_OPTION_RANGES.epochs)('3'); // 3
+ * ```
+ */
+export function rangeOption(flag: string, [min, max, integer]: OptionRange): (raw: string) => number {
+  return integer ? intOption(flag, min, max) : floatOption(flag, { min, max });
+}
+
+/**
+ * A range as help texts show it: `min–max`.
+ *
+ * @param range - `[min, max, integer]`.
+ * @returns e.g. `1–10000`.
+ * @example
+ * ```ts
+ * rangeText([1e-7, 10, false]); // '1e-7–10'
+ * ```
+ */
+export function rangeText([min, max]: OptionRange): string {
+  return `${min}–${max}`;
 }

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { ARCHITECTURE_REGISTRY, ARCHITECTURES } from '@glossa/model-core/architectures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../cli-error.js';
 import { type Architecture, loadRuntime } from '../runtime.js';
@@ -56,7 +57,11 @@ describe('preparePretrainedVectors', () => {
     const noEmbedding = preparePretrainedVectors(ctx, runtime, vec, { architecture: 'ngram' as Architecture });
     await expect(noEmbedding).rejects.toThrow(CliError);
     await expect(noEmbedding).rejects.toMatchObject({ code: 'USAGE' });
-    await expect(noEmbedding).rejects.toThrow(/--pretrained-vectors needs --arch lstm, bow or cnn .*not --arch ngram/);
+    const embedding = ARCHITECTURES.filter((a) => ARCHITECTURE_REGISTRY[a].usesEmbeddings);
+    expect(embedding).toContain('transformer');
+    await expect(noEmbedding).rejects.toThrow(
+      `--pretrained-vectors needs --arch ${embedding.slice(0, -1).join(', ')} or ${embedding.at(-1)} (an architecture with an embedding layer), not --arch ngram.`,
+    );
     const mismatch = preparePretrainedVectors(ctx, runtime, vec, { architecture: 'cnn', embeddingDim: 8 });
     await expect(mismatch).rejects.toMatchObject({ code: 'USAGE' });
     await expect(mismatch).rejects.toThrow(/--embedding-dim 8 does not match .*small\.vec, whose vectors have 4 values\. .*--embedding-dim 4/);

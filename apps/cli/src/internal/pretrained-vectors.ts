@@ -1,10 +1,10 @@
-import { ARCHITECTURE_REGISTRY, ARCHITECTURES } from '@glossa/model-core/architectures';
+import { architecturesWhere, listNames } from '@glossa/model-core/architectures';
 import { CliError } from '../cli-error.js';
 import type { FitOptions, RuntimeApi, TextClassifierOptions } from '../runtime.js';
 import type { CliContext } from './context.js';
 
 /** Architectures with an embedding layer, the only ones `--pretrained-vectors` works with. */
-export const EMBEDDING_ARCHITECTURES: readonly string[] = ARCHITECTURES.filter((a) => ARCHITECTURE_REGISTRY[a].usesEmbeddings);
+export const EMBEDDING_ARCHITECTURES: readonly string[] = architecturesWhere((a) => a.usesEmbeddings);
 
 /** What {@link preparePretrainedVectors} sets up. */
 export interface PretrainedVectorsSetup {
@@ -60,7 +60,7 @@ export async function preparePretrainedVectors(
     const chosen = classifierOptions.architecture === undefined ? `the default architecture (${architecture})` : `--arch ${architecture}`;
     throw new CliError(
       'USAGE',
-      `--pretrained-vectors needs --arch lstm, bow or cnn (an architecture with an embedding layer), not ${chosen}. Pass one of those, or drop --pretrained-vectors.`,
+      `--pretrained-vectors needs --arch ${listNames(EMBEDDING_ARCHITECTURES)} (an architecture with an embedding layer), not ${chosen}. Pass one of those, or drop --pretrained-vectors.`,
     );
   }
   const { dimension, format } = await runtime.readWordVectorsHeader(file);

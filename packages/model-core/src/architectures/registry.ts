@@ -3,9 +3,6 @@
  * `--arch` choices and the bench derive their lists from here.
  */
 
-/** The network or model of a {@link TextClassifier}; `auto` trains a small portfolio and keeps the best. */
-export type Architecture = 'auto' | 'lstm' | 'bow' | 'cnn' | 'ngram' | 'gru' | 'bilstm' | 'bigru' | 'transformer';
-
 /** What kind of model an architecture is. */
 export type ArchitectureKind = 'neural' | 'sparse' | 'portfolio';
 
@@ -19,7 +16,74 @@ export interface ArchitectureInfo {
   readonly usesEmbeddings: boolean;
   /** Whether `fit` can hand over checkpoints and resume from them. */
   readonly checkpoints: boolean;
+  /**
+   * The options that only some architectures read and this one does (`auto`: those its LSTM member reads):
+   * `initialState` (a learned initial state, or the CNN's padding window), `heads` (attention heads).
+   */
+  readonly reads: readonly ArchitectureSpecificOption[];
 }
+
+/**
+ * The classifier options that only some architectures read; {@link ArchitectureInfo.reads} says which.
+ *
+ * @example
+ * ```ts
+ * ARCHITECTURE_SPECIFIC_OPTIONS.filter((o) => !ARCHITECTURE_REGISTRY.bow.reads.includes(o)); // options bow ignores
+ * ```
+ */
+export const ARCHITECTURE_SPECIFIC_OPTIONS = Object.freeze(['initialState', 'heads'] as const);
+
+/** One of {@link ARCHITECTURE_SPECIFIC_OPTIONS}. */
+export type ArchitectureSpecificOption = (typeof ARCHITECTURE_SPECIFIC_OPTIONS)[number];
+
+/** The table itself; {@link Architecture} is its keys. */
+const REGISTRY = {
+  auto: {
+    kind: 'portfolio',
+    summary: 'trains an n-gram model and a neural one on the training split and keeps the best on validation, or their average',
+    usesEmbeddings: false,
+    checkpoints: false,
+    reads: ['initialState'],
+  },
+  ngram: {
+    kind: 'sparse',
+    summary: 'word 1–2-grams + character n-grams, TF-IDF, L2 logistic regression (regularisation chosen on validation)',
+    usesEmbeddings: false,
+    checkpoints: false,
+    reads: [],
+  },
+  lstm: { kind: 'neural', summary: 'Embedding → LSTM → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
+  bow: { kind: 'neural', summary: 'fastText-style embedding average → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: [] },
+  cnn: { kind: 'neural', summary: 'Embedding → Conv1D → global max pooling → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
+  gru: { kind: 'neural', summary: 'Embedding → GRU → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
+  bilstm: {
+    kind: 'neural',
+    summary: 'Embedding → bidirectional LSTM (both final states) → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['initialState'],
+  },
+  bigru: {
+    kind: 'neural',
+    summary: 'Embedding → bidirectional GRU (both final states) → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['initialState'],
+  },
+  transformer: {
+    kind: 'neural',
+    summary: 'Embedding + positions → one self-attention encoder block → mean over tokens → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['heads'],
+  },
+} as const satisfies Record<string, ArchitectureInfo>;
+
+/**
+ * The network or model of a {@link TextClassifier}; `auto` trains a small portfolio and keeps the best.
+ * The keys of {@link ARCHITECTURE_REGISTRY}: an entry there is all it takes to add a name here.
+ */
+export type Architecture = keyof typeof REGISTRY;
 
 /**
  * Every architecture and what it is.
@@ -29,32 +93,7 @@ export interface ArchitectureInfo {
  * ARCHITECTURE_REGISTRY.ngram.kind; // 'sparse'
  * ```
  */
-export const ARCHITECTURE_REGISTRY: Readonly<Record<Architecture, ArchitectureInfo>> = Object.freeze({
-  auto: {
-    kind: 'portfolio',
-    summary: 'trains an n-gram model and a neural one on the training split and keeps the best on validation, or their average',
-    usesEmbeddings: false,
-    checkpoints: false,
-  },
-  ngram: {
-    kind: 'sparse',
-    summary: 'word 1–2-grams + character n-grams, TF-IDF, L2 logistic regression (regularisation chosen on validation)',
-    usesEmbeddings: false,
-    checkpoints: false,
-  },
-  lstm: { kind: 'neural', summary: 'Embedding → LSTM → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  bow: { kind: 'neural', summary: 'fastText-style embedding average → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  cnn: { kind: 'neural', summary: 'Embedding → Conv1D → global max pooling → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  gru: { kind: 'neural', summary: 'Embedding → GRU → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  bilstm: { kind: 'neural', summary: 'Embedding → bidirectional LSTM (both final states) → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  bigru: { kind: 'neural', summary: 'Embedding → bidirectional GRU (both final states) → Dense softmax', usesEmbeddings: true, checkpoints: true },
-  transformer: {
-    kind: 'neural',
-    summary: 'Embedding + positions → one self-attention encoder block → mean over tokens → Dense softmax',
-    usesEmbeddings: true,
-    checkpoints: true,
-  },
-});
+export const ARCHITECTURE_REGISTRY: Readonly<Record<Architecture, ArchitectureInfo>> = Object.freeze(REGISTRY);
 
 /**
  * The architecture names, the default (`auto`) first.
@@ -68,3 +107,33 @@ export const ARCHITECTURES: readonly Architecture[] = Object.freeze(Object.keys(
 
 /** The neural architectures (tfjs models with an embedding). */
 export const NEURAL_ARCHITECTURES: readonly Architecture[] = Object.freeze(ARCHITECTURES.filter((a) => ARCHITECTURE_REGISTRY[a].kind === 'neural'));
+
+/**
+ * The architectures whose entry satisfies `test`, in registry order.
+ *
+ * @param test - A predicate on a registry entry.
+ * @returns The names, e.g. for a help text or a message.
+ * @example
+ * ```ts
+ * architecturesWhere((a) => a.usesEmbeddings); // ['lstm', 'bow', 'cnn', 'gru', 'bilstm', 'bigru', 'transformer']
+ * ```
+ */
+export function architecturesWhere(test: (info: ArchitectureInfo) => boolean): Architecture[] {
+  return ARCHITECTURES.filter((a) => test(ARCHITECTURE_REGISTRY[a]));
+}
+
+/**
+ * Names as an English list: `a`, `a or b`, `a, b or c`.
+ *
+ * @param names - The names.
+ * @param conjunction - `or` (the default) or `and`.
+ * @returns The list as prose.
+ * @example
+ * ```ts
+ * listNames(['lstm', 'bow', 'cnn']); // 'lstm, bow or cnn'
+ * ```
+ */
+export function listNames(names: readonly string[], conjunction: 'or' | 'and' = 'or'): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+}

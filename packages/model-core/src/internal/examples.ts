@@ -1,7 +1,7 @@
 import { type Rng, classificationReport, seedFromString, stratifiedSplit } from '@glossa/math';
 import type { CheckpointFitSettings } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
-import { checkNumber } from '../options.js';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, checkNumber } from '../options.js';
 import type { EvaluationReport, FitOptions, LabeledText } from '../types.js';
 
 /** Hash of texts and labels, to recognise the same data (kept in bundles and checkpoints). */
@@ -43,7 +43,7 @@ export function splitValidation(where: string, examples: readonly LabeledText[],
     checkExamples(`${where} (validationData)`, options.validationData);
     return { train: examples, validation: options.validationData, setting: { kind: 'data', fingerprint: fingerprint(options.validationData) } };
   }
-  const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? 0.1, [0, 0.9, false]);
+  const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? DEFAULT_FIT_OPTIONS.validationSplit, FIT_OPTION_RANGES.validationSplit);
   const setting: CheckpointFitSettings['validation'] = { kind: 'split', fraction };
   if (fraction === 0) return { train: examples, validation: [], setting };
   const labelIds = new Map<string, number>();
@@ -87,7 +87,7 @@ export function classWeights(spec: FitOptions['classWeight'], labels: readonly s
       throw new ModelCoreError('INVALID_OPTIONS', `fit: classWeight names "${key}", which is not a training label (${labels.join(', ')}).`);
     }
   }
-  return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, [0, 1e6, false]));
+  return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, FIT_OPTION_RANGES.classWeight));
 }
 
 /** Labels and probabilities → predictions (the most probable label and every label's score). */

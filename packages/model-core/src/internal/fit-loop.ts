@@ -10,7 +10,7 @@ import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { CHECKPOINT_FORMAT_VERSION, type CheckpointFitSettings, type TrainingCheckpoint } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
-import { type ResolvedClassifierOptions, checkNumber } from '../options.js';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../options.js';
 import type { TrainingInfo } from '../text-classifier.js';
 import type { EpochLog, EvaluationReport, FitOptions, FitResult, LabeledText, PretrainedCoverage, TrainingEvent } from '../types.js';
 import { MODEL_CORE_VERSION } from '../version.js';
@@ -62,14 +62,14 @@ export interface NeuralFitHost {
 export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledText[], options: FitOptions): Promise<FitResult> {
   const where = 'fit';
   checkExamples(where, examples);
-  const epochs = checkNumber(where, 'epochs', options.epochs ?? 5, [1, 10_000, true]);
-  const timeLimit = options.timeLimitSeconds === undefined ? undefined : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, [0, 1e9, false]);
-  const batchSize = checkNumber(where, 'batchSize', options.batchSize ?? 64, [1, 65_536, true]);
-  const seed = checkNumber(where, 'seed', options.seed ?? 42, [0, 2 ** 32 - 1, true]);
-  const es = options.earlyStopping === false ? undefined : { patience: 2, minDelta: 0, restoreBestWeights: true, ...options.earlyStopping };
+  const epochs = checkNumber(where, 'epochs', options.epochs ?? DEFAULT_FIT_OPTIONS.epochs, FIT_OPTION_RANGES.epochs);
+  const timeLimit = options.timeLimitSeconds === undefined ? undefined : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
+  const batchSize = checkNumber(where, 'batchSize', options.batchSize ?? DEFAULT_FIT_OPTIONS.batchSize, FIT_OPTION_RANGES.batchSize);
+  const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
+  const es = options.earlyStopping === false ? undefined : { patience: DEFAULT_FIT_OPTIONS.patience, minDelta: DEFAULT_FIT_OPTIONS.minDelta, restoreBestWeights: true, ...options.earlyStopping };
   if (es) {
-    checkNumber(where, 'earlyStopping.patience', es.patience, [0, 10_000, true]);
-    checkNumber(where, 'earlyStopping.minDelta', es.minDelta, [0, 1e9, false]);
+    checkNumber(where, 'earlyStopping.patience', es.patience, FIT_OPTION_RANGES.patience);
+    checkNumber(where, 'earlyStopping.minDelta', es.minDelta, FIT_OPTION_RANGES.minDelta);
   }
   const resume = options.resumeFrom;
   const rng = createRng(seed);

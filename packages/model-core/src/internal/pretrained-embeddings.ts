@@ -1,3 +1,4 @@
+import { architecturesWhere, listNames } from '../architectures/registry.js';
 import { tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from '../errors.js';
@@ -26,7 +27,7 @@ export async function applyPretrainedEmbeddings(
   if (weight === undefined) {
     throw new ModelCoreError(
       'INVALID_OPTIONS',
-      `${where}: pretrainedEmbeddings needs a model with an embedding layer (architecture lstm, bow or cnn); this model (${model.name}) has none. Drop pretrainedEmbeddings or pick one of those architectures.`,
+      `${where}: pretrainedEmbeddings needs a model with an embedding layer (architecture ${listNames(architecturesWhere((a) => a.usesEmbeddings))}); this model (${model.name}) has none. Drop pretrainedEmbeddings or pick one of those architectures.`,
     );
   }
   const [rows, dimension] = weight.shape as [number, number];

@@ -1,10 +1,11 @@
+import { architecturesWhere, listNames } from '../registry.js';
 import { createRng } from '@glossa/math';
 import type { TextPipeline } from '@glossa/text-preprocessing';
 import { getBackend } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from '../../errors.js';
 import { checkExamples, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation, toPredictions } from '../../internal/examples.js';
-import { type ResolvedClassifierOptions, checkNumber } from '../../options.js';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../../options.js';
 import { type TextClassifier, type TrainingInfo, createNeuralClassifier } from '../../text-classifier.js';
 import type {
   EpochLog,
@@ -136,14 +137,14 @@ class AutoTextClassifier implements TextClassifier {
     if (options.resumeFrom) {
       throw new ModelCoreError(
         'INVALID_OPTIONS',
-        `${where}: the auto architecture keeps no checkpoints to resume from (its n-gram model trains in one pass). Start afresh without resumeFrom, or choose lstm, bow or cnn to resume.`,
+        `${where}: the auto architecture keeps no checkpoints to resume from (its n-gram model trains in one pass). Start afresh without resumeFrom, or choose ${listNames(architecturesWhere((a) => a.checkpoints))} to resume.`,
       );
     }
     if (options.pretrainedEmbeddings) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings need an architecture with an embedding layer: choose lstm, bow or cnn.`);
+      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings need an architecture with an embedding layer: choose ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`);
     }
-    const seed = checkNumber(where, 'seed', options.seed ?? 42, [0, 2 ** 32 - 1, true]);
-    const budget = options.timeLimitSeconds === undefined ? AUTO_BUDGET_SECONDS : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, [0, 1e9, false]);
+    const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
+    const budget = options.timeLimitSeconds === undefined ? AUTO_BUDGET_SECONDS : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
     const split = splitValidation(where, examples, options, createRng(seed));
     const labels = labelsOf(where, split.train);
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -180,7 +181,7 @@ class AutoTextClassifier implements TextClassifier {
     const tokens = estimateTokens(ngram.pipeline!, split.train, o.maxLength);
     const rate = NEURAL_TOKENS_PER_SECOND[getBackend()] ?? NEURAL_TOKENS_PER_SECOND.default!;
     const epochSeconds = tokens / rate;
-    const wanted = options.epochs ?? 5;
+    const wanted = options.epochs ?? DEFAULT_FIT_OPTIONS.epochs;
     const affordable = Math.floor((budget * NEURAL_SHARE) / Math.max(epochSeconds, 1e-9));
     const epochs = Math.min(wanted, affordable);
     if (validation.length === 0) {

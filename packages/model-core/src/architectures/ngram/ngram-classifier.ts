@@ -1,3 +1,4 @@
+import { architecturesWhere, listNames } from '../registry.js';
 import { createRng } from '@glossa/math';
 import { type TextPipeline, createTokenizer, fitTextPipeline } from '@glossa/text-preprocessing';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -13,7 +14,7 @@ import {
   toPredictions,
   type ValidationSplit,
 } from '../../internal/examples.js';
-import { type ResolvedClassifierOptions, checkNumber } from '../../options.js';
+import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../../options.js';
 import type { TextClassifier, TrainingInfo } from '../../text-classifier.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from '../../types.js';
 import { type FeatureTable, type NgramFeatureConfig, type SparseRow, fitFeatureTable, vectorize } from './features.js';
@@ -177,12 +178,12 @@ class NgramTextClassifier implements TextClassifier {
     const where = 'fit';
     checkExamples(where, examples);
     if (options.pretrainedEmbeddings) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings initialise an embedding layer, and the ngram architecture has none. Use lstm, bow or cnn.`);
+      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings initialise an embedding layer, and the ngram architecture has none. Use ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`);
     }
     if (options.resumeFrom) {
       throw new ModelCoreError('INVALID_OPTIONS', `${where}: the ngram architecture trains in one pass and keeps no checkpoints to resume from. Start afresh without resumeFrom.`);
     }
-    const seed = checkNumber(where, 'seed', options.seed ?? 42, [0, 2 ** 32 - 1, true]);
+    const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
     const split = splitValidation(where, examples, options, createRng(seed));
     return (await this.fitSplit(examples, split, options, seed, split.setting.kind === 'split')).result;
   }
