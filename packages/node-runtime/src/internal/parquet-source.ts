@@ -245,12 +245,11 @@ async function readMetadata(bytes: ParquetBytes, settings: SourceSettings): Prom
 }
 
 /** The columns to read, after checking they exist (and the text column holds strings). */
-function selectColumns(metadata: FileMetaData, settings: SourceSettings): { names: string[]; nodes: SchemaTree[] } {
+function selectColumns(metadata: FileMetaData, settings: SourceSettings): string[] {
   const file = settings.file;
   const top = parquetSchema(metadata).children;
   const names = top.map((node) => node.element.name);
   const wanted = settings.requiredColumns.length === 0 ? names : [...new Set(settings.requiredColumns)];
-  const nodes: SchemaTree[] = [];
   for (const column of wanted) {
     const node = top.find((candidate) => candidate.element.name === column);
     if (node === undefined) {
@@ -272,9 +271,8 @@ function selectColumns(metadata: FileMetaData, settings: SourceSettings): { name
         { file, line: 0 },
       );
     }
-    nodes.push(node);
   }
-  return { names: wanted, nodes };
+  return wanted;
 }
 
 /** How many rows of a row group one slice reads: about {@link PARQUET_SLICE_BYTES} of the selected columns. */
@@ -315,7 +313,7 @@ export async function* parquetSource(bytes: ParquetBytes, settings: SourceSettin
   const file = settings.file;
   try {
     const metadata = await readMetadata(bytes, settings);
-    const { names } = selectColumns(metadata, settings);
+    const names = selectColumns(metadata, settings);
     const compressors = await loadCompressors();
     const groups = metadata.row_groups.length;
     let groupStart = 0;
