@@ -21,6 +21,8 @@ export type {
   EvaluationReport,
   FitOptions,
   FitResult,
+  LabeledRecord,
+  LabeledText,
   Logger,
   PortfolioReport,
   PredictionRecord,
@@ -36,12 +38,6 @@ import type {
   Logger,
   TextClassifier,
 } from '@glossa/node-runtime';
-
-/**
- * A training example, as `fit` / `evaluate` take it. (node-runtime's own `LabeledText` export is
- * its reader's record, with a `line` field, and shadows model-core's type of the same name.)
- */
-export type LabeledText = TextClassifier extends { fit(examples: readonly (infer T)[], ...rest: infer _R): unknown } ? T : never;
 
 /** The `@glossa/node-runtime` module as the CLI uses it. */
 export type RuntimeApi = typeof import('@glossa/node-runtime');

@@ -61,6 +61,7 @@ export {
   serializeCheckpoint,
   type TrainingCheckpoint,
 } from './checkpoint.js';
+export type { BundleStore } from './bundle-store.js';
 export { type ModelPackageSpec, modelPackageBundle, parseModelPackageSpec } from './model-package.js';
 export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
 export { requiredKernels, type Job } from './required-kernels.js';

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { BundleStore } from './bundle-store.js';
+import type { BundleStore } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { errnoCode } from './internal/fs-utils.js';
 import { assertSafeName, isSafeName } from './internal/safe-name.js';

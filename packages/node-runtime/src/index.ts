@@ -1,5 +1,4 @@
 export { type AtomicWriteStream, openAtomicWriteStream } from './atomic-write-stream.js';
-export type { BundleFiles, BundleStore } from './bundle-store.js';
 export { type CheckpointStore, type CheckpointStoreOptions, createCheckpointStore } from './checkpoint-store.js';
 export { checkTfjsVersions, loadedTfjsVersions, type TfjsVersions } from './check-tfjs-versions.js';
 export { createFileStore } from './create-file-store.js';
@@ -35,7 +34,7 @@ export {
   type ParquetPredictionWriterOptions,
   type PredictionRecord,
 } from './parquet-prediction-writer.js';
-export { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
+export { type LabeledRecord, readLabeledTexts } from './read-labeled-texts.js';
 export { type DataRecord, type ReadRecordsOptions, readRecords } from './read-records.js';
 export { type InputText, type TextRecord, readTextRecords, readTexts } from './read-texts.js';
 export {
@@ -51,5 +50,19 @@ export { resolveBundlePath } from './resolve-bundle-path.js';
 export { type SaveBundleFilesOptions, saveBundleFiles } from './save-bundle-files.js';
 export { PACKED_BUNDLE_EXTENSION, isPackedBundlePath, saveBundle } from './save-bundle.js';
 export { loadBundle, readBundleFiles } from './load-bundle.js';
-// The whole public API of @glossa/model-core, so an application installs one package.
+// model-core's types that this package's own functions take or return, re-exported by name: each is
+// defined once, in model-core, and a type of the same name defined here would be a compile error (a
+// duplicate export) instead of silently shadowing model-core's. index.test-d.ts checks they are the same.
+export type {
+  BundleFiles,
+  BundleStore,
+  FitResult,
+  GradientWorkers,
+  LabeledText,
+  Prediction,
+  TextClassifier,
+  TextClassifierOptions,
+  TrainingCheckpoint,
+} from '@glossa/model-core';
+// The rest of the public API of @glossa/model-core, so an application installs one package.
 export * from '@glossa/model-core';

@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import type { BundleFiles } from './bundle-store.js';
+import type { BundleFiles } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { checkNumberOption } from './internal/check-option.js';
 import { errnoCode } from './internal/fs-utils.js';

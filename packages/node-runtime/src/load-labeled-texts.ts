@@ -1,7 +1,7 @@
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
 import { checkNumberOption } from './internal/check-option.js';
-import { readLabeledTexts } from './read-labeled-texts.js';
+import { type LabeledRecord, readLabeledTexts } from './read-labeled-texts.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
 /**
@@ -17,7 +17,7 @@ export interface LoadLabeledTextsOptions extends ReadRecordsOptions {
  */
 export interface LabeledTexts {
   /** Every usable row, in file order, with the line it starts on. */
-  records: Array<{ text: string; label: string; line: number }>;
+  records: LabeledRecord[];
   /** How many rows were skipped (only with `onBadRow: 'skip'`). */
   skipped: number;
   /** The first `maxProblems` problems with skipped rows, in line order. */

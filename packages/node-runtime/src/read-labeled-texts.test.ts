@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.js';
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
-import { type LabeledText, readLabeledTexts } from './read-labeled-texts.js';
+import { type LabeledRecord, readLabeledTexts } from './read-labeled-texts.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -30,7 +30,7 @@ describe('readLabeledTexts', () => {
     await writeFile(path, content);
     return path;
   };
-  const read = async (name: string, content: string, options?: ReadRecordsOptions): Promise<LabeledText[]> =>
+  const read = async (name: string, content: string, options?: ReadRecordsOptions): Promise<LabeledRecord[]> =>
     collect(readLabeledTexts(await file(name, content), options));
 
   it('reads quoted fields with commas, doubled quotes and line breaks', async () => {

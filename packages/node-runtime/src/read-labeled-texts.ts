@@ -1,17 +1,24 @@
+import type { LabeledText } from '@glossa/model-core';
 import type { DataProblem } from './data-problem.js';
 import { DataError } from './errors.js';
 import { EMPTY_TEXT_ADVICE, emptyValueProblem, openRecords, reportProblem } from './internal/open-records.js';
 import type { ReadRecordsOptions } from './read-records.js';
 
 /**
- * A text with its label, as read for training or evaluation.
+ * A labelled row as the readers give it: model-core's {@link LabeledText} (what `fit` and `evaluate` take)
+ * plus the line it starts on. (Earlier releases exported it as `LabeledText`, which shadowed model-core's type.)
+ *
+ * @example
+ * ```ts
+ * const record: LabeledRecord = { text: 'great film', label: 'pos', line: 2 };
+ * ```
  */
-export interface LabeledText {
+export interface LabeledRecord extends LabeledText {
   /** The text, exactly as in the file (CSV line breaks normalised to `\n`). */
   text: string;
   /** The label, trimmed; numbers become strings (`1` → `"1"`). */
   label: string;
-  /** 1-based line the row starts on. */
+  /** 1-based line the row starts on (for Parquet, the row number). */
   line: number;
 }
 
@@ -22,7 +29,7 @@ export interface LabeledText {
  *
  * @param path - the file to read
  * @param options - see {@link ReadRecordsOptions}; `textColumn` / `labelColumn` default to `text` / `label`
- * @returns an async iterable of {@link LabeledText}
+ * @returns an async iterable of {@link LabeledRecord}
  * @throws {@link DataError} `MISSING_COLUMN` (with the closest column name), `BAD_DATA`, `EMPTY_FILE`,
  *   `FILE_NOT_FOUND`, `UNKNOWN_FORMAT` (also for txt files, which have no labels)
  * @example
@@ -32,7 +39,7 @@ export interface LabeledText {
  * }
  * ```
  */
-export async function* readLabeledTexts(path: string, options: ReadRecordsOptions = {}): AsyncGenerator<LabeledText> {
+export async function* readLabeledTexts(path: string, options: ReadRecordsOptions = {}): AsyncGenerator<LabeledRecord> {
   const textColumn = options.textColumn ?? 'text';
   const labelColumn = options.labelColumn ?? 'label';
   const required = [textColumn, labelColumn, ...(options.requiredColumns ?? [])];

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-dir.js';
-import type { BundleFiles } from './bundle-store.js';
+import type { BundleFiles } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { loadBundleFiles } from './load-bundle-files.js';
 import { saveBundleFiles } from './save-bundle-files.js';

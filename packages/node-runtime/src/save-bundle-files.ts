@@ -1,6 +1,6 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { BundleFiles } from './bundle-store.js';
+import type { BundleFiles } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import { errnoCode, removeQuietly, syncDirectory, writeFileSynced } from './internal/fs-utils.js';
 import { leftoverName, recoverLeftovers } from './internal/save-leftovers.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BundleStore } from '../src/bundle-store.js';
+import type { BundleStore } from '@glossa/model-core';
 
 /**
  * Options for {@link runBundleStoreContract}.

@@ -1,4 +1,4 @@
-import type { BundleStore } from './bundle-store.js';
+import type { BundleStore } from '@glossa/model-core';
 import { WebRuntimeError } from './errors.js';
 import { assertSafeKey } from './internal/safe-key.js';
 

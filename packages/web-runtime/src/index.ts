@@ -10,7 +10,6 @@ export {
   type WebBackendReport,
   initWebBackend,
 } from './init-web-backend.js';
-export type { BundleStore } from './bundle-store.js';
 export { type IndexedDbStoreOptions, createIndexedDbStore } from './create-indexed-db-store.js';
 export { saveBundleToStore } from './save-bundle-to-store.js';
 export { loadBundleFromStore } from './load-bundle-from-store.js';
@@ -27,5 +26,20 @@ export {
   createWorkerClient,
 } from './create-worker-client.js';
 export type { WorkerFitOptions } from './internal/worker-protocol.js';
-// The whole public API of @glossa/model-core, so a page installs one package.
+// model-core's types that this package's own functions take or return, re-exported by name: each is
+// defined once, in model-core, and a type of the same name defined here would be a compile error (a
+// duplicate export) instead of silently shadowing model-core's. index.test-d.ts checks they are the same.
+export type {
+  BundleFiles,
+  BundleStore,
+  Explanation,
+  FitResult,
+  GradientWorkers,
+  LabeledText,
+  Prediction,
+  TextClassifier,
+  TextClassifierOptions,
+  TrainingEvent,
+} from '@glossa/model-core';
+// The rest of the public API of @glossa/model-core, so a page installs one package.
 export * from '@glossa/model-core';

@@ -1,5 +1,4 @@
-import { BundleError, type TextClassifier, deserializeBundle, isPackedBundle, unpackBundle } from '@glossa/model-core';
-import type { BundleStore } from './bundle-store.js';
+import { BundleError, type BundleStore, type TextClassifier, deserializeBundle, isPackedBundle, unpackBundle } from '@glossa/model-core';
 import { WebRuntimeError } from './errors.js';
 
 /**

@@ -1,5 +1,4 @@
-import { type TextClassifier, packBundle, serializeBundle } from '@glossa/model-core';
-import type { BundleStore } from './bundle-store.js';
+import { type BundleStore, type TextClassifier, packBundle, serializeBundle } from '@glossa/model-core';
 
 /**
  * Saves a trained classifier in a {@link BundleStore} (IndexedDB in the browser) as the packed single-file

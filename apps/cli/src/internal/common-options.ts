@@ -1,7 +1,7 @@
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES } from '@glossa/model-core/options';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { type BackendChoice, type DataFormat, type LabeledText, type Logger, type RuntimeApi, formatFromExtension } from '../runtime.js';
+import { type BackendChoice, type DataFormat, type LabeledRecord, type Logger, type RuntimeApi, formatFromExtension } from '../runtime.js';
 import type { CliContext } from './context.js';
 import { choiceOption, intOption, rangeOption } from './parse-options.js';
 
@@ -231,7 +231,7 @@ export async function loadData(
   ctx: CliContext,
   path: string,
   options: DataOptions,
-): Promise<Array<LabeledText & { line: number }>> {
+): Promise<LabeledRecord[]> {
   const format = options.format ?? formatFromExtension(path);
   checkParquetInput(format ?? 'csv', options);
   const warnings = collectWarnings();

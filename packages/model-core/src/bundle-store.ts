@@ -1,10 +1,12 @@
 /**
- * A small key → bytes storage, structurally identical to `BundleStore` in `@glossa/node-runtime` (whose
- * file store and this package's IndexedDB store pass the same contract test suite).
+ * A small key → bytes storage, where a runtime keeps bundles. model-core only names the contract (it does no
+ * I/O itself); the implementations are `createFileStore` in `@glossa/node-runtime` (one file per key,
+ * atomic writes) and `createIndexedDbStore` in `@glossa/web-runtime`, and both pass the same contract test
+ * suite (`packages/node-runtime/test/store-contract.ts`).
  *
  * @example
  * ```ts
- * const store: BundleStore = createIndexedDbStore();
+ * const store: BundleStore = createFileStore('./models'); // or createIndexedDbStore() in a page
  * await store.write('sentiment.glossa', bytes);
  * ```
  */
