@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // `pnpm bench:queue`: distributed scoring through `glossa queue` on this machine against one `glossa predict`.
 // Generates --records short texts (one per line, seeded), scores them once with `glossa predict --threads 1`
-// (the reference output and its time), then for each worker count in --workers: `queue submit`, that many
-// `queue work` processes (one core each), `queue collect --wait`; reports records/s of the scoring phase
-// (first chunk started → last chunk stored, from `queue status --json`), each worker's RSS over the run
-// (sampled from /proc every second: after its first chunk, peak, last), and whether the collected file is
-// byte-identical to predict's. Starts its own redis-server on a free loopback port unless --redis is given.
+// (the reference output and its time; or reuse one with --reference/--reference-seconds), then for each worker
+// count in --workers: `queue submit`, that many `queue work` processes (one core each) until every chunk is
+// scored (nothing else runs meanwhile but Redis and a status check every 5 s), then `queue collect`; reports
+// records/s of the scoring phase (first chunk started → last chunk stored, from `queue status --json`), each
+// worker's RSS over the run (sampled from /proc every second: after start-up, peak, last), and whether the
+// collected file is byte-identical to predict's. Starts its own redis-server on a free loopback port unless
+// --redis is given.
 //
 // usage: node bench/scripts/queue-throughput.mjs --bundle <model.glossa> [--records 10000000] [--workers 1,2]
 //          [--chunk-size 10000] [--dir <scratch dir, default a new temp dir>] [--redis <url>] [--json <file>]
+//          [--reference <predict output of the same texts> --reference-seconds <its time>]
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +32,8 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     redis: { type: 'string' },
     json: { type: 'string' },
+    reference: { type: 'string' },
+    'reference-seconds': { type: 'string' },
   },
 });
 if (values.bundle === undefined) {
@@ -42,7 +47,7 @@ const log = (line) => console.error(`[queue bench ${new Date().toISOString().sli
 
 // --- input: short review-like texts, seeded ---------------------------------------------------------------
 const input = join(dir, 'texts.txt');
-{
+if (values.reference === undefined) {
   const words = ['the', 'film', 'was', 'great', 'awful', 'plot', 'acting', 'boring', 'loved', 'service', 'slow', 'friendly', 'price', 'too', 'high', 'would', 'buy', 'again', 'never', 'delivery', 'late', 'perfect', 'broken', 'after', 'a', 'week'];
   let seed = 42;
   const next = () => {
@@ -107,9 +112,15 @@ const rssMiB = (pid) => {
 };
 
 // --- the reference: one glossa predict process, one thread -------------------------------------------------
-const reference = join(dir, 'predict.jsonl');
-log('glossa predict --threads 1 (reference) …');
-const predictRun = await run(['predict', values.bundle, '--input', input, '--threads', '1'], reference);
+const reference = values.reference ?? join(dir, 'predict.jsonl');
+let predictRun;
+if (values.reference === undefined) {
+  log('glossa predict --threads 1 (reference) …');
+  predictRun = await run(['predict', values.bundle, '--input', input, '--threads', '1'], reference);
+} else {
+  predictRun = { seconds: Number(values['reference-seconds']) };
+  log(`reusing ${reference} (${predictRun.seconds} s) and ${input}`);
+}
 const referenceHash = await sha256(reference);
 log(`predict: ${predictRun.seconds.toFixed(1)} s, ${(records / predictRun.seconds).toFixed(0)} records/s`);
 
@@ -131,13 +142,20 @@ for (const workers of values.workers.split(',').map(Number)) {
       if (rss !== undefined) p.samples.push(rss);
     }
   }, 1000);
-  const collected = join(dir, `${name}.jsonl`);
-  log(`${workers} worker(s): collect --wait …`);
-  const collect = await run(['queue', 'collect', name, '--out', collected, '--wait']);
+  // Score to the end before collecting, so the workers have the cores to themselves.
+  log(`${workers} worker(s): scoring …`);
+  const statusOf = () => JSON.parse(spawnSync(process.execPath, [BIN, 'queue', 'status', name, '--json'], { env, encoding: 'utf8' }).stdout);
+  let status = statusOf();
+  while (status.state !== 'done' && status.state !== 'failed') {
+    await new Promise((r) => setTimeout(r, 5000));
+    status = statusOf();
+  }
   clearInterval(sampler);
-  const status = JSON.parse(spawnSync(process.execPath, [BIN, 'queue', 'status', name, '--json'], { env, encoding: 'utf8' }).stdout);
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r() : p.child.once('exit', r)))));
+  const collected = join(dir, `${name}.jsonl`);
+  log(`${workers} worker(s): collect …`);
+  const collect = await run(['queue', 'collect', name, '--out', collected]);
   const scoringSeconds = (Date.parse(status.lastDoneAt) - Date.parse(status.startedAt)) / 1000;
   const identical = (await sha256(collected)) === referenceHash;
   const rss = procs.map((p) => ({
@@ -157,7 +175,7 @@ const lines = [
   `Queue scoring, ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}: ${records.toLocaleString('en-US')} short texts (3–14 words), chunk size ${values['chunk-size']}, bundle ${values.bundle}`,
   `glossa predict --threads 1 (one process): ${predictRun.seconds.toFixed(1)} s, ${Math.round(records / predictRun.seconds).toLocaleString('en-US')} records/s`,
   '',
-  '| workers | submit s | scoring s | records/s | vs 1 worker | collect s | identical to predict | worker RSS MiB (after start → peak → last) |',
+  '| workers | submit s | scoring s | records/s | vs 1 worker | collect s (after scoring) | identical to predict | worker RSS MiB (after start → peak → last) |',
   '|--:|--:|--:|--:|--:|--:|---|---|',
   ...results.map(
     (r) =>
