@@ -62,7 +62,7 @@ export interface BenchArgsContext {
  */
 export const BENCH_USAGE = `usage: pnpm bench [options]
 
-  --data <dir>            real data sets directory (e.g. /work/shared/data); default: synthetic data
+  --data <dir>            real data sets directory (e.g. ../shared/data); default: synthetic data
   --dataset <name>        ${REAL_DATASETS.join(' | ')} (default sst2; needs --data)
   --archs <list>          any of lstm,bow,cnn,gru,bilstm,bigru,transformer (default lstm,cnn,bow)
   --backends <list>       wasm,cpu[,tensorflow] (default wasm,cpu, plus tensorflow when @tensorflow/tfjs-node is installed)

@@ -6,7 +6,7 @@ import { loadLabeledTexts } from '@glossa/node-runtime';
 import { BenchError } from './bench-error.js';
 import { type BenchExample, createSyntheticDataset } from './create-synthetic-dataset.js';
 
-/** The data sets of `/work/shared/data` the harness knows, or `synthetic`. */
+/** The data sets of `../shared/data` the harness knows, or `synthetic`. */
 export type BenchDatasetName = 'synthetic' | 'sst2' | 'imdb' | 'ag-news' | 'chnsenticorp' | 'sms-spam';
 
 /**
@@ -64,7 +64,7 @@ function csvField(value: string): string {
 }
 
 /**
- * Serialises examples as RFC 4180 CSV with a `text,label` header (the format of `/work/shared/data`).
+ * Serialises examples as RFC 4180 CSV with a `text,label` header (the format of `../shared/data`).
  *
  * @param examples - the rows
  * @returns the CSV text, one LF-terminated line per row
@@ -82,7 +82,7 @@ export function toCsv(examples: readonly BenchExample[]): string {
 
 async function readCsv(path: string): Promise<BenchExample[]> {
   if (!existsSync(path)) {
-    throw new BenchError('DATA_NOT_FOUND', `prepareDataset: ${path} does not exist. Pass --data the directory that holds the data set folders (e.g. /work/shared/data).`);
+    throw new BenchError('DATA_NOT_FOUND', `prepareDataset: ${path} does not exist. Pass --data the directory that holds the data set folders (e.g. ../shared/data).`);
   }
   const { records } = await loadLabeledTexts(path, { onBadRow: 'skip' });
   return records;

@@ -69,7 +69,7 @@ export interface PeerRun {
  * @throws never
  * @example
  * ```ts
- * const why = peersUnavailable('/work/shared/peers');
+ * const why = peersUnavailable('../shared/peers');
  * if (why) console.error(why);
  * ```
  */
