@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRng, stratifiedSplit } from '@glossa/math';
+import { createRng, stratifiedSplitBy } from '@glossa/math';
 import { loadLabeledTexts } from '@glossa/node-runtime';
 import { BenchError } from './bench-error.js';
 import { type BenchExample, createSyntheticDataset } from './create-synthetic-dataset.js';
@@ -130,14 +130,7 @@ export async function prepareDataset(options: PrepareDatasetOptions): Promise<Pr
     source = dir;
     if (name === 'sms-spam') {
       const all = await readCsv(join(dir, 'all.csv'));
-      const labelNames = [...new Set(all.map((e) => e.label))].sort();
-      const split = stratifiedSplit(
-        all.map((e) => labelNames.indexOf(e.label)),
-        0.2,
-        createRng(seed),
-      );
-      train = Array.from(split.train, (i) => all[i]!);
-      test = Array.from(split.test, (i) => all[i]!);
+      ({ train, test } = stratifiedSplitBy(all, (e) => e.label, 0.2, createRng(seed)));
     } else {
       train = await readCsv(join(dir, 'train.csv'));
       test = await readCsv(join(dir, 'test.csv'));

@@ -199,7 +199,8 @@ export function glossaVersions(runtime: RuntimeApi): Record<string, string> {
 }
 
 /**
- * Seeded stratified split of labelled items (via `@glossa/math`'s `stratifiedSplit`/`createRng`).
+ * Seeded stratified split of labelled items: `@glossa/math`'s `stratifiedSplitBy` (classes numbered in
+ * sorted order), loaded lazily.
  *
  * @param items - Items with a `label`.
  * @param testFraction - Share of each class put in the test part, in (0, 1).
@@ -217,12 +218,5 @@ export async function splitStratified<T extends { label: string }>(
   seed: number,
 ): Promise<{ train: T[]; test: T[] }> {
   const math = await loadMath();
-  const labelIds = new Map<string, number>();
-  for (const label of [...new Set(items.map((item) => item.label))].sort()) {
-    labelIds.set(label, labelIds.size);
-  }
-  const ids = Int32Array.from(items, (item) => labelIds.get(item.label) ?? 0);
-  const split = math.stratifiedSplit(ids, testFraction, math.createRng(seed));
-  const pick = (indices: Int32Array): T[] => Array.from(indices, (i) => items[i] as T);
-  return { train: pick(split.train), test: pick(split.test) };
+  return math.stratifiedSplitBy(items, (item) => item.label, testFraction, math.createRng(seed));
 }

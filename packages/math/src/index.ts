@@ -70,7 +70,7 @@ export {
 export { type LbfgsOptions, type LbfgsResult, type Objective, minimizeLbfgs } from './lbfgs.js';
 export { createRng, type Rng, type RngState } from './create-rng.js';
 export { type Split, trainTestSplit } from './train-test-split.js';
-export { stratifiedSplit } from './stratified-split.js';
+export { stratifiedSplit, stratifiedSplitBy, type StratifiedSplitByOptions } from './stratified-split.js';
 export { seedFromString } from './seed-from-string.js';
 export { createFingerprint, type Fingerprint, fingerprintStrings } from './fingerprint.js';
 export { fmix32 } from './internal/hash.js';

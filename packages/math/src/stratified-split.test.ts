@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from './create-rng.js';
-import { stratifiedSplit } from './stratified-split.js';
+import { MathError } from './math-error.js';
+import { stratifiedSplit, stratifiedSplitBy } from './stratified-split.js';
 
 const countBy = (labels: ArrayLike<number>, indices: Int32Array): Map<number, number> => {
   const counts = new Map<number, number>();
@@ -59,5 +60,31 @@ describe('stratifiedSplit', () => {
     expect(() => stratifiedSplit([0, Number.NaN], 0.5, rng)).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
+  });
+});
+
+describe('stratifiedSplitBy', () => {
+  const rows = ['pos', 'neg', 'neg', 'mid', 'pos', 'neg', 'pos', 'mid', 'pos', 'neg', 'mid', 'pos'].map((label, i) => ({ label, i }));
+
+  it('splits the items as stratifiedSplit splits their class ids, numbered in sorted order by default', () => {
+    const ids = rows.map((r) => ['mid', 'neg', 'pos'].indexOf(r.label));
+    const expected = stratifiedSplit(ids, 0.25, createRng(7));
+    const { train, test } = stratifiedSplitBy(rows, (r) => r.label, 0.25, createRng(7));
+    expect(train.map((r) => r.i)).toEqual([...expected.train]);
+    expect(test.map((r) => r.i)).toEqual([...expected.test]);
+    expect(test.map((r) => r.label).sort()).toEqual(['mid', 'neg', 'pos']);
+  });
+
+  it('numbers the classes in the order they first occur with classOrder first-seen', () => {
+    const ids = rows.map((r) => ['pos', 'neg', 'mid'].indexOf(r.label));
+    const expected = stratifiedSplit(ids, 0.4, createRng(3));
+    const { train, test } = stratifiedSplitBy(rows, (r) => r.label, 0.4, createRng(3), { classOrder: 'first-seen' });
+    expect(train.map((r) => r.i)).toEqual([...expected.train]);
+    expect(test.map((r) => r.i)).toEqual([...expected.test]);
+  });
+
+  it('throws stratifiedSplit’s errors', () => {
+    expect(() => stratifiedSplitBy([{ label: 'a' }, { label: 'b' }], (r) => r.label, 0.5, createRng(1))).toThrow(/every class has a single item/);
+    expect(() => stratifiedSplitBy([], (r: { label: string }) => r.label, 0.5, createRng(1))).toThrow(MathError);
   });
 });

@@ -60,3 +60,48 @@ export function stratifiedSplit(labels: ArrayLike<number>, testFraction: number,
   shuffleInPlace(testOut, (max) => rng.nextInt(max));
   return { train: trainOut, test: testOut };
 }
+
+/** Options of {@link stratifiedSplitBy}. */
+export interface StratifiedSplitByOptions {
+  /**
+   * How class names become the class ids {@link stratifiedSplit} visits in ascending order (which decides
+   * how the seeded draws fall): `sorted` (the default) numbers the names in sorted order, `first-seen` in
+   * the order they first occur in `items`. The same items, seed and order always give the same split.
+   */
+  classOrder?: 'sorted' | 'first-seen';
+}
+
+/**
+ * {@link stratifiedSplit} of labelled items: names each item's class with `classOf`, numbers the classes
+ * and returns the items themselves, each part shuffled. The one labels → ids → split helper behind
+ * model-core's validation split, the CLI's quickstart split and the bench's data sets.
+ *
+ * @param items - The items to split.
+ * @param classOf - An item's class name (e.g. `(e) => e.label`).
+ * @param testFraction - Share of each class for the test part, in (0, 1).
+ * @param rng - The generator to draw from (it is advanced).
+ * @param options - See {@link StratifiedSplitByOptions}.
+ * @returns The train and test items; together they hold every item exactly once.
+ * @throws {@link MathError} as {@link stratifiedSplit}.
+ * @example
+ * ```ts
+ * import { createRng, stratifiedSplitBy } from '@glossa/math';
+ *
+ * const rows = [{ label: 'spam' }, { label: 'ham' }, { label: 'ham' }, { label: 'spam' }];
+ * const { train, test } = stratifiedSplitBy(rows, (r) => r.label, 0.5, createRng(42)); // one of each class in test
+ * ```
+ */
+export function stratifiedSplitBy<T>(
+  items: readonly T[],
+  classOf: (item: T) => string,
+  testFraction: number,
+  rng: Rng,
+  options: StratifiedSplitByOptions = {},
+): { train: T[]; test: T[] } {
+  const names = items.map(classOf);
+  const distinct = [...new Set(names)];
+  if ((options.classOrder ?? 'sorted') === 'sorted') distinct.sort();
+  const ids = new Map(distinct.map((name, id) => [name, id]));
+  const split = stratifiedSplit(Int32Array.from(names, (name) => ids.get(name)!), testFraction, rng);
+  return { train: Array.from(split.train, (i) => items[i]!), test: Array.from(split.test, (i) => items[i]!) };
+}

@@ -32,6 +32,7 @@ export type {
   TrainingEvent,
 } from './types.js';
 export { type TextClassifier, type TrainingInfo, createTextClassifier } from './text-classifier.js';
+export { toPredictions } from './predictions.js';
 export {
   BUNDLE_FILE_NAMES,
   BUNDLE_FORMAT_VERSION,

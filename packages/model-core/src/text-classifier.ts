@@ -7,7 +7,8 @@ import { ModelCoreError } from './errors.js';
 import { padBatch, planBatches } from './internal/batching.js';
 import { createAutoClassifier } from './architectures/auto/auto-classifier.js';
 import { createNgramClassifier } from './architectures/ngram/ngram-classifier.js';
-import { checkExamples, evaluationReport, toPredictions } from './internal/examples.js';
+import { checkExamples, evaluationReport } from './internal/examples.js';
+import { toPredictions } from './predictions.js';
 import { readTensor } from './internal/fused-lstm.js';
 import type { LstmInference } from './internal/lstm-inference.js';
 import type { NeuralArchitecture } from './architectures/neural.js';
@@ -217,14 +218,10 @@ class GlossaTextClassifier implements TextClassifier {
         throw new ModelCoreError('INVALID_OPTIONS', `explain: label "${options.label}" is not one of the model's labels (${this.labels.join(', ')}).`);
       }
     }
-    const scores: Record<string, number> = {};
-    this.labels.forEach((label, j) => {
-      scores[label] = probs[j]!;
-    });
     const full = probs[target]!;
     return {
       label: this.labels[target]!,
-      scores,
+      scores: toPredictions(this.labels, probs, 1)[0]!.scores,
       tokens: tokens.map((token, i) => ({ token, score: full - probs[(i + 1) * k + target]! })),
       method: 'occlusion',
     };

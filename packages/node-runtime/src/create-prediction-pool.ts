@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BundleFiles, Prediction } from '@glossa/model-core';
+import { type BundleFiles, type Prediction, toPredictions } from '@glossa/model-core';
 import { NodeRuntimeError } from './errors.js';
 import type { BackendChoice } from './init-backend.js';
 import { readBundleFiles } from './load-bundle.js';
@@ -178,17 +178,7 @@ export async function createPredictionPool(bundle: string | BundleFiles, options
     labels,
     predictProbabilities,
     async predict(texts) {
-      const probs = await predictProbabilities(texts);
-      const k = labels.length;
-      return Array.from({ length: probs.length / k }, (_, i) => {
-        const scores: Record<string, number> = {};
-        let best = 0;
-        for (let j = 0; j < k; j++) {
-          scores[labels[j]!] = probs[i * k + j]!;
-          if (probs[i * k + j]! > probs[i * k + best]!) best = j;
-        }
-        return { label: labels[best]!, scores };
-      });
+      return toPredictions(labels, await predictProbabilities(texts));
     },
     async close() {
       if (closed) return;

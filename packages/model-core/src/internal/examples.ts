@@ -1,4 +1,4 @@
-import { type Rng, classificationReport, seedFromString, stratifiedSplit } from '@glossa/math';
+import { type Rng, classificationReport, seedFromString, stratifiedSplitBy } from '@glossa/math';
 import type { CheckpointFitSettings } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, checkNumber } from '../options.js';
@@ -46,11 +46,10 @@ export function splitValidation(where: string, examples: readonly LabeledText[],
   const fraction = checkNumber(where, 'validationSplit', options.validationSplit ?? DEFAULT_FIT_OPTIONS.validationSplit, FIT_OPTION_RANGES.validationSplit);
   const setting: CheckpointFitSettings['validation'] = { kind: 'split', fraction };
   if (fraction === 0) return { train: examples, validation: [], setting };
-  const labelIds = new Map<string, number>();
-  const ys = examples.map((e) => labelIds.get(e.label) ?? labelIds.set(e.label, labelIds.size).get(e.label)!);
-  let split: ReturnType<typeof stratifiedSplit>;
+  let split: { train: LabeledText[]; test: LabeledText[] };
   try {
-    split = stratifiedSplit(ys, fraction, rng.fork());
+    // Classes numbered as they first occur: the split every release so far drew for a seed.
+    split = stratifiedSplitBy(examples, (e) => e.label, fraction, rng.fork(), { classOrder: 'first-seen' });
   } catch (cause) {
     throw new ModelCoreError(
       'INVALID_DATA',
@@ -58,7 +57,7 @@ export function splitValidation(where: string, examples: readonly LabeledText[],
       { cause },
     );
   }
-  return { train: Array.from(split.train, (i) => examples[i]!), validation: Array.from(split.test, (i) => examples[i]!), setting };
+  return { train: split.train, validation: split.test, setting };
 }
 
 /** Sorted class names of the training examples; throws `INVALID_DATA` for fewer than two. */
@@ -88,22 +87,6 @@ export function classWeights(spec: FitOptions['classWeight'], labels: readonly s
     }
   }
   return Float32Array.from(labels, (l) => checkNumber('fit', `classWeight.${l}`, spec[l] ?? 1, FIT_OPTION_RANGES.classWeight));
-}
-
-/** Labels and probabilities → predictions (the most probable label and every label's score). */
-export function toPredictions(labels: readonly string[], probs: Float32Array, count: number): Array<{ label: string; scores: Record<string, number> }> {
-  const k = labels.length;
-  const out: Array<{ label: string; scores: Record<string, number> }> = [];
-  for (let i = 0; i < count; i++) {
-    const scores: Record<string, number> = {};
-    let best = 0;
-    for (let j = 0; j < k; j++) {
-      scores[labels[j]!] = probs[i * k + j]!;
-      if (probs[i * k + j]! > probs[i * k + best]!) best = j;
-    }
-    out.push({ label: labels[best]!, scores });
-  }
-  return out;
 }
 
 /**

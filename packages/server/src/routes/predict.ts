@@ -1,3 +1,4 @@
+import { toPredictions } from '@glossa/node-runtime';
 import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../error-body.js';
 import { logRequest, setRequestTexts } from '../request-log.js';
@@ -14,16 +15,6 @@ interface PredictionJSON {
   label: string;
   scores: Record<string, number>;
   explanation?: { label: string; method: string; tokens: Array<{ token: string; score: number }> };
-}
-
-function toPredictionJSON(labels: readonly string[], row: Float32Array): PredictionJSON {
-  const scores: Record<string, number> = {};
-  let best = 0;
-  for (let j = 0; j < labels.length; j++) {
-    scores[labels[j] as string] = row[j] as number;
-    if ((row[j] as number) > (row[best] as number)) best = j;
-  }
-  return { label: labels[best] as string, scores };
 }
 
 /**
@@ -80,7 +71,7 @@ export function registerPredictRoute(fastify: FastifyInstance, controller: Serve
       request.log.debug({ texts: texts.length, queuedTexts: active.queuedTexts }, 'queued');
       submitted.catch(() => undefined); // a late failure after the race is lost is not unhandled
       const rows = await Promise.race([submitted, aborted]);
-      const predictions = rows.map((row) => toPredictionJSON(labels, row));
+      const predictions: PredictionJSON[] = rows.map((row) => toPredictions(labels, row, 1)[0] as PredictionJSON);
       if (explain === true) {
         for (let i = 0; i < texts.length; i++) {
           const prediction = predictions[i] as PredictionJSON;

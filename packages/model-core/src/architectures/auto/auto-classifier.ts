@@ -4,7 +4,8 @@ import type { TextPipeline } from '@glossa/text-preprocessing';
 import { getBackend } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from '../../errors.js';
-import { checkExamples, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation, toPredictions } from '../../internal/examples.js';
+import { checkExamples, evaluationReport, fingerprint, labelsOf, lossAndAccuracy, splitValidation } from '../../internal/examples.js';
+import { toPredictions } from '../../predictions.js';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../../options.js';
 import { type TextClassifier, type TrainingInfo, createNeuralClassifier } from '../../text-classifier.js';
 import type {

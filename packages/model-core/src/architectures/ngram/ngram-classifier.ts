@@ -11,10 +11,10 @@ import {
   labelsOf,
   lossAndAccuracy,
   splitValidation,
-  toPredictions,
   type ValidationSplit,
 } from '../../internal/examples.js';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../../options.js';
+import { toPredictions } from '../../predictions.js';
 import type { TextClassifier, TrainingInfo } from '../../text-classifier.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, Prediction, TrainingEvent } from '../../types.js';
 import { type FeatureTable, type NgramFeatureConfig, type SparseRow, fitFeatureTable, vectorize } from './features.js';
@@ -384,14 +384,10 @@ export function explanationFrom(labels: readonly string[], tokens: readonly stri
       throw new ModelCoreError('INVALID_OPTIONS', `explain: label "${label}" is not one of the model's labels (${labels.join(', ')}).`);
     }
   }
-  const scores: Record<string, number> = {};
-  labels.forEach((l, j) => {
-    scores[l] = probs[j]!;
-  });
   const full = probs[target]!;
   return {
     label: labels[target]!,
-    scores,
+    scores: toPredictions(labels, probs, 1)[0]!.scores,
     tokens: tokens.map((token, i) => ({ token, score: full - probs[(i + 1) * k + target]! })),
     method: 'occlusion',
   };
