@@ -1,4 +1,4 @@
-import { type EncodingControl, StrictTextDecoder } from '@glossa/web-runtime';
+import { type EncodingControl, formatFromExtension, StrictTextDecoder } from '@glossa/web-runtime';
 import Papa from 'papaparse';
 
 /** File formats the demo reads. */
@@ -69,7 +69,9 @@ const MAX_PROBLEMS = 20;
 const PIECE = 1 << 20;
 
 /**
- * Picks the format from a file name's extension (`.tsv`/`.tab` → TSV, `.jsonl`/`.ndjson` → JSONL, else CSV).
+ * Picks the format from a file name's extension with the table node-runtime's readers use
+ * (`formatFromExtension`: `.tsv`/`.tab` → TSV, `.jsonl`/`.ndjson` → JSONL); anything else, Parquet and
+ * plain text included, is read as CSV.
  *
  * @param name - The file name.
  * @returns The format.
@@ -79,10 +81,8 @@ const PIECE = 1 << 20;
  * ```
  */
 export function detectFormat(name: string): DatasetFormat {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.tsv') || lower.endsWith('.tab')) return 'tsv';
-  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
-  return 'csv';
+  const format = formatFromExtension(name);
+  return format === 'tsv' || format === 'jsonl' ? format : 'csv';
 }
 
 /**

@@ -71,6 +71,8 @@ export { registerGlossaLayers } from './internal/layers.js';
 export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
 export { setWasmKernels, usesWasmKernels } from './internal/lstm-wasm.js';
 export { MODEL_CORE_VERSION } from './version.js';
+// The extension → data format table (text-preprocessing's), for the runtimes and the pages that read data files.
+export { DATA_FORMATS, type DataFormat, formatFromExtension } from '@glossa/text-preprocessing';
 export {
   COMMON_ENCODINGS,
   type CommonEncoding,

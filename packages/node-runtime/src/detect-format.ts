@@ -1,37 +1,8 @@
-import { extname } from 'node:path';
+import { type DataFormat, fileExtension, formatFromExtension } from '@glossa/text-preprocessing';
 import { DataError } from './errors.js';
 
-/** A data file format the readers understand. */
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'txt' | 'parquet';
-
-/** Every {@link DataFormat}. */
-export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'jsonl', 'txt', 'parquet'];
-
-const BY_EXTENSION: Readonly<Record<string, DataFormat>> = {
-  '.csv': 'csv',
-  '.tsv': 'tsv',
-  '.tab': 'tsv',
-  '.jsonl': 'jsonl',
-  '.ndjson': 'jsonl',
-  '.txt': 'txt',
-  '.parquet': 'parquet',
-};
-
-/**
- * The data format a file's extension names (case-insensitive), or `undefined` for any other extension:
- * the table {@link detectFormat} reads, for callers with a fallback of their own.
- *
- * @param path - file path
- * @returns the format, or `undefined`
- * @example
- * ```ts
- * formatFromExtension('big.PARQUET'); // 'parquet'
- * formatFromExtension('notes.md');    // undefined
- * ```
- */
-export function formatFromExtension(path: string): DataFormat | undefined {
-  return BY_EXTENSION[extname(path).toLowerCase()];
-}
+// The extension table itself is text-preprocessing's (no Node, no DOM), shared with the demo page.
+export { DATA_FORMATS, type DataFormat, formatFromExtension } from '@glossa/text-preprocessing';
 
 /**
  * Where a record is, for messages: `file:line` for text files, `file, row N` for Parquet (which has rows,
@@ -66,7 +37,7 @@ export function recordPlace(file: string, line: number, format?: DataFormat): st
 export function detectFormat(path: string): DataFormat {
   const format = formatFromExtension(path);
   if (format !== undefined) return format;
-  const ext = extname(path).toLowerCase();
+  const ext = fileExtension(path).toLowerCase();
   const hint =
     ext === '.json'
       ? ' JSON arrays are not streamed; convert the file to JSON Lines (one object per line, e.g. `jq -c ".[]" data.json > data.jsonl`).'

@@ -13,6 +13,7 @@ export {
   type Tokenizer,
   type TokenizerConfig,
 } from './create-tokenizer.js';
+export { DATA_FORMATS, type DataFormat, fileExtension, formatFromExtension } from './data-formats.js';
 export {
   TextPreprocessingError,
   type TextPreprocessingErrorCode,
