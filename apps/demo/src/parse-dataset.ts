@@ -181,26 +181,55 @@ function pieceStream(pieces: AsyncIterable<string>): { source: unknown; start: (
   return { source, start };
 }
 
+/**
+ * Line breaks as node-runtime's readers see them: CRLF and a lone CR become LF, inside quoted fields too
+ * (a CR at the end of a piece waits for the next one).
+ */
+async function* unixNewlines(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  let pendingCR = false;
+  for await (let piece of pieces) {
+    if (pendingCR) piece = `\r${piece}`;
+    pendingCR = piece.endsWith('\r');
+    if (pendingCR) piece = piece.slice(0, -1);
+    yield piece.replace(/\r\n?/g, '\n');
+  }
+  if (pendingCR) yield '\n';
+}
+
+/** Whether a parsed record holds nothing but whitespace (extra fields included). */
+function isBlankRecord(record: Record<string, unknown>): boolean {
+  return Object.values(record).every((value) => (Array.isArray(value) ? value : [value]).every((v) => v === undefined || v === null || String(v).trim() === ''));
+}
+
 function parseDelimited(pieces: AsyncIterable<string>, format: 'csv' | 'tsv'): Promise<Pick<ParsedDataset, 'columns' | 'rows' | 'problems' | 'skipped'>> {
   const rows: Array<Record<string, string>> = [];
   const problems: string[] = [];
   let skipped = 0;
   let columns: string[] = [];
-  const { source, start } = pieceStream(pieces);
+  const { source, start } = pieceStream(unixNewlines(pieces));
   return new Promise((resolve, reject) => {
     Papa.parse<Record<string, string | undefined>>(source as File, {
       header: true,
       delimiter: format === 'tsv' ? '\t' : ',',
-      skipEmptyLines: 'greedy',
+      // As node-runtime's csv-parse reader: empty lines are skipped, and so are whitespace-only lines whose
+      // field count is wrong; a row of empty fields with the right count is a row (csv-parity.test.ts).
+      skipEmptyLines: true,
       chunk(results) {
         if (columns.length === 0) columns = (results.meta.fields ?? []).filter((f) => f !== '');
         const bad = new Set<number>();
+        const blank = new Set<number>();
         for (const error of results.errors) {
           if (error.row === undefined) continue;
+          const record = results.data[error.row];
+          if (error.type === 'FieldMismatch' && record !== undefined && isBlankRecord(record)) {
+            blank.add(error.row);
+            continue;
+          }
           bad.add(error.row);
           if (problems.length < MAX_PROBLEMS) problems.push(`row ${rows.length + error.row + 2}: ${error.message}`);
         }
         results.data.forEach((record, i) => {
+          if (blank.has(i)) return;
           if (bad.has(i)) {
             skipped++;
             return;
