@@ -29,7 +29,7 @@ import { dequantizeNeuralWeights, quantizeBundleFiles } from './bundle/quantize.
 import { checkTopology } from './bundle/topology.js';
 
 import { BundleError } from './errors.js';
-import { registerGlossaLayers } from './internal/layers.js';
+import { registerGlossaLayers } from './layers.js';
 import { DEFAULT_CLASSIFIER_OPTIONS, type ResolvedClassifierOptions } from './options.js';
 import { type TextClassifier, type TrainingInfo, restoreTextClassifier } from './text-classifier.js';
 import { MODEL_CORE_VERSION } from './version.js';

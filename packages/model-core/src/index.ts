@@ -67,9 +67,16 @@ export { type ModelPackageSpec, modelPackageBundle, parseModelPackageSpec } from
 export { isPackedBundle, packBundle, unpackBundle } from './pack.js';
 export { requiredKernels, type Job } from './required-kernels.js';
 export { registerGlossaKernels } from './kernels.js';
-export { registerGlossaLayers } from './internal/layers.js';
-export { setFusedLstm, usesFusedLstm } from './internal/fused-lstm.js';
-export { setWasmKernels, usesWasmKernels } from './internal/lstm-wasm.js';
+export { registerGlossaLayers } from './layers.js';
+export {
+  FUSED_RECURRENCES_FLAG,
+  registerGlossaFlags,
+  setFusedLstm,
+  setWasmKernels,
+  usesFusedLstm,
+  usesWasmKernels,
+  WASM_KERNELS_FLAG,
+} from './flags.js';
 export { MODEL_CORE_VERSION } from './version.js';
 // The extension → data format table (text-preprocessing's), for the runtimes and the pages that read data files.
 export { DATA_FORMATS, type DataFormat, formatFromExtension } from '@glossa/text-preprocessing';

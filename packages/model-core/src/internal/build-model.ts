@@ -3,7 +3,8 @@ import { type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { type LayersModel, type SymbolicTensor, input, layers, model as functionalModel } from '@tensorflow/tfjs-layers';
 import type { ResolvedClassifierOptions } from '../options.js';
 import { neuralSpec } from '../architectures/neural-specs.js';
-import { GlossaDropout, GlossaEmbedding, registerGlossaLayers } from './layers.js';
+import { registerGlossaLayers } from '../layers.js';
+import { GlossaDropout, GlossaEmbedding } from './layers.js';
 
 /**
  * Builds the network for `options` (weights zero; {@link initializeWeights} draws them from a seed).

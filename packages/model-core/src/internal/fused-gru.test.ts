@@ -3,8 +3,8 @@ import { type RNN, layers } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { GlossaGRU } from './fused-gru.js';
-import { GlossaLSTM, setFusedLstm } from './fused-lstm.js';
-import { setWasmKernels } from './lstm-wasm.js';
+import { setFusedLstm, setWasmKernels } from '../flags.js';
+import { GlossaLSTM } from './fused-lstm.js';
 import { setTrainingPhase } from './phase.js';
 import type { RecurrentLayer } from './recurrent.js';
 

@@ -2,8 +2,8 @@ import { type Scalar, type Tensor, type Tensor3D, type Variable, memory, mul, ra
 import { layers } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
-import { GlossaLSTM, setFusedLstm } from './fused-lstm.js';
-import { setWasmKernels } from './lstm-wasm.js';
+import { setFusedLstm, setWasmKernels } from '../flags.js';
+import { GlossaLSTM } from './fused-lstm.js';
 import { setTrainingPhase } from './phase.js';
 
 

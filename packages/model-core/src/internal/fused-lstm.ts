@@ -37,7 +37,7 @@ import {
 import { lstmTrainKernel } from './lstm-wasm.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
-export { readTensor, setFusedLstm, usesFusedLstm } from './recurrent.js';
+export { readTensor } from './recurrent.js';
 
 function sig(x: number): number {
   return 1 / (1 + Math.exp(-x));

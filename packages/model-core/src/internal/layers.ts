@@ -33,7 +33,7 @@ import {
   relu,
   reshape,
   scalar,
-  serialization,
+  type serialization,
   slice,
   sum,
   tensor2d,
@@ -384,16 +384,8 @@ export class GlossaDropout extends layers.Layer {
   }
 }
 
-let registered = false;
-
-/** Registers Glossa's layer classes with tfjs serialization (idempotent). */
-export function registerGlossaLayers(): void {
-  if (registered) return;
-  registered = true;
-  for (const cls of [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM, GlossaGRU, GlossaTransformer]) {
-    serialization.registerClass(cls as unknown as serialization.SerializableConstructor<serialization.Serializable>);
-  }
-}
+/** Glossa's layer classes, in the order tfjs serialization registers them (`registerGlossaLayers`). */
+export const GLOSSA_LAYER_CLASSES = [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM, GlossaGRU, GlossaTransformer] as const;
 
 /** Class names a bundle's topology may contain (anything else is refused on load). */
 export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([

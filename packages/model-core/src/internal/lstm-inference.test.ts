@@ -5,7 +5,7 @@ import { type Tensor, memory, tensor, tensor2d, tidy } from '@tensorflow/tfjs-co
 import { describe, expect, it } from 'vitest';
 import { resolveClassifierOptions } from '../options.js';
 import { buildModel, initializeWeights } from './build-model.js';
-import { setFusedLstm } from './fused-lstm.js';
+import { setFusedLstm } from '../flags.js';
 import { createBowInference } from './bow-inference.js';
 import { createLstmInference, type LstmInferenceOptions } from './lstm-inference.js';
 import { createLstmKernel } from './lstm-wasm.js';

@@ -18,9 +18,11 @@
 import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { forwardRecurrence, readTensor, usesFusedLstm } from './fused-lstm.js';
+import { forwardRecurrence, readTensor } from './fused-lstm.js';
+import { fusedRecurrences } from './recurrent.js';
 import { matchInferenceChain } from './inference-chain.js';
-import { type LstmKernel, createLstmKernel, usesWasmKernels } from './lstm-wasm.js';
+import { type LstmKernel, createLstmKernel, wasmKernelsCompile } from './lstm-wasm.js';
+import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 
 /** Largest projected-embedding table kept in memory (bytes). */
 export const MAX_TABLE_BYTES = 64 * 1024 * 1024;
@@ -171,10 +173,10 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
   };
   return {
     run(ids, rows, length) {
-      const w = usesFusedLstm() ? current() : undefined;
+      const w = fusedRecurrences() ? current() : undefined;
       if (!w) return undefined;
       let h: Float32Array;
-      const wasm = usesWasmKernels() ? w.wasm : undefined;
+      const wasm = flagOn(WASM_KERNELS_FLAG) && wasmKernelsCompile() ? w.wasm : undefined;
       if (wasm && w.table) {
         h = wasm.forward(ids, rows, length);
       } else {

@@ -7,6 +7,7 @@
  * extension is missing (old browsers, some sandboxes), {@link createLstmKernel} returns `undefined` and the
  * caller keeps the JavaScript path.
  */
+import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { sumInitialGradients } from './recurrent.js';
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 
@@ -30,35 +31,9 @@ interface WasmApi {
 const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
-let enabled = true;
-
-/**
- * Turns Glossa's WebAssembly SIMD LSTM kernels (training and prediction) on or off; off runs the same math in
- * JavaScript with tfjs matrix multiplies. On by default wherever WebAssembly SIMD is available. For
- * benchmarks and debugging: results agree to float rounding either way.
- *
- * @param on - Whether to use the kernels.
- * @example
- * ```ts
- * setWasmKernels(false); // measure the JavaScript path
- * ```
- */
-export function setWasmKernels(on: boolean): void {
-  enabled = on;
-}
-
-/**
- * Whether the WebAssembly SIMD LSTM kernels run here: turned on (see {@link setWasmKernels}) and supported
- * by the platform.
- *
- * @returns True when lstm training and prediction use the kernels.
- * @example
- * ```ts
- * console.log(usesWasmKernels());
- * ```
- */
-export function usesWasmKernels(): boolean {
-  return enabled && module() !== null;
+/** Whether the kernel module compiles here (WebAssembly with SIMD). */
+export function wasmKernelsCompile(): boolean {
+  return module() !== null;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -242,5 +217,5 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
       };
     }
   }
-  return enabled ? (trainKernel ?? undefined) : undefined;
+  return flagOn(WASM_KERNELS_FLAG) ? (trainKernel ?? undefined) : undefined;
 }

@@ -8,39 +8,15 @@
 import { type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, customGrad, getBackend, matMul, reshape, reverse, type serialization, tensor3d, tidy, tile, zeros } from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
+import { FUSED_RECURRENCES_FLAG, flagOn } from './flag-state.js';
 import { isTrainingPhase } from './phase.js';
 
 /** Backends whose data lives in CPU memory, where the fused recurrences pay off. */
 const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
-let fusedEnabled = true;
-
-/**
- * Turns the fused recurrences (LSTM and GRU) on or off (on by default; off runs the same math as tfjs ops,
- * for benchmarks and debugging). Weights and results are the same either way.
- *
- * @param on - Whether to use the fused path where the backend allows.
- * @example
- * ```ts
- * setFusedLstm(false); // compare against the op-by-op path
- * ```
- */
-export function setFusedLstm(on: boolean): void {
-  fusedEnabled = on;
-}
-
-/**
- * Whether the fused recurrences run on the active backend (`cpu`, `wasm` or `tensorflow`, and not turned
- * off with {@link setFusedLstm}).
- *
- * @returns True when recurrent models use the fused ops.
- * @example
- * ```ts
- * console.log(usesFusedLstm());
- * ```
- */
-export function usesFusedLstm(): boolean {
-  return fusedEnabled && usesCpuMemory();
+/** Whether the fused recurrences run: the `GLOSSA_FUSED_RECURRENCES` flag on and a CPU-memory backend. */
+export function fusedRecurrences(): boolean {
+  return flagOn(FUSED_RECURRENCES_FLAG) && usesCpuMemory();
 }
 
 /** Whether the active backend keeps tensors in CPU memory (`cpu`, `wasm`, `tensorflow`), where reading them is cheap. */
@@ -185,7 +161,7 @@ export class RecurrentLayer extends layers.Layer {
   }
 
   private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
-    if (usesFusedLstm()) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init);
+    if (fusedRecurrences()) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init);
     return this.implementations.ops(xw, u, mask, init);
   }
 

@@ -1,0 +1,82 @@
+/**
+ * The switches of Glossa's fast paths, for benchmarks and debugging: each is a tfjs flag (on by default),
+ * so `tf.env().set(FUSED_RECURRENCES_FLAG, false)` (after {@link registerGlossaFlags}), the helpers below,
+ * or tfjs's `?tfjsflags=GLOSSA_WASM_KERNELS:false` URL parameter in a page turn it off. Results agree to
+ * float rounding either way.
+ */
+import { FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, flagOn, registerFlags, setFlag } from './internal/flag-state.js';
+import { usesCpuMemory } from './internal/recurrent.js';
+import { wasmKernelsCompile } from './internal/lstm-wasm.js';
+
+export { FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG } from './internal/flag-state.js';
+
+/**
+ * Registers Glossa's tfjs flags (`GLOSSA_FUSED_RECURRENCES`, `GLOSSA_WASM_KERNELS`), so `tf.env().set` can
+ * change them. Idempotent; the setters below and every use register them too.
+ *
+ * @example
+ * ```ts
+ * registerGlossaFlags();
+ * tf.env().set('GLOSSA_WASM_KERNELS', false);
+ * ```
+ */
+export function registerGlossaFlags(): void {
+  registerFlags();
+}
+
+/**
+ * Turns the fused recurrences (LSTM and GRU) on or off: the `GLOSSA_FUSED_RECURRENCES` tfjs flag (on by
+ * default; off runs the same math as tfjs ops). Weights and results are the same either way.
+ *
+ * @param on - Whether to use the fused path where the backend allows.
+ * @example
+ * ```ts
+ * setFusedLstm(false); // compare against the op-by-op path
+ * ```
+ */
+export function setFusedLstm(on: boolean): void {
+  setFlag(FUSED_RECURRENCES_FLAG, on);
+}
+
+/**
+ * Whether the fused recurrences run on the active backend: one that keeps tensors in CPU memory (`cpu`,
+ * `wasm`, `tensorflow`), with `GLOSSA_FUSED_RECURRENCES` on.
+ *
+ * @returns True when recurrent models use the fused ops.
+ * @example
+ * ```ts
+ * console.log(usesFusedLstm());
+ * ```
+ */
+export function usesFusedLstm(): boolean {
+  return flagOn(FUSED_RECURRENCES_FLAG) && usesCpuMemory();
+}
+
+/**
+ * Turns Glossa's WebAssembly SIMD LSTM kernels (training and prediction) on or off: the
+ * `GLOSSA_WASM_KERNELS` tfjs flag (on by default; off runs the same math in JavaScript with tfjs matrix
+ * multiplies).
+ *
+ * @param on - Whether to use the kernels.
+ * @example
+ * ```ts
+ * setWasmKernels(false); // measure the JavaScript path
+ * ```
+ */
+export function setWasmKernels(on: boolean): void {
+  setFlag(WASM_KERNELS_FLAG, on);
+}
+
+/**
+ * Whether the WebAssembly SIMD LSTM kernels run here: `GLOSSA_WASM_KERNELS` on and the module compiles on
+ * this platform.
+ *
+ * @returns True when lstm training and prediction use the kernels.
+ * @example
+ * ```ts
+ * console.log(usesWasmKernels());
+ * ```
+ */
+export function usesWasmKernels(): boolean {
+  return flagOn(WASM_KERNELS_FLAG) && wasmKernelsCompile();
+}
