@@ -49,28 +49,15 @@ export const ARCHITECTURES: readonly Architecture[] = MODEL_ARCHITECTURES;
 /** Tokenizers accepted by `--tokenizer`: model-core's. */
 export const TOKENIZERS: readonly TokenizerType[] = MODEL_TOKENIZERS;
 
-/** Parsed options of `glossa train`. */
-export interface TrainCommandOptions extends DataOptions {
+/**
+ * Parsed options of `glossa train`: the classifier options under model-core's names (`--max-length` →
+ * `maxLength`, …; `--arch` → `arch`), the fit options and the command's own.
+ */
+export interface TrainCommandOptions extends DataOptions, Omit<TextClassifierOptions, 'architecture'> {
   out: string;
   arch?: Architecture;
   epochs?: number;
   batchSize?: number;
-  maxLength?: number;
-  truncating?: 'pre' | 'post';
-  vocabSize?: number;
-  minFrequency?: number;
-  embeddingDim?: number;
-  units?: number;
-  heads?: number;
-  initialState?: 'learned' | 'zero';
-  kernelSize?: number;
-  dropout?: number;
-  learningRate?: number;
-  tokenizer?: TokenizerType;
-  wordNgrams?: number;
-  charNgrams?: string;
-  maxFeatures?: number;
-  regularization?: number;
   validationSplit?: number;
   validation?: string;
   seed?: number;
@@ -281,46 +268,13 @@ export function addModelOptions(command: Command): Command {
  * classifierOptionsFrom({ arch: 'bow', units: 32 }); // { architecture: 'bow', units: 32 }
  * ```
  */
-export function classifierOptionsFrom(
-  options: Pick<
-    TrainCommandOptions,
-    | 'arch'
-    | 'maxLength'
-    | 'truncating'
-    | 'vocabSize'
-    | 'minFrequency'
-    | 'embeddingDim'
-    | 'units'
-    | 'heads'
-    | 'initialState'
-    | 'kernelSize'
-    | 'dropout'
-    | 'learningRate'
-    | 'tokenizer'
-    | 'wordNgrams'
-    | 'charNgrams'
-    | 'maxFeatures'
-    | 'regularization'
-  >,
-): TextClassifierOptions {
+export function classifierOptionsFrom(options: Omit<TextClassifierOptions, 'architecture'> & { arch?: Architecture }): TextClassifierOptions {
   const result: TextClassifierOptions = {};
   if (options.arch !== undefined) result.architecture = options.arch;
-  if (options.maxLength !== undefined) result.maxLength = options.maxLength;
-  if (options.truncating !== undefined) result.truncating = options.truncating;
-  if (options.vocabSize !== undefined) result.vocabSize = options.vocabSize;
-  if (options.minFrequency !== undefined) result.minFrequency = options.minFrequency;
-  if (options.kernelSize !== undefined) result.kernelSize = options.kernelSize;
-  if (options.embeddingDim !== undefined) result.embeddingDim = options.embeddingDim;
-  if (options.units !== undefined) result.units = options.units;
-  if (options.heads !== undefined) result.heads = options.heads;
-  if (options.initialState !== undefined) result.initialState = options.initialState;
-  if (options.dropout !== undefined) result.dropout = options.dropout;
-  if (options.learningRate !== undefined) result.learningRate = options.learningRate;
-  if (options.tokenizer !== undefined) result.tokenizer = options.tokenizer;
-  if (options.wordNgrams !== undefined) result.wordNgrams = options.wordNgrams;
-  if (options.charNgrams !== undefined) result.charNgrams = options.charNgrams;
-  if (options.maxFeatures !== undefined) result.maxFeatures = options.maxFeatures;
-  if (options.regularization !== undefined) result.regularization = options.regularization;
+  for (const key of Object.keys(DEFAULT_CLASSIFIER_OPTIONS) as Array<keyof TextClassifierOptions>) {
+    const value = key === 'architecture' ? undefined : options[key];
+    if (value !== undefined) (result as Record<string, unknown>)[key] = value;
+  }
   return result;
 }
 
