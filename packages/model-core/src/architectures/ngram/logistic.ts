@@ -1,4 +1,4 @@
-import { minimizeLbfgs } from '@glossa/math';
+import { minimizeLbfgs, sigmoid } from '@glossa/math';
 import type { SparseRow } from './features.js';
 
 /** Rows in compressed sparse row form. */
@@ -80,7 +80,7 @@ export function fitLogistic(
       const yi = y[i]!;
       const sp = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
       loss += w * (sp - (yi === 1 ? zi : 0));
-      const prob = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+      const prob = sigmoid(zi); // math's, stable on both sides of 0
       const r = w * (prob - yi);
       gb += r;
       for (let e = offsets[i]!; e < end; e++) {
