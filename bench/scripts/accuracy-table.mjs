@@ -15,7 +15,8 @@ import { readFileSync } from 'node:fs';
 export function renderAccuracyTable(result, datasets) {
   const { machine, commit, rows } = result;
   const systems = [...new Set(rows.map((r) => r.system))];
-  const fmt = (r) => (r === undefined ? '—' : r.error ? 'failed' : `${r.accuracy.toFixed(4)} (${r.trainWallSeconds == null ? '?' : `${Math.round(r.trainWallSeconds)} s`})`);
+  const fmt = (r) =>
+    r === undefined ? '—' : r.error ? 'failed' : `${r.accuracy.toFixed(4)} (${r.trainWallSeconds == null ? '?' : `${Math.round(r.trainWallSeconds)} s`})`;
   return [
     `Test accuracy (training wall time) — ${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
     '',

@@ -51,7 +51,8 @@ function splits(name) {
   const dir = join(data, name);
   if (name === 'sms-spam') {
     const split = join(work, 'sms-spam');
-    if (!existsSync(join(split, 'train.csv'))) execFileSync('/usr/bin/python3', [join(peersDir, 'split_csv.py'), join(dir, 'all.csv'), split], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (!existsSync(join(split, 'train.csv')))
+      execFileSync('/usr/bin/python3', [join(peersDir, 'split_csv.py'), join(dir, 'all.csv'), split], { stdio: ['ignore', 'ignore', 'inherit'] });
     return { train: join(split, 'train.csv'), test: join(split, 'test.csv') };
   }
   return { train: join(dir, 'train.csv'), test: join(dir, 'test.csv') };
@@ -97,9 +98,24 @@ for (const name of datasets) {
   if (!values['no-peers']) {
     const out = join(work, `peers-${name}`);
     console.error(`[${new Date().toISOString()}] peers on ${name}: ${values.peers}`);
-    spawnSync('bash', [join(peersDir, 'run_all.sh'), train, test, '--out', out, '--threads', '1', '--systems', values.peers, ...(name === 'chnsenticorp' ? ['--cjk-split'] : [])], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    spawnSync(
+      'bash',
+      [
+        join(peersDir, 'run_all.sh'),
+        train,
+        test,
+        '--out',
+        out,
+        '--threads',
+        '1',
+        '--systems',
+        values.peers,
+        ...(name === 'chnsenticorp' ? ['--cjk-split'] : []),
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     for (const system of values.peers.split(/\s+/)) {
       const file = join(out, `${system}.json`);
       if (!existsSync(file)) {
@@ -107,7 +123,14 @@ for (const name of datasets) {
         continue;
       }
       const r = JSON.parse(readFileSync(file, 'utf8'));
-      rows.push({ dataset: name, system, accuracy: r.accuracy, macroF1: r.macro_f1, trainWallSeconds: r.time_v_wall_seconds ?? r.train_total_seconds ?? r.train_seconds ?? null, epochs: r.epochs });
+      rows.push({
+        dataset: name,
+        system,
+        accuracy: r.accuracy,
+        macroF1: r.macro_f1,
+        trainWallSeconds: r.time_v_wall_seconds ?? r.train_total_seconds ?? r.train_seconds ?? null,
+        epochs: r.epochs,
+      });
     }
   }
 }

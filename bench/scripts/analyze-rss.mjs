@@ -44,7 +44,28 @@ function seeded(seed) {
 
 const POSITIVE = ['great', 'excellent', 'friendly', 'fast', 'helpful', 'love', 'perfect', 'recommend', 'quick', 'reliable'];
 const NEGATIVE = ['late', 'broken', 'rude', 'slow', 'refund', 'never', 'worst', 'damaged', 'missing', 'waited'];
-const FILLER = ['the', 'delivery', 'order', 'staff', 'product', 'was', 'really', 'very', 'service', 'and', 'a', 'store', 'app', 'price', 'again', 'my', 'it', 'this', 'time', 'support'];
+const FILLER = [
+  'the',
+  'delivery',
+  'order',
+  'staff',
+  'product',
+  'was',
+  'really',
+  'very',
+  'service',
+  'and',
+  'a',
+  'store',
+  'app',
+  'price',
+  'again',
+  'my',
+  'it',
+  'this',
+  'time',
+  'support',
+];
 const REGIONS = Array.from({ length: 20 }, (_, i) => `region-${String(i + 1).padStart(2, '0')}`);
 
 /** Writes `n` rows; region-07 turns negative in the last week. */

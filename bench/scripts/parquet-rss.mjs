@@ -76,7 +76,9 @@ function seeded(seed) {
 
 const random = seeded(42);
 const letters = 'abcdefghijklmnopqrstuvwxyz';
-const vocabulary = Array.from({ length: 60_000 }, () => Array.from({ length: 3 + Math.floor(random() * 7) }, () => letters[Math.floor(random() * 26)]).join(''));
+const vocabulary = Array.from({ length: 60_000 }, () =>
+  Array.from({ length: 3 + Math.floor(random() * 7) }, () => letters[Math.floor(random() * 26)]).join(''),
+);
 const POSITIVE = ['great', 'excellent', 'wonderful', 'superb', 'loved', 'fantastic'];
 const NEGATIVE = ['awful', 'terrible', 'boring', 'horrible', 'hated', 'dreadful'];
 const LANGS = ['en', 'en', 'en', 'de', 'fr', 'es'];
@@ -183,7 +185,9 @@ async function measuredPredict(bundle, input) {
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const big = join(dir, 'big.parquet');
 const target = Number(values.gb) * 2 ** 30;
-console.error(`writing ${mib(target)} of Parquet to ${big} (snappy, row groups of 1,048,576 rows, ${values['offset-index'] ? 'with' : 'without'} offset indexes)…`);
+console.error(
+  `writing ${mib(target)} of Parquet to ${big} (snappy, row groups of 1,048,576 rows, ${values['offset-index'] ? 'with' : 'without'} offset indexes)…`,
+);
 const generateStarted = performance.now();
 const rows = writeParquet(big, target, 1_048_576);
 const generateSeconds = (performance.now() - generateStarted) / 1000;

@@ -48,7 +48,34 @@ const log = (line) => console.error(`[queue bench ${new Date().toISOString().sli
 // --- input: short review-like texts, seeded ---------------------------------------------------------------
 const input = join(dir, 'texts.txt');
 if (values.reference === undefined) {
-  const words = ['the', 'film', 'was', 'great', 'awful', 'plot', 'acting', 'boring', 'loved', 'service', 'slow', 'friendly', 'price', 'too', 'high', 'would', 'buy', 'again', 'never', 'delivery', 'late', 'perfect', 'broken', 'after', 'a', 'week'];
+  const words = [
+    'the',
+    'film',
+    'was',
+    'great',
+    'awful',
+    'plot',
+    'acting',
+    'boring',
+    'loved',
+    'service',
+    'slow',
+    'friendly',
+    'price',
+    'too',
+    'high',
+    'would',
+    'buy',
+    'again',
+    'never',
+    'delivery',
+    'late',
+    'perfect',
+    'broken',
+    'after',
+    'a',
+    'week',
+  ];
   let seed = 42;
   const next = () => {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
@@ -83,14 +110,25 @@ if (redisUrl === undefined) {
   });
   redisChild = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   redisUrl = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 100 &&
+    spawnSync('redis-cli', ['-p', String(port), 'ping'])
+      .stdout?.toString()
+      .trim() !== 'PONG';
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
 }
 const env = { ...process.env, NO_COLOR: '1', GLOSSA_REDIS_URL: redisUrl };
 
 const sha256 = (path) =>
   new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex'))).on('error', reject);
+    createReadStream(path)
+      .on('data', (d) => hash.update(d))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
   });
 const run = (args, stdoutFile) =>
   new Promise((resolve, reject) => {
@@ -100,7 +138,11 @@ const run = (args, stdoutFile) =>
     child.stderr.on('data', (d) => (stderr += d));
     if (stdoutFile) child.stdout.pipe(createWriteStream(stdoutFile));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve({ seconds: (performance.now() - started) / 1000, stderr }) : reject(new Error(`glossa ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - started) / 1000, stderr })
+        : reject(new Error(`glossa ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)),
+    );
   });
 const rssMiB = (pid) => {
   try {
@@ -132,9 +174,8 @@ for (const workers of values.workers.split(',').map(Number)) {
   const procs = Array.from({ length: workers }, () => {
     const child = spawn(process.execPath, [BIN, 'queue', 'work', '--quiet'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     const samples = [];
-    let chunks = 0;
     child.stderr.on('data', () => {});
-    return { child, samples, chunks };
+    return { child, samples };
   });
   const sampler = setInterval(() => {
     for (const p of procs) {
@@ -164,8 +205,18 @@ for (const workers of values.workers.split(',').map(Number)) {
     peak: Math.round(Math.max(...p.samples)),
     last: Math.round(p.samples.at(-1) ?? 0),
   }));
-  results.push({ workers, submitSeconds: submit.seconds, scoringSeconds, recordsPerSecond: records / scoringSeconds, collectSeconds: collect.seconds, identical, rss });
-  log(`${workers} worker(s): scoring ${scoringSeconds.toFixed(1)} s = ${(records / scoringSeconds).toFixed(0)} records/s; collect ${collect.seconds.toFixed(1)} s; identical to predict: ${identical}; RSS ${JSON.stringify(rss)}`);
+  results.push({
+    workers,
+    submitSeconds: submit.seconds,
+    scoringSeconds,
+    recordsPerSecond: records / scoringSeconds,
+    collectSeconds: collect.seconds,
+    identical,
+    rss,
+  });
+  log(
+    `${workers} worker(s): scoring ${scoringSeconds.toFixed(1)} s = ${(records / scoringSeconds).toFixed(0)} records/s; collect ${collect.seconds.toFixed(1)} s; identical to predict: ${identical}; RSS ${JSON.stringify(rss)}`,
+  );
   spawnSync(process.execPath, [BIN, 'queue', 'remove', name], { env });
   rmSync(collected, { force: true });
 }

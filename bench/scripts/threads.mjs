@@ -84,7 +84,9 @@ for (const arch of values.archs.split(',')) {
   );
   const m1 = median(one);
   const mn = median(many);
-  lines.push(`| ${arch} | ${Math.round(m1)} | ${Math.round(mn)} | ${(mn / m1).toFixed(2)}× | ${pair.map((p) => Math.round(p)).join(', ')} (${(pair.reduce((a, b) => a + b, 0) / m1).toFixed(2)}× together) |`);
+  lines.push(
+    `| ${arch} | ${Math.round(m1)} | ${Math.round(mn)} | ${(mn / m1).toFixed(2)}× | ${pair.map((p) => Math.round(p)).join(', ')} (${(pair.reduce((a, b) => a + b, 0) / m1).toFixed(2)}× together) |`,
+  );
   console.error(lines.at(-1));
 }
 console.log(lines.join('\n'));

@@ -18,13 +18,29 @@ describe('computeRatios', () => {
     const ratios = computeRatios(results, peers);
     expect(ratios).toEqual([
       { architecture: 'lstm', backend: 'wasm', trainVsStock: 10, predictVsStock: 10, trainVsPytorch: 2, predictVsPytorch: 0.5, predictAllCoresVsPytorch: 1 },
-      { architecture: 'lstm', backend: 'cpu', trainVsStock: 15, predictVsStock: null, trainVsPytorch: 0.6, predictVsPytorch: 900 / 8000, predictAllCoresVsPytorch: null },
+      {
+        architecture: 'lstm',
+        backend: 'cpu',
+        trainVsStock: 15,
+        predictVsStock: null,
+        trainVsPytorch: 0.6,
+        predictVsPytorch: 900 / 8000,
+        predictAllCoresVsPytorch: null,
+      },
     ]);
   });
 
   it('leaves ratios empty when there is no stock or peer figure', () => {
     expect(computeRatios([measurementFixture({ architecture: 'bow' })], [])).toEqual([
-      { architecture: 'bow', backend: 'wasm', trainVsStock: null, predictVsStock: null, trainVsPytorch: null, predictVsPytorch: null, predictAllCoresVsPytorch: null },
+      {
+        architecture: 'bow',
+        backend: 'wasm',
+        trainVsStock: null,
+        predictVsStock: null,
+        trainVsPytorch: null,
+        predictVsPytorch: null,
+        predictAllCoresVsPytorch: null,
+      },
     ]);
   });
 });

@@ -34,8 +34,42 @@ export interface SyntheticDataset {
 }
 
 const SYLLABLES = [
-  'ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'be', 'do', 'fa', 'gu', 'ha', 'ji', 'ko', 'la', 'me', 'no',
-  'pe', 'qua', 'ri', 'so', 'tu', 've', 'wa', 'xi', 'yo', 'ze', 'an', 'el', 'in', 'or', 'ul', 'st', 'tr', 'pl',
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'to',
+  'vi',
+  'be',
+  'do',
+  'fa',
+  'gu',
+  'ha',
+  'ji',
+  'ko',
+  'la',
+  'me',
+  'no',
+  'pe',
+  'qua',
+  'ri',
+  'so',
+  'tu',
+  've',
+  'wa',
+  'xi',
+  'yo',
+  'ze',
+  'an',
+  'el',
+  'in',
+  'or',
+  'ul',
+  'st',
+  'tr',
+  'pl',
 ];
 const CUES_PER_CLASS = 150;
 const MAX_TOKENS = 52;
@@ -83,10 +117,7 @@ function drawLength(rng: Rng): number {
 
 function checkSize(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
-    throw new BenchError(
-      'INVALID_ARGUMENT',
-      `createSyntheticDataset: ${name} must be an integer ≥ ${min} (got ${value}). Pass a larger whole number.`,
-    );
+    throw new BenchError('INVALID_ARGUMENT', `createSyntheticDataset: ${name} must be an integer ≥ ${min} (got ${value}). Pass a larger whole number.`);
   }
   return value;
 }
@@ -121,9 +152,7 @@ export function createSyntheticDataset(options: SyntheticDatasetOptions = {}): S
   const rng = createRng(resolved.seed);
   const cdf = zipfCdf(resolved.vocabularySize);
   // Cue words come after the ordinary vocabulary so they never collide with it.
-  const cues = [0, 1].map((c) =>
-    Array.from({ length: CUES_PER_CLASS }, (_, i) => pseudoWord(resolved.vocabularySize + c * CUES_PER_CLASS + i)),
-  );
+  const cues = [0, 1].map((c) => Array.from({ length: CUES_PER_CLASS }, (_, i) => pseudoWord(resolved.vocabularySize + c * CUES_PER_CLASS + i)));
   const labels = ['negative', 'positive'] as const;
   const sentence = (): BenchExample => {
     const cls = rng.nextInt(2);

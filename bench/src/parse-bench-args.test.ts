@@ -36,14 +36,47 @@ describe('parseBenchArgs', () => {
   });
 
   it('shrinks everything with --quick, and explicit flags win', () => {
-    expect(parse(['--quick'])).toMatchObject({ epochs: 1, trainSize: 4000, testSize: 1000, stockBudget: { trainSeconds: 15, maxBatches: 20, predictTexts: 500 } });
+    expect(parse(['--quick'])).toMatchObject({
+      epochs: 1,
+      trainSize: 4000,
+      testSize: 1000,
+      stockBudget: { trainSeconds: 15, maxBatches: 20, predictTexts: 500 },
+    });
     expect(parse(['--quick', '--data', '/d'])).toMatchObject({ trainSize: 5000, dataDir: '/d' });
     expect(parse(['--quick', '--epochs', '3', '--train-size=300'])).toMatchObject({ epochs: 3, trainSize: 300 });
   });
 
   it('reads lists, data, peers and budget flags, and ignores a bare --', () => {
-    const o = parse(['--', '--archs', 'bow,lstm', '--backends', 'cpu', '--data', '/data', '--dataset', 'imdb', '--peers', '--peers-dir', '/p', '--peer-systems', 'torch-lstm, sklearn-tfidf-lr', '--stock-budget-s', '0', '--no-stock', '--keep-work']);
-    expect(o).toMatchObject({ architectures: ['bow', 'lstm'], backends: ['cpu'], dataDir: '/data', dataset: 'imdb', peers: true, peersDir: '/p', stock: false, keepWork: true });
+    const o = parse([
+      '--',
+      '--archs',
+      'bow,lstm',
+      '--backends',
+      'cpu',
+      '--data',
+      '/data',
+      '--dataset',
+      'imdb',
+      '--peers',
+      '--peers-dir',
+      '/p',
+      '--peer-systems',
+      'torch-lstm, sklearn-tfidf-lr',
+      '--stock-budget-s',
+      '0',
+      '--no-stock',
+      '--keep-work',
+    ]);
+    expect(o).toMatchObject({
+      architectures: ['bow', 'lstm'],
+      backends: ['cpu'],
+      dataDir: '/data',
+      dataset: 'imdb',
+      peers: true,
+      peersDir: '/p',
+      stock: false,
+      keepWork: true,
+    });
     expect(o.peerSystems).toEqual(['torch-lstm', 'sklearn-tfidf-lr']);
     expect(o.stockBudget.trainSeconds).toBe(0);
   });

@@ -95,7 +95,10 @@ function fail(message: string): never {
 }
 
 function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  const items = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item)) fail(`${flag} has '${item}', which is not one of ${allowed.join(', ')}`);
   }
@@ -126,8 +129,21 @@ function integer(flag: string, value: string, min: number): number {
 export function parseBenchArgs(argv: readonly string[], context: BenchArgsContext): BenchOptions | 'help' {
   const seen = new Map<string, string | true>();
   const valued = new Set([
-    '--data', '--dataset', '--archs', '--backends', '--epochs', '--out', '--train-size', '--test-size', '--seed',
-    '--stock-budget-s', '--stock-max-batches', '--stock-predict', '--peers-dir', '--peer-systems', '--child-timeout-min',
+    '--data',
+    '--dataset',
+    '--archs',
+    '--backends',
+    '--epochs',
+    '--out',
+    '--train-size',
+    '--test-size',
+    '--seed',
+    '--stock-budget-s',
+    '--stock-max-batches',
+    '--stock-predict',
+    '--peers-dir',
+    '--peer-systems',
+    '--child-timeout-min',
   ]);
   const flags = new Set(['--quick', '--peers', '--no-stock', '--keep-work', '--help', '-h']);
   for (let i = 0; i < argv.length; i++) {
@@ -175,7 +191,14 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
     quick,
     peers: seen.has('--peers'),
     peersDir: resolve(base, str('--peers-dir') ?? context.defaultPeersDir),
-    ...(peerSystems !== undefined ? { peerSystems: peerSystems.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
+    ...(peerSystems !== undefined
+      ? {
+          peerSystems: peerSystems
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
+        }
+      : {}),
     ...(trainSize !== undefined ? { trainSize } : {}),
     ...(testSize !== undefined ? { testSize } : {}),
     seed: opt('--seed', 0) ?? 42,

@@ -82,7 +82,10 @@ export function toCsv(examples: readonly BenchExample[]): string {
 
 async function readCsv(path: string): Promise<BenchExample[]> {
   if (!existsSync(path)) {
-    throw new BenchError('DATA_NOT_FOUND', `prepareDataset: ${path} does not exist. Pass --data the directory that holds the data set folders (e.g. ../shared/data).`);
+    throw new BenchError(
+      'DATA_NOT_FOUND',
+      `prepareDataset: ${path} does not exist. Pass --data the directory that holds the data set folders (e.g. ../shared/data).`,
+    );
   }
   const { records } = await loadLabeledTexts(path, { onBadRow: 'skip' });
   return records;

@@ -8,10 +8,32 @@ describe('renderMarkdown', () => {
   it('shows setting, one row per measurement and peer, budget marks, failures and ratios', () => {
     const results = [
       measurementFixture({ trainSamplesPerSecond: 1234.5, predictAllCoresTextsPerSecond: 11000, predictAllCoresThreads: 2 }),
-      measurementFixture({ system: 'stock', trainSamplesPerSecond: 98.76, trainBudgeted: true, accuracy: null, tokenizeTokensPerSecond: null, reason: 'budget: 3 of 40 | batches' }),
-      measurementFixture({ architecture: 'cnn', system: 'stock', status: 'unavailable', trainSamplesPerSecond: null, reason: "Kernel 'Conv2DBackpropFilter' not registered" }),
+      measurementFixture({
+        system: 'stock',
+        trainSamplesPerSecond: 98.76,
+        trainBudgeted: true,
+        accuracy: null,
+        tokenizeTokensPerSecond: null,
+        reason: 'budget: 3 of 40 | batches',
+      }),
+      measurementFixture({
+        architecture: 'cnn',
+        system: 'stock',
+        status: 'unavailable',
+        trainSamplesPerSecond: null,
+        reason: "Kernel 'Conv2DBackpropFilter' not registered",
+      }),
     ];
-    const peers = [parsePeerResult('torch-lstm', { accuracy: 0.83, train_samples_per_s: 1200, predict_samples_per_s: 6000, torch_num_threads: 1, peak_rss_mb: 400, epochs: 2 })];
+    const peers = [
+      parsePeerResult('torch-lstm', {
+        accuracy: 0.83,
+        train_samples_per_s: 1200,
+        predict_samples_per_s: 6000,
+        torch_num_threads: 1,
+        peak_rss_mb: 400,
+        epochs: 2,
+      }),
+    ];
     const md = renderMarkdown(reportFixture(results, { peers, ratios: computeRatios(results, peers) }));
     const rows = md.split('\n').filter((l) => l.startsWith('| '));
     // two headers, three measurements, one peer, one ratio row (one Glossa measurement)

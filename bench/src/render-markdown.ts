@@ -62,8 +62,12 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     `- Machine: ${m.cpuModel}, ${m.cores} logical cores (nproc ${m.availableParallelism}), ${fmt(m.totalMemoryBytes / 2 ** 30, 1)} GiB, ${m.platform}; Node ${report.versions.node}, tfjs ${report.versions.tfjsCore}, model-core ${report.versions.glossaModelCore}${report.versions.gitCommit ? `, commit ${report.versions.gitCommit.slice(0, 10)}${report.versions.gitDirty ? ' (uncommitted changes)' : ''}` : ''}`,
   );
-  lines.push(`- Load average at start / end: ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')} / ${(m.loadAverageEnd ?? []).map((v) => v.toFixed(2)).join(' ') || '?'} (other processes on the machine slow every figure)`);
-  lines.push(`- Data: ${d.source}: ${fmt(d.trainSize, 0)} training / ${fmt(d.testSize, 0)} test texts (of ${fmt(d.sourceTrainSize, 0)} / ${fmt(d.sourceTestSize, 0)}), labels ${d.labels.join(', ')}`);
+  lines.push(
+    `- Load average at start / end: ${m.loadAverage.map((v) => v.toFixed(2)).join(' ')} / ${(m.loadAverageEnd ?? []).map((v) => v.toFixed(2)).join(' ') || '?'} (other processes on the machine slow every figure)`,
+  );
+  lines.push(
+    `- Data: ${d.source}: ${fmt(d.trainSize, 0)} training / ${fmt(d.testSize, 0)} test texts (of ${fmt(d.sourceTrainSize, 0)} / ${fmt(d.sourceTestSize, 0)}), labels ${d.labels.join(', ')}`,
+  );
   lines.push(
     `- Model: vocabulary ${fmt(s.vocabSize, 0)}, max length ${s.maxLength}, embedding ${s.embeddingDim}, units ${s.units}, CNN filters ${s.cnnFilters}, batch ${s.batchSize}, ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, seed ${s.seed}; prediction in batches of ${s.predictBatchSize}, raw text → label, model loaded from disk`,
   );
@@ -72,21 +76,27 @@ export function renderMarkdown(report: BenchReport): string {
     `- Stock tfjs budget: training stops after ${b.trainSeconds || '∞'} s of timed batches${b.maxBatches ? ` or ${b.maxBatches} batches` : ''} (first batch untimed, * = extrapolated, accuracy then not measured); prediction on ${b.predictTexts || 'all'} test texts`,
   );
   lines.push(
-    '- Threads: the wasm and cpu backends compute on one thread in Node (tfjs-backend-wasm runs its single-threaded build there), so every tfjs figure is single-threaded except *predict texts/s, all cores* (Glossa\'s `createPredictionPool`, one worker thread per core); PyTorch runs with `--threads 1`, scikit-learn single-threaded, fastText on all cores (its default).',
+    "- Threads: the wasm and cpu backends compute on one thread in Node (tfjs-backend-wasm runs its single-threaded build there), so every tfjs figure is single-threaded except *predict texts/s, all cores* (Glossa's `createPredictionPool`, one worker thread per core); PyTorch runs with `--threads 1`, scikit-learn single-threaded, fastText on all cores (its default).",
   );
   if (report.mixedBuilds) lines.push(`- **Warning**: ${report.mixedBuilds}.`);
   lines.push('');
-  lines.push('| system | arch | backend | threads | train samples/s | test accuracy | predict texts/s | predict texts/s, all cores | tokenize tokens/s | peak RSS MB | bundle KB | notes |');
+  lines.push(
+    '| system | arch | backend | threads | train samples/s | test accuracy | predict texts/s | predict texts/s, all cores | tokenize tokens/s | peak RSS MB | bundle KB | notes |',
+  );
   lines.push('|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|');
   for (const r of report.results) lines.push(measurementRow(r));
   for (const p of report.peers) lines.push(peerRow(p));
   if (report.peersSkipped) lines.push(`\nPeers not run: ${report.peersSkipped}.`);
   lines.push('');
-  lines.push('| arch | backend | train Glossa ÷ stock | predict Glossa ÷ stock | train Glossa ÷ PyTorch | predict Glossa ÷ PyTorch | predict all cores Glossa ÷ PyTorch |');
+  lines.push(
+    '| arch | backend | train Glossa ÷ stock | predict Glossa ÷ stock | train Glossa ÷ PyTorch | predict Glossa ÷ PyTorch | predict all cores Glossa ÷ PyTorch |',
+  );
   lines.push('|---|---|--:|--:|--:|--:|--:|');
   const x = (v: number | null): string => (v === null ? '—' : `${fmt(v, v >= 10 ? 1 : 2)}×`);
   for (const r of report.ratios) {
-    lines.push(`| ${r.architecture} | ${r.backend} | ${x(r.trainVsStock)} | ${x(r.predictVsStock)} | ${x(r.trainVsPytorch)} | ${x(r.predictVsPytorch)} | ${x(r.predictAllCoresVsPytorch)} |`);
+    lines.push(
+      `| ${r.architecture} | ${r.backend} | ${x(r.trainVsStock)} | ${x(r.predictVsStock)} | ${x(r.trainVsPytorch)} | ${x(r.predictVsPytorch)} | ${x(r.predictAllCoresVsPytorch)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -44,10 +44,14 @@ export interface BenchRun {
 const MODEL_DEFAULTS = { vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, cnnFilters: 128, predictBatchSize: 256 } as const;
 
 function findChildScript(explicit: string | undefined): string {
-  const candidates = explicit !== undefined ? [explicit] : [fileURLToPath(new URL('./child.js', import.meta.url)), fileURLToPath(new URL('../dist/child.js', import.meta.url))];
+  const candidates =
+    explicit !== undefined ? [explicit] : [fileURLToPath(new URL('./child.js', import.meta.url)), fileURLToPath(new URL('../dist/child.js', import.meta.url))];
   const found = candidates.find((c) => existsSync(c));
   if (found === undefined) {
-    throw new BenchError('CHILD_NOT_BUILT', `runBench: the child entry is not built (looked for ${candidates.join(', ')}). Run \`pnpm --filter @glossa/bench build\` first.`);
+    throw new BenchError(
+      'CHILD_NOT_BUILT',
+      `runBench: the child entry is not built (looked for ${candidates.join(', ')}). Run \`pnpm --filter @glossa/bench build\` first.`,
+    );
   }
   return found;
 }
@@ -106,7 +110,10 @@ async function runChild(childScript: string, task: ChildTask, timeoutMinutes: nu
 }
 
 function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
 }
 
 /**
@@ -218,7 +225,11 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
       peers,
       ...(peersSkipped !== undefined ? { peersSkipped } : {}),
       ratios: computeRatios(results, peers),
-      ...(builds.length > 1 ? { mixedBuilds: `the children ran ${builds.length} different Glossa builds (${builds.join(', ')}): a package was rebuilt during the run; re-run for consistent figures` } : {}),
+      ...(builds.length > 1
+        ? {
+            mixedBuilds: `the children ran ${builds.length} different Glossa builds (${builds.join(', ')}): a package was rebuilt during the run; re-run for consistent figures`,
+          }
+        : {}),
     };
     if (report.mixedBuilds) log(`WARNING: ${report.mixedBuilds}`);
     const markdown = renderMarkdown(report);

@@ -6,7 +6,15 @@ import { defaultPeerSystems, parsePeerResult, peersUnavailable, runPeers } from 
 
 describe('parsePeerResult', () => {
   it('reads accuracy, throughput, RSS (time -v first) and threads from a peer JSON', () => {
-    const p = parsePeerResult('torch-cnn', { accuracy: 0.8, train_samples_per_s: 900, predict_samples_per_s: 5000, peak_rss_mb: 100, time_v_peak_rss_mb: 200, torch_num_threads: 1, epochs: 2 });
+    const p = parsePeerResult('torch-cnn', {
+      accuracy: 0.8,
+      train_samples_per_s: 900,
+      predict_samples_per_s: 5000,
+      peak_rss_mb: 100,
+      time_v_peak_rss_mb: 200,
+      torch_num_threads: 1,
+      epochs: 2,
+    });
     expect(p).toEqual({
       system: 'torch-cnn',
       architecture: 'cnn',
@@ -37,7 +45,17 @@ describe('runPeers', () => {
   it('skips with the reason when run_all.sh is missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'glossa-peers-'));
     expect(peersUnavailable(dir)).toMatch(/run_all\.sh does not exist/);
-    const run = await runPeers({ peersDir: dir, trainPath: 'a', testPath: 'b', epochs: 1, seed: 42, systems: ['torch-lstm'], outDir: dir, cjk: false, log: () => undefined });
+    const run = await runPeers({
+      peersDir: dir,
+      trainPath: 'a',
+      testPath: 'b',
+      epochs: 1,
+      seed: 42,
+      systems: ['torch-lstm'],
+      outDir: dir,
+      cjk: false,
+      log: () => undefined,
+    });
     expect(run.peers).toEqual([]);
     expect(run.skipped).toMatch(/pass --peers-dir/);
     await rm(dir, { recursive: true, force: true });

@@ -11,10 +11,31 @@ import type { BenchReport, Measurement } from '../src/types.js';
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const run = promisify(execFile);
 const MEASUREMENT_KEYS: (keyof Measurement)[] = [
-  'system', 'architecture', 'backend', 'status', 'threads', 'threading', 'trainExamples', 'epochs',
-  'trainSamplesPerSecond', 'trainSeconds', 'trainBudgeted', 'trainBatches', 'accuracy', 'predictTexts',
-  'predictTextsPerSecond', 'predictAllCoresTextsPerSecond', 'predictAllCoresThreads', 'loadSeconds', 'tokenizeTokens', 'tokenizeTokensPerSecond', 'bundleBytes',
-  'peakRssBytes', 'wallSeconds', 'cpuSeconds', 'glossaBuild',
+  'system',
+  'architecture',
+  'backend',
+  'status',
+  'threads',
+  'threading',
+  'trainExamples',
+  'epochs',
+  'trainSamplesPerSecond',
+  'trainSeconds',
+  'trainBudgeted',
+  'trainBatches',
+  'accuracy',
+  'predictTexts',
+  'predictTextsPerSecond',
+  'predictAllCoresTextsPerSecond',
+  'predictAllCoresThreads',
+  'loadSeconds',
+  'tokenizeTokens',
+  'tokenizeTokensPerSecond',
+  'bundleBytes',
+  'peakRssBytes',
+  'wallSeconds',
+  'cpuSeconds',
+  'glossaBuild',
 ];
 
 let out: string | undefined;
@@ -26,7 +47,25 @@ describe('pnpm bench (smoke)', () => {
   it('measures bow on cpu for Glossa and stock tfjs in --quick mode and writes a complete JSON and Markdown table', async () => {
     expect(existsSync(cli), `${cli} is missing: run \`pnpm --filter @glossa/bench build\` first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'glossa-bench-smoke-'));
-    const args = ['--quick', '--archs', 'bow', '--backends', 'cpu', '--train-size', '300', '--test-size', '100', '--out', out, '--stock-budget-s', '5', '--stock-max-batches', '3', '--stock-predict', '100'];
+    const args = [
+      '--quick',
+      '--archs',
+      'bow',
+      '--backends',
+      'cpu',
+      '--train-size',
+      '300',
+      '--test-size',
+      '100',
+      '--out',
+      out,
+      '--stock-budget-s',
+      '5',
+      '--stock-max-batches',
+      '3',
+      '--stock-predict',
+      '100',
+    ];
     const { stdout } = await run(process.execPath, [cli, ...args], { maxBuffer: 16 * 2 ** 20 });
     expect(stdout).toContain('| system | arch | backend | threads | train samples/s |');
 
@@ -46,9 +85,23 @@ describe('pnpm bench (smoke)', () => {
     expect(report.results.map((r) => r.system)).toEqual(['glossa', 'stock']);
 
     for (const r of report.results) {
-      expect(Object.keys(r).filter((k) => k !== 'reason').sort()).toEqual([...MEASUREMENT_KEYS].sort());
+      expect(
+        Object.keys(r)
+          .filter((k) => k !== 'reason')
+          .sort(),
+      ).toEqual([...MEASUREMENT_KEYS].sort());
       expect(r).toMatchObject({ architecture: 'bow', backend: 'cpu', status: 'ok', threads: 1, threading: 'single-threaded', trainExamples: 300, epochs: 1 });
-      for (const key of ['trainSamplesPerSecond', 'trainSeconds', 'trainBatches', 'predictTexts', 'predictTextsPerSecond', 'bundleBytes', 'peakRssBytes', 'wallSeconds', 'cpuSeconds'] as const) {
+      for (const key of [
+        'trainSamplesPerSecond',
+        'trainSeconds',
+        'trainBatches',
+        'predictTexts',
+        'predictTextsPerSecond',
+        'bundleBytes',
+        'peakRssBytes',
+        'wallSeconds',
+        'cpuSeconds',
+      ] as const) {
         expect(r[key], `${r.system}.${key}`).toBeGreaterThan(0);
       }
       expect(r.loadSeconds).toBeGreaterThanOrEqual(0);

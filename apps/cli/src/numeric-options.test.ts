@@ -78,7 +78,7 @@ describe('numeric CLI options', () => {
   it('finds the numeric options of every command, including the ones this test pins down', async () => {
     const found = (await numericOptions()).map(([command, flag]) => `${command} ${flag}`);
     for (const known of Object.keys(KNOWN)) expect(found).toContain(known);
-    for (const [command] of (await numericOptions())) expect(Object.keys(POSITIONAL)).toContain(command);
+    for (const [command] of await numericOptions()) expect(Object.keys(POSITIONAL)).toContain(command);
   });
 
   it('refuses every bad value of every numeric option with exit 2 and the allowed range', async () => {
@@ -91,7 +91,11 @@ describe('numeric CLI options', () => {
         expect(result.stdout, where).toBe('');
         const line = result.stderr.trimEnd();
         expect(line.split('\n'), where).toHaveLength(1);
-        expect(line, where).toMatch(new RegExp(`^glossa: ${flag} must be (an integer from -?[\\d.e+-]+ to [\\d.e+-]+|a number (from|greater than|at least) .+) \\(got ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+        expect(line, where).toMatch(
+          new RegExp(
+            `^glossa: ${flag} must be (an integer from -?[\\d.e+-]+ to [\\d.e+-]+|a number (from|greater than|at least) .+) \\(got ${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`,
+          ),
+        );
         const known = KNOWN[`${command} ${flag}`];
         if (known !== undefined) {
           const [min, max, integer] = known;

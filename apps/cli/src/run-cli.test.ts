@@ -44,8 +44,14 @@ describe('runCli', () => {
     [['train', 'data.csv', '--out', 'm', '--tokenizer', 'bpe'], 'glossa: --tokenizer must be one of word, whitespace, char, char-ngram (got bpe)'],
     [['train', 'data.csv', '--out', 'm', '--format', 'xlsx'], 'glossa: --format must be one of csv, tsv, jsonl, parquet (got xlsx)'],
     [['train', 'data.csv', '--out', 'm', '--backend', 'gpu'], 'glossa: --backend must be one of auto, tensorflow, wasm, cpu (got gpu)'],
-    [['train', 'data.csv'], 'glossa: --out <dir> is missing: where to save the trained model, e.g. glossa train data.csv --out ./model (or --out model.glossa for one file)'],
-    [['train', 'data.csv', '--out', 'm', '--validation-split', '0.2', '--validation', 'dev.csv'], "glossa: option '--validation-split <f>' cannot be used with option '--validation <file>'"],
+    [
+      ['train', 'data.csv'],
+      'glossa: --out <dir> is missing: where to save the trained model, e.g. glossa train data.csv --out ./model (or --out model.glossa for one file)',
+    ],
+    [
+      ['train', 'data.csv', '--out', 'm', '--validation-split', '0.2', '--validation', 'dev.csv'],
+      "glossa: option '--validation-split <f>' cannot be used with option '--validation <file>'",
+    ],
     [['train', 'data.csv', '--out', 'm', '--bogus'], "glossa: unknown option '--bogus'"],
     [['predict'], "glossa: missing required argument 'bundle'"],
     [['predict', 'model', '--batch-size', '0'], 'glossa: --batch-size must be an integer from 1 to 65536 (got 0)'],

@@ -88,11 +88,7 @@ function oneLine(message: string): string {
 
 function classify(error: unknown): Failure {
   if (error instanceof CommanderError) {
-    if (
-      error.code === 'commander.helpDisplayed' ||
-      error.code === 'commander.version' ||
-      (error.code === 'commander.help' && error.exitCode === 0)
-    ) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0)) {
       return { exitCode: 0 };
     }
     if (error.code === 'commander.help') return { exitCode: 2 }; // no command: help went to stderr
@@ -106,11 +102,7 @@ function classify(error: unknown): Failure {
     if (code === 'ABORTED') return { exitCode: 130, message: 'interrupted' };
     let message = error.message;
     const located = error as { file?: unknown; line?: unknown };
-    if (
-      error.name === 'DataError' &&
-      typeof located.file === 'string' &&
-      !message.includes(located.file)
-    ) {
+    if (error.name === 'DataError' && typeof located.file === 'string' && !message.includes(located.file)) {
       const line = typeof located.line === 'number' && located.line > 0 ? `:${located.line}` : '';
       message = `${located.file}${line}: ${message}`;
     }

@@ -32,12 +32,7 @@ export type {
   TrainingEvent,
 } from '@glossa/node-runtime';
 
-import type {
-  BackendChoice,
-  BackendReport,
-  Logger,
-  TextClassifier,
-} from '@glossa/node-runtime';
+import type { BackendChoice, BackendReport, Logger, TextClassifier } from '@glossa/node-runtime';
 
 /** The `@glossa/node-runtime` module as the CLI uses it. */
 export type RuntimeApi = typeof import('@glossa/node-runtime');
@@ -109,12 +104,7 @@ export function loadMath(): Promise<MathApi> {
  * const report = await initBackendFor(runtime, 'train', 'auto');
  * ```
  */
-export async function initBackendFor(
-  runtime: RuntimeApi,
-  job: 'train' | 'predict',
-  backend: BackendChoice = 'auto',
-  logger?: Logger,
-): Promise<BackendReport> {
+export async function initBackendFor(runtime: RuntimeApi, job: 'train' | 'predict', backend: BackendChoice = 'auto', logger?: Logger): Promise<BackendReport> {
   return runtime.initBackend({ backend, job, ...(logger === undefined ? {} : { logger }) });
 }
 
@@ -154,12 +144,7 @@ export async function bundleBytesOnDisk(path: string): Promise<number> {
  * const { path } = await saveClassifier(runtime, classifier, './model');
  * ```
  */
-export async function saveClassifier(
-  runtime: RuntimeApi,
-  classifier: TextClassifier,
-  out: string,
-  logger?: Logger,
-): Promise<{ path: string; bytes: number }> {
+export async function saveClassifier(runtime: RuntimeApi, classifier: TextClassifier, out: string, logger?: Logger): Promise<{ path: string; bytes: number }> {
   const path = await runtime.saveBundle(classifier, out, logger === undefined ? {} : { logger });
   return { path, bytes: await bundleBytesOnDisk(path) };
 }

@@ -10,8 +10,7 @@ describe('emailToText', () => {
   });
 
   it('decodes RFC 2047 encoded-word subjects in Q and B encodings and joins adjacent words', () => {
-    const raw =
-      'Subject: =?iso-8859-1?Q?Caf=E9_ouvert?= =?UTF-8?B?IOKCrDUg?=today\n\nbody';
+    const raw = 'Subject: =?iso-8859-1?Q?Caf=E9_ouvert?= =?UTF-8?B?IOKCrDUg?=today\n\nbody';
     expect(emailToText(raw)).toBe('Café ouvert €5 today\nbody');
   });
 
@@ -56,9 +55,7 @@ describe('emailToText', () => {
       'Cr=E8me br=FBl=E9e costs =3D 5 euros and this line is so long that it wraps=',
       ' softly.',
     ].join('\n');
-    expect(emailToText(raw)).toBe(
-      'QP\nCrème brûlée costs = 5 euros and this line is so long that it wraps softly.',
-    );
+    expect(emailToText(raw)).toBe('QP\nCrème brûlée costs = 5 euros and this line is so long that it wraps softly.');
   });
 
   it('decodes base64 parts inside multipart/mixed and skips attachments and binary parts', () => {
@@ -117,9 +114,7 @@ describe('emailToText', () => {
   });
 
   it('handles CRLF line ends, missing subject and a missing blank line', () => {
-    expect(emailToText('From: x@example.com\r\nTo: y@example.com\r\n\r\nHello\r\nthere')).toBe(
-      '\nHello\nthere',
-    );
+    expect(emailToText('From: x@example.com\r\nTo: y@example.com\r\n\r\nHello\r\nthere')).toBe('\nHello\nthere');
     expect(emailToText('Subject: only headers')).toBe('only headers\n');
   });
 

@@ -29,10 +29,7 @@ interface TextPart {
 }
 
 function isAttachment(entity: MimeEntity): boolean {
-  const disposition = parseStructuredHeader(
-    headerValue(entity.headers, 'content-disposition'),
-    'inline',
-  );
+  const disposition = parseStructuredHeader(headerValue(entity.headers, 'content-disposition'), 'inline');
   return disposition.value === 'attachment';
 }
 

@@ -55,8 +55,27 @@ interface Analysis {
   periods: string[];
   series: Array<{ group: string; period: string; n: number }>;
   comparison: { before: string; after: string };
-  movers: Array<{ group: string; label: string; difference: number; lower: number; upper: number; atLeast: number; qValue: number; before: { n: number }; after: { n: number } }>;
-  terms: { sampling: { perGroupAndLabel: number; seed: number; groups: string[]; textsExplained: number }; groups: Array<{ group: string; label: string; textsExplained: number; textsPredicted: number; terms: Array<{ term: string; contribution: number; texts: number }> }> };
+  movers: Array<{
+    group: string;
+    label: string;
+    difference: number;
+    lower: number;
+    upper: number;
+    atLeast: number;
+    qValue: number;
+    before: { n: number };
+    after: { n: number };
+  }>;
+  terms: {
+    sampling: { perGroupAndLabel: number; seed: number; groups: string[]; textsExplained: number };
+    groups: Array<{
+      group: string;
+      label: string;
+      textsExplained: number;
+      textsPredicted: number;
+      terms: Array<{ term: string; contribution: number; texts: number }>;
+    }>;
+  };
   timezone: string;
   every: string | null;
 }
@@ -84,7 +103,24 @@ describe('glossa analyze', () => {
     await writeFile(join(dir, 'reviews.csv'), csv(data));
     const report = join(dir, 'analysis.html');
     const tables = join(dir, 'tables');
-    const run = await runBin(['analyze', model, join(dir, 'reviews.csv'), '--by', 'region', '--time', 'date', '--every', 'week', '--json', '--report', report, '--csv', tables, '--sample', '5']);
+    const run = await runBin([
+      'analyze',
+      model,
+      join(dir, 'reviews.csv'),
+      '--by',
+      'region',
+      '--time',
+      'date',
+      '--every',
+      'week',
+      '--json',
+      '--report',
+      report,
+      '--csv',
+      tables,
+      '--sample',
+      '5',
+    ]);
     expect(run.stderr).not.toMatch(/glossa:/);
     expect(run.code).toBe(0);
     const r = JSON.parse(run.stdout) as Analysis;
@@ -93,7 +129,10 @@ describe('glossa analyze', () => {
     expect(r.rows).toEqual({ read: 720, analyzed: 720, skipped: 0, withoutGroup: 1, withoutTime: 2, inOtherGroups: 0 });
     // Lines: the header is line 1, row i is line i + 2.
     expect(r.withoutGroup).toEqual([{ line: 85 }]);
-    expect(r.withoutTime).toEqual([{ line: 12, value: 'last tuesday' }, { line: 13, value: '' }]);
+    expect(r.withoutTime).toEqual([
+      { line: 12, value: 'last tuesday' },
+      { line: 13, value: '' },
+    ]);
     expect(run.stderr).toMatch(/1 row without a "region" value.*first at line 85/);
     expect(run.stderr).toMatch(/2 rows without a readable "date" time.*line 12 "last tuesday"/);
     expect(r.periods).toEqual(['2024-W01', '2024-W02', '2024-W03', '2024-W04', '2024-W05', '2024-W06']);
@@ -132,12 +171,15 @@ describe('glossa analyze', () => {
     expect(movers[0]).toMatchObject({ region: 'north', label: 'neg', before: '2024-W05', after: '2024-W06' });
     const series = parse(await readFile(join(tables, 'series.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(series.length).toBe(6 * 4);
-    expect((await readFile(join(tables, 'terms.csv'), 'utf8')).split('\n')[0]).toBe('region,label,rank,term,contribution,texts,texts_explained,texts_predicted');
+    expect((await readFile(join(tables, 'terms.csv'), 'utf8')).split('\n')[0]).toBe(
+      'region,label,rank,term,contribution,texts,texts_explained,texts_predicted',
+    );
   });
 
   it('compares the first half of the input with the second without --time, and reads JSONL', async () => {
     // west: 10% negative in the first half of the file, 70% in the second; east stays at 40%.
-    const half = (negativeShare: (region: string) => number, seed: number): Row[] => rows(25, ['east', 'west'], (region) => negativeShare(region), seed).slice(0, 150);
+    const half = (negativeShare: (region: string) => number, seed: number): Row[] =>
+      rows(25, ['east', 'west'], (region) => negativeShare(region), seed).slice(0, 150);
     const data = [...half((r) => (r === 'west' ? 0.1 : 0.4), 7), ...half((r) => (r === 'west' ? 0.7 : 0.4), 8)];
     await writeFile(join(dir, 'halves.jsonl'), toJsonl(data.map(({ text, region }) => ({ text, shop: { west: 'West', east: 'East' }[region] }))));
     const run = await runBin(['analyze', model, join(dir, 'halves.jsonl'), '--by', 'shop', '--json']);
@@ -166,7 +208,9 @@ describe('glossa analyze', () => {
     expect(r.rows.withoutTime).toBe(0);
     expect(r.groups.map((g) => g.group).sort()).toEqual(['(other groups)', 'store-0', 'store-1']);
     expect(r.rows.inOtherGroups).toBe(30);
-    expect(run.stderr).toMatch(/more than 2 distinct "store" values: 30 rows of further groups are counted together as "\(other groups\)" \(raise --max-groups\)/);
+    expect(run.stderr).toMatch(
+      /more than 2 distinct "store" values: 30 rows of further groups are counted together as "\(other groups\)" \(raise --max-groups\)/,
+    );
   });
 
   it('reads Parquet, naming its records by row', async () => {
@@ -203,9 +247,13 @@ describe('glossa analyze', () => {
 
   it('shows a progress bar on a terminal (a real pseudo-terminal via util-linux script) and tables on stdout', async () => {
     await writeFile(join(dir, 'tty.csv'), csv(rows(30, ['north', 'south'], () => 0.5, 11)));
-    const command = [process.execPath, BIN, 'analyze', model, join(dir, 'tty.csv'), '--by', 'region', '--time', 'date'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const command = [process.execPath, BIN, 'analyze', model, join(dir, 'tty.csv'), '--by', 'region', '--time', 'date']
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
     const tty = await new Promise<string>((resolve, reject) => {
-      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
     });
     expect(tty).toMatch(/reading .*%\s+[\d,]+ rows/);
     expect(tty).toContain('Label shares by region');

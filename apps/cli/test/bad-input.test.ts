@@ -58,19 +58,59 @@ describe('glossa train on bad data files', () => {
   const failures: Array<[string, string | Uint8Array, string[], RegExp]> = [
     ['an empty file', '', [], /empty\.csv: the file is empty \(no header row\)\. A CSV file needs a header row naming its columns/],
     ['a header only', 'text,label\r\n', [], /header\.csv: no usable rows\. Add rows with a non-empty "text" and "label"/],
-    ['a misspelt column', 'txet,label\na,b\n', [], /misspelt\.csv:1: the header has no column "text" \(columns: "txet", "label"\)\. Did you mean "txet"\? .*--text-column/],
+    [
+      'a misspelt column',
+      'txet,label\na,b\n',
+      [],
+      /misspelt\.csv:1: the header has no column "text" \(columns: "txet", "label"\)\. Did you mean "txet"\? .*--text-column/,
+    ],
     ['a missing label column', 'text,sentiment\na,b\n', [], /missing\.csv:1: the header has no column "label" .*set labelColumn \(--label-column\)/],
     ['a ragged row', 'text,label\na,pos\nb,neg,extra\n', [], /ragged\.csv:3: expected 2 fields \("text", "label"\) but found 3\. .*--on-bad-row skip/],
-    ['an unterminated quote', 'text,label\na,pos\n"never closed,neg\nb,pos\n', ['--on-bad-row', 'skip'], /unterminated\.csv:3: a quoted field starting on this line .* is never closed.*Close the quote/],
-    ['invalid UTF-8', Buffer.from('text,label\nok,pos\ncaf\u00e9,neg\n', 'latin1'), [], /latin1\.csv:3:4: invalid UTF-8 \(byte 0xE9 at character 4\).*iconv -f windows-1252 -t utf-8/],
-    ['a file full of NUL bytes (binary)', `text,label\nok,pos\n${'\u0000'.repeat(40)},neg\n`, [], /nul\.csv:3:1: the row contains a NUL byte \(0x00\) at character 1\. Text files do not contain NUL bytes/],
-    ['a UTF-16 file', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]), [], /utf16\.csv:1:1: the file is UTF-16 encoded.*Pass --encoding utf-16le/],
+    [
+      'an unterminated quote',
+      'text,label\na,pos\n"never closed,neg\nb,pos\n',
+      ['--on-bad-row', 'skip'],
+      /unterminated\.csv:3: a quoted field starting on this line .* is never closed.*Close the quote/,
+    ],
+    [
+      'invalid UTF-8',
+      Buffer.from('text,label\nok,pos\ncaf\u00e9,neg\n', 'latin1'),
+      [],
+      /latin1\.csv:3:4: invalid UTF-8 \(byte 0xE9 at character 4\).*iconv -f windows-1252 -t utf-8/,
+    ],
+    [
+      'a file full of NUL bytes (binary)',
+      `text,label\nok,pos\n${'\u0000'.repeat(40)},neg\n`,
+      [],
+      /nul\.csv:3:1: the row contains a NUL byte \(0x00\) at character 1\. Text files do not contain NUL bytes/,
+    ],
+    [
+      'a UTF-16 file',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\na,b\r\n', 'utf16le')]),
+      [],
+      /utf16\.csv:1:1: the file is UTF-16 encoded.*Pass --encoding utf-16le/,
+    ],
     ['an empty text', 'text,label\nok,pos\n"  ",neg\n', [], /empty-text\.csv:3: the "text" value is empty\. Remove the row or fill in the text/],
     ['a blank label', 'text,label\nok,pos\nfine,\n', [], /blank-label\.csv:3: the "label" value is empty\. Give every row a label/],
     ['a JSONL line that is not JSON', '{"text":"a","label":"x"}\n{"text":"b" "label":"y"}\n', [], /not-json\.jsonl:2:13: the line is not valid JSON/],
-    ['a JSONL line without the text field', '{"text":"a","label":"x"}\n{"txt":"b","label":"y"}\n', [], /no-field\.jsonl:2: the object has no "text" field .*Did you mean "txt"\?/],
-    ['a row longer than --max-record-size', `text,label\n"${'x'.repeat(3000)}",pos\n`, ['--max-record-size', '1000'], /long\.csv:2: the row starting here is longer than 1000 characters/],
-    ['a TSV file saved as .csv', 'text\tlabel\ngood\tpos\nbad\tneg\n', [], /tab\.csv:1: the header has no column "text" .*The header is tab-separated: this is a TSV file\. Pass --format tsv/],
+    [
+      'a JSONL line without the text field',
+      '{"text":"a","label":"x"}\n{"txt":"b","label":"y"}\n',
+      [],
+      /no-field\.jsonl:2: the object has no "text" field .*Did you mean "txt"\?/,
+    ],
+    [
+      'a row longer than --max-record-size',
+      `text,label\n"${'x'.repeat(3000)}",pos\n`,
+      ['--max-record-size', '1000'],
+      /long\.csv:2: the row starting here is longer than 1000 characters/,
+    ],
+    [
+      'a TSV file saved as .csv',
+      'text\tlabel\ngood\tpos\nbad\tneg\n',
+      [],
+      /tab\.csv:1: the header has no column "text" .*The header is tab-separated: this is a TSV file\. Pass --format tsv/,
+    ],
   ];
   const names: Record<string, string> = {
     'an empty file': 'empty.csv',
@@ -93,7 +133,9 @@ describe('glossa train on bad data files', () => {
   it('names a directory passed as data as a directory, and a data file with an unknown extension by its path', async () => {
     const folder = path('a-folder');
     await mkdir(folder, { recursive: true });
-    expect(failureLine(await runBin(['train', folder, '--out', path('never-folder'), ...SMALL]))).toMatch(/^glossa: .*a-folder: this is a directory, not a data file\. Pass the path of a \.csv/);
+    expect(failureLine(await runBin(['train', folder, '--out', path('never-folder'), ...SMALL]))).toMatch(
+      /^glossa: .*a-folder: this is a directory, not a data file\. Pass the path of a \.csv/,
+    );
     const odd = await write('data.dat', 'text,label\na,b\n');
     const line = failureLine(await runBin(['train', odd, '--out', path('never-dat'), ...SMALL]));
     expect(line).toMatch(/^glossa: .*data\.dat: cannot tell the file's format from its extension \("\.dat"\)/);
@@ -123,7 +165,9 @@ describe('glossa train on bad data files', () => {
     const run = await runBin(['train', file, '--out', path('never-one'), ...SMALL]);
     expect(run.code).toBe(1);
     // Checked with the data, before a backend is initialised: one line naming the file.
-    expect(run.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^glossa: .*one-class\.csv: every row has the label "pos"; a classifier needs at least two labels\./)]);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^glossa: .*one-class\.csv: every row has the label "pos"; a classifier needs at least two labels\./),
+    ]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -156,7 +200,10 @@ describe('glossa train on bad data files', () => {
 describe('glossa evaluate on bad data files', () => {
   it('warns about labels never seen in training, naming the file, first line and label', async () => {
     const rows = sentimentRows(20, 14).map((row) => ({ text: row.text, label: row.label === 'pos' ? 1 : 0 }));
-    const file = await write('test.jsonl', toJsonl([...rows.slice(0, 5), { text: 'meh', label: 2 }, ...rows.slice(5), { text: 'so-so', label: 'neutral' }, { text: 'x', label: 2 }]));
+    const file = await write(
+      'test.jsonl',
+      toJsonl([...rows.slice(0, 5), { text: 'meh', label: 2 }, ...rows.slice(5), { text: 'so-so', label: 'neutral' }, { text: 'x', label: 2 }]),
+    );
     const run = await runBin(['evaluate', model, file, '--json']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(
@@ -195,7 +242,9 @@ describe('glossa predict on bad input', () => {
     expect(run.code).toBe(0);
     // Output to a pipe: one line per input line, the bad one with an "error" field in its place.
     expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['fine', 'bro ken', 'also fine', 'error at line 4']);
-    expect(run.stderr).toMatch(/warning: stdin: 1 NUL byte was read as a space, the rows kept \(line 2\); first: stdin:2:4: a NUL byte \(0x00\) at character 4 was read as a space/);
+    expect(run.stderr).toMatch(
+      /warning: stdin: 1 NUL byte was read as a space, the rows kept \(line 2\); first: stdin:2:4: a NUL byte \(0x00\) at character 4 was read as a space/,
+    );
   });
 
   it('keeps a mail whose quoted body holds a NUL byte: training reads it as a space and warns', async () => {
@@ -229,12 +278,16 @@ describe('glossa predict on bad input', () => {
     const run = await runBin(['predict', model, '--input', file, '--max-record-size', '1000', '--on-bad-row', 'skip']);
     expect(run.code).toBe(0);
     expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['ok', 'error at line 2', 'fine']);
-    expect(run.stderr).toMatch(/^warning: .*long\.jsonl: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*long\.jsonl:2: the line is 5011 characters long/);
+    expect(run.stderr).toMatch(
+      /^warning: .*long\.jsonl: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*long\.jsonl:2: the line is 5011 characters long/,
+    );
   });
 
   it('fails on invalid UTF-8 in an --input file, and reads it with --encoding', async () => {
     const file = await write('latin1.txt', Buffer.from('ok\nd\u00e9j\u00e0 vu\n', 'latin1'));
-    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(/latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\).*--encoding gb18030/);
+    expect(failureLine(await runBin(['predict', model, '--input', file]))).toMatch(
+      /latin1\.txt:2:2: invalid UTF-8 \(byte 0xE9 at character 2\).*--encoding gb18030/,
+    );
     const run = await runBin(['predict', model, '--input', file, '--encoding', 'windows-1252']);
     expect(run.code, run.stderr).toBe(0);
     expect(parseJsonl(run.stdout).map((row) => row.text)).toEqual(['ok', 'd\u00e9j\u00e0 vu']);
@@ -277,17 +330,53 @@ describe('glossa on damaged and tampered bundles', () => {
 
   it.each([
     ['missing weights', async (dir: string) => rm(join(dir, 'weights.bin')), /^glossa: Bundle: weights\.bin is missing/],
-    ['truncated weights', async (dir: string) => truncate(join(dir, 'weights.bin'), 10), /^glossa: Bundle: weights\.bin has 10 bytes but the model needs \d+ \(truncated or from another model\)/],
-    ['a newer format version', async (dir: string) => editManifest(dir, (m) => { m.formatVersion = 9; }), /^glossa: Bundle: manifest\.json has format version 9, but this @glossa\/model-core .* Upgrade Glossa/],
-    ['weights at ../../etc/passwd', async (dir: string) => editManifest(dir, (m) => { m.files = { ...(m.files as object), weights: '../../etc/passwd' }; }), /^glossa: Bundle: manifest\.json is invalid .*files\.weights: must be a plain file name inside the bundle/],
-    ['an unknown architecture', async (dir: string) => editManifest(dir, (m) => { m.architecture = 'mamba'; }), /^glossa: Bundle: manifest\.json is invalid .*architecture/],
-    ['a vocabulary of 1e12', async (dir: string) => editManifest(dir, (m) => { m.options = { ...(m.options as object), vocabSize: 1e12 }; }), /^glossa: Bundle: manifest\.json is invalid .*options\.vocabSize/],
-    ['a Lambda layer', async (dir: string) => {
-      const file = join(dir, 'model.json');
-      const topology = JSON.parse(await readFile(file, 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
-      topology.modelTopology.config.layers.push({ class_name: 'Lambda', config: { function: 'require("child_process").execSync("touch pwned")' } });
-      await writeFile(file, JSON.stringify(topology));
-    }, /^glossa: Bundle: model\.json is invalid .*"Lambda": not a layer Glossa builds/],
+    [
+      'truncated weights',
+      async (dir: string) => truncate(join(dir, 'weights.bin'), 10),
+      /^glossa: Bundle: weights\.bin has 10 bytes but the model needs \d+ \(truncated or from another model\)/,
+    ],
+    [
+      'a newer format version',
+      async (dir: string) =>
+        editManifest(dir, (m) => {
+          m.formatVersion = 9;
+        }),
+      /^glossa: Bundle: manifest\.json has format version 9, but this @glossa\/model-core .* Upgrade Glossa/,
+    ],
+    [
+      'weights at ../../etc/passwd',
+      async (dir: string) =>
+        editManifest(dir, (m) => {
+          m.files = { ...(m.files as object), weights: '../../etc/passwd' };
+        }),
+      /^glossa: Bundle: manifest\.json is invalid .*files\.weights: must be a plain file name inside the bundle/,
+    ],
+    [
+      'an unknown architecture',
+      async (dir: string) =>
+        editManifest(dir, (m) => {
+          m.architecture = 'mamba';
+        }),
+      /^glossa: Bundle: manifest\.json is invalid .*architecture/,
+    ],
+    [
+      'a vocabulary of 1e12',
+      async (dir: string) =>
+        editManifest(dir, (m) => {
+          m.options = { ...(m.options as object), vocabSize: 1e12 };
+        }),
+      /^glossa: Bundle: manifest\.json is invalid .*options\.vocabSize/,
+    ],
+    [
+      'a Lambda layer',
+      async (dir: string) => {
+        const file = join(dir, 'model.json');
+        const topology = JSON.parse(await readFile(file, 'utf8')) as { modelTopology: { config: { layers: unknown[] } } };
+        topology.modelTopology.config.layers.push({ class_name: 'Lambda', config: { function: 'require("child_process").execSync("touch pwned")' } });
+        await writeFile(file, JSON.stringify(topology));
+      },
+      /^glossa: Bundle: model\.json is invalid .*"Lambda": not a layer Glossa builds/,
+    ],
   ])('predict exits 1 with one line for a bundle with %s', async (_name, damage, message) => {
     const dir = await copy(`bundle-${Math.random().toString(36).slice(2)}`);
     await damage(dir);
@@ -306,7 +395,9 @@ describe('glossa on damaged and tampered bundles', () => {
     for (let at = bytes.indexOf('manifest.json'); at !== -1; at = bytes.indexOf('manifest.json', at + 1)) bytes.write('../../a.json!', at, 'latin1');
     await writeFile(packed, bytes);
     const test = await write('eval.csv', 'text,label\ngreat,1\nawful,0\n');
-    expect(failureLine(await runBin(['evaluate', packed, test]))).toMatch(/^glossa: Bundle: the archive has entries a bundle never holds \(unsafe entry name "\.\.\/\.\.\/a\.json!": it leaves the bundle/);
+    expect(failureLine(await runBin(['evaluate', packed, test]))).toMatch(
+      /^glossa: Bundle: the archive has entries a bundle never holds \(unsafe entry name "\.\.\/\.\.\/a\.json!": it leaves the bundle/,
+    );
     expect(failureLine(await runBin(['info', packed]))).toMatch(/^glossa: .*unsafe entry name/);
   }, 120_000);
 
@@ -317,6 +408,8 @@ describe('glossa on damaged and tampered bundles', () => {
       await writeFile(packed, bytes.subarray(0, bytes.length >> 1));
       expect(failureLine(await runBin(['predict', packed, 'x']))).toMatch(/^glossa: Bundle: the archive cannot be read .*truncated or damaged/);
     }
-    expect(failureLine(await runBin(['predict', path('train.jsonl'), 'x']))).toMatch(/^glossa: Bundle: the file is not a packed Glossa bundle \(no ZIP header\)/);
+    expect(failureLine(await runBin(['predict', path('train.jsonl'), 'x']))).toMatch(
+      /^glossa: Bundle: the file is not a packed Glossa bundle \(no ZIP header\)/,
+    );
   });
 });

@@ -5,17 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  BIN,
-  type BinRun,
-  parseJsonl,
-  runBin,
-  sentimentRows,
-  toCsv,
-  toJsonl,
-  toTsv,
-} from './helpers.js';
+import { assertBuilt, BIN, type BinRun, parseJsonl, runBin, sentimentRows, toCsv, toJsonl, toTsv } from './helpers.js';
 
 // End-to-end: the BUILT binary (`pnpm build` first) on small files written here.
 
@@ -115,11 +105,10 @@ describe('glossa train', () => {
     const data = join(dir, 'long.csv');
     await writeFile(data, toCsv(sentimentRows(1200, 8)));
     const out = join(dir, 'interrupted');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'train', data, '--out', out, '--arch', 'bow', '--epochs', '1000', '--batch-size', '16', '--max-length', '16'],
-      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [BIN, 'train', data, '--out', out, '--arch', 'bow', '--epochs', '1000', '--batch-size', '16', '--max-length', '16'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let sent = false;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -157,18 +146,7 @@ describe('glossa train', () => {
     const ragged = join(dir, 'ragged.csv');
     const rows = sentimentRows(40, 9);
     await writeFile(ragged, `${toCsv(rows)}only-one-field\n`);
-    const run = await runBin([
-      'train',
-      ragged,
-      '--out',
-      join(dir, 'model-skip'),
-      ...SMALL_MODEL,
-      '--epochs',
-      '1',
-      '--on-bad-row',
-      'skip',
-      '--json',
-    ]);
+    const run = await runBin(['train', ragged, '--out', join(dir, 'model-skip'), ...SMALL_MODEL, '--epochs', '1', '--on-bad-row', 'skip', '--json']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/warning: skipped 1 bad row in .*ragged\.csv/);
   }, 180_000);
@@ -197,7 +175,9 @@ describe('the glossa command', () => {
     await mkdir(lone, { recursive: true });
     await writeFile(join(lone, 'glossa.js'), await readFile(shim));
     const missing = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(lone, 'glossa.js'), '--version'], (error, _stdout, stderr) => resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr }));
+      execFile(process.execPath, [join(lone, 'glossa.js'), '--version'], (error, _stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stderr }),
+      );
     });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/the CLI is not built yet \(dist\/bin\.js is missing\)\. In the repository, run `pnpm build` first/);
@@ -228,20 +208,52 @@ describe('the glossa command', () => {
     const apps = join(dirname(BIN), '..', '..');
     const en = await runBin(['predict', '@glossa/model-sentiment-en', 'an utterly charming film', 'two hours I will never get back'], { cwd: apps });
     expect(en.code, en.stderr).toBe(0);
-    expect(en.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { label: string }).label)).toEqual(['positive', 'negative']);
-    const zh = await runBin(['predict', '@glossa/model-sentiment-zh', '房间干净，服务很好，下次还会再来', '质量太差了，用了两天就坏了'], { cwd: join(apps, 'cli') });
-    expect(zh.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { label: string }).label)).toEqual(['positive', 'negative']);
+    expect(
+      en.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { label: string }).label),
+    ).toEqual(['positive', 'negative']);
+    const zh = await runBin(['predict', '@glossa/model-sentiment-zh', '房间干净，服务很好，下次还会再来', '质量太差了，用了两天就坏了'], {
+      cwd: join(apps, 'cli'),
+    });
+    expect(
+      zh.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { label: string }).label),
+    ).toEqual(['positive', 'negative']);
     const info = JSON.parse((await runBin(['info', '@glossa/model-sentiment-zh', '--json'])).stdout) as { bundle: string; manifest: { labels: string[] } };
     expect(info.bundle).toMatch(/models\/sentiment-zh\/model\.glossa$/);
     expect(info.manifest.labels).toEqual(['negative', 'positive']);
     const missing = await runBin(['predict', '@glossa/model-sentiment-fr', 'bonjour']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^glossa: @glossa\/model-sentiment-fr is neither a bundle here nor an installed model package: install it \(npm install @glossa\/model-sentiment-fr\)/);
+    expect(missing.stderr).toMatch(
+      /^glossa: @glossa\/model-sentiment-fr is neither a bundle here nor an installed model package: install it \(npm install @glossa\/model-sentiment-fr\)/,
+    );
   }, 60_000);
 });
 
 describe('glossa train --threads', () => {
-  const LSTM = ['--arch', 'lstm', '--epochs', '2', '--batch-size', '16', '--max-length', '16', '--embedding-dim', '8', '--units', '8', '--dropout', '0.1', '--seed', '3', '--json'];
+  const LSTM = [
+    '--arch',
+    'lstm',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '16',
+    '--max-length',
+    '16',
+    '--embedding-dim',
+    '8',
+    '--units',
+    '8',
+    '--dropout',
+    '0.1',
+    '--seed',
+    '3',
+    '--json',
+  ];
   const manifestOf = async (bundle: string) => JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8')) as { training: { threads?: number } };
 
   it('trains on two threads (each batch in two shards): the same seed and thread count give the same bundle weights', async () => {
@@ -356,11 +368,7 @@ describe('glossa predict', () => {
     const run = await runBin(['predict', model], { input });
     expect(run.code).toBe(0);
     const rows = parseJsonl(run.stdout);
-    expect(rows.map((row) => row.text)).toEqual([
-      'superb, brilliant acting',
-      'terrible and dreadful plot',
-      'loved it',
-    ]);
+    expect(rows.map((row) => row.text)).toEqual(['superb, brilliant acting', 'terrible and dreadful plot', 'loved it']);
     expect(rows[0]?.label).toBe('pos');
     expect(rows[1]?.label).toBe('neg');
   });
@@ -373,13 +381,16 @@ describe('glossa predict', () => {
 
   it('stops quietly with exit 0 when the reader goes away (| head)', async () => {
     const input = join(dir, 'many.txt');
-    await writeFile(input, `${sentimentRows(20_000, 6).map((row) => row.text).join('\n')}\n`);
+    await writeFile(
+      input,
+      `${sentimentRows(20_000, 6)
+        .map((row) => row.text)
+        .join('\n')}\n`,
+    );
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const shell = spawn(
-        'bash',
-        ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" predict "${model}" --input "${input}" | head -n 3`],
-        { env: { ...process.env, NO_COLOR: '1' } },
-      );
+      const shell = spawn('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" predict "${model}" --input "${input}" | head -n 3`], {
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       let stdout = '';
       let stderr = '';
       shell.stdout.on('data', (chunk: Buffer) => {
@@ -456,9 +467,13 @@ describe('glossa predict: the pipe contract (Spark RDD.pipe, Hadoop Streaming)',
 
   it('writes one readable line per text on a terminal (a real pseudo-terminal via util-linux script), JSONL to a pipe', async () => {
     // `script -qec CMD /dev/null` runs CMD with its stdout on a pseudo-terminal (Debian's util-linux).
-    const command = [process.execPath, BIN, 'predict', model, 'a great and wonderful story', 'awful and boring acting'].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const command = [process.execPath, BIN, 'predict', model, 'a great and wonderful story', 'awful and boring acting']
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
     const tty = await new Promise<string>((resolve, reject) => {
-      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
     });
     const lines = tty.replace(/\r/g, '').trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -495,7 +510,13 @@ describe('glossa explain', () => {
   it('gives per-token attributions as JSON that agree with predict', async () => {
     const run = await runBin(['explain', model, 'a great and wonderful story', '--json']);
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { text: string; label: string; scores: Record<string, number>; tokens: Array<{ token: string; score: number }>; method: string };
+    const result = JSON.parse(run.stdout) as {
+      text: string;
+      label: string;
+      scores: Record<string, number>;
+      tokens: Array<{ token: string; score: number }>;
+      method: string;
+    };
     expect(result.text).toBe('a great and wonderful story');
     expect(result.label).toBe('pos');
     expect(result.method).toBe('occlusion');
@@ -590,20 +611,7 @@ describe('glossa doctor', () => {
 describe('glossa quickstart', () => {
   it('runs the whole spam demo on a small sample and reports test metrics as JSON', async () => {
     const out = join(dir, 'quick');
-    const run = await runBin([
-      'quickstart',
-      '--sample',
-      '300',
-      '--epochs',
-      '1',
-      '--arch',
-      'bow',
-      '--max-length',
-      '50',
-      '--out',
-      out,
-      '--json',
-    ]);
+    const run = await runBin(['quickstart', '--sample', '300', '--epochs', '1', '--arch', 'bow', '--max-length', '50', '--out', out, '--json']);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as {
       bundle: string;

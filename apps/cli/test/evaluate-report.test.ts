@@ -20,7 +20,11 @@ function noisyRows(n: number, seed: number): Array<{ text: string; label: string
 function threeLabelRows(n: number, seed: number): Array<{ text: string; label: string }> {
   const random = seeded(seed);
   const neutral = ['okay', 'average', 'fine', 'mediocre', 'ordinary'];
-  return noisyRows(n, seed).map((row, i) => (i % 3 === 2 ? { text: `the film was ${neutral[Math.floor(random() * neutral.length)]} and ${neutral[Math.floor(random() * neutral.length)]}`, label: 'meh' } : row));
+  return noisyRows(n, seed).map((row, i) =>
+    i % 3 === 2
+      ? { text: `the film was ${neutral[Math.floor(random() * neutral.length)]} and ${neutral[Math.floor(random() * neutral.length)]}`, label: 'meh' }
+      : row,
+  );
 }
 
 function htmlData(html: string): unknown {
@@ -60,10 +64,23 @@ describe('glossa evaluate --report and --json', () => {
       n: number;
       rocAuc: number;
       confusionMatrix: number[][];
-      curves: Array<{ label: string; rocAuc: number; averagePrecision: number; roc: Array<{ fpr: number; tpr: number }>; pr: Array<{ recall: number; precision: number }> }>;
+      curves: Array<{
+        label: string;
+        rocAuc: number;
+        averagePrecision: number;
+        roc: Array<{ fpr: number; tpr: number }>;
+        pr: Array<{ recall: number; precision: number }>;
+      }>;
       thresholds: Array<{ threshold: number; tp: number; fp: number; tn: number; fn: number }>;
       calibration: { bins: Array<{ count: number }>; expectedCalibrationError: number };
-      misclassified: Array<{ line: number; text: string; label: string; predicted: string; confidence: number; tokens: Array<{ token: string; score: number }> }>;
+      misclassified: Array<{
+        line: number;
+        text: string;
+        label: string;
+        predicted: string;
+        confidence: number;
+        tokens: Array<{ token: string; score: number }>;
+      }>;
       misclassifiedCount: number;
       positiveLabel: string;
     };
@@ -101,7 +118,13 @@ describe('glossa evaluate --report and --json', () => {
   it('draws one-vs-rest curves and no threshold table for three labels', async () => {
     const run = await runBin(['evaluate', threeModel, join(dir, 'test3.csv'), '--json']);
     expect(run.code).toBe(0);
-    const json = JSON.parse(run.stdout) as { labels: string[]; curves: Array<{ label: string; rocAuc: number }>; thresholds: null; macroRocAuc: number; positiveLabel: null };
+    const json = JSON.parse(run.stdout) as {
+      labels: string[];
+      curves: Array<{ label: string; rocAuc: number }>;
+      thresholds: null;
+      macroRocAuc: number;
+      positiveLabel: null;
+    };
     expect(json.labels).toEqual(['meh', 'neg', 'pos']);
     expect(json.curves.map((c) => c.label)).toEqual(['meh', 'neg', 'pos']);
     expect(json.thresholds).toBeNull();

@@ -32,10 +32,7 @@ export function withoutPackageManager(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
 }
 
 /** Runs `node dist/bin.js ...args` with optional stdin, returning exit code and output. */
-export function runBin(
-  args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
-): Promise<BinRun> {
+export function runBin(args: readonly string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<BinRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,

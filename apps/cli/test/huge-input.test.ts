@@ -70,7 +70,9 @@ describe(`glossa predict on a ${MEGABYTES} MB input`, () => {
     const run = await runMeasured(['predict', model, '--input', huge, '--on-bad-row', 'skip']);
     expect(run.code).toBe(0);
     expect(parseJsonl(run.stdout).map((row) => row.text ?? `error at line ${row.line}`)).toEqual(['error at line 1', 'a great film', 'awful acting']);
-    expect(run.stderr).toMatch(/^warning: .*huge\.txt: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*huge\.txt:1: the line is \d+ characters long, more than maxRecordSize/);
+    expect(run.stderr).toMatch(
+      /^warning: .*huge\.txt: 1 record could not be labelled; its output line carries an "error" field instead \(first: .*huge\.txt:1: the line is \d+ characters long, more than maxRecordSize/,
+    );
     expect(run.maxRssKb - baseline.maxRssKb).toBeLessThan(RSS_GROWTH_LIMIT_KB);
   }, 600_000);
 });

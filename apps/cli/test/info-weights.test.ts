@@ -12,10 +12,20 @@ describe('weightsText', () => {
   });
 
   it('describes a quantized neural bundle, an n-gram bundle and the members of an auto bundle', () => {
-    const lstm = { ...base, formatVersion: 3, quantization: { dtype: 'int8', tensors: ['int8-rows', 'int8-columns', 'int8-columns', 'float32', 'float32'] } } as BundleManifest;
+    const lstm = {
+      ...base,
+      formatVersion: 3,
+      quantization: { dtype: 'int8', tensors: ['int8-rows', 'int8-columns', 'int8-columns', 'float32', 'float32'] },
+    } as BundleManifest;
     expect(weightsText(lstm)).toBe('int8 (quantized): embeddings int8 per row, matrices int8 per output channel, 2 small tensors float32');
-    const ngram = { ...base, formatVersion: 3, quantization: { dtype: 'int8', ngram: { keyBits: 38, weights: 'int8-groups', mirrored: true, unreachableFeatures: 1 } } } as BundleManifest;
-    expect(weightsText(ngram)).toBe('int8 (quantized): n-gram weights int8 per label and run of 64 features, n-gram keys 38 of 64 bits, 1 feature unreachable (keys equal in 38 bits)');
+    const ngram = {
+      ...base,
+      formatVersion: 3,
+      quantization: { dtype: 'int8', ngram: { keyBits: 38, weights: 'int8-groups', mirrored: true, unreachableFeatures: 1 } },
+    } as BundleManifest;
+    expect(weightsText(ngram)).toBe(
+      'int8 (quantized): n-gram weights int8 per label and run of 64 features, n-gram keys 38 of 64 bits, 1 feature unreachable (keys equal in 38 bits)',
+    );
     const f16 = { ...base, formatVersion: 3, quantization: { dtype: 'float16', tensors: ['float16', 'float16'] } } as BundleManifest;
     expect(weightsText(f16)).toBe('float16 (quantized)');
     const auto = {
@@ -27,7 +37,15 @@ describe('weightsText', () => {
         { name: 'lstm', architecture: 'lstm', weight: 0.2, manifest: 'lstm.manifest.json', files: [] },
       ],
     } as unknown as BundleManifest;
-    expect(weightsText(auto, new Map([['ngram', ngram], ['lstm', lstm]]))).toBe(
+    expect(
+      weightsText(
+        auto,
+        new Map([
+          ['ngram', ngram],
+          ['lstm', lstm],
+        ]),
+      ),
+    ).toBe(
       'int8 (quantized): ngram: n-gram weights int8 per label and run of 64 features, n-gram keys 38 of 64 bits, 1 feature unreachable (keys equal in 38 bits); lstm: embeddings int8 per row, matrices int8 per output channel, 2 small tensors float32',
     );
   });

@@ -47,7 +47,9 @@ describe('glossa train --pretrained-vectors', () => {
   it('exits 2 when --embedding-dim differs from the file', async () => {
     const run = await runBin(['train', data, '--out', path('m2'), ...SMALL, '--embedding-dim', '8', '--pretrained-vectors', path('small.vec')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/glossa: --embedding-dim 8 does not match .*small\.vec, whose vectors have 6 values\. Leave --embedding-dim out .* or pass --embedding-dim 6\./);
+    expect(run.stderr).toMatch(
+      /glossa: --embedding-dim 8 does not match .*small\.vec, whose vectors have 6 values\. Leave --embedding-dim out .* or pass --embedding-dim 6\./,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 

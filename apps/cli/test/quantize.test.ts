@@ -106,7 +106,8 @@ describe('glossa quantize', () => {
     const b = parseJsonl((await runBin(['predict', out, ...texts])).stdout);
     b.forEach((line, i) => {
       expect(line.label).toBe(a[i]!.label);
-      for (const [label, p] of Object.entries(line.scores as Record<string, number>)) expect(Math.abs(p - (a[i]!.scores as Record<string, number>)[label]!)).toBeLessThan(1e-3);
+      for (const [label, p] of Object.entries(line.scores as Record<string, number>))
+        expect(Math.abs(p - (a[i]!.scores as Record<string, number>)[label]!)).toBeLessThan(1e-3);
     });
   });
 
@@ -124,7 +125,9 @@ describe('glossa quantize', () => {
     expect(failure(noOut)).toBe(`glossa: --out <path> is missing: where to write the quantized bundle, e.g. glossa quantize ${model} --out ${model}-int8`);
     const same = await runBin(['quantize', model, '--out', model]);
     expect(same.code).toBe(2);
-    expect(failure(same)).toMatch(/^glossa: --out .* is the bundle being quantized: write the quantized copy elsewhere \(e\.g\. --out .*model-int8\) and keep the float32 bundle$/);
+    expect(failure(same)).toMatch(
+      /^glossa: --out .* is the bundle being quantized: write the quantized copy elsewhere \(e\.g\. --out .*model-int8\) and keep the float32 bundle$/,
+    );
     const missing = await runBin(['quantize', join(dir, 'nothing'), '--out', join(dir, 'y')]);
     expect(missing.code).toBe(1);
     expect(failure(missing)).toMatch(/nothing does not exist: no model there/);
@@ -137,7 +140,9 @@ describe('glossa train --quantize', () => {
     const run = await runBin(['train', train, '--out', out, '--arch', 'ngram', '--quantize', 'int8']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/bundle written to .*ngram-int8\.glossa \([\d.]+ KiB, int8: \d\.\d\d× smaller than float32's [\d.]+ KiB\)/);
-    const info = JSON.parse((await runBin(['info', out, '--json'])).stdout) as { manifest: { formatVersion: number; quantization: { dtype: string; ngram: { keyBits: number } } } };
+    const info = JSON.parse((await runBin(['info', out, '--json'])).stdout) as {
+      manifest: { formatVersion: number; quantization: { dtype: string; ngram: { keyBits: number } } };
+    };
     expect(info.manifest.formatVersion).toBe(3);
     expect(info.manifest.quantization.dtype).toBe('int8');
     expect(info.manifest.quantization.ngram.keyBits).toBeGreaterThanOrEqual(32);
@@ -158,7 +163,12 @@ describe('quantized bundles in the prediction pool, serve and the queue', () => 
     quantized = join(dir, 'pool-int8');
     expect((await runBin(['quantize', model, '--out', quantized])).code).toBe(0);
     input = join(dir, 'many.jsonl');
-    await writeFile(input, `${rows(3000, 9).map((r, i) => JSON.stringify({ id: i, text: r.text })).join('\n')}\n`);
+    await writeFile(
+      input,
+      `${rows(3000, 9)
+        .map((r, i) => JSON.stringify({ id: i, text: r.text }))
+        .join('\n')}\n`,
+    );
   });
 
   it('predict --threads 2 (worker threads) writes what one thread writes', async () => {

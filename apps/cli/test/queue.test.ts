@@ -115,7 +115,10 @@ describe('glossa queue on a real Redis', () => {
 
   it('CSV output, status of every job, remove; clear errors for a missing Redis URL, a job that is not there, an unfinished job', async () => {
     const input = join(dir, 'small.jsonl');
-    writeFileSync(input, `${['{"text":"superb film","id":1,"region":"north"}', '{"text":"","id":2,"region":"south"}', '{"text":"awful plot","id":3,"region":"east"}'].join('\n')}\n`);
+    writeFileSync(
+      input,
+      `${['{"text":"superb film","id":1,"region":"north"}', '{"text":"","id":2,"region":"south"}', '{"text":"awful plot","id":3,"region":"east"}'].join('\n')}\n`,
+    );
     const expected = await runBin(['predict', BUNDLE, '--input', input, '--id-column', 'id', '--keep', 'region', '--output-format', 'csv']);
     const env = { GLOSSA_REDIS_URL: redis.url };
 
@@ -160,15 +163,22 @@ describe('glossa queue on a real Redis', () => {
     worker.child.kill('SIGTERM');
     await worker.exited;
     expect(collected.code).toBe(1);
-    expect(collected.stderr).toMatch(/poison: wrote 30 lines to .*poison\.jsonl, but 1 chunk \(1; 10 records\) failed: their lines carry an "error" field\. See why with glossa queue status poison; after fixing it, glossa queue retry poison and collect again/);
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { line?: number; error?: string; label?: string });
+    expect(collected.stderr).toMatch(
+      /poison: wrote 30 lines to .*poison\.jsonl, but 1 chunk \(1; 10 records\) failed: their lines carry an "error" field\. See why with glossa queue status poison; after fixing it, glossa queue retry poison and collect again/,
+    );
+    const lines = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line?: number; error?: string; label?: string });
     expect(lines).toHaveLength(30);
     expect(lines.slice(10, 20).map((l) => l.line)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     expect(lines.slice(10, 20).every((l) => /chunk 1 \(lines 11-20\) failed after 2 attempts: .*not valid JSON/.test(l.error ?? ''))).toBe(true);
     expect(lines.filter((l) => l.label !== undefined)).toHaveLength(20);
     expect(worker.stderr).toMatch(/poison chunk 1: attempt 2 of 2 failed: job poison, chunk 1: the stored input is not valid JSON/);
     const status = await runBin(['queue', 'status', 'poison'], { env });
-    expect(status.stdout).toMatch(/^poison {2}failed {2}2\/3 chunks {2}20\/30 records.* 1 failed\n {2}chunk 1 \(lines 11-20, 10 records\) failed after 2 attempts: job poison, chunk 1: the stored input is not valid JSON/m);
+    expect(status.stdout).toMatch(
+      /^poison {2}failed {2}2\/3 chunks {2}20\/30 records.* 1 failed\n {2}chunk 1 \(lines 11-20, 10 records\) failed after 2 attempts: job poison, chunk 1: the stored input is not valid JSON/m,
+    );
   }, 120_000);
 
   it('Parquet in and out: a .parquet input through the queue gives the Parquet file glossa predict writes, row for row', async () => {
@@ -185,10 +195,14 @@ describe('glossa queue on a real Redis', () => {
     const expectedPath = join(dir, 'expected.parquet');
     // predict's Parquet goes to a file descriptor, as with shell redirection.
     const fd = openSync(expectedPath, 'w');
-    const predicted = spawnSync(process.execPath, [BIN, 'predict', BUNDLE, '--input', input, '--id-column', 'id', '--output-format', 'parquet', '--threads', '1'], {
-      stdio: ['ignore', fd, 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const predicted = spawnSync(
+      process.execPath,
+      [BIN, 'predict', BUNDLE, '--input', input, '--id-column', 'id', '--output-format', 'parquet', '--threads', '1'],
+      {
+        stdio: ['ignore', fd, 'pipe'],
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     closeSync(fd);
     expect(predicted.status, predicted.stderr.toString()).toBe(0);
     const env = { GLOSSA_REDIS_URL: redis.url };

@@ -96,7 +96,11 @@ describe('glossa train checkpoints', () => {
     expect(b['preprocessing.json']!.equals(a['preprocessing.json']!)).toBe(true);
     const manifest = (files: Record<string, Buffer>) => {
       const m = JSON.parse(files['manifest.json']!.toString()) as { training: { history: Array<Record<string, number>> }; createdAt?: string };
-      return { ...m, createdAt: undefined, training: { ...m.training, trainSeconds: undefined, history: m.training.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest) } };
+      return {
+        ...m,
+        createdAt: undefined,
+        training: { ...m.training, trainSeconds: undefined, history: m.training.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest) },
+      };
     };
     expect(manifest(b)).toEqual(manifest(a));
     const texts = ['the film was great and brilliant', 'awful boring plot', ''];

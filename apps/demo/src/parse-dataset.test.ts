@@ -49,9 +49,13 @@ describe('parseDataset (CSV/TSV, encodings)', () => {
   });
 
   it('refuses Latin-1 read as UTF-8 with the line, character and byte, naming the Encoding list', async () => {
-    const error = await parseDataset(latin1('text,label\nnice day,pos\nso caf\u00e9 bad,neg\n'), { format: 'csv', name: 'latin1.csv' }).catch((e: unknown) => e);
+    const error = await parseDataset(latin1('text,label\nnice day,pos\nso caf\u00e9 bad,neg\n'), { format: 'csv', name: 'latin1.csv' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UndecodableTextError);
-    expect((error as Error).message).toMatch(/^latin1\.csv:3:7: invalid UTF-8 \(byte 0xE9 at character 7\); .* Name it with the Encoding list, e\.g\. windows-1252, or convert it to UTF-8/);
+    expect((error as Error).message).toMatch(
+      /^latin1\.csv:3:7: invalid UTF-8 \(byte 0xE9 at character 7\); .* Name it with the Encoding list, e\.g\. windows-1252, or convert it to UTF-8/,
+    );
   });
 
   it('reads the encoding chosen, or the one a byte-order mark names', async () => {

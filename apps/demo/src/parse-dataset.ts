@@ -198,7 +198,9 @@ async function* unixNewlines(pieces: AsyncIterable<string>): AsyncGenerator<stri
 
 /** Whether a parsed record holds nothing but whitespace (extra fields included). */
 function isBlankRecord(record: Record<string, unknown>): boolean {
-  return Object.values(record).every((value) => (Array.isArray(value) ? value : [value]).every((v) => v === undefined || v === null || String(v).trim() === ''));
+  return Object.values(record).every((value) =>
+    (Array.isArray(value) ? value : [value]).every((v) => v === undefined || v === null || String(v).trim() === ''),
+  );
 }
 
 function parseDelimited(pieces: AsyncIterable<string>, format: 'csv' | 'tsv'): Promise<Pick<ParsedDataset, 'columns' | 'rows' | 'problems' | 'skipped'>> {

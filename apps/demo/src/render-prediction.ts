@@ -85,7 +85,12 @@ export function renderPrediction(container: HTMLElement, text: string, result: S
     if (bottom !== undefined && bottom.score < -0.005) parts.push(`Strongest opposition: "${bottom.token}" (${signed(bottom.score)}).`);
     summary.textContent = parts.length > 0 ? parts.join(' ') : 'No single token changes the prediction much.';
     const legend = el('p', 'legend');
-    legend.append(el('span', 'token supports', 'supports'), ' ', el('span', 'token opposes', 'opposes'), ' the predicted label (score = drop in its probability when the token is removed)');
+    legend.append(
+      el('span', 'token supports', 'supports'),
+      ' ',
+      el('span', 'token opposes', 'opposes'),
+      ' the predicted label (score = drop in its probability when the token is removed)',
+    );
     children.push(el('h3', 'tokens-title', 'Why'), tokens, summary, legend);
   }
 

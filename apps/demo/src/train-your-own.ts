@@ -235,7 +235,9 @@ export function setupTrainYourOwn(getClient: () => Promise<WorkerClient>): void 
     const offset = error instanceof UndecodableTextError ? error.problem.offset : 0;
     const found = suggestEncodings(await sampleAround(file, offset), [encoding]);
     summary.textContent =
-      error instanceof UndecodableTextError ? undecodableTextMessage(error.problem, { ...ENCODING_LIST, example: found[0] ?? ENCODING_LIST.example }) : error.message;
+      error instanceof UndecodableTextError
+        ? undecodableTextMessage(error.problem, { ...ENCODING_LIST, example: found[0] ?? ENCODING_LIST.example })
+        : error.message;
     summary.dataset.state = 'error';
     if (found.length === 0) return;
     const buttons = found.map((encoding) => {
@@ -319,13 +321,19 @@ export function setupTrainYourOwn(getClient: () => Promise<WorkerClient>): void 
     if (charts === undefined) return;
     switch (event.type) {
       case 'start':
-        setStatus(`Training on ${event.trainSize} examples (${event.validationSize} held out for validation), ${event.epochs} epochs × ${event.batchesPerEpoch} batches…`, 'training');
+        setStatus(
+          `Training on ${event.trainSize} examples (${event.validationSize} held out for validation), ${event.epochs} epochs × ${event.batchesPerEpoch} batches…`,
+          'training',
+        );
         break;
       case 'batch': {
         const x = event.epoch - 1 + event.batch / event.batchesPerEpoch;
         charts.loss.addTrain(x, event.loss);
         charts.accuracy.addTrain(x, event.accuracy);
-        setStatus(`Epoch ${event.epoch}, batch ${event.batch}/${event.batchesPerEpoch}: loss ${event.loss.toFixed(4)}, accuracy ${event.accuracy.toFixed(3)}`, 'training');
+        setStatus(
+          `Epoch ${event.epoch}, batch ${event.batch}/${event.batchesPerEpoch}: loss ${event.loss.toFixed(4)}, accuracy ${event.accuracy.toFixed(3)}`,
+          'training',
+        );
         break;
       }
       case 'epoch': {

@@ -55,7 +55,14 @@ export function createTrainingChart(container: HTMLElement, options: TrainingCha
       ],
       series: [
         { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
-        { label: `training ${options.metric.toLowerCase()}`, stroke: '#1d4ed8', width: 1.5, spanGaps: true, points: { show: false }, value: (_u, v) => (v == null ? '–' : v.toFixed(4)) },
+        {
+          label: `training ${options.metric.toLowerCase()}`,
+          stroke: '#1d4ed8',
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+          value: (_u, v) => (v == null ? '–' : v.toFixed(4)),
+        },
         {
           label: `validation ${options.metric.toLowerCase()}`,
           stroke: '#b45309',

@@ -58,7 +58,10 @@ export function createLiveClassifier(options: { client: WorkerClient; input: HTM
       }
     });
   };
-  input.addEventListener('input', debounce(() => void run(), options.delayMs ?? 150));
+  input.addEventListener(
+    'input',
+    debounce(() => void run(), options.delayMs ?? 150),
+  );
   return { run, queue };
 }
 

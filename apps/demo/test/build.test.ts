@@ -54,15 +54,24 @@ describe('demo build', () => {
     const worker = scripts.filter((s) => s.file.startsWith('ml-worker-'));
     const page = scripts.filter((s) => !s.file.startsWith('ml-worker-'));
     for (const marker of TFJS_CORE_MARKERS) {
-      expect(worker.reduce((n, s) => n + count(s.code, marker), 0), `worker: ${marker}`).toBe(1);
-      expect(page.reduce((n, s) => n + count(s.code, marker), 0), `page: ${marker}`).toBe(0);
+      expect(
+        worker.reduce((n, s) => n + count(s.code, marker), 0),
+        `worker: ${marker}`,
+      ).toBe(1);
+      expect(
+        page.reduce((n, s) => n + count(s.code, marker), 0),
+        `page: ${marker}`,
+      ).toBe(0);
     }
   });
 
   it('serves the wasm binaries and the model bundles (each under 2 MB)', async () => {
     const assets = await readdir(join(outDir, 'assets'));
     for (const name of ['tfjs-backend-wasm-', 'tfjs-backend-wasm-simd-', 'tfjs-backend-wasm-threaded-simd-']) {
-      expect(assets.some((a) => a.startsWith(name) && a.endsWith('.wasm')), name).toBe(true);
+      expect(
+        assets.some((a) => a.startsWith(name) && a.endsWith('.wasm')),
+        name,
+      ).toBe(true);
     }
     for (const model of ['en-sst2.glossa', 'zh-chnsenticorp.glossa']) {
       const { size } = await stat(join(outDir, 'models', model));

@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import { initBackend, loadBundle } from '@glossa/node-runtime';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ROOT } from './helpers/build-site.js';
 import { type DemoSite, startDemoSite } from './helpers/demo-site.js';
 import { trainingCsv } from './helpers/training-csv.js';
 
@@ -154,7 +153,17 @@ describe('demo site in Chromium', () => {
   });
 
   it('has labelled controls and works from the keyboard', async () => {
-    for (const label of ['Text to classify', 'Data file (.csv, .tsv, .jsonl)', 'Encoding', 'Text column', 'Label column', 'Architecture', 'Epochs', 'Batch size', 'Max tokens per text']) {
+    for (const label of [
+      'Text to classify',
+      'Data file (.csv, .tsv, .jsonl)',
+      'Encoding',
+      'Text column',
+      'Label column',
+      'Architecture',
+      'Epochs',
+      'Batch size',
+      'Max tokens per text',
+    ]) {
       expect(await page.getByLabel(label, { exact: true }).count(), label).toBe(1);
     }
     // The skip link is the first stop in the tab order (clicking the heading moves the focus start there).

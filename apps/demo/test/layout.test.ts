@@ -87,7 +87,12 @@ describe('demo layout in Chromium', () => {
     const names: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'plain JavaScript (CPU)' };
     expect(status).toMatch(new RegExp(`^Running on ${names[backend ?? '']?.replace(/[()]/g, '\\$&')} · TensorFlow\\.js \\S+ · Glossa \\S+$`));
     expect(await page.textContent('#backend-status .badge')).toBe(names[backend ?? '']);
-    expect(status.toLowerCase().split(/\W+/).filter((word) => word === 'wasm' || word === 'webassembly')).toHaveLength(backend === 'wasm' ? 1 : 0);
+    expect(
+      status
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((word) => word === 'wasm' || word === 'webassembly'),
+    ).toHaveLength(backend === 'wasm' ? 1 : 0);
     await page.context().close();
   });
 

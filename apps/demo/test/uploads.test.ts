@@ -25,7 +25,10 @@ async function cliMessage(name: string, bytes: Uint8Array, args: string[] = []):
     const stderr = await new Promise<string>((resolve) => {
       execFile(process.execPath, [CLI, 'train', name, '--out', 'model', ...args], { cwd: dir }, (_error, _stdout, err) => resolve(err));
     });
-    const line = stderr.trim().split('\n').find((l) => l.startsWith('glossa: '));
+    const line = stderr
+      .trim()
+      .split('\n')
+      .find((l) => l.startsWith('glossa: '));
     if (line === undefined) throw new Error(`glossa train ${name} printed no error: ${stderr}`);
     return line.slice('glossa: '.length);
   } finally {

@@ -128,7 +128,11 @@ export async function measureStock(task: ChildTask, log: (line: string) => void)
   );
   const labels = [...new Set(train.map((e) => e.label))].sort();
   const k = labels.length;
-  const x = encodePrePadded(pipeline, train.map((e) => e.text), s.maxLength);
+  const x = encodePrePadded(
+    pipeline,
+    train.map((e) => e.text),
+    s.maxLength,
+  );
   const y = Int32Array.from(train, (e) => labels.indexOf(e.label));
   const model = buildStockModel(task.architecture, pipeline.vocabulary.size, task, k);
 
@@ -201,7 +205,9 @@ export async function measureStock(task: ChildTask, log: (line: string) => void)
   const start = nowSeconds();
   for (const batch of chunks(texts, s.predictBatchSize)) {
     const ids = encodePrePadded(loaded.pipeline, batch, s.maxLength);
-    const probs = tidy(() => (loaded.model.predict(tensor2d(ids, [batch.length, s.maxLength], 'int32'), { batchSize: s.predictBatchSize }) as Tensor).dataSync() as Float32Array);
+    const probs = tidy(
+      () => (loaded.model.predict(tensor2d(ids, [batch.length, s.maxLength], 'int32'), { batchSize: s.predictBatchSize }) as Tensor).dataSync() as Float32Array,
+    );
     predicted.push(...argmaxRows(probs, k));
   }
   const seconds = nowSeconds() - start;

@@ -11,8 +11,14 @@ describe('registerStockUnsortedSegmentSum', () => {
     const rng = createRng(5);
     const rows = 40;
     const numSegments = 7;
-    const x = tf.tensor3d(Array.from({ length: rows * 3 * 2 }, () => rng.normal()), [rows, 3, 2]);
-    const ids = tf.tensor1d(Array.from({ length: rows }, () => rng.nextInt(numSegments)), 'int32');
+    const x = tf.tensor3d(
+      Array.from({ length: rows * 3 * 2 }, () => rng.normal()),
+      [rows, 3, 2],
+    );
+    const ids = tf.tensor1d(
+      Array.from({ length: rows }, () => rng.nextInt(numSegments)),
+      'int32',
+    );
     const expected = tf.unsortedSegmentSum(x, ids, numSegments);
     const expectedValues = expected.dataSync().slice();
     expect(registerStockUnsortedSegmentSum('cpu')).toBe(true);
@@ -29,17 +35,41 @@ describe('registerStockUnsortedSegmentSum', () => {
   it('sums rows into their segments and keeps empty segments at zero', async () => {
     await tf.setBackend('cpu');
     registerStockUnsortedSegmentSum('cpu');
-    const out = tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([0, 2, 0], 'int32'), 4);
-    expect(out.arraySync()).toEqual([[6, 8], [0, 0], [3, 4], [0, 0]]);
+    const out = tf.unsortedSegmentSum(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      tf.tensor1d([0, 2, 0], 'int32'),
+      4,
+    );
+    expect(out.arraySync()).toEqual([
+      [6, 8],
+      [0, 0],
+      [3, 4],
+      [0, 0],
+    ]);
     out.dispose();
   });
 
   it('registers for the wasm backend (which has no kernel of its own) and computes there', async () => {
     await initBackend({ backend: 'wasm', requiredKernels: [] });
     expect(registerStockUnsortedSegmentSum('wasm')).toBe(false);
-    const out = tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([1, 1, 0], 'int32'), 2);
+    const out = tf.unsortedSegmentSum(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      tf.tensor1d([1, 1, 0], 'int32'),
+      2,
+    );
     expect(tf.getBackend()).toBe('wasm');
-    expect(out.arraySync()).toEqual([[5, 6], [4, 6]]);
+    expect(out.arraySync()).toEqual([
+      [5, 6],
+      [4, 6],
+    ]);
     out.dispose();
     await tf.setBackend('cpu');
   });

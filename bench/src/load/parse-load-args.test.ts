@@ -19,7 +19,22 @@ describe('parseLoadArgs', () => {
 
   it('reads every option, in both --flag value and --flag=value forms, and passes server options through', () => {
     const options = parseLoadArgs(
-      ['--', '--serve', '--connections=16', '--duration', '60', '--warmup', '0', '--bundle', '/m.glossa', '--batch-delay-ms', '2', '--backend=cpu', '--log-level', 'warn'],
+      [
+        '--',
+        '--serve',
+        '--connections=16',
+        '--duration',
+        '60',
+        '--warmup',
+        '0',
+        '--bundle',
+        '/m.glossa',
+        '--batch-delay-ms',
+        '2',
+        '--backend=cpu',
+        '--log-level',
+        'warn',
+      ],
       '/r',
     );
     expect(options).toMatchObject({

@@ -78,8 +78,18 @@ function integer(flag: string, value: string, min: number, max: number): number 
  */
 export function parseLoadArgs(argv: readonly string[], defaultOutDir: string): LoadOptions | 'help' {
   const valued = new Set([
-    '--connections', '--duration', '--warmup', '--bundle', '--train-size', '--epochs', '--seed', '--out',
-    '--batch-max-texts', '--batch-delay-ms', '--backend', '--log-level',
+    '--connections',
+    '--duration',
+    '--warmup',
+    '--bundle',
+    '--train-size',
+    '--epochs',
+    '--seed',
+    '--out',
+    '--batch-max-texts',
+    '--batch-delay-ms',
+    '--backend',
+    '--log-level',
   ]);
   const seen = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {

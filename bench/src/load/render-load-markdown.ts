@@ -65,7 +65,9 @@ export function renderLoadMarkdown(report: LoadReport): string {
   lines.push(
     `Model: ${report.model.architecture} (embeddingDim ${String(o.embeddingDim)}, units ${String(o.units)}, maxLength ${String(o.maxLength)}, vocabSize ${String(o.vocabSize)}), ` +
       `${fmt(report.model.bundleBytes / 1024)} KiB, ${report.model.source}${report.model.trainSize !== null ? ` on ${fmt(report.model.trainSize)} synthetic texts` : ''}; ` +
-      `server backend ${report.server.backend}, micro-batching ${Object.entries(report.server.batching).map(([k, v]) => `${k} ${v}`).join(', ')}, ` +
+      `server backend ${report.server.backend}, micro-batching ${Object.entries(report.server.batching)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}, ` +
       `ready in ${report.server.startupSeconds.toFixed(1)} s, exit code after SIGTERM ${report.server.exitCode ?? 'none'}.`,
   );
   lines.push('');

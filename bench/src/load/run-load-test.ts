@@ -54,7 +54,10 @@ function findCli(explicit: string | undefined): string {
     }
   }
   if (!existsSync(candidate)) {
-    throw new BenchError('CHILD_NOT_BUILT', `runLoadTest: the glossa CLI is not built (${candidate} is missing). Run \`pnpm --filter @glossa/cli... build\` (or \`pnpm bench --serve\`, which builds it) first.`);
+    throw new BenchError(
+      'CHILD_NOT_BUILT',
+      `runLoadTest: the glossa CLI is not built (${candidate} is missing). Run \`pnpm --filter @glossa/cli... build\` (or \`pnpm bench --serve\`, which builds it) first.`,
+    );
   }
   return candidate;
 }
@@ -79,7 +82,11 @@ async function prepareModel(
   log: (line: string) => void,
 ): Promise<{ bundle: string; source: 'trained' | 'reused' | 'given'; trainSeconds: number | null }> {
   if (options.bundle !== undefined) {
-    if (!existsSync(options.bundle)) throw new BenchError('DATA_NOT_FOUND', `runLoadTest: --bundle ${options.bundle} does not exist. Pass a directory or .glossa file written by glossa train.`);
+    if (!existsSync(options.bundle))
+      throw new BenchError(
+        'DATA_NOT_FOUND',
+        `runLoadTest: --bundle ${options.bundle} does not exist. Pass a directory or .glossa file written by glossa train.`,
+      );
     return { bundle: options.bundle, source: 'given', trainSeconds: null };
   }
   const cacheable = options.classifierOptions === undefined;
@@ -93,7 +100,9 @@ async function prepareModel(
   await mkdir(dirname(bundle), { recursive: true });
   const data = createSyntheticDataset({ trainSize: options.trainSize, testSize: 200, seed: options.seed });
   const report = await initBackend({ job: 'train' });
-  log(`training the ${options.classifierOptions === undefined ? 'default (LSTM)' : 'given'} model on ${options.trainSize} synthetic texts, ${options.epochs} epoch(s), backend ${report.backend}`);
+  log(
+    `training the ${options.classifierOptions === undefined ? 'default (LSTM)' : 'given'} model on ${options.trainSize} synthetic texts, ${options.epochs} epoch(s), backend ${report.backend}`,
+  );
   const classifier = createTextClassifier(options.classifierOptions ?? { architecture: 'lstm' });
   const started = performance.now();
   try {
@@ -124,7 +133,10 @@ async function startServer(cli: string, bundle: string, serveArgs: readonly stri
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchError('CHILD_FAILED', `runLoadTest: glossa serve did not listen within ${STARTUP_TIMEOUT_MS / 1000} s:\n${stderr}`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new BenchError('CHILD_FAILED', `runLoadTest: glossa serve did not listen within ${STARTUP_TIMEOUT_MS / 1000} s:\n${stderr}`)),
+      STARTUP_TIMEOUT_MS,
+    );
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-20_000);
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
@@ -140,7 +152,10 @@ async function startServer(cli: string, bundle: string, serveArgs: readonly stri
   });
   const deadline = performance.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
-    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (child.exitCode !== null || performance.now() > deadline) {
       child.kill('SIGKILL');
@@ -151,13 +166,7 @@ async function startServer(cli: string, bundle: string, serveArgs: readonly stri
   return { child, url, startupSeconds: (performance.now() - started) / 1000, exited, stderrTail: () => stderr };
 }
 
-async function runLevel(
-  url: string,
-  pid: number,
-  connections: number,
-  durationSeconds: number,
-  requests: autocannon.Request[],
-): Promise<LoadLevelResult> {
+async function runLevel(url: string, pid: number, connections: number, durationSeconds: number, requests: autocannon.Request[]): Promise<LoadLevelResult> {
   const rssStartBytes = await readProcessRss(pid);
   const rssSamples: Array<[number, number]> = [];
   const started = performance.now();
@@ -192,7 +201,10 @@ async function runLevel(
 }
 
 function stamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replaceAll(':', '-');
 }
 
 /**

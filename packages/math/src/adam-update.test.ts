@@ -66,9 +66,7 @@ describe('adamUpdate', () => {
 
   it('throws for bad options and mismatched state', () => {
     const ok = (): [Float32Array, Float32Array] => [new Float32Array(2), new Float32Array(2)];
-    expect(() => adamUpdate(...ok(), createAdamState(2), { beta1: 1 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() => adamUpdate(...ok(), createAdamState(2), { beta1: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => adamUpdate(...ok(), { iterations: -1, m: new Float32Array(2), v: new Float32Array(2) })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );

@@ -139,12 +139,7 @@ function adamKernel(
  * ({ params, state } = adamUpdate(params, new Float32Array([0.5, -0.5]), state)); // ≈ [0.999, -0.999]
  * ```
  */
-export function adamUpdate(
-  params: Float32Array,
-  grads: Float32Array,
-  state: AdamState,
-  options?: AdamOptions,
-): AdamResult {
+export function adamUpdate(params: Float32Array, grads: Float32Array, state: AdamState, options?: AdamOptions): AdamResult {
   const paramsOut = new Float32Array(params.length);
   const m = new Float32Array(params.length);
   const v = new Float32Array(params.length);
@@ -172,12 +167,7 @@ export function adamUpdate(
  * adamUpdateInPlace(params, new Float32Array([1]), state); // params ≈ [0.999], state.iterations === 1
  * ```
  */
-export function adamUpdateInPlace<P extends Float32Array>(
-  params: P,
-  grads: Float32Array,
-  state: AdamState,
-  options?: AdamOptions,
-): AdamResult<P> {
+export function adamUpdateInPlace<P extends Float32Array>(params: P, grads: Float32Array, state: AdamState, options?: AdamOptions): AdamResult<P> {
   state.iterations = adamKernel('adamUpdateInPlace', params, grads, state, params, state.m, state.v, options);
   return { params, state };
 }

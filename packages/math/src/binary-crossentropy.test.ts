@@ -50,9 +50,7 @@ describe('binaryCrossentropy', () => {
 
   it('throws for mismatched lengths and a bad epsilon', () => {
     expect(() => binaryCrossentropy([1], [0.5, 0.5])).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-    expect(() => binaryCrossentropy([1], [0.5], { epsilon: 0.7 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() => binaryCrossentropy([1], [0.5], { epsilon: 0.7 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 
@@ -60,11 +58,7 @@ describe('binaryCrossentropyGradient', () => {
   it('matches central finite differences w.r.t. probabilities', () => {
     fc.assert(
       fc.property(cases(0.02, 0.98), ([yTrue, yPred]) => {
-        expectGradientToMatch(
-          (p) => binaryCrossentropy(yTrue, p),
-          yPred,
-          binaryCrossentropyGradient(yTrue, yPred),
-        );
+        expectGradientToMatch((p) => binaryCrossentropy(yTrue, p), yPred, binaryCrossentropyGradient(yTrue, yPred));
       }),
     );
   });
@@ -72,11 +66,7 @@ describe('binaryCrossentropyGradient', () => {
   it('matches central finite differences w.r.t. logits', () => {
     fc.assert(
       fc.property(cases(-10, 10), ([yTrue, z]) => {
-        expectGradientToMatch(
-          (x) => binaryCrossentropy(yTrue, x, { fromLogits: true }),
-          z,
-          binaryCrossentropyGradient(yTrue, z, { fromLogits: true }),
-        );
+        expectGradientToMatch((x) => binaryCrossentropy(yTrue, x, { fromLogits: true }), z, binaryCrossentropyGradient(yTrue, z, { fromLogits: true }));
       }),
     );
   });

@@ -32,11 +32,7 @@ function sigmoid(z: number): number {
  * binaryCrossentropy([1, 0], [2.2, -1.4], { fromLogits: true });
  * ```
  */
-export function binaryCrossentropy(
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
-  options?: CrossentropyOptions,
-): number {
+export function binaryCrossentropy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, options?: CrossentropyOptions): number {
   const where = 'binaryCrossentropy';
   const { fromLogits, epsilon } = resolveCrossentropyOptions(where, options);
   assertSameLength(where, 'yTrue', yTrue, 'yPred', yPred);
@@ -77,11 +73,7 @@ export function binaryCrossentropy(
  * binaryCrossentropyGradient([1], [0], { fromLogits: true }); // Float64Array [-0.5]
  * ```
  */
-export function binaryCrossentropyGradient<T extends ArrayLike<number>>(
-  yTrue: ArrayLike<number>,
-  yPred: T,
-  options?: CrossentropyOptions,
-): FloatArrayOf<T> {
+export function binaryCrossentropyGradient<T extends ArrayLike<number>>(yTrue: ArrayLike<number>, yPred: T, options?: CrossentropyOptions): FloatArrayOf<T> {
   const where = 'binaryCrossentropyGradient';
   const { fromLogits, epsilon } = resolveCrossentropyOptions(where, options);
   assertSameLength(where, 'yTrue', yTrue, 'yPred', yPred);

@@ -5,23 +5,21 @@ import { categoricalCrossentropy, categoricalCrossentropyGradient } from './cate
 
 /** n×k cases: non-negative targets and predictions drawn from [min, max]. */
 function cases(min: number, max: number, oneHot: boolean) {
-  return fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }))
-    .chain(([n, k]) =>
-      fc.record({
-        k: fc.constant(k),
-        yTrue: oneHot
-          ? fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }).map((labels) => {
-              const y = new Array<number>(n * k).fill(0);
-              labels.forEach((t, r) => {
-                y[r * k + t] = 1;
-              });
-              return y;
-            })
-          : fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * k, maxLength: n * k }),
-        yPred: fc.array(fc.double({ min, max, noNaN: true }), { minLength: n * k, maxLength: n * k }),
-      }),
-    );
+  return fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 })).chain(([n, k]) =>
+    fc.record({
+      k: fc.constant(k),
+      yTrue: oneHot
+        ? fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }).map((labels) => {
+            const y = new Array<number>(n * k).fill(0);
+            labels.forEach((t, r) => {
+              y[r * k + t] = 1;
+            });
+            return y;
+          })
+        : fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * k, maxLength: n * k }),
+      yPred: fc.array(fc.double({ min, max, noNaN: true }), { minLength: n * k, maxLength: n * k }),
+    }),
+  );
 }
 
 describe('categoricalCrossentropy', () => {
@@ -58,16 +56,10 @@ describe('categoricalCrossentropy', () => {
   });
 
   it('throws for shape errors and rows that are not probabilities', () => {
-    expect(() => categoricalCrossentropy([1, 0], [1, 0, 0], 2)).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
-    );
-    expect(() => categoricalCrossentropy([1, 0, 0], [1, 0, 0], 2)).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
-    );
+    expect(() => categoricalCrossentropy([1, 0], [1, 0, 0], 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => categoricalCrossentropy([1, 0, 0], [1, 0, 0], 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
     expect(() => categoricalCrossentropy([], [], 2)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
-    expect(() => categoricalCrossentropy([1, 0], [0, 0], 2)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() => categoricalCrossentropy([1, 0], [0, 0], 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 
@@ -75,11 +67,7 @@ describe('categoricalCrossentropyGradient', () => {
   it('matches central finite differences w.r.t. (unnormalised) probabilities', () => {
     fc.assert(
       fc.property(cases(0.05, 1, false), ({ k, yTrue, yPred }) => {
-        expectGradientToMatch(
-          (p) => categoricalCrossentropy(yTrue, p, k),
-          yPred,
-          categoricalCrossentropyGradient(yTrue, yPred, k),
-        );
+        expectGradientToMatch((p) => categoricalCrossentropy(yTrue, p, k), yPred, categoricalCrossentropyGradient(yTrue, yPred, k));
       }),
     );
   });

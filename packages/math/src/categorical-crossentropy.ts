@@ -36,12 +36,7 @@ function checkShapes(where: string, yTrue: ArrayLike<number>, yPred: ArrayLike<n
  * categoricalCrossentropy([0, 1, 0], [0.05, 0.95, 0], 3); // −log 0.95 ≈ 0.0513
  * ```
  */
-export function categoricalCrossentropy(
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
-  numClasses: number,
-  options?: CrossentropyOptions,
-): number {
+export function categoricalCrossentropy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number, options?: CrossentropyOptions): number {
   const where = 'categoricalCrossentropy';
   const { fromLogits, epsilon } = resolveCrossentropyOptions(where, options);
   const n = checkShapes(where, yTrue, yPred, numClasses);

@@ -66,8 +66,6 @@ describe('classificationReport', () => {
     expect(() => classificationReport({ yTrue: [2], probabilities: [0.5, 0.5], labels: ['x', 'y'] })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('classificationReport') }),
     );
-    expect(() => classificationReport({ yTrue: [], probabilities: [], labels: ['x'] })).toThrow(
-      expect.objectContaining({ code: 'EMPTY_INPUT' }),
-    );
+    expect(() => classificationReport({ yTrue: [], probabilities: [], labels: ['x'] })).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
   });
 });

@@ -112,10 +112,7 @@ export function classificationReport(input: ClassificationReportInput): Classifi
   const k = labels.length;
   const n = rowCount(where, 'probabilities', probabilities, k, 'labels.length');
   if (n !== yTrue.length) {
-    throw new MathError(
-      'SHAPE_MISMATCH',
-      `${where}: probabilities holds ${n} rows of ${k} but yTrue holds ${yTrue.length} labels. Pass one row per item.`,
-    );
+    throw new MathError('SHAPE_MISMATCH', `${where}: probabilities holds ${n} rows of ${k} but yTrue holds ${yTrue.length} labels. Pass one row per item.`);
   }
   for (let r = 0; r < n; r++) classIndexAt(where, 'yTrue', yTrue, r, k);
   const yPred = new Int32Array(n);

@@ -106,9 +106,7 @@ describe('createRng', () => {
   it('samples k distinct items without replacement and leaves the input alone', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.integer(), { maxLength: 30 }).chain((items) =>
-          fc.tuple(fc.constant(items), fc.integer({ min: 0, max: items.length }), fc.integer()),
-        ),
+        fc.uniqueArray(fc.integer(), { maxLength: 30 }).chain((items) => fc.tuple(fc.constant(items), fc.integer({ min: 0, max: items.length }), fc.integer())),
         ([items, k, seed]) => {
           const frozen = Object.freeze([...items]);
           const sample = createRng(seed).sample(frozen, k);

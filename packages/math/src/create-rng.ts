@@ -102,10 +102,7 @@ export interface Rng {
  */
 export function createRng(seed: number): Rng {
   if (!Number.isSafeInteger(seed)) {
-    throw new MathError(
-      'INVALID_ARGUMENT',
-      `createRng: seed must be a safe integer (got ${String(seed)}). Pass an integer, e.g. seedFromString(text).`,
-    );
+    throw new MathError('INVALID_ARGUMENT', `createRng: seed must be a safe integer (got ${String(seed)}). Pass an integer, e.g. seedFromString(text).`);
   }
   let a = 0;
   let b = seed >>> 0;

@@ -68,19 +68,22 @@ describe('precisionRecallCurve and averagePrecision', () => {
 
   it('equals the mean precision at each positive when scores have no ties', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 40 }).filter((y) => y.includes(1)), (yTrue) => {
-        const scores = yTrue.map((_, i) => (i * 7919) % 1009);
-        const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-        let hits = 0;
-        let sum = 0;
-        order.forEach((i, rank) => {
-          if (yTrue[i] === 1) {
-            hits++;
-            sum += hits / (rank + 1);
-          }
-        });
-        expect(averagePrecision(yTrue, scores)).toBeCloseTo(sum / hits, 12);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 40 }).filter((y) => y.includes(1)),
+        (yTrue) => {
+          const scores = yTrue.map((_, i) => (i * 7919) % 1009);
+          const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+          let hits = 0;
+          let sum = 0;
+          order.forEach((i, rank) => {
+            if (yTrue[i] === 1) {
+              hits++;
+              sum += hits / (rank + 1);
+            }
+          });
+          expect(averagePrecision(yTrue, scores)).toBeCloseTo(sum / hits, 12);
+        },
+      ),
     );
   });
 
@@ -156,7 +159,9 @@ describe('thresholdTable', () => {
   });
 
   it('defaults to 0.05 … 0.95 and agrees with the ROC curve at its thresholds', () => {
-    expect(thresholdTable([0, 1], [0.2, 0.8]).map((r) => r.threshold)).toEqual(Array.from({ length: 19 }, (_, i) => [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95][i]));
+    expect(thresholdTable([0, 1], [0.2, 0.8]).map((r) => r.threshold)).toEqual(
+      Array.from({ length: 19 }, (_, i) => [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95][i]),
+    );
     fc.assert(
       fc.property(labelsAndScores, ({ yTrue, scores }) => {
         const curve = rocCurve(yTrue, scores);

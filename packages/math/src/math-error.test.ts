@@ -13,8 +13,6 @@ describe('MathError', () => {
   });
 
   it('is thrown with a message naming the function, the values seen and the fix', () => {
-    expect(() => softmaxRows(new Float32Array(5), 2)).toThrow(
-      'softmaxRows: values.length (5) is not a multiple of k=2. Pass an n×k row-major array.',
-    );
+    expect(() => softmaxRows(new Float32Array(5), 2)).toThrow('softmaxRows: values.length (5) is not a multiple of k=2. Pass an n×k row-major array.');
   });
 });

@@ -46,10 +46,7 @@ export function meanSquaredError(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
  * meanSquaredErrorGradient([1, 2], [1, 4]); // Float64Array [0, 2]
  * ```
  */
-export function meanSquaredErrorGradient<T extends ArrayLike<number>>(
-  yTrue: ArrayLike<number>,
-  yPred: T,
-): FloatArrayOf<T> {
+export function meanSquaredErrorGradient<T extends ArrayLike<number>>(yTrue: ArrayLike<number>, yPred: T): FloatArrayOf<T> {
   const where = 'meanSquaredErrorGradient';
   assertSameLength(where, 'yTrue', yTrue, 'yPred', yPred);
   assertNonEmpty(where, 'yPred', yPred);

@@ -58,11 +58,9 @@ describe('momentumUpdate', () => {
   });
 
   it('throws for a state of the wrong size and a momentum above 1', () => {
-    expect(() => momentumUpdate(new Float32Array(2), new Float32Array(2), createMomentumState(3))).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
+    expect(() => momentumUpdate(new Float32Array(2), new Float32Array(2), createMomentumState(3))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => momentumUpdate(new Float32Array(1), new Float32Array(1), createMomentumState(1), { momentum: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
     );
-    expect(() =>
-      momentumUpdate(new Float32Array(1), new Float32Array(1), createMomentumState(1), { momentum: 1.5 }),
-    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

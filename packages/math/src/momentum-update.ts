@@ -118,12 +118,7 @@ function momentumKernel(
  * ({ params, state } = momentumUpdate(params, new Float32Array([0.5, -0.5]), state, { learningRate: 0.1 }));
  * ```
  */
-export function momentumUpdate(
-  params: Float32Array,
-  grads: Float32Array,
-  state: MomentumState,
-  options?: MomentumOptions,
-): MomentumResult {
+export function momentumUpdate(params: Float32Array, grads: Float32Array, state: MomentumState, options?: MomentumOptions): MomentumResult {
   const paramsOut = new Float32Array(params.length);
   const velocity = new Float32Array(params.length);
   momentumKernel('momentumUpdate', params, grads, state, paramsOut, velocity, options);

@@ -41,10 +41,7 @@ export function precisionRecallF1(matrix: number[][]): PerClassScores[] {
   if (k === 0) throw new MathError('EMPTY_INPUT', 'precisionRecallF1: matrix has no rows. Pass a k×k confusion matrix.');
   matrix.forEach((row, i) => {
     if (row.length !== k) {
-      throw new MathError(
-        'SHAPE_MISMATCH',
-        `precisionRecallF1: row ${i} has ${row.length} columns but the matrix has ${k} rows. Pass a square k×k matrix.`,
-      );
+      throw new MathError('SHAPE_MISMATCH', `precisionRecallF1: row ${i} has ${row.length} columns but the matrix has ${k} rows. Pass a square k×k matrix.`);
     }
   });
   const scores: PerClassScores[] = [];

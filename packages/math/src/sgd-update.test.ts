@@ -33,11 +33,7 @@ describe('sgdUpdate', () => {
   });
 
   it('throws for mismatched lengths and a negative learning rate', () => {
-    expect(() => sgdUpdate(new Float32Array(2), new Float32Array(3))).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
-    );
-    expect(() => sgdUpdate(new Float32Array(1), new Float32Array(1), { learningRate: -1 })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() => sgdUpdate(new Float32Array(2), new Float32Array(3))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => sgdUpdate(new Float32Array(1), new Float32Array(1), { learningRate: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -28,11 +28,7 @@ describe('softmax', () => {
   it('is invariant to adding a constant to every logit', () => {
     fc.assert(
       fc.property(logitVector, fc.double({ min: -1000, max: 1000, noNaN: true }), (logits, shift) => {
-        expectArrayClose(
-          softmax(logits.map((v) => v + shift)),
-          softmax(logits),
-          9,
-        );
+        expectArrayClose(softmax(logits.map((v) => v + shift)), softmax(logits), 9);
       }),
     );
   });
@@ -69,12 +65,14 @@ describe('softmaxJacobianVectorProduct', () => {
   it('matches central finite differences of ⟨v, softmax(z)⟩', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((k) =>
-          fc.tuple(
-            fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: k, maxLength: k }),
-            fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: k, maxLength: k }),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((k) =>
+            fc.tuple(
+              fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: k, maxLength: k }),
+              fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: k, maxLength: k }),
+            ),
           ),
-        ),
         ([z, v]) => {
           const p = softmax(z);
           const objective = (x: Float64Array): number => {
@@ -99,8 +97,6 @@ describe('softmaxJacobianVectorProduct', () => {
   });
 
   it('throws SHAPE_MISMATCH for vectors of different lengths', () => {
-    expect(() => softmaxJacobianVectorProduct([0.5, 0.5], [1])).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
-    );
+    expect(() => softmaxJacobianVectorProduct([0.5, 0.5], [1])).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });

@@ -2,21 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectArrayClose, expectGradientToMatch } from '../test/finite-difference.js';
 import { categoricalCrossentropy, categoricalCrossentropyGradient } from './categorical-crossentropy.js';
-import {
-  sparseCategoricalCrossentropy,
-  sparseCategoricalCrossentropyGradient,
-} from './sparse-categorical-crossentropy.js';
+import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyGradient } from './sparse-categorical-crossentropy.js';
 
 function cases(min: number, max: number) {
-  return fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 }))
-    .chain(([n, k]) =>
-      fc.record({
-        k: fc.constant(k),
-        labels: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }),
-        yPred: fc.array(fc.double({ min, max, noNaN: true }), { minLength: n * k, maxLength: n * k }),
-      }),
-    );
+  return fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 5 })).chain(([n, k]) =>
+    fc.record({
+      k: fc.constant(k),
+      labels: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }),
+      yPred: fc.array(fc.double({ min, max, noNaN: true }), { minLength: n * k, maxLength: n * k }),
+    }),
+  );
 }
 
 function oneHot(labels: number[], k: number): number[] {
@@ -29,10 +24,7 @@ function oneHot(labels: number[], k: number): number[] {
 
 describe('sparseCategoricalCrossentropy', () => {
   it('computes a hand-worked value', () => {
-    expect(sparseCategoricalCrossentropy([1, 2], [0.05, 0.95, 0, 0.1, 0.8, 0.1], 3)).toBeCloseTo(
-      (-Math.log(0.95) - Math.log(0.1)) / 2,
-      12,
-    );
+    expect(sparseCategoricalCrossentropy([1, 2], [0.05, 0.95, 0, 0.1, 0.8, 0.1], 3)).toBeCloseTo((-Math.log(0.95) - Math.log(0.1)) / 2, 12);
   });
 
   it('equals categoricalCrossentropy with one-hot targets, for probabilities and logits', () => {
@@ -44,11 +36,7 @@ describe('sparseCategoricalCrossentropy', () => {
           categoricalCrossentropy(y, yPred, k, { fromLogits: true }),
           12,
         );
-        expectArrayClose(
-          sparseCategoricalCrossentropyGradient(labels, yPred, k),
-          categoricalCrossentropyGradient(y, yPred, k),
-          12,
-        );
+        expectArrayClose(sparseCategoricalCrossentropyGradient(labels, yPred, k), categoricalCrossentropyGradient(y, yPred, k), 12);
       }),
     );
   });
@@ -65,15 +53,9 @@ describe('sparseCategoricalCrossentropy', () => {
   });
 
   it('throws for labels that are not class indices and for shape mismatches', () => {
-    expect(() => sparseCategoricalCrossentropy([2], [0.5, 0.5], 2)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-    expect(() => sparseCategoricalCrossentropy([0.5], [0.5, 0.5], 2)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-    expect(() => sparseCategoricalCrossentropy([0, 1], [0.5, 0.5], 2)).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH' }),
-    );
+    expect(() => sparseCategoricalCrossentropy([2], [0.5, 0.5], 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => sparseCategoricalCrossentropy([0.5], [0.5, 0.5], 2)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => sparseCategoricalCrossentropy([0, 1], [0.5, 0.5], 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });
 
@@ -81,11 +63,7 @@ describe('sparseCategoricalCrossentropyGradient', () => {
   it('matches central finite differences w.r.t. probabilities', () => {
     fc.assert(
       fc.property(cases(0.05, 1), ({ k, labels, yPred }) => {
-        expectGradientToMatch(
-          (p) => sparseCategoricalCrossentropy(labels, p, k),
-          yPred,
-          sparseCategoricalCrossentropyGradient(labels, yPred, k),
-        );
+        expectGradientToMatch((p) => sparseCategoricalCrossentropy(labels, p, k), yPred, sparseCategoricalCrossentropyGradient(labels, yPred, k));
       }),
     );
   });

@@ -11,8 +11,7 @@ function checkShapes(where: string, yTrue: ArrayLike<number>, yPred: ArrayLike<n
   if (n !== yTrue.length) {
     throw new MathError(
       'SHAPE_MISMATCH',
-      `${where}: yPred holds ${n} rows of ${numClasses} but yTrue holds ${yTrue.length} labels. ` +
-        'Pass one integer label per row of yPred.',
+      `${where}: yPred holds ${n} rows of ${numClasses} but yTrue holds ${yTrue.length} labels. ` + 'Pass one integer label per row of yPred.',
     );
   }
   if (n === 0) throw new MathError('EMPTY_INPUT', `${where}: yTrue is empty. Pass at least one label.`);
@@ -40,12 +39,7 @@ function checkShapes(where: string, yTrue: ArrayLike<number>, yPred: ArrayLike<n
  * sparseCategoricalCrossentropy([1], [0.05, 0.95, 0], 3); // −log 0.95 ≈ 0.0513
  * ```
  */
-export function sparseCategoricalCrossentropy(
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
-  numClasses: number,
-  options?: CrossentropyOptions,
-): number {
+export function sparseCategoricalCrossentropy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number, options?: CrossentropyOptions): number {
   const where = 'sparseCategoricalCrossentropy';
   const { fromLogits, epsilon } = resolveCrossentropyOptions(where, options);
   const n = checkShapes(where, yTrue, yPred, numClasses);

@@ -40,8 +40,18 @@ describe('stratifiedSplit', () => {
   it('splits a 20/80 dataset in proportion', () => {
     const labels = [...new Array<number>(20).fill(1), ...new Array<number>(80).fill(0)];
     const { train, test } = stratifiedSplit(labels, 0.25, createRng(1));
-    expect(countBy(labels, test)).toEqual(new Map([[0, 20], [1, 5]]));
-    expect(countBy(labels, train)).toEqual(new Map([[0, 60], [1, 15]]));
+    expect(countBy(labels, test)).toEqual(
+      new Map([
+        [0, 20],
+        [1, 5],
+      ]),
+    );
+    expect(countBy(labels, train)).toEqual(
+      new Map([
+        [0, 60],
+        [1, 15],
+      ]),
+    );
   });
 
   it('is deterministic for a seed', () => {
@@ -57,9 +67,7 @@ describe('stratifiedSplit', () => {
     expect(() => stratifiedSplit([0, 1, 2], 0.5, rng)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => stratifiedSplit([], 0.5, rng)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
     expect(() => stratifiedSplit([0, 0], 1.5, rng)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => stratifiedSplit([0, Number.NaN], 0.5, rng)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
+    expect(() => stratifiedSplit([0, Number.NaN], 0.5, rng)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
 

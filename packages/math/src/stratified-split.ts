@@ -102,6 +102,10 @@ export function stratifiedSplitBy<T>(
   const distinct = [...new Set(names)];
   if ((options.classOrder ?? 'sorted') === 'sorted') distinct.sort();
   const ids = new Map(distinct.map((name, id) => [name, id]));
-  const split = stratifiedSplit(Int32Array.from(names, (name) => ids.get(name)!), testFraction, rng);
+  const split = stratifiedSplit(
+    Int32Array.from(names, (name) => ids.get(name)!),
+    testFraction,
+    rng,
+  );
   return { train: Array.from(split.train, (i) => items[i]!), test: Array.from(split.test, (i) => items[i]!) };
 }

@@ -6,18 +6,13 @@ import { trainTestSplit } from './train-test-split.js';
 describe('trainTestSplit', () => {
   it('splits every index exactly once with round(f·n) test items', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 2, max: 300 }),
-        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
-        fc.integer(),
-        (n, f, seed) => {
-          const { train, test } = trainTestSplit(n, f, createRng(seed));
-          expect(test.length).toBe(Math.min(n - 1, Math.max(1, Math.round(f * n))));
-          expect(train.length + test.length).toBe(n);
-          const all = [...train, ...test].sort((a, b) => a - b);
-          expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
-        },
-      ),
+      fc.property(fc.integer({ min: 2, max: 300 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.integer(), (n, f, seed) => {
+        const { train, test } = trainTestSplit(n, f, createRng(seed));
+        expect(test.length).toBe(Math.min(n - 1, Math.max(1, Math.round(f * n))));
+        expect(train.length + test.length).toBe(n);
+        const all = [...train, ...test].sort((a, b) => a - b);
+        expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
+      }),
     );
   });
 

@@ -17,12 +17,7 @@ export function numericGradient(f: (x: Float64Array) => number, x: ArrayLike<num
 }
 
 /** Asserts that an analytic gradient matches central finite differences of f at x. */
-export function expectGradientToMatch(
-  f: (x: Float64Array) => number,
-  x: ArrayLike<number>,
-  analytic: ArrayLike<number>,
-  tolerance = 1e-5,
-): void {
+export function expectGradientToMatch(f: (x: Float64Array) => number, x: ArrayLike<number>, analytic: ArrayLike<number>, tolerance = 1e-5): void {
   const numeric = numericGradient(f, x);
   expect(analytic.length).toBe(numeric.length);
   for (let i = 0; i < numeric.length; i++) {

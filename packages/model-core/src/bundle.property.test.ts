@@ -68,19 +68,44 @@ function replaceAt(root: unknown, path: JsonPath, replacement: unknown): unknown
 
 const hostile = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom(1e12, -1, 0, 0.5, 2 ** 31, 1e308, '', '../../etc/passwd', '/etc/passwd', 'constructor', '__proto__', 'Lambda', 'x'.repeat(10_000), null, [], {}),
+  fc.constantFrom(
+    1e12,
+    -1,
+    0,
+    0.5,
+    2 ** 31,
+    1e308,
+    '',
+    '../../etc/passwd',
+    '/etc/passwd',
+    'constructor',
+    '__proto__',
+    'Lambda',
+    'x'.repeat(10_000),
+    null,
+    [],
+    {},
+  ),
   fc.constant(JSON.parse('{"__proto__": {"polluted": true}}') as unknown),
 );
 
 // GLOSSA_FUZZ_RUNS=2000 runs a longer search locally; CI keeps it short.
-const limits = { numRuns: Number(process.env.GLOSSA_FUZZ_RUNS ?? 80), timeout: 10_000, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false } as const;
+const limits = {
+  numRuns: Number(process.env.GLOSSA_FUZZ_RUNS ?? 80),
+  timeout: 10_000,
+  interruptAfterTimeLimit: 60_000,
+  markInterruptAsFailure: false,
+} as const;
 
 describe('deserializeBundle on arbitrary input', () => {
   it('refuses an arbitrary manifest with a BundleError', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.object({ key: fc.constantFrom('__proto__', 'format', 'formatVersion', 'files', 'options', 'labels', 'constructor') })), async (manifest) => {
-        await loadsOrRefuses(() => ({ ...files, 'manifest.json': enc.encode(JSON.stringify(manifest)) }));
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue(), fc.object({ key: fc.constantFrom('__proto__', 'format', 'formatVersion', 'files', 'options', 'labels', 'constructor') })),
+        async (manifest) => {
+          await loadsOrRefuses(() => ({ ...files, 'manifest.json': enc.encode(JSON.stringify(manifest)) }));
+        },
+      ),
       limits,
     );
   });

@@ -100,7 +100,10 @@ export function createManifest(classifier: TextClassifier): BundleManifest {
     format: 'glossa-bundle',
     // lstm, bow and cnn bundles without a learned initial state stay readable by Glossa releases that only
     // know format 1; a learned one (trained state, CNN padding window) needs a release that applies it.
-    formatVersion: FORMAT_1_ARCHITECTURES.includes(architecture) && (classifier.options.initialState === 'zero' || architecture === 'bow') ? 1 : FLOAT32_BUNDLE_FORMAT_VERSION,
+    formatVersion:
+      FORMAT_1_ARCHITECTURES.includes(architecture) && (classifier.options.initialState === 'zero' || architecture === 'bow')
+        ? 1
+        : FLOAT32_BUNDLE_FORMAT_VERSION,
     task: 'text-classification',
     labels: [...classifier.labels],
     architecture,
@@ -267,16 +270,24 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
     const members: AutoMember[] = [];
     try {
       for (const m of manifest.members) {
-        const memberManifest = readManifest({ [BUNDLE_FILE_NAMES.manifest]: fileOf(files, m.manifest) ?? new Uint8Array(0), ...(fileOf(files, m.manifest) ? {} : { missing: new Uint8Array(0) }) });
+        const memberManifest = readManifest({
+          [BUNDLE_FILE_NAMES.manifest]: fileOf(files, m.manifest) ?? new Uint8Array(0),
+          ...(fileOf(files, m.manifest) ? {} : { missing: new Uint8Array(0) }),
+        });
         const problems: string[] = [];
-        if (memberManifest.architecture !== m.architecture) problems.push(`${m.manifest}: architecture ${memberManifest.architecture}, but manifest.json says ${m.architecture}`);
+        if (memberManifest.architecture !== m.architecture)
+          problems.push(`${m.manifest}: architecture ${memberManifest.architecture}, but manifest.json says ${m.architecture}`);
         if (JSON.stringify(memberManifest.labels) !== JSON.stringify(manifest.labels)) problems.push(`${m.manifest}: labels differ from manifest.json's`);
         if (memberManifest.quantization?.dtype !== manifest.quantization?.dtype) {
-          problems.push(`${m.manifest}: stored as ${memberManifest.quantization?.dtype ?? 'float32'}, but manifest.json says ${manifest.quantization?.dtype ?? 'float32'}`);
+          problems.push(
+            `${m.manifest}: stored as ${memberManifest.quantization?.dtype ?? 'float32'}, but manifest.json says ${manifest.quantization?.dtype ?? 'float32'}`,
+          );
         }
         const listed = new Set(m.files);
-        for (const name of bundleFileNames(memberManifest)) if (!listed.has(name)) problems.push(`${m.manifest}: file ${name} is not listed in manifest.json members`);
-        if (problems.length > 0) throw new BundleError('BUNDLE_INVALID', `Bundle: member "${m.name}" is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
+        for (const name of bundleFileNames(memberManifest))
+          if (!listed.has(name)) problems.push(`${m.manifest}: file ${name} is not listed in manifest.json members`);
+        if (problems.length > 0)
+          throw new BundleError('BUNDLE_INVALID', `Bundle: member "${m.name}" is invalid: ${problems.join('; ')}. Re-save the bundle with Glossa.`, problems);
         members.push({ name: m.name, weight: m.weight, classifier: await deserializeManifest(files, memberManifest, true) });
       }
     } catch (error) {
@@ -297,20 +308,32 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
   try {
     pipeline = textPipelineFromJSON(preprocessingJson as TextPipelineJSON);
   } catch (cause) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} is invalid: ${(cause as Error).message}`, [(cause as Error).message], { cause });
+    throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} is invalid: ${(cause as Error).message}`, [(cause as Error).message], {
+      cause,
+    });
   }
   const pipelineProblems: string[] = [];
   if (pipeline.config.maxLength !== manifest.options.maxLength) {
-    pipelineProblems.push(`${manifest.files.preprocessing} config.maxLength: ${pipeline.config.maxLength}, but the manifest's options.maxLength is ${manifest.options.maxLength}`);
+    pipelineProblems.push(
+      `${manifest.files.preprocessing} config.maxLength: ${pipeline.config.maxLength}, but the manifest's options.maxLength is ${manifest.options.maxLength}`,
+    );
   }
   if (pipeline.config.truncating !== manifest.options.truncating) {
-    pipelineProblems.push(`${manifest.files.preprocessing} config.truncating: ${pipeline.config.truncating}, but the manifest's options.truncating is ${manifest.options.truncating}`);
+    pipelineProblems.push(
+      `${manifest.files.preprocessing} config.truncating: ${pipeline.config.truncating}, but the manifest's options.truncating is ${manifest.options.truncating}`,
+    );
   }
   if (pipeline.vocabulary.size > manifest.options.vocabSize) {
-    pipelineProblems.push(`${manifest.files.preprocessing} vocabulary: ${pipeline.vocabulary.size} tokens, more than the manifest's options.vocabSize (${manifest.options.vocabSize})`);
+    pipelineProblems.push(
+      `${manifest.files.preprocessing} vocabulary: ${pipeline.vocabulary.size} tokens, more than the manifest's options.vocabSize (${manifest.options.vocabSize})`,
+    );
   }
   if (pipelineProblems.length > 0) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: ${manifest.files.preprocessing} does not match manifest.json: ${pipelineProblems.join('; ')}. Re-save the bundle with Glossa.`, pipelineProblems);
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: ${manifest.files.preprocessing} does not match manifest.json: ${pipelineProblems.join('; ')}. Re-save the bundle with Glossa.`,
+      pipelineProblems,
+    );
   }
   if (manifest.ngram) {
     const need = (name: string): Uint8Array => {
@@ -336,7 +359,9 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
   const { topology, specs, expectedBytes } = checkTopology(modelJson, manifest, pipeline.vocabulary.size);
   const weights = fileOf(files, manifest.files.weights!);
   if (!weights) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [`${manifest.files.weights}: missing`]);
+    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${manifest.files.weights} is missing. Copy every file of the bundle.`, [
+      `${manifest.files.weights}: missing`,
+    ]);
   }
   const tensors = manifest.quantization?.tensors;
   if (tensors === undefined && weights.byteLength !== expectedBytes) {
@@ -359,7 +384,12 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
     model = await loadLayersModel(tfio.fromMemory({ modelTopology: topology }));
   } catch (cause) {
     disposeVariablesSince(variablesBefore);
-    throw new BundleError('BUNDLE_INVALID', `Bundle: tfjs could not build the model (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: tfjs could not build the model (${(cause as Error).message}). Re-save the bundle with Glossa.`,
+      [(cause as Error).message],
+      { cause },
+    );
   }
   let offset = 0;
   const values: Tensor[] = specs.map((spec) => {
@@ -372,7 +402,12 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
     model.setWeights(values);
   } catch (cause) {
     model.dispose();
-    throw new BundleError('BUNDLE_INVALID', `Bundle: the weights do not fit the model (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: the weights do not fit the model (${(cause as Error).message}). Re-save the bundle with Glossa.`,
+      [(cause as Error).message],
+      { cause },
+    );
   } finally {
     dispose(values);
   }
@@ -384,7 +419,12 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
     });
   } catch (cause) {
     model.dispose();
-    throw new BundleError('BUNDLE_INVALID', `Bundle: the model cannot run (${(cause as Error).message}). Re-save the bundle with Glossa.`, [(cause as Error).message], { cause });
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: the model cannot run (${(cause as Error).message}). Re-save the bundle with Glossa.`,
+      [(cause as Error).message],
+      { cause },
+    );
   }
   return restoreTextClassifier({
     options,

@@ -136,7 +136,9 @@ describe('TextClassifier.fit with checkpoints', () => {
     const resumeFrom = checkpoints[0]!;
     await expect(clf.fit(data, { ...fitOptions, seed: 12, resumeFrom })).rejects.toThrow(/different training run \(seed: 11 in the checkpoint, 12 now\)/);
     await expect(clf.fit(data.slice(1), { ...fitOptions, resumeFrom })).rejects.toThrow(/training examples differ/);
-    await expect(createTextClassifier({ ...options, embeddingDim: 4 }).fit(data, { ...fitOptions, resumeFrom })).rejects.toThrow(/option embeddingDim: 8 in the checkpoint, 4 now/);
+    await expect(createTextClassifier({ ...options, embeddingDim: 4 }).fit(data, { ...fitOptions, resumeFrom })).rejects.toThrow(
+      /option embeddingDim: 8 in the checkpoint, 4 now/,
+    );
     await expect(clf.fit(data, { ...fitOptions, epochs: 1, batchSize: 8, resumeFrom })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     // A lower learning rate is allowed: it is the fix for a diverged run.
     const lower = createTextClassifier({ ...options, learningRate: 1e-4 });
@@ -175,7 +177,9 @@ describe('TextClassifier.fit divergence', () => {
     );
     expect(error).toBeInstanceOf(ModelCoreError);
     expect((error as ModelCoreError).code).toBe('TRAINING_DIVERGED');
-    expect((error as Error).message).toMatch(/loss became NaN in epoch 2, batch 4 of 14: training diverged\. Lower the learning rate \(now 0\.001, e\.g\. to 0\.0001\)/);
+    expect((error as Error).message).toMatch(
+      /loss became NaN in epoch 2, batch 4 of 14: training diverged\. Lower the learning rate \(now 0\.001, e\.g\. to 0\.0001\)/,
+    );
     expect((error as Error).message).toMatch(/weights after epoch 1 are in the last checkpoint/);
     expect(batches).toBe(14 + 3);
     expect(checkpoints.map((c) => c.epoch)).toEqual([1]);
@@ -220,7 +224,10 @@ describe('serializeCheckpoint / deserializeCheckpoint', () => {
     });
     const nan = tensors.slice();
     new DataView(nan.buffer).setFloat32(8, Number.NaN, true);
-    expect(broken({ [CHECKPOINT_FILE_NAMES.tensors]: nan })).toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringMatching(/non-finite value at index 2/) });
+    expect(broken({ [CHECKPOINT_FILE_NAMES.tensors]: nan })).toMatchObject({
+      code: 'BUNDLE_CORRUPT',
+      message: expect.stringMatching(/non-finite value at index 2/),
+    });
     expect(broken({ [CHECKPOINT_FILE_NAMES.state]: undefined })).toMatchObject({ code: 'BUNDLE_MISSING_FILE' });
     expect(broken({ [CHECKPOINT_FILE_NAMES.state]: new Uint8Array([0x7b, 0xff]) })).toMatchObject({ code: 'BUNDLE_CORRUPT' });
     const state = JSON.parse(new TextDecoder().decode(files[CHECKPOINT_FILE_NAMES.state]));

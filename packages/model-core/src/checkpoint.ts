@@ -259,9 +259,14 @@ function parseJson(files: BundleFiles, name: string): unknown {
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch (cause) {
-    throw new BundleError('BUNDLE_CORRUPT', `Checkpoint: ${name} is not valid UTF-8 JSON (${(cause as Error).message}). The file is damaged; start training afresh.`, [`${name}: not JSON`], {
-      cause,
-    });
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Checkpoint: ${name} is not valid UTF-8 JSON (${(cause as Error).message}). The file is damaged; start training afresh.`,
+      [`${name}: not JSON`],
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -311,9 +316,11 @@ export function deserializeCheckpoint(files: BundleFiles): TrainingCheckpoint {
   }
   const bytes = files[CHECKPOINT_FILE_NAMES.tensors];
   if (!bytes) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `Checkpoint: ${CHECKPOINT_FILE_NAMES.tensors} is missing. The checkpoint is incomplete; start training afresh.`, [
-      `${CHECKPOINT_FILE_NAMES.tensors}: missing`,
-    ]);
+    throw new BundleError(
+      'BUNDLE_MISSING_FILE',
+      `Checkpoint: ${CHECKPOINT_FILE_NAMES.tensors} is missing. The checkpoint is incomplete; start training afresh.`,
+      [`${CHECKPOINT_FILE_NAMES.tensors}: missing`],
+    );
   }
   if (bytes.byteLength !== expected) {
     throw problem(
@@ -327,7 +334,11 @@ export function deserializeCheckpoint(files: BundleFiles): TrainingCheckpoint {
   new Uint8Array(all.buffer).set(bytes);
   for (let i = 0; i < all.length; i++) {
     if (!Number.isFinite(all[i]!)) {
-      throw problem(`${CHECKPOINT_FILE_NAMES.tensors} holds a non-finite value at index ${i}. The checkpoint is damaged; start training afresh.`, ['tensors.bin: non-finite value'], 'BUNDLE_CORRUPT');
+      throw problem(
+        `${CHECKPOINT_FILE_NAMES.tensors} holds a non-finite value at index ${i}. The checkpoint is damaged; start training afresh.`,
+        ['tensors.bin: non-finite value'],
+        'BUNDLE_CORRUPT',
+      );
     }
   }
   let offset = 0;
@@ -359,10 +370,22 @@ export function deserializeCheckpoint(files: BundleFiles): TrainingCheckpoint {
     pipeline,
     fit: state.fit,
     weights,
-    optimizer: { name: 'adam', iterations: state.optimizer.iterations, beta1Power: state.optimizer.beta1Power, beta2Power: state.optimizer.beta2Power, firstMoments, secondMoments },
+    optimizer: {
+      name: 'adam',
+      iterations: state.optimizer.iterations,
+      beta1Power: state.optimizer.beta1Power,
+      beta2Power: state.optimizer.beta2Power,
+      firstMoments,
+      secondMoments,
+    },
     rng: state.rng,
     dropoutCalls: state.dropoutCalls,
-    earlyStopping: { bestLoss: state.earlyStopping.bestLoss, bestEpoch: state.earlyStopping.bestEpoch, bestWeights, stoppedEarly: state.earlyStopping.stoppedEarly },
+    earlyStopping: {
+      bestLoss: state.earlyStopping.bestLoss,
+      bestEpoch: state.earlyStopping.bestEpoch,
+      bestWeights,
+      stoppedEarly: state.earlyStopping.stoppedEarly,
+    },
     history,
     progress: state.progress,
     createdBy: state.createdBy,

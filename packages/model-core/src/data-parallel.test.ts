@@ -43,8 +43,15 @@ const small = { embeddingDim: 8, units: 8, vocabSize: 300 } as const;
 
 describe('shardRanges / sumShards', () => {
   it('cuts rows into contiguous, non-empty shards covering every row', () => {
-    expect(shardRanges(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
-    expect(shardRanges(2, 4)).toEqual([[0, 1], [1, 2]]);
+    expect(shardRanges(10, 3)).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 10],
+    ]);
+    expect(shardRanges(2, 4)).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     expect(shardRanges(1, 1)).toEqual([[0, 1]]);
   });
 
@@ -86,7 +93,14 @@ describe('a replica with the embedding sent as rows', () => {
     const dim = small.embeddingDim;
     // Twice: the second call updates the rows the replica already holds.
     for (let k = 0; k < 2; k++) {
-      const packed = sparse.compute({ weights: weights.map((w, i) => (i === index ? getRows(w, rows, dim) : w)), ids, length, ys, dropoutCalls: [], embedding: { index, rows } });
+      const packed = sparse.compute({
+        weights: weights.map((w, i) => (i === index ? getRows(w, rows, dim) : w)),
+        ids,
+        length,
+        ys,
+        dropoutCalls: [],
+        embedding: { index, rows },
+      });
       expect(Array.from(packed.gradients[index]!)).toEqual(Array.from(getRows(dense.gradients[index]!, rows, dim)));
       packed.gradients.forEach((g, i) => {
         if (i !== index) expect(Array.from(g)).toEqual(Array.from(dense.gradients[i]!));
@@ -118,8 +132,13 @@ describe.each(['lstm', 'gru', 'cnn', 'bow', 'transformer'] as const)('data-paral
     const ys = Int32Array.from(texts, (e) => clf.labels.indexOf(e.label));
     const whole = shardGradients(model, variables, { ids, length, ys, weights: undefined, classes: 2 });
     const ranges = shardRanges(ys.length, 3);
-    const parts = ranges.map(([a, b]) => shardGradients(model, variables, { ids: ids.subarray(a * length, b * length), length, ys: ys.subarray(a, b), weights: undefined, classes: 2 }));
-    const summed = sumShards(parts, ranges.map(([a, b]) => b - a));
+    const parts = ranges.map(([a, b]) =>
+      shardGradients(model, variables, { ids: ids.subarray(a * length, b * length), length, ys: ys.subarray(a, b), weights: undefined, classes: 2 }),
+    );
+    const summed = sumShards(
+      parts,
+      ranges.map(([a, b]) => b - a),
+    );
     expect(summed.loss).toBeCloseTo(whole.loss, 5);
     expect(summed.hits).toBe(whole.hits);
     whole.gradients.forEach((g, i) => {

@@ -199,7 +199,11 @@ export function shardRanges(rows: number, parts: number): Array<[number, number]
  * of the whole batch's mean loss. `sparse[s]`, when given, says which weight of shard `s` holds packed rows
  * (see {@link GradientShard.embedding}); shard 0 must hold every weight whole.
  */
-export function sumShards(results: readonly ShardGradients[], sizes: readonly number[], sparse: ReadonlyArray<GradientShard['embedding']> = []): ShardGradients {
+export function sumShards(
+  results: readonly ShardGradients[],
+  sizes: readonly number[],
+  sparse: ReadonlyArray<GradientShard['embedding']> = [],
+): ShardGradients {
   const total = sizes.reduce((a, b) => a + b, 0);
   const gradients = results[0]!.gradients.map((g) => new Float32Array(g.length));
   let loss = 0;

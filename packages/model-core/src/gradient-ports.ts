@@ -4,7 +4,14 @@
  * wraps each in a {@link GradientPort} and calls {@link gradientWorkersOverPorts}; inside each thread it
  * initialises a backend and calls {@link serveGradientReplica}.
  */
-import { type GradientReplica, type GradientReplicaInit, type GradientShard, type GradientWorkers, type ShardGradients, createGradientReplica } from './data-parallel.js';
+import {
+  type GradientReplica,
+  type GradientReplicaInit,
+  type GradientShard,
+  type GradientWorkers,
+  type ShardGradients,
+  createGradientReplica,
+} from './data-parallel.js';
 import { ModelCoreError } from './errors.js';
 
 /** A message to a gradient worker. */
@@ -145,10 +152,20 @@ export function serveGradientReplica(port: GradientPort<GradientReply, GradientR
       } else {
         if (!replica) throw new Error('no model: the worker was not started for this fit');
         const result = replica.compute(request.shard);
-        port.post({ type: 'glossa-gradient-result', id: request.id, result }, result.gradients.map((g) => g.buffer as ArrayBuffer));
+        port.post(
+          { type: 'glossa-gradient-result', id: request.id, result },
+          result.gradients.map((g) => g.buffer as ArrayBuffer),
+        );
       }
     } catch (error) {
-      port.post({ type: 'glossa-gradient-error', id: request.type === 'glossa-gradient-compute' ? request.id : null, message: error instanceof Error ? error.message : String(error) }, []);
+      port.post(
+        {
+          type: 'glossa-gradient-error',
+          id: request.type === 'glossa-gradient-compute' ? request.id : null,
+          message: error instanceof Error ? error.message : String(error),
+        },
+        [],
+      );
     }
   });
 }

@@ -11,9 +11,12 @@ describe('model packages', () => {
     }
   });
 
-  it("takes the bundle a package names, and refuses one that names none or leaves the package", () => {
+  it('takes the bundle a package names, and refuses one that names none or leaves the package', () => {
     expect(modelPackageBundle({ glossa: { bundle: 'model.glossa' } }, 'x')).toBe('model.glossa');
-    expect(() => modelPackageBundle({ name: 'left-pad' }, 'left-pad')).toThrow(/left-pad is not a Glossa model package: its package\.json has no "glossa": \{ "bundle": "<file>" \}/);
-    for (const bundle of ['../x.glossa', '/etc/passwd', 'a/../../b', '']) expect(() => modelPackageBundle({ glossa: { bundle } }, 'x')).toThrow(/not a Glossa model package/);
+    expect(() => modelPackageBundle({ name: 'left-pad' }, 'left-pad')).toThrow(
+      /left-pad is not a Glossa model package: its package\.json has no "glossa": \{ "bundle": "<file>" \}/,
+    );
+    for (const bundle of ['../x.glossa', '/etc/passwd', 'a/../../b', ''])
+      expect(() => modelPackageBundle({ glossa: { bundle } }, 'x')).toThrow(/not a Glossa model package/);
   });
 });

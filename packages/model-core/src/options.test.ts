@@ -74,14 +74,22 @@ describe('createTextClassifier options', () => {
   });
 
   it('covers every numeric default option', () => {
-    const numeric = Object.entries(DEFAULT_CLASSIFIER_OPTIONS).filter(([, v]) => typeof v === 'number').map(([k]) => k);
+    const numeric = Object.entries(DEFAULT_CLASSIFIER_OPTIONS)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k]) => k);
     expect(Object.keys(OPTION_RANGES).sort()).toEqual(numeric.sort());
   });
 
   it('refuses unknown options and unknown choices by name', () => {
     expectRefused(() => createTextClassifier({ units: 8, epochs: 3 } as never), /unknown option "epochs"/);
-    expectRefused(() => createTextClassifier({ architecture: 'rnn' as never }), `createTextClassifier: architecture must be one of ${ARCHITECTURES.join(', ')} (got rnn).`);
-    expectRefused(() => createTextClassifier({ architecture: 'transformer', embeddingDim: 30, heads: 4 }), /heads \(4\) must divide embeddingDim \(30\).*heads 2/);
+    expectRefused(
+      () => createTextClassifier({ architecture: 'rnn' as never }),
+      `createTextClassifier: architecture must be one of ${ARCHITECTURES.join(', ')} (got rnn).`,
+    );
+    expectRefused(
+      () => createTextClassifier({ architecture: 'transformer', embeddingDim: 30, heads: 4 }),
+      /heads \(4\) must divide embeddingDim \(30\).*heads 2/,
+    );
     expectRefused(() => createTextClassifier({ tokenizer: 'bpe' as never }), /tokenizer must be one of word, whitespace, char, char-ngram \(got bpe\)/);
     for (const bad of ['3', '0-2', '5-2', '2-11', 'all', 3]) {
       expectRefused(() => createTextClassifier({ charNgrams: bad as never }), /charNgrams must be "auto", "none" or a range "N-M" with 1 ≤ N ≤ M ≤ 10/);

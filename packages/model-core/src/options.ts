@@ -259,10 +259,7 @@ export function resolveClassifierOptions(options: TextClassifierOptions = {}): R
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if (!(key in DEFAULT_CLASSIFIER_OPTIONS)) {
-      throw new ModelCoreError(
-        'INVALID_OPTIONS',
-        `${where}: unknown option "${key}". Known options: ${Object.keys(DEFAULT_CLASSIFIER_OPTIONS).join(', ')}.`,
-      );
+      throw new ModelCoreError('INVALID_OPTIONS', `${where}: unknown option "${key}". Known options: ${Object.keys(DEFAULT_CLASSIFIER_OPTIONS).join(', ')}.`);
     }
     (resolved as Record<string, unknown>)[key] = value;
   }
@@ -276,7 +273,10 @@ export function resolveClassifierOptions(options: TextClassifierOptions = {}): R
     throw new ModelCoreError('INVALID_OPTIONS', `${where}: initialState must be "learned" or "zero" (got ${JSON.stringify(resolved.initialState)}).`);
   }
   if (!TRUNCATING_SIDES.includes(resolved.truncating)) {
-    throw new ModelCoreError('INVALID_OPTIONS', `${where}: truncating must be "pre" (keep the end of long texts) or "post" (keep the beginning) (got ${JSON.stringify(resolved.truncating)}).`);
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `${where}: truncating must be "pre" (keep the end of long texts) or "post" (keep the beginning) (got ${JSON.stringify(resolved.truncating)}).`,
+    );
   }
   if (!isCharNgrams(resolved.charNgrams)) {
     throw new ModelCoreError(

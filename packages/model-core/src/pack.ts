@@ -13,7 +13,13 @@ const SAFE_ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Why an archive entry is refused before it is decompressed, or undefined when it may be read. */
 function refuseEntry(name: string, originalSize: number, compression: number): string | undefined {
   if (!SAFE_ENTRY_NAME.test(name)) {
-    const why = name.includes('..') ? 'it leaves the bundle ("..")' : name.startsWith('/') || /^[A-Za-z]:/.test(name) ? 'it is an absolute path' : name.includes('/') || name.includes('\\') ? 'it is in a sub-directory' : 'it is not a plain file name';
+    const why = name.includes('..')
+      ? 'it leaves the bundle ("..")'
+      : name.startsWith('/') || /^[A-Za-z]:/.test(name)
+        ? 'it is an absolute path'
+        : name.includes('/') || name.includes('\\')
+          ? 'it is in a sub-directory'
+          : 'it is not a plain file name';
     return `unsafe entry name ${JSON.stringify(name.slice(0, 200))}: ${why}`;
   }
   if (compression !== 0 && compression !== 8) return `entry ${name}: unsupported compression method ${compression}`;
@@ -70,7 +76,9 @@ export function isPackedBundle(bytes: Uint8Array): boolean {
  */
 export function unpackBundle(bytes: Uint8Array): BundleFiles {
   if (!isPackedBundle(bytes)) {
-    throw new BundleError('BUNDLE_CORRUPT', 'Bundle: the file is not a packed Glossa bundle (no ZIP header). Pass a .glossa file or a bundle directory.', ['not a zip archive']);
+    throw new BundleError('BUNDLE_CORRUPT', 'Bundle: the file is not a packed Glossa bundle (no ZIP header). Pass a .glossa file or a bundle directory.', [
+      'not a zip archive',
+    ]);
   }
   // Every entry is judged from the central directory BEFORE it is decompressed: names (no "..", no
   // absolute paths, no directories), count, and declared sizes (zip bombs), so a hostile archive never
@@ -82,23 +90,40 @@ export function unpackBundle(bytes: Uint8Array): BundleFiles {
   try {
     entries = unzipSync(bytes, {
       filter: ({ name, originalSize, compression }) => {
-        if (++count > MAX_PACKED_FILES) throw new BundleError('BUNDLE_CORRUPT', `Bundle: the archive holds more than ${MAX_PACKED_FILES} entries; a bundle has a handful.`, ['too many entries']);
+        if (++count > MAX_PACKED_FILES)
+          throw new BundleError('BUNDLE_CORRUPT', `Bundle: the archive holds more than ${MAX_PACKED_FILES} entries; a bundle has a handful.`, [
+            'too many entries',
+          ]);
         const refused = refuseEntry(name, originalSize, compression);
         if (refused !== undefined) {
           problems.push(refused);
           return false;
         }
         total += originalSize;
-        if (total > MAX_TOTAL_BYTES) throw new BundleError('BUNDLE_CORRUPT', `Bundle: the archive's entries add up to more than ${MAX_TOTAL_BYTES} bytes uncompressed (a zip bomb or a damaged archive).`, ['total size over the limit']);
+        if (total > MAX_TOTAL_BYTES)
+          throw new BundleError(
+            'BUNDLE_CORRUPT',
+            `Bundle: the archive's entries add up to more than ${MAX_TOTAL_BYTES} bytes uncompressed (a zip bomb or a damaged archive).`,
+            ['total size over the limit'],
+          );
         return problems.length === 0;
       },
     });
   } catch (cause) {
     if (cause instanceof BundleError) throw cause;
-    throw new BundleError('BUNDLE_CORRUPT', `Bundle: the archive cannot be read (${(cause as Error).message}). It is truncated or damaged; download or save it again.`, ['unreadable archive'], { cause });
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Bundle: the archive cannot be read (${(cause as Error).message}). It is truncated or damaged; download or save it again.`,
+      ['unreadable archive'],
+      { cause },
+    );
   }
   if (problems.length > 0) {
-    throw new BundleError('BUNDLE_CORRUPT', `Bundle: the archive has entries a bundle never holds (${problems.slice(0, 3).join('; ')}). Bundles hold plain file names only; re-save the bundle.`, problems);
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Bundle: the archive has entries a bundle never holds (${problems.slice(0, 3).join('; ')}). Bundles hold plain file names only; re-save the bundle.`,
+      problems,
+    );
   }
   const files: BundleFiles = {};
   for (const [name, data] of Object.entries(entries)) files[name] = data;

@@ -93,7 +93,9 @@ describe('FitOptions.pretrainedEmbeddings', () => {
     const promise = clf.fit(data, { ...FIT, pretrainedEmbeddings: () => ({ vectors: new Map([['film', new Float32Array(5)]]) }) });
     await expect(promise).rejects.toThrow(ModelCoreError);
     await expect(promise).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
-    await expect(promise).rejects.toThrow(/pretrainedEmbeddings gave a vector of 5 values for "film", but the embedding dimension \(embeddingDim\) is 8\. Set embeddingDim to 5/);
+    await expect(promise).rejects.toThrow(
+      /pretrainedEmbeddings gave a vector of 5 values for "film", but the embedding dimension \(embeddingDim\) is 8\. Set embeddingDim to 5/,
+    );
     expect(clf.isTrained).toBe(false);
   });
 
@@ -102,7 +104,9 @@ describe('FitOptions.pretrainedEmbeddings', () => {
     await expect(clf.fit(data, { ...FIT, pretrainedEmbeddings: () => ({ vectors: new Map([['film', Float32Array.of(1, Number.NaN)]]) }) })).rejects.toThrow(
       /"film" a vector whose value 2 is NaN/,
     );
-    await expect(clf.fit(data, { ...FIT, pretrainedEmbeddings: () => ({}) as unknown as PretrainedEmbeddings })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(clf.fit(data, { ...FIT, pretrainedEmbeddings: () => ({}) as unknown as PretrainedEmbeddings })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
     expect(clf.isTrained).toBe(false);
   });
 
@@ -122,7 +126,10 @@ describe('FitOptions.pretrainedEmbeddings', () => {
     const first = createTextClassifier(options);
     let checkpoint: TrainingCheckpoint | undefined;
     const provide = () => ({ vectors: new Map([['film', vectorFor('film')]]) });
-    await first.fit(data, { ...FIT, pretrainedEmbeddings: provide, onCheckpoint: (c) => {
+    await first.fit(data, {
+      ...FIT,
+      pretrainedEmbeddings: provide,
+      onCheckpoint: (c) => {
         checkpoint = c;
       },
     });

@@ -134,7 +134,12 @@ describe('TextClassifier.fit', () => {
     const clf = createTextClassifier({ architecture: 'bow', ...small });
     await expect(clf.fit(data.map((e) => ({ ...e, label: 'x' })))).rejects.toThrow(/only one class/);
     await expect(clf.fit(data, { classWeight: { nope: 2 } })).rejects.toThrow(/classWeight names "nope"/);
-    await expect(clf.fit([{ text: 'a', label: 'x' }, { text: 'b', label: 'y' }])).rejects.toThrow(/cannot hold out a validation split from 2 examples/);
+    await expect(
+      clf.fit([
+        { text: 'a', label: 'x' },
+        { text: 'b', label: 'y' },
+      ]),
+    ).rejects.toThrow(/cannot hold out a validation split from 2 examples/);
     const r = await clf.fit(data, { epochs: 1, classWeight: 'balanced' });
     expect(r.epochsRun).toBe(1);
     clf.dispose();
@@ -161,7 +166,10 @@ describe('TextClassifier.explain', () => {
     expect(explanation.method).toBe('occlusion');
     const tokens = explanation.tokens.map((t) => t.token);
     expect(tokens).toEqual(clf.pipeline!.tokenize(text));
-    const top = [...explanation.tokens].sort((a, b) => b.score - a.score).slice(0, 2).map((t) => t.token);
+    const top = [...explanation.tokens]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 2)
+      .map((t) => t.token);
     expect(top.sort()).toEqual(['brilliant', 'wonderful']);
     // The score of a token is exactly the probability drop when the text is scored without it.
     const [without] = await clf.predict(['the plot was and the actors were brilliant']);

@@ -1,4 +1,3 @@
-
 import type { TextPipeline } from '@glossa/text-preprocessing';
 import { type Tensor, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -14,7 +13,14 @@ import type { LstmInference } from './internal/lstm-inference.js';
 import type { NeuralArchitecture } from './architectures/neural.js';
 import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
 import { fitNeural } from './internal/fit-loop.js';
-import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, type TextClassifierOptions, checkNumber, resolveClassifierOptions } from './options.js';
+import {
+  DEFAULT_FIT_OPTIONS,
+  FIT_OPTION_RANGES,
+  type ResolvedClassifierOptions,
+  type TextClassifierOptions,
+  checkNumber,
+  resolveClassifierOptions,
+} from './options.js';
 import type { EpochLog, EvaluationReport, Explanation, FitOptions, FitResult, LabeledText, PortfolioReport, Prediction, PretrainedCoverage } from './types.js';
 
 /** Facts about how a model was trained, kept in its bundle's manifest. */
@@ -96,7 +102,6 @@ export interface TextClassifier {
   /** Frees the model's tensors. */
   dispose(): void;
 }
-
 
 /** Internal state shared with the bundle loader. */
 export interface ClassifierState {
@@ -296,4 +301,3 @@ export function createNeuralClassifier(options: ResolvedClassifierOptions): Text
 export function restoreTextClassifier(state: ClassifierState): TextClassifier {
   return new GlossaTextClassifier(state.options, state);
 }
-

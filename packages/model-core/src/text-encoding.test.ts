@@ -131,7 +131,10 @@ describe('encoding names and messages', () => {
   });
 
   it("names the reader's control in the advice", () => {
-    const message = undecodableTextMessage({ file: 'a.csv', line: 1, column: 2, encoding: 'utf-8', byte: 0x80 }, { name: 'the Encoding list', example: 'windows-1252' });
+    const message = undecodableTextMessage(
+      { file: 'a.csv', line: 1, column: 2, encoding: 'utf-8', byte: 0x80 },
+      { name: 'the Encoding list', example: 'windows-1252' },
+    );
     expect(message).toContain('a.csv:1:2: invalid UTF-8 (byte 0x80 at character 2);');
     expect(message).toContain('Name it with the Encoding list, e.g. windows-1252, or convert it to UTF-8');
   });

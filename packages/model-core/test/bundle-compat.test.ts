@@ -29,7 +29,10 @@ describe('format-1 bundles from model-core 0.1, quantized', () => {
   for (const architecture of ['lstm', 'bow', 'cnn']) {
     it(`${architecture}: quantizes (int8, float16) to format 3 and scores close to what it was saved with`, async () => {
       const files = unpackBundle(readFileSync(join(DIR, `${architecture}.glossa`)));
-      for (const [dtype, tolerance] of [['int8', 0.02], ['float16', 1e-3]] as const) {
+      for (const [dtype, tolerance] of [
+        ['int8', 0.02],
+        ['float16', 1e-3],
+      ] as const) {
         const quantized = quantizeBundle(files, { dtype });
         expect(readManifest(quantized).formatVersion).toBe(3);
         const classifier = await deserializeBundle(quantized);

@@ -60,7 +60,10 @@ describe('tensor memory', () => {
       // A fresh classifier each time: fit, predict, dispose.
       for (const architecture of NEURAL_ARCHITECTURES) {
         const clf = createTextClassifier({ architecture, ...small });
-        await clf.fit(data, { epochs: 1, seed: round, onCheckpoint: (c) => {
+        await clf.fit(data, {
+          epochs: 1,
+          seed: round,
+          onCheckpoint: (c) => {
             checkpoint = c;
           },
         });

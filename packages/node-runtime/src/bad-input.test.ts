@@ -183,7 +183,9 @@ describe('readers on bad input', () => {
       const column = ext === 'jsonl' ? 13 : 4;
       expect(error.column).toBe(column);
       expect(error.message).toContain(`latin1.${ext}:${line}:${column}: invalid UTF-8 (byte 0xE9 at character ${column})`);
-      expect(error.message).toMatch(/Windows-1252, GB18030 or Big5\. Name it with --encoding \(encoding\), e\.g\. --encoding gb18030, or convert it to UTF-8 \(e\.g\. `iconv -f windows-1252 -t utf-8/);
+      expect(error.message).toMatch(
+        /Windows-1252, GB18030 or Big5\. Name it with --encoding \(encoding\), e\.g\. --encoding gb18030, or convert it to UTF-8 \(e\.g\. `iconv -f windows-1252 -t utf-8/,
+      );
       // Named, the same bytes read as what they are.
       const named = await collect(readLabeledTexts(await file(`latin1-named.${ext}`, bytes), { encoding: 'windows-1252' }));
       expect(named.map((r) => r.text)).toEqual(['fine', 'caf\u00e9 cr\u00e8me', 'also fine']);

@@ -70,7 +70,9 @@ export function createCheckpointStore(dir: string, options: CheckpointStoreOptio
       return (await lstat(path)).isDirectory();
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return false;
-      throw new NodeRuntimeError('STORAGE', `createCheckpointStore: cannot read ${path} (${(error as Error).message}). Check its permissions.`, { cause: error });
+      throw new NodeRuntimeError('STORAGE', `createCheckpointStore: cannot read ${path} (${(error as Error).message}). Check its permissions.`, {
+        cause: error,
+      });
     }
   };
   return {
@@ -88,7 +90,9 @@ export function createCheckpointStore(dir: string, options: CheckpointStoreOptio
         await removeQuietly(path);
         for (const leftover of await findLeftovers(path)) await removeQuietly(leftover.path);
       } catch (error) {
-        throw new NodeRuntimeError('STORAGE', `createCheckpointStore: could not remove ${path} (${(error as Error).message}). Delete it by hand.`, { cause: error });
+        throw new NodeRuntimeError('STORAGE', `createCheckpointStore: could not remove ${path} (${(error as Error).message}). Delete it by hand.`, {
+          cause: error,
+        });
       }
     },
   };

@@ -120,7 +120,10 @@ export async function createPredictionPool(bundle: string | BundleFiles, options
       });
       worker.on('exit', (code) => {
         if (!ready) reject(new NodeRuntimeError('BACKEND_UNAVAILABLE', `createPredictionPool: a worker exited with code ${code} before it was ready.`));
-        failAll(w, new NodeRuntimeError('BACKEND_UNAVAILABLE', `PredictionPool: a worker thread exited (code ${code})${closed ? ' because the pool was closed' : ''}.`));
+        failAll(
+          w,
+          new NodeRuntimeError('BACKEND_UNAVAILABLE', `PredictionPool: a worker thread exited (code ${code})${closed ? ' because the pool was closed' : ''}.`),
+        );
       });
     });
 

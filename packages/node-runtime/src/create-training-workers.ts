@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type GradientReply, type GradientRequest, type GradientWorkers, type PortGradientWorkers, gradientWorkersOf, gradientWorkersOverPorts } from '@glossa/model-core';
+import {
+  type GradientReply,
+  type GradientRequest,
+  type GradientWorkers,
+  type PortGradientWorkers,
+  gradientWorkersOf,
+  gradientWorkersOverPorts,
+} from '@glossa/model-core';
 import { getBackend } from '@tensorflow/tfjs-core';
 import { NodeRuntimeError } from './errors.js';
 import type { BackendChoice } from './init-backend.js';

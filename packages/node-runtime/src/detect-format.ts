@@ -39,9 +39,7 @@ export function detectFormat(path: string): DataFormat {
   if (format !== undefined) return format;
   const ext = fileExtension(path).toLowerCase();
   const hint =
-    ext === '.json'
-      ? ' JSON arrays are not streamed; convert the file to JSON Lines (one object per line, e.g. `jq -c ".[]" data.json > data.jsonl`).'
-      : '';
+    ext === '.json' ? ' JSON arrays are not streamed; convert the file to JSON Lines (one object per line, e.g. `jq -c ".[]" data.json > data.jsonl`).' : '';
   throw new DataError(
     'UNKNOWN_FORMAT',
     `${path}: cannot tell the file's format from its extension (${ext === '' ? 'none' : `"${ext}"`}).${hint} ` +

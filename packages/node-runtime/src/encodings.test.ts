@@ -14,7 +14,8 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-const bytes = (...parts: Array<string | number[]>): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: Array<string | number[]>): Buffer =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 // "中文" in four legacy encodings (published code tables), "日本" in Shift_JIS, "한국" in EUC-KR, "café" in Windows-1252.
 const ZHONGWEN = { gbk: [0xd6, 0xd0, 0xce, 0xc4], gb18030: [0xd6, 0xd0, 0xce, 0xc4], big5: [0xa4, 0xa4, 0xa4, 0xe5] };
 
@@ -46,14 +47,21 @@ describe('legacy encodings (encoding option)', () => {
       // One byte per chunk: every multi-byte character is split.
       const chunks = Array.from(data, (b) => Buffer.from([b]));
       const texts = await collect(readTexts(Readable.from(chunks), { encoding }));
-      expect(texts.map((t) => t.text), encoding).toEqual(expected);
+      expect(
+        texts.map((t) => t.text),
+        encoding,
+      ).toEqual(expected);
     }
   });
 
   it('reports a byte sequence the encoding cannot decode at its line and column, in place', async () => {
     const data = bytes([0xd6, 0xd0], '\nok ', [0x81, 0x20], 'x\n', [0xce, 0xc4], '\n');
     const records = await collect(readTextRecords(Readable.from([data]), { encoding: 'gb18030' }));
-    expect(records.map((r) => (r.kind === 'text' ? r.text : r.problem.message))).toEqual(['中', expect.stringMatching(/^<stream>:2:4: a byte sequence that is not valid GB18030 \(at character 4\)/), '文']);
+    expect(records.map((r) => (r.kind === 'text' ? r.text : r.problem.message))).toEqual([
+      '中',
+      expect.stringMatching(/^<stream>:2:4: a byte sequence that is not valid GB18030 \(at character 4\)/),
+      '文',
+    ]);
     await expect(collect(readTexts(Readable.from([data]), { encoding: 'gb18030' }))).rejects.toThrow(DataError);
   });
 
@@ -83,7 +91,9 @@ describe('legacy encodings (encoding option)', () => {
 
   it('refuses an unknown encoding label naming common ones', async () => {
     await expect(collect(readTexts(Readable.from([Buffer.from('x\n')]), { encoding: 'klingon' }))).rejects.toThrow(NodeRuntimeError);
-    await expect(collect(readTexts(Readable.from([Buffer.from('x\n')]), { encoding: 'klingon' }))).rejects.toThrow(/"klingon" is not an encoding label \(WHATWG\)\. Common ones: utf-8, gb18030/);
+    await expect(collect(readTexts(Readable.from([Buffer.from('x\n')]), { encoding: 'klingon' }))).rejects.toThrow(
+      /"klingon" is not an encoding label \(WHATWG\)\. Common ones: utf-8, gb18030/,
+    );
   });
 
   it('names --encoding utf-16le for a UTF-16 file read as UTF-8', async () => {

@@ -73,9 +73,7 @@ describe('initBackend', () => {
   });
 
   it('skips backends missing a required kernel and lists what is missing', async () => {
-    const error = await initBackend({ env: noEnv, requiredKernels: ['BatchMatMul', 'NoSuchKernel'] }).catch(
-      (e: unknown) => e,
-    );
+    const error = await initBackend({ env: noEnv, requiredKernels: ['BatchMatMul', 'NoSuchKernel'] }).catch((e: unknown) => e);
     expect((error as NodeRuntimeError).code).toBe('BACKEND_UNAVAILABLE');
     expect((error as Error).message).toMatch(/wasm lacks kernels NoSuchKernel/);
     expect((error as Error).message).toMatch(/cpu lacks kernels NoSuchKernel/);
@@ -98,9 +96,7 @@ describe('initBackend', () => {
   });
 
   it('rejects an explicit backend that lacks a required kernel', async () => {
-    const error = await initBackend({ backend: 'wasm', env: noEnv, requiredKernels: ['NoSuchKernel'] }).catch(
-      (e: unknown) => e,
-    );
+    const error = await initBackend({ backend: 'wasm', env: noEnv, requiredKernels: ['NoSuchKernel'] }).catch((e: unknown) => e);
     expect((error as NodeRuntimeError).code).toBe('BACKEND_UNAVAILABLE');
     expect((error as Error).message).toMatch(/wasm lacks kernels NoSuchKernel/);
   });

@@ -86,10 +86,7 @@ function isBackendChoice(value: string): value is BackendChoice {
 function resolveChoice(options: InitBackendOptions): { choice: BackendChoice; source: string } {
   if (options.backend !== undefined && options.backend !== 'auto') {
     if (!isBackendChoice(options.backend)) {
-      throw new NodeRuntimeError(
-        'INVALID_OPTION',
-        `initBackend: unknown backend '${String(options.backend)}'. Use one of ${CHOICES.join(', ')}.`,
-      );
+      throw new NodeRuntimeError('INVALID_OPTION', `initBackend: unknown backend '${String(options.backend)}'. Use one of ${CHOICES.join(', ')}.`);
     }
     return { choice: options.backend, source: 'requested' };
   }

@@ -1,11 +1,5 @@
 import { setBackend } from '@tensorflow/tfjs-core';
-import {
-  activateBackend,
-  BACKEND_ORDER,
-  currentBackendName,
-  missingKernels,
-  serialised,
-} from './internal/backends.js';
+import { activateBackend, BACKEND_ORDER, currentBackendName, missingKernels, serialised } from './internal/backends.js';
 import type { BackendCandidate } from './init-backend.js';
 
 /**

@@ -46,7 +46,14 @@ async function leftoverCopies(dir: string): Promise<string[]> {
  */
 export async function loadBundleFiles(dir: string, options: LoadBundleFilesOptions = {}): Promise<BundleFiles> {
   const maxFileBytes = checkNumberOption('loadBundleFiles', 'maxFileBytes', options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
-  const maxTotalBytes = checkNumberOption('loadBundleFiles', 'maxTotalBytes', options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES, 0, Number.MAX_SAFE_INTEGER, true);
+  const maxTotalBytes = checkNumberOption(
+    'loadBundleFiles',
+    'maxTotalBytes',
+    options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    0,
+    Number.MAX_SAFE_INTEGER,
+    true,
+  );
   // A save replaces the directory by renaming a new one into place. If that happens while the files are
   // read, some would come from each bundle: the directory's identity is compared before and after, and
   // the read is repeated (the rename is atomic, so a repeated read sees one bundle).
@@ -94,10 +101,7 @@ async function readDirectoryOnce(dir: string, maxFileBytes: number, maxTotalByte
   try {
     const info = await stat(dir);
     if (!info.isDirectory()) {
-      throw new NodeRuntimeError(
-        'STORAGE',
-        `loadBundleFiles: ${dir} is not a directory. Pass the bundle directory (the one containing manifest.json).`,
-      );
+      throw new NodeRuntimeError('STORAGE', `loadBundleFiles: ${dir} is not a directory. Pass the bundle directory (the one containing manifest.json).`);
     }
     const realDir = await realpath(dir);
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -109,11 +113,9 @@ async function readDirectoryOnce(dir: string, maxFileBytes: number, maxTotalByte
       let source = path;
       if (entry.isSymbolicLink()) {
         const real = await realpath(path).catch((error: unknown) => {
-          throw new NodeRuntimeError(
-            'STORAGE',
-            `loadBundleFiles: ${path} is a symbolic link to a missing file. Replace it with the file itself.`,
-            { cause: error },
-          );
+          throw new NodeRuntimeError('STORAGE', `loadBundleFiles: ${path} is a symbolic link to a missing file. Replace it with the file itself.`, {
+            cause: error,
+          });
         });
         const rel = relative(realDir, real);
         if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {

@@ -73,7 +73,10 @@ describe('loadBundle on damaged bundle directories', () => {
   it('refuses weights truncated on disk', async () => {
     const dir = await copyBundle();
     await truncate(join(dir, 'weights.bin'), 100);
-    expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringMatching(/weights\.bin has 100 bytes but the model needs \d+ \(truncated/) });
+    expect(await refusal(dir)).toMatchObject({
+      code: 'BUNDLE_CORRUPT',
+      message: expect.stringMatching(/weights\.bin has 100 bytes but the model needs \d+ \(truncated/),
+    });
   });
 
   it('refuses a newer format version', async () => {
@@ -91,7 +94,10 @@ describe('loadBundle on damaged bundle directories', () => {
       await editManifest(dir, (m) => {
         m.files = { ...(m.files as object), weights };
       });
-      expect(await refusal(dir)).toMatchObject({ code: 'BUNDLE_INVALID', message: expect.stringMatching(/files\.weights: must be a plain file name inside the bundle/) });
+      expect(await refusal(dir)).toMatchObject({
+        code: 'BUNDLE_INVALID',
+        message: expect.stringMatching(/files\.weights: must be a plain file name inside the bundle/),
+      });
       await rm(dir, { recursive: true });
     }
   });
@@ -147,7 +153,10 @@ describe('loadBundle on hostile .glossa files', () => {
     }
     expect(renamed).toBe(2);
     await writeFile(evil, archive);
-    expect(await refusal(evil)).toMatchObject({ code: 'BUNDLE_CORRUPT', message: expect.stringMatching(/unsafe entry name "\.\.\/\.\.\/evil\.sh": it leaves the bundle/) });
+    expect(await refusal(evil)).toMatchObject({
+      code: 'BUNDLE_CORRUPT',
+      message: expect.stringMatching(/unsafe entry name "\.\.\/\.\.\/evil\.sh": it leaves the bundle/),
+    });
   });
 
   it('refuses a truncated .glossa file', async () => {

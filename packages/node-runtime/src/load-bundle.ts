@@ -28,7 +28,11 @@ export async function readBundleFiles(path: string): Promise<BundleFiles> {
   try {
     info = await stat(target);
   } catch (cause) {
-    throw new NodeRuntimeError('INVALID_PATH', `${target} does not exist: no model there. Pass the directory or .glossa file that \`glossa train --out\` wrote, or an installed model package's name (e.g. @glossa/model-sentiment-en).`, { cause });
+    throw new NodeRuntimeError(
+      'INVALID_PATH',
+      `${target} does not exist: no model there. Pass the directory or .glossa file that \`glossa train --out\` wrote, or an installed model package's name (e.g. @glossa/model-sentiment-en).`,
+      { cause },
+    );
   }
   if (info.isDirectory()) return loadBundleFiles(target);
   if (info.size > MAX_PACKED_BYTES) {

@@ -99,7 +99,15 @@ describe('createParquetPredictionWriter', () => {
     expect(parquetMetadata(arrayBuffer(await readFile(path))).row_groups[0]?.columns[0]?.meta_data?.codec).toBe('GZIP');
     // Read back through the readers: the same strings the CSV output holds (scores as String(number)).
     const back = await collect(readRecords(path));
-    expect(back[0]).toEqual({ line: 1, fields: { text: records[0]!.text, label: predictions[0]!.label, 'score:neg': String(predictions[0]!.scores.neg), 'score:pos': String(predictions[0]!.scores.pos) } });
+    expect(back[0]).toEqual({
+      line: 1,
+      fields: {
+        text: records[0]!.text,
+        label: predictions[0]!.label,
+        'score:neg': String(predictions[0]!.scores.neg),
+        'score:pos': String(predictions[0]!.scores.pos),
+      },
+    });
     expect(back[6]).toEqual({ line: 7, fields: { error: records[6]!.error } });
 
     const aborted = await createParquetPredictionWriter(join(tmp(), 'failed.parquet'), { labels: LABELS });
@@ -120,11 +128,23 @@ describe('createParquetPredictionWriter', () => {
   it('rejects options that would make a bad file, and a run with too few predictions', async () => {
     const stream = new PassThrough();
     await expect(createParquetPredictionWriter(stream, { labels: [] })).rejects.toThrow(/labels is empty/);
-    await expect(createParquetPredictionWriter(stream, { labels: LABELS, copied: ['score:pos'] })).rejects.toThrow(/the column "score:pos" would be written twice/);
+    await expect(createParquetPredictionWriter(stream, { labels: LABELS, copied: ['score:pos'] })).rejects.toThrow(
+      /the column "score:pos" would be written twice/,
+    );
     await expect(createParquetPredictionWriter(stream, { labels: LABELS, rowGroupRows: 0 })).rejects.toBeInstanceOf(NodeRuntimeError);
-    await expect(createParquetPredictionWriter(stream, { labels: LABELS, compression: 'lzo' as 'gzip' })).rejects.toThrow(/compression must be one of "snappy", "gzip", "uncompressed"/);
+    await expect(createParquetPredictionWriter(stream, { labels: LABELS, compression: 'lzo' as 'gzip' })).rejects.toThrow(
+      /compression must be one of "snappy", "gzip", "uncompressed"/,
+    );
     const writer = await createParquetPredictionWriter(stream, { labels: LABELS });
-    await expect(writer.write([{ line: 1, text: 'a' }, { line: 2, text: 'b' }], [{ label: 'pos', scores: { pos: 1, neg: 0 } }])).rejects.toThrow(/only 1 predictions/);
+    await expect(
+      writer.write(
+        [
+          { line: 1, text: 'a' },
+          { line: 2, text: 'b' },
+        ],
+        [{ label: 'pos', scores: { pos: 1, neg: 0 } }],
+      ),
+    ).rejects.toThrow(/only 1 predictions/);
   });
 });
 

@@ -159,7 +159,10 @@ export async function createParquetPredictionWriter(target: string | Writable, o
   const names = [...copied, 'text', 'label', ...labels.map((label) => `score:${label}`), 'error'];
   const clash = names.find((name, i) => names.indexOf(name) !== i);
   if (clash !== undefined) {
-    throw new NodeRuntimeError('INVALID_OPTION', `${where}: the column "${clash}" would be written twice (columns: ${names.join(', ')}); rename the copied field or the label.`);
+    throw new NodeRuntimeError(
+      'INVALID_OPTION',
+      `${where}: the column "${clash}" would be written twice (columns: ${names.join(', ')}); rename the copied field or the label.`,
+    );
   }
 
   const file = typeof target === 'string' ? await openAtomicWriteStream(target) : undefined;
@@ -210,9 +213,18 @@ export async function createParquetPredictionWriter(target: string | Writable, o
         const kept = copied.map((name) => cellValue(record.kept?.[name]));
         const prediction = record.error === undefined ? predictions[p++] : undefined;
         if (record.error === undefined && prediction === undefined) {
-          throw new NodeRuntimeError('INVALID_OPTION', `${where}: ${records.length} records without an error but only ${predictions.length} predictions; pass one prediction per labelled record.`);
+          throw new NodeRuntimeError(
+            'INVALID_OPTION',
+            `${where}: ${records.length} records without an error but only ${predictions.length} predictions; pass one prediction per labelled record.`,
+          );
         }
-        const row = [...kept, record.text ?? null, prediction?.label ?? null, ...labels.map((label) => prediction?.scores[label] ?? null), record.error ?? null];
+        const row = [
+          ...kept,
+          record.text ?? null,
+          prediction?.label ?? null,
+          ...labels.map((label) => prediction?.scores[label] ?? null),
+          record.error ?? null,
+        ];
         for (let i = 0; i < row.length; i++) {
           const value = row[i]!;
           columns[i]!.push(value);

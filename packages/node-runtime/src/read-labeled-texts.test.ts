@@ -225,9 +225,7 @@ describe('readLabeledTexts', () => {
         const body = rows.map(([text, label]) => `${quote(text)},${quote(label)}`).join(eol);
         const path = await file(`prop-${run++}.csv`, `text,label${eol}${body}${trailing ? eol : ''}`);
         const read = await collect(readLabeledTexts(path));
-        expect(read.map((r) => [r.text, r.label])).toEqual(
-          rows.map(([text, label]) => [text.replace(/\r\n?/g, '\n'), label.replace(/\r\n?/g, '\n').trim()]),
-        );
+        expect(read.map((r) => [r.text, r.label])).toEqual(rows.map(([text, label]) => [text.replace(/\r\n?/g, '\n'), label.replace(/\r\n?/g, '\n').trim()]));
       }),
       { numRuns: 150 },
     );

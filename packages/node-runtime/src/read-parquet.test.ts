@@ -65,10 +65,7 @@ describe('Parquet input', () => {
     const n = 300;
     writeParquetFile(
       file,
-      [
-        ...reviewColumns(n),
-        { name: 'body_html', data: Array.from({ length: n }, (_, i) => `<p>${'lorem ipsum '.repeat(200)}${i}</p>`), type: 'STRING' },
-      ],
+      [...reviewColumns(n), { name: 'body_html', data: Array.from({ length: n }, (_, i) => `<p>${'lorem ipsum '.repeat(200)}${i}</p>`), type: 'STRING' }],
       { rowGroupSize: 100, offsetIndex: false },
     );
     const bytes = await readFile(file);
@@ -192,7 +189,9 @@ describe('Parquet input', () => {
       ['empty-text', 3],
       ['empty-label', 4],
     ]);
-    expect(problems[2]?.message).toBe(`${file}, row 4: the "label" value is null. Give every row a label; or pass onBadRow: "skip" (--on-bad-row skip) to skip unlabeled rows.`);
+    expect(problems[2]?.message).toBe(
+      `${file}, row 4: the "label" value is null. Give every row a label; or pass onBadRow: "skip" (--on-bad-row skip) to skip unlabeled rows.`,
+    );
   });
 
   it('reports a string that is not UTF-8 as a bad row at its row and character', async () => {
@@ -203,7 +202,14 @@ describe('Parquet input', () => {
       { name: 'label', type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const },
     ];
     const cafe = Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6f, 0x6b]); // "café ok" in Latin-1
-    writeParquetFile(file, [{ name: 'text', data: ['good', cafe, 'fine'] }, { name: 'label', data: ['a', 'b', 'c'] }], { schema });
+    writeParquetFile(
+      file,
+      [
+        { name: 'text', data: ['good', cafe, 'fine'] },
+        { name: 'label', data: ['a', 'b', 'c'] },
+      ],
+      { schema },
+    );
     const records = await collect(readTextRecords(file));
     expect(records.map((r) => r.kind)).toEqual(['text', 'problem', 'text']);
     const problem = records[1]?.kind === 'problem' ? records[1].problem : undefined;
@@ -230,7 +236,9 @@ describe('Parquet input', () => {
         `${file}: the Parquet file has no column "Review " (columns: "id" (int64), "review" (string), "label" (string), "stars" (int32)). ` +
           'Did you mean "review"? Rename the column or set textColumn (--text-column) to "review".',
       );
-      await expect(collect(readLabeledTexts(file, { textColumn: 'review', labelColumn: 'sentiment' }))).rejects.toThrow(/no column "sentiment".*labelColumn \(--label-column\)/);
+      await expect(collect(readLabeledTexts(file, { textColumn: 'review', labelColumn: 'sentiment' }))).rejects.toThrow(
+        /no column "sentiment".*labelColumn \(--label-column\)/,
+      );
     });
 
     it('refuses a text column that does not hold strings, naming the string columns', async () => {
@@ -246,14 +254,18 @@ describe('Parquet input', () => {
     it('recognises a file that is not Parquet, one cut short, an encrypted one and a tiny one', async () => {
       const csv = path('really-a-csv.parquet');
       await writeFile(csv, 'text,label\nhello,pos\n');
-      await expect(collect(readTexts(csv))).rejects.toThrow(`${csv}: this is not a Parquet file (it starts with "text", not "PAR1"). If it holds CSV, TSV or JSON Lines, give it that extension or pass --format csv|tsv|jsonl`);
+      await expect(collect(readTexts(csv))).rejects.toThrow(
+        `${csv}: this is not a Parquet file (it starts with "text", not "PAR1"). If it holds CSV, TSV or JSON Lines, give it that extension or pass --format csv|tsv|jsonl`,
+      );
 
       const good = path('good.parquet');
       writeParquetFile(good, reviewColumns(20));
       const bytes = await readFile(good);
       const cut = path('cut.parquet');
       await writeFile(cut, bytes.subarray(0, bytes.length - 100));
-      await expect(collect(readTexts(cut, { textColumn: 'review' }))).rejects.toThrow(/the Parquet file is incomplete: it starts with "PAR1" but does not end with it.*copy it again/);
+      await expect(collect(readTexts(cut, { textColumn: 'review' }))).rejects.toThrow(
+        /the Parquet file is incomplete: it starts with "PAR1" but does not end with it.*copy it again/,
+      );
 
       const encrypted = path('encrypted.parquet');
       await writeFile(encrypted, Buffer.concat([bytes.subarray(0, bytes.length - 4), Buffer.from('PARE')]));
@@ -290,8 +302,15 @@ describe('Parquet input', () => {
     it('says which codecs it reads when a file uses another', async () => {
       const file = path('lzo.parquet');
       const { parquetWriteFile } = await import('hyparquet-writer');
-      parquetWriteFile({ filename: file, columnData: [{ name: 'text', data: ['a', 'b'], type: 'STRING' }], codec: 'LZO', compressors: { LZO: (input: Uint8Array) => input } });
-      await expect(collect(readTexts(file))).rejects.toThrow(/cannot be read \(parquet unsupported compression codec: LZO\)\. Glossa reads Parquet compressed with snappy, gzip, zstd, brotli or lz4, not LZO/);
+      parquetWriteFile({
+        filename: file,
+        columnData: [{ name: 'text', data: ['a', 'b'], type: 'STRING' }],
+        codec: 'LZO',
+        compressors: { LZO: (input: Uint8Array) => input },
+      });
+      await expect(collect(readTexts(file))).rejects.toThrow(
+        /cannot be read \(parquet unsupported compression codec: LZO\)\. Glossa reads Parquet compressed with snappy, gzip, zstd, brotli or lz4, not LZO/,
+      );
     });
 
     it('refuses an encoding and a stream, and a txt-only reader gets no labels', async () => {
@@ -299,7 +318,10 @@ describe('Parquet input', () => {
       writeParquetFile(file, reviewColumns(3));
       const error = await collect(readTexts(file, { encoding: 'gb18030' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NodeRuntimeError);
-      expect(error).toMatchObject({ code: 'INVALID_OPTION', message: `${file}: encoding does not apply to Parquet files: Parquet stores text as UTF-8 by specification. Leave out encoding (--encoding).` });
+      expect(error).toMatchObject({
+        code: 'INVALID_OPTION',
+        message: `${file}: encoding does not apply to Parquet files: Parquet stores text as UTF-8 by specification. Leave out encoding (--encoding).`,
+      });
       const stream = Readable.from([await readFile(file)]);
       await expect(collect(readTexts(stream, { format: 'parquet', sourceName: '<stdin>' }))).rejects.toThrow(
         '<stdin>: Parquet cannot be read from a stream such as stdin: its index of columns and row groups is at the end of the file, so the reader needs the file itself.',

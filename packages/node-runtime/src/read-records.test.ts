@@ -45,9 +45,7 @@ describe('readRecords', () => {
 
   it('reads JSONL values as strings, nested values as JSON, leaving out null', async () => {
     const path = await file('d.jsonl', '{"text":"t","n":2.5,"b":false,"o":{"k":[1]},"z":null}\n');
-    expect(await collect(readRecords(path))).toEqual([
-      { line: 1, fields: { text: 't', n: '2.5', b: 'false', o: '{"k":[1]}' } },
-    ]);
+    expect(await collect(readRecords(path))).toEqual([{ line: 1, fields: { text: 't', n: '2.5', b: 'false', o: '{"k":[1]}' } }]);
   });
 
   it('reads txt lines into the text column, skipping blank lines', async () => {

@@ -32,9 +32,7 @@ describe('readTexts', () => {
   it('reads JSONL from a stream, naming the stream in problems', async () => {
     const input = Readable.from(['{"text":"a","id":7}\n', '{"id":8}\n', '{"text":"b"}\n']);
     const problems: DataProblem[] = [];
-    const texts = await collect(
-      readTexts(input, { format: 'jsonl', sourceName: '<stdin>', onBadRow: 'skip', onSkip: (p) => problems.push(p) }),
-    );
+    const texts = await collect(readTexts(input, { format: 'jsonl', sourceName: '<stdin>', onBadRow: 'skip', onSkip: (p) => problems.push(p) }));
     expect(texts).toEqual([
       { text: 'a', line: 1, fields: { text: 'a', id: '7' } },
       { text: 'b', line: 3, fields: { text: 'b' } },

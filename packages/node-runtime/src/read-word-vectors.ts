@@ -75,7 +75,12 @@ interface RawLine {
 }
 
 function notFound(path: string, error: unknown): DataError {
-  return new DataError('FILE_NOT_FOUND', `${path}: file not found. Check the path of the word-vector file (relative paths start at ${process.cwd()}).`, { file: path, line: 0 }, { cause: error });
+  return new DataError(
+    'FILE_NOT_FOUND',
+    `${path}: file not found. Check the path of the word-vector file (relative paths start at ${process.cwd()}).`,
+    { file: path, line: 0 },
+    { cause: error },
+  );
 }
 
 async function checkFile(path: string): Promise<void> {
@@ -144,10 +149,14 @@ function checkMagic(path: string, head: Buffer): void {
     fail('the file is gzip-compressed. Decompress it first (e.g. `gunzip wiki.en.vec.gz`) and pass the .vec text file.');
   }
   if (at(0) === 0xba && at(1) === 0x16 && at(2) === 0x4f && at(3) === 0x2f) {
-    fail('this is a fastText binary model (.bin), not a word-vector text file. Pass the .vec text file instead (fastText publishes both; `fasttext print-word-vectors` also writes one).');
+    fail(
+      'this is a fastText binary model (.bin), not a word-vector text file. Pass the .vec text file instead (fastText publishes both; `fasttext print-word-vectors` also writes one).',
+    );
   }
   if ((at(0) === 0xff && at(1) === 0xfe) || (at(0) === 0xfe && at(1) === 0xff) || (at(0) === 0 && at(1) === 0 && at(2) === 0xfe && at(3) === 0xff)) {
-    fail('the file is UTF-16 or UTF-32 encoded (it starts with such a byte-order mark); only UTF-8 is read. Convert it (e.g. `iconv -f UTF-16 -t UTF-8 in.vec > out.vec`).');
+    fail(
+      'the file is UTF-16 or UTF-32 encoded (it starts with such a byte-order mark); only UTF-8 is read. Convert it (e.g. `iconv -f UTF-16 -t UTF-8 in.vec > out.vec`).',
+    );
   }
 }
 
@@ -291,11 +300,10 @@ function parseHeader(path: string, text: string, line: number): WordVectorsHeade
     );
   }
   if (fields === 1) {
-    throw new DataError(
-      'BAD_DATA',
-      `${path}:${line}: the first line holds a single field "${field(0).slice(0, 80)}" and no values. ${FIX_HINT}`,
-      { file: path, line },
-    );
+    throw new DataError('BAD_DATA', `${path}:${line}: the first line holds a single field "${field(0).slice(0, 80)}" and no values. ${FIX_HINT}`, {
+      file: path,
+      line,
+    });
   }
   return { dimension: fields - 1, format: 'glove' };
 }
@@ -338,7 +346,10 @@ function checkTokens(tokens: unknown): Set<string> {
     }
     return set;
   }
-  throw new NodeRuntimeError('INVALID_OPTION', `readWordVectors: tokens must be an array or a Set of strings (got ${tokens === null ? 'null' : typeof tokens}).`);
+  throw new NodeRuntimeError(
+    'INVALID_OPTION',
+    `readWordVectors: tokens must be an array or a Set of strings (got ${tokens === null ? 'null' : typeof tokens}).`,
+  );
 }
 
 /**

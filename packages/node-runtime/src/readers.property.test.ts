@@ -15,8 +15,33 @@ import { readTexts } from './read-texts.js';
 // skip mode yields.
 
 const PIECES = [
-  'text', 'label', ',', '\t', '"', '""', '\n', '\r', '\r\n', ' ', '{', '}', ':', '[', ']', 'null', '1',
-  '{"text":"a","label":"b"}', '\u0000', '\uFEFF', '\uD800', '\uDFFF', '😀', 'é', '好', '\u2028', '\\',
+  'text',
+  'label',
+  ',',
+  '\t',
+  '"',
+  '""',
+  '\n',
+  '\r',
+  '\r\n',
+  ' ',
+  '{',
+  '}',
+  ':',
+  '[',
+  ']',
+  'null',
+  '1',
+  '{"text":"a","label":"b"}',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '\uDFFF',
+  '😀',
+  'é',
+  '好',
+  '\u2028',
+  '\\',
 ].map((s) => Buffer.from(s, 'utf8'));
 const RAW = [[0xff], [0xfe, 0xff], [0xff, 0xfe], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xf4, 0x90]].map((b) => Buffer.from(b));
 
@@ -29,7 +54,10 @@ const piece = fc.oneof(
 );
 const header = fc.constantFrom('', 'text,label\n', 'text\tlabel\n', '\uFEFFtext,label\r\n').map((s) => Buffer.from(s));
 const content = fc.tuple(header, fc.array(piece, { maxLength: 40 })).map(([h, pieces]) => Buffer.concat([h, ...pieces]));
-const anyBytes = fc.oneof(content, fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)));
+const anyBytes = fc.oneof(
+  content,
+  fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
+);
 const format = fc.constantFrom<DataFormat>('csv', 'tsv', 'jsonl', 'txt');
 const maxRecordSize = fc.constantFrom(64, 1000, undefined);
 const cuts = fc.array(fc.nat(), { maxLength: 5 });
@@ -86,7 +114,12 @@ function checkOutcomes(fail: Outcome, skip: Outcome, file: string): void {
 }
 
 // GLOSSA_FUZZ_RUNS=2000 runs a longer search locally; CI keeps it short.
-const limits = { numRuns: Number(process.env.GLOSSA_FUZZ_RUNS ?? 150), timeout: 5_000, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: false } as const;
+const limits = {
+  numRuns: Number(process.env.GLOSSA_FUZZ_RUNS ?? 150),
+  timeout: 5_000,
+  interruptAfterTimeLimit: 40_000,
+  markInterruptAsFailure: false,
+} as const;
 
 describe('readers on arbitrary input', () => {
   const tmp = useTempDir();
@@ -98,7 +131,13 @@ describe('readers on arbitrary input', () => {
         const run = async (onBadRow: 'fail' | 'skip'): Promise<Outcome> => {
           const problems: DataProblem[] = [];
           const source = Readable.from(chunked(bytes, points));
-          const options = { format: fmt, onBadRow, sourceName: file, onSkip: (p: DataProblem) => problems.push(p), ...(max === undefined ? {} : { maxRecordSize: max }) };
+          const options = {
+            format: fmt,
+            onBadRow,
+            sourceName: file,
+            onSkip: (p: DataProblem) => problems.push(p),
+            ...(max === undefined ? {} : { maxRecordSize: max }),
+          };
           return drain(readTexts(source, options), problems);
         };
         checkOutcomes(await run('fail'), await run('skip'), file);

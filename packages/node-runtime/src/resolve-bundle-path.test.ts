@@ -45,7 +45,11 @@ describe('resolveBundlePath', () => {
 
   it('says to install a scoped package that is missing, and names a package that is not a model', async () => {
     const root = await project();
-    await expect(resolveBundlePath('@acme/model-nope', { from: root })).rejects.toThrow(/@acme\/model-nope is neither a bundle here nor an installed model package: install it \(npm install @acme\/model-nope\)/);
-    await expect(resolveBundlePath('left-pad', { from: root })).rejects.toThrow(/left-pad is installed but is not a Glossa model package: its package\.json has no "glossa": \{ "bundle": "<file>" \} \(.*left-pad\/package\.json\)/);
+    await expect(resolveBundlePath('@acme/model-nope', { from: root })).rejects.toThrow(
+      /@acme\/model-nope is neither a bundle here nor an installed model package: install it \(npm install @acme\/model-nope\)/,
+    );
+    await expect(resolveBundlePath('left-pad', { from: root })).rejects.toThrow(
+      /left-pad is installed but is not a Glossa model package: its package\.json has no "glossa": \{ "bundle": "<file>" \} \(.*left-pad\/package\.json\)/,
+    );
   });
 });

@@ -46,7 +46,8 @@ export async function resolveBundlePath(spec: string, options: { from?: string }
   try {
     bundle = modelPackageBundle(JSON.parse(await readFile(manifestPath, 'utf8')), spec);
   } catch (cause) {
-    const why = cause instanceof SyntaxError ? `cannot read its package.json (${cause.message})` : `is installed but ${(cause as Error).message.replace(`${spec} `, '')}`;
+    const why =
+      cause instanceof SyntaxError ? `cannot read its package.json (${cause.message})` : `is installed but ${(cause as Error).message.replace(`${spec} `, '')}`;
     throw new NodeRuntimeError('INVALID_PATH', `${spec} ${why} (${manifestPath}).`, { cause });
   }
   return join(dirname(manifestPath), bundle);

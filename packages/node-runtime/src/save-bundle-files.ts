@@ -73,7 +73,8 @@ export async function saveBundleFiles(dir: string, files: BundleFiles, options: 
   try {
     await mkdir(parent, { recursive: true });
     const recovered = await recoverLeftovers(target);
-    if (recovered.restored) logger.warn(`saveBundleFiles: ${dir} was missing after an interrupted save; restored the previous copy from ${recovered.restored} first.`);
+    if (recovered.restored)
+      logger.warn(`saveBundleFiles: ${dir} was missing after an interrupted save; restored the previous copy from ${recovered.restored} first.`);
     await mkdir(tmp);
   } catch (error) {
     throw storageError(dir, error);
@@ -103,10 +104,7 @@ export async function saveBundleFiles(dir: string, files: BundleFiles, options: 
     });
     if (stat !== undefined) {
       if (!stat.isDirectory()) {
-        throw new NodeRuntimeError(
-          'STORAGE',
-          `saveBundleFiles: ${dir} exists and is not a directory. Remove it or choose another path for the bundle.`,
-        );
+        throw new NodeRuntimeError('STORAGE', `saveBundleFiles: ${dir} exists and is not a directory. Remove it or choose another path for the bundle.`);
       }
       old = join(parent, leftoverName(base, 'old'));
       await rename(target, old);

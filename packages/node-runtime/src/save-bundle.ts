@@ -34,9 +34,13 @@ export async function saveBundle(classifier: TextClassifier, path: string, optio
     try {
       await writeFileAtomic(target, packBundle(files));
     } catch (cause) {
-      throw new NodeRuntimeError('STORAGE', `saveBundle: could not write ${target} (${(cause as Error).message}). Check the path and free space; the previous file, if any, is unchanged.`, {
-        cause,
-      });
+      throw new NodeRuntimeError(
+        'STORAGE',
+        `saveBundle: could not write ${target} (${(cause as Error).message}). Check the path and free space; the previous file, if any, is unchanged.`,
+        {
+          cause,
+        },
+      );
     }
   } else {
     await saveBundleFiles(target, files, { logger });

@@ -59,7 +59,8 @@ describe(`readers on a ${MEGABYTES} MB file`, () => {
   it('stream every JSONL row in bounded memory', async () => {
     const path = join(tmp(), 'huge.jsonl');
     let rows = 0;
-    const line = (i: number): string => `${JSON.stringify({ id: i, text: `review ${i}: the plot was fine, the acting 好 🙂 ${'x'.repeat(i % 200)}`, label: i % 2 ? 'pos' : 'neg' })}\n`;
+    const line = (i: number): string =>
+      `${JSON.stringify({ id: i, text: `review ${i}: the plot was fine, the acting 好 🙂 ${'x'.repeat(i % 200)}`, label: i % 2 ? 'pos' : 'neg' })}\n`;
     const bytes = await writeChunks(path, (written) => {
       if (written >= TARGET) return undefined;
       let chunk = '';

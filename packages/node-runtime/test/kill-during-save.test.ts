@@ -64,7 +64,15 @@ beforeAll(async () => {
   const { tmpdir } = await import('node:os');
   scratch = await mkdtemp(join(tmpdir(), 'glossa-kill-'));
   childScript = join(scratch, 'kill-save-child.mjs');
-  await esbuild.build({ entryPoints: [join(here, 'kill-save-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: childScript, logLevel: 'error' });
+  await esbuild.build({
+    entryPoints: [join(here, 'kill-save-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: childScript,
+    logLevel: 'error',
+  });
   // Sources of the new bundle for the child.
   await mkdir(join(scratch, 'b'));
   for (const [name, bytes] of Object.entries(b.files)) await writeFile(join(scratch, 'b', name), bytes);

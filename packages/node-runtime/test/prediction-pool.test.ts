@@ -19,7 +19,16 @@ function dataset(n: number): Array<{ text: string; label: string }> {
 
 /** Texts of very different lengths, incl. empty, Chinese and emoji, in a scrambled order. */
 function texts(n: number): string[] {
-  const base = ['the film was great', 'dull and poor', '', '电影很好看 🙂', 'fun fun fun', 'okay '.repeat(40), 'superb', 'awful awful dull and the cast was poor too'];
+  const base = [
+    'the film was great',
+    'dull and poor',
+    '',
+    '电影很好看 🙂',
+    'fun fun fun',
+    'okay '.repeat(40),
+    'superb',
+    'awful awful dull and the cast was poor too',
+  ];
   return Array.from({ length: n }, (_, i) => `${base[(i * 7) % base.length]!} ${i % 11 === 0 ? 'lovely' : ''}`.trim());
 }
 

@@ -23,11 +23,7 @@ export interface BundleStoreContractOptions {
  * runBundleStoreContract('createFileStore', async () => createFileStore(await mkdtemp(join(tmpdir(), 's-'))));
  * ```
  */
-export function runBundleStoreContract(
-  name: string,
-  makeStore: () => BundleStore | Promise<BundleStore>,
-  options: BundleStoreContractOptions = {},
-): void {
+export function runBundleStoreContract(name: string, makeStore: () => BundleStore | Promise<BundleStore>, options: BundleStoreContractOptions = {}): void {
   const invalidKeys = options.invalidKeys ?? ['', '../escape', 'a/b'];
   const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 

@@ -55,7 +55,10 @@ export async function* collectJob(connection: QueueConnection, name: string, opt
     const status = await readJobStatus(redis, queue, prefix, name);
     if (options.wait !== true && status.state !== 'done' && status.state !== 'failed') {
       const done = `${status.chunks.done}/${status.chunks.total ?? '?'} chunks scored`;
-      throw new QueueError('NOT_DONE', `job "${name}" is not finished (${status.state}: ${done}); wait for it: glossa queue collect ${name} --wait (progress: glossa queue status ${name})`);
+      throw new QueueError(
+        'NOT_DONE',
+        `job "${name}" is not finished (${status.state}: ${done}); wait for it: glossa queue collect ${name} --wait (progress: glossa queue status ${name})`,
+      );
     }
     let lastReport = 0;
     for (let chunk = 0; ; chunk++) {
@@ -64,7 +67,11 @@ export async function* collectJob(connection: QueueConnection, name: string, opt
         if (meta[0] === null) throw new QueueError('NO_JOB', `job "${name}" was removed while being collected`);
         if (output !== null) {
           const raw = await redis.get(keys.input(chunk));
-          if (raw === null) throw new QueueError('BAD_DATA', `job "${name}", chunk ${chunk}: its records are gone from Redis (evicted? run Redis with maxmemory-policy noeviction)`);
+          if (raw === null)
+            throw new QueueError(
+              'BAD_DATA',
+              `job "${name}", chunk ${chunk}: its records are gone from Redis (evicted? run Redis with maxmemory-policy noeviction)`,
+            );
           const items = decodeChunkInput(raw, `job ${name}, chunk ${chunk}`);
           yield { chunk, items, predictions: decodeChunkOutput(output, `job ${name}, chunk ${chunk}`) };
           break;
@@ -74,7 +81,12 @@ export async function* collectJob(connection: QueueConnection, name: string, opt
         if (job !== undefined && (await job.isFailed())) {
           const failure = (await failedChunks(redis, queue, prefix, name)).find((f) => f.chunk === chunk);
           if (failure !== undefined) {
-            yield { chunk, items: await failedItems(redis.get(keys.input(chunk)), await redis.hget(keys.lines, String(chunk)), name, failure), predictions: [], failure };
+            yield {
+              chunk,
+              items: await failedItems(redis.get(keys.input(chunk)), await redis.hget(keys.lines, String(chunk)), name, failure),
+              predictions: [],
+              failure,
+            };
             break;
           }
         }

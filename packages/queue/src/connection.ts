@@ -56,7 +56,10 @@ export function parseRedisUrl(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new QueueError('BAD_URL', `"${redactUrl(url)}" is not a Redis URL; give redis://host:6379 (or redis://:password@host:6379/0, rediss://host:6380 for TLS)`);
+    throw new QueueError(
+      'BAD_URL',
+      `"${redactUrl(url)}" is not a Redis URL; give redis://host:6379 (or redis://:password@host:6379/0, rediss://host:6380 for TLS)`,
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new QueueError('BAD_URL', `"${redactUrl(url)}": the scheme must be redis:// or rediss:// (TLS), not ${parsed.protocol}//`);
@@ -116,12 +119,24 @@ function describeConnectError(url: string, error: unknown): QueueError {
   const message = error instanceof Error ? error.message : String(error);
   const where = redactUrl(url);
   if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(message)) {
-    return new QueueError('AUTH', `Redis at ${where} refused the password (${message}); put it in the URL: redis://:password@host:port (or redis://user:password@host:port)`, { cause: error });
+    return new QueueError(
+      'AUTH',
+      `Redis at ${where} refused the password (${message}); put it in the URL: redis://:password@host:port (or redis://user:password@host:port)`,
+      { cause: error },
+    );
   }
   if (/certificate|self[- ]signed|SSL|TLS|EPROTO/i.test(message)) {
-    return new QueueError('UNREACHABLE', `cannot open TLS to Redis at ${where} (${message}); for a private certificate authority give its PEM file (--redis-ca), and use rediss:// only for a TLS port`, { cause: error });
+    return new QueueError(
+      'UNREACHABLE',
+      `cannot open TLS to Redis at ${where} (${message}); for a private certificate authority give its PEM file (--redis-ca), and use rediss:// only for a TLS port`,
+      { cause: error },
+    );
   }
-  return new QueueError('UNREACHABLE', `cannot reach Redis at ${where} (${message}); is redis-server running there? (locally: redis-server --bind 127.0.0.1 --port 6379)`, { cause: error });
+  return new QueueError(
+    'UNREACHABLE',
+    `cannot reach Redis at ${where} (${message}); is redis-server running there? (locally: redis-server --bind 127.0.0.1 --port 6379)`,
+    { cause: error },
+  );
 }
 
 /** Names of the keys of one scoring job. */
@@ -148,7 +163,10 @@ const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  */
 export function checkJobName(name: string): string {
   if (!JOB_NAME.test(name)) {
-    throw new QueueError('BAD_NAME', `job name "${name}": use letters, digits, ".", "_" and "-" (up to 100 characters, starting with a letter or digit), e.g. reviews-2026-12-07`);
+    throw new QueueError(
+      'BAD_NAME',
+      `job name "${name}": use letters, digits, ".", "_" and "-" (up to 100 characters, starting with a letter or digit), e.g. reviews-2026-12-07`,
+    );
   }
   return name;
 }

@@ -46,7 +46,8 @@ export async function removeJob(connection: QueueConnection, name: string): Prom
   const redis = await openRedis(connection);
   const queue = new Queue(SCORING_QUEUE, { connection: redis, prefix });
   try {
-    if ((await redis.exists(keys.meta)) === 0) throw new QueueError('NO_JOB', `no job named "${name}" on ${prefix}; see the jobs there with: glossa queue status`);
+    if ((await redis.exists(keys.meta)) === 0)
+      throw new QueueError('NO_JOB', `no job named "${name}" on ${prefix}; see the jobs there with: glossa queue status`);
     const bundle = await deleteJobKeys(redis, queue, prefix, name);
     if (bundle !== undefined) {
       const others = await jobNames(redis, prefix);

@@ -111,7 +111,11 @@ export async function readJobStatus(redis: Redis, queue: Queue, prefix: string, 
   const seconds = startedAt === undefined || until === undefined ? 0 : (until - startedAt.getTime()) / 1000;
   const recordsPerSecond = seconds > 0 && doneRecords > 0 ? doneRecords / seconds : undefined;
   const failedRecords = failures.reduce((n, f) => n + f.records, 0);
-  const etaSeconds = settled ? 0 : records !== undefined && recordsPerSecond !== undefined ? Math.max(0, records - doneRecords - failedRecords) / recordsPerSecond : undefined;
+  const etaSeconds = settled
+    ? 0
+    : records !== undefined && recordsPerSecond !== undefined
+      ? Math.max(0, records - doneRecords - failedRecords) / recordsPerSecond
+      : undefined;
   return {
     name,
     state,

@@ -88,7 +88,8 @@ export async function submitJob(connection: QueueConnection, options: SubmitOpti
   const batchSize = checkRange('batch size', options.batchSize ?? 256, 1, 65_536);
   const attempts = checkRange('attempts', options.attempts ?? 3, 1, 100);
   const packed = options.bundle instanceof Uint8Array ? options.bundle : packBundle(options.bundle);
-  if (!isPackedBundle(packed)) throw new QueueError('BAD_DATA', 'the bundle bytes are not a packed .glossa bundle; pass the file written by glossa train (or the bundle directory files)');
+  if (!isPackedBundle(packed))
+    throw new QueueError('BAD_DATA', 'the bundle bytes are not a packed .glossa bundle; pass the file written by glossa train (or the bundle directory files)');
   const sha = sha256Hex(packed);
 
   const redis = await openRedis(connection);
@@ -98,7 +99,10 @@ export async function submitJob(connection: QueueConnection, options: SubmitOpti
     // The name is taken atomically: two submits of one name cannot interleave their chunks.
     if ((await redis.hsetnx(keys.meta, 'state', 'submitting')) === 0) {
       const state = await redis.hget(keys.meta, 'state');
-      throw new QueueError('JOB_EXISTS', `a job named "${options.name}" already exists (${state ?? 'unknown state'}); pick another name, or remove it first: glossa queue remove ${options.name}`);
+      throw new QueueError(
+        'JOB_EXISTS',
+        `a job named "${options.name}" already exists (${state ?? 'unknown state'}); pick another name, or remove it first: glossa queue remove ${options.name}`,
+      );
     }
     created = true;
     await redis.set(bundleKey(prefix, sha), Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength), 'NX');

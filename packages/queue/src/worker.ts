@@ -126,7 +126,9 @@ export async function startScoringWorker(connection: QueueConnection, options: S
     if ((await redis.exists(keys.output(chunk))) === 1) return { records: 0, stored: false };
     const raw = await redis.get(keys.input(chunk));
     if (raw === null) {
-      throw new UnrecoverableError(`${where}: its records are gone from Redis (the job was removed, or Redis evicted keys: run it with maxmemory-policy noeviction)`);
+      throw new UnrecoverableError(
+        `${where}: its records are gone from Redis (the job was removed, or Redis evicted keys: run it with maxmemory-policy noeviction)`,
+      );
     }
     const items = decodeChunkInput(raw, where);
     await redis.hsetnx(keys.meta, 'startedAt', Date.now());
@@ -143,7 +145,15 @@ export async function startScoringWorker(connection: QueueConnection, options: S
       // Let BullMQ renew the chunk's lock between calls, so a long chunk is not taken for a dead worker's.
       await nextTurn();
     }
-    const stored = (await redis.eval(STORE_ONCE, 2, keys.output(chunk), keys.meta, encodeChunkOutput(predictions), String(items.length), String(Date.now()))) as number;
+    const stored = (await redis.eval(
+      STORE_ONCE,
+      2,
+      keys.output(chunk),
+      keys.meta,
+      encodeChunkOutput(predictions),
+      String(items.length),
+      String(Date.now()),
+    )) as number;
     options.onChunk?.({ job: name, chunk, records: items.length, ms: performance.now() - started, stored: stored === 1 });
     return { records: items.length, stored: stored === 1 };
   };

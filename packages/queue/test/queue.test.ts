@@ -3,7 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { deserializeBundle, initBackend, unpackBundle } from '@glossa/node-runtime';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CollectedChunk, collectJob, jobStatus, listJobs, QueueError, removeJob, retryFailedChunks, type ScoreItem, startScoringWorker, submitJob } from '../src/index.js';
+import {
+  type CollectedChunk,
+  collectJob,
+  jobStatus,
+  listJobs,
+  QueueError,
+  removeJob,
+  retryFailedChunks,
+  type ScoreItem,
+  startScoringWorker,
+  submitJob,
+} from '../src/index.js';
 import { startRedis, type TestRedis } from './redis-server.js';
 
 const bundleBytes = new Uint8Array(readFileSync(fileURLToPath(new URL('../../model-core/test/fixtures/bundles-v1/lstm.glossa', import.meta.url))));
@@ -82,7 +93,9 @@ describe('scoring on a real Redis', () => {
   });
 
   it('refuses a second job of the same name, and removes a job with its keys and its bundle', async () => {
-    await expect(submitJob({ url: redis.url }, { name: 'reviews', bundle: bundleBytes, items: records(3) })).rejects.toThrow(/already exists.*glossa queue remove reviews/);
+    await expect(submitJob({ url: redis.url }, { name: 'reviews', bundle: bundleBytes, items: records(3) })).rejects.toThrow(
+      /already exists.*glossa queue remove reviews/,
+    );
     await removeJob({ url: redis.url }, 'reviews');
     await expect(jobStatus({ url: redis.url }, 'reviews')).rejects.toMatchObject({ code: 'NO_JOB' });
     expect(await client.keys('glossa:job:reviews*')).toEqual([]);
@@ -112,7 +125,16 @@ describe('scoring on a real Redis', () => {
     );
     expect(failures).toEqual(['2:1/2', '2:2/2']);
     expect(status.chunks).toEqual({ total: 4, done: 3, failed: 1 });
-    expect(status.failures).toEqual([{ chunk: 2, firstLine: 52, lastLine: 76, records: 25, reason: expect.stringMatching(/job poison, chunk 2: the stored input is not valid JSON/), attempts: 2 }]);
+    expect(status.failures).toEqual([
+      {
+        chunk: 2,
+        firstLine: 52,
+        lastLine: 76,
+        records: 25,
+        reason: expect.stringMatching(/job poison, chunk 2: the stored input is not valid JSON/),
+        attempts: 2,
+      },
+    ]);
 
     const chunks = await collectAll(redis.url, 'poison');
     const lines = chunks.flatMap((c) => c.items);

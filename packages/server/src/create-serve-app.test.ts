@@ -1,13 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import {
-  createTextClassifier,
-  deserializeBundle,
-  initBackend,
-  readManifest,
-  serializeBundle,
-  type TextClassifier,
-} from '@glossa/node-runtime';
+import { createTextClassifier, deserializeBundle, initBackend, readManifest, serializeBundle, type TextClassifier } from '@glossa/node-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI's sentiment fixture, so these tests keep the data (and assertions) they had there.
 import { sentimentRows } from '../../../apps/cli/test/helpers.js';
@@ -213,7 +206,12 @@ describe('createServeApp', () => {
       [{ texts: ['a'], explian: true }, 'explian', undefined, /unknown field "explian"/],
       [{ texts: ['a'], explain: 'yes' }, 'explain', undefined, /explain must be true or false/],
       [['a', 'b'], 'body', undefined, /the body must be a JSON object/],
-      [Array.from({ length: 9 }, () => 'x').reduce((body, t) => ({ texts: [...body.texts, t] }), { texts: [] as string[] }), 'texts', 8, /texts has 9 items, over the limit of 8 .*--max-texts/],
+      [
+        Array.from({ length: 9 }, () => 'x').reduce((body, t) => ({ texts: [...body.texts, t] }), { texts: [] as string[] }),
+        'texts',
+        8,
+        /texts has 9 items, over the limit of 8 .*--max-texts/,
+      ],
       [{ texts: ['short', 'é'.repeat(201)] }, 'texts[1]', 200, /texts\[1\] has 201 characters, over the limit of 200 .*--max-text-length/],
       [{ texts: ['fine', ''] }, 'texts[1]', undefined, /texts\[1\] is empty: there is nothing to label/],
       [{ texts: [' \n\t '] }, 'texts[0]', undefined, /texts\[0\] is only whitespace: there is nothing to label/],
@@ -305,7 +303,10 @@ describe('createServeApp', () => {
     const doc = reply.body as {
       openapi: string;
       info: { title: string; version: string };
-      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>>;
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } }>
+      >;
       components: { schemas: Record<string, unknown> };
     };
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
@@ -322,7 +323,9 @@ describe('createServeApp', () => {
       }
     }
     const predict = doc.paths['/v1/predict']?.post;
-    const bodySchema = predict?.requestBody?.content['application/json']?.schema as { properties: { texts: { maxItems: number; items: { maxLength: number } } } };
+    const bodySchema = predict?.requestBody?.content['application/json']?.schema as {
+      properties: { texts: { maxItems: number; items: { maxLength: number } } };
+    };
     expect(bodySchema.properties.texts.maxItems).toBe(8);
     expect(bodySchema.properties.texts.items.maxLength).toBe(200);
     expect(Object.keys(predict?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX', '5XX']));
@@ -388,9 +391,7 @@ describe('createServeApp', () => {
         raw += chunk;
       });
       const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-      socket.write(
-        `POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+      socket.write(`POST /v1/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       await until(() => closing.batcher?.queuedTexts === 1);
       const closed = closing.close();
       expect(closing.state).toBe('closing');

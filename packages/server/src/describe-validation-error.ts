@@ -55,11 +55,7 @@ const EXAMPLE = '{"texts": ["some text"]}';
  * // { code: 'INVALID_REQUEST', field: 'texts', limit: 1, message: 'texts is empty: …' }
  * ```
  */
-export function describeValidationError(
-  problem: SchemaProblem,
-  body: unknown,
-  limits: Readonly<ServeLimits>,
-): ServeErrorBody {
+export function describeValidationError(problem: SchemaProblem, body: unknown, limits: Readonly<ServeLimits>): ServeErrorBody {
   const field = fieldOf(problem.instancePath);
   const limit = typeof problem.params.limit === 'number' ? problem.params.limit : undefined;
   const seen = valueAt(body, problem.instancePath);
@@ -105,7 +101,9 @@ export function describeValidationError(
       );
     }
     case 'pattern':
-      return invalid(`${field} is ${typeof seen === 'string' && seen.length > 0 ? 'only whitespace' : 'empty'}: there is nothing to label. Leave it out of the request, or send the text.`);
+      return invalid(
+        `${field} is ${typeof seen === 'string' && seen.length > 0 ? 'only whitespace' : 'empty'}: there is nothing to label. Leave it out of the request, or send the text.`,
+      );
     default:
       return invalid(`${field} is invalid: ${problem.message ?? problem.keyword}.`, limit);
   }

@@ -31,28 +31,39 @@ export function createErrorHandler(limits: Readonly<ServeLimits>): ServeErrorHan
     }
     switch (error.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.code(413).send(
-          errorBody(
-            'PAYLOAD_TOO_LARGE',
-            `the request body is over the limit of ${limits.maxBodyBytes} bytes (glossa serve --max-body-bytes). Send fewer or shorter texts per request.`,
-            { limit: limits.maxBodyBytes },
-          ),
-        );
+        return reply
+          .code(413)
+          .send(
+            errorBody(
+              'PAYLOAD_TOO_LARGE',
+              `the request body is over the limit of ${limits.maxBodyBytes} bytes (glossa serve --max-body-bytes). Send fewer or shorter texts per request.`,
+              { limit: limits.maxBodyBytes },
+            ),
+          );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
           .code(415)
-          .send(errorBody('UNSUPPORTED_MEDIA_TYPE', `send the body as JSON with the header Content-Type: application/json (got ${JSON.stringify(request.headers['content-type'] ?? '')}).`));
+          .send(
+            errorBody(
+              'UNSUPPORTED_MEDIA_TYPE',
+              `send the body as JSON with the header Content-Type: application/json (got ${JSON.stringify(request.headers['content-type'] ?? '')}).`,
+            ),
+          );
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return reply.code(400).send(errorBody('INVALID_JSON', 'the body is empty: send a JSON object like {"texts": ["some text"]}.'));
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return reply.code(400).send(errorBody('INVALID_JSON', `the body is not valid JSON (${error.message}). Send a JSON object like {"texts": ["some text"]}.`));
+        return reply
+          .code(400)
+          .send(errorBody('INVALID_JSON', `the body is not valid JSON (${error.message}). Send a JSON object like {"texts": ["some text"]}.`));
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return reply.code(400).send(errorBody('BAD_REQUEST', 'the Content-Length header does not match the body.'));
       default:
         break;
     }
     if (error instanceof SyntaxError || (error.statusCode === 400 && error.code === undefined)) {
-      return reply.code(400).send(errorBody('INVALID_JSON', `the body is not valid JSON (${error.message}). Send a JSON object like {"texts": ["some text"]}.`));
+      return reply
+        .code(400)
+        .send(errorBody('INVALID_JSON', `the body is not valid JSON (${error.message}). Send a JSON object like {"texts": ["some text"]}.`));
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) {

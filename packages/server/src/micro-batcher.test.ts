@@ -20,11 +20,7 @@ describe('createMicroBatcher', () => {
   it('runs concurrent submissions as one batch and gives each caller its own rows, in order', async () => {
     const calls: string[][] = [];
     const batcher = createMicroBatcher({ run: recordingRun(calls), width: 3, maxBatchTexts: 64, maxDelayMs: 5 });
-    const [a, b, c] = await Promise.all([
-      batcher.submit(['one', 'two']),
-      batcher.submit(['three']),
-      batcher.submit(['four', 'five', 'six']),
-    ]);
+    const [a, b, c] = await Promise.all([batcher.submit(['one', 'two']), batcher.submit(['three']), batcher.submit(['four', 'five', 'six'])]);
     expect(calls).toEqual([['one', 'two', 'three', 'four', 'five', 'six']]);
     expect(a?.map((row) => [...row])).toEqual([scoreOf('one'), scoreOf('two')]);
     expect(b?.map((row) => [...row])).toEqual([scoreOf('three')]);
@@ -35,12 +31,7 @@ describe('createMicroBatcher', () => {
   it('never puts more than maxBatchTexts texts in a batch, except a single larger request alone', async () => {
     const calls: string[][] = [];
     const batcher = createMicroBatcher({ run: recordingRun(calls), width: 3, maxBatchTexts: 4, maxDelayMs: 50 });
-    await Promise.all([
-      batcher.submit(['a', 'b', 'c']),
-      batcher.submit(['d', 'e']),
-      batcher.submit(['f', 'g', 'h', 'i', 'j', 'k']),
-      batcher.submit(['l']),
-    ]);
+    await Promise.all([batcher.submit(['a', 'b', 'c']), batcher.submit(['d', 'e']), batcher.submit(['f', 'g', 'h', 'i', 'j', 'k']), batcher.submit(['l'])]);
     expect(calls).toEqual([['a', 'b', 'c'], ['d', 'e'], ['f', 'g', 'h', 'i', 'j', 'k'], ['l']]);
   });
 

@@ -147,23 +147,21 @@ export function createMicroBatcher(options: MicroBatcherOptions): MicroBatcher {
       settled = Promise.reject(error);
     }
     settled
-      .then(
-        (matrix) => {
-          if (matrix.length !== count * width) {
-            throw new Error(`micro-batcher: run returned ${matrix.length} values for ${count} texts × ${width} (expected ${count * width}).`);
+      .then((matrix) => {
+        if (matrix.length !== count * width) {
+          throw new Error(`micro-batcher: run returned ${matrix.length} values for ${count} texts × ${width} (expected ${count * width}).`);
+        }
+        let offset = 0;
+        for (const job of jobs) {
+          const rows: Float32Array[] = [];
+          for (let i = 0; i < job.texts.length; i++) {
+            rows.push(matrix.slice((offset + i) * width, (offset + i + 1) * width));
           }
-          let offset = 0;
-          for (const job of jobs) {
-            const rows: Float32Array[] = [];
-            for (let i = 0; i < job.texts.length; i++) {
-              rows.push(matrix.slice((offset + i) * width, (offset + i + 1) * width));
-            }
-            offset += job.texts.length;
-            stats.requests += 1;
-            job.resolve(rows);
-          }
-        },
-      )
+          offset += job.texts.length;
+          stats.requests += 1;
+          job.resolve(rows);
+        }
+      })
       .catch((error: unknown) => {
         for (const job of jobs) job.reject(error);
       })

@@ -14,7 +14,11 @@ export const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: 'INVALID_REQUEST, INVALID_JSON, BAD_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_FOUND, NOT_READY, SHUTTING_DOWN, TIMEOUT, INTERNAL' },
+        code: {
+          type: 'string',
+          description:
+            'INVALID_REQUEST, INVALID_JSON, BAD_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_FOUND, NOT_READY, SHUTTING_DOWN, TIMEOUT, INTERNAL',
+        },
         message: { type: 'string' },
         field: { type: 'string', description: 'The offending field, e.g. texts[3].' },
         limit: { type: 'number', description: 'The limit that was exceeded.' },

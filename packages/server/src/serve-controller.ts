@@ -100,9 +100,12 @@ export function createServeController(options: ServeControllerOptions = {}): Ser
       // Warm-up: the first forward passes allocate and compile; do them before answering traffic.
       await classifier.predictProbabilities(['warm up'], { batchSize: 1 });
       const sentence = 'warming up the model with a sentence of ordinary length before serving';
-      await classifier.predictProbabilities(Array.from({ length: batching.maxBatchTexts }, () => sentence), {
-        batchSize: batching.maxBatchTexts,
-      });
+      await classifier.predictProbabilities(
+        Array.from({ length: batching.maxBatchTexts }, () => sentence),
+        {
+          batchSize: batching.maxBatchTexts,
+        },
+      );
       if (state !== 'loading') return;
       model = next;
       batcher = created;

@@ -69,7 +69,8 @@ describe('createServer', () => {
       loaded.dispose();
       (reply.body.predictions as Predictions).forEach((prediction, i) => {
         expect(prediction.label).toBe(direct[i]?.label);
-        for (const [label, score] of Object.entries(direct[i]?.scores ?? {})) expect(Math.abs((prediction.scores[label] ?? Number.NaN) - score)).toBeLessThan(1e-6);
+        for (const [label, score] of Object.entries(direct[i]?.scores ?? {}))
+          expect(Math.abs((prediction.scores[label] ?? Number.NaN) - score)).toBeLessThan(1e-6);
       });
       expect(reply.body.model).toMatchObject({ id: server.id, name: 'reviews', architecture: 'bow' });
       const model = (await (await fetch(`${url}/v1/model`)).json()) as Record<string, unknown>;
@@ -161,7 +162,10 @@ describe('createServer', () => {
     const reply = await answer;
     expect(reply.status).toBe(200);
     expect(await exited).toBe(0);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: finishing in-flight requests', 'closed']));
     expect(lines.at(-1)?.msg).toBe('closed');
   });

@@ -13,7 +13,12 @@ import { glossaServe, loadServeModel, type ServeModel } from '../src/index.js';
 let trained: TextClassifier;
 let model: ServeModel;
 
-async function send(url: string, method: string, body?: string, type = 'application/json'): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
+async function send(
+  url: string,
+  method: string,
+  body?: string,
+  type = 'application/json',
+): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
   const response = await fetch(url, { method, ...(body === undefined ? {} : { headers: { 'content-type': type }, body }) });
   const text = await response.text();
   let json: Record<string, unknown> = {};
@@ -78,7 +83,13 @@ describe('glossaServe in a service of its own', () => {
 
       const doc = (await send(`${base}/sentiment/openapi.json`, 'GET')).json as { info: { version: string }; paths: Record<string, unknown> };
       expect(doc.info.version).toBe('2.0.0');
-      expect(Object.keys(doc.paths).sort()).toEqual(['/sentiment/healthz', '/sentiment/openapi.json', '/sentiment/readyz', '/sentiment/v1/model', '/sentiment/v1/predict']);
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/sentiment/healthz',
+        '/sentiment/openapi.json',
+        '/sentiment/readyz',
+        '/sentiment/v1/model',
+        '/sentiment/v1/predict',
+      ]);
     } finally {
       await app.close();
     }
@@ -92,7 +103,9 @@ describe('glossaServe in a service of its own', () => {
       const missing = await send(`${base}/sentiment/v2/predict`, 'GET');
       expect(missing.status).toBe(404);
       expect(missing.json.error).toMatchObject({ code: 'NOT_FOUND' });
-      expect((missing.json.error as { message: string }).message).toMatch(/no route GET \/sentiment\/v2\/predict\. Routes: POST \/sentiment\/v1\/predict, GET \/sentiment\/v1\/model/);
+      expect((missing.json.error as { message: string }).message).toMatch(
+        /no route GET \/sentiment\/v2\/predict\. Routes: POST \/sentiment\/v1\/predict, GET \/sentiment\/v1\/model/,
+      );
     } finally {
       await app.close();
     }

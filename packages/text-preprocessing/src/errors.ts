@@ -7,12 +7,7 @@
  * - `INVALID_ARGUMENT`: a function was called with an argument of the wrong type or range.
  * - `UNSUPPORTED_ENVIRONMENT`: the JavaScript engine lacks a required feature (`Intl.Segmenter`).
  */
-export type TextPreprocessingErrorCode =
-  | 'INVALID_CONFIG'
-  | 'INVALID_JSON'
-  | 'UNSUPPORTED_VERSION'
-  | 'INVALID_ARGUMENT'
-  | 'UNSUPPORTED_ENVIRONMENT';
+export type TextPreprocessingErrorCode = 'INVALID_CONFIG' | 'INVALID_JSON' | 'UNSUPPORTED_VERSION' | 'INVALID_ARGUMENT' | 'UNSUPPORTED_ENVIRONMENT';
 
 /**
  * One problem found while validating a JSON document: where it is (a JSON path such as

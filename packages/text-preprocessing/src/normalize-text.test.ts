@@ -180,8 +180,7 @@ describe('normalizeText', () => {
   });
 
   it('rejects invalid options with every problem listed', () => {
-    const call = () =>
-      normalizeText('x', { unicode: 'NFD', lowercase: 'yes', extra: 1 } as unknown as NormalizationOptions);
+    const call = () => normalizeText('x', { unicode: 'NFD', lowercase: 'yes', extra: 1 } as unknown as NormalizationOptions);
     expect(call).toThrow(TextPreprocessingError);
     try {
       call();

@@ -70,7 +70,10 @@ describe('padSequences', () => {
         fc.constantFrom('pre' as const, 'post' as const),
         fc.constantFrom('pre' as const, 'post' as const),
         (input, length, padding, truncating) => {
-          const batch = padSequences(input.map((s) => Int32Array.from(s)), { length, padding, truncating });
+          const batch = padSequences(
+            input.map((s) => Int32Array.from(s)),
+            { length, padding, truncating },
+          );
           const width = length ?? Math.max(0, ...input.map((s) => s.length));
           expect(batch.length).toBe(width);
           rows(batch).forEach((row, r) => {

@@ -42,10 +42,7 @@ export interface PadSequencesOptions {
 function checkSide(where: string, name: string, value: unknown): PaddingSide {
   if (value === undefined) return 'pre';
   if (value !== 'pre' && value !== 'post') {
-    throw new TextPreprocessingError(
-      'INVALID_ARGUMENT',
-      `${where}: ${name} must be "pre" or "post" (got ${describeValue(value)}). Use the Keras values.`,
-    );
+    throw new TextPreprocessingError('INVALID_ARGUMENT', `${where}: ${name} must be "pre" or "post" (got ${describeValue(value)}). Use the Keras values.`);
   }
   return value;
 }
@@ -90,10 +87,7 @@ export function padSequences(sequences: readonly ArrayLike<number>[], options: P
   const minLength = options.minLength === undefined ? 0 : checkLength(where, 'minLength', options.minLength);
   const value = options.value ?? PAD_ID;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TextPreprocessingError(
-      'INVALID_ARGUMENT',
-      `${where}: value must be an integer (got ${describeValue(value)}). Use PAD_ID.`,
-    );
+    throw new TextPreprocessingError('INVALID_ARGUMENT', `${where}: value must be an integer (got ${describeValue(value)}). Use PAD_ID.`);
   }
   let length: number;
   if (options.length === undefined || options.length === 'longest') {

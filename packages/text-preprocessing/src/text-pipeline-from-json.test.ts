@@ -38,7 +38,9 @@ describe('textPipelineFromJSON', () => {
   });
 
   it('rejects text that is not JSON with INVALID_JSON, for pipelines and vocabularies', () => {
-    expect(() => textPipelineFromJSON('{"schema":')).toThrow(/textPipelineFromJSON: the text is not valid JSON\. Pass the output of JSON\.stringify\(pipeline\)/);
+    expect(() => textPipelineFromJSON('{"schema":')).toThrow(
+      /textPipelineFromJSON: the text is not valid JSON\. Pass the output of JSON\.stringify\(pipeline\)/,
+    );
     expect(() => vocabularyFromJSON('[oops')).toThrow(/vocabularyFromJSON: the text is not valid JSON\. Pass the output of JSON\.stringify\(vocabulary\)/);
   });
 
@@ -96,12 +98,7 @@ describe('textPipelineFromJSON', () => {
 
   it('rejects wrong shapes: not an object, wrong schema, missing sections, bad JSON text', () => {
     expect(validateTextPipelineJSON(null)).toEqual([{ path: '$', message: 'must be an object (got null)' }]);
-    expect(validateTextPipelineJSON({}).map((p) => p.path)).toEqual([
-      '$.schema',
-      '$.schemaVersion',
-      '$.config',
-      '$.vocabulary',
-    ]);
+    expect(validateTextPipelineJSON({}).map((p) => p.path)).toEqual(['$.schema', '$.schemaVersion', '$.config', '$.vocabulary']);
     const json = JSON.parse(JSON.stringify(fitTextPipeline(corpus)));
     delete json.config.tokenizer;
     expect(validateTextPipelineJSON(json)).toEqual([{ path: '$.config.tokenizer', message: 'is missing' }]);

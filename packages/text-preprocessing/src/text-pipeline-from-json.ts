@@ -1,19 +1,9 @@
 import { TextPreprocessingError, type ValidationProblem } from './errors.js';
-import {
-  collectTextPipelineConfigProblems,
-  collectVocabularyJSONProblems,
-  ProblemCollector,
-} from './internal/config-validation.js';
+import { collectTextPipelineConfigProblems, collectVocabularyJSONProblems, ProblemCollector } from './internal/config-validation.js';
 import { createVocabularyUnchecked } from './internal/create-vocabulary.js';
 import { describeValue, formatProblems, isRecord } from './internal/describe.js';
 import { parseJsonInput } from './internal/parse-json-input.js';
-import {
-  createTextPipeline,
-  TEXT_PIPELINE_SCHEMA,
-  TEXT_PIPELINE_SCHEMA_VERSION,
-  type TextPipeline,
-  type TextPipelineJSON,
-} from './text-pipeline.js';
+import { createTextPipeline, TEXT_PIPELINE_SCHEMA, TEXT_PIPELINE_SCHEMA_VERSION, type TextPipeline, type TextPipelineJSON } from './text-pipeline.js';
 
 /**
  * Checks a serialised text pipeline and returns every problem found (empty when valid). A

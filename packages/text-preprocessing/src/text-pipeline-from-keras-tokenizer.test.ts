@@ -16,13 +16,7 @@ import { textPipelineFromKerasTokenizer, validateKerasTokenizerJSON } from './te
  */
 const fixture = (name: string) => readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8');
 
-const texts = [
-  'The movie was great!',
-  'The movie was terrible...',
-  'Great acting, great plot.',
-  'Café: great!',
-  'An unknown film, great!',
-];
+const texts = ['The movie was great!', 'The movie was terrible...', 'Great acting, great plot.', 'Café: great!', 'An unknown film, great!'];
 
 describe('textPipelineFromKerasTokenizer', () => {
   it('reproduces Keras texts_to_sequences ids exactly when the tokenizer has an oov_token', () => {

@@ -92,10 +92,7 @@ function readKerasSettings(json: unknown, collector: ProblemCollector): KerasTok
     if (oovIndex === undefined) {
       collector.add('$.config.oov_token', `is ${describeValue(oovToken)} but word_index has no entry for it`);
     } else if (oovIndex !== 1) {
-      collector.add(
-        '$.config.oov_token',
-        `must have index 1 in word_index, where Keras fit_on_texts puts it (got index ${oovIndex})`,
-      );
+      collector.add('$.config.oov_token', `must have index 1 in word_index, where Keras fit_on_texts puts it (got index ${oovIndex})`);
     }
   }
   for (const reserved of [PAD_TOKEN, UNK_TOKEN]) {
@@ -175,10 +172,7 @@ export function validateKerasTokenizerJSON(json: string | object): ValidationPro
  * const batch = pipeline.encodeBatch(['What a great film!'], { length: 120 });
  * ```
  */
-export function textPipelineFromKerasTokenizer(
-  json: string | object,
-  options: Partial<TextPipelineConfig> = {},
-): TextPipeline {
+export function textPipelineFromKerasTokenizer(json: string | object, options: Partial<TextPipelineConfig> = {}): TextPipeline {
   const collector = new ProblemCollector();
   const value = typeof json === 'string' ? parseJSONText(json, '$', collector) : json;
   const settings = collector.problems.length === 0 ? readKerasSettings(value, collector) : undefined;

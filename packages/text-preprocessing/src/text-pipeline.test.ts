@@ -3,20 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildVocabulary } from './build-vocabulary.js';
 import { TextPreprocessingError } from './errors.js';
 import { PAD_ID, UNK_ID, UNK_TOKEN } from './special-tokens.js';
-import {
-  createTextPipeline,
-  DEFAULT_TEXT_PIPELINE_CONFIG,
-  fitTextPipeline,
-  resolveTextPipelineConfig,
-  type TextPipelineConfig,
-} from './text-pipeline.js';
+import { createTextPipeline, DEFAULT_TEXT_PIPELINE_CONFIG, fitTextPipeline, resolveTextPipelineConfig, type TextPipelineConfig } from './text-pipeline.js';
 
-const corpus = [
-  'I loved this movie! 😍',
-  'Terrible plot &amp; <b>awful</b> acting.',
-  'Loved the acting, hated the ending.',
-  '我喜欢这部电影',
-];
+const corpus = ['I loved this movie! 😍', 'Terrible plot &amp; <b>awful</b> acting.', 'Loved the acting, hated the ending.', '我喜欢这部电影'];
 
 describe('fitTextPipeline', () => {
   it('builds the vocabulary from normalized, tokenized texts', () => {
@@ -143,11 +132,7 @@ describe('createTextPipeline', () => {
   });
 
   it('works with every tokenizer type', () => {
-    for (const tokenizer of [
-      { type: 'whitespace' as const },
-      { type: 'char' as const },
-      { type: 'char-ngram' as const, minN: 2, maxN: 3 },
-    ]) {
+    for (const tokenizer of [{ type: 'whitespace' as const }, { type: 'char' as const }, { type: 'char-ngram' as const, minN: 2, maxN: 3 }]) {
       const pipeline = fitTextPipeline(corpus, { tokenizer });
       expect(pipeline.encode(corpus[0] as string).length).toBeGreaterThan(0);
       expect(pipeline.config.tokenizer.type).toBe(tokenizer.type);

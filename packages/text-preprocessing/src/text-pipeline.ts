@@ -1,19 +1,9 @@
-import {
-  createVocabularyBuilder,
-  DEFAULT_VOCABULARY_OPTIONS,
-  resolveVocabularyOptions,
-  type VocabularyOptions,
-} from './build-vocabulary.js';
+import { createVocabularyBuilder, DEFAULT_VOCABULARY_OPTIONS, resolveVocabularyOptions, type VocabularyOptions } from './build-vocabulary.js';
 import { createTokenizer, resolveTokenizerConfig, type TokenizerConfig } from './create-tokenizer.js';
 import { TextPreprocessingError } from './errors.js';
 import { collectTextPipelineConfigProblems, ProblemCollector } from './internal/config-validation.js';
 import { describeValue, formatProblems } from './internal/describe.js';
-import {
-  createNormalizer,
-  DEFAULT_NORMALIZATION_OPTIONS,
-  type NormalizationOptions,
-  resolveNormalizationOptions,
-} from './normalize-text.js';
+import { createNormalizer, DEFAULT_NORMALIZATION_OPTIONS, type NormalizationOptions, resolveNormalizationOptions } from './normalize-text.js';
 import { type EncodedBatch, padSequences } from './pad-sequences.js';
 import { PAD_ID } from './special-tokens.js';
 import type { Vocabulary, VocabularyJSON } from './vocabulary.js';
@@ -179,10 +169,7 @@ export function resolveTextPipelineConfig(config: Partial<TextPipelineConfig> = 
 
 function requireTexts(where: string, texts: unknown): readonly string[] {
   if (!Array.isArray(texts)) {
-    throw new TextPreprocessingError(
-      'INVALID_ARGUMENT',
-      `${where}: expected an array of strings (got ${describeValue(texts)}). Pass the texts as an array.`,
-    );
+    throw new TextPreprocessingError('INVALID_ARGUMENT', `${where}: expected an array of strings (got ${describeValue(texts)}). Pass the texts as an array.`);
   }
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== 'string') {

@@ -51,6 +51,10 @@ describe('createIndexedDbStore', () => {
 
   it('fails with STORAGE when IndexedDB is missing', async () => {
     const store = createIndexedDbStore();
-    await expect(store.list()).rejects.toMatchObject({ name: 'WebRuntimeError', code: 'STORAGE', message: expect.stringMatching(/IndexedDB is not available/) });
+    await expect(store.list()).rejects.toMatchObject({
+      name: 'WebRuntimeError',
+      code: 'STORAGE',
+      message: expect.stringMatching(/IndexedDB is not available/),
+    });
   });
 });

@@ -62,7 +62,12 @@ export function createIndexedDbStore(options: IndexedDbStoreOptions = {}): Bundl
     opening ??= new Promise<IDBDatabase>((resolve, reject) => {
       const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
       if (factory === undefined) {
-        reject(new WebRuntimeError('STORAGE', `createIndexedDbStore: IndexedDB is not available here. Pass options.indexedDB (e.g. from fake-indexeddb outside browsers).`));
+        reject(
+          new WebRuntimeError(
+            'STORAGE',
+            `createIndexedDbStore: IndexedDB is not available here. Pass options.indexedDB (e.g. from fake-indexeddb outside browsers).`,
+          ),
+        );
         return;
       }
       const request = factory.open(dbName, 1);
@@ -109,7 +114,10 @@ export function createIndexedDbStore(options: IndexedDbStoreOptions = {}): Bundl
       if (value === undefined) return undefined;
       if (value instanceof ArrayBuffer) return new Uint8Array(value);
       if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-      throw new WebRuntimeError('STORAGE', `createIndexedDbStore.read: the value under "${key}" in "${dbName}" is not bytes (${typeof value}). Remove it and save again.`);
+      throw new WebRuntimeError(
+        'STORAGE',
+        `createIndexedDbStore.read: the value under "${key}" in "${dbName}" is not bytes (${typeof value}). Remove it and save again.`,
+      );
     },
     async write(key, bytes) {
       assertSafeKey(key, 'createIndexedDbStore.write');

@@ -1,4 +1,12 @@
-import { type GradientReply, type GradientRequest, type GradientWorkers, type PortGradientWorkers, gradientWorkersOf, gradientWorkersOverPorts, serveGradientReplica } from '@glossa/model-core';
+import {
+  type GradientReply,
+  type GradientRequest,
+  type GradientWorkers,
+  type PortGradientWorkers,
+  gradientWorkersOf,
+  gradientWorkersOverPorts,
+  serveGradientReplica,
+} from '@glossa/model-core';
 import { getBackend } from '@tensorflow/tfjs-core';
 import { WebRuntimeError } from './errors.js';
 import { type WasmPaths, type WebBackendName, initWebBackend } from './init-web-backend.js';
@@ -62,7 +70,10 @@ type GradientWorkerStatus = { type: 'glossa-gradient-ready'; backend: string } |
  */
 export async function createWebTrainingWorkers(options: WebTrainingWorkersOptions): Promise<WebTrainingWorkers> {
   if (typeof options?.spawn !== 'function') {
-    throw new WebRuntimeError('INVALID_OPTION', 'createWebTrainingWorkers: spawn must be a function returning a Worker whose script calls serveGradientWorker().');
+    throw new WebRuntimeError(
+      'INVALID_OPTION',
+      'createWebTrainingWorkers: spawn must be a function returning a Worker whose script calls serveGradientWorker().',
+    );
   }
   const threads = options.threads ?? Math.max(1, Math.min(64, globalThis.navigator?.hardwareConcurrency ?? 1));
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
@@ -92,7 +103,11 @@ export async function createWebTrainingWorkers(options: WebTrainingWorkersOption
         if (!ready) reject(error);
         ports?.fail(index, error);
       });
-      const setup: GradientWorkerSetup = { type: 'glossa-gradient-setup', backend, ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}) };
+      const setup: GradientWorkerSetup = {
+        type: 'glossa-gradient-setup',
+        backend,
+        ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}),
+      };
       worker.postMessage(setup);
     });
   let workerBackend: string = backend;
@@ -106,7 +121,8 @@ export async function createWebTrainingWorkers(options: WebTrainingWorkersOption
   const overPorts = gradientWorkersOverPorts(
     workers.map((worker) => ({
       post: (message: GradientRequest, transfer: ArrayBuffer[]) => worker.postMessage(message, transfer),
-      onMessage: (handler: (message: GradientReply) => void) => worker.addEventListener('message', (event: MessageEvent) => handler(event.data as GradientReply)),
+      onMessage: (handler: (message: GradientReply) => void) =>
+        worker.addEventListener('message', (event: MessageEvent) => handler(event.data as GradientReply)),
     })),
     'WebTrainingWorkers',
   );
@@ -119,7 +135,10 @@ export async function createWebTrainingWorkers(options: WebTrainingWorkersOption
       if (terminated) return;
       terminated = true;
       workers.forEach((w, i) => {
-        overPorts.fail(i, new WebRuntimeError('WORKER_TERMINATED', 'WebTrainingWorkers: the workers were terminated. Create new ones with createWebTrainingWorkers().'));
+        overPorts.fail(
+          i,
+          new WebRuntimeError('WORKER_TERMINATED', 'WebTrainingWorkers: the workers were terminated. Create new ones with createWebTrainingWorkers().'),
+        );
         w.terminate();
       });
     },
@@ -143,7 +162,10 @@ export async function createWebTrainingWorkers(options: WebTrainingWorkersOption
 export function serveGradientWorker(scope?: WorkerScope): void {
   const target = scope ?? (globalThis as unknown as Partial<WorkerScope>);
   if (typeof target.postMessage !== 'function' || typeof target.addEventListener !== 'function') {
-    throw new WebRuntimeError('INVALID_OPTION', 'serveGradientWorker: this scope cannot post and receive messages. Call serveGradientWorker() inside a Web Worker script.');
+    throw new WebRuntimeError(
+      'INVALID_OPTION',
+      'serveGradientWorker: this scope cannot post and receive messages. Call serveGradientWorker() inside a Web Worker script.',
+    );
   }
   const port = target as WorkerScope;
   let handler: ((message: GradientRequest) => void) | undefined;
@@ -158,7 +180,11 @@ export function serveGradientWorker(scope?: WorkerScope): void {
           serveGradientReplica({ post: (m: GradientReply, transfer: ArrayBuffer[]) => port.postMessage(m, transfer), onMessage: (h) => (handler = h) });
           port.postMessage({ type: 'glossa-gradient-ready', backend: report.backend } satisfies GradientWorkerStatus, []);
         },
-        (error: unknown) => port.postMessage({ type: 'glossa-gradient-failed', message: error instanceof Error ? error.message : String(error) } satisfies GradientWorkerStatus, []),
+        (error: unknown) =>
+          port.postMessage(
+            { type: 'glossa-gradient-failed', message: error instanceof Error ? error.message : String(error) } satisfies GradientWorkerStatus,
+            [],
+          ),
       );
       return;
     }

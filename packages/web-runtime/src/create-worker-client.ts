@@ -119,20 +119,32 @@ export function createWorkerClient(worker: WorkerLike): WorkerClient {
     else entry.reject(deserializeError(response.error));
   };
   const onMessageError = (): void => {
-    failAll(new WebRuntimeError('WORKER_FAILED', 'createWorkerClient: a message from the worker could not be read (structured clone failed). Use the same @glossa/web-runtime version in the page and the worker.'));
+    failAll(
+      new WebRuntimeError(
+        'WORKER_FAILED',
+        'createWorkerClient: a message from the worker could not be read (structured clone failed). Use the same @glossa/web-runtime version in the page and the worker.',
+      ),
+    );
   };
   const onError = (event: Event): void => {
     const message = (event as ErrorEvent).message || 'the worker script failed to load or threw at top level';
     event.preventDefault?.();
-    failAll(new WebRuntimeError('WORKER_FAILED', `createWorkerClient: the worker failed (${message}). Check that the worker script exists and calls serveWorker().`));
+    failAll(
+      new WebRuntimeError('WORKER_FAILED', `createWorkerClient: the worker failed (${message}). Check that the worker script exists and calls serveWorker().`),
+    );
   };
   worker.addEventListener('message', onMessage);
   worker.addEventListener('messageerror', onMessageError);
   worker.addEventListener('error', onError);
 
-  function request<T>(body: RequestBody, options: { transfer?: Transferable[]; onProgress?: (event: TrainingEvent) => void; signal?: AbortSignal } = {}): Promise<T> {
+  function request<T>(
+    body: RequestBody,
+    options: { transfer?: Transferable[]; onProgress?: (event: TrainingEvent) => void; signal?: AbortSignal } = {},
+  ): Promise<T> {
     if (terminated) {
-      return Promise.reject(new WebRuntimeError('WORKER_TERMINATED', `createWorkerClient.${body.type}: the worker was terminated. Create a new worker and client.`));
+      return Promise.reject(
+        new WebRuntimeError('WORKER_TERMINATED', `createWorkerClient.${body.type}: the worker was terminated. Create a new worker and client.`),
+      );
     }
     const { signal } = options;
     if (signal?.aborted) {
@@ -159,7 +171,13 @@ export function createWorkerClient(worker: WorkerLike): WorkerClient {
       } catch (cause) {
         pending.delete(id);
         settle();
-        reject(new WebRuntimeError('WORKER_FAILED', `createWorkerClient.${body.type}: the request could not be sent (${(cause as Error).message}). Pass plain data (strings, numbers, arrays, objects).`, { cause }));
+        reject(
+          new WebRuntimeError(
+            'WORKER_FAILED',
+            `createWorkerClient.${body.type}: the request could not be sent (${(cause as Error).message}). Pass plain data (strings, numbers, arrays, objects).`,
+            { cause },
+          ),
+        );
       }
     });
   }

@@ -18,7 +18,10 @@ import { WebRuntimeError } from './errors.js';
 export async function downloadBundle(classifier: TextClassifier, filename = 'model.glossa'): Promise<void> {
   const doc = (globalThis as { document?: Document }).document;
   if (doc === undefined) {
-    throw new WebRuntimeError('INVALID_OPTION', 'downloadBundle: there is no document here (a worker or Node). Call it in the page, or use bundleToBlob and hand the Blob to the page.');
+    throw new WebRuntimeError(
+      'INVALID_OPTION',
+      'downloadBundle: there is no document here (a worker or Node). Call it in the page, or use bundleToBlob and hand the Blob to the page.',
+    );
   }
   const url = URL.createObjectURL(await bundleToBlob(classifier));
   const anchor = doc.createElement('a');

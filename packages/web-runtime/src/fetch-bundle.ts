@@ -1,4 +1,16 @@
-import { BUNDLE_FILE_NAMES, type BundleFiles, BundleError, type TextClassifier, bundleFileNames, deserializeBundle, isPackedBundle, modelPackageBundle, parseModelPackageSpec, readManifest, unpackBundle } from '@glossa/model-core';
+import {
+  BUNDLE_FILE_NAMES,
+  type BundleFiles,
+  BundleError,
+  type TextClassifier,
+  bundleFileNames,
+  deserializeBundle,
+  isPackedBundle,
+  modelPackageBundle,
+  parseModelPackageSpec,
+  readManifest,
+  unpackBundle,
+} from '@glossa/model-core';
 
 /** Options of {@link fetchBundle}. */
 export interface FetchBundleOptions {
@@ -23,10 +35,17 @@ async function getBytes(url: string, options: FetchBundleOptions): Promise<Uint8
   try {
     response = await doFetch(url, options.signal ? { signal: options.signal } : undefined);
   } catch (cause) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `fetchBundle: could not download ${url} (${(cause as Error).message}). Check the URL and the network.`, [url], { cause });
+    throw new BundleError(
+      'BUNDLE_MISSING_FILE',
+      `fetchBundle: could not download ${url} (${(cause as Error).message}). Check the URL and the network.`,
+      [url],
+      { cause },
+    );
   }
   if (!response.ok) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `fetchBundle: ${url} answered HTTP ${response.status}. Check that the bundle is published at that URL.`, [`${url}: HTTP ${response.status}`]);
+    throw new BundleError('BUNDLE_MISSING_FILE', `fetchBundle: ${url} answered HTTP ${response.status}. Check that the bundle is published at that URL.`, [
+      `${url}: HTTP ${response.status}`,
+    ]);
   }
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -56,7 +75,12 @@ export async function fetchBundleFiles(url: string, options: FetchBundleOptions 
       manifest = JSON.parse(new TextDecoder().decode(await getBytes(`${base}package.json`, options)));
     } catch (cause) {
       if (cause instanceof BundleError) {
-        throw new BundleError(cause.code, `fetchBundle: ${url} reads as a model package name, and ${base}package.json could not be fetched (${cause.message.replace(/^fetchBundle: /, '')}). Check the name and packageCdn, or write a relative URL as ./${url}.`, cause.problems, { cause });
+        throw new BundleError(
+          cause.code,
+          `fetchBundle: ${url} reads as a model package name, and ${base}package.json could not be fetched (${cause.message.replace(/^fetchBundle: /, '')}). Check the name and packageCdn, or write a relative URL as ./${url}.`,
+          cause.problems,
+          { cause },
+        );
       }
       throw new BundleError('BUNDLE_CORRUPT', `fetchBundle: ${base}package.json is not valid JSON.`, [`${base}package.json`], { cause });
     }

@@ -42,17 +42,29 @@ describe('initWebBackend', () => {
     await initWebBackend({ backend: 'cpu' });
     const error = await initWebBackend({ requiredKernels: ['NoSuchKernel'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebRuntimeError);
-    expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/no backend can run this predict job \(.*cpu lacks kernels NoSuchKernel/) });
+    expect(error).toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(/no backend can run this predict job \(.*cpu lacks kernels NoSuchKernel/),
+    });
     expect(getBackend()).toBe('cpu');
   });
 
   it('fails with BACKEND_UNAVAILABLE for a requested backend that cannot start here', async () => {
-    await expect(initWebBackend({ backend: 'webgl' })).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/backend 'webgl' cannot be used/) });
+    await expect(initWebBackend({ backend: 'webgl' })).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(/backend 'webgl' cannot be used/),
+    });
   });
 
   it('rejects an unknown backend and a malformed wasmPaths with INVALID_OPTION', async () => {
-    await expect(initWebBackend({ backend: 'tpu' as 'cpu' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/unknown backend "tpu"/) });
-    await expect(initWebBackend({ wasmPaths: { 'tfjs-backend-wasm.wasm': '/a.wasm' } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/wasmPaths must be/) });
+    await expect(initWebBackend({ backend: 'tpu' as 'cpu' })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/unknown backend "tpu"/),
+    });
+    await expect(initWebBackend({ wasmPaths: { 'tfjs-backend-wasm.wasm': '/a.wasm' } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(/wasmPaths must be/),
+    });
   });
 
   it('serialises concurrent calls so the last one wins', async () => {

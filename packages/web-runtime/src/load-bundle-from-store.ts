@@ -25,7 +25,11 @@ export async function loadBundleFromStore(store: BundleStore, name: string): Pro
     );
   }
   if (!isPackedBundle(bytes)) {
-    throw new BundleError('BUNDLE_CORRUPT', `loadBundleFromStore: the value under "${name}" is not a packed .glossa bundle (${bytes.length} bytes). Save it again with saveBundleToStore.`, [name]);
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `loadBundleFromStore: the value under "${name}" is not a packed .glossa bundle (${bytes.length} bytes). Save it again with saveBundleToStore.`,
+      [name],
+    );
   }
   return deserializeBundle(unpackBundle(bytes));
 }

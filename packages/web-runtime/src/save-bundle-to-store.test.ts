@@ -32,7 +32,9 @@ describe('saveBundleToStore', () => {
 
   it('rejects an untrained classifier with a BundleError', async () => {
     const store = createIndexedDbStore({ indexedDB: new IDBFactory() });
-    await expect(saveBundleToStore(createTextClassifier(), store, 'x.glossa')).rejects.toMatchObject({ name: expect.stringMatching(/BundleError|ModelCoreError/) });
+    await expect(saveBundleToStore(createTextClassifier(), store, 'x.glossa')).rejects.toMatchObject({
+      name: expect.stringMatching(/BundleError|ModelCoreError/),
+    });
     expect(await store.list()).toEqual([]);
   });
 });
@@ -41,7 +43,11 @@ describe('loadBundleFromStore', () => {
   it('fails with NOT_FOUND naming what is stored', async () => {
     const store = createIndexedDbStore({ indexedDB: new IDBFactory() });
     await saveBundleToStore(classifier, store, 'a.glossa');
-    await expect(loadBundleFromStore(store, 'b.glossa')).rejects.toMatchObject({ name: 'WebRuntimeError', code: 'NOT_FOUND', message: expect.stringMatching(/"b\.glossa" \(stored: "a\.glossa"\)/) });
+    await expect(loadBundleFromStore(store, 'b.glossa')).rejects.toMatchObject({
+      name: 'WebRuntimeError',
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/"b\.glossa" \(stored: "a\.glossa"\)/),
+    });
   });
 
   it('fails with BUNDLE_CORRUPT when the stored bytes are not a bundle', async () => {

@@ -102,7 +102,10 @@ describe('serveWorker + createWorkerClient', () => {
   });
 
   it('loads a bundle as the current model without detaching the caller’s bytes', async () => {
-    const { bundle: second } = await client.train(tinyData(), { classifier: { architecture: 'cnn', embeddingDim: 8 }, fit: { epochs: 1, validationSplit: 0, seed: 3 } });
+    const { bundle: second } = await client.train(tinyData(), {
+      classifier: { architecture: 'cnn', embeddingDim: 8 },
+      fit: { epochs: 1, validationSplit: 0, seed: 3 },
+    });
     const secondModel = await fromBundle(second);
     expect(await client.predict(PARITY_TEXTS)).toEqual(await secondModel.predict(PARITY_TEXTS));
     await client.load(first);

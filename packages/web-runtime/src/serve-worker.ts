@@ -52,7 +52,10 @@ const BATCH_EVENT_INTERVAL_MS = 50;
 export function serveWorker(scope?: WorkerScope): void {
   const target = scope ?? (globalThis as unknown as Partial<WorkerScope>);
   if (typeof target.postMessage !== 'function' || typeof target.addEventListener !== 'function') {
-    throw new WebRuntimeError('INVALID_OPTION', 'serveWorker: this scope cannot post and receive messages. Call serveWorker() inside a Web Worker script, or pass a scope.');
+    throw new WebRuntimeError(
+      'INVALID_OPTION',
+      'serveWorker: this scope cannot post and receive messages. Call serveWorker() inside a Web Worker script, or pass a scope.',
+    );
   }
   const port = target as WorkerScope;
   let current: TextClassifier | undefined;
@@ -127,7 +130,10 @@ export function serveWorker(scope?: WorkerScope): void {
         await ensureBackend();
         return { value: await model('explain').explain(request.text, request.options) };
       default:
-        throw new WebRuntimeError('PROTOCOL', `serveWorker: unknown request type ${JSON.stringify((request as { type: unknown }).type)}. Use createWorkerClient from the same version of @glossa/web-runtime.`);
+        throw new WebRuntimeError(
+          'PROTOCOL',
+          `serveWorker: unknown request type ${JSON.stringify((request as { type: unknown }).type)}. Use createWorkerClient from the same version of @glossa/web-runtime.`,
+        );
     }
   }
 

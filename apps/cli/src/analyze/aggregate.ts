@@ -281,7 +281,12 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       }
       const sample = state.samples[label]!;
       sample.seen++;
-      const item = { text: Array.from(row.text.slice(0, options.maxSampleChars * 2)).slice(0, options.maxSampleChars).join(''), line: row.line };
+      const item = {
+        text: Array.from(row.text.slice(0, options.maxSampleChars * 2))
+          .slice(0, options.maxSampleChars)
+          .join(''),
+        line: row.line,
+      };
       if (sample.items.length < options.sample) sample.items.push(item);
       else {
         const j = options.rng.nextInt(sample.seen);
@@ -404,10 +409,12 @@ export function drivingTerms(explanations: ReadonlyArray<ReadonlyArray<{ token: 
     }
   }
   const n = Math.max(1, explanations.length);
-  return [...sums]
-    .map(([term, { sum, texts }]) => ({ term, contribution: sum / n, texts }))
-    // A term in a single text is an anecdote: with five texts or more, keep terms found in at least two.
-    .filter((t) => t.contribution > 0 && (explanations.length < 5 || t.texts >= 2))
-    .sort((a, b) => b.contribution - a.contribution || b.texts - a.texts || a.term.localeCompare(b.term))
-    .slice(0, top);
+  return (
+    [...sums]
+      .map(([term, { sum, texts }]) => ({ term, contribution: sum / n, texts }))
+      // A term in a single text is an anecdote: with five texts or more, keep terms found in at least two.
+      .filter((t) => t.contribution > 0 && (explanations.length < 5 || t.texts >= 2))
+      .sort((a, b) => b.contribution - a.contribution || b.texts - a.texts || a.term.localeCompare(b.term))
+      .slice(0, top)
+  );
 }

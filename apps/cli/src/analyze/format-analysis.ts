@@ -37,15 +37,24 @@ export function points(difference: number, digits = 1): string {
 export function formatAnalysis(r: AnalysisJson, colors: Colors): string {
   const level = `${Math.round(r.confidence * 100)}%`;
   const out: string[] = [];
-  const period = r.every === null ? '' : `; ${r.periods.length} ${r.every === 'week' ? 'ISO weeks' : `${r.every}s`} (UTC) ${r.periods[0] ?? ''} … ${r.periods.at(-1) ?? ''}`;
-  out.push(colors.bold(`Label shares by ${r.by}`) + colors.dim(` (${r.rows.analyzed.toLocaleString('en-US')} rows, ${r.groups.length.toLocaleString('en-US')} groups${period}; ${level} Wilson intervals)`));
+  const period =
+    r.every === null ? '' : `; ${r.periods.length} ${r.every === 'week' ? 'ISO weeks' : `${r.every}s`} (UTC) ${r.periods[0] ?? ''} … ${r.periods.at(-1) ?? ''}`;
+  out.push(
+    colors.bold(`Label shares by ${r.by}`) +
+      colors.dim(` (${r.rows.analyzed.toLocaleString('en-US')} rows, ${r.groups.length.toLocaleString('en-US')} groups${period}; ${level} Wilson intervals)`),
+  );
   const shares = table(colors, [r.by, 'rows', ...r.labels]);
-  for (const g of [r.overall, ...r.groups.slice(0, GROUPS_SHOWN)]) shares.push([g === r.overall ? colors.bold('(all)') : truncate(g.group, 30), g.n.toLocaleString('en-US'), ...g.shares.map(shareWithInterval)]);
+  for (const g of [r.overall, ...r.groups.slice(0, GROUPS_SHOWN)])
+    shares.push([g === r.overall ? colors.bold('(all)') : truncate(g.group, 30), g.n.toLocaleString('en-US'), ...g.shares.map(shareWithInterval)]);
   out.push(shares.toString());
   if (r.groups.length > GROUPS_SHOWN) out.push(colors.dim(`… ${r.groups.length - GROUPS_SHOWN} smaller groups in --json, --csv and --report`));
 
-  out.push(colors.bold(`Groups that moved most: ${r.comparison.before} → ${r.comparison.after}`) + colors.dim(' (ranked by the change the interval is sure of; q: Benjamini–Hochberg)'));
-  if (r.movers.length === 0) out.push(colors.dim(r.every !== null && r.periods.length < 2 ? 'only one period: nothing to compare' : 'no group has rows on both sides'));
+  out.push(
+    colors.bold(`Groups that moved most: ${r.comparison.before} → ${r.comparison.after}`) +
+      colors.dim(' (ranked by the change the interval is sure of; q: Benjamini–Hochberg)'),
+  );
+  if (r.movers.length === 0)
+    out.push(colors.dim(r.every !== null && r.periods.length < 2 ? 'only one period: nothing to compare' : 'no group has rows on both sides'));
   else {
     const moved = table(colors, [r.by, 'label', 'before', 'after', `change (${level})`, 'q']);
     for (const m of r.movers.slice(0, 10)) {
@@ -62,11 +71,21 @@ export function formatAnalysis(r: AnalysisJson, colors: Colors): string {
   }
 
   const s = r.terms.sampling;
-  out.push(colors.bold('Terms that drive each label') + colors.dim(` (occlusion on ${s.textsExplained.toLocaleString('en-US')} sampled texts: up to ${s.perGroupAndLabel} per group and label, ${s.groups.length} largest groups, seed ${s.seed})`));
+  out.push(
+    colors.bold('Terms that drive each label') +
+      colors.dim(
+        ` (occlusion on ${s.textsExplained.toLocaleString('en-US')} sampled texts: up to ${s.perGroupAndLabel} per group and label, ${s.groups.length} largest groups, seed ${s.seed})`,
+      ),
+  );
   const terms = table(colors, [r.by, 'label', 'texts', 'terms (mean contribution)']);
   for (const t of r.terms.groups.slice(0, (GROUPS_SHOWN + 1) * r.labels.length)) {
     if (t.textsExplained === 0) continue;
-    terms.push([truncate(t.group, 30), t.label, `${t.textsExplained}/${t.textsPredicted.toLocaleString('en-US')}`, truncate(t.terms.map((x) => `${x.term} ${x.contribution.toFixed(3)}`).join(', '), 90)]);
+    terms.push([
+      truncate(t.group, 30),
+      t.label,
+      `${t.textsExplained}/${t.textsPredicted.toLocaleString('en-US')}`,
+      truncate(t.terms.map((x) => `${x.term} ${x.contribution.toFixed(3)}`).join(', '), 90),
+    ]);
   }
   out.push(terms.toString());
   return out.join('\n');

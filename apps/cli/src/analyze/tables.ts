@@ -27,10 +27,33 @@ export async function writeAnalysisTables(dir: string, r: AnalysisJson): Promise
       'movers.csv',
       [
         [r.by, 'label', 'before', 'rows_before', 'share_before', 'after', 'rows_after', 'share_after', 'change', 'change_lower', 'change_upper', 'z', 'p', 'q'],
-        ...r.movers.map((m) => [m.group, m.label, m.before.period, m.before.n, m.before.share, m.after.period, m.after.n, m.after.share, m.difference, m.lower, m.upper, m.z, m.pValue, m.qValue]),
+        ...r.movers.map((m) => [
+          m.group,
+          m.label,
+          m.before.period,
+          m.before.n,
+          m.before.share,
+          m.after.period,
+          m.after.n,
+          m.after.share,
+          m.difference,
+          m.lower,
+          m.upper,
+          m.z,
+          m.pValue,
+          m.qValue,
+        ]),
       ],
     ],
-    ['terms.csv', [[r.by, 'label', 'rank', 'term', 'contribution', 'texts', 'texts_explained', 'texts_predicted'], ...r.terms.groups.flatMap((t) => t.terms.map((term, i) => [t.group, t.label, i + 1, term.term, term.contribution, term.texts, t.textsExplained, t.textsPredicted]))]],
+    [
+      'terms.csv',
+      [
+        [r.by, 'label', 'rank', 'term', 'contribution', 'texts', 'texts_explained', 'texts_predicted'],
+        ...r.terms.groups.flatMap((t) =>
+          t.terms.map((term, i) => [t.group, t.label, i + 1, term.term, term.contribution, term.texts, t.textsExplained, t.textsPredicted]),
+        ),
+      ],
+    ],
   ];
   try {
     await mkdir(dir, { recursive: true });
@@ -42,6 +65,10 @@ export async function writeAnalysisTables(dir: string, r: AnalysisJson): Promise
     }
     return written;
   } catch (error) {
-    throw new CliError('RUNTIME', `cannot write the tables to ${dir} (${error instanceof Error ? error.message : String(error)}). Check that it is a writable folder.`, { cause: error });
+    throw new CliError(
+      'RUNTIME',
+      `cannot write the tables to ${dir} (${error instanceof Error ? error.message : String(error)}). Check that it is a writable folder.`,
+      { cause: error },
+    );
   }
 }

@@ -3,11 +3,30 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { type AggregatorOptions, createAggregator, drivingTerms, type GroupShares, type GroupTerms, type Mover, OTHER_GROUPS, type PeriodShares, type RowProblem } from '../analyze/aggregate.js';
+import {
+  type AggregatorOptions,
+  createAggregator,
+  drivingTerms,
+  type GroupShares,
+  type GroupTerms,
+  type Mover,
+  OTHER_GROUPS,
+  type PeriodShares,
+  type RowProblem,
+} from '../analyze/aggregate.js';
 import { createReadProgress } from '../analyze/progress.js';
 import { EVERY_CHOICES, type Every } from '../analyze/time-buckets.js';
 import { CliError } from '../cli-error.js';
-import { BAD_ROW_CHOICES, addBackendOption, addPredictBatchOption, cliLogger, collectWarnings, encodingOption, maxRecordSizeOption, skippedWarning } from '../internal/common-options.js';
+import {
+  BAD_ROW_CHOICES,
+  addBackendOption,
+  addPredictBatchOption,
+  cliLogger,
+  collectWarnings,
+  encodingOption,
+  maxRecordSizeOption,
+  skippedWarning,
+} from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatDuration, formatRate, truncate } from '../internal/format.js';
 import { choiceOption, floatOption, intOption } from '../internal/parse-options.js';
@@ -93,25 +112,49 @@ const TERMS_SHOWN = 8;
 export function registerAnalyzeCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('analyze')
-    .description('predict every row of a file (streaming, any size) and aggregate by a column and over time: label shares with intervals, the groups that moved most, the terms that drive each label')
+    .description(
+      'predict every row of a file (streaming, any size) and aggregate by a column and over time: label shares with intervals, the groups that moved most, the terms that drive each label',
+    )
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('<data>', 'rows to analyze: .csv, .tsv, .jsonl or .parquet (- for stdin)')
     .requiredOption('--by <column>', 'column (CSV/TSV/Parquet) or field (JSON) to group by, e.g. product, region, channel')
     .option('--time <column>', 'column holding a time (ISO 8601 date or timestamp, or epoch seconds/milliseconds); periods in UTC')
-    .addOption(new Option('--every <period>', `period of the time series: ${EVERY_CHOICES.join(', ')} (ISO weeks; default week with --time)`).argParser(choiceOption('--every', EVERY_CHOICES)))
+    .addOption(
+      new Option('--every <period>', `period of the time series: ${EVERY_CHOICES.join(', ')} (ISO weeks; default week with --time)`).argParser(
+        choiceOption('--every', EVERY_CHOICES),
+      ),
+    )
     .option('--report <file>', 'write a self-contained HTML report (charts and tables; opens from disk, no network)')
     .option('--json', 'print one JSON object with every table on stdout')
     .option('--csv <dir>', 'write the tables as CSV files to this folder: shares.csv, series.csv, movers.csv, terms.csv')
-    .addOption(new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the extension)`).argParser(choiceOption('--format', PREDICT_FORMATS)))
+    .addOption(
+      new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the extension)`).argParser(
+        choiceOption('--format', PREDICT_FORMATS),
+      ),
+    )
     .option('--text-column <name>', 'column or field holding the text', 'text')
-    .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (counted and reported)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
+    .addOption(
+      new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (counted and reported)')
+        .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
+        .default('fail'),
+    )
     .addOption(maxRecordSizeOption())
     .addOption(encodingOption())
-    .addOption(new Option('--sample <n>', 'texts explained per group and label (a seeded reservoir sample of the rows predicted so)').argParser(intOption('--sample', 0, 1000)).default(50))
+    .addOption(
+      new Option('--sample <n>', 'texts explained per group and label (a seeded reservoir sample of the rows predicted so)')
+        .argParser(intOption('--sample', 0, 1000))
+        .default(50),
+    )
     .addOption(new Option('--explain-groups <n>', 'largest groups whose terms are explained').argParser(intOption('--explain-groups', 0, 1000)).default(10))
-    .addOption(new Option('--max-groups <n>', `distinct groups tracked; rows of further groups are counted together as "${OTHER_GROUPS}"`).argParser(intOption('--max-groups', 1, 100_000)).default(1000))
+    .addOption(
+      new Option('--max-groups <n>', `distinct groups tracked; rows of further groups are counted together as "${OTHER_GROUPS}"`)
+        .argParser(intOption('--max-groups', 1, 100_000))
+        .default(1000),
+    )
     .addOption(new Option('--seed <n>', 'seed of the samples').argParser(intOption('--seed', 0, 2 ** 32 - 1)).default(42))
-    .addOption(new Option('--confidence <f>', 'confidence level of the intervals').argParser(floatOption('--confidence', { min: 0.5, max: 0.999 })).default(0.95));
+    .addOption(
+      new Option('--confidence <f>', 'confidence level of the intervals').argParser(floatOption('--confidence', { min: 0.5, max: 0.999 })).default(0.95),
+    );
   addPredictBatchOption(command);
   addBackendOption(command);
   command
@@ -149,9 +192,11 @@ function fieldValue(kept: Record<string, unknown> | undefined, column: string | 
 }
 
 async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, options: AnalyzeCommandOptions, verbose: boolean): Promise<void> {
-  if (options.every !== undefined && options.time === undefined) throw new CliError('USAGE', '--every needs --time <column>: the column holding each row’s time');
+  if (options.every !== undefined && options.time === undefined)
+    throw new CliError('USAGE', '--every needs --time <column>: the column holding each row’s time');
   const every = options.time === undefined ? undefined : (options.every ?? 'week');
-  if (options.time !== undefined && options.time === options.by) throw new CliError('USAGE', `--by and --time name the same column ("${options.by}"); group by another column`);
+  if (options.time !== undefined && options.time === options.by)
+    throw new CliError('USAGE', `--by and --time name the same column ("${options.by}"); group by another column`);
   const fromStdin = await readsStdin(data);
   const format = predictFormat(fromStdin ? undefined : data, options.format);
   const copied = options.time === undefined ? [options.by] : [options.by, options.time];
@@ -178,14 +223,31 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       source = file.pipe(counter);
     }
   }
-  const progress = createReadProgress({ stream: ctx.io.stderr, tty: ctx.stderrIsTty, colors: ctx.errColors, ...(totalBytes === undefined ? {} : { totalBytes }) });
-  const aggregatorOptions: AggregatorOptions = { labels, maxGroups: options.maxGroups, sample: options.sample, maxSampleChars: MAX_SAMPLE_CHARS, rng: math.createRng(options.seed), ...(every === undefined ? {} : { every }) };
+  const progress = createReadProgress({
+    stream: ctx.io.stderr,
+    tty: ctx.stderrIsTty,
+    colors: ctx.errColors,
+    ...(totalBytes === undefined ? {} : { totalBytes }),
+  });
+  const aggregatorOptions: AggregatorOptions = {
+    labels,
+    maxGroups: options.maxGroups,
+    sample: options.sample,
+    maxSampleChars: MAX_SAMPLE_CHARS,
+    rng: math.createRng(options.seed),
+    ...(every === undefined ? {} : { every }),
+  };
   const agg = createAggregator(aggregatorOptions);
   const policy = recordPolicy(false, options.onBadRow, format === 'lines');
   const started = performance.now();
   let read = 0;
   try {
-    const reading = { format, textColumn: options.textColumn, ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }), ...(options.encoding === undefined ? {} : { encoding: options.encoding }) };
+    const reading = {
+      format,
+      textColumn: options.textColumn,
+      ...(options.maxRecordSize === undefined ? {} : { maxRecordSize: options.maxRecordSize }),
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    };
     type Row = { text: string; group: string | undefined; time: string | undefined; line: number };
     let chunk: Row[] = [];
     const flush = async (): Promise<void> => {
@@ -215,7 +277,8 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
     const readSeconds = (performance.now() - started) / 1000;
     if (policy.skipped > 0) ctx.warn(skippedWarning(inputName, policy.skipped, [...policy.problems]));
     warnings.report(ctx, inputName);
-    if (agg.rows === 0) throw new CliError('RUNTIME', `${inputName}: no row could be analyzed (${read === 0 ? 'the input is empty' : `all ${read} rows were bad`}).`);
+    if (agg.rows === 0)
+      throw new CliError('RUNTIME', `${inputName}: no row could be analyzed (${read === 0 ? 'the input is empty' : `all ${read} rows were bad`}).`);
 
     // Terms: the largest groups' reservoir samples explained towards the label they were predicted with.
     const groups = agg.groupShares(math, options.confidence);
@@ -224,7 +287,10 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       .slice(0, options.explainGroups)
       .map((g) => g.group);
     const textsToExplain = explained.reduce((sum, group) => sum + labels.reduce((s, _, j) => s + agg.sampleOf(group, j).length, 0), 0);
-    if (textsToExplain > 0) progress.note(`explaining ${textsToExplain.toLocaleString('en-US')} sampled texts (up to ${options.sample} per group and label, ${explained.length} largest groups, seed ${options.seed})`);
+    if (textsToExplain > 0)
+      progress.note(
+        `explaining ${textsToExplain.toLocaleString('en-US')} sampled texts (up to ${options.sample} per group and label, ${explained.length} largest groups, seed ${options.seed})`,
+      );
     const terms: GroupTerms[] = [];
     const byLabel: Array<Array<Array<{ token: string; score: number }>>> = labels.map(() => []);
     for (const group of explained) {
@@ -233,7 +299,13 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
         const explanations: Array<Array<{ token: string; score: number }>> = [];
         for (const item of agg.sampleOf(group, j)) explanations.push((await classifier.explain(item.text, { label: labels[j]! })).tokens);
         byLabel[j]!.push(...explanations);
-        terms.push({ group, label: labels[j]!, textsExplained: explanations.length, textsPredicted: shares.shares[j]!.count, terms: drivingTerms(explanations, TERMS_SHOWN) });
+        terms.push({
+          group,
+          label: labels[j]!,
+          textsExplained: explanations.length,
+          textsPredicted: shares.shares[j]!.count,
+          terms: drivingTerms(explanations, TERMS_SHOWN),
+        });
       }
     }
     const overallTerms: GroupTerms[] = labels.map((label, j) => ({
@@ -248,7 +320,16 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
     const { comparison, movers, notCompared } = agg.movers(math, options.confidence);
     const seconds = (performance.now() - started) / 1000;
     const overall = agg.overall;
-    const overallShares = { group: '(all)', n: agg.rows, shares: labels.map((label, j) => ({ label, count: overall[j]!, share: overall[j]! / agg.rows, ...bounds(math.wilsonInterval(overall[j]!, agg.rows, options.confidence)) })) };
+    const overallShares = {
+      group: '(all)',
+      n: agg.rows,
+      shares: labels.map((label, j) => ({
+        label,
+        count: overall[j]!,
+        share: overall[j]! / agg.rows,
+        ...bounds(math.wilsonInterval(overall[j]!, agg.rows, options.confidence)),
+      })),
+    };
     const json: AnalysisJson = {
       bundle: resolve(bundlePath),
       data: fromStdin ? 'stdin' : resolve(data),
@@ -260,7 +341,14 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       every: every ?? null,
       timezone: 'UTC',
       confidence: options.confidence,
-      rows: { read, analyzed: agg.rows, skipped: policy.skipped, withoutGroup: agg.missingGroup.count, withoutTime: agg.badTime.count, inOtherGroups: agg.otherRows },
+      rows: {
+        read,
+        analyzed: agg.rows,
+        skipped: policy.skipped,
+        withoutGroup: agg.missingGroup.count,
+        withoutTime: agg.badTime.count,
+        inOtherGroups: agg.otherRows,
+      },
       withoutGroup: agg.missingGroup.first,
       withoutTime: agg.badTime.first,
       overall: overallShares,
@@ -270,19 +358,31 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       comparison,
       movers,
       notCompared,
-      terms: { method: 'occlusion', sampling: { perGroupAndLabel: options.sample, seed: options.seed, groups: explained, textsExplained: textsToExplain, maxCharacters: MAX_SAMPLE_CHARS }, groups: terms },
+      terms: {
+        method: 'occlusion',
+        sampling: { perGroupAndLabel: options.sample, seed: options.seed, groups: explained, textsExplained: textsToExplain, maxCharacters: MAX_SAMPLE_CHARS },
+        groups: terms,
+      },
       maxGroups: options.maxGroups,
       seconds,
       rowsPerSecond: agg.rows / Math.max(readSeconds, 1e-9),
       backend: backend.backend,
     };
     const place = format === 'parquet' ? 'row' : 'line';
-    if (agg.missingGroup.count > 0) ctx.warn(`${inputName}: ${countOf(agg.missingGroup.count, 'row')} without a "${options.by}" value, counted in the overall shares but in no group (first at ${place} ${agg.missingGroup.first.map((p) => p.line).join(', ')})`);
+    if (agg.missingGroup.count > 0)
+      ctx.warn(
+        `${inputName}: ${countOf(agg.missingGroup.count, 'row')} without a "${options.by}" value, counted in the overall shares but in no group (first at ${place} ${agg.missingGroup.first.map((p) => p.line).join(', ')})`,
+      );
     if (agg.badTime.count > 0) {
       const first = agg.badTime.first.map((p) => `${place} ${p.line}${p.value === undefined ? ' (empty)' : ` "${truncate(p.value, 30)}"`}`).join(', ');
-      ctx.warn(`${inputName}: ${countOf(agg.badTime.count, 'row')} without a readable "${options.time}" time, counted in the shares but in no period (first: ${first}). Times are read as ISO 8601 (2024-03-05, 2024-03-05T14:30:00Z) or epoch seconds/milliseconds`);
+      ctx.warn(
+        `${inputName}: ${countOf(agg.badTime.count, 'row')} without a readable "${options.time}" time, counted in the shares but in no period (first: ${first}). Times are read as ISO 8601 (2024-03-05, 2024-03-05T14:30:00Z) or epoch seconds/milliseconds`,
+      );
     }
-    if (agg.otherRows > 0) ctx.warn(`more than ${options.maxGroups.toLocaleString('en-US')} distinct "${options.by}" values: ${countOf(agg.otherRows, 'row')} of further groups are counted together as "${OTHER_GROUPS}" (raise --max-groups)`);
+    if (agg.otherRows > 0)
+      ctx.warn(
+        `more than ${options.maxGroups.toLocaleString('en-US')} distinct "${options.by}" values: ${countOf(agg.otherRows, 'row')} of further groups are counted together as "${OTHER_GROUPS}" (raise --max-groups)`,
+      );
     if (options.report !== undefined) {
       const { renderAnalysisReport } = await import('../report/analysis-report.js');
       await writeReport(options.report, await renderAnalysisReport(json));
@@ -297,9 +397,18 @@ async function runAnalyze(ctx: CliContext, bundlePath: string, data: string, opt
       const { formatAnalysis } = await import('../analyze/format-analysis.js');
       ctx.out(formatAnalysis(json, ctx.colors));
     }
-    const wrote = [options.report === undefined ? '' : `report written to ${options.report}`, options.csv === undefined ? '' : `tables written to ${options.csv}`].filter((s) => s !== '').join('; ');
+    const wrote = [
+      options.report === undefined ? '' : `report written to ${options.report}`,
+      options.csv === undefined ? '' : `tables written to ${options.csv}`,
+    ]
+      .filter((s) => s !== '')
+      .join('; ');
     if (wrote !== '') (options.json ? ctx.err : ctx.out)(wrote);
-    ctx.err(ctx.errColors.dim(`analyzed ${agg.rows.toLocaleString('en-US')} rows in ${formatDuration(seconds)} (${formatRate(json.rowsPerSecond)} rows/s, backend ${backend.backend})`));
+    ctx.err(
+      ctx.errColors.dim(
+        `analyzed ${agg.rows.toLocaleString('en-US')} rows in ${formatDuration(seconds)} (${formatRate(json.rowsPerSecond)} rows/s, backend ${backend.backend})`,
+      ),
+    );
   } finally {
     progress.stop();
     classifier.dispose();
@@ -322,7 +431,9 @@ function countOf(n: number, noun: string): string {
 function namedColumns(error: unknown, options: AnalyzeCommandOptions): unknown {
   if (!(error instanceof Error)) return error;
   const flag = options.time !== undefined && error.message.includes(`"${options.time}"`) ? '--time' : '--by';
-  const message = error.message.replace(/set (--keep|--id-column) to /g, `set ${flag} to `).replace('--id-column/--keep need fields', '--by/--time need fields');
+  const message = error.message
+    .replace(/set (--keep|--id-column) to /g, `set ${flag} to `)
+    .replace('--id-column/--keep need fields', '--by/--time need fields');
   if (message === error.message) return error;
   return new CliError(error instanceof CliError ? error.code : 'RUNTIME', message, { cause: error });
 }

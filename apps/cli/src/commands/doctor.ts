@@ -4,13 +4,7 @@ import type { Command } from 'commander';
 import { addBackendOption, cliLogger } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatKeyValues } from '../internal/format.js';
-import {
-  type BackendCandidate,
-  type BackendChoice,
-  glossaVersions,
-  initBackendFor,
-  loadRuntime,
-} from '../runtime.js';
+import { type BackendCandidate, type BackendChoice, glossaVersions, initBackendFor, loadRuntime } from '../runtime.js';
 
 /** Parsed options of `glossa doctor`. */
 export interface DoctorCommandOptions {
@@ -60,14 +54,18 @@ export function doctorVerdict(findings: {
   const [major = 0, minor = 0] = findings.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19)) advice.push(`Node ${findings.node} is older than Glossa supports (20.19 or later): upgrade Node.`);
   if (native !== undefined && !native.available && TFJS_NODE_PLATFORMS.includes(findings.platform) && (major === 20 || major === 22)) {
-    advice.push('Optional, for native speed: npm install @tensorflow/tfjs-node@4.22.0 (its install downloads libtensorflow, so it needs network access; Glossa uses it automatically when present).');
+    advice.push(
+      'Optional, for native speed: npm install @tensorflow/tfjs-node@4.22.0 (its install downloads libtensorflow, so it needs network access; Glossa uses it automatically when present).',
+    );
   }
   if (findings.cpus === 1) advice.push('One CPU: prediction cannot spread over cores here; on a bigger machine glossa predict --threads uses them all.');
   const uses = (backend: string): string =>
     backend === 'tensorflow' ? 'native TensorFlow' : backend === 'wasm' ? 'WebAssembly SIMD' : backend === 'cpu' ? 'plain JavaScript' : backend;
   if (findings.train === 'cpu' || findings.predict === 'cpu') {
-    if (wasm !== undefined && !wasm.available) advice.unshift(`The WebAssembly backend failed (${wasm.error ?? 'unknown error'}); reinstall glossa, and check that this Node can run WebAssembly SIMD.`);
-    else if (wasm !== undefined && wasm.missingKernels.length > 0) advice.unshift(`The WebAssembly backend lacks kernels (${wasm.missingKernels.join(', ')}): reinstall glossa so @tensorflow/tfjs-backend-wasm is 4.22.0.`);
+    if (wasm !== undefined && !wasm.available)
+      advice.unshift(`The WebAssembly backend failed (${wasm.error ?? 'unknown error'}); reinstall glossa, and check that this Node can run WebAssembly SIMD.`);
+    else if (wasm !== undefined && wasm.missingKernels.length > 0)
+      advice.unshift(`The WebAssembly backend lacks kernels (${wasm.missingKernels.join(', ')}): reinstall glossa so @tensorflow/tfjs-backend-wasm is 4.22.0.`);
     else advice.unshift('A faster backend is available: unset GLOSSA_BACKEND or drop --backend cpu.');
     return {
       status: 'slow',
@@ -95,9 +93,7 @@ export function doctorVerdict(findings: {
  * ```
  */
 export function registerDoctorCommand(program: Command, ctx: CliContext): Command {
-  const command = program
-    .command('doctor')
-    .description('check the installation: backends, which one training and prediction use and why, versions');
+  const command = program.command('doctor').description('check the installation: backends, which one training and prediction use and why, versions');
   addBackendOption(command);
   command
     .option('--json', 'print the findings as one JSON object')
@@ -170,12 +166,7 @@ Examples:
       ctx.out(`${c.bold('train')}   → ${c.cyan(train.backend)}`);
       ctx.out(`${c.bold('predict')} → ${c.cyan(predict.backend)}`);
       ctx.out(c.bold('Versions'));
-      ctx.out(
-        formatKeyValues(
-          [...Object.entries(versions), ['platform', `${platform}, ${cpus} CPUs`]],
-          c,
-        ),
-      );
+      ctx.out(formatKeyValues([...Object.entries(versions), ['platform', `${platform}, ${cpus} CPUs`]], c));
       const paint = verdict.status === 'ready' ? c.green : verdict.status === 'slow' ? c.yellow : c.red;
       ctx.out(`${c.bold('Verdict')}: ${paint(verdict.message)}`);
       for (const line of verdict.advice) ctx.out(`  - ${line}`);

@@ -32,6 +32,8 @@ describe('unknownLabelsMessage', () => {
   });
 
   it('names Parquet records by row', () => {
-    expect(unknownLabelsMessage('test.parquet', [{ label: '5', count: 1, firstLine: 4 }], ['neg', 'pos'], 'parquet')).toMatch(/^1 row in test\.parquet has labels never seen in training: 5 \(1\) \(first at test\.parquet, row 4 "5"\);/);
+    expect(unknownLabelsMessage('test.parquet', [{ label: '5', count: 1, firstLine: 4 }], ['neg', 'pos'], 'parquet')).toMatch(
+      /^1 row in test\.parquet has labels never seen in training: 5 \(1\) \(first at test\.parquet, row 4 "5"\);/,
+    );
   });
 });

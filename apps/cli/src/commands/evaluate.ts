@@ -1,14 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  addBackendOption,
-  addDataOptions,
-  addPredictBatchOption,
-  cliLogger,
-  type DataOptions,
-  loadData,
-} from '../internal/common-options.js';
+import { addBackendOption, addDataOptions, addPredictBatchOption, cliLogger, type DataOptions, loadData } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatDuration, formatRate, formatReport } from '../internal/format.js';
 import { intOption } from '../internal/parse-options.js';
@@ -61,10 +54,7 @@ export interface UnknownLabel {
  * unknownLabelsIn([{ text: 'x', label: 'meh', line: 2 }], ['pos', 'neg']); // [{ label: 'meh', count: 1, firstLine: 2 }]
  * ```
  */
-export function unknownLabelsIn(
-  records: ReadonlyArray<LabeledText & { line?: number }>,
-  known: readonly string[],
-): UnknownLabel[] {
+export function unknownLabelsIn(records: ReadonlyArray<LabeledText & { line?: number }>, known: readonly string[]): UnknownLabel[] {
   const knownSet = new Set(known);
   const found = new Map<string, UnknownLabel>();
   for (const record of records) {
@@ -123,7 +113,9 @@ export function unknownLabelsMessage(data: string, unknown: readonly UnknownLabe
 export function registerEvaluateCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('evaluate')
-    .description('measure a bundle on labelled data: accuracy, macro-F1, per-class scores, confusion matrix; --report writes an HTML report with curves, calibration and the worst errors')
+    .description(
+      'measure a bundle on labelled data: accuracy, macro-F1, per-class scores, confusion matrix; --report writes an HTML report with curves, calibration and the worst errors',
+    )
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('<data>', 'labelled test data (.csv, .tsv, .jsonl or .parquet)');
   addDataOptions(command);
@@ -131,8 +123,13 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): Comm
   addBackendOption(command);
   command
     .option('--json', 'print one JSON object on stdout: the metrics, and the curves, calibration, thresholds and worst errors the report draws')
-    .option('--report <file>', 'write a self-contained HTML report (opens from disk, no network): metrics, confusion heat map, ROC and precision-recall curves, reliability diagram, threshold table (two labels), worst misclassified examples with token attributions')
-    .addOption(new Option('--worst <n>', 'misclassified examples, surest first, explained in --report and --json').argParser(intOption('--worst', 0, 1000)).default(20))
+    .option(
+      '--report <file>',
+      'write a self-contained HTML report (opens from disk, no network): metrics, confusion heat map, ROC and precision-recall curves, reliability diagram, threshold table (two labels), worst misclassified examples with token attributions',
+    )
+    .addOption(
+      new Option('--worst <n>', 'misclassified examples, surest first, explained in --report and --json').argParser(intOption('--worst', 0, 1000)).default(20),
+    )
     .addHelpText(
       'after',
       `
@@ -149,13 +146,7 @@ Examples:
   return command;
 }
 
-async function runEvaluate(
-  ctx: CliContext,
-  bundlePath: string,
-  data: string,
-  options: EvaluateCommandOptions,
-  verbose: boolean,
-): Promise<void> {
+async function runEvaluate(ctx: CliContext, bundlePath: string, data: string, options: EvaluateCommandOptions, verbose: boolean): Promise<void> {
   const runtime = await loadRuntime();
   const records = await loadData(runtime, ctx, data, options);
   const backend = await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));

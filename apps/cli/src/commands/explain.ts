@@ -4,7 +4,15 @@ import { CliError } from '../cli-error.js';
 import { addBackendOption, cliLogger, collectWarnings, skippedWarning } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { checkCopiedFields } from '../internal/predict-output.js';
-import { type RecordInputOptions, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
+import {
+  type RecordInputOptions,
+  addRecordInputOptions,
+  predictFormat,
+  readInputItems,
+  readsStdin,
+  recordPolicy,
+  unlabelledWarning,
+} from '../internal/record-input.js';
 import { createStreamWriter } from '../internal/stream-writer.js';
 import { type BackendChoice, type RuntimeApi, initBackendFor, loadClassifier, loadRuntime } from '../runtime.js';
 

@@ -20,7 +20,10 @@ function quantizedParts(manifest: BundleManifest): string[] {
   if (tensors.includes('int8-columns')) parts.push('matrices int8 per output channel');
   if (q.dtype === 'int8' && tensors.includes('float32')) parts.push(`${tensors.filter((t) => t === 'float32').length} small tensors float32`);
   if (q.ngram !== undefined) {
-    parts.push(`n-gram weights ${q.ngram.weights === 'int8-groups' ? 'int8 per label and run of 64 features' : q.ngram.weights}`, `n-gram keys ${q.ngram.keyBits} of 64 bits`);
+    parts.push(
+      `n-gram weights ${q.ngram.weights === 'int8-groups' ? 'int8 per label and run of 64 features' : q.ngram.weights}`,
+      `n-gram keys ${q.ngram.keyBits} of 64 bits`,
+    );
     const lost = q.ngram.unreachableFeatures;
     if (lost !== undefined) parts.push(`${lost} feature${lost === 1 ? '' : 's'} unreachable (keys equal in ${q.ngram.keyBits} bits)`);
   }
@@ -69,10 +72,7 @@ export function manifestRows(
     ['bundle', `${location.path} (${location.form}, ${formatBytes(location.bytes)})`],
     ['format', `${manifest.format} v${manifest.formatVersion}, ${manifest.task}`],
     ['weights', weightsText(manifest, members)],
-    [
-      'labels',
-      `${manifest.labels.length}: ${manifest.labels.slice(0, 30).join(', ')}${manifest.labels.length > 30 ? ', …' : ''}`,
-    ],
+    ['labels', `${manifest.labels.length}: ${manifest.labels.slice(0, 30).join(', ')}${manifest.labels.length > 30 ? ', …' : ''}`],
     ['architecture', manifest.architecture],
   ];
   const options = manifest.options as unknown as Record<string, unknown>;
@@ -102,8 +102,7 @@ export function manifestRows(
             : manifest.ngram !== undefined
               ? `${training.epochsRun} regularisation strength${training.epochsRun === 1 ? '' : 's'} tried (kept ${training.bestEpoch})`
               : `${training.epochsRun} epoch${training.epochsRun === 1 ? '' : 's'} (best ${training.bestEpoch})`
-        }, ` +
-          `${formatDuration(training.trainSeconds)}, seed ${training.seed}`,
+        }, ` + `${formatDuration(training.trainSeconds)}, seed ${training.seed}`,
       ],
       ['data fingerprint', training.dataFingerprint],
     );
@@ -123,21 +122,18 @@ export function manifestRows(
     const p = manifest.portfolio;
     rows.push(['auto', `kept ${p.chosen}: ${p.reason}`]);
     for (const c of p.candidates) {
-      const figures = c.valAccuracy === undefined ? 'not trained' : `val_accuracy ${formatMetric(c.valAccuracy)}, val_loss ${formatMetric(c.valLoss)}, ${formatDuration(c.trainSeconds)}`;
+      const figures =
+        c.valAccuracy === undefined
+          ? 'not trained'
+          : `val_accuracy ${formatMetric(c.valAccuracy)}, val_loss ${formatMetric(c.valLoss)}, ${formatDuration(c.trainSeconds)}`;
       rows.push([`  ${c.name}`, `${figures}${c.note ? `; ${c.note}` : ''}`]);
     }
   }
   const validation = manifest.metrics?.validation;
   if (validation !== undefined) {
-    rows.push([
-      'validation',
-      `accuracy ${formatMetric(validation.accuracy)}, macro-F1 ${formatMetric(validation.macroF1)} (n=${validation.n})`,
-    ]);
+    rows.push(['validation', `accuracy ${formatMetric(validation.accuracy)}, macro-F1 ${formatMetric(validation.macroF1)} (n=${validation.n})`]);
   }
-  rows.push(
-    ['created by', `${manifest.createdBy.name} ${manifest.createdBy.version}`],
-    ['created at', manifest.createdAt],
-  );
+  rows.push(['created by', `${manifest.createdBy.name} ${manifest.createdBy.version}`], ['created at', manifest.createdAt]);
   return rows;
 }
 

@@ -2,19 +2,20 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  addBackendOption,
-  addPredictBatchOption,
-  type BAD_ROW_CHOICES,
-  cliLogger,
-  collectWarnings,
-  skippedWarning,
-} from '../internal/common-options.js';
+import { addBackendOption, addPredictBatchOption, type BAD_ROW_CHOICES, cliLogger, collectWarnings, skippedWarning } from '../internal/common-options.js';
 import { type CliContext, isTty } from '../internal/context.js';
 import { choiceOption, intOption } from '../internal/parse-options.js';
 import { type PredictItem, type PredictOutputChoice, PREDICT_OUTPUT_CHOICES, checkCopiedFields, createPredictSink } from '../internal/predict-output.js';
-import { type PredictFormat, addRecordInputOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
-import { type BackendChoice, initBackendFor, loadRuntime, } from '../runtime.js';
+import {
+  type PredictFormat,
+  addRecordInputOptions,
+  predictFormat,
+  readInputItems,
+  readsStdin,
+  recordPolicy,
+  unlabelledWarning,
+} from '../internal/record-input.js';
+import { type BackendChoice, initBackendFor, loadRuntime } from '../runtime.js';
 
 export { predictionLine } from '../internal/predict-output.js';
 export { PREDICT_FORMATS, type PredictFormat, predictFormat } from '../internal/record-input.js';
@@ -50,7 +51,6 @@ function threadsOption(raw: string): number | 'auto' {
   return raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw);
 }
 
-
 /**
  * Registers `glossa predict <bundle> [texts...]`.
  *
@@ -65,9 +65,7 @@ function threadsOption(raw: string): number | 'auto' {
 export function registerPredictCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('predict')
-    .description(
-      'label texts with a bundle; writes JSONL {"text","label","scores"} to stdout, streaming',
-    )
+    .description('label texts with a bundle; writes JSONL {"text","label","scores"} to stdout, streaming')
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('[texts...]', 'texts to label (default: read --input or stdin, one per line)')
     .addOption(
@@ -107,13 +105,7 @@ Examples:
   return command;
 }
 
-async function runPredict(
-  ctx: CliContext,
-  bundlePath: string,
-  texts: string[],
-  options: PredictCommandOptions,
-  verbose: boolean,
-): Promise<void> {
+async function runPredict(ctx: CliContext, bundlePath: string, texts: string[], options: PredictCommandOptions, verbose: boolean): Promise<void> {
   if (texts.length > 0 && options.input !== undefined) {
     throw new CliError('USAGE', 'give texts as arguments or --input <file>, not both');
   }
@@ -135,7 +127,8 @@ async function runPredict(
   // auto: every core for a file; one for stdin (engines run one such process per core) and for arguments.
   const threads = options.threads === undefined || options.threads === 'auto' ? (fromStdin || texts.length > 0 ? 1 : availableParallelism()) : options.threads;
   // Every core: worker threads, each with its own backend and copy of the model.
-  const pool = threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
+  const pool =
+    threads > 1 ? await runtime.createPredictionPool(files, { threads, backend: options.backend ?? 'auto', batchSize: options.batchSize }) : undefined;
   const warnings = collectWarnings();
   // A person at a terminal gets readable lines; pipes and files get JSONL (or the format asked for).
   const out = await createPredictSink(runtime, options.outputFormat ?? (aligned ? 'jsonl' : 'terminal'), copied, classifier.labels, ctx.io.stdout);
@@ -143,7 +136,9 @@ async function runPredict(
   let input: NodeJS.ReadableStream | undefined;
   let inputName = 'arguments';
   if (texts.length > 0) {
-    source = texts.map((text, i) => (text.trim() === '' ? { line: i + 1, error: `argument ${i + 1}: the text is empty (nothing to label).`, kind: 'empty-text' } : { line: i + 1, text }));
+    source = texts.map((text, i) =>
+      text.trim() === '' ? { line: i + 1, error: `argument ${i + 1}: the text is empty (nothing to label).`, kind: 'empty-text' } : { line: i + 1, text },
+    );
   } else if (!fromStdin) {
     inputName = options.input!;
     source = readInputItems(runtime, options.input!, options.input!, options, copied, warnings.onWarning);
@@ -164,7 +159,8 @@ async function runPredict(
   type Predicted = { chunk: PredictItem[]; predictions: Array<{ label: string; scores: Record<string, number> }> };
   const predictChunk = async (chunk: PredictItem[]): Promise<Predicted> => {
     const chunkTexts = chunk.filter((item) => item.error === undefined).map((item) => item.text ?? '');
-    const predictions = chunkTexts.length === 0 ? [] : pool ? await pool.predict(chunkTexts) : await classifier.predict(chunkTexts, { batchSize: options.batchSize });
+    const predictions =
+      chunkTexts.length === 0 ? [] : pool ? await pool.predict(chunkTexts) : await classifier.predict(chunkTexts, { batchSize: options.batchSize });
     count += chunkTexts.length;
     return { chunk, predictions };
   };

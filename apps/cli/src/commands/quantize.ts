@@ -2,26 +2,11 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  addBackendOption,
-  addDataOptions,
-  addPredictBatchOption,
-  cliLogger,
-  type DataOptions,
-  loadData,
-} from '../internal/common-options.js';
+import { addBackendOption, addDataOptions, addPredictBatchOption, cliLogger, type DataOptions, loadData } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { formatBytes, formatKeyValues, formatMetric } from '../internal/format.js';
 import { choiceOption } from '../internal/parse-options.js';
-import {
-  type BackendChoice,
-  bundleBytesOnDisk,
-  initBackendFor,
-  type LabeledText,
-  type Logger,
-  loadRuntime,
-  type RuntimeApi,
-} from '../runtime.js';
+import { type BackendChoice, bundleBytesOnDisk, initBackendFor, type LabeledText, type Logger, loadRuntime, type RuntimeApi } from '../runtime.js';
 
 /** What `glossa quantize` and `glossa train --quantize` can store weights as. */
 export const QUANTIZE_DTYPES = ['int8', 'float16'] as const;
@@ -109,10 +94,7 @@ export async function saveBundleFilesTo(
 export function quantizeFiles(runtime: RuntimeApi, files: Record<string, Uint8Array>, dtype: QuantizeDtype, name: string): Record<string, Uint8Array> {
   const stored = runtime.readManifest(files).quantization?.dtype;
   if (stored !== undefined) {
-    throw new CliError(
-      'RUNTIME',
-      `${name} is already quantized (${stored}). Quantize the float32 bundle it was made from: quantizing twice only adds error`,
-    );
+    throw new CliError('RUNTIME', `${name} is already quantized (${stored}). Quantize the float32 bundle it was made from: quantizing twice only adds error`);
   }
   try {
     return runtime.quantizeBundle(files, { dtype });
@@ -186,7 +168,12 @@ export function registerQuantizeCommand(program: Command, ctx: CliContext): Comm
     .description('make a smaller copy of a bundle: weights as int8 (about 4× smaller) or float16 (2×)')
     .argument('<bundle>', 'float32 bundle directory, .glossa file or installed model package name');
   command
-    .addOption(dtypeOption('--dtype <dtype>', 'int8 (about 4× smaller, accuracy typically within a few tenths of a point) or float16 (2×, practically lossless)').default('int8'))
+    .addOption(
+      dtypeOption(
+        '--dtype <dtype>',
+        'int8 (about 4× smaller, accuracy typically within a few tenths of a point) or float16 (2×, practically lossless)',
+      ).default('int8'),
+    )
     // Checked in the action: a missing --out gets an example.
     .option('-o, --out <path>', 'where to write the quantized bundle (a directory, or a file ending in .glossa); required')
     .option('--eval <data>', 'labelled test data: evaluate both bundles on it and print the accuracy change');
@@ -209,7 +196,10 @@ Examples:
     )
     .action(async (bundle: string, options: QuantizeCommandOptions, cmd: Command) => {
       if (options.out === undefined) {
-        throw new CliError('USAGE', `--out <path> is missing: where to write the quantized bundle, e.g. glossa quantize ${bundle} --out ${bundle.replace(/[\\/]+$/, '').replace(/\.glossa$/, '')}-${options.dtype}`);
+        throw new CliError(
+          'USAGE',
+          `--out <path> is missing: where to write the quantized bundle, e.g. glossa quantize ${bundle} --out ${bundle.replace(/[\\/]+$/, '').replace(/\.glossa$/, '')}-${options.dtype}`,
+        );
       }
       await runQuantize(ctx, bundle, options.out, options, cmd.optsWithGlobals().verbose === true);
     });
@@ -221,12 +211,16 @@ async function runQuantize(ctx: CliContext, bundle: string, out: string, options
   // A model package name (@glossa/model-sentiment-en) becomes the path of its bundle.
   const source = await runtime.resolveBundlePath(bundle);
   if (resolve(out) === source) {
-    throw new CliError('USAGE', `--out ${out} is the bundle being quantized: write the quantized copy elsewhere (e.g. --out ${bundle.replace(/[\\/]+$/, '').replace(/\.glossa$/, '')}-${options.dtype}) and keep the float32 bundle`);
+    throw new CliError(
+      'USAGE',
+      `--out ${out} is the bundle being quantized: write the quantized copy elsewhere (e.g. --out ${bundle.replace(/[\\/]+$/, '').replace(/\.glossa$/, '')}-${options.dtype}) and keep the float32 bundle`,
+    );
   }
   const logger = cliLogger(ctx, verbose);
   // Read the test data first: a bad file fails before anything is written.
   const records = options.eval === undefined ? undefined : await loadData(runtime, ctx, options.eval, options);
-  if (records !== undefined && records.length === 0) throw new CliError('RUNTIME', `${options.eval} has no usable rows. Check --text-column and --label-column.`);
+  if (records !== undefined && records.length === 0)
+    throw new CliError('RUNTIME', `${options.eval} has no usable rows. Check --text-column and --label-column.`);
   const files = await runtime.readBundleFiles(source);
   const quantized = quantizeFiles(runtime, files, options.dtype, bundle);
   const before = await bundleBytesOnDisk(source);

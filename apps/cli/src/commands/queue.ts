@@ -14,7 +14,15 @@ import { type CliContext, isTty } from '../internal/context.js';
 import { formatDuration, formatRate } from '../internal/format.js';
 import { intOption, choiceOption, rangeOption } from '../internal/parse-options.js';
 import { type PredictOutputChoice, PREDICT_OUTPUT_CHOICES, checkCopiedFields, createPredictSink } from '../internal/predict-output.js';
-import { type RecordInputOptions, addRecordReadingOptions, predictFormat, readInputItems, readsStdin, recordPolicy, unlabelledWarning } from '../internal/record-input.js';
+import {
+  type RecordInputOptions,
+  addRecordReadingOptions,
+  predictFormat,
+  readInputItems,
+  readsStdin,
+  recordPolicy,
+  unlabelledWarning,
+} from '../internal/record-input.js';
 import { type BackendChoice, initBackendFor, loadRuntime } from '../runtime.js';
 
 type QueueApi = typeof import('@glossa/queue');
@@ -41,7 +49,10 @@ const REDIS_ENV = 'GLOSSA_REDIS_URL';
 
 function addConnectionOptions(command: Command): Command {
   return command
-    .option('--redis <url>', `Redis URL: redis://[:password@]host:port[/db], rediss://… for TLS (default: $${REDIS_ENV}, which keeps a password out of the process list)`)
+    .option(
+      '--redis <url>',
+      `Redis URL: redis://[:password@]host:port[/db], rediss://… for TLS (default: $${REDIS_ENV}, which keeps a password out of the process list)`,
+    )
     .option('--redis-ca <file>', 'PEM file of the certificate authority that signed the Redis server certificate (rediss:// with a private CA)')
     .option('--prefix <name>', 'Redis key prefix: separate prefixes are separate queues on one Redis', 'glossa');
 }
@@ -77,7 +88,9 @@ async function queueCall<T>(task: (api: QueueApi) => Promise<T>): Promise<T> {
     return await task(api);
   } catch (error) {
     if (error instanceof api.QueueError) {
-      throw new CliError(error.code === 'BAD_NAME' || error.code === 'BAD_OPTION' || error.code === 'BAD_URL' ? 'USAGE' : 'RUNTIME', error.message, { cause: error });
+      throw new CliError(error.code === 'BAD_NAME' || error.code === 'BAD_OPTION' || error.code === 'BAD_URL' ? 'USAGE' : 'RUNTIME', error.message, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -131,8 +144,14 @@ Examples:
     .argument('<bundle>', 'bundle directory or .glossa file written by glossa train')
     .argument('<input>', 'records to label (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one text per line')
     .requiredOption('--name <job>', 'job name (letters, digits, ".", "_", "-"): status, collect and remove use it')
-    .addOption(new Option('--chunk-size <n>', 'records per chunk, the unit of work and of retry').argParser(intOption('--chunk-size', 1, 1_000_000)).default(10_000))
-    .addOption(new Option('--batch-size <n>', 'texts per padded prediction batch in the workers').argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize)).default(DEFAULT_FIT_OPTIONS.predictBatchSize))
+    .addOption(
+      new Option('--chunk-size <n>', 'records per chunk, the unit of work and of retry').argParser(intOption('--chunk-size', 1, 1_000_000)).default(10_000),
+    )
+    .addOption(
+      new Option('--batch-size <n>', 'texts per padded prediction batch in the workers')
+        .argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize))
+        .default(DEFAULT_FIT_OPTIONS.predictBatchSize),
+    )
     .addOption(new Option('--attempts <n>', 'tries per chunk before it is marked failed').argParser(intOption('--attempts', 1, 100)).default(3));
   addRecordReadingOptions(submit);
   addConnectionOptions(submit);
@@ -146,7 +165,9 @@ Examples:
     .description('score queued chunks until stopped (SIGTERM or Ctrl-C: the chunks in hand finish first)')
     .addOption(new Option('--concurrency <n>', 'chunks scored at once, each on its own thread').argParser(intOption('--concurrency', 1, 256)).default(1))
     .addOption(
-      new Option('--stall-timeout <seconds>', "seconds without a sign of life before a worker's chunk goes to another worker").argParser(intOption('--stall-timeout', 1, 3600)).default(30),
+      new Option('--stall-timeout <seconds>', "seconds without a sign of life before a worker's chunk goes to another worker")
+        .argParser(intOption('--stall-timeout', 1, 3600))
+        .default(30),
     )
     .option('--quiet', 'no line per chunk');
   addConnectionOptions(work);
@@ -172,7 +193,10 @@ Examples:
     .requiredOption('-o, --out <file>', 'output file (- for stdout); written whole or not at all')
     .option('--wait', 'wait for chunks still being scored')
     .addOption(
-      new Option('--output-format <format>', `output: ${PREDICT_OUTPUT_CHOICES.join(', ')} (as glossa predict writes them; parquet: to a file, or to stdout when it is not a terminal)`)
+      new Option(
+        '--output-format <format>',
+        `output: ${PREDICT_OUTPUT_CHOICES.join(', ')} (as glossa predict writes them; parquet: to a file, or to stdout when it is not a terminal)`,
+      )
         .argParser(choiceOption('--output-format', PREDICT_OUTPUT_CHOICES))
         .default('jsonl'),
     );
@@ -188,7 +212,10 @@ Examples:
     ctx.err(n === 0 ? `${job}: no failed chunks` : `${job}: ${count(n)} failed chunk${n === 1 ? '' : 's'} queued again`);
   });
 
-  const remove = queue.command('remove').description("delete a job: its records, results and queued chunks (and its bundle if no other job uses it)").argument('<job>', 'job name');
+  const remove = queue
+    .command('remove')
+    .description('delete a job: its records, results and queued chunks (and its bundle if no other job uses it)')
+    .argument('<job>', 'job name');
   addConnectionOptions(remove);
   remove.action(async (job: string, options: ConnectionOptions) => {
     await queueCall(async (api) => api.removeJob(await connectionOf(options, api), job));
@@ -286,11 +313,15 @@ async function runWork(ctx: CliContext, options: WorkCommandOptions, verbose: bo
       concurrency: options.concurrency,
       stallTimeoutSeconds: options.stallTimeout,
       ...(options.backend === undefined ? {} : { backend: options.backend }),
-      ...(verbose ? { onChunkStart: (s: { job: string; chunk: number; records: number }) => ctx.err(`${s.job} chunk ${s.chunk}: scoring ${count(s.records)} records`) } : {}),
+      ...(verbose
+        ? { onChunkStart: (s: { job: string; chunk: number; records: number }) => ctx.err(`${s.job} chunk ${s.chunk}: scoring ${count(s.records)} records`) }
+        : {}),
       onChunk: (done) => {
         if (options.quiet === true) return;
         const rate = done.records / (done.ms / 1000);
-        ctx.err(`${done.job} chunk ${done.chunk}: ${count(done.records)} records in ${formatDuration(done.ms / 1000)} (${formatRate(rate)}/s)${done.stored ? '' : ', already done by another worker (dropped)'}`);
+        ctx.err(
+          `${done.job} chunk ${done.chunk}: ${count(done.records)} records in ${formatDuration(done.ms / 1000)} (${formatRate(rate)}/s)${done.stored ? '' : ', already done by another worker (dropped)'}`,
+        );
       },
       onFailure: (f) => ctx.warn(`${f.job} chunk ${f.chunk}: attempt ${f.attempt} of ${f.attempts} failed: ${f.reason}`),
     });
@@ -330,7 +361,9 @@ async function runStatus(ctx: CliContext, job: string | undefined, options: Conn
   for (const status of statuses) {
     ctx.out(formatJobStatus(status));
     for (const f of status.failures) {
-      ctx.out(`  chunk ${f.chunk} (lines ${f.firstLine}-${f.lastLine}, ${count(f.records)} records) failed after ${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.reason}`);
+      ctx.out(
+        `  chunk ${f.chunk} (lines ${f.firstLine}-${f.lastLine}, ${count(f.records)} records) failed after ${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.reason}`,
+      );
     }
   }
 }

@@ -4,25 +4,9 @@ import { type Command, Option } from 'commander';
 import { addBackendOption, cliLogger } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { fitWithProgress } from '../internal/fit-with-progress.js';
-import {
-  formatBytes,
-  formatDuration,
-  formatMetric,
-  formatPortfolio,
-  formatRate,
-  formatReport,
-  truncate,
-} from '../internal/format.js';
+import { formatBytes, formatDuration, formatMetric, formatPortfolio, formatRate, formatReport, truncate } from '../internal/format.js';
 import { choiceOption, intOption, rangeOption, rangeText } from '../internal/parse-options.js';
-import {
-  type Architecture,
-  type BackendChoice,
-  initBackendFor,
-  loadRuntime,
-  saveClassifier,
-  splitStratified,
-  type TextClassifierOptions,
-} from '../runtime.js';
+import { type Architecture, type BackendChoice, initBackendFor, loadRuntime, saveClassifier, splitStratified, type TextClassifierOptions } from '../runtime.js';
 import { loadSpamAssassin } from '../spam-assassin.js';
 import { ARCHITECTURES } from './train.js';
 
@@ -76,9 +60,7 @@ export interface QuickstartCommandOptions {
 export function registerQuickstartCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('quickstart')
-    .description(
-      'train a spam filter on the bundled SpamAssassin public mail corpus: split, train, test, save, predict',
-    )
+    .description('train a spam filter on the bundled SpamAssassin public mail corpus: split, train, test, save, predict')
     .option('-o, --out <dir>', 'where to write the bundle', QUICKSTART_DEFAULTS.out)
     .addOption(
       new Option('--epochs <n>', `training epochs, ${rangeText(FIT_OPTION_RANGES.epochs)}`)
@@ -105,11 +87,7 @@ export function registerQuickstartCommand(program: Command, ctx: CliContext): Co
         .argParser(rangeOption('--seed', FIT_OPTION_RANGES.seed))
         .default(QUICKSTART_DEFAULTS.seed),
     )
-    .addOption(
-      new Option('--sample <n>', 'use a stratified sample of n emails instead of all 6,046 (10–6046)').argParser(
-        intOption('--sample', 10, 6046),
-      ),
-    );
+    .addOption(new Option('--sample <n>', 'use a stratified sample of n emails instead of all 6,046 (10–6046)').argParser(intOption('--sample', 10, 6046)));
   addBackendOption(command);
   command
     .option('--json', 'print one JSON object with the results on stdout')
@@ -127,11 +105,7 @@ Examples:
   return command;
 }
 
-async function runQuickstart(
-  ctx: CliContext,
-  options: QuickstartCommandOptions,
-  verbose: boolean,
-): Promise<void> {
+async function runQuickstart(ctx: CliContext, options: QuickstartCommandOptions, verbose: boolean): Promise<void> {
   const say = options.json ? ctx.err : ctx.out;
   const c = options.json ? ctx.errColors : ctx.colors;
   const began = performance.now();
@@ -143,17 +117,13 @@ async function runQuickstart(
     const spam = items.filter((item) => item.label === 'spam').length;
     return `${(items.length - spam).toLocaleString('en-US')} ham, ${spam.toLocaleString('en-US')} spam`;
   };
-  say(
-    `loaded ${emails.length.toLocaleString('en-US')} emails (${counts(emails)}) in ${formatDuration((performance.now() - loadStart) / 1000)}`,
-  );
+  say(`loaded ${emails.length.toLocaleString('en-US')} emails (${counts(emails)}) in ${formatDuration((performance.now() - loadStart) / 1000)}`);
   if (options.sample !== undefined && options.sample < emails.length) {
     emails = (await splitStratified(emails, options.sample / emails.length, options.seed + 1)).test;
     say(`using a stratified sample of ${emails.length} emails (${counts(emails)})`);
   }
   const { train, test } = await splitStratified(emails, QUICKSTART_DEFAULTS.testFraction, options.seed);
-  say(
-    `stratified 80/20 split (seed ${options.seed}): ${train.length.toLocaleString('en-US')} train, ${test.length.toLocaleString('en-US')} test`,
-  );
+  say(`stratified 80/20 split (seed ${options.seed}): ${train.length.toLocaleString('en-US')} train, ${test.length.toLocaleString('en-US')} test`);
 
   const runtime = await loadRuntime();
   const backend = await initBackendFor(runtime, 'train', options.backend, cliLogger(ctx, verbose));
@@ -176,12 +146,7 @@ async function runQuickstart(
     say(formatReport(report, c, `Test metrics (${test.length} held-out emails)`));
     if (result.portfolio !== undefined) say(formatPortfolio(result.portfolio));
 
-    const { path: bundle, bytes } = await saveClassifier(
-      runtime,
-      classifier,
-      options.out,
-      cliLogger(ctx, verbose),
-    );
+    const { path: bundle, bytes } = await saveClassifier(runtime, classifier, options.out, cliLogger(ctx, verbose));
     say(`bundle written to ${bundle} (${formatBytes(bytes)})`);
 
     const predictions = await classifier.predict(QUICKSTART_EXAMPLES);

@@ -146,7 +146,9 @@ async function loadServer(): Promise<ServerApi> {
   try {
     return await import('@glossa/server');
   } catch (error) {
-    throw new CliError('RUNTIME', `cannot load @glossa/server (${error instanceof Error ? error.message : String(error)}). Reinstall glossa.`, { cause: error });
+    throw new CliError('RUNTIME', `cannot load @glossa/server (${error instanceof Error ? error.message : String(error)}). Reinstall glossa.`, {
+      cause: error,
+    });
   }
 }
 

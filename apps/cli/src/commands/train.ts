@@ -19,13 +19,7 @@ import {
 } from '@glossa/model-core/options';
 import { type Command, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  addBackendOption,
-  addDataOptions,
-  cliLogger,
-  type DataOptions,
-  loadData,
-} from '../internal/common-options.js';
+import { addBackendOption, addDataOptions, cliLogger, type DataOptions, loadData } from '../internal/common-options.js';
 import type { CliContext } from '../internal/context.js';
 import { fitWithProgress } from '../internal/fit-with-progress.js';
 import { EMBEDDING_ARCHITECTURES, preparePretrainedVectors } from '../internal/pretrained-vectors.js';
@@ -143,16 +137,13 @@ function describeCheckpoint(checkpoint: Checkpoint): string {
 export function addModelOptions(command: Command): Command {
   const C = OPTION_RANGES;
   const D = DEFAULT_CLASSIFIER_OPTIONS;
-  const readers = (option: ArchitectureSpecificOption): string =>
-    architecturesWhere((a) => a.kind !== 'portfolio' && a.reads.includes(option)).join('/');
+  const readers = (option: ArchitectureSpecificOption): string => architecturesWhere((a) => a.kind !== 'portfolio' && a.reads.includes(option)).join('/');
   return command
     .addOption(
       new Option(
         '--arch <arch>',
         `model architecture: ${ARCHITECTURES.join(', ')} (default: ${D.architecture}, which trains ngram and lstm within a time budget and keeps the best on validation or their average)`,
-      ).argParser(
-        choiceOption('--arch', ARCHITECTURES),
-      ),
+      ).argParser(choiceOption('--arch', ARCHITECTURES)),
     )
     .addOption(
       new Option('--epochs <n>', `training epochs, ${rangeText(FIT_OPTION_RANGES.epochs)} (default: ${DEFAULT_FIT_OPTIONS.epochs})`).argParser(
@@ -160,14 +151,15 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--batch-size <n>', `examples per training batch, ${rangeText(FIT_OPTION_RANGES.batchSize)} (default: ${DEFAULT_FIT_OPTIONS.batchSize})`).argParser(
-        rangeOption('--batch-size', FIT_OPTION_RANGES.batchSize),
-      ),
+      new Option(
+        '--batch-size <n>',
+        `examples per training batch, ${rangeText(FIT_OPTION_RANGES.batchSize)} (default: ${DEFAULT_FIT_OPTIONS.batchSize})`,
+      ).argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.batchSize)),
     )
     .addOption(
       new Option(
         '--threads <n>',
-        'threads computing each batch (data-parallel; neural architectures and auto\'s LSTM), 1–256 or auto = every core (default: 1: on a 2-vCPU machine a second thread did not train faster, see the README). The same seed and thread count give the same model',
+        "threads computing each batch (data-parallel; neural architectures and auto's LSTM), 1–256 or auto = every core (default: 1: on a 2-vCPU machine a second thread did not train faster, see the README). The same seed and thread count give the same model",
       ).argParser((raw: string) => (raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw))),
     )
     .addOption(
@@ -176,9 +168,10 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--truncating <side>', `which end of a text longer than --max-length is dropped: pre (keep the end) or post (keep the beginning) (default: ${D.truncating})`).argParser(
-        choiceOption('--truncating', TRUNCATING_SIDES),
-      ),
+      new Option(
+        '--truncating <side>',
+        `which end of a text longer than --max-length is dropped: pre (keep the end) or post (keep the beginning) (default: ${D.truncating})`,
+      ).argParser(choiceOption('--truncating', TRUNCATING_SIDES)),
     )
     .addOption(
       new Option('--vocab-size <n>', `vocabulary size incl. padding and OOV, ${rangeText(C.vocabSize)} (default: ${D.vocabSize})`).argParser(
@@ -186,9 +179,10 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--min-frequency <n>', `minimum count for a token to enter the vocabulary, ${rangeText(C.minFrequency)} (default: ${D.minFrequency})`).argParser(
-        rangeOption('--min-frequency', C.minFrequency),
-      ),
+      new Option(
+        '--min-frequency <n>',
+        `minimum count for a token to enter the vocabulary, ${rangeText(C.minFrequency)} (default: ${D.minFrequency})`,
+      ).argParser(rangeOption('--min-frequency', C.minFrequency)),
     )
     .addOption(
       new Option('--embedding-dim <n>', `embedding width, ${rangeText(C.embeddingDim)} (default: ${D.embeddingDim})`).argParser(
@@ -196,37 +190,35 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--units <n>', `LSTM/GRU units per direction, CNN filters, transformer feed-forward width (unused by bow), ${rangeText(C.units)} (default: ${D.units})`).argParser(
-        rangeOption('--units', C.units),
-      ),
+      new Option(
+        '--units <n>',
+        `LSTM/GRU units per direction, CNN filters, transformer feed-forward width (unused by bow), ${rangeText(C.units)} (default: ${D.units})`,
+      ).argParser(rangeOption('--units', C.units)),
     )
     .addOption(
-      new Option('--initial-state <kind>', `${readers('initialState')}: what a text starts from, learned (a trained state; cnn: a window of trained padding) or zero (default: ${D.initialState})`).argParser(
-        choiceOption('--initial-state', INITIAL_STATES),
-      ),
+      new Option(
+        '--initial-state <kind>',
+        `${readers('initialState')}: what a text starts from, learned (a trained state; cnn: a window of trained padding) or zero (default: ${D.initialState})`,
+      ).argParser(choiceOption('--initial-state', INITIAL_STATES)),
     )
     .addOption(
-      new Option('--heads <n>', `${readers('heads')}: attention heads, ${rangeText(C.heads)}, dividing --embedding-dim (default: ${D.heads})`).argParser(rangeOption('--heads', C.heads)),
+      new Option('--heads <n>', `${readers('heads')}: attention heads, ${rangeText(C.heads)}, dividing --embedding-dim (default: ${D.heads})`).argParser(
+        rangeOption('--heads', C.heads),
+      ),
     )
     .addOption(
       new Option('--kernel-size <n>', `CNN kernel width in tokens, ${rangeText(C.kernelSize)} (default: ${D.kernelSize})`).argParser(
         rangeOption('--kernel-size', C.kernelSize),
       ),
     )
-    .addOption(
-      new Option('--dropout <f>', `dropout rate, ${rangeText(C.dropout)} (default: ${D.dropout})`).argParser(
-        rangeOption('--dropout', C.dropout),
-      ),
-    )
+    .addOption(new Option('--dropout <f>', `dropout rate, ${rangeText(C.dropout)} (default: ${D.dropout})`).argParser(rangeOption('--dropout', C.dropout)))
     .addOption(
       new Option('--learning-rate <f>', `Adam learning rate, ${rangeText(C.learningRate)} (default: ${D.learningRate})`).argParser(
         rangeOption('--learning-rate', C.learningRate),
       ),
     )
     .addOption(
-      new Option('--tokenizer <kind>', `tokenizer: ${TOKENIZERS.join(', ')} (default: ${D.tokenizer})`).argParser(
-        choiceOption('--tokenizer', TOKENIZERS),
-      ),
+      new Option('--tokenizer <kind>', `tokenizer: ${TOKENIZERS.join(', ')} (default: ${D.tokenizer})`).argParser(choiceOption('--tokenizer', TOKENIZERS)),
     )
     .addOption(
       new Option('--word-ngrams <n>', `ngram/auto: longest word n-gram, ${rangeText(C.wordNgrams)} (0: no word features; default: ${D.wordNgrams})`).argParser(
@@ -234,12 +226,13 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--char-ngrams <range>', `ngram/auto: character n-grams, auto, none or a range N-M (default: ${D.charNgrams}: 1-3 for CJK text, 2-5 otherwise, none for very large inputs)`).argParser(
-        (value: string) => {
-          if (isCharNgrams(value)) return value;
-          throw new CliError('USAGE', `--char-ngrams must be auto, none or a range N-M with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(value)})`);
-        },
-      ),
+      new Option(
+        '--char-ngrams <range>',
+        `ngram/auto: character n-grams, auto, none or a range N-M (default: ${D.charNgrams}: 1-3 for CJK text, 2-5 otherwise, none for very large inputs)`,
+      ).argParser((value: string) => {
+        if (isCharNgrams(value)) return value;
+        throw new CliError('USAGE', `--char-ngrams must be auto, none or a range N-M with 1 ≤ N ≤ M ≤ 10 (got ${JSON.stringify(value)})`);
+      }),
     )
     .addOption(
       new Option('--max-features <n>', `ngram/auto: n-gram features kept at most, ${rangeText(C.maxFeatures)} (default: ${D.maxFeatures})`).argParser(
@@ -247,9 +240,10 @@ export function addModelOptions(command: Command): Command {
       ),
     )
     .addOption(
-      new Option('--regularization <f>', `ngram/auto: L2 strength of the logistic regression, ${rangeText(C.regularization)} (0: chosen on the validation split; default: ${D.regularization})`).argParser(
-        rangeOption('--regularization', C.regularization),
-      ),
+      new Option(
+        '--regularization <f>',
+        `ngram/auto: L2 strength of the logistic regression, ${rangeText(C.regularization)} (0: chosen on the validation split; default: ${D.regularization})`,
+      ).argParser(rangeOption('--regularization', C.regularization)),
     )
     .addOption(
       new Option('--seed <n>', `random seed, ${rangeText(FIT_OPTION_RANGES.seed)} (default: ${DEFAULT_FIT_OPTIONS.seed})`).argParser(
@@ -301,7 +295,10 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
   addBackendOption(command);
   command
     .addOption(
-      new Option('--validation-split <f>', `fraction held out for validation, ${rangeText(FIT_OPTION_RANGES.validationSplit)} (default: ${DEFAULT_FIT_OPTIONS.validationSplit})`)
+      new Option(
+        '--validation-split <f>',
+        `fraction held out for validation, ${rangeText(FIT_OPTION_RANGES.validationSplit)} (default: ${DEFAULT_FIT_OPTIONS.validationSplit})`,
+      )
         .argParser(rangeOption('--validation-split', FIT_OPTION_RANGES.validationSplit))
         .conflicts('validation'),
     )
@@ -317,7 +314,12 @@ export function registerTrainCommand(program: Command, ctx: CliContext): Command
       '--pretrained-vectors <file>',
       `initialise the embeddings from word vectors, a fastText .vec or GloVe .txt file (--arch ${listNames(EMBEDDING_ARCHITECTURES)}; --embedding-dim follows the file's dimension)`,
     )
-    .addOption(dtypeOption('--quantize <dtype>', 'save the bundle quantized: int8 (about 4× smaller) or float16 (2×); as glossa quantize, without keeping the float32 bundle'))
+    .addOption(
+      dtypeOption(
+        '--quantize <dtype>',
+        'save the bundle quantized: int8 (about 4× smaller) or float16 (2×); as glossa quantize, without keeping the float32 bundle',
+      ),
+    )
     .addHelpText(
       'after',
       `
@@ -332,7 +334,10 @@ Examples:
     )
     .action(async (data: string, options: TrainCommandOptions, cmd: Command) => {
       if (options.out === undefined) {
-        throw new CliError('USAGE', `--out <dir> is missing: where to save the trained model, e.g. ${ctx.bin} train ${data} --out ./model (or --out model.glossa for one file)`);
+        throw new CliError(
+          'USAGE',
+          `--out <dir> is missing: where to save the trained model, e.g. ${ctx.bin} train ${data} --out ./model (or --out model.glossa for one file)`,
+        );
       }
       // commander keeps the arguments as given (untyped `rawArgs`), for the resume hint.
       const args = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
@@ -341,13 +346,7 @@ Examples:
   return command;
 }
 
-async function runTrain(
-  ctx: CliContext,
-  data: string,
-  options: TrainCommandOptions,
-  verbose: boolean,
-  args: readonly string[],
-): Promise<void> {
+async function runTrain(ctx: CliContext, data: string, options: TrainCommandOptions, verbose: boolean, args: readonly string[]): Promise<void> {
   if (options.resume && options.checkpoint === false) {
     throw new CliError('USAGE', '--resume needs a checkpoint; it cannot be combined with --no-checkpoint');
   }
@@ -356,7 +355,9 @@ async function runTrain(
   const runtime = await loadRuntime();
   // The vector file's header (and the options it must agree with) before the data: a usage error fails fastest.
   const pretrained =
-    options.pretrainedVectors === undefined ? undefined : await preparePretrainedVectors(ctx, runtime, options.pretrainedVectors, classifierOptionsFrom(options));
+    options.pretrainedVectors === undefined
+      ? undefined
+      : await preparePretrainedVectors(ctx, runtime, options.pretrainedVectors, classifierOptionsFrom(options));
   // Data first: a bad file fails fast, before any backend is initialised.
   const records = await loadData(runtime, ctx, data, options);
   if (records.length === 0) {
@@ -385,7 +386,10 @@ async function runTrain(
   const architecture = options.arch ?? 'auto';
   const checkpoints = ARCHITECTURE_REGISTRY[architecture].checkpoints;
   if (options.resume && !checkpoints) {
-    throw new CliError('USAGE', `--resume: --arch ${architecture} keeps no checkpoints (it trains in one pass); run the same command without --resume, or use --arch ${listNames(architecturesWhere((a) => a.checkpoints))}`);
+    throw new CliError(
+      'USAGE',
+      `--resume: --arch ${architecture} keeps no checkpoints (it trains in one pass); run the same command without --resume, or use --arch ${listNames(architecturesWhere((a) => a.checkpoints))}`,
+    );
   }
   const store =
     options.checkpoint === false || !checkpoints
@@ -398,7 +402,10 @@ async function runTrain(
     if (options.resume) {
       latest = await store.load();
       if (latest === undefined) {
-        throw new CliError('RUNTIME', `--resume: there is no checkpoint in ${store.path}. Start without --resume, or pass the --checkpoint-dir of the interrupted run.`);
+        throw new CliError(
+          'RUNTIME',
+          `--resume: there is no checkpoint in ${store.path}. Start without --resume, or pass the --checkpoint-dir of the interrupted run.`,
+        );
       }
       fitOptions.resumeFrom = latest;
       ctx.err(`resuming from the checkpoint in ${store.path} (${describeCheckpoint(latest)})`);

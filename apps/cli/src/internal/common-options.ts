@@ -65,16 +65,17 @@ export function addDataOptions(command: Command): Command {
  * ```
  */
 export function encodingOption(): Option {
-  return new Option('--encoding <label>', 'text encoding of the data file: utf-8 (default), gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf-16le… (any WHATWG label)').argParser(
-    (raw: string) => {
-      try {
-        new TextDecoder(raw);
-      } catch {
-        throw new CliError('USAGE', `--encoding: "${raw}" is not an encoding label; try utf-8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252 or utf-16le`);
-      }
-      return raw;
-    },
-  );
+  return new Option(
+    '--encoding <label>',
+    'text encoding of the data file: utf-8 (default), gb18030, gbk, big5, shift_jis, euc-kr, windows-1252, utf-16le… (any WHATWG label)',
+  ).argParser((raw: string) => {
+    try {
+      new TextDecoder(raw);
+    } catch {
+      throw new CliError('USAGE', `--encoding: "${raw}" is not an encoding label; try utf-8, gb18030, gbk, big5, shift_jis, euc-kr, windows-1252 or utf-16le`);
+    }
+    return raw;
+  });
 }
 
 /**
@@ -105,10 +106,9 @@ export function maxRecordSizeOption(): Option {
  */
 export function addBackendOption(command: Command): Command {
   return command.addOption(
-    new Option(
-      '--backend <name>',
-      `TensorFlow.js backend: ${BACKEND_CHOICES.join(', ')} (default: auto, or $GLOSSA_BACKEND)`,
-    ).argParser(choiceOption('--backend', BACKEND_CHOICES)),
+    new Option('--backend <name>', `TensorFlow.js backend: ${BACKEND_CHOICES.join(', ')} (default: auto, or $GLOSSA_BACKEND)`).argParser(
+      choiceOption('--backend', BACKEND_CHOICES),
+    ),
   );
 }
 
@@ -125,9 +125,7 @@ export function addBackendOption(command: Command): Command {
  */
 export function addPredictBatchOption(command: Command, fallback: number = DEFAULT_FIT_OPTIONS.predictBatchSize): Command {
   return command.addOption(
-    new Option('--batch-size <n>', 'texts per prediction batch')
-      .argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize))
-      .default(fallback),
+    new Option('--batch-size <n>', 'texts per prediction batch').argParser(rangeOption('--batch-size', FIT_OPTION_RANGES.predictBatchSize)).default(fallback),
   );
 }
 
@@ -181,7 +179,12 @@ function describeProblem(problem: unknown): string {
  * // 'skipped 2 bad rows in data.csv (lines 3, 9); first: data.csv:3: …'
  * ```
  */
-export function skippedWarning(path: string, skipped: number, problems: ReadonlyArray<{ line: number; message: string }>, format?: DataFormat | 'lines'): string {
+export function skippedWarning(
+  path: string,
+  skipped: number,
+  problems: ReadonlyArray<{ line: number; message: string }>,
+  format?: DataFormat | 'lines',
+): string {
   const lines = problems.slice(0, SKIPPED_LINES_SHOWN).map((problem) => problem.line);
   const more = skipped > lines.length ? `, … ${skipped - lines.length} more` : '';
   const unit = format === 'parquet' ? 'row' : 'line';
@@ -205,10 +208,16 @@ export function skippedWarning(path: string, skipped: number, problems: Readonly
 export function checkParquetInput(format: DataFormat | 'lines', options: { encoding?: string | undefined; fromStdin?: boolean }): void {
   if (format !== 'parquet') return;
   if (options.fromStdin === true) {
-    throw new CliError('USAGE', 'Parquet cannot be read from stdin: a Parquet file keeps its index at the end, so glossa needs the file itself. Save it and pass --input <file>.parquet');
+    throw new CliError(
+      'USAGE',
+      'Parquet cannot be read from stdin: a Parquet file keeps its index at the end, so glossa needs the file itself. Save it and pass --input <file>.parquet',
+    );
   }
   if (options.encoding !== undefined) {
-    throw new CliError('USAGE', `--encoding does not apply to Parquet input: Parquet stores text as UTF-8 by specification. Leave out --encoding ${options.encoding}`);
+    throw new CliError(
+      'USAGE',
+      `--encoding does not apply to Parquet input: Parquet stores text as UTF-8 by specification. Leave out --encoding ${options.encoding}`,
+    );
   }
 }
 
@@ -226,12 +235,7 @@ export function checkParquetInput(format: DataFormat | 'lines', options: { encod
  * const records = await loadData(runtime, ctx, 'train.csv', opts);
  * ```
  */
-export async function loadData(
-  runtime: RuntimeApi,
-  ctx: CliContext,
-  path: string,
-  options: DataOptions,
-): Promise<LabeledRecord[]> {
+export async function loadData(runtime: RuntimeApi, ctx: CliContext, path: string, options: DataOptions): Promise<LabeledRecord[]> {
   const format = options.format ?? formatFromExtension(path);
   checkParquetInput(format ?? 'csv', options);
   const warnings = collectWarnings();
@@ -281,7 +285,9 @@ export function collectWarnings(): WarningCollector {
     report(ctx, name) {
       if (count === 0) return;
       const where = `line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''}`;
-      ctx.warn(`${name}: ${count} NUL byte${count === 1 ? ' was' : 's were'} read as ${count === 1 ? 'a space' : 'spaces'}, the rows kept (${where}); first: ${first}`);
+      ctx.warn(
+        `${name}: ${count} NUL byte${count === 1 ? ' was' : 's were'} read as ${count === 1 ? 'a space' : 'spaces'}, the rows kept (${where}); first: ${first}`,
+      );
     },
   };
 }

@@ -74,12 +74,7 @@ export function invokedAs(env: NodeJS.ProcessEnv): string {
  * ```
  */
 export function isTty(stream: unknown): boolean {
-  return (
-    typeof stream === 'object' &&
-    stream !== null &&
-    'isTTY' in stream &&
-    (stream as { isTTY?: unknown }).isTTY === true
-  );
+  return typeof stream === 'object' && stream !== null && 'isTTY' in stream && (stream as { isTTY?: unknown }).isTTY === true;
 }
 
 function colorsFor(stream: unknown, env: NodeJS.ProcessEnv): Colors {

@@ -1,15 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationReport } from '../runtime.js';
-import {
-  formatBytes,
-  formatDuration,
-  formatEpochLine,
-  formatMetric,
-  formatRate,
-  formatReport,
-  truncate,
-} from './format.js';
+import { formatBytes, formatDuration, formatEpochLine, formatMetric, formatRate, formatReport, truncate } from './format.js';
 
 const plain = pc.createColors(false);
 

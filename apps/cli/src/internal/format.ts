@@ -88,11 +88,7 @@ export function formatRate(rate: number): string {
  * ```
  */
 export function formatEpochLine(event: Extract<TrainingEvent, { type: 'epoch' }>): string {
-  const parts = [
-    `epoch ${event.epoch}/${event.epochs}`,
-    `loss ${formatMetric(event.loss)}`,
-    `accuracy ${formatMetric(event.accuracy)}`,
-  ];
+  const parts = [`epoch ${event.epoch}/${event.epochs}`, `loss ${formatMetric(event.loss)}`, `accuracy ${formatMetric(event.accuracy)}`];
   if (event.valLoss !== undefined) parts.push(`val_loss ${formatMetric(event.valLoss)}`);
   if (event.valAccuracy !== undefined) {
     parts.push(`val_accuracy ${formatMetric(event.valAccuracy)}`);
@@ -135,19 +131,10 @@ export function formatReport(report: EvaluationReport, colors: Colors, title: st
 
   const perClass = newTable(colors, ['label', 'precision', 'recall', 'F1', 'support']);
   for (const row of report.perClass) {
-    perClass.push([
-      row.label,
-      formatMetric(row.precision),
-      formatMetric(row.recall),
-      formatMetric(row.f1),
-      String(row.support),
-    ]);
+    perClass.push([row.label, formatMetric(row.precision), formatMetric(row.recall), formatMetric(row.f1), String(row.support)]);
   }
 
-  const confusion = newTable(colors, [
-    'true \\ predicted',
-    ...report.labels.map((label) => truncate(label, 16)),
-  ]);
+  const confusion = newTable(colors, ['true \\ predicted', ...report.labels.map((label) => truncate(label, 16))]);
   report.labels.forEach((label, i) => {
     const row = report.confusionMatrix[i] ?? [];
     confusion.push([truncate(label, 24), ...report.labels.map((_, j) => String(row[j] ?? 0))]);

@@ -25,9 +25,7 @@ describe('decodeQuotedPrintable', () => {
   it('round-trips any bytes encoded as quoted-printable with soft breaks', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(Array.from(decodeQuotedPrintable(encodeQuotedPrintable(bytes)))).toEqual(
-          Array.from(bytes),
-        );
+        expect(Array.from(decodeQuotedPrintable(encodeQuotedPrintable(bytes)))).toEqual(Array.from(bytes));
       }),
     );
   });
@@ -41,7 +39,9 @@ describe('decodeBase64', () => {
   it('round-trips bytes and ignores line breaks', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        const encoded = Buffer.from(bytes).toString('base64').replace(/(.{76})/g, '$1\n');
+        const encoded = Buffer.from(bytes)
+          .toString('base64')
+          .replace(/(.{76})/g, '$1\n');
         expect(Array.from(decodeBase64(encoded))).toEqual(Array.from(bytes));
       }),
     );
@@ -61,9 +61,12 @@ describe('decodeCharset', () => {
 describe('decodeEncodedWords', () => {
   it('leaves text without encoded-words unchanged', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes('=?')), (text) => {
-        expect(decodeEncodedWords(text)).toBe(text);
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes('=?')),
+        (text) => {
+          expect(decodeEncodedWords(text)).toBe(text);
+        },
+      ),
     );
   });
 
@@ -80,9 +83,10 @@ describe('decodeHtmlEntities', () => {
 
 describe('parseStructuredHeader', () => {
   it('lower-cases the value and unquotes parameters', () => {
-    expect(
-      parseStructuredHeader('Multipart/Mixed; Boundary="a b\\"c"; charset=utf-8', 'text/plain'),
-    ).toEqual({ value: 'multipart/mixed', params: { boundary: 'a b"c', charset: 'utf-8' } });
+    expect(parseStructuredHeader('Multipart/Mixed; Boundary="a b\\"c"; charset=utf-8', 'text/plain')).toEqual({
+      value: 'multipart/mixed',
+      params: { boundary: 'a b"c', charset: 'utf-8' },
+    });
     expect(parseStructuredHeader(undefined, 'text/plain')).toEqual({ value: 'text/plain', params: {} });
   });
 });
@@ -102,10 +106,7 @@ describe('parseEntity', () => {
 
 describe('splitMultipart', () => {
   it('returns the parts between boundaries and undefined when there is no boundary', () => {
-    expect(splitMultipart('pre\n--b\n\none\n--b \n\ntwo\n--b--\npost', 'b')).toEqual([
-      '\none',
-      '\ntwo',
-    ]);
+    expect(splitMultipart('pre\n--b\n\none\n--b \n\ntwo\n--b--\npost', 'b')).toEqual(['\none', '\ntwo']);
     expect(splitMultipart('no parts here', 'b')).toBeUndefined();
   });
 });

@@ -182,7 +182,10 @@ const CHARSET_ALIASES: Record<string, string> = {
  * ```
  */
 export function decodeCharset(bytes: Uint8Array, charset: string | undefined): string {
-  const label = (charset ?? '').trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const label = (charset ?? '')
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   const name = CHARSET_ALIASES[label] ?? label;
   if (name !== '') {
     try {
@@ -203,9 +206,8 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
 
 // windows-1252 code points for bytes 0x80–0x9f (undefined slots map to the C1 control, as WHATWG does).
 const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152,
-  0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122,
-  0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d,
+  0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
 /**
@@ -221,9 +223,7 @@ const WINDOWS_1252_HIGH = [
 export function decodeWindows1252(bytes: Uint8Array): string {
   let out = '';
   for (let start = 0; start < bytes.length; start += 8192) {
-    const codes = Array.from(bytes.subarray(start, start + 8192), (byte) =>
-      byte >= 0x80 && byte < 0xa0 ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
-    );
+    const codes = Array.from(bytes.subarray(start, start + 8192), (byte) => (byte >= 0x80 && byte < 0xa0 ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte));
     out += String.fromCharCode(...codes);
   }
   return out;
@@ -245,10 +245,7 @@ export function decodeEncodedWords(value: string): string {
   const joined = value.replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?)/g, '$1');
   return joined.replace(pattern, (_whole, charset: string, encoding: string, text: string) => {
     const cleanCharset = charset.split('*')[0] ?? charset;
-    const bytes =
-      encoding.toLowerCase() === 'b'
-        ? decodeBase64(text)
-        : decodeQuotedPrintable(text.replace(/_/g, ' '));
+    const bytes = encoding.toLowerCase() === 'b' ? decodeBase64(text) : decodeQuotedPrintable(text.replace(/_/g, ' '));
     return decodeCharset(bytes, cleanCharset);
   });
 }
@@ -346,11 +343,7 @@ export function htmlToText(html: string): string {
  * decodeBody('aGk=', 'base64', 'utf-8'); // 'hi'
  * ```
  */
-export function decodeBody(
-  body: string,
-  transferEncoding: string | undefined,
-  charset: string | undefined,
-): string {
+export function decodeBody(body: string, transferEncoding: string | undefined, charset: string | undefined): string {
   const encoding = (transferEncoding ?? '').trim().toLowerCase();
   if (encoding === 'base64') return decodeCharset(decodeBase64(body), charset);
   if (encoding === 'quoted-printable') return decodeCharset(decodeQuotedPrintable(body), charset);

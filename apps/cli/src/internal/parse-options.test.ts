@@ -26,9 +26,7 @@ describe('intOption', () => {
 
   it('rejects out-of-range values with a message giving the range and the value', () => {
     expect(usageMessage(() => epochs('0'))).toBe('--epochs must be an integer from 1 to 1000 (got 0)');
-    expect(usageMessage(() => epochs('1001'))).toBe(
-      '--epochs must be an integer from 1 to 1000 (got 1001)',
-    );
+    expect(usageMessage(() => epochs('1001'))).toBe('--epochs must be an integer from 1 to 1000 (got 1001)');
   });
 
   it('rejects non-integers, empty strings and numbers in other notations', () => {
@@ -54,15 +52,11 @@ describe('floatOption', () => {
     expect(rate('0.001')).toBe(0.001);
     expect(rate('1e-4')).toBe(0.0001);
     expect(rate('10')).toBe(10);
-    expect(usageMessage(() => rate('0'))).toBe(
-      '--learning-rate must be a number greater than 0 and at most 10 (got 0)',
-    );
+    expect(usageMessage(() => rate('0'))).toBe('--learning-rate must be a number greater than 0 and at most 10 (got 0)');
     const split = floatOption('--validation-split', { min: 0, max: 0.9 });
     expect(split('0')).toBe(0);
     expect(split('.25')).toBe(0.25);
-    expect(usageMessage(() => split('0.95'))).toBe(
-      '--validation-split must be a number from 0 to 0.9 (got 0.95)',
-    );
+    expect(usageMessage(() => split('0.95'))).toBe('--validation-split must be a number from 0 to 0.9 (got 0.95)');
     expect(usageMessage(() => split('half'))).toContain('(got half)');
   });
 });

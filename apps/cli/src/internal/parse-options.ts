@@ -86,10 +86,7 @@ function describeRange(range: FloatRange): string {
  * choiceOption('--arch', ['lstm', 'bow', 'cnn'] as const)('bow'); // 'bow'
  * ```
  */
-export function choiceOption<T extends string>(
-  flag: string,
-  choices: readonly T[],
-): (raw: string) => T {
+export function choiceOption<T extends string>(flag: string, choices: readonly T[]): (raw: string) => T {
   return (raw: string): T => {
     const found = choices.find((choice) => choice === raw);
     if (found === undefined) {

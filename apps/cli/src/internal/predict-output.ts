@@ -33,7 +33,10 @@ export function checkCopiedFields(names: readonly string[]): readonly string[] {
   const seen = new Set<string>();
   for (const name of names) {
     if ((RESERVED_OUTPUT_FIELDS as readonly string[]).includes(name)) {
-      throw new CliError('USAGE', `--id-column/--keep: "${name}" is a field the output writes itself (${RESERVED_OUTPUT_FIELDS.join(', ')}); rename the input column or copy another one`);
+      throw new CliError(
+        'USAGE',
+        `--id-column/--keep: "${name}" is a field the output writes itself (${RESERVED_OUTPUT_FIELDS.join(', ')}); rename the input column or copy another one`,
+      );
     }
     if (seen.has(name)) throw new CliError('USAGE', `--id-column/--keep: "${name}" is named twice`);
     seen.add(name);

@@ -128,14 +128,8 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
             barIncompleteChar: '░',
             autopadding: true,
             format: (opts, params, payload: Record<string, string>) => {
-              const bar = (opts.barCompleteString ?? '').slice(
-                0,
-                Math.round(params.progress * (opts.barsize ?? 24)),
-              );
-              const rest = (opts.barIncompleteString ?? '').slice(
-                0,
-                (opts.barsize ?? 24) - bar.length,
-              );
+              const bar = (opts.barCompleteString ?? '').slice(0, Math.round(params.progress * (opts.barsize ?? 24)));
+              const rest = (opts.barIncompleteString ?? '').slice(0, (opts.barsize ?? 24) - bar.length);
               return `${payload.name ?? ''} ${colors.cyan(bar)}${rest} ${params.value}/${params.total} ${payload.detail ?? ''}`;
             },
           });
@@ -164,10 +158,7 @@ function createBars({ stream, colors }: TrainingProgressOptions): TrainingProgre
           lastEpoch = {
             loss: formatMetric(event.loss),
             accuracy: formatMetric(event.accuracy),
-            val:
-              event.valAccuracy === undefined
-                ? ''
-                : `  val_accuracy ${formatMetric(event.valAccuracy)}`,
+            val: event.valAccuracy === undefined ? '' : `  val_accuracy ${formatMetric(event.valAccuracy)}`,
           };
           multi?.log(`${formatEpochLine(event)}\n`);
           epochBar?.update(event.epoch, {

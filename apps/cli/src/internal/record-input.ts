@@ -39,7 +39,6 @@ export function predictFormat(input: string | undefined, format: PredictFormat |
   return byExtension === undefined || byExtension === 'txt' ? 'lines' : byExtension;
 }
 
-
 /** What {@link readInputItems} needs of the command's options. */
 export interface RecordInputOptions {
   format?: PredictFormat;
@@ -100,15 +99,28 @@ export async function* readInputItems(
       const parsed = parseTextRecord(record.text, name, record.line, options.textColumn) ?? { text: '' };
       const kept = pick(parsed.fields);
       if (copied.length > 0 && parsed.fields === undefined) {
-        throw new CliError('RUNTIME', `${name}:${record.line}: --id-column/--keep need fields, and a plain text line has none. Give JSON lines ({"text": …, "${copied[0]}": …}) or a CSV/TSV file.`);
+        throw new CliError(
+          'RUNTIME',
+          `${name}:${record.line}: --id-column/--keep need fields, and a plain text line has none. Give JSON lines ({"text": …, "${copied[0]}": …}) or a CSV/TSV file.`,
+        );
       }
       const missing = copied.find((c) => parsed.fields !== undefined && !Object.hasOwn(parsed.fields, c));
       if (missing !== undefined) {
-        yield { line: record.line, error: `${name}:${record.line}: the JSON line has no "${missing}" field (--id-column/--keep).`, kind: 'missing-field', ...(kept ? { kept } : {}) };
+        yield {
+          line: record.line,
+          error: `${name}:${record.line}: the JSON line has no "${missing}" field (--id-column/--keep).`,
+          kind: 'missing-field',
+          ...(kept ? { kept } : {}),
+        };
         continue;
       }
       if (parsed.text.trim() === '') {
-        yield { line: record.line, error: `${name}:${record.line}: the "${options.textColumn}" value is empty (nothing to label).`, kind: 'empty-text', ...(kept ? { kept } : {}) };
+        yield {
+          line: record.line,
+          error: `${name}:${record.line}: the "${options.textColumn}" value is empty (nothing to label).`,
+          kind: 'empty-text',
+          ...(kept ? { kept } : {}),
+        };
         continue;
       }
       yield { line: record.line, text: parsed.text, ...(kept ? { kept } : {}) };
@@ -118,7 +130,6 @@ export async function* readInputItems(
     }
   }
 }
-
 
 /** A skipped or error-lined record, for the warning at the end. */
 export interface RecordProblem {
@@ -208,7 +219,10 @@ export function unlabelledWarning(inputName: string, policy: RecordPolicy): stri
  * @returns The command.
  */
 export function addRecordInputOptions(command: Command): Command {
-  command.option('-i, --input <file>', 'read texts from a file (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one per line (a line starting with "{" is JSON)');
+  command.option(
+    '-i, --input <file>',
+    'read texts from a file (- for stdin): .csv/.tsv/.jsonl/.parquet by extension, else one per line (a line starting with "{" is JSON)',
+  );
   addRecordReadingOptions(command);
   return command.option(
     '--aligned',
@@ -226,10 +240,16 @@ export function addRecordInputOptions(command: Command): Command {
 export function addRecordReadingOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the --input extension, else lines)`).argParser(choiceOption('--format', PREDICT_FORMATS)),
+      new Option('--format <format>', `input format: ${PREDICT_FORMATS.join(', ')} (default: from the --input extension, else lines)`).argParser(
+        choiceOption('--format', PREDICT_FORMATS),
+      ),
     )
     .option('--text-column <name>', 'column (CSV/TSV/Parquet) or field (JSON) holding the text', 'text')
-    .addOption(new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (an error line in its place when aligned)').argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES)).default('fail'))
+    .addOption(
+      new Option('--on-bad-row <action>', 'fail on a bad input row, or skip it (an error line in its place when aligned)')
+        .argParser(choiceOption('--on-bad-row', BAD_ROW_CHOICES))
+        .default('fail'),
+    )
     .addOption(maxRecordSizeOption())
     .addOption(encodingOption())
     .option('--id-column <name>', 'copy this input column (CSV/TSV/Parquet) or field (JSON) to each output line, first')

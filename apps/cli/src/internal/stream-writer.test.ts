@@ -19,9 +19,7 @@ describe('createStreamWriter', () => {
       maxBuffered = Math.max(maxBuffered, slow.writableLength);
     }
     await new Promise<void>((resolve) => slow.end(resolve));
-    expect(received.join('')).toBe(
-      Array.from({ length: 50 }, (_, i) => `line ${i} with some padding\n`).join(''),
-    );
+    expect(received.join('')).toBe(Array.from({ length: 50 }, (_, i) => `line ${i} with some padding\n`).join(''));
     // Never more than one pending chunk: the writer waited for 'drain' each time.
     expect(maxBuffered).toBeLessThanOrEqual(32);
     writer.dispose();

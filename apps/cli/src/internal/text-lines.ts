@@ -17,7 +17,12 @@ import { CliError } from '../cli-error.js';
  * parseTextRecord('great film', 'stdin', 2);                      // { text: 'great film' }
  * ```
  */
-export function parseTextRecord(line: string, source: string, lineNumber: number, field = 'text'): { text: string; fields?: Record<string, unknown> } | undefined {
+export function parseTextRecord(
+  line: string,
+  source: string,
+  lineNumber: number,
+  field = 'text',
+): { text: string; fields?: Record<string, unknown> } | undefined {
   const cleaned = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (cleaned.trim() === '') return undefined;
   if (!cleaned.trimStart().startsWith('{')) return { text: cleaned };
@@ -34,7 +39,9 @@ export function parseTextRecord(line: string, source: string, lineNumber: number
   }
   const text =
     typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (Object.hasOwn(value, field) ? (value as Record<string, unknown>)[field] : undefined)
+      ? Object.hasOwn(value, field)
+        ? (value as Record<string, unknown>)[field]
+        : undefined
       : undefined;
   if (typeof text !== 'string') {
     throw new CliError(
@@ -76,10 +83,7 @@ export function parseTextLine(line: string, source: string, lineNumber: number, 
  * for await (const text of readTextLines(process.stdin, 'stdin')) console.log(text);
  * ```
  */
-export async function* readTextLines(
-  input: NodeJS.ReadableStream,
-  source: string,
-): AsyncGenerator<string> {
+export async function* readTextLines(input: NodeJS.ReadableStream, source: string): AsyncGenerator<string> {
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNumber = 0;
   try {

@@ -45,7 +45,10 @@ export async function loadCharts(): Promise<Charts> {
     draw(build, wide = CHART_WIDTHS.wide) {
       const style = (width: number): PlotOptions => {
         const options = build(width);
-        return { ...options, style: { fontSize: width < 400 ? '11px' : '12px', overflow: 'visible', ...(typeof options.style === 'object' ? options.style : {}) } };
+        return {
+          ...options,
+          style: { fontSize: width < 400 ? '11px' : '12px', overflow: 'visible', ...(typeof options.style === 'object' ? options.style : {}) },
+        };
       };
       return { wide: render(style(wide)), narrow: render(style(CHART_WIDTHS.narrow)) };
     },

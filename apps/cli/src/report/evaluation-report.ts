@@ -55,7 +55,13 @@ function confusionSection(r: EvaluationJson, charts: Charts): string {
       y: { label: '↑ true', domain: r.labels, tickFormat: (l: string) => short(l, narrow ? 10 : 18) },
       color: { type: 'linear', scheme: 'blues', domain: [0, 1] },
       marks: [
-        Plot.cell(cells, { x: 'predicted', y: 'truth', fill: 'share', inset: 1, title: (d: (typeof cells)[number]) => `true ${d.truth}, predicted ${d.predicted}: ${count(d.count)} (${percent(d.share)})` }),
+        Plot.cell(cells, {
+          x: 'predicted',
+          y: 'truth',
+          fill: 'share',
+          inset: 1,
+          title: (d: (typeof cells)[number]) => `true ${d.truth}, predicted ${d.predicted}: ${count(d.count)} (${percent(d.share)})`,
+        }),
         Plot.text(cells, {
           x: 'predicted',
           y: 'truth',
@@ -68,7 +74,10 @@ function confusionSection(r: EvaluationJson, charts: Charts): string {
   });
   const rows: Cell[][] = r.labels.map((truth, i) => [truth, ...r.labels.map((_, j) => ({ html: count(r.confusionMatrix[i]?.[j] ?? 0), numeric: true }))]);
   return (
-    figure(chart, 'Rows: true label; columns: predicted label. Each cell shows the count and the share of its row; the diagonal holds the correct predictions.') +
+    figure(
+      chart,
+      'Rows: true label; columns: predicted label. Each cell shows the count and the share of its row; the diagonal holds the correct predictions.',
+    ) +
     `<details><summary>The confusion matrix as a table</summary>${table('Confusion matrix (rows: true label, columns: predicted)', ['true \\ predicted', ...r.labels], rows)}</details>`
   );
 }
@@ -82,7 +91,10 @@ function perClassSection(r: EvaluationJson, charts: Charts): string {
   ]);
   const chart = charts.draw((width) => {
     const narrow = width < 400;
-    const left = labelMargin(r.labels.map((l) => short(l, narrow ? 10 : 18)), narrow);
+    const left = labelMargin(
+      r.labels.map((l) => short(l, narrow ? 10 : 18)),
+      narrow,
+    );
     return {
       width,
       height: 50 + r.labels.length * 60,
@@ -131,7 +143,13 @@ function curvesSection(r: EvaluationJson, charts: Charts): string {
     y: { domain: [0, 1], label: '↑ true-positive rate (recall)', grid: true },
     color: { ...colors, legend },
     marks: [
-      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y', stroke: '#8c959f', strokeDasharray: '4,4' }),
+      Plot.line(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        { x: 'x', y: 'y', stroke: '#8c959f', strokeDasharray: '4,4' },
+      ),
       Plot.line(roc, { x: 'fpr', y: 'tpr', stroke: 'label', strokeWidth: 2, z: 'label' }),
     ],
   }));
@@ -143,11 +161,16 @@ function curvesSection(r: EvaluationJson, charts: Charts): string {
     y: { domain: [0, 1], label: '↑ precision', grid: true },
     color: { ...colors, legend },
     marks: [
-      ...withPr.map((c) => Plot.ruleY([c.positives / r.n], { stroke: colors.range[colors.domain.indexOf(c.label)], strokeDasharray: '4,4', strokeOpacity: 0.7 })),
+      ...withPr.map((c) =>
+        Plot.ruleY([c.positives / r.n], { stroke: colors.range[colors.domain.indexOf(c.label)], strokeDasharray: '4,4', strokeOpacity: 0.7 }),
+      ),
       Plot.line(pr, { x: 'recall', y: 'precision', stroke: 'label', strokeWidth: 2, z: 'label', curve: 'step-before' }),
     ],
   }));
-  const which = r.positiveLabel !== null ? `"${r.positiveLabel}" as the positive label, scored by P(${r.positiveLabel})` : 'each label against the rest (one-vs-rest), scored by its probability';
+  const which =
+    r.positiveLabel !== null
+      ? `"${r.positiveLabel}" as the positive label, scored by P(${r.positiveLabel})`
+      : 'each label against the rest (one-vs-rest), scored by its probability';
   const rows: Cell[][] = r.curves.map((c) => [
     c.label,
     { html: metric(c.rocAuc), numeric: true },
@@ -172,8 +195,23 @@ function calibrationSection(r: EvaluationJson, charts: Charts): string {
     x: { domain: [0, 1], label: 'confidence (probability of the predicted label) →', grid: true },
     y: { domain: [0, 1], label: '↑ accuracy', grid: true },
     marks: [
-      Plot.rectY(bins, { x1: 'lower', x2: 'upper', y: 'fractionPositive', fill: '#56B4E9', fillOpacity: 0.75, inset: 1, title: (b: (typeof bins)[number]) => `confidence ${percent(b.lower, 0)}–${percent(b.upper, 0)}: ${count(b.count)} rows, accuracy ${percent(b.fractionPositive)}, mean confidence ${percent(b.meanPredicted)}` }),
-      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: 'x', y: 'y', stroke: '#8c959f', strokeDasharray: '4,4' }),
+      Plot.rectY(bins, {
+        x1: 'lower',
+        x2: 'upper',
+        y: 'fractionPositive',
+        fill: '#56B4E9',
+        fillOpacity: 0.75,
+        inset: 1,
+        title: (b: (typeof bins)[number]) =>
+          `confidence ${percent(b.lower, 0)}–${percent(b.upper, 0)}: ${count(b.count)} rows, accuracy ${percent(b.fractionPositive)}, mean confidence ${percent(b.meanPredicted)}`,
+      }),
+      Plot.line(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        { x: 'x', y: 'y', stroke: '#8c959f', strokeDasharray: '4,4' },
+      ),
       Plot.dot(bins, { x: 'meanPredicted', y: 'fractionPositive', fill: '#0072B2', r: 3.5 }),
     ],
   }));
@@ -312,5 +350,10 @@ export async function renderEvaluationReport(r: EvaluationJson): Promise<string>
 }
 
 function baseName(path: string): string {
-  return path.split(/[\\/]/).filter((p) => p !== '').pop() ?? path;
+  return (
+    path
+      .split(/[\\/]/)
+      .filter((p) => p !== '')
+      .pop() ?? path
+  );
 }

@@ -132,7 +132,10 @@ footer{color:var(--muted);font-size:.82rem;padding-bottom:2rem;margin-top:2rem}
 
 /** JSON that is safe inside a `<script type="application/json">` element. */
 function inlineJson(data: unknown): string {
-  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(data)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -146,7 +149,9 @@ export function renderPage(options: PageOptions): string {
   const headline = options.headline
     .map((h) => `<div><dt>${escapeHtml(h.label)}</dt><dd>${escapeHtml(h.value)}${h.note ? `<span class="note">${escapeHtml(h.note)}</span>` : ''}</dd></div>`)
     .join('');
-  const sections = options.sections.map((s) => `<section id="${s.id}" aria-labelledby="${s.id}-h"><h2 id="${s.id}-h">${escapeHtml(s.title)}</h2>${s.html}</section>`).join('\n');
+  const sections = options.sections
+    .map((s) => `<section id="${s.id}" aria-labelledby="${s.id}-h"><h2 id="${s.id}-h">${escapeHtml(s.title)}</h2>${s.html}</section>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -65,7 +65,10 @@ function startServe(args: readonly string[]): Promise<Served> {
 
 async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -118,7 +121,11 @@ describe('glossa serve (built CLI)', () => {
     expect(served.stderr()).toMatch(/SIGTERM: shutting down/);
     expect(served.stderr()).toMatch(/glossa serve: stopped/);
     expect(served.stderr()).not.toMatch(/glossa:|Deprecation|Error/);
-    const lines = served.stdout().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = served
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((line) => line.msg === 'request' && line.url === '/v1/predict')).toEqual([
       expect.objectContaining({ method: 'POST', status: 200, texts: 1 }),
     ]);

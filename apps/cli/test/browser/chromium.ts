@@ -7,7 +7,9 @@ export const CHROMIUM_PATH = process.env.GLOSSA_CHROMIUM ?? '/usr/bin/chromium';
 /** Launches headless Chromium, failing with a clear message when it is missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`report browser tests: Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium fonts-noto-cjk) or point GLOSSA_CHROMIUM at a Chromium binary.`);
+    throw new Error(
+      `report browser tests: Chromium not found at ${CHROMIUM_PATH}. Install it (Debian: apt-get install -y chromium fonts-noto-cjk) or point GLOSSA_CHROMIUM at a Chromium binary.`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

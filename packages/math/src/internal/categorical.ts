@@ -77,15 +77,7 @@ export function denseRowGradient(
 }
 
 /** Loss of one row with an integer target t: −log(clip(p_t/Σp)), or lse(z) − z_t from logits. */
-export function sparseRowLoss(
-  where: string,
-  t: number,
-  yPred: ArrayLike<number>,
-  o: number,
-  k: number,
-  fromLogits: boolean,
-  epsilon: number,
-): number {
+export function sparseRowLoss(where: string, t: number, yPred: ArrayLike<number>, o: number, k: number, fromLogits: boolean, epsilon: number): number {
   if (fromLogits) return logSumExpRange(yPred, o, k) - yPred[o + t]!;
   const s = rowSum(where, yPred, o, k);
   return -Math.log(clip(yPred[o + t]! / s, epsilon));

@@ -16,12 +16,7 @@ export function logSumExpRange(values: ArrayLike<number>, offset: number, length
 }
 
 /** Writes softmax(values[offset .. offset+length)) into out[offset ..]. */
-export function softmaxRange(
-  values: ArrayLike<number>,
-  offset: number,
-  length: number,
-  out: { [index: number]: number },
-): void {
+export function softmaxRange(values: ArrayLike<number>, offset: number, length: number, out: { [index: number]: number }): void {
   let max = Number.NEGATIVE_INFINITY;
   for (let i = offset; i < offset + length; i++) if (values[i]! > max) max = values[i]!;
   // exp(x − max) / Σ exp(x − max) is more accurate than exp(x − lse) when |x| is large.
@@ -35,12 +30,7 @@ export function softmaxRange(
 }
 
 /** Writes logSoftmax(values[offset .. offset+length)) into out[offset ..]. */
-export function logSoftmaxRange(
-  values: ArrayLike<number>,
-  offset: number,
-  length: number,
-  out: { [index: number]: number },
-): void {
+export function logSoftmaxRange(values: ArrayLike<number>, offset: number, length: number, out: { [index: number]: number }): void {
   const lse = logSumExpRange(values, offset, length);
   for (let i = offset; i < offset + length; i++) out[i] = values[i]! - lse;
 }

@@ -8,51 +8,25 @@ export function assertNonEmpty(where: string, name: string, values: ArrayLike<un
 }
 
 /** Throws SHAPE_MISMATCH when the two arrays differ in length. */
-export function assertSameLength(
-  where: string,
-  nameA: string,
-  a: ArrayLike<unknown>,
-  nameB: string,
-  b: ArrayLike<unknown>,
-): void {
+export function assertSameLength(where: string, nameA: string, a: ArrayLike<unknown>, nameB: string, b: ArrayLike<unknown>): void {
   if (a.length !== b.length) {
-    throw new MathError(
-      'SHAPE_MISMATCH',
-      `${where}: ${nameA}.length (${a.length}) differs from ${nameB}.length (${b.length}). Pass arrays of equal length.`,
-    );
+    throw new MathError('SHAPE_MISMATCH', `${where}: ${nameA}.length (${a.length}) differs from ${nameB}.length (${b.length}). Pass arrays of equal length.`);
   }
 }
 
 /** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
 export function assertInteger(where: string, name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new MathError(
-      'INVALID_ARGUMENT',
-      `${where}: ${name} must be an integer ≥ ${min} (got ${String(value)}). Pass a whole number.`,
-    );
+    throw new MathError('INVALID_ARGUMENT', `${where}: ${name} must be an integer ≥ ${min} (got ${String(value)}). Pass a whole number.`);
   }
 }
 
 /** Throws INVALID_ARGUMENT unless `value` is a finite number in [min, max] (bounds optionally open). */
-export function assertInRange(
-  where: string,
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-  openMin = false,
-  openMax = false,
-): void {
-  const ok =
-    Number.isFinite(value) &&
-    (openMin ? value > min : value >= min) &&
-    (openMax ? value < max : value <= max);
+export function assertInRange(where: string, name: string, value: number, min: number, max: number, openMin = false, openMax = false): void {
+  const ok = Number.isFinite(value) && (openMin ? value > min : value >= min) && (openMax ? value < max : value <= max);
   if (!ok) {
     const range = `${openMin ? '(' : '['}${min}, ${max}${openMax ? ')' : ']'}`;
-    throw new MathError(
-      'INVALID_ARGUMENT',
-      `${where}: ${name} must be a finite number in ${range} (got ${String(value)}). Pass a value in range.`,
-    );
+    throw new MathError('INVALID_ARGUMENT', `${where}: ${name} must be a finite number in ${range} (got ${String(value)}). Pass a value in range.`);
   }
 }
 

@@ -14,7 +14,12 @@ export const CNN_ARCHITECTURE: NeuralArchitecture = {
   name: 'cnn',
   layerClasses: ['GlossaConv1D', 'GlossaGlobalMaxPool1D'],
   build(x: SymbolicTensor, options: ResolvedClassifierOptions): SymbolicTensor {
-    const conv = new GlossaConv1D({ filters: options.units, kernelSize: options.kernelSize, paddingWindow: options.initialState === 'learned', name: 'conv' }).apply(x) as SymbolicTensor;
+    const conv = new GlossaConv1D({
+      filters: options.units,
+      kernelSize: options.kernelSize,
+      paddingWindow: options.initialState === 'learned',
+      name: 'conv',
+    }).apply(x) as SymbolicTensor;
     return new GlossaGlobalMaxPool1D({ name: 'max_pool' }).apply(conv) as SymbolicTensor;
   },
   featureWidth: (options) => options.units,

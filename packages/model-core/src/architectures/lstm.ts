@@ -33,16 +33,24 @@ export function recurrentWeightShapes(options: ResolvedClassifierOptions, gates:
 export function checkRecurrentLayer(layer: LayerConfig, options: ResolvedClassifierOptions, bidirectional: boolean): string[] {
   const problems = expectSetting(layer, 'units', 'units', options.units, 'options.units');
   if ((layer.config.bidirectional === true) !== bidirectional) {
-    problems.push(`model.json ${layer.className}: bidirectional is ${String(layer.config.bidirectional ?? false)}, but the architecture is ${bidirectional ? '' : 'not '}bidirectional`);
+    problems.push(
+      `model.json ${layer.className}: bidirectional is ${String(layer.config.bidirectional ?? false)}, but the architecture is ${bidirectional ? '' : 'not '}bidirectional`,
+    );
   }
   if (learnsInitialState(layer) !== (options.initialState === 'learned')) {
-    problems.push(`model.json ${layer.className}: learned_initial_state is ${String(learnsInitialState(layer))}, but options.initialState is "${options.initialState}"`);
+    problems.push(
+      `model.json ${layer.className}: learned_initial_state is ${String(learnsInitialState(layer))}, but options.initialState is "${options.initialState}"`,
+    );
   }
   return problems;
 }
 
 /** Arguments of a recurrent layer from the options. */
-export function recurrentArgs(options: ResolvedClassifierOptions, bidirectional: boolean, name: string): { units: number; bidirectional: boolean; learnedInitialState: boolean; name: string } {
+export function recurrentArgs(
+  options: ResolvedClassifierOptions,
+  bidirectional: boolean,
+  name: string,
+): { units: number; bidirectional: boolean; learnedInitialState: boolean; name: string } {
   return { units: options.units, bidirectional, learnedInitialState: options.initialState === 'learned', name };
 }
 

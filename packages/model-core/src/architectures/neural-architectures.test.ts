@@ -77,7 +77,8 @@ describe('bundle validation of the new architectures', () => {
     f(value);
     return { ...files, [name]: enc.encode(JSON.stringify(value)) };
   };
-  const middle = (model: Record<string, unknown>) => (model.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers[2]!;
+  const middle = (model: Record<string, unknown>) =>
+    (model.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers[2]!;
 
   it('refuses a one-directional layer in a bidirectional bundle, and the reverse', async () => {
     const files = await bundleOf('bigru');
@@ -131,7 +132,12 @@ describe('cnn padding window (initialState learned)', () => {
     const clf = createTextClassifier({ architecture: 'cnn', ...small, kernelSize: 3 });
     await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
     const model = clf.model!;
-    const [table, kernel, bias] = ['embedding/embeddings', 'conv/kernel', 'conv/bias'].map((n) => model.weights.find((w) => w.originalName === n)!.read().dataSync());
+    const [table, kernel, bias] = ['embedding/embeddings', 'conv/kernel', 'conv/bias'].map((n) =>
+      model.weights
+        .find((w) => w.originalName === n)!
+        .read()
+        .dataSync(),
+    );
     const e = small.embeddingDim;
     const filters = small.units;
     // The window of padding: kernelSize copies of the embedding of id 0.
@@ -143,7 +149,15 @@ describe('cnn padding window (initialState learned)', () => {
     expect(floor.some((v) => v > 0)).toBe(true);
     const pooled = tfModel({ inputs: model.inputs, outputs: model.getLayer('max_pool').output as SymbolicTensor });
     // An empty text is padding only; others are at least the floor. Batching pads kernelSize (3) steps after the longest text.
-    const ids = tensor2d([[0, 0, 0, 0, 0], [5, 0, 0, 0, 0], [7, 9, 0, 0, 0]], undefined, 'int32');
+    const ids = tensor2d(
+      [
+        [0, 0, 0, 0, 0],
+        [5, 0, 0, 0, 0],
+        [7, 9, 0, 0, 0],
+      ],
+      undefined,
+      'int32',
+    );
     const features = (pooled.predict(ids) as Tensor).arraySync() as number[][];
     for (let f = 0; f < filters; f++) {
       expect(features[0]![f]).toBeCloseTo(floor[f]!, 5);
@@ -164,7 +178,10 @@ describe('cnn padding window (initialState learned)', () => {
     expect(readManifest(files).formatVersion).toBe(1);
     const model = JSON.parse(dec.decode(files['model.json'])) as { modelTopology: { config: { layers: Array<{ config: Record<string, unknown> }> } } };
     expect(model.modelTopology.config.layers[2]!.config.padding_window).toBeUndefined();
-    const learned = { ...files, 'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), formatVersion: 2, options: { ...clf.options, initialState: 'learned' } })) };
+    const learned = {
+      ...files,
+      'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), formatVersion: 2, options: { ...clf.options, initialState: 'learned' } })),
+    };
     await expect(deserializeBundle(learned)).rejects.toThrow(/padding_window is false, but options.initialState is "learned"/);
     clf.dispose();
   });

@@ -58,9 +58,7 @@ export const BUNDLE_FILE_NAMES = {
 
 export const MAX_WEIGHT_BYTES = 1024 * 1024 * 1024;
 
-const fileName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a plain file name inside the bundle (no "/", "\\" or "..")');
+const fileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a plain file name inside the bundle (no "/", "\\" or "..")');
 
 const manifestSchema = z.object({
   format: z.literal('glossa-bundle'),
@@ -91,7 +89,9 @@ const manifestSchema = z.object({
     .min(1)
     .max(8)
     .optional(),
-  portfolio: z.looseObject({ chosen: z.string().max(100), reason: z.string().max(2000), candidates: z.array(z.looseObject({ name: z.string().max(100) })).max(16) }).optional(),
+  portfolio: z
+    .looseObject({ chosen: z.string().max(100), reason: z.string().max(2000), candidates: z.array(z.looseObject({ name: z.string().max(100) })).max(16) })
+    .optional(),
   quantization: z
     .object({
       dtype: z.enum(QUANTIZATION_DTYPES as [QuantizationDtype, ...QuantizationDtype[]]),
@@ -133,7 +133,10 @@ const manifestSchema = z.object({
 });
 
 /** The parsed `manifest.json` of a bundle. */
-export type BundleManifest = Omit<z.infer<typeof manifestSchema>, 'metrics' | 'portfolio'> & { metrics?: { validation?: EvaluationReport }; portfolio?: PortfolioReport };
+export type BundleManifest = Omit<z.infer<typeof manifestSchema>, 'metrics' | 'portfolio'> & {
+  metrics?: { validation?: EvaluationReport };
+  portfolio?: PortfolioReport;
+};
 
 export const encoder = new TextEncoder();
 export const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -159,7 +162,9 @@ export function compactJsonBytes(value: unknown): Uint8Array {
  * ```
  */
 export function bundleFileNames(manifest: BundleManifest): string[] {
-  const own = [manifest.files.preprocessing, manifest.files.topology, manifest.files.features, manifest.files.weights].filter((f): f is string => f !== undefined);
+  const own = [manifest.files.preprocessing, manifest.files.topology, manifest.files.features, manifest.files.weights].filter(
+    (f): f is string => f !== undefined,
+  );
   for (const m of manifest.members ?? []) own.push(m.manifest, ...m.files);
   return own;
 }
@@ -180,12 +185,21 @@ export function presentFiles(files: BundleFiles): string {
 export function parseJsonFile(files: BundleFiles, name: string): unknown {
   const bytes = fileOf(files, name);
   if (!bytes) {
-    throw new BundleError('BUNDLE_MISSING_FILE', `Bundle: ${name} is missing (files present: ${presentFiles(files)}). Re-save the bundle or copy every file of it.`, [`${name}: missing`]);
+    throw new BundleError(
+      'BUNDLE_MISSING_FILE',
+      `Bundle: ${name} is missing (files present: ${presentFiles(files)}). Re-save the bundle or copy every file of it.`,
+      [`${name}: missing`],
+    );
   }
   try {
     return JSON.parse(decoder.decode(bytes));
   } catch (cause) {
-    throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${name} is not valid UTF-8 JSON (${(cause as Error).message}). The file is damaged; re-save the bundle.`, [`${name}: not JSON`], { cause });
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Bundle: ${name} is not valid UTF-8 JSON (${(cause as Error).message}). The file is damaged; re-save the bundle.`,
+      [`${name}: not JSON`],
+      { cause },
+    );
   }
 }
 
@@ -229,7 +243,11 @@ export function readManifest(files: BundleFiles): BundleManifest {
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `manifest.json ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new BundleError('BUNDLE_INVALID', `Bundle: manifest.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`, problems);
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: manifest.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`,
+      problems,
+    );
   }
   // The parsed copy: unknown keys (`__proto__` included) are dropped, never carried into options.
   const manifest = result.data as BundleManifest;
@@ -240,15 +258,21 @@ export function readManifest(files: BundleFiles): BundleManifest {
     throw new BundleError('BUNDLE_INVALID', 'Bundle: manifest.json architecture and options.architecture disagree.', ['architecture: mismatch']);
   }
   const kind = ARCHITECTURE_REGISTRY[manifest.architecture].kind;
-  const needs: Array<keyof BundleManifest['files']> = kind === 'neural' ? ['preprocessing', 'topology', 'weights'] : kind === 'sparse' ? ['preprocessing', 'features', 'weights'] : [];
-  const problems = needs.filter((f) => manifest.files[f] === undefined).map((f) => `manifest.json files.${f}: required for architecture "${manifest.architecture}"`);
+  const needs: Array<keyof BundleManifest['files']> =
+    kind === 'neural' ? ['preprocessing', 'topology', 'weights'] : kind === 'sparse' ? ['preprocessing', 'features', 'weights'] : [];
+  const problems = needs
+    .filter((f) => manifest.files[f] === undefined)
+    .map((f) => `manifest.json files.${f}: required for architecture "${manifest.architecture}"`);
   if (kind === 'sparse' && !manifest.ngram) problems.push(`manifest.json ngram: required for architecture "${manifest.architecture}"`);
   if (kind === 'portfolio' && !manifest.members) problems.push(`manifest.json members: required for architecture "${manifest.architecture}"`);
-  if (!FORMAT_1_ARCHITECTURES.includes(manifest.architecture) && manifest.formatVersion < 2) problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
-  if (manifest.members && new Set(manifest.members.map((m) => m.name)).size !== manifest.members.length) problems.push('manifest.json members: names must differ');
+  if (!FORMAT_1_ARCHITECTURES.includes(manifest.architecture) && manifest.formatVersion < 2)
+    problems.push(`manifest.json formatVersion: architecture "${manifest.architecture}" needs format 2`);
+  if (manifest.members && new Set(manifest.members.map((m) => m.name)).size !== manifest.members.length)
+    problems.push('manifest.json members: names must differ');
   const quantization = manifest.quantization;
   if (quantization !== undefined) {
-    if (manifest.formatVersion < QUANTIZED_BUNDLE_FORMAT_VERSION) problems.push(`manifest.json formatVersion: a quantized bundle needs format ${QUANTIZED_BUNDLE_FORMAT_VERSION}`);
+    if (manifest.formatVersion < QUANTIZED_BUNDLE_FORMAT_VERSION)
+      problems.push(`manifest.json formatVersion: a quantized bundle needs format ${QUANTIZED_BUNDLE_FORMAT_VERSION}`);
     if (kind === 'neural' && quantization.tensors === undefined) problems.push('manifest.json quantization.tensors: required for a quantized neural bundle');
     if (kind === 'sparse' && quantization.ngram === undefined) problems.push('manifest.json quantization.ngram: required for a quantized n-gram bundle');
   }
@@ -257,4 +281,3 @@ export function readManifest(files: BundleFiles): BundleManifest {
   }
   return manifest;
 }
-

@@ -122,7 +122,7 @@ export function quantizeInt8(values: Float32Array, rows: number, columns: number
       const scale = scales[scaleIndex(r, c, columns, grouping)]!;
       if (scale === 0) continue;
       const v = Math.round(values[r * columns + c]! / scale);
-      q[r * columns + c] = v > 127 ? 127 : Math.max(v , -127);
+      q[r * columns + c] = v > 127 ? 127 : Math.max(v, -127);
     }
   }
   return { scales, q };
@@ -344,7 +344,8 @@ export function encodeTensor(values: Float32Array, rows: number, columns: number
 export function decodeTensor(bytes: Uint8Array, offset: number, rows: number, columns: number, encoding: TensorEncoding): Float32Array {
   const n = rows * columns;
   if (encoding === 'float32') return float32sAt(bytes, offset, n);
-  if (encoding === 'float16') return decodeFloat16(new Uint16Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 2 * n) as ArrayBuffer));
+  if (encoding === 'float16')
+    return decodeFloat16(new Uint16Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 2 * n) as ArrayBuffer));
   const grouping = groupingOf(encoding)!;
   const scaleCount = int8ScaleCount(rows, columns, grouping);
   const scales = float32sAt(bytes, offset, scaleCount);

@@ -61,7 +61,11 @@ function expectWeightsWithinBounds(original: readonly Tensor[], loaded: readonly
 }
 
 /** Quantizes, loads, compares with the float32 model, saves the loaded model again and loads that. */
-async function checkRoundTrip(clf: TextClassifier, dtype: QuantizationDtype, maxProbabilityChange: number): Promise<{ float32: BundleFiles; quantized: BundleFiles }> {
+async function checkRoundTrip(
+  clf: TextClassifier,
+  dtype: QuantizationDtype,
+  maxProbabilityChange: number,
+): Promise<{ float32: BundleFiles; quantized: BundleFiles }> {
   const float32 = await serializeBundle(clf);
   const snapshot = Object.fromEntries(Object.entries(float32).map(([name, bytes]) => [name, bytes.slice()]));
   const quantized = quantizeBundle(float32, { dtype });
@@ -121,7 +125,8 @@ describe('quantizeBundle: n-gram models', () => {
     const manifest = readManifest(quantized);
     const featureCount = manifest.ngram!.featureCount;
     expect(manifest.quantization!.ngram).toEqual({ keyBits: ngramKeyBits(featureCount, 'int8'), weights: 'int8-groups', mirrored: true });
-    const modelBytes = (files: BundleFiles): number => Object.entries(files).reduce((n, [name, bytes]) => n + (name.endsWith('.bin') ? bytes.byteLength : 0), 0);
+    const modelBytes = (files: BundleFiles): number =>
+      Object.entries(files).reduce((n, [name, bytes]) => n + (name.endsWith('.bin') ? bytes.byteLength : 0), 0);
     expect(modelBytes(float32) / modelBytes(quantized)).toBeGreaterThan(3.5);
     // Every training text finds the same features with the shortened keys.
     const loaded = await deserializeBundle(quantized);
@@ -165,7 +170,12 @@ describe('quantizeBundle: n-gram models', () => {
       expect(encoded.settings).toEqual({ keyBits, weights: 'int8-groups', mirrored: false });
       if (keyBits > 32) expect(encoded.unreachableFeatures).toBe(1);
       else expect(encoded.unreachableFeatures).toBeGreaterThanOrEqual(1);
-      const decoded = decodeQuantizedNgram({ featuresFile: 'f', features: encoded.features, weightsFile: 'w', weights: encoded.weights }, f, 2, encoded.settings);
+      const decoded = decodeQuantizedNgram(
+        { featuresFile: 'f', features: encoded.features, weightsFile: 'w', weights: encoded.weights },
+        f,
+        2,
+        encoded.settings,
+      );
       if ('problems' in decoded) throw new Error(decoded.problems.join('; '));
       const mask = lowLaneMask(keyBits);
       for (let i = 0; i < f; i++) {
@@ -183,12 +193,17 @@ describe('quantizeBundle: n-gram models', () => {
     }
   });
 
-  it('codes each run of keys within 1.5 bits a key of the gaps\' information (keyBits − log2 run + 1.44)', () => {
+  it("codes each run of keys within 1.5 bits a key of the gaps' information (keyBits − log2 run + 1.44)", () => {
     const docs = examples(3000, 3).map((e, i) => [`${e.text} v${i % 1009}`, `${e.text} v${i % 1009}`.split(' ')] as const);
     const table = fitFeatureTable(docs, { wordMaxN: 2, charMinN: 2, charMaxN: 4 }, 1, 100_000);
     const f = table.blocks.length;
     const keyBits = ngramKeyBits(f, 'int8');
-    const encoded = encodeQuantizedNgram({ keys: table.keys, idf: table.idf, blocks: table.blocks, weights: new Float32Array(2 * f), bias: new Float32Array(2) }, 2, 'int8', keyBits);
+    const encoded = encodeQuantizedNgram(
+      { keys: table.keys, idf: table.idf, blocks: table.blocks, weights: new Float32Array(2 * f), bias: new Float32Array(2) },
+      2,
+      'int8',
+      keyBits,
+    );
     if ('overflowAt' in encoded) throw new Error('overflow');
     // Runs of equal idf: the information of n sorted keys of keyBits bits is about n (keyBits − log2 n + 1.44).
     let bound = 0;
@@ -270,30 +285,44 @@ describe('quantizeBundle: errors and damaged files', () => {
       }
       return undefined;
     };
-    expect(codeOf(() => quantizeBundle(files, { dtype: 'int4' as QuantizationDtype }))).toBe('INVALID_OPTIONS: quantizeBundle: dtype must be float16 or int8 (got "int4").');
-    expect(codeOf(() => quantizeBundle(quantized, { dtype: 'float16' }))).toMatch(/^ALREADY_QUANTIZED: quantizeBundle: the bundle is already quantized \(int8\)\. Quantize the float32 bundle/);
+    expect(codeOf(() => quantizeBundle(files, { dtype: 'int4' as QuantizationDtype }))).toBe(
+      'INVALID_OPTIONS: quantizeBundle: dtype must be float16 or int8 (got "int4").',
+    );
+    expect(codeOf(() => quantizeBundle(quantized, { dtype: 'float16' }))).toMatch(
+      /^ALREADY_QUANTIZED: quantizeBundle: the bundle is already quantized \(int8\)\. Quantize the float32 bundle/,
+    );
   });
 
   it('refuses weights float16 cannot hold, naming the weight', async () => {
     await setup();
     const big = files['weights.bin']!.slice();
     new DataView(big.buffer).setFloat32(0, 1e6, true);
-    expect(() => quantizeBundle({ ...files, 'weights.bin': big }, { dtype: 'float16' })).toThrow(/weight embedding\/embeddings \(1000000\) is beyond float16's range/);
+    expect(() => quantizeBundle({ ...files, 'weights.bin': big }, { dtype: 'float16' })).toThrow(
+      /weight embedding\/embeddings \(1000000\) is beyond float16's range/,
+    );
     expect(readManifest(quantizeBundle({ ...files, 'weights.bin': big }, { dtype: 'int8' })).quantization?.dtype).toBe('int8');
   });
 
   it('refuses truncated, padded and mislabelled quantized files with a BundleError naming the file', async () => {
     await setup();
     const weights = quantized['weights.q.bin']!;
-    await expect(deserializeBundle({ ...quantized, 'weights.q.bin': weights.subarray(0, weights.byteLength - 1) })).rejects.toThrow(/weights\.q\.bin: \d+ bytes, but the model's weights in their quantized encodings need \d+/);
+    await expect(deserializeBundle({ ...quantized, 'weights.q.bin': weights.subarray(0, weights.byteLength - 1) })).rejects.toThrow(
+      /weights\.q\.bin: \d+ bytes, but the model's weights in their quantized encodings need \d+/,
+    );
     await expect(deserializeBundle({ ...quantized, 'weights.q.bin': new Uint8Array(weights.byteLength + 4) })).rejects.toBeInstanceOf(BundleError);
     const negativeScale = weights.slice();
     new DataView(negativeScale.buffer).setFloat32(0, -1, true);
-    await expect(deserializeBundle({ ...quantized, 'weights.q.bin': negativeScale })).rejects.toThrow(/weights\.q\.bin weight embedding\/embeddings: an int8 scale is negative or not finite/);
+    await expect(deserializeBundle({ ...quantized, 'weights.q.bin': negativeScale })).rejects.toThrow(
+      /weights\.q\.bin weight embedding\/embeddings: an int8 scale is negative or not finite/,
+    );
     // A quantized manifest below format 3, or without its encodings.
     const manifest = json(quantized, 'manifest.json');
-    await expect(deserializeBundle({ ...quantized, 'manifest.json': enc.encode(JSON.stringify({ ...manifest, formatVersion: 2 })) })).rejects.toThrow(/a quantized bundle needs format 3/);
-    await expect(deserializeBundle({ ...quantized, 'manifest.json': enc.encode(JSON.stringify({ ...manifest, quantization: { dtype: 'int8' } })) })).rejects.toThrow(/quantization\.tensors: required/);
+    await expect(deserializeBundle({ ...quantized, 'manifest.json': enc.encode(JSON.stringify({ ...manifest, formatVersion: 2 })) })).rejects.toThrow(
+      /a quantized bundle needs format 3/,
+    );
+    await expect(
+      deserializeBundle({ ...quantized, 'manifest.json': enc.encode(JSON.stringify({ ...manifest, quantization: { dtype: 'int8' } })) }),
+    ).rejects.toThrow(/quantization\.tensors: required/);
     // The float32 weights file under the quantized manifest.
     await expect(deserializeBundle({ ...quantized, 'weights.q.bin': files['weights.bin']! })).rejects.toBeInstanceOf(BundleError);
   });
@@ -304,22 +333,32 @@ describe('quantizeBundle: errors and damaged files', () => {
     const q = quantizeBundle(await serializeBundle(clf), { dtype: 'int8' });
     clf.dispose();
     const features = q['features.q.bin']!;
-    await expect(deserializeBundle({ ...q, 'features.q.bin': features.subarray(0, features.byteLength - 10) })).rejects.toThrow(/features\.q\.bin: the data ends early/);
-    await expect(deserializeBundle({ ...q, 'features.q.bin': Uint8Array.from([0, ...features.subarray(1)]) })).rejects.toThrow(/features\.q\.bin: not a quantized features file/);
-    await expect(deserializeBundle({ ...q, 'features.q.bin': Uint8Array.from([...features, 0]) })).rejects.toThrow(/features\.q\.bin: 1 bytes after the features/);
+    await expect(deserializeBundle({ ...q, 'features.q.bin': features.subarray(0, features.byteLength - 10) })).rejects.toThrow(
+      /features\.q\.bin: the data ends early/,
+    );
+    await expect(deserializeBundle({ ...q, 'features.q.bin': Uint8Array.from([0, ...features.subarray(1)]) })).rejects.toThrow(
+      /features\.q\.bin: not a quantized features file/,
+    );
+    await expect(deserializeBundle({ ...q, 'features.q.bin': Uint8Array.from([...features, 0]) })).rejects.toThrow(
+      /features\.q\.bin: 1 bytes after the features/,
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.boolean(), async (edits, inWeights) => {
-        const name = inWeights ? 'weights.q.bin' : 'features.q.bin';
-        const bytes = q[name]!.slice();
-        for (const [at, value] of edits) bytes[at % bytes.length] = value;
-        try {
-          const loaded = await deserializeBundle({ ...q, [name]: bytes });
-          await loaded.predict(['great film']);
-          loaded.dispose();
-        } catch (error) {
-          if (!(error instanceof BundleError)) throw error;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (edits, inWeights) => {
+          const name = inWeights ? 'weights.q.bin' : 'features.q.bin';
+          const bytes = q[name]!.slice();
+          for (const [at, value] of edits) bytes[at % bytes.length] = value;
+          try {
+            const loaded = await deserializeBundle({ ...q, [name]: bytes });
+            await loaded.predict(['great film']);
+            loaded.dispose();
+          } catch (error) {
+            if (!(error instanceof BundleError)) throw error;
+          }
+        },
+      ),
       { numRuns: 60, seed: 3 },
     );
   });

@@ -65,11 +65,19 @@ function matrixOf(shape: readonly number[]): { rows: number; columns: number } {
 }
 
 function float16Overflow(where: string): ModelCoreError {
-  return new ModelCoreError('INVALID_OPTIONS', `quantizeBundle: ${where} is beyond float16's range (±65,504), so the model cannot be stored as float16. Use dtype int8, or keep the float32 bundle.`);
+  return new ModelCoreError(
+    'INVALID_OPTIONS',
+    `quantizeBundle: ${where} is beyond float16's range (±65,504), so the model cannot be stored as float16. Use dtype int8, or keep the float32 bundle.`,
+  );
 }
 
 /** Quantizes the files of one model (not auto) described by `manifest`; returns its new files and manifest. */
-function quantizeModel(files: BundleFiles, manifest: BundleManifest, dtype: QuantizationDtype, keyBits: number | undefined): { files: BundleFiles; manifest: BundleManifest } {
+function quantizeModel(
+  files: BundleFiles,
+  manifest: BundleManifest,
+  dtype: QuantizationDtype,
+  keyBits: number | undefined,
+): { files: BundleFiles; manifest: BundleManifest } {
   const kind = ARCHITECTURE_REGISTRY[manifest.architecture].kind;
   const preprocessingName = manifest.files.preprocessing!;
   const preprocessingJson = parseJsonFile(files, preprocessingName);
@@ -98,7 +106,10 @@ function quantizeModel(files: BundleFiles, manifest: BundleManifest, dtype: Quan
         ...manifest,
         formatVersion: QUANTIZED_BUNDLE_FORMAT_VERSION,
         files: { ...manifest.files, features: featuresName, weights: weightsName },
-        quantization: { dtype, ngram: { ...encoded.settings, ...(encoded.unreachableFeatures > 0 ? { unreachableFeatures: encoded.unreachableFeatures } : {}) } },
+        quantization: {
+          dtype,
+          ngram: { ...encoded.settings, ...(encoded.unreachableFeatures > 0 ? { unreachableFeatures: encoded.unreachableFeatures } : {}) },
+        },
       },
     };
   }
@@ -115,9 +126,11 @@ function quantizeModel(files: BundleFiles, manifest: BundleManifest, dtype: Quan
   const weightsName = manifest.files.weights!;
   const weights = fileOrMissing(files, weightsName);
   if (weights.byteLength !== expectedBytes) {
-    throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${weightsName} has ${weights.byteLength} bytes but the model needs ${expectedBytes} (truncated or from another model). Re-save the bundle.`, [
-      `${weightsName}: ${weights.byteLength} bytes, expected ${expectedBytes}`,
-    ]);
+    throw new BundleError(
+      'BUNDLE_CORRUPT',
+      `Bundle: ${weightsName} has ${weights.byteLength} bytes but the model needs ${expectedBytes} (truncated or from another model). Re-save the bundle.`,
+      [`${weightsName}: ${weights.byteLength} bytes, expected ${expectedBytes}`],
+    );
   }
   const floats = new Float32Array(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer);
   const encodings: TensorEncoding[] = [];
@@ -127,7 +140,10 @@ function quantizeModel(files: BundleFiles, manifest: BundleManifest, dtype: Quan
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const values = floats.subarray(offset, offset + size);
     const bad = values.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${weightsName} weight ${spec.name} holds ${values[bad]} at ${bad}. The model is damaged; re-train it.`, [`${weightsName}: ${spec.name} not finite`]);
+    if (bad >= 0)
+      throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${weightsName} weight ${spec.name} holds ${values[bad]} at ${bad}. The model is damaged; re-train it.`, [
+        `${weightsName}: ${spec.name} not finite`,
+      ]);
     const encoding = dtype === 'float16' ? 'float16' : int8Encoding(spec.name, spec.shape);
     const { rows, columns } = matrixOf(spec.shape);
     const encoded = encodeTensor(values, rows, columns, encoding);
@@ -161,7 +177,11 @@ function quantizeModel(files: BundleFiles, manifest: BundleManifest, dtype: Quan
  * Quantizes the files of a float32 bundle (internal form: `keyBitsOf` fixes the key bits of n-gram
  * models, by member name, when a classifier loaded from a quantized bundle is saved again).
  */
-export function quantizeBundleFiles(files: BundleFiles, dtype: QuantizationDtype, keyBitsOf: (member: string | undefined) => number | undefined = () => undefined): BundleFiles {
+export function quantizeBundleFiles(
+  files: BundleFiles,
+  dtype: QuantizationDtype,
+  keyBitsOf: (member: string | undefined) => number | undefined = () => undefined,
+): BundleFiles {
   const manifest = readManifest(files);
   if (manifest.quantization) {
     throw new ModelCoreError(
@@ -177,7 +197,8 @@ export function quantizeBundleFiles(files: BundleFiles, dtype: QuantizationDtype
   const members: NonNullable<BundleManifest['members']> = [];
   for (const member of manifest.members) {
     const memberManifest = readManifest({ [BUNDLE_FILE_NAMES.manifest]: fileOrMissing(files, member.manifest) });
-    if (memberManifest.members) throw new BundleError('BUNDLE_INVALID', 'Bundle: a member of an auto bundle cannot have members of its own.', ['members: nested']);
+    if (memberManifest.members)
+      throw new BundleError('BUNDLE_INVALID', 'Bundle: a member of an auto bundle cannot have members of its own.', ['members: nested']);
     const quantized = quantizeModel(files, memberManifest, dtype, keyBitsOf(member.name));
     Object.assign(out, quantized.files);
     out[member.manifest] = jsonBytes(quantized.manifest);
@@ -247,7 +268,8 @@ export function dequantizeNeuralWeights(
     expected += encodedTensorBytes(rows, columns, encodings[i] ?? 'float32');
     total += rows * columns;
   });
-  if (problems.length === 0 && weights.byteLength !== expected) problems.push(`${weightsName}: ${weights.byteLength} bytes, but the model's weights in their quantized encodings need ${expected}`);
+  if (problems.length === 0 && weights.byteLength !== expected)
+    problems.push(`${weightsName}: ${weights.byteLength} bytes, but the model's weights in their quantized encodings need ${expected}`);
   if (problems.length > 0) {
     throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${problems.join('; ')} (truncated or from another model). Re-save the bundle.`, problems);
   }
@@ -262,10 +284,19 @@ export function dequantizeNeuralWeights(
       values = decodeTensor(weights, offset, rows, columns, encoding);
     } catch (cause) {
       if (!(cause instanceof QuantizedDataError)) throw cause;
-      throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${weightsName} weight ${spec.name}: ${cause.message}. The file is damaged; re-save the bundle.`, [`${weightsName}: ${spec.name}: ${cause.message}`], { cause });
+      throw new BundleError(
+        'BUNDLE_CORRUPT',
+        `Bundle: ${weightsName} weight ${spec.name}: ${cause.message}. The file is damaged; re-save the bundle.`,
+        [`${weightsName}: ${spec.name}: ${cause.message}`],
+        { cause },
+      );
     }
     if (values.some((v) => !Number.isFinite(v))) {
-      throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${weightsName} weight ${spec.name} decodes to values that are not finite. The file is damaged; re-save the bundle.`, [`${weightsName}: ${spec.name} not finite`]);
+      throw new BundleError(
+        'BUNDLE_CORRUPT',
+        `Bundle: ${weightsName} weight ${spec.name} decodes to values that are not finite. The file is damaged; re-save the bundle.`,
+        [`${weightsName}: ${spec.name} not finite`],
+      );
     }
     out.set(values, at);
     at += values.length;

@@ -52,7 +52,8 @@ function checkClassNames(topology: unknown, problems: string[]): void {
   const walk = (value: unknown, depth: number): void => {
     if (typeof value !== 'object' || value === null) return;
     if (++nodes > MAX_TOPOLOGY_NODES || depth > MAX_TOPOLOGY_DEPTH) {
-      if (nodes === MAX_TOPOLOGY_NODES + 1 || depth === MAX_TOPOLOGY_DEPTH + 1) problems.push('model.json modelTopology: too large or too deeply nested for a Glossa model');
+      if (nodes === MAX_TOPOLOGY_NODES + 1 || depth === MAX_TOPOLOGY_DEPTH + 1)
+        problems.push('model.json modelTopology: too large or too deeply nested for a Glossa model');
       return;
     }
     if (!Array.isArray(value) && Object.hasOwn(value, 'class_name')) {
@@ -104,7 +105,9 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
   for (const layer of layers.slice(0, MAX_LAYERS)) {
     const cls = layer?.class_name;
     if (typeof cls !== 'string' || !ALLOWED_LAYER_CLASSES.has(cls)) {
-      problems.push(`model.json layer class ${JSON.stringify(cls)?.slice(0, 100)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`);
+      problems.push(
+        `model.json layer class ${JSON.stringify(cls)?.slice(0, 100)}: not a layer Glossa builds (allowed: ${[...ALLOWED_LAYER_CLASSES].join(', ')})`,
+      );
       continue;
     }
     classes.add(cls);
@@ -121,13 +124,16 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
         const inputDim = config.input_dim ?? config.inputDim;
         const outputDim = config.output_dim ?? config.outputDim;
         if (inputDim !== vocabularySize || outputDim !== options.embeddingDim) {
-          problems.push(`model.json embedding: shape [${String(inputDim).slice(0, 20)}, ${String(outputDim).slice(0, 20)}] does not match the vocabulary (${vocabularySize}) and embeddingDim (${options.embeddingDim})`);
+          problems.push(
+            `model.json embedding: shape [${String(inputDim).slice(0, 20)}, ${String(outputDim).slice(0, 20)}] does not match the vocabulary (${vocabularySize}) and embeddingDim (${options.embeddingDim})`,
+          );
         }
         break;
       }
       case 'GlossaDropout': {
         const rate = config.rate;
-        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) problems.push(`model.json GlossaDropout: rate must be a number from 0 to below 1 (got ${JSON.stringify(rate)?.slice(0, 40)})`);
+        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1))
+          problems.push(`model.json GlossaDropout: rate must be a number from 0 to below 1 (got ${JSON.stringify(rate)?.slice(0, 40)})`);
         break;
       }
       case 'Dense':
@@ -148,7 +154,8 @@ function checkLayers(layers: readonly TopologyLayer[], manifest: BundleManifest,
   for (const [architecture, own] of Object.entries(ARCHITECTURE_LAYERS)) {
     if (architecture === manifest.architecture) continue;
     const foreign = own.filter((cls) => classes.has(cls) && !needed.includes(cls));
-    if (foreign.length > 0) problems.push(`model.json: layer ${foreign.join(', ')} belongs to architecture "${architecture}", but the manifest says "${manifest.architecture}"`);
+    if (foreign.length > 0)
+      problems.push(`model.json: layer ${foreign.join(', ')} belongs to architecture "${architecture}", but the manifest says "${manifest.architecture}"`);
   }
 }
 
@@ -186,10 +193,19 @@ export function expectedWeightShapes(manifest: Pick<BundleManifest, 'architectur
   const spec = neuralSpec(manifest.architecture);
   if (!spec) return [];
   const options = manifest.options as ResolvedClassifierOptions;
-  return [[vocabularySize, options.embeddingDim], ...spec.weightShapes(options), [spec.featureWidth(options), manifest.labels.length], [manifest.labels.length]];
+  return [
+    [vocabularySize, options.embeddingDim],
+    ...spec.weightShapes(options),
+    [spec.featureWidth(options), manifest.labels.length],
+    [manifest.labels.length],
+  ];
 }
 
-export function checkTopology(modelJson: unknown, manifest: BundleManifest, vocabularySize: number): { topology: object; specs: io.WeightsManifestEntry[]; expectedBytes: number } {
+export function checkTopology(
+  modelJson: unknown,
+  manifest: BundleManifest,
+  vocabularySize: number,
+): { topology: object; specs: io.WeightsManifestEntry[]; expectedBytes: number } {
   const problems: string[] = [];
   const m = (typeof modelJson === 'object' && modelJson !== null ? modelJson : {}) as {
     modelTopology?: { class_name?: unknown; config?: { layers?: TopologyLayer[] } };
@@ -209,10 +225,14 @@ export function checkTopology(modelJson: unknown, manifest: BundleManifest, voca
     const first = (layers[0] as { name?: unknown } | null)?.name;
     const last = (layers[Math.min(layers.length, MAX_LAYERS) - 1] as { name?: unknown } | null)?.name;
     if (JSON.stringify(config.input_layers) !== JSON.stringify([[first, 0, 0]])) {
-      problems.push(`model.json input_layers: must be [[${JSON.stringify(first)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.input_layers)?.slice(0, 100)})`);
+      problems.push(
+        `model.json input_layers: must be [[${JSON.stringify(first)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.input_layers)?.slice(0, 100)})`,
+      );
     }
     if (JSON.stringify(config.output_layers) !== JSON.stringify([[last, 0, 0]])) {
-      problems.push(`model.json output_layers: must be [[${JSON.stringify(last)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.output_layers)?.slice(0, 100)})`);
+      problems.push(
+        `model.json output_layers: must be [[${JSON.stringify(last)?.slice(0, 60)}, 0, 0]] (got ${JSON.stringify(config.output_layers)?.slice(0, 100)})`,
+      );
     }
   }
   checkClassNames(topology, problems);
@@ -239,7 +259,9 @@ export function checkTopology(modelJson: unknown, manifest: BundleManifest, voca
       spec.shape.length <= 4 &&
       spec.shape.every((d) => Number.isInteger(d) && d >= 0 && d <= 100_000_000);
     if (!ok) {
-      problems.push(`model.json weight ${JSON.stringify((spec as { name?: unknown } | null)?.name)?.slice(0, 100)}: needs a name, dtype float32 and a shape of at most 4 whole numbers`);
+      problems.push(
+        `model.json weight ${JSON.stringify((spec as { name?: unknown } | null)?.name)?.slice(0, 100)}: needs a name, dtype float32 and a shape of at most 4 whole numbers`,
+      );
       continue;
     }
     if ((spec as { quantization?: unknown }).quantization !== undefined) problems.push(`model.json weight ${spec.name}: quantized weights are not supported`);
@@ -259,11 +281,16 @@ export function checkTopology(modelJson: unknown, manifest: BundleManifest, voca
   const expectedShapes = JSON.stringify(expectedWeightShapes(manifest, vocabularySize));
   const shapes = JSON.stringify(specs.map((spec) => (Array.isArray(spec?.shape) ? spec.shape : null)));
   if (shapes !== expectedShapes) {
-    problems.push(`model.json weightsManifest: weight shapes ${shapes.slice(0, 200)} do not match the manifest's ${manifest.architecture} model (${expectedShapes})`);
+    problems.push(
+      `model.json weightsManifest: weight shapes ${shapes.slice(0, 200)} do not match the manifest's ${manifest.architecture} model (${expectedShapes})`,
+    );
   }
   if (problems.length > 0) {
-    throw new BundleError('BUNDLE_INVALID', `Bundle: model.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`, problems);
+    throw new BundleError(
+      'BUNDLE_INVALID',
+      `Bundle: model.json is invalid (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.slice(0, 5).join('; ')}. Re-save the bundle with Glossa.`,
+      problems,
+    );
   }
   return { topology: topology as object, specs, expectedBytes };
 }
-

@@ -17,7 +17,6 @@ import type { LstmInference } from './lstm-inference.js';
 /** Backends whose data lives in CPU memory (reading the weights back once is cheap there). */
 const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
-
 /**
  * A fast predictor for `model` when it is a bow model; `undefined` otherwise. Its `run` returns
  * `undefined` on GPU backends (the caller then uses the layers model).

@@ -65,7 +65,11 @@ export function orthogonal(rng: Rng, rows: number, cols: number): Float32Array {
 }
 
 /** What a weight is, from its layer's class and its own name (the part after the layer's `/`). */
-function initializerOf(layerClass: string, weightName: string, shape: readonly number[]): 'embedding' | 'orthogonal' | 'glorot' | 'ones' | 'forget-bias' | 'zeros' {
+function initializerOf(
+  layerClass: string,
+  weightName: string,
+  shape: readonly number[],
+): 'embedding' | 'orthogonal' | 'glorot' | 'ones' | 'forget-bias' | 'zeros' {
   const own = weightName.slice(weightName.lastIndexOf('/') + 1);
   if (layerClass === 'GlossaEmbedding' || own === 'position_embeddings') return 'embedding';
   if (own.endsWith('recurrent_kernel')) return 'orthogonal';

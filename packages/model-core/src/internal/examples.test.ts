@@ -19,6 +19,10 @@ describe('splitValidation', () => {
   it('holds out nothing with validationSplit 0 and uses validationData when given', () => {
     expect(splitValidation('fit', examples, { validationSplit: 0 }, createRng(1))).toMatchObject({ train: examples, validation: [] });
     const validationData = examples.slice(0, 3);
-    expect(splitValidation('fit', examples, { validationData }, createRng(1))).toMatchObject({ train: examples, validation: validationData, setting: { kind: 'data' } });
+    expect(splitValidation('fit', examples, { validationData }, createRng(1))).toMatchObject({
+      train: examples,
+      validation: validationData,
+      setting: { kind: 'data' },
+    });
   });
 });

@@ -63,10 +63,14 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   const where = 'fit';
   checkExamples(where, examples);
   const epochs = checkNumber(where, 'epochs', options.epochs ?? DEFAULT_FIT_OPTIONS.epochs, FIT_OPTION_RANGES.epochs);
-  const timeLimit = options.timeLimitSeconds === undefined ? undefined : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
+  const timeLimit =
+    options.timeLimitSeconds === undefined ? undefined : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
   const batchSize = checkNumber(where, 'batchSize', options.batchSize ?? DEFAULT_FIT_OPTIONS.batchSize, FIT_OPTION_RANGES.batchSize);
   const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
-  const es = options.earlyStopping === false ? undefined : { patience: DEFAULT_FIT_OPTIONS.patience, minDelta: DEFAULT_FIT_OPTIONS.minDelta, restoreBestWeights: true, ...options.earlyStopping };
+  const es =
+    options.earlyStopping === false
+      ? undefined
+      : { patience: DEFAULT_FIT_OPTIONS.patience, minDelta: DEFAULT_FIT_OPTIONS.minDelta, restoreBestWeights: true, ...options.earlyStopping };
   if (es) {
     checkNumber(where, 'earlyStopping.patience', es.patience, FIT_OPTION_RANGES.patience);
     checkNumber(where, 'earlyStopping.minDelta', es.minDelta, FIT_OPTION_RANGES.minDelta);
@@ -100,7 +104,11 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
     try {
       pipeline = textPipelineFromJSON(resume.pipeline);
     } catch (cause) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: resumeFrom has an invalid text pipeline (${(cause as Error).message}). Start afresh without resumeFrom.`, { cause });
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: resumeFrom has an invalid text pipeline (${(cause as Error).message}). Start afresh without resumeFrom.`,
+        { cause },
+      );
     }
   } else {
     pipeline = fitTextPipeline(
@@ -127,7 +135,10 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   let pretrained: PretrainedCoverage | undefined;
   try {
     if (resume) {
-      restoreWeights(model, resume.weights.map((w) => w.values));
+      restoreWeights(
+        model,
+        resume.weights.map((w) => w.values),
+      );
       await writeAdamState(optimizer, variables, resume.optimizer);
       writeDropoutCalls(model, resume.dropoutCalls);
       rng.setState(resume.rng);
@@ -153,11 +164,23 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   const history: EpochLog[] = resume ? resume.history.map((h) => ({ ...h })) : [];
   const emit = (event: TrainingEvent): void => options.onProgress?.(event);
   const batchesPerEpoch = Math.ceil(train.length / batchSize);
-  emit({ type: 'start', epochs, batchesPerEpoch, trainSize: train.length, validationSize: validation.length, labels, vocabularySize: pipeline.vocabulary.size });
+  emit({
+    type: 'start',
+    epochs,
+    batchesPerEpoch,
+    trainSize: train.length,
+    validationSize: validation.length,
+    labels,
+    vocabularySize: pipeline.vocabulary.size,
+  });
 
   const restoreBest = es?.restoreBestWeights === true && validation.length > 0;
   let best = resume
-    ? { loss: resume.earlyStopping.bestLoss ?? Number.POSITIVE_INFINITY, epoch: resume.earlyStopping.bestEpoch, weights: resume.earlyStopping.bestWeights ?? undefined }
+    ? {
+        loss: resume.earlyStopping.bestLoss ?? Number.POSITIVE_INFINITY,
+        epoch: resume.earlyStopping.bestEpoch,
+        weights: resume.earlyStopping.bestWeights ?? undefined,
+      }
     : { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: undefined as Float32Array[] | undefined };
   let stoppedEarly = resume?.earlyStopping.stoppedEarly ?? false;
   let trainSeconds = resume?.progress.trainSeconds ?? 0;
@@ -175,7 +198,13 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
     }
   }
   const minLength = host.minLength();
-  const checkpoint = (reason: TrainingCheckpoint['reason'], epoch: number, batch: number, rngState: RngState, partial: TrainingCheckpoint['progress']): TrainingCheckpoint => {
+  const checkpoint = (
+    reason: TrainingCheckpoint['reason'],
+    epoch: number,
+    batch: number,
+    rngState: RngState,
+    partial: TrainingCheckpoint['progress'],
+  ): TrainingCheckpoint => {
     const weights = snapshotWeights(model);
     const bad = firstNonFinite(weights);
     if (bad) {

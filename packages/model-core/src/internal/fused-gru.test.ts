@@ -1,4 +1,20 @@
-import { type Scalar, type Tensor, type Tensor2D, type Tensor3D, type Variable, concat, memory, mul, randomNormal, reshape, sum, tidy, tile, variable, variableGrads } from '@tensorflow/tfjs-core';
+import {
+  type Scalar,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  type Variable,
+  concat,
+  memory,
+  mul,
+  randomNormal,
+  reshape,
+  sum,
+  tidy,
+  tile,
+  variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
 import { type RNN, layers } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
@@ -7,7 +23,6 @@ import { setFusedLstm, setWasmKernels } from '../flags.js';
 import { GlossaLSTM } from './fused-lstm.js';
 import { setTrainingPhase } from './phase.js';
 import type { RecurrentLayer } from './recurrent.js';
-
 
 type Cell = 'gru' | 'lstm';
 const GATES: Record<Cell, number> = { gru: 3, lstm: 4 };
@@ -46,7 +61,6 @@ function pair(cell: Cell, dim: number, units: number, bidirectional: boolean, le
   for (const w of weights) w.dispose();
   return { stock, glossa, initial };
 }
-
 
 function stockApply(stock: RNN[], initial: Variable[][], x: Tensor, mask: Tensor2D): Tensor {
   const rows = x.shape[0]!;

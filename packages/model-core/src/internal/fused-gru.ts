@@ -65,7 +65,17 @@ function withKernel<T>(u: Tensor2D, f: (uzr: Tensor2D, uh: Tensor2D) => T): T {
   }
 }
 
-function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace | undefined, h0?: Float32Array): Float32Array {
+function forward(
+  xw: Float32Array,
+  uzr: Tensor2D,
+  uh: Tensor2D,
+  mask: StepMask,
+  batch: number,
+  time: number,
+  units: number,
+  trace: GruTrace | undefined,
+  h0?: Float32Array,
+): Float32Array {
   const H = units;
   const G = 3 * H;
   const h = new Float32Array(batch * H);
@@ -118,7 +128,17 @@ function forward(xw: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, 
  * Backpropagation through time: dXW ([batch, time, 3H]), dU ([H, 3H]) and, with a learned initial state
  * (`init`), the per-row gradients of the starting state ([batch, H]; summed by the caller).
  */
-function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: GruTrace, init: boolean): [Float32Array, Float32Array, Float32Array] {
+function backward(
+  dhLast: Float32Array,
+  uzr: Tensor2D,
+  uh: Tensor2D,
+  mask: StepMask,
+  batch: number,
+  time: number,
+  units: number,
+  trace: GruTrace,
+  init: boolean,
+): [Float32Array, Float32Array, Float32Array] {
   const H = units;
   const G = 3 * H;
   const dh = Float32Array.from(dhLast);
@@ -136,7 +156,7 @@ function backward(dhLast: Float32Array, uzr: Tensor2D, uh: Tensor2D, mask: StepM
       for (let j = 0; j < H; j++) {
         const z = trace.z[so + j]!;
         const hh = trace.hh[so + j]!;
-        const d = (dh[b * H + j]! * (1 - z)) * (1 - hh * hh);
+        const d = dh[b * H + j]! * (1 - z) * (1 - hh * hh);
         dah[k * H + j] = d;
         dxw[xo + 2 * H + j] = d;
       }
@@ -198,12 +218,20 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
     // The kernel is saved with the op: tensors made here are freed before the gradient runs.
     save([uu]);
     const size = time * batch * units;
-    const trace: GruTrace = { z: new Float32Array(size), r: new Float32Array(size), hh: new Float32Array(size), hPrev: new Float32Array(size), rh: new Float32Array(size) };
+    const trace: GruTrace = {
+      z: new Float32Array(size),
+      r: new Float32Array(size),
+      hh: new Float32Array(size),
+      hPrev: new Float32Array(size),
+      rh: new Float32Array(size),
+    };
     const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0));
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) => backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0 !== undefined));
+        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) =>
+          backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0 !== undefined),
+        );
         const grads = [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
         return h0 ? [...grads, tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : grads;
       },

@@ -62,7 +62,16 @@ function stepMatMul(src: Float32Array, live: Int32Array, n: number, batch: numbe
  * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token), from a zero state or the
  * learned initial state `init` ([2H]: h₀ then c₀).
  */
-function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace | undefined, init?: Float32Array): Float32Array {
+function forward(
+  xw: Float32Array,
+  u: Tensor2D,
+  mask: StepMask,
+  batch: number,
+  time: number,
+  units: number,
+  trace: Trace | undefined,
+  init?: Float32Array,
+): Float32Array {
   const H = units;
   const G = 4 * H;
   const h = new Float32Array(batch * H);
@@ -146,7 +155,15 @@ function forward(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, t
  * The fused recurrence forward only (inference): last hidden states [batch, H] of `xw` ([batch, time, 4H])
  * under the step `mask` ([batch, time], 1 = real token).
  */
-export function forwardRecurrence(xw: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, init?: Float32Array): Float32Array {
+export function forwardRecurrence(
+  xw: Float32Array,
+  u: Tensor2D,
+  mask: StepMask,
+  batch: number,
+  time: number,
+  units: number,
+  init?: Float32Array,
+): Float32Array {
   return forward(xw, u, mask, batch, time, units, undefined, init);
 }
 
@@ -154,7 +171,16 @@ export function forwardRecurrence(xw: Float32Array, u: Tensor2D, mask: StepMask,
  * Backpropagation through time: returns dXW ([batch, time, 4H]), dU ([H, 4H]) and, with a learned initial
  * state, its gradient summed over the rows ([2H]).
  */
-function backward(dhLast: Float32Array, u: Tensor2D, mask: StepMask, batch: number, time: number, units: number, trace: Trace, init: boolean): [Float32Array, Float32Array, Float32Array | undefined] {
+function backward(
+  dhLast: Float32Array,
+  u: Tensor2D,
+  mask: StepMask,
+  batch: number,
+  time: number,
+  units: number,
+  trace: Trace,
+  init: boolean,
+): [Float32Array, Float32Array, Float32Array | undefined] {
   const H = units;
   const G = 4 * H;
   const dh = Float32Array.from(dhLast);

@@ -1,4 +1,23 @@
-import { type Tensor, type Tensor2D, type Tensor3D, conv1d, gather, grad, max, memory, randomNormal, relu, tensor1d, tensor2d, tensor3d, tidy, sum, mul, add, reshape } from '@tensorflow/tfjs-core';
+import {
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  conv1d,
+  gather,
+  grad,
+  max,
+  memory,
+  randomNormal,
+  relu,
+  tensor1d,
+  tensor2d,
+  tensor3d,
+  tidy,
+  sum,
+  mul,
+  add,
+  reshape,
+} from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, maskedMaxPool, scatterAddRows } from './layers.js';
 
@@ -12,7 +31,11 @@ describe('maskedMaxPool', () => {
     const before = memory().numTensors;
     tidy(() => {
       const x = relu(randomNormal([3, 5, 4], 0.5, 1, 'float32', 21)) as Tensor3D;
-      const mask = tensor3d([[[1], [1], [0], [1], [0]], [[0], [1], [1], [1], [1]], [[0], [0], [0], [0], [0]]]);
+      const mask = tensor3d([
+        [[1], [1], [0], [1], [0]],
+        [[0], [1], [1], [1], [1]],
+        [[0], [0], [0], [0], [0]],
+      ]);
       const weights = randomNormal([3, 4], 0, 1, 'float32', 22);
       const ours = (t: Tensor) => sum(mul(maskedMaxPool(t as Tensor3D, mask), weights));
       const stock = (t: Tensor) => sum(mul(max(mul(t, mask), 1), weights));
@@ -43,7 +66,14 @@ describe('embeddingLookup', () => {
     const before = memory().numTensors;
     tidy(() => {
       const table = randomNormal([30, 4], 0, 1, 'float32', 3) as Tensor2D;
-      const ids = tensor2d([[1, 5, 5, 0], [29, 2, 1, 1]], undefined, 'int32');
+      const ids = tensor2d(
+        [
+          [1, 5, 5, 0],
+          [29, 2, 1, 1],
+        ],
+        undefined,
+        'int32',
+      );
       const weights = randomNormal([2, 4, 4], 0, 1, 'float32', 4);
       const ours = (t: Tensor) => sum(mul(embeddingLookup(t as Tensor2D, ids), weights));
       const stock = (t: Tensor) => sum(mul(gather(t, ids), weights));
@@ -82,7 +112,15 @@ describe('GlossaConv1D', () => {
   it('keeps the windows that start on a real token, and with paddingWindow the first all-padding one after each text', () => {
     tidy(() => {
       // Texts of 3, 1 and 0 tokens, padded to 7 steps (kernel 3: 5 windows).
-      const mask = tensor2d([[1, 1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0]], undefined, 'bool');
+      const mask = tensor2d(
+        [
+          [1, 1, 1, 0, 0, 0, 0],
+          [1, 0, 0, 0, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0, 0],
+        ],
+        undefined,
+        'bool',
+      );
       const x = randomNormal([3, 7, 2], 0, 1, 'float32', 3);
       const plain = new GlossaConv1D({ filters: 1, kernelSize: 3 }).computeMask(x, mask);
       expect(plain.arraySync()).toEqual([
@@ -105,8 +143,26 @@ describe('GlossaConv1D', () => {
 describe('masked pooling', () => {
   it('averages and maxes only unmasked steps', () => {
     tidy(() => {
-      const x = tensor3d([[[1, 10], [3, 20], [100, 100]], [[5, 1], [0, 0], [0, 0]]]);
-      const mask = tensor2d([[true, true, false], [true, false, false]], undefined, 'bool');
+      const x = tensor3d([
+        [
+          [1, 10],
+          [3, 20],
+          [100, 100],
+        ],
+        [
+          [5, 1],
+          [0, 0],
+          [0, 0],
+        ],
+      ]);
+      const mask = tensor2d(
+        [
+          [true, true, false],
+          [true, false, false],
+        ],
+        undefined,
+        'bool',
+      );
       const mean = new GlossaMaskedMean().apply(x, { mask }) as ReturnType<typeof relu>;
       close(mean.dataSync(), [2, 15, 5, 1], 1e-6);
       const max = new GlossaGlobalMaxPool1D().apply(x, { mask }) as ReturnType<typeof relu>;

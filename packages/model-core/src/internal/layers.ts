@@ -61,7 +61,6 @@ interface BaseLayerArgs {
   trainable?: boolean;
 }
 
-
 /** Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present. */
 export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: Float32Array, vocab: number, dim: number): Float32Array {
   const out = new Float32Array(vocab * dim);
@@ -269,7 +268,13 @@ export class GlossaConv1D extends layers.Layer {
       const k = this.kernelSize;
       const out = time - k + 1;
       if (out < 1) throw new Error(`GlossaConv1D: sequences of ${time} steps are shorter than the kernel (${k}).`);
-      const windows = k === 1 ? x : concat(Array.from({ length: k }, (_, i) => slice(x, [0, i, 0], [batch, out, dim])), 2);
+      const windows =
+        k === 1
+          ? x
+          : concat(
+              Array.from({ length: k }, (_, i) => slice(x, [0, i, 0], [batch, out, dim])),
+              2,
+            );
       const flat = reshape(windows, [batch * out, k * dim]);
       const y = relu(add(matMul(flat, this.kernel!.read() as Tensor2D), this.bias!.read()));
       return reshape(y, [batch, out, this.filters]);
@@ -385,7 +390,16 @@ export class GlossaDropout extends layers.Layer {
 }
 
 /** Glossa's layer classes, in the order tfjs serialization registers them (`registerGlossaLayers`). */
-export const GLOSSA_LAYER_CLASSES = [GlossaEmbedding, GlossaMaskedMean, GlossaConv1D, GlossaGlobalMaxPool1D, GlossaDropout, GlossaLSTM, GlossaGRU, GlossaTransformer] as const;
+export const GLOSSA_LAYER_CLASSES = [
+  GlossaEmbedding,
+  GlossaMaskedMean,
+  GlossaConv1D,
+  GlossaGlobalMaxPool1D,
+  GlossaDropout,
+  GlossaLSTM,
+  GlossaGRU,
+  GlossaTransformer,
+] as const;
 
 /** Class names a bundle's topology may contain (anything else is refused on load). */
 export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([
@@ -401,5 +415,3 @@ export const ALLOWED_LAYER_CLASSES: ReadonlySet<string> = new Set([
   'GlossaTransformer',
   'Dense',
 ]);
-
-

@@ -24,7 +24,12 @@ function randomModel(units: number, classes: number, dropout = 0) {
 
 /** Sets every weight of `model` to values from `value(index)`. */
 function setAll(model: ReturnType<typeof buildModel>, value: (i: number) => number): void {
-  const fresh = model.weights.map((w) => tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, (_, i) => value(i)), w.shape as number[]));
+  const fresh = model.weights.map((w) =>
+    tensor(
+      Float32Array.from({ length: w.shape.reduce((a, b) => a! * b!, 1)! }, (_, i) => value(i)),
+      w.shape as number[],
+    ),
+  );
   model.setWeights(fresh);
   for (const t of fresh) t.dispose();
 }

@@ -62,7 +62,6 @@ export interface LstmInference {
   dispose(): void;
 }
 
-
 /** Identity of every weight's current data (changes when a weight is assigned). */
 function weightIdentity(model: LayersModel): unknown[] {
   return model.weights.map((w) => (w.read() as Tensor).dataId);

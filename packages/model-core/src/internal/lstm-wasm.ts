@@ -12,9 +12,52 @@ import { sumInitialGradients } from './recurrent.js';
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 
 interface KernelExports {
-  lstmForward(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, init: number, batch: number, time: number, units: number): void;
-  lstmForwardTrain(table: number, ids: number, u: number, h: number, c: number, rec: number, live: number, gates: number, cPrev: number, cNew: number, hPrev: number, init: number, batch: number, time: number, units: number): void;
-  lstmBackward(ids: number, u: number, gates: number, cPrev: number, cNew: number, dh: number, dc: number, dxw: number, dz: number, live: number, init: number, batch: number, time: number, units: number): void;
+  lstmForward(
+    table: number,
+    ids: number,
+    u: number,
+    h: number,
+    c: number,
+    rec: number,
+    live: number,
+    init: number,
+    batch: number,
+    time: number,
+    units: number,
+  ): void;
+  lstmForwardTrain(
+    table: number,
+    ids: number,
+    u: number,
+    h: number,
+    c: number,
+    rec: number,
+    live: number,
+    gates: number,
+    cPrev: number,
+    cNew: number,
+    hPrev: number,
+    init: number,
+    batch: number,
+    time: number,
+    units: number,
+  ): void;
+  lstmBackward(
+    ids: number,
+    u: number,
+    gates: number,
+    cPrev: number,
+    cNew: number,
+    dh: number,
+    dc: number,
+    dxw: number,
+    dz: number,
+    live: number,
+    init: number,
+    batch: number,
+    time: number,
+    units: number,
+  ): void;
 }
 
 /** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
@@ -136,12 +179,29 @@ export interface LstmTrainKernel {
    * Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step), from a
    * zero state or the learned initial state `init` ([2H]: h₀ then c₀).
    */
-  forward(xw: Float32Array, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number, init?: Float32Array): { h: Float32Array; trace: LstmTrace };
+  forward(
+    xw: Float32Array,
+    live: ArrayLike<number> | undefined,
+    u: Float32Array,
+    batch: number,
+    time: number,
+    units: number,
+    init?: Float32Array,
+  ): { h: Float32Array; trace: LstmTrace };
   /**
    * dXW ([B, T, 4H]) from the gradient of the last hidden state; with `init`, also the gradients of the
    * initial state summed over the rows (`dInit`, [2H]: h₀ then c₀).
    */
-  backward(dhLast: Float32Array, trace: LstmTrace, live: ArrayLike<number> | undefined, u: Float32Array, batch: number, time: number, units: number, init?: boolean): { dxw: Float32Array; dInit?: Float32Array };
+  backward(
+    dhLast: Float32Array,
+    trace: LstmTrace,
+    live: ArrayLike<number> | undefined,
+    u: Float32Array,
+    batch: number,
+    time: number,
+    units: number,
+    init?: boolean,
+  ): { dxw: Float32Array; dInit?: Float32Array };
 }
 
 /** Lays out arrays one after another (16-byte aligned) from offset 0; returns their byte offsets. */
@@ -183,8 +243,34 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
         forward(xw, live, u, batch, time, H, init) {
           const G = 4 * H;
           const n = batch * time;
-          const { offsets, end } = layout([u.byteLength, (n + 1) * G * 4, n * 4, batch * H * 4, batch * H * 4, batch * G * 4, batch * 4, n * G * 4, n * H * 4, n * H * 4, n * H * 4, 2 * H * 4]);
-          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, initP] = offsets as [number, number, number, number, number, number, number, number, number, number, number, number];
+          const { offsets, end } = layout([
+            u.byteLength,
+            (n + 1) * G * 4,
+            n * 4,
+            batch * H * 4,
+            batch * H * 4,
+            batch * G * 4,
+            batch * 4,
+            n * G * 4,
+            n * H * 4,
+            n * H * 4,
+            n * H * 4,
+            2 * H * 4,
+          ]);
+          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, initP] = offsets as [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+          ];
           ensure(end);
           f32(uP, u.length).set(u);
           f32(tableP, G).fill(0);
@@ -200,8 +286,30 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
         backward(dhLast, trace, live, u, batch, time, H, init) {
           const G = 4 * H;
           const n = batch * time;
-          const { offsets, end } = layout([u.byteLength, n * 4, n * G * 4, n * H * 4, n * H * 4, batch * H * 4, batch * H * 4, n * G * 4, batch * G * 4, batch * 4]);
-          const [uP, idsP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP] = offsets as [number, number, number, number, number, number, number, number, number, number];
+          const { offsets, end } = layout([
+            u.byteLength,
+            n * 4,
+            n * G * 4,
+            n * H * 4,
+            n * H * 4,
+            batch * H * 4,
+            batch * H * 4,
+            n * G * 4,
+            batch * G * 4,
+            batch * 4,
+          ]);
+          const [uP, idsP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP] = offsets as [
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+            number,
+          ];
           ensure(end);
           f32(uP, u.length).set(u);
           stepIds(live, n, idsP);

@@ -34,7 +34,10 @@ export async function applyPretrainedEmbeddings(
   const result = await provide(vocabulary, dimension, signal === undefined ? {} : { signal });
   const vectors = (result as { vectors?: unknown } | undefined)?.vectors;
   if (typeof (vectors as { get?: unknown } | undefined)?.get !== 'function') {
-    throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings must return { vectors: Map<string, Float32Array> } (got ${JSON.stringify(result)?.slice(0, 80) ?? String(result)}).`);
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `${where}: pretrainedEmbeddings must return { vectors: Map<string, Float32Array> } (got ${JSON.stringify(result)?.slice(0, 80) ?? String(result)}).`,
+    );
   }
   const map = vectors as ReadonlyMap<string, unknown>;
   const values = (weight.read().dataSync() as Float32Array).slice();
@@ -44,7 +47,10 @@ export async function applyPretrainedEmbeddings(
     const vector = map.get(token);
     if (vector === undefined) continue;
     if (!(vector instanceof Float32Array)) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings gave a ${Object.prototype.toString.call(vector).slice(8, -1)} for "${token}"; vectors must be Float32Arrays.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: pretrainedEmbeddings gave a ${Object.prototype.toString.call(vector).slice(8, -1)} for "${token}"; vectors must be Float32Arrays.`,
+      );
     }
     if (vector.length !== dimension) {
       throw new ModelCoreError(
@@ -54,7 +60,10 @@ export async function applyPretrainedEmbeddings(
     }
     const bad = vector.findIndex((v) => !Number.isFinite(v));
     if (bad !== -1) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings gave "${token}" a vector whose value ${bad + 1} is ${vector[bad]}; every value must be a finite number.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: pretrainedEmbeddings gave "${token}" a vector whose value ${bad + 1} is ${vector[bad]}; every value must be a finite number.`,
+      );
     }
     values.set(vector, id * dimension);
     covered++;

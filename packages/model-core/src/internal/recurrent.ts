@@ -5,7 +5,25 @@
  * (padding then comes first, where masked steps leave the zero state unchanged, so each row reads exactly
  * its own tokens last-to-first), and the step helpers of the fused recurrences.
  */
-import { type GradSaveFunc, type Tensor, type Tensor2D, type Tensor3D, add, cast, concat, customGrad, getBackend, matMul, reshape, reverse, type serialization, tensor3d, tidy, tile, zeros } from '@tensorflow/tfjs-core';
+import {
+  type GradSaveFunc,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  add,
+  cast,
+  concat,
+  customGrad,
+  getBackend,
+  matMul,
+  reshape,
+  reverse,
+  type serialization,
+  tensor3d,
+  tidy,
+  tile,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { FUSED_RECURRENCES_FLAG, flagOn } from './flag-state.js';

@@ -1,5 +1,22 @@
 /** One optimisation step of a neural model, and the optimizer it uses. */
-import { type Scalar, type Tensor, type Variable, argMax, clipByValue, keep, log, mean, mul, neg, oneHot, sum, tensor1d, tensor2d, tidy, train } from '@tensorflow/tfjs-core';
+import {
+  type Scalar,
+  type Tensor,
+  type Variable,
+  argMax,
+  clipByValue,
+  keep,
+  log,
+  mean,
+  mul,
+  neg,
+  oneHot,
+  sum,
+  tensor1d,
+  tensor2d,
+  tidy,
+  train,
+} from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { setTrainingPhase } from './phase.js';
 
@@ -56,14 +73,15 @@ export function trainStep(model: LayersModel, optimizer: ReturnType<typeof train
   let predicted: Tensor | undefined;
   setTrainingPhase(true);
   try {
-    const cost = tidy(() =>
-      optimizer.minimize(
-        batchObjective(model, batch, (guesses) => {
-          predicted = guesses;
-        }),
-        true,
-        variables,
-      )!,
+    const cost = tidy(
+      () =>
+        optimizer.minimize(
+          batchObjective(model, batch, (guesses) => {
+            predicted = guesses;
+          }),
+          true,
+          variables,
+        )!,
     );
     const loss = cost.dataSync()[0]!;
     cost.dispose();

@@ -72,7 +72,10 @@ export function readDropoutCalls(model: LayersModel): number[] {
 export function writeDropoutCalls(model: LayersModel, calls: readonly number[]): void {
   const layers = dropoutLayers(model);
   if (layers.length !== calls.length) {
-    throw new ModelCoreError('INVALID_OPTIONS', `fit: resumeFrom has ${calls.length} dropout layers, this model ${layers.length}. Resume with the same dropout option.`);
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `fit: resumeFrom has ${calls.length} dropout layers, this model ${layers.length}. Resume with the same dropout option.`,
+    );
   }
   layers.forEach((layer, i) => {
     layer.calls = calls[i]!;
@@ -117,20 +120,31 @@ const stable = (value: unknown): string =>
  * Checks that `checkpoint` was written by a run with the same classifier options (the learning rate may
  * differ), data and fit settings, listing every difference.
  */
-export function assertResumable(checkpoint: TrainingCheckpoint, options: ResolvedClassifierOptions, labels: readonly string[], settings: CheckpointFitSettings, epochs: number): void {
+export function assertResumable(
+  checkpoint: TrainingCheckpoint,
+  options: ResolvedClassifierOptions,
+  labels: readonly string[],
+  settings: CheckpointFitSettings,
+  epochs: number,
+): void {
   if (checkpoint?.format !== 'glossa-checkpoint') {
-    throw new ModelCoreError('INVALID_OPTIONS', 'fit: resumeFrom is not a training checkpoint. Pass one received by onCheckpoint or read with deserializeCheckpoint.');
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      'fit: resumeFrom is not a training checkpoint. Pass one received by onCheckpoint or read with deserializeCheckpoint.',
+    );
   }
   const differences: string[] = [];
   for (const key of Object.keys(options) as Array<keyof ResolvedClassifierOptions>) {
     // A different learning rate is allowed: lowering it is the fix for a diverged run.
-    if (key !== 'learningRate' && checkpoint.options[key] !== options[key]) differences.push(`option ${key}: ${String(checkpoint.options[key])} in the checkpoint, ${String(options[key])} now`);
+    if (key !== 'learningRate' && checkpoint.options[key] !== options[key])
+      differences.push(`option ${key}: ${String(checkpoint.options[key])} in the checkpoint, ${String(options[key])} now`);
   }
   if (settings.dataFingerprint !== checkpoint.fit.dataFingerprint) differences.push('the training examples differ (texts, labels or their order)');
   if (settings.seed !== checkpoint.fit.seed) differences.push(`seed: ${checkpoint.fit.seed} in the checkpoint, ${settings.seed} now`);
   if (settings.batchSize !== checkpoint.fit.batchSize) differences.push(`batchSize: ${checkpoint.fit.batchSize} in the checkpoint, ${settings.batchSize} now`);
   for (const key of ['validation', 'earlyStopping', 'classWeight'] as const) {
-    if (stable(settings[key]) !== stable(checkpoint.fit[key])) differences.push(`${key}: ${stable(checkpoint.fit[key])} in the checkpoint, ${stable(settings[key])} now`);
+    if (stable(settings[key]) !== stable(checkpoint.fit[key]))
+      differences.push(`${key}: ${stable(checkpoint.fit[key])} in the checkpoint, ${stable(settings[key])} now`);
   }
   if (stable(labels) !== stable(checkpoint.labels)) differences.push(`labels: ${checkpoint.labels.join(', ')} in the checkpoint, ${labels.join(', ')} now`);
   if (differences.length > 0) {
@@ -140,6 +154,9 @@ export function assertResumable(checkpoint: TrainingCheckpoint, options: Resolve
     );
   }
   if (checkpoint.epoch > epochs) {
-    throw new ModelCoreError('INVALID_OPTIONS', `fit: resumeFrom has already completed ${checkpoint.epoch} epochs, more than epochs (${epochs}). Pass epochs ≥ ${checkpoint.epoch}.`);
+    throw new ModelCoreError(
+      'INVALID_OPTIONS',
+      `fit: resumeFrom has already completed ${checkpoint.epoch} epochs, more than epochs (${epochs}). Pass epochs ≥ ${checkpoint.epoch}.`,
+    );
   }
 }

@@ -1,4 +1,19 @@
-import { type Scalar, type Tensor, type Tensor3D, type Variable, memory, mul, randomNormal, sum, tensor, tensor2d, tensor3d, tidy, variable, variableGrads } from '@tensorflow/tfjs-core';
+import {
+  type Scalar,
+  type Tensor,
+  type Tensor3D,
+  type Variable,
+  memory,
+  mul,
+  randomNormal,
+  sum,
+  tensor,
+  tensor2d,
+  tensor3d,
+  tidy,
+  variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GlossaTransformer } from './transformer.js';
 

@@ -36,7 +36,6 @@ import {
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 
-
 /** Arguments of {@link GlossaTransformer}. */
 export interface GlossaTransformerArgs {
   /** Attention heads; must divide the input dimension. */

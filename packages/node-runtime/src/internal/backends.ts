@@ -48,8 +48,7 @@ export function loadTfjsNode(): Promise<TfjsNodeLoad> {
       mod = await import(specifier);
     } catch (error) {
       const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-      const notInstalled =
-        code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve/.test(describe(error));
+      const notInstalled = code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve/.test(describe(error));
       return {
         ok: false,
         // Not installed is the usual case (it is optional): say so without the resolver's internal paths.

@@ -41,7 +41,5 @@ export async function removeQuietly(path: string): Promise<void> {
 
 /** The `code` of a Node.js system error, if any. */
 export function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }

@@ -47,7 +47,11 @@ interface CacheEntry {
  * @param close - Releases the file.
  * @returns The buffer.
  */
-export function cachedParquetBytes(byteLength: number, read: (start: number, end: number) => Promise<ArrayBuffer>, close: () => Promise<void> = async () => {}): ParquetBytes {
+export function cachedParquetBytes(
+  byteLength: number,
+  read: (start: number, end: number) => Promise<ArrayBuffer>,
+  close: () => Promise<void> = async () => {},
+): ParquetBytes {
   const cache = new Map<string, CacheEntry>();
   let generation = 0;
   return {
@@ -86,7 +90,11 @@ export async function openParquetFile(path: string): Promise<ParquetBytes> {
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new NodeRuntimeError('STORAGE', `${path}: could not open the file (${error instanceof Error ? error.message : String(error)}). Check that it is readable.`, { cause: error });
+    throw new NodeRuntimeError(
+      'STORAGE',
+      `${path}: could not open the file (${error instanceof Error ? error.message : String(error)}). Check that it is readable.`,
+      { cause: error },
+    );
   }
   const { size } = await handle.stat();
   return cachedParquetBytes(
@@ -160,7 +168,11 @@ function jsonValue(value: unknown): unknown {
   if (value instanceof InvalidUtf8) return lenientUtf8.decode(value.bytes);
   if (Array.isArray(value)) return value.map(jsonValue);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, jsonValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, jsonValue(v)]),
+    );
   }
   return value;
 }
@@ -232,15 +244,27 @@ async function readMetadata(bytes: ParquetBytes, settings: SourceSettings): Prom
   const start = Buffer.from(head).toString('latin1');
   const end = Buffer.from(tail).toString('latin1');
   if (start === 'PAR1' && end === 'PARE') {
-    throw new DataError('BAD_DATA', `${file}: the Parquet file is encrypted (its footer ends in "PARE"); Glossa reads unencrypted Parquet only. Write the data without encryption.`, { file, line: 0 });
+    throw new DataError(
+      'BAD_DATA',
+      `${file}: the Parquet file is encrypted (its footer ends in "PARE"); Glossa reads unencrypted Parquet only. Write the data without encryption.`,
+      { file, line: 0 },
+    );
   }
   if (start !== 'PAR1') throw notParquet(`this is not a Parquet file (it starts with ${JSON.stringify(start)}, not "PAR1")`);
-  if (end !== 'PAR1') throw notParquet('the Parquet file is incomplete: it starts with "PAR1" but does not end with it, so its footer (the index of its columns and row groups) is missing');
+  if (end !== 'PAR1')
+    throw notParquet(
+      'the Parquet file is incomplete: it starts with "PAR1" but does not end with it, so its footer (the index of its columns and row groups) is missing',
+    );
   try {
     return await parquetMetadataAsync(bytes);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new DataError('BAD_DATA', `${file}: the Parquet footer cannot be read (${detail}): the file is damaged. Write or copy it again.`, { file, line: 0 }, { cause: error });
+    throw new DataError(
+      'BAD_DATA',
+      `${file}: the Parquet footer cannot be read (${detail}): the file is damaged. Write or copy it again.`,
+      { file, line: 0 },
+      { cause: error },
+    );
   }
 }
 

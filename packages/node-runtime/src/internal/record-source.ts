@@ -56,10 +56,15 @@ export async function checkDataFile(path: string): Promise<void> {
   } catch (error) {
     if (error instanceof DataError) throw error;
     if (errnoCode(error) === 'ENOENT') {
-      throw new DataError('FILE_NOT_FOUND', `${path}: file not found. Check the path (relative paths start at ${process.cwd()}).`, {
-        file: path,
-        line: 0,
-      }, { cause: error });
+      throw new DataError(
+        'FILE_NOT_FOUND',
+        `${path}: file not found. Check the path (relative paths start at ${process.cwd()}).`,
+        {
+          file: path,
+          line: 0,
+        },
+        { cause: error },
+      );
     }
     throw readFailure(path, error);
   }
@@ -75,7 +80,8 @@ function readFailure(file: string, error: unknown): NodeRuntimeError {
 /** Turns a row problem into the error thrown in `onBadRow: 'fail'` mode. */
 export function problemToError(problem: DataProblem): DataError {
   const code = problem.kind === 'missing-field' ? 'MISSING_COLUMN' : 'BAD_DATA';
-  const location = problem.column === undefined ? { file: problem.file, line: problem.line } : { file: problem.file, line: problem.line, column: problem.column };
+  const location =
+    problem.column === undefined ? { file: problem.file, line: problem.line } : { file: problem.file, line: problem.line, column: problem.column };
   return new DataError(code, problem.message, location);
 }
 
@@ -319,7 +325,8 @@ async function* csvSource(input: Readable, settings: SourceSettings): AsyncGener
       lastEndLine = endLine;
       const byteProblem = issues.take(line, endLine);
       if (header === undefined) {
-        if (byteProblem !== undefined) throw problemToError({ ...byteProblem, message: byteProblem.message.replace(SKIP_HINT, ' The header row cannot be skipped.') });
+        if (byteProblem !== undefined)
+          throw problemToError({ ...byteProblem, message: byteProblem.message.replace(SKIP_HINT, ' The header row cannot be skipped.') });
         header = record.map((name) => name.trim());
         checkHeader(header, line, settings);
         continue;
@@ -377,8 +384,10 @@ function checkHeader(header: readonly string[], line: number, settings: SourceSe
 /** When a one-column header holds the other delimiter, the file is TSV read as CSV (or the reverse): say so. */
 function delimiterHint(header: readonly string[], settings: SourceSettings): string | undefined {
   if (header.length !== 1) return undefined;
-  if (settings.format === 'csv' && header[0]!.includes('\t')) return 'The header is tab-separated: this is a TSV file. Pass --format tsv (format: \'tsv\') or rename it to .tsv.';
-  if (settings.format === 'tsv' && header[0]!.includes(',')) return 'The header is comma-separated: this is a CSV file. Pass --format csv (format: \'csv\') or rename it to .csv.';
+  if (settings.format === 'csv' && header[0]!.includes('\t'))
+    return "The header is tab-separated: this is a TSV file. Pass --format tsv (format: 'tsv') or rename it to .tsv.";
+  if (settings.format === 'tsv' && header[0]!.includes(','))
+    return "The header is comma-separated: this is a CSV file. Pass --format csv (format: 'csv') or rename it to .csv.";
   return undefined;
 }
 

@@ -9,5 +9,7 @@ export function workerEntry(name: string): URL {
 
 /** This process's Node flags for a worker, without a test runner's source conditions (the built worker resolves packages as published). */
 export function workerExecArgv(): string[] {
-  return process.execArgv.filter((a, i, all) => !a.startsWith('--conditions') && !a.startsWith('-C') && !(all[i - 1] === '--conditions' || all[i - 1] === '-C'));
+  return process.execArgv.filter(
+    (a, i, all) => !a.startsWith('--conditions') && !a.startsWith('-C') && !(all[i - 1] === '--conditions' || all[i - 1] === '-C'),
+  );
 }

@@ -41,13 +41,15 @@ export function registerPredictRoute(fastify: FastifyInstance, controller: Serve
     const { texts, explain } = request.body;
     setRequestTexts(request, texts.length);
     if (explain === true && texts.length > limits.maxExplainTexts) {
-      return reply.code(422).send(
-        errorBody(
-          'INVALID_REQUEST',
-          `texts has ${texts.length} items, over the limit of ${limits.maxExplainTexts} with "explain": true (glossa serve --max-explain-texts). Explain fewer texts per request.`,
-          { field: 'texts', limit: limits.maxExplainTexts },
-        ),
-      );
+      return reply
+        .code(422)
+        .send(
+          errorBody(
+            'INVALID_REQUEST',
+            `texts has ${texts.length} items, over the limit of ${limits.maxExplainTexts} with "explain": true (glossa serve --max-explain-texts). Explain fewer texts per request.`,
+            { field: 'texts', limit: limits.maxExplainTexts },
+          ),
+        );
     }
     const labels = current.classifier.labels;
     // Our own deadline and disconnect detection: fastify 5.12's handlerTimeout/request.signal abort as

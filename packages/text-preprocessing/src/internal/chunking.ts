@@ -47,9 +47,7 @@ export function isSafeCut(text: string, index: number): boolean {
  * Punctuation after which a word boundary is guaranteed (UAX #29 `Other`, not Mid* or
  * ExtendNumLet) — used only when a chunk has no whitespace, as in Chinese or Japanese.
  */
-const CLOSING_PUNCTUATION = new Set(
-  Array.from('。！？、!?)]}）】」』》〉〕〗〙〛…｡､').map((c) => c.charCodeAt(0)),
-);
+const CLOSING_PUNCTUATION = new Set(Array.from('。！？、!?)]}）】」』》〉〕〗〙〛…｡､').map((c) => c.charCodeAt(0)));
 
 /** Kinds of cut, from best to worst. A `hard` cut may split a word in rare cases. */
 export type CutKind = 'whitespace' | 'punctuation' | 'hard';

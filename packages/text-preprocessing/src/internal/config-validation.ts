@@ -39,10 +39,7 @@ export class ProblemCollector {
   optionalEnum(value: Record<string, unknown>, key: string, path: string, allowed: readonly string[]): void {
     const v = value[key];
     if (v !== undefined && (typeof v !== 'string' || !allowed.includes(v))) {
-      this.add(
-        childPath(path, key),
-        `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')} (got ${describeValue(v)})`,
-      );
+      this.add(childPath(path, key), `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')} (got ${describeValue(v)})`);
     }
   }
 
@@ -67,7 +64,6 @@ export function collectNormalizationProblems(value: unknown, path: string, colle
     collector.optionalBoolean(value, key, path);
   }
 }
-
 
 /** Largest accepted n-gram length. */
 export const MAX_NGRAM = 16;
@@ -107,10 +103,7 @@ export function collectTokenizerProblems(value: unknown, path: string, collector
       return;
     }
     default:
-      collector.add(
-        `${path}.type`,
-        `must be one of "word", "whitespace", "char", "char-ngram", "keras" (got ${describeValue(type)})`,
-      );
+      collector.add(`${path}.type`, `must be one of "word", "whitespace", "char", "char-ngram", "keras" (got ${describeValue(type)})`);
   }
 }
 
@@ -167,12 +160,7 @@ export function collectVocabularyJSONProblems(value: unknown, path: string, coll
 }
 
 /** Collects every problem in a (possibly partial) text pipeline config. */
-export function collectTextPipelineConfigProblems(
-  value: unknown,
-  path: string,
-  collector: ProblemCollector,
-  requireAll: boolean,
-): void {
+export function collectTextPipelineConfigProblems(value: unknown, path: string, collector: ProblemCollector, requireAll: boolean): void {
   if (!collector.object(value, path)) return;
   const keys = ['normalization', 'tokenizer', 'vocabulary', 'maxLength', 'padding', 'truncating'];
   collector.unknownKeys(value, keys, path);

@@ -9,10 +9,8 @@ export function parseJsonInput(json: unknown, where: string, what: string): unkn
   try {
     return JSON.parse(json);
   } catch (cause) {
-    throw new TextPreprocessingError(
-      'INVALID_JSON',
-      `${where}: the text is not valid JSON. Pass the output of JSON.stringify(${what}) or the parsed object.`,
-      { cause },
-    );
+    throw new TextPreprocessingError('INVALID_JSON', `${where}: the text is not valid JSON. Pass the output of JSON.stringify(${what}) or the parsed object.`, {
+      cause,
+    });
   }
 }

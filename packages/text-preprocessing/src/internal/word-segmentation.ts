@@ -55,19 +55,11 @@ export function scanAsciiWords(text: string, start: number, end: number, out: st
       }
       if (i + 1 < end) {
         const next = ASCII_CLASS[text.charCodeAt(i + 1)] ?? OTHER;
-        if (
-          previous === LETTER &&
-          next === LETTER &&
-          (code === COLON || code === PERIOD || code === APOSTROPHE)
-        ) {
+        if (previous === LETTER && next === LETTER && (code === COLON || code === PERIOD || code === APOSTROPHE)) {
           i += 2;
           continue;
         }
-        if (
-          previous === DIGIT &&
-          next === DIGIT &&
-          (code === COMMA || code === SEMICOLON || code === PERIOD || code === APOSTROPHE)
-        ) {
+        if (previous === DIGIT && next === DIGIT && (code === COMMA || code === SEMICOLON || code === PERIOD || code === APOSTROPHE)) {
           i += 2;
           continue;
         }

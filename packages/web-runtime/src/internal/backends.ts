@@ -104,7 +104,9 @@ async function webgpuProblem(): Promise<string | undefined> {
   if (gpu === undefined) return 'WebGPU is not supported here (no navigator.gpu)';
   try {
     const adapter = await gpu.requestAdapter();
-    return adapter === null || adapter === undefined ? 'navigator.gpu.requestAdapter() found no adapter (the GPU is disabled, blocklisted or absent)' : undefined;
+    return adapter === null || adapter === undefined
+      ? 'navigator.gpu.requestAdapter() found no adapter (the GPU is disabled, blocklisted or absent)'
+      : undefined;
   } catch (error) {
     return `navigator.gpu.requestAdapter() failed: ${describeError(error)}`;
   }

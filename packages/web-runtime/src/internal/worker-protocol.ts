@@ -34,7 +34,9 @@ export type WorkerResponse = { protocol: typeof PROTOCOL; id: number } & (
 
 /** True for a message of this protocol. */
 export function isProtocolMessage(data: unknown): data is { protocol: typeof PROTOCOL; id: number; type: string } {
-  return typeof data === 'object' && data !== null && (data as { protocol?: unknown }).protocol === PROTOCOL && typeof (data as { id?: unknown }).id === 'number';
+  return (
+    typeof data === 'object' && data !== null && (data as { protocol?: unknown }).protocol === PROTOCOL && typeof (data as { id?: unknown }).id === 'number'
+  );
 }
 
 /** Turns anything thrown into a cloneable error with name, code and message. */

@@ -11,7 +11,12 @@ export interface PageApi {
   /** Trains, cancels, predicts and explains in a real Worker; saves and reloads through IndexedDB. */
   worker(): Promise<WorkerOutcome>;
   /** Scores `texts` with the bundle at `url` on `backend`; an error message when the backend cannot start. */
-  scores(url: string, texts: string[], backend: 'wasm' | 'webgl' | 'cpu', packageCdn?: string): Promise<{ backend: string; probabilities: number[]; labels: string[] } | { error: string }>;
+  scores(
+    url: string,
+    texts: string[],
+    backend: 'wasm' | 'webgl' | 'cpu',
+    packageCdn?: string,
+  ): Promise<{ backend: string; probabilities: number[]; labels: string[] } | { error: string }>;
   /** initWebBackend without wasmPaths (call in a fresh page: a failed wasm start cannot be retried). */
   withoutWasmPaths(backend: 'auto' | 'wasm'): Promise<WebBackendReport | { error: string; code: string }>;
   /** Trains in the page on wasm with 2 threads (one gradient Web Worker) twice and with 1 thread once. */

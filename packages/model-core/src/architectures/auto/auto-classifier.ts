@@ -113,8 +113,8 @@ class AutoTextClassifier implements TextClassifier {
     return evaluationReport(state.labels, examples, (known) => {
       const out = new Float32Array(known.length * k);
       known.forEach((i, r) => {
-          out.set(probs.subarray(i * k, (i + 1) * k), r * k);
-        });
+        out.set(probs.subarray(i * k, (i + 1) * k), r * k);
+      });
       return out;
     });
   }
@@ -142,10 +142,16 @@ class AutoTextClassifier implements TextClassifier {
       );
     }
     if (options.pretrainedEmbeddings) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings need an architecture with an embedding layer: choose ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: pretrainedEmbeddings need an architecture with an embedding layer: choose ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`,
+      );
     }
     const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
-    const budget = options.timeLimitSeconds === undefined ? AUTO_BUDGET_SECONDS : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
+    const budget =
+      options.timeLimitSeconds === undefined
+        ? AUTO_BUDGET_SECONDS
+        : checkNumber(where, 'timeLimitSeconds', options.timeLimitSeconds, FIT_OPTION_RANGES.timeLimitSeconds);
     const split = splitValidation(where, examples, options, createRng(seed));
     const labels = labelsOf(where, split.train);
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -163,7 +169,14 @@ class AutoTextClassifier implements TextClassifier {
 
     // 1. The n-gram model: fast, strong on every kind of text; refitted on every example once λ is chosen.
     const ngram = createNgramClassifier({ ...o, architecture: 'ngram' });
-    const ngramFit = await fitNgramSplit(ngram, examples, { ...split, validation }, { ...options, onProgress: forward('ngram') }, seed, split.setting.kind === 'split');
+    const ngramFit = await fitNgramSplit(
+      ngram,
+      examples,
+      { ...split, validation },
+      { ...options, onProgress: forward('ngram') },
+      seed,
+      split.setting.kind === 'split',
+    );
     const ngramSeconds = (performance.now() - t0) / 1000;
     const ngramScore = validation.length > 0 ? lossAndAccuracy(ngramFit.validationProbabilities, valY, k) : undefined;
     candidates.push({
@@ -186,7 +199,13 @@ class AutoTextClassifier implements TextClassifier {
     const affordable = Math.floor((budget * NEURAL_SHARE) / Math.max(epochSeconds, 1e-9));
     const epochs = Math.min(wanted, affordable);
     if (validation.length === 0) {
-      candidates.push({ name: 'lstm', architecture: 'lstm', trainSeconds: 0, weight: 0, note: 'skipped: no validation examples to weigh it against the n-gram model' });
+      candidates.push({
+        name: 'lstm',
+        architecture: 'lstm',
+        trainSeconds: 0,
+        weight: 0,
+        note: 'skipped: no validation examples to weigh it against the n-gram model',
+      });
     } else if (epochs < Math.min(2, wanted)) {
       candidates.push({
         name: 'lstm',
@@ -258,7 +277,15 @@ class AutoTextClassifier implements TextClassifier {
     const trainSeconds = (performance.now() - t0) / 1000;
     const history: EpochLog[] = candidates
       .filter((c) => c.valLoss !== undefined)
-      .map((c, i) => ({ epoch: i + 1, loss: c.valLoss!, accuracy: c.valAccuracy!, valLoss: c.valLoss!, valAccuracy: c.valAccuracy!, seconds: c.trainSeconds, samplesPerSecond: split.train.length / Math.max(c.trainSeconds, 1e-9) }));
+      .map((c, i) => ({
+        epoch: i + 1,
+        loss: c.valLoss!,
+        accuracy: c.valAccuracy!,
+        valLoss: c.valLoss!,
+        valAccuracy: c.valAccuracy!,
+        seconds: c.trainSeconds,
+        samplesPerSecond: split.train.length / Math.max(c.trainSeconds, 1e-9),
+      }));
     const training: TrainingInfo = {
       seed,
       epochsRun: history.length,
@@ -339,7 +366,8 @@ function describeNgram(classifier: TextClassifier): string {
 
 function reasonFor(chosen: string, candidates: readonly PortfolioCandidate[], score: { loss: number; accuracy: number }, validationSize: number): string {
   if (validationSize === 0) return 'no validation examples: the n-gram model is kept without comparison';
-  const fmt = (c: PortfolioCandidate | undefined) => (c?.valLoss !== undefined ? `loss ${c.valLoss.toFixed(4)}, accuracy ${c.valAccuracy!.toFixed(4)}` : 'not trained');
+  const fmt = (c: PortfolioCandidate | undefined) =>
+    c?.valLoss !== undefined ? `loss ${c.valLoss.toFixed(4)}, accuracy ${c.valAccuracy!.toFixed(4)}` : 'not trained';
   const [a, b] = candidates;
   if (chosen === 'ensemble') {
     return `the average (n-gram weight ${candidates[0]!.weight}) had the lowest validation loss (${score.loss.toFixed(4)}, accuracy ${score.accuracy.toFixed(4)}) against ngram (${fmt(a)}) and lstm (${fmt(b)})`;

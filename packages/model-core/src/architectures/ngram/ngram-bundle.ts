@@ -105,7 +105,11 @@ export function ngramFromBundle(
   if (parts.quantization) {
     const decoded = decodeQuantizedNgram(parts, info.featureCount, labels.length, parts.quantization);
     if ('problems' in decoded) {
-      throw new BundleError('BUNDLE_CORRUPT', `Bundle: ${decoded.problems.join('; ')}. The files are damaged or from another model; re-save the bundle.`, decoded.problems);
+      throw new BundleError(
+        'BUNDLE_CORRUPT',
+        `Bundle: ${decoded.problems.join('; ')}. The files are damaged or from another model; re-save the bundle.`,
+        decoded.problems,
+      );
     }
     arrays = decoded;
   } else {

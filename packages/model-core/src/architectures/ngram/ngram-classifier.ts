@@ -139,8 +139,8 @@ class NgramTextClassifier implements TextClassifier {
     const k = state.labels.length;
     const out = new Float32Array(rows.length * k);
     rows.forEach((row, i) => {
-          linearProbabilities(state.linear, row, k, out, i * k);
-        });
+      linearProbabilities(state.linear, row, k, out, i * k);
+    });
     return out;
   }
 
@@ -159,7 +159,12 @@ class NgramTextClassifier implements TextClassifier {
   async evaluate(examples: readonly LabeledText[]): Promise<EvaluationReport> {
     const state = this.requireTrained('evaluate');
     checkExamples('evaluate', examples);
-    return evaluationReport(state.labels, examples, (known) => this.probabilitiesOfRows(state, known.map((i) => this.rowOf(state, examples[i]!.text))));
+    return evaluationReport(state.labels, examples, (known) =>
+      this.probabilitiesOfRows(
+        state,
+        known.map((i) => this.rowOf(state, examples[i]!.text)),
+      ),
+    );
   }
 
   async explain(text: string, options: { label?: string } = {}): Promise<Explanation> {
@@ -178,10 +183,16 @@ class NgramTextClassifier implements TextClassifier {
     const where = 'fit';
     checkExamples(where, examples);
     if (options.pretrainedEmbeddings) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: pretrainedEmbeddings initialise an embedding layer, and the ngram architecture has none. Use ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: pretrainedEmbeddings initialise an embedding layer, and the ngram architecture has none. Use ${listNames(architecturesWhere((a) => a.usesEmbeddings))}.`,
+      );
     }
     if (options.resumeFrom) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: the ngram architecture trains in one pass and keeps no checkpoints to resume from. Start afresh without resumeFrom.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: the ngram architecture trains in one pass and keeps no checkpoints to resume from. Start afresh without resumeFrom.`,
+      );
     }
     const seed = checkNumber(where, 'seed', options.seed ?? DEFAULT_FIT_OPTIONS.seed, FIT_OPTION_RANGES.seed);
     const split = splitValidation(where, examples, options, createRng(seed));
@@ -220,10 +231,16 @@ class NgramTextClassifier implements TextClassifier {
         const normalized = pipeline.normalize(e.text);
         return [normalized, tokenizer.tokenize(normalized)] as const;
       });
-    const [charMinN, charMaxN] = resolveCharNgrams(o.charNgrams, split.train.map((e) => e.text));
+    const [charMinN, charMaxN] = resolveCharNgrams(
+      o.charNgrams,
+      split.train.map((e) => e.text),
+    );
     const features: NgramFeatureConfig = { wordMaxN: o.wordNgrams, charMinN, charMaxN };
     if (features.wordMaxN === 0 && features.charMinN === 0) {
-      throw new ModelCoreError('INVALID_OPTIONS', `${where}: wordNgrams is 0 and charNgrams is "none": the ngram model would have no features. Enable one of them.`);
+      throw new ModelCoreError(
+        'INVALID_OPTIONS',
+        `${where}: wordNgrams is 0 and charNgrams is "none": the ngram model would have no features. Enable one of them.`,
+      );
     }
     const maxFeatures = Math.max(1, Math.min(o.maxFeatures, Math.floor(MAX_PARAMETERS / labels.length)));
     // Per-row loss weights from `classWeight` (undefined: all 1).
@@ -244,7 +261,16 @@ class NgramTextClassifier implements TextClassifier {
     const valY = Int32Array.from(validation, (e) => labelIndex.get(e.label)!);
     const grid = o.regularization > 0 ? [o.regularization] : validation.length > 0 ? [...NGRAM_LAMBDA_GRID] : [FALLBACK_LAMBDA];
     const k = labels.length;
-    emit({ type: 'start', epochs: grid.length, batchesPerEpoch: 1, trainSize: split.train.length, validationSize: validation.length, labels, vocabularySize: featureCount, candidate: 'ngram' });
+    emit({
+      type: 'start',
+      epochs: grid.length,
+      batchesPerEpoch: 1,
+      trainSize: split.train.length,
+      validationSize: validation.length,
+      labels,
+      vocabularySize: featureCount,
+      candidate: 'ngram',
+    });
 
     const stop = (): boolean => options.signal?.aborted === true;
     const history: EpochLog[] = [];
@@ -264,7 +290,13 @@ class NgramTextClassifier implements TextClassifier {
         linearProbabilities(linear, { ids: trainSet.x.ids.subarray(from, to), values: trainSet.x.values.subarray(from, to) }, k, trainProbs, i * k);
       }
       const onTrain = lossAndAccuracy(trainProbs, trainSet.y, k);
-      const log: EpochLog = { epoch: g + 1, loss: onTrain.loss, accuracy: onTrain.accuracy, seconds, samplesPerSecond: (split.train.length * fitted.iterations) / Math.max(seconds, 1e-9) };
+      const log: EpochLog = {
+        epoch: g + 1,
+        loss: onTrain.loss,
+        accuracy: onTrain.accuracy,
+        seconds,
+        samplesPerSecond: (split.train.length * fitted.iterations) / Math.max(seconds, 1e-9),
+      };
       let score = { loss: onTrain.loss, accuracy: onTrain.accuracy };
       if (validation.length > 0) {
         const probs = new Float32Array(valRows.length * k);

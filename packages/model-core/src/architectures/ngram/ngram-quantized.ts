@@ -12,7 +12,19 @@
  * - **Weights** float16, or int8 with a float32 scale per label and run of 64 features; a binary model's two
  *   columns are negatives of each other, so only the second is stored.
  */
-import { BitReader, BitWriter, QuantizedDataError, type TensorEncoding, decodeTensor, encodeTensor, encodedTensorBytes, float32Bits, float32Bytes, float32FromBits, float32sAt } from '../../bundle/quantize-codec.js';
+import {
+  BitReader,
+  BitWriter,
+  QuantizedDataError,
+  type TensorEncoding,
+  decodeTensor,
+  encodeTensor,
+  encodedTensorBytes,
+  float32Bits,
+  float32Bytes,
+  float32FromBits,
+  float32sAt,
+} from '../../bundle/quantize-codec.js';
 
 /** The first bytes of a quantized `features` file. */
 const FEATURES_MAGIC = [0x47, 0x51, 0x46, 0x31]; // "GQF1"
@@ -141,12 +153,15 @@ export function decodeQuantizedNgram(
   const f = featureCount;
   const { keyBits } = settings;
   const problems: string[] = [];
-  if (keyBits < 32 || keyBits > MAX_QUANTIZED_KEY_BITS) problems.push(`manifest.json quantization.ngram.keyBits: ${keyBits}, must be from 32 to ${MAX_QUANTIZED_KEY_BITS}`);
+  if (keyBits < 32 || keyBits > MAX_QUANTIZED_KEY_BITS)
+    problems.push(`manifest.json quantization.ngram.keyBits: ${keyBits}, must be from 32 to ${MAX_QUANTIZED_KEY_BITS}`);
   if (settings.mirrored && labels !== 2) problems.push('manifest.json quantization.ngram.mirrored: only a model of 2 labels can be mirrored');
   const columns = settings.mirrored ? 1 : labels;
   const weightBytes = encodedTensorBytes(f, columns, settings.weights) + 4 * labels;
   if (parts.weights.byteLength !== weightBytes) {
-    problems.push(`${parts.weightsFile}: ${parts.weights.byteLength} bytes, but ${f} features × ${columns} stored label column${columns === 1 ? '' : 's'} in ${settings.weights} need ${weightBytes}`);
+    problems.push(
+      `${parts.weightsFile}: ${parts.weights.byteLength} bytes, but ${f} features × ${columns} stored label column${columns === 1 ? '' : 's'} in ${settings.weights} need ${weightBytes}`,
+    );
   }
   // Every feature takes at least two bits (a gap's stop bit, its block): refuse before allocating for it.
   if (parts.features.byteLength * 8 < 2 * f + 64) problems.push(`${parts.featuresFile}: ${parts.features.byteLength} bytes cannot hold ${f} features`);

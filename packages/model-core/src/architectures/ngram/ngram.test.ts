@@ -28,17 +28,20 @@ describe('n-gram features', () => {
 
   it('keeps a KeyTable consistent while it grows', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 2 ** 32 - 1 }), fc.nat()), { maxLength: 3000, selector: ([lo, hi]) => `${lo}:${hi}` }), (keys) => {
-        const table = new KeyTable(4);
-        keys.forEach(([lo, hi], i) => {
-          table.insert(lo, hi, i);
-        });
-        expect(table.size).toBe(keys.length);
-        keys.forEach(([lo, hi], i) => {
-          expect(table.get(lo, hi)).toBe(i);
-        });
-        expect(table.get(7, 0x7fffffff)).toBe(keys.findIndex(([lo, hi]) => lo === 7 && hi === 0x7fffffff));
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 2 ** 32 - 1 }), fc.nat()), { maxLength: 3000, selector: ([lo, hi]) => `${lo}:${hi}` }),
+        (keys) => {
+          const table = new KeyTable(4);
+          keys.forEach(([lo, hi], i) => {
+            table.insert(lo, hi, i);
+          });
+          expect(table.size).toBe(keys.length);
+          keys.forEach(([lo, hi], i) => {
+            expect(table.get(lo, hi)).toBe(i);
+          });
+          expect(table.get(7, 0x7fffffff)).toBe(keys.findIndex(([lo, hi]) => lo === 7 && hi === 0x7fffffff));
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -61,7 +64,12 @@ describe('n-gram features', () => {
   it('chooses character n-grams from the data: 1–3 for CJK, 2–5 otherwise, none past the budget', () => {
     expect(resolveCharNgrams('auto', ['这个宾馆比较陈旧了', '特价的房间也很一般'])).toEqual([1, 3]);
     expect(resolveCharNgrams('auto', ['a charming and often affecting journey'])).toEqual([2, 5]);
-    expect(resolveCharNgrams('auto', Array.from({ length: 20_000 }, () => 'x'.repeat(600)))).toEqual([0, 0]);
+    expect(
+      resolveCharNgrams(
+        'auto',
+        Array.from({ length: 20_000 }, () => 'x'.repeat(600)),
+      ),
+    ).toEqual([0, 0]);
     expect(resolveCharNgrams('none', ['abc'])).toEqual([0, 0]);
     expect(resolveCharNgrams('3-6', ['abc'])).toEqual([3, 6]);
   });
@@ -180,7 +188,9 @@ describe('createTextClassifier({ architecture: "ngram" })', () => {
     const clf = createTextClassifier({ architecture: 'ngram' });
     await expect(clf.fit(data, { resumeFrom: {} as never })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     await expect(clf.fit(data, { pretrainedEmbeddings: () => ({ vectors: new Map() }) })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
-    await expect(createTextClassifier({ architecture: 'ngram', wordNgrams: 0, charNgrams: 'none' }).fit(data)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(createTextClassifier({ architecture: 'ngram', wordNgrams: 0, charNgrams: 'none' }).fit(data)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+    });
     await expect(createTextClassifier({ architecture: 'ngram' }).predict(['x'])).rejects.toMatchObject({ code: 'NOT_TRAINED' });
   });
 });
