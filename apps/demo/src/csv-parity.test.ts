@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // node-runtime is not a dependency of the demo; its reader is loaded by path, as web-runtime's tests load
 // node-runtime's store contract suite.
+// biome-ignore lint/style/noRestrictedImports: the parity test compares node-runtime's reader itself with the page's parser.
 import { readRecords } from '../../../packages/node-runtime/src/read-records.js';
 import { parseDataset } from './parse-dataset.js';
 
