@@ -1,12 +1,10 @@
 import { defineConfig } from 'tsup';
+import { glossaBuild } from '../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/child.ts'],
-  format: ['esm'],
-  platform: 'node',
-  target: 'es2022',
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  tsconfig: 'tsconfig.build.json',
-});
+export default defineConfig(
+  glossaBuild({
+    entry: ['src/index.ts', 'src/cli.ts', 'src/child.ts'],
+    platform: 'node',
+    dts: { entry: 'src/index.ts' },
+  }),
+);

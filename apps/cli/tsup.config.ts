@@ -1,13 +1,10 @@
 import { defineConfig } from 'tsup';
+import { glossaBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm'],
-  platform: 'node',
-  target: 'es2022',
-  // GLOSSA_FAST_BUILD (pnpm start): JavaScript only; the type declarations are for type-checking and publishing.
-  dts: process.env.GLOSSA_FAST_BUILD ? false : { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  tsconfig: 'tsconfig.build.json',
-});
+export default defineConfig(
+  glossaBuild({
+    entry: ['src/index.ts', 'src/bin.ts'],
+    platform: 'node',
+    dts: process.env.GLOSSA_FAST_BUILD ? false : { entry: 'src/index.ts' },
+  }),
+);

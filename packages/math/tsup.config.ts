@@ -1,13 +1,9 @@
 import { defineConfig } from 'tsup';
+import { glossaBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  platform: 'neutral',
-  target: 'es2022',
-  // GLOSSA_FAST_BUILD (pnpm start): JavaScript only; the type declarations are for type-checking and publishing.
-  dts: !process.env.GLOSSA_FAST_BUILD,
-  sourcemap: true,
-  clean: true,
-  tsconfig: 'tsconfig.build.json',
-});
+export default defineConfig(
+  glossaBuild({
+    entry: ['src/index.ts'],
+    platform: 'neutral',
+  }),
+);

@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { glossaTests } from '../../vitest.base';
 
-export default defineConfig({
-  resolve: { conditions: ['@glossa/source'] },
-  ssr: { resolve: { conditions: ['@glossa/source'] } },
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
-    setupFiles: ['test/setup-backend.ts'],
-  },
-});
+export default glossaTests({ testTimeout: 120_000, setupFiles: ['test/setup-backend.ts'] });

@@ -1,0 +1,28 @@
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/** vitest's `test` options. */
+type TestOptions = NonNullable<ViteUserConfig['test']>;
+
+/**
+ * The test set-up every package shares: workspace packages read from their sources (the `@glossa/source`
+ * condition), tests in `src/**` and `test/**`, 60 s per test. A package's `vitest.config.ts` adds what it
+ * does differently (longer timeouts, a backend set-up file, one file at a time).
+ *
+ * @param test - The package's test options, over the shared ones.
+ * @returns A vitest configuration.
+ * @example
+ * ```ts
+ * export default glossaTests({ setupFiles: ['test/setup-backend.ts'] });
+ * ```
+ */
+export function glossaTests(test: TestOptions = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: { conditions: ['@glossa/source'] },
+    ssr: { resolve: { conditions: ['@glossa/source'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 60_000,
+      ...test,
+    },
+  });
+}
