@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { decodeChunkInput, decodeChunkOutput, type LineRuns, linesOf, type ScoreItem } from './chunks.js';
 import { chunkJobId, DEFAULT_PREFIX, jobKeys, openRedis, type QueueConnection, SCORING_QUEUE } from './connection.js';
 import { QueueError } from './errors.js';
-import { type ChunkFailure, type JobStatus, failedChunks, readJobStatus } from './status.js';
+import { type ChunkFailure, chunkFailure, type JobStatus, readJobStatus } from './status.js';
 import { quit } from './submit.js';
 
 /** One chunk's records and predictions, in input order. */
@@ -79,7 +79,7 @@ export async function* collectJob(connection: QueueConnection, name: string, opt
         if (meta[0] === 'submitted' && chunk >= Number(meta[1])) return;
         const job = await queue.getJob(chunkJobId(name, chunk));
         if (job !== undefined && (await job.isFailed())) {
-          const failure = (await failedChunks(redis, queue, prefix, name)).find((f) => f.chunk === chunk);
+          const failure = await chunkFailure(redis, keys, job);
           if (failure !== undefined) {
             yield {
               chunk,

@@ -1,7 +1,7 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { LineRuns } from './chunks.js';
-import { DEFAULT_PREFIX, jobKeys, openRedis, type QueueConnection, SCORING_QUEUE } from './connection.js';
+import { DEFAULT_PREFIX, type JobKeys, jobKeys, openRedis, type QueueConnection, SCORING_QUEUE } from './connection.js';
 import { QueueError } from './errors.js';
 import { jobNames } from './remove.js';
 import { ANNOTATION, quit } from './submit.js';
@@ -50,6 +50,30 @@ export interface JobStatus {
 const at = (ms: string | undefined): Date | undefined => (ms === undefined ? undefined : new Date(Number(ms)));
 
 /**
+ * A failed BullMQ job as the failure of its chunk, or undefined when the chunk was scored after all (retried,
+ * or a duplicate that failed late).
+ *
+ * @param redis - A client.
+ * @param keys - The job's keys.
+ * @param job - A BullMQ job in the failed set.
+ * @returns The failure, with the chunk's line range from its stored line runs.
+ */
+export async function chunkFailure(redis: Redis, keys: JobKeys, job: Job): Promise<ChunkFailure | undefined> {
+  const chunk = (job.data as { chunk: number }).chunk;
+  if ((await redis.exists(keys.output(chunk))) === 1) return undefined;
+  const runs = JSON.parse((await redis.hget(keys.lines, String(chunk))) ?? '[]') as LineRuns;
+  const last = runs[runs.length - 1];
+  return {
+    chunk,
+    firstLine: runs[0]?.[0] ?? 0,
+    lastLine: last === undefined ? 0 : last[0] + last[1] - 1,
+    records: runs.reduce((n, [, count]) => n + count, 0),
+    reason: job.failedReason ?? 'unknown',
+    attempts: job.attemptsMade,
+  };
+}
+
+/**
  * The chunks of a job that spent their attempts, from BullMQ's failed set.
  *
  * @param redis - A client.
@@ -66,19 +90,8 @@ export async function failedChunks(redis: Redis, queue: Queue, prefix: string, n
     const jobs: Job[] = await queue.getFailed(start, start + 999);
     for (const job of jobs) {
       if (job?.name !== name || (job.data as { job?: string }).job !== name) continue;
-      const chunk = (job.data as { chunk: number }).chunk;
-      // A chunk scored after all (retried, or a duplicate that failed late) is not a failure.
-      if ((await redis.exists(keys.output(chunk))) === 1) continue;
-      const runs = JSON.parse((await redis.hget(keys.lines, String(chunk))) ?? '[]') as LineRuns;
-      const last = runs[runs.length - 1];
-      failures.push({
-        chunk,
-        firstLine: runs[0]?.[0] ?? 0,
-        lastLine: last === undefined ? 0 : last[0] + last[1] - 1,
-        records: runs.reduce((n, [, count]) => n + count, 0),
-        reason: job.failedReason ?? 'unknown',
-        attempts: job.attemptsMade,
-      });
+      const failure = await chunkFailure(redis, keys, job);
+      if (failure !== undefined) failures.push(failure);
     }
   }
   return failures.sort((a, b) => a.chunk - b.chunk);

@@ -118,7 +118,7 @@ export async function startScoringWorker(connection: QueueConnection, options: S
     return scorer;
   };
 
-  const process = async (job: Job<ChunkJobData>): Promise<{ records: number; stored: boolean }> => {
+  const scoreChunk = async (job: Job<ChunkJobData>): Promise<{ records: number; stored: boolean }> => {
     const { job: name, chunk, bundle, batchSize } = job.data;
     const keys = jobKeys(prefix, name);
     const where = `job ${name}, chunk ${chunk}`;
@@ -158,7 +158,7 @@ export async function startScoringWorker(connection: QueueConnection, options: S
     return { records: items.length, stored: stored === 1 };
   };
 
-  const worker = new Worker<ChunkJobData>(SCORING_QUEUE, process, {
+  const worker = new Worker<ChunkJobData>(SCORING_QUEUE, scoreChunk, {
     connection: blocking,
     prefix,
     concurrency,

@@ -3,7 +3,7 @@
  * `work` (any number, any machine) scores them, `status` shows progress, `collect` writes the results in input
  * order — line for line what `glossa predict` writes for the same input.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES } from '@glossa/model-core/options';
 import type { JobStatus, QueueConnection } from '@glossa/queue';
@@ -247,12 +247,12 @@ async function runSubmit(ctx: CliContext, bundlePath: string, input: string, opt
   const runtime = await loadRuntime();
   await initBackendFor(runtime, 'predict', options.backend, cliLogger(ctx, verbose));
   // The bundle is checked here, once, with the usual clear errors, rather than by every worker.
-  const path = await runtime.resolveBundlePath(bundlePath);
-  const files = await runtime.readBundleFiles(path);
+  const files = await runtime.readBundleFiles(bundlePath);
   const classifier = await runtime.deserializeBundle(files);
   const labels = classifier.labels;
   classifier.dispose();
-  const packed = (await stat(path)).isFile() ? new Uint8Array(await readFile(path)) : runtime.packBundle(files);
+  // The files read once: packed here (deterministic bytes) whether they came from a directory or a .glossa file.
+  const packed = runtime.packBundle(files);
 
   const inputName = fromStdin ? 'stdin' : input;
   const warnings = collectWarnings();

@@ -5,7 +5,7 @@
 import type { GroupShares } from '../analyze/aggregate.js';
 import type { AnalysisJson } from '../commands/analyze.js';
 import { type Charts, labelColors, loadCharts } from './charts.js';
-import { type Cell, count, escapeHtml, figure, percent, renderPage, table } from './html.js';
+import { baseName, type Cell, count, escapeHtml, figure, percent, renderPage, table } from './html.js';
 
 /** Groups drawn in the share chart and the time series (tables list every group). */
 const GROUPS_DRAWN = 20;
@@ -321,19 +321,9 @@ export async function renderAnalysisReport(r: AnalysisJson): Promise<string> {
     facts: [
       `model ${r.bundle} (${r.architecture}), labels ${r.labels.join(', ')}`,
       `data ${r.data}: ${count(r.rows.analyzed)} rows in ${r.seconds.toFixed(1)} s${r.time === null ? '' : `; time from "${r.time}", per ${r.every} in UTC`}`,
-      `written ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     ],
     headline,
     sections,
     data: r,
   });
-}
-
-function baseName(path: string): string {
-  return (
-    path
-      .split(/[\\/]/)
-      .filter((p) => p !== '')
-      .pop() ?? path
-  );
 }

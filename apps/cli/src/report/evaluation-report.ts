@@ -6,7 +6,7 @@
 import type { ClassificationReport } from '@glossa/math';
 import { type Charts, labelColors, loadCharts } from './charts.js';
 import type { EvaluationDetails, MisclassifiedExample } from './evaluation-details.js';
-import { type Cell, count, escapeHtml, figure, metric, percent, renderPage, table } from './html.js';
+import { baseName, type Cell, count, escapeHtml, figure, metric, percent, renderPage, table } from './html.js';
 
 /** What `glossa evaluate --json` prints, and what the report draws. */
 export type EvaluationJson = ClassificationReport &
@@ -341,19 +341,9 @@ export async function renderEvaluationReport(r: EvaluationJson): Promise<string>
     facts: [
       `model ${r.bundle}${r.architecture ? ` (${r.architecture})` : ''}, labels ${r.labels.join(', ')}`,
       `data ${r.data}: ${count(r.n)} rows scored in ${r.seconds.toFixed(1)} s on the ${r.backend} backend`,
-      `written ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     ],
     headline,
     sections,
     data: r,
   });
-}
-
-function baseName(path: string): string {
-  return (
-    path
-      .split(/[\\/]/)
-      .filter((p) => p !== '')
-      .pop() ?? path
-  );
 }

@@ -64,11 +64,26 @@ export interface ReportSection {
   html: string;
 }
 
+/**
+ * The last part of a path, for titles (either separator, trailing ones ignored).
+ *
+ * @param path - A file or directory path.
+ * @returns Its name.
+ */
+export function baseName(path: string): string {
+  return (
+    path
+      .split(/[\\/]/)
+      .filter((p) => p !== '')
+      .pop() ?? path
+  );
+}
+
 /** What {@link renderPage} needs. */
 export interface PageOptions {
   /** The page title and main heading. */
   title: string;
-  /** Lines under the heading (escaped here). */
+  /** Lines under the heading (escaped here); the time the page was written is added last. */
   facts: readonly string[];
   /** Headline figures: label and value. */
   headline: ReadonlyArray<{ label: string; value: string; note?: string }>;
@@ -145,6 +160,7 @@ function inlineJson(data: unknown): string {
  * @returns A self-contained HTML page.
  */
 export function renderPage(options: PageOptions): string {
+  const facts = [...options.facts, `written ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`];
   const toc = options.sections.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('');
   const headline = options.headline
     .map((h) => `<div><dt>${escapeHtml(h.label)}</dt><dd>${escapeHtml(h.value)}${h.note ? `<span class="note">${escapeHtml(h.note)}</span>` : ''}</dd></div>`)
@@ -165,7 +181,7 @@ export function renderPage(options: PageOptions): string {
 <a class="skip" href="#main">Skip to the report</a>
 <header>
 <h1>${escapeHtml(options.title)}</h1>
-<ul class="facts">${options.facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>
+<ul class="facts">${facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>
 <nav class="toc" aria-label="Contents"><ol>${toc}</ol></nav>
 </header>
 <main id="main" tabindex="-1">
