@@ -43,7 +43,7 @@ describe('emailToText', () => {
       '<html><head><title>t</title><style>p{color:red}</style></head>',
       '<body><script>alert(1)</script><p>Save&nbsp;50%&nbsp;&amp; more</p><br>Click <a href="http://x">here</a>&#33;</body></html>',
     ].join('\n');
-    expect(emailToText(raw)).toBe('Deal\nSave 50% & more\n\nClick here !');
+    expect(emailToText(raw)).toBe('Deal\nSave 50% & more\n\nClick here!');
   });
 
   it('decodes quoted-printable with soft line breaks in the declared charset', () => {

@@ -1,15 +1,7 @@
 import { createRequire } from 'node:module';
+import { htmlToText } from '@glossa/text-preprocessing';
 import { CliError } from './cli-error.js';
-import {
-  decodeBody,
-  decodeEncodedWords,
-  headerValue,
-  htmlToText,
-  type MimeEntity,
-  parseEntity,
-  parseStructuredHeader,
-  splitMultipart,
-} from './internal/mime.js';
+import { decodeBody, decodeEncodedWords, headerValue, type MimeEntity, parseEntity, parseStructuredHeader, splitMultipart } from './internal/mime.js';
 import type { LabeledText } from './runtime.js';
 
 /**

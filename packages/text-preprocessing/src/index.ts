@@ -20,6 +20,7 @@ export {
   type TextPreprocessingErrorOptions,
   type ValidationProblem,
 } from './errors.js';
+export { htmlToText } from './html-to-text.js';
 export {
   DEFAULT_NORMALIZATION_OPTIONS,
   type NormalizationOptions,

@@ -1,15 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeBase64,
-  decodeCharset,
-  decodeEncodedWords,
-  decodeHtmlEntities,
-  decodeQuotedPrintable,
-  parseEntity,
-  parseStructuredHeader,
-  splitMultipart,
-} from './mime.js';
+import { decodeBase64, decodeCharset, decodeEncodedWords, decodeQuotedPrintable, parseEntity, parseStructuredHeader, splitMultipart } from './mime.js';
 
 function encodeQuotedPrintable(bytes: Uint8Array): string {
   let out = '';
@@ -72,12 +63,6 @@ describe('decodeEncodedWords', () => {
 
   it('keeps whitespace between an encoded-word and plain text', () => {
     expect(decodeEncodedWords('Re: =?utf-8?q?h=C3=A9llo?= world')).toBe('Re: héllo world');
-  });
-});
-
-describe('decodeHtmlEntities', () => {
-  it('decodes named, decimal and hex references and keeps unknown ones', () => {
-    expect(decodeHtmlEntities('&lt;a&gt; &#65;&#x42; &bogus; &copy;')).toBe('<a> AB &bogus; ©');
   });
 });
 

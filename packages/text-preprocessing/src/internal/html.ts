@@ -118,8 +118,16 @@ function decodeNumeric(ref: string): string {
   return String.fromCodePoint(code);
 }
 
-/** Applies one stripping pass. Returns the input unchanged when it holds neither `<` nor `&`. */
-export function stripHtmlOnce(text: string): string {
+/** Elements that start or end a line of text: {@link stripHtmlOnce} with `lineBreaks` turns their tags into `\n`. */
+const LINE_TAGS = new Set(['br', 'p', 'div', 'tr', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'hr', 'blockquote', 'pre', 'ul', 'ol', 'dl', 'dt', 'dd']);
+
+/**
+ * Applies one stripping pass. Returns the input unchanged when it holds neither `<` nor `&`.
+ *
+ * @param lineBreaks - Turn the tags of line-level elements (`p`, `br`, `div`, `li`, headings…) into `\n`
+ *   instead of a space (`htmlToText`); `normalizeText` collapses all whitespace and leaves it false.
+ */
+export function stripHtmlOnce(text: string, lineBreaks = false): string {
   if (!text.includes('<') && !text.includes('&')) return text;
   return text.replace(HTML_PATTERN, (match: string, rawElement?: string, tagName?: string, entity?: string) => {
     if (entity !== undefined) {
@@ -127,7 +135,11 @@ export function stripHtmlOnce(text: string): string {
       return NAMED_ENTITIES.get(entity) ?? match;
     }
     if (rawElement !== undefined) return ' ';
-    if (tagName !== undefined && INLINE_TAGS.has(tagName.toLowerCase())) return '';
+    if (tagName !== undefined) {
+      const name = tagName.toLowerCase();
+      if (INLINE_TAGS.has(name)) return '';
+      if (lineBreaks && LINE_TAGS.has(name)) return '\n';
+    }
     return ' ';
   });
 }
