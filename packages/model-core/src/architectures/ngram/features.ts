@@ -421,7 +421,9 @@ export function vectorize(table: FeatureTable, normalized: string, tokens: reado
   for (let i = 0; i < unique; i++) {
     const id = ids[i]!;
     position[id] = -1;
-    const v = (1 + Math.log(counts[i]!)) * table.idf[id]!;
+    // Sublinear tf: 1 + ln(count); most n-grams occur once in a text, where that is 1 (no logarithm).
+    const count = counts[i]!;
+    const v = (count === 1 ? 1 : 1 + Math.log(count)) * table.idf[id]!;
     counts[i] = v;
     norms[table.blocks[id]!]! += v * v;
   }
