@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '@glossa/math';
 
 /** Absolute path of the built CLI. */
 export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
@@ -57,16 +58,10 @@ export function runBin(args: readonly string[], options: { input?: string; env?:
   });
 }
 
-/** A tiny deterministic generator (mulberry32) for test data. */
+/** Uniform numbers in [0, 1) for test data: @glossa/math's seeded generator, the one the project trains with. */
 export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 const POSITIVE = ['great', 'excellent', 'wonderful', 'superb', 'loved', 'fantastic', 'brilliant', 'amazing'];
