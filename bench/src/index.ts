@@ -1,5 +1,6 @@
 export { BenchError, type BenchErrorCode } from './bench-error.js';
 export { computeRatios } from './compute-ratios.js';
+export { countTrainTokens, trainTokensPerSecond } from './count-train-tokens.js';
 export {
   type BenchExample,
   createSyntheticDataset,
@@ -41,4 +42,5 @@ export type {
   PeerMeasurement,
   StockBudget,
   Threading,
+  TrainTokenCount,
 } from './types.js';

@@ -24,6 +24,7 @@ describe('parseBenchArgs', () => {
       stock: true,
       seed: 42,
       dataset: 'sst2',
+      threads: [1],
       stockBudget: { trainSeconds: 60, maxBatches: 0, predictTexts: 1000 },
     });
     expect(o.dataDir).toBeUndefined();
@@ -79,6 +80,32 @@ describe('parseBenchArgs', () => {
     });
     expect(o.peerSystems).toEqual(['torch-lstm', 'sklearn-tfidf-lr']);
     expect(o.stockBudget.trainSeconds).toBe(0);
+  });
+
+  it('reads --threads as a list of thread counts, all or auto being every core, in order and without repeats', () => {
+    const four = { ...context, cores: 4 };
+    const threads = (argv: string[], ctx = four): number[] => {
+      const o = parseBenchArgs(argv, ctx);
+      if (o === 'help') throw new Error('unexpected help');
+      return o.threads;
+    };
+    expect(threads(['--threads', '1,2'])).toEqual([1, 2]);
+    expect(threads(['--threads', '1,all'])).toEqual([1, 4]);
+    expect(threads(['--threads=auto'])).toEqual([4]);
+    expect(threads(['--threads', ' 2 , 1 ,'])).toEqual([2, 1]);
+    expect(threads(['--threads', '2,all'], { ...context, cores: 2 })).toEqual([2]);
+    expect(threads(['--threads', '256'])).toEqual([256]);
+  });
+
+  it('rejects a thread count that is not an integer from 1 to 256 or all, with the fix', () => {
+    const ctx = { ...context, cores: 2 };
+    for (const bad of ['0', '1.5', 'x', '257', '-1']) {
+      expect(() => parseBenchArgs(['--threads', bad], ctx)).toThrow(
+        `pnpm bench: --threads has '${bad}', which is neither an integer from 1 to 256 nor all (every core, 2 here). Run \`pnpm bench --help\` for the options.`,
+      );
+    }
+    expect(() => parseBenchArgs(['--threads', ','], ctx)).toThrow('pnpm bench: --threads is empty.');
+    expect(() => parseBenchArgs(['--threads'], ctx)).toThrow('pnpm bench: --threads needs a value.');
   });
 
   it('returns help for --help', () => {

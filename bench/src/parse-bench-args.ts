@@ -1,4 +1,5 @@
 import { NEURAL_ARCHITECTURES } from '@glossa/node-runtime';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { BenchError } from './bench-error.js';
 import { type BenchDatasetName, REAL_DATASETS } from './prepare-dataset.js';
@@ -16,6 +17,11 @@ export interface BenchOptions {
   backends: BenchBackend[];
   /** Epochs every system trains. */
   epochs: number;
+  /**
+   * Training thread counts, each measured in turn (default `[1]`): Glossa's data-parallel threads
+   * (`createTrainingWorkers`, as `glossa train --threads`) and PyTorch's `torch.set_num_threads`.
+   */
+  threads: number[];
   /** Where results are written. */
   outDir: string;
   /** Quick mode: smaller data, 1 epoch, smaller stock budget. */
@@ -50,6 +56,8 @@ export interface BenchArgsContext {
   defaultPeersDir: string;
   /** Whether `@tensorflow/tfjs-node` can be imported (adds `tensorflow` to the default backends). */
   tensorflowAvailable: boolean;
+  /** What `--threads all` means. Default: `os.availableParallelism()`. */
+  cores?: number;
 }
 
 /**
@@ -67,6 +75,8 @@ export const BENCH_USAGE = `usage: pnpm bench [options]
   --archs <list>          any of lstm,bow,cnn,gru,bilstm,bigru,transformer (default lstm,cnn,bow)
   --backends <list>       wasm,cpu[,tensorflow] (default wasm,cpu, plus tensorflow when @tensorflow/tfjs-node is installed)
   --epochs <n>            epochs for every system (default 2; 1 with --quick)
+  --threads <list>        training threads, each measured in turn: Glossa's data-parallel threads and PyTorch's
+                          torch.set_num_threads, e.g. 1,2 or 1,all (all = every core; default 1)
   --out <dir>             results directory (default bench/results)
   --quick                 small run: 1 epoch, 4,000/5,000 training and 1,000 test texts, stock budget 15 s
   --train-size <n>        keep n training texts (seeded subset; synthetic: generate n)
@@ -94,11 +104,16 @@ function fail(message: string): never {
   throw new BenchError('INVALID_ARGUMENT', `pnpm bench: ${message}. Run \`pnpm bench --help\` for the options.`);
 }
 
-function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  const items = value
+/** `a, b,,c` → `['a', 'b', 'c']`. */
+function splitList(value: string): string[] {
+  return value
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = splitList(value);
   for (const item of items) {
     if (!(allowed as readonly string[]).includes(item)) fail(`${flag} has '${item}', which is not one of ${allowed.join(', ')}`);
   }
@@ -110,6 +125,24 @@ function integer(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) fail(`${flag} must be an integer ≥ ${min} (got '${value}')`);
   return n;
+}
+
+/** `createTrainingWorkers` takes 1 to 256 threads. */
+const MAX_THREADS = 256;
+
+/** `--threads 1,2,all`: thread counts (`all` or `auto` = every core), in the order given, without repeats. */
+function threadList(value: string, cores: number): number[] {
+  const items = splitList(value);
+  if (items.length === 0) fail('--threads is empty');
+  const counts = items.map((item) => {
+    if (item === 'all' || item === 'auto') return cores;
+    const n = Number(item);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+      fail(`--threads has '${item}', which is neither an integer from 1 to ${MAX_THREADS} nor all (every core, ${cores} here)`);
+    }
+    return n;
+  });
+  return [...new Set(counts)];
 }
 
 /**
@@ -134,6 +167,7 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
     '--archs',
     '--backends',
     '--epochs',
+    '--threads',
     '--out',
     '--train-size',
     '--test-size',
@@ -187,18 +221,12 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
     architectures: list('--archs', str('--archs') ?? DEFAULT_ARCHS.join(','), ARCHS),
     backends: list('--backends', str('--backends') ?? (context.tensorflowAvailable ? 'tensorflow,wasm,cpu' : 'wasm,cpu'), BACKENDS),
     epochs: opt('--epochs', 1) ?? (quick ? 1 : 2),
+    threads: threadList(str('--threads') ?? '1', context.cores ?? availableParallelism()),
     outDir: resolve(base, str('--out') ?? context.defaultOutDir),
     quick,
     peers: seen.has('--peers'),
     peersDir: resolve(base, str('--peers-dir') ?? context.defaultPeersDir),
-    ...(peerSystems !== undefined
-      ? {
-          peerSystems: peerSystems
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-        }
-      : {}),
+    ...(peerSystems !== undefined ? { peerSystems: splitList(peerSystems) } : {}),
     ...(trainSize !== undefined ? { trainSize } : {}),
     ...(testSize !== undefined ? { testSize } : {}),
     seed: opt('--seed', 0) ?? 42,

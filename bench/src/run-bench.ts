@@ -8,8 +8,9 @@ import { MODEL_CORE_VERSION } from '@glossa/node-runtime';
 import { version_core } from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import { BenchError } from './bench-error.js';
-import { emptyMeasurement } from './internal/child-utils.js';
 import { computeRatios } from './compute-ratios.js';
+import { countTrainTokens, trainTokensPerSecond } from './count-train-tokens.js';
+import { emptyMeasurement, readExamples } from './internal/child-utils.js';
 import { machineInfo } from './machine-info.js';
 import type { BenchOptions } from './parse-bench-args.js';
 import { prepareDataset } from './prepare-dataset.js';
@@ -67,7 +68,7 @@ function gitInfo(cwd: string): { gitCommit: string | null; gitDirty: boolean | n
 }
 
 function failedMeasurement(task: ChildTask, reason: string): Measurement {
-  return { ...emptyMeasurement(task, 0), status: 'failed', reason, threading: 'single-threaded' };
+  return { ...emptyMeasurement(task, 0), status: 'failed', reason };
 }
 
 /** Runs one configuration in a fresh Node process and reads its result file. */
@@ -117,9 +118,11 @@ function timestamp(date: Date): string {
 }
 
 /**
- * Runs the whole benchmark: prepares the data (CSV files every system reads), measures every architecture ×
- * backend for Glossa and for stock tfjs — each in a fresh child process — runs the Python peers when asked,
- * computes the ratios, and writes `<out>/<timestamp>-<machine>.json` and `<out>/latest.md`.
+ * Runs the whole benchmark: prepares the data (CSV files every system reads) and counts its training
+ * tokens once; then, for each training thread count, measures every architecture × backend for Glossa —
+ * each in a fresh child process, training on that many threads — and runs the PyTorch peers with as many
+ * threads (stock tfjs, fastText and scikit-learn once, at their own thread counts); computes tokens/s and
+ * the ratios at equal threads, and writes `<out>/<timestamp>-<machine>.json` and `<out>/latest.md`.
  *
  * @param options - see {@link RunBenchOptions}
  * @returns the report and where it was written
@@ -149,56 +152,78 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
     });
     log(`data: ${data.source}: ${data.trainSize} train / ${data.testSize} test → ${workDir}`);
     const settings: BenchModelSettings = { ...MODEL_DEFAULTS, seed: options.seed, epochs: options.epochs };
+    // Tokens per epoch, counted once over the CSV every system reads, so every tokens/s figure is comparable.
+    const trainTokens = countTrainTokens(
+      (await readExamples(data.trainPath)).map((e) => e.text),
+      settings.maxLength,
+    );
+    log(
+      `tokens per epoch: ${trainTokens.tokens} read (cut at ${trainTokens.maxLength}; ${trainTokens.truncatedTexts} of ${trainTokens.texts} texts cut), ${trainTokens.untruncatedTokens} uncut`,
+    );
     const systems: BenchSystem[] = options.stock ? ['glossa', 'stock'] : ['glossa'];
+    const peerSystems = options.peerSystems ?? defaultPeerSystems(options.architectures);
     const results: Measurement[] = [];
-    for (const architecture of options.architectures) {
-      for (const backend of options.backends) {
-        for (const system of systems) {
-          if (system === 'stock' && !STOCK_ARCHITECTURES.includes(architecture)) {
-            log(`stock tfjs: no ${architecture} twin in tfjs-layers; skipped`);
-            continue;
-          }
-          const name = `${system}-${architecture}-${backend}`;
-          const task: ChildTask = {
-            system,
-            architecture,
-            backend,
-            trainPath: data.trainPath,
-            testPath: data.testPath,
-            settings,
-            stockBudget: options.stockBudget,
-            workDir,
-            resultPath: join(workDir, `${name}.result.json`),
-          };
-          log(`== ${name}`);
-          const result = await runChild(childScript, task, options.childTimeoutMinutes, log);
-          log(`== ${name}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
-          results.push(result);
-        }
-      }
-    }
     let peers: BenchReport['peers'] = [];
     let peersSkipped: string | undefined;
-    if (options.peers) {
-      const run = await runPeers({
-        peersDir: options.peersDir,
-        trainPath: data.trainPath,
-        testPath: data.testPath,
-        epochs: options.epochs,
-        seed: options.seed,
-        systems: options.peerSystems ?? defaultPeerSystems(options.architectures),
-        outDir: join(workDir, 'peers'),
-        cjk: data.cjk,
-        log,
-      });
-      peers = run.peers;
-      peersSkipped = run.skipped;
-      if (peersSkipped) log(`peers skipped: ${peersSkipped}`);
+    for (const [round, threads] of options.threads.entries()) {
+      log(`== training on ${threads} thread${threads === 1 ? '' : 's'}`);
+      for (const architecture of options.architectures) {
+        for (const backend of options.backends) {
+          for (const system of systems) {
+            // Stock tfjs-layers has no data-parallel training: it runs once, on one thread, in the first round.
+            if (system === 'stock' && round > 0) continue;
+            if (system === 'stock' && !STOCK_ARCHITECTURES.includes(architecture)) {
+              log(`stock tfjs: no ${architecture} twin in tfjs-layers; skipped`);
+              continue;
+            }
+            const taskThreads = system === 'stock' ? 1 : threads;
+            const name = `${system}-${architecture}-${backend}-t${taskThreads}`;
+            const task: ChildTask = {
+              system,
+              architecture,
+              backend,
+              trainPath: data.trainPath,
+              testPath: data.testPath,
+              settings,
+              stockBudget: options.stockBudget,
+              threads: taskThreads,
+              workDir,
+              resultPath: join(workDir, `${name}.result.json`),
+            };
+            log(`== ${name}`);
+            const result = await runChild(childScript, task, options.childTimeoutMinutes, log);
+            log(`== ${name}: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
+            results.push(result);
+          }
+        }
+      }
+      // PyTorch at the same thread count, in the same run; fastText and scikit-learn (their own threads) once.
+      const asked = round === 0 ? peerSystems : peerSystems.filter((p) => p.startsWith('torch-'));
+      if (options.peers && peersSkipped === undefined && asked.length > 0) {
+        const run = await runPeers({
+          peersDir: options.peersDir,
+          trainPath: data.trainPath,
+          testPath: data.testPath,
+          epochs: options.epochs,
+          threads,
+          seed: options.seed,
+          systems: asked,
+          outDir: join(workDir, `peers-t${threads}`),
+          cjk: data.cjk,
+          log,
+        });
+        peers.push(...run.peers);
+        peersSkipped = run.skipped;
+        if (peersSkipped) log(`peers skipped: ${peersSkipped}`);
+      }
     }
+    const isTorch = (system: string): boolean => system.startsWith('torch-');
+    const withTokens = results.map((r) => ({ ...r, trainTokensPerSecond: trainTokensPerSecond(r.trainSamplesPerSecond, trainTokens) }));
+    peers = peers.map((p) => ({ ...p, trainTokensPerSecond: trainTokensPerSecond(p.trainSamplesPerSecond, trainTokens, !isTorch(p.system)) }));
     const builds = [...new Set(results.map((r) => r.glossaBuild).filter((b) => b !== null))];
     const report: BenchReport = {
       schema: 'glossa.bench',
-      schemaVersion: 1,
+      schemaVersion: 2,
       startedAt: started.toISOString(),
       finishedAt: new Date().toISOString(),
       argv: [...options.argv],
@@ -218,13 +243,15 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
         sourceTrainSize: data.sourceTrainSize,
         sourceTestSize: data.sourceTestSize,
         labels: data.labels,
+        trainTokens,
       },
       settings,
+      threads: options.threads,
       stockBudget: options.stockBudget,
-      results,
+      results: withTokens,
       peers,
       ...(peersSkipped !== undefined ? { peersSkipped } : {}),
-      ratios: computeRatios(results, peers),
+      ratios: computeRatios(withTokens, peers),
       ...(builds.length > 1
         ? {
             mixedBuilds: `the children ran ${builds.length} different Glossa builds (${builds.join(', ')}): a package was rebuilt during the run; re-run for consistent figures`,

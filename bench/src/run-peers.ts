@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { threadingOf } from './internal/child-utils.js';
 import { type BenchArchitecture, type PeerMeasurement, TORCH_ARCHITECTURES } from './types.js';
 
 /**
@@ -41,6 +42,8 @@ export interface RunPeersOptions {
   testPath: string;
   /** Epochs for the torch models. */
   epochs: number;
+  /** `run_all.sh --threads`: `torch.set_num_threads` of the torch models (fastText and scikit-learn keep their own). */
+  threads: number;
   /** Seed of every peer (initialisation, shuffling). */
   seed: number;
   /** Peer systems (names `run_all.sh --systems` accepts). */
@@ -84,6 +87,21 @@ function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** fastText's `-thread` default, which `fasttext_run.py` keeps unless given `--thread`. */
+const FASTTEXT_DEFAULT_THREADS = 12;
+
+function peerThreads(system: string, json: Record<string, unknown>): number | null {
+  const torch = num(json.torch_num_threads);
+  if (torch !== null) return torch;
+  if (system.startsWith('sklearn')) return 1;
+  if (system.startsWith('fasttext')) {
+    const params = json.params;
+    const thread = typeof params === 'object' && params !== null ? num((params as Record<string, unknown>).thread) : null;
+    return thread !== null && thread > 0 ? thread : FASTTEXT_DEFAULT_THREADS;
+  }
+  return null;
+}
+
 function architectureOf(system: string): BenchArchitecture | null {
   const match = /^torch-(lstm|gru|cnn|bow)$/.exec(system);
   return match ? (match[1] as BenchArchitecture) : null;
@@ -104,22 +122,23 @@ function architectureOf(system: string): BenchArchitecture | null {
  */
 export function parsePeerResult(system: string, json: Record<string, unknown>): PeerMeasurement {
   const rssMb = num(json.time_v_peak_rss_mb) ?? num(json.peak_rss_mb);
-  const threads = num(json.torch_num_threads) ?? (system.startsWith('sklearn') ? 1 : null);
+  const threads = peerThreads(system, json);
   return {
     system,
     architecture: architectureOf(system),
     status: 'ok',
     accuracy: num(json.accuracy),
     trainSamplesPerSecond: num(json.train_samples_per_s),
+    trainTokensPerSecond: null,
     predictTextsPerSecond: num(json.predict_samples_per_s),
     peakRssBytes: rssMb === null ? null : Math.round(rssMb * 1024 * 1024),
     threads,
-    threading: system.startsWith('fasttext') || (threads !== null && threads > 1) ? 'all cores' : 'single-threaded',
+    threading: threadingOf('python', threads),
     epochs: num(json.epochs),
   };
 }
 
-async function readPeer(outDir: string, system: string): Promise<PeerMeasurement> {
+async function readPeer(outDir: string, system: string, threads: number): Promise<PeerMeasurement> {
   const failed = (reason: string): PeerMeasurement => ({
     system,
     architecture: architectureOf(system),
@@ -127,10 +146,12 @@ async function readPeer(outDir: string, system: string): Promise<PeerMeasurement
     reason,
     accuracy: null,
     trainSamplesPerSecond: null,
+    trainTokensPerSecond: null,
     predictTextsPerSecond: null,
     peakRssBytes: null,
-    threads: null,
-    threading: 'single-threaded',
+    // A torch model was asked for `threads` threads; the others' counts are their own, unknown here.
+    threads: system.startsWith('torch-') ? threads : null,
+    threading: threadingOf('python', system.startsWith('torch-') ? threads : null),
     epochs: null,
   });
   for (const [file, lastLine] of [
@@ -155,15 +176,16 @@ async function readPeer(outDir: string, system: string): Promise<PeerMeasurement
 }
 
 /**
- * Runs `run_all.sh TRAIN TEST --systems "…" --threads 1 --epochs N` from the peers directory (PyTorch,
- * fastText, scikit-learn on the same CSVs) and reads every system's JSON.
+ * Runs `run_all.sh TRAIN TEST --systems "…" --threads T --epochs N` from the peers directory (PyTorch,
+ * fastText, scikit-learn on the same CSVs) and reads every system's JSON. `--threads T` sets the torch
+ * models' `torch.set_num_threads(T)`; fastText and scikit-learn ignore it.
  *
  * @param options - see {@link RunPeersOptions}
  * @returns the peers' figures, or why they were skipped
  * @throws never (a failing system is reported as `failed`)
  * @example
  * ```ts
- * const { peers } = await runPeers({ peersDir: '../shared/peers', trainPath, testPath, epochs: 2,
+ * const { peers } = await runPeers({ peersDir: '../shared/peers', trainPath, testPath, epochs: 2, threads: 1,
  *   systems: ['torch-lstm'], outDir: '/tmp/peers', cjk: false, log: console.error });
  * ```
  */
@@ -177,7 +199,7 @@ export async function runPeers(options: RunPeersOptions): Promise<PeerRun> {
     '--systems',
     options.systems.join(' '),
     '--threads',
-    '1',
+    String(options.threads),
     '--epochs',
     String(options.epochs),
     '--seed',
@@ -196,6 +218,6 @@ export async function runPeers(options: RunPeersOptions): Promise<PeerRun> {
     child.on('error', () => resolve());
   });
   const peers: PeerMeasurement[] = [];
-  for (const system of options.systems) peers.push(await readPeer(options.outDir, system));
+  for (const system of options.systems) peers.push(await readPeer(options.outDir, system, options.threads));
   return { peers };
 }

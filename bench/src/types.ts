@@ -17,8 +17,8 @@ export type BenchBackend = 'wasm' | 'cpu' | 'tensorflow';
 /** `glossa` (this project's `TextClassifier`) or `stock` (the same model built with plain tfjs-layers). */
 export type BenchSystem = 'glossa' | 'stock';
 
-/** How many cores a figure used. */
-export type Threading = 'single-threaded' | 'all cores';
+/** How many cores a figure used: one, several but fewer than the machine has, or at least as many as it has. */
+export type Threading = 'single-threaded' | 'multi-threaded' | 'all cores';
 
 /** Outcome of one measured configuration. */
 export type MeasurementStatus = 'ok' | 'unavailable' | 'failed';
@@ -71,6 +71,8 @@ export interface ChildTask {
   settings: BenchModelSettings;
   /** Stock measurement limits. */
   stockBudget: StockBudget;
+  /** Threads computing each training batch (Glossa: this thread plus `threads − 1` gradient workers; stock: always 1). */
+  threads: number;
   /** Scratch directory for the saved bundle. */
   workDir: string;
   /** Where the child writes its {@link Measurement} as JSON. */
@@ -91,7 +93,9 @@ export interface Measurement {
   reason?: string;
   /** Threads the backend computed with (wasm's pool size; cpu is 1); `null` when unknown. */
   threads: number | null;
-  /** Single-threaded or all cores. */
+  /** Threads that computed each training batch: Glossa's data-parallel threads (`createTrainingWorkers`), 1 for stock. */
+  trainThreads: number;
+  /** How many cores training used (from {@link Measurement.trainThreads}, or the backend's own threads). */
   threading: Threading;
   /** Training examples per epoch. */
   trainExamples: number;
@@ -99,6 +103,8 @@ export interface Measurement {
   epochs: number;
   /** Training samples per second (examples × epochs ÷ seconds of the training loops). */
   trainSamplesPerSecond: number | null;
+  /** Training tokens per second: samples/s × the data set's tokens read per text ({@link TrainTokenCount}); filled in by `runBench`. */
+  trainTokensPerSecond: number | null;
   /** Seconds of training measured. */
   trainSeconds: number | null;
   /** True when training was cut short by the budget and samples/s extrapolated from the batches run. */
@@ -147,34 +153,67 @@ export interface PeerMeasurement {
   accuracy: number | null;
   /** Training samples per second. */
   trainSamplesPerSecond: number | null;
+  /**
+   * Training tokens per second: samples/s × tokens per text of the same count as Glossa's
+   * ({@link TrainTokenCount}: truncated at max length for the torch models, whole texts for fastText and
+   * scikit-learn, which truncate nothing); filled in by `runBench`.
+   */
+  trainTokensPerSecond: number | null;
   /** End-to-end prediction (raw text → label) texts per second. */
   predictTextsPerSecond: number | null;
   /** Peak RSS of the process. */
   peakRssBytes: number | null;
-  /** Threads it computed with (torch's thread count; `null` when the script does not say). */
+  /** Threads it computed with (torch's `torch.get_num_threads()`, fastText's `-thread`, default 12; scikit-learn 1; `null` when unknown). */
   threads: number | null;
-  /** Single-threaded (torch with `--threads 1`, scikit-learn) or all cores (fastText's default 12 threads). */
+  /** Single-threaded (torch with `--threads 1`, scikit-learn), multi-threaded, or all cores (fastText's default 12 threads). */
   threading: Threading;
   /** Epochs it trained. */
   epochs: number | null;
 }
 
-/** Glossa's figures divided by stock tfjs's and PyTorch's, for one architecture × backend. */
+/**
+ * Glossa's figures divided by stock tfjs's and PyTorch's at the same number of threads, for one
+ * architecture × backend × thread count. Training tokens/s ratios equal the samples/s ones: every system's
+ * tokens/s uses the same tokens per text.
+ */
 export interface BenchRatio {
   /** Architecture. */
   architecture: BenchArchitecture;
   /** Backend of the Glossa and stock figures. */
   backend: BenchBackend;
-  /** Glossa train samples/s ÷ stock's. */
+  /** Threads of both sides: Glossa's training threads, PyTorch's `torch.set_num_threads`. */
+  threads: number;
+  /** Glossa train samples/s ÷ stock's (stock trains on one thread: `null` unless `threads` is 1). */
   trainVsStock: number | null;
-  /** Glossa predict texts/s ÷ stock's. */
+  /** Glossa predict texts/s (one thread) ÷ stock's (`null` unless `threads` is 1). */
   predictVsStock: number | null;
-  /** Glossa train samples/s ÷ PyTorch's (same architecture). */
+  /** Glossa train samples/s ÷ PyTorch's (same architecture, same threads). */
   trainVsPytorch: number | null;
-  /** Glossa predict texts/s ÷ PyTorch's (same architecture). */
+  /**
+   * Glossa predict texts/s on `threads` threads (one thread: `predict`; every core: the prediction pool;
+   * `null` for other counts) ÷ PyTorch's with the same threads.
+   */
   predictVsPytorch: number | null;
-  /** Glossa predict texts/s on every core ÷ PyTorch's (as run: single-threaded unless `--threads` said otherwise). */
-  predictAllCoresVsPytorch: number | null;
+}
+
+/**
+ * The training tokens of the data set, counted once by Glossa's text pipeline (the tokenizer Glossa's
+ * `fit` uses) over the training CSV every system reads. Each system's training tokens/s is its samples/s
+ * times tokens per text, so tokens/s compare exactly as samples/s do.
+ */
+export interface TrainTokenCount {
+  /** Training texts counted. */
+  texts: number;
+  /** Tokens per epoch after truncation at `maxLength` (what Glossa, stock tfjs and PyTorch read; padding not counted). */
+  tokens: number;
+  /** Tokens per epoch of the whole texts (what fastText and TF-IDF read: they truncate nothing). */
+  untruncatedTokens: number;
+  /** Texts longer than `maxLength` (cut). */
+  truncatedTexts: number;
+  /** The truncation length. */
+  maxLength: number;
+  /** Glossa's tokenizer (`DEFAULT_CLASSIFIER_OPTIONS.tokenizer`). */
+  tokenizer: string;
 }
 
 /** The machine the benchmark ran on. */
@@ -205,8 +244,8 @@ export interface MachineInfo {
 export interface BenchReport {
   /** Always `glossa.bench`. */
   schema: 'glossa.bench';
-  /** Format version of this file. */
-  schemaVersion: 1;
+  /** Format version of this file (2: training threads, tokens/s, ratios per thread count). */
+  schemaVersion: 2;
   /** ISO time the run started. */
   startedAt: string;
   /** ISO time it ended. */
@@ -226,9 +265,13 @@ export interface BenchReport {
     sourceTrainSize: number;
     sourceTestSize: number;
     labels: string[];
+    /** The training tokens, counted once for every system. */
+    trainTokens: TrainTokenCount;
   };
   /** Shared settings. */
   settings: BenchModelSettings;
+  /** Training thread counts measured (`--threads`, resolved): Glossa's data-parallel threads and PyTorch's `torch.set_num_threads`. */
+  threads: number[];
   /** Stock measurement limits. */
   stockBudget: StockBudget;
   /** Glossa and stock measurements. */
@@ -237,7 +280,7 @@ export interface BenchReport {
   peers: PeerMeasurement[];
   /** Why peers were not run, when asked for and skipped. */
   peersSkipped?: string;
-  /** Ratios per architecture × backend. */
+  /** Ratios per architecture × backend × thread count. */
   ratios: BenchRatio[];
   /** Set when the children did not all run the same Glossa build (someone rebuilt a package during the run). */
   mixedBuilds?: string;

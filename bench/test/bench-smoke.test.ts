@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,10 +16,12 @@ const MEASUREMENT_KEYS: (keyof Measurement)[] = [
   'backend',
   'status',
   'threads',
+  'trainThreads',
   'threading',
   'trainExamples',
   'epochs',
   'trainSamplesPerSecond',
+  'trainTokensPerSecond',
   'trainSeconds',
   'trainBudgeted',
   'trainBatches',
@@ -44,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('pnpm bench (smoke)', () => {
-  it('measures bow on cpu for Glossa and stock tfjs in --quick mode and writes a complete JSON and Markdown table', async () => {
+  it('measures bow on cpu for Glossa on 1 and 2 threads and stock tfjs in --quick mode and writes a complete JSON and Markdown table', async () => {
     expect(existsSync(cli), `${cli} is missing: run \`pnpm --filter @glossa/bench build\` first`).toBe(true);
     out = await mkdtemp(join(tmpdir(), 'glossa-bench-smoke-'));
     const args = [
@@ -65,9 +67,13 @@ describe('pnpm bench (smoke)', () => {
       '3',
       '--stock-predict',
       '100',
+      '--threads',
+      '1,2',
     ];
     const { stdout } = await run(process.execPath, [cli, ...args], { maxBuffer: 16 * 2 ** 20 });
-    expect(stdout).toContain('| system | arch | backend | threads | train samples/s |');
+    expect(stdout).toContain('| system | arch | backend | threads | train samples/s | train tokens/s |');
+    expect(stdout).toContain('### Training on 1 thread\n');
+    expect(stdout).toContain('### Training on 2 threads');
 
     const files = await readdir(out);
     const jsonName = files.find((f) => f.endsWith('.json'));
@@ -82,7 +88,18 @@ describe('pnpm bench (smoke)', () => {
     expect(report.versions.node).toBe(process.version);
     expect(report.dataset).toMatchObject({ name: 'synthetic', trainSize: 300, testSize: 100, labels: ['negative', 'positive'] });
     expect(report.settings).toMatchObject({ vocabSize: 20_000, maxLength: 100, batchSize: 64, embeddingDim: 64, units: 64, epochs: 1, seed: 42 });
-    expect(report.results.map((r) => r.system)).toEqual(['glossa', 'stock']);
+    expect(report.schemaVersion).toBe(2);
+    expect(report.threads).toEqual([1, 2]);
+    // Synthetic sentences: at most 52 tokens, none cut at 100.
+    const tokens = report.dataset.trainTokens;
+    expect(tokens).toMatchObject({ texts: 300, truncatedTexts: 0, maxLength: 100, tokenizer: 'word' });
+    expect(tokens.tokens).toBe(tokens.untruncatedTokens);
+    expect(tokens.tokens).toBeGreaterThan(300);
+    expect(report.results.map((r) => [r.system, r.trainThreads])).toEqual([
+      ['glossa', 1],
+      ['stock', 1],
+      ['glossa', 2],
+    ]);
 
     for (const r of report.results) {
       expect(
@@ -90,7 +107,9 @@ describe('pnpm bench (smoke)', () => {
           .filter((k) => k !== 'reason')
           .sort(),
       ).toEqual([...MEASUREMENT_KEYS].sort());
-      expect(r).toMatchObject({ architecture: 'bow', backend: 'cpu', status: 'ok', threads: 1, threading: 'single-threaded', trainExamples: 300, epochs: 1 });
+      expect(r).toMatchObject({ architecture: 'bow', backend: 'cpu', status: 'ok', threads: 1, trainExamples: 300, epochs: 1 });
+      expect(r.threading).toBe(r.trainThreads === 1 ? 'single-threaded' : availableParallelism() <= 2 ? 'all cores' : 'multi-threaded');
+      expect(r.trainTokensPerSecond).toBeCloseTo((r.trainSamplesPerSecond! * tokens.tokens) / tokens.texts, 6);
       for (const key of [
         'trainSamplesPerSecond',
         'trainSeconds',
@@ -107,7 +126,7 @@ describe('pnpm bench (smoke)', () => {
       expect(r.loadSeconds).toBeGreaterThanOrEqual(0);
       expect(r.glossaBuild).toMatch(/^[0-9a-f]{12}$/);
     }
-    const [glossa, stock] = report.results as [Measurement, Measurement];
+    const [glossa, stock, glossa2] = report.results as [Measurement, Measurement, Measurement];
     expect(glossa.accuracy).toBeGreaterThanOrEqual(0);
     expect(glossa.accuracy).toBeLessThanOrEqual(1);
     expect(glossa.predictTexts).toBe(100);
@@ -123,9 +142,14 @@ describe('pnpm bench (smoke)', () => {
     expect(stock.accuracy).toBeNull();
     expect(stock.predictTexts).toBe(100);
 
-    expect(report.ratios).toHaveLength(1);
+    expect(glossa2.accuracy).toBeGreaterThanOrEqual(0);
+    expect(glossa2.trainBatches).toBe(5);
+
+    // Stock trains on one thread: compared with Glossa at one thread only.
+    expect(report.ratios.map((r) => r.threads)).toEqual([1, 2]);
     expect(report.ratios[0]!.trainVsStock).toBeGreaterThan(0);
     expect(report.ratios[0]!.predictVsStock).toBeGreaterThan(0);
+    expect(report.ratios[1]).toMatchObject({ trainVsStock: null, predictVsStock: null, trainVsPytorch: null, predictVsPytorch: null });
     expect(report.peers).toEqual([]);
     expect(report.mixedBuilds).toBeUndefined();
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toBe(stdout.trimStart());

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadLabeledTexts } from '@glossa/node-runtime';
 import type { BenchExample } from '../create-synthetic-dataset.js';
@@ -44,10 +45,14 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** How many cores a backend with `threads` threads uses. */
-export function threadingOf(backend: string, threads: number | undefined): Threading {
+/**
+ * How many cores `threads` threads use on a machine with `cores` cores (tfjs-node, `tensorflow`, always
+ * uses every core). More threads than cores are still "all cores".
+ */
+export function threadingOf(backend: string, threads: number | null | undefined, cores: number = availableParallelism()): Threading {
   if (backend === 'tensorflow') return 'all cores';
-  return threads !== undefined && threads > 1 ? 'all cores' : 'single-threaded';
+  if (threads == null || threads <= 1) return 'single-threaded';
+  return threads >= cores ? 'all cores' : 'multi-threaded';
 }
 
 /** A message for any thrown value. */
@@ -64,10 +69,12 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     backend: task.backend,
     status: 'ok',
     threads: null,
-    threading: task.backend === 'tensorflow' ? 'all cores' : 'single-threaded',
+    trainThreads: task.threads,
+    threading: threadingOf(task.backend, task.threads),
     trainExamples,
     epochs: task.settings.epochs,
     trainSamplesPerSecond: null,
+    trainTokensPerSecond: null,
     trainSeconds: null,
     trainBudgeted: false,
     trainBatches: null,

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createPredictionPool, createTextClassifier, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
+import { createPredictionPool, createTextClassifier, createTrainingWorkers, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
 import type { ChildTask, Measurement } from '../types.js';
 import { describeError, emptyMeasurement, median, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
 
@@ -9,9 +9,11 @@ const TOKENIZE_MIN_SECONDS = 0.5;
 
 /**
  * Measures Glossa's `TextClassifier` for one architecture × backend: trains with `fit` (no validation split,
- * no early stopping), times the text pipeline's `tokenize`, saves the bundle, loads it back from disk and
- * predicts the whole test set from raw text — one `predict(texts, { batchSize })` call, as a user would
- * (median of 2–3 passes) — then the same with `createPredictionPool` on every core.
+ * no early stopping) on `task.threads` threads (more than one: data-parallel, as `glossa train --threads`
+ * runs it, `createTrainingWorkers` passed as `fit`'s `gradientWorkers`), times the text pipeline's
+ * `tokenize`, saves the bundle, loads it back from disk and predicts the whole test set from raw text —
+ * one `predict(texts, { batchSize })` call, as a user would (median of 2–3 passes) — then the same with
+ * `createPredictionPool` on every core.
  */
 export async function measureGlossa(task: ChildTask, log: (line: string) => void): Promise<Measurement> {
   const s = task.settings;
@@ -25,7 +27,7 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
     return { ...result, status: 'unavailable', reason: describeError(error) };
   }
   result.threads = report.threads ?? null;
-  result.threading = threadingOf(task.backend, report.threads);
+  result.threading = threadingOf(task.backend, Math.max(task.threads, report.threads ?? 1));
 
   const classifier = createTextClassifier({
     architecture: task.architecture,
@@ -34,17 +36,25 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
     embeddingDim: s.embeddingDim,
     units: task.architecture === 'cnn' ? s.cnnFilters : s.units,
   });
-  log(`training ${train.length} examples × ${s.epochs} epochs`);
-  const fit = await classifier.fit(train, {
-    epochs: s.epochs,
-    batchSize: s.batchSize,
-    seed: s.seed,
-    validationSplit: 0,
-    earlyStopping: false,
-    onProgress: (event) => {
-      if (event.type === 'epoch') log(`epoch ${event.epoch}: ${event.samplesPerSecond.toFixed(1)} samples/s, loss ${event.loss.toFixed(4)}`);
-    },
-  });
+  log(`training ${train.length} examples × ${s.epochs} epochs on ${task.threads} thread${task.threads === 1 ? '' : 's'}`);
+  // As `glossa train --threads N`: N − 1 worker threads each compute a shard of every batch.
+  const workers = task.threads > 1 ? await createTrainingWorkers({ threads: task.threads, backend: task.backend }) : undefined;
+  let fit: Awaited<ReturnType<typeof classifier.fit>>;
+  try {
+    fit = await classifier.fit(train, {
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      seed: s.seed,
+      validationSplit: 0,
+      earlyStopping: false,
+      ...(workers !== undefined ? { gradientWorkers: workers } : {}),
+      onProgress: (event) => {
+        if (event.type === 'epoch') log(`epoch ${event.epoch}: ${event.samplesPerSecond.toFixed(1)} samples/s, loss ${event.loss.toFixed(4)}`);
+      },
+    });
+  } finally {
+    await workers?.close();
+  }
   result.trainSamplesPerSecond = fit.trainSamplesPerSecond;
   result.trainSeconds = fit.trainSeconds;
   result.trainBatches = Math.ceil(train.length / s.batchSize) * fit.epochsRun;
@@ -60,7 +70,7 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
   result.tokenizeTokens = tokens;
   result.tokenizeTokensPerSecond = tokens / (nowSeconds() - t0);
 
-  const bundleDir = join(task.workDir, `glossa-${task.architecture}-${task.backend}`);
+  const bundleDir = join(task.workDir, `glossa-${task.architecture}-${task.backend}-t${task.threads}`);
   await saveBundle(classifier, bundleDir);
   classifier.dispose();
   result.bundleBytes = await sizeOnDisk(bundleDir);
