@@ -148,6 +148,10 @@ class GlossaTextClassifier implements TextClassifier {
     return this.spec().extraPadding(this.options);
   }
 
+  leadingPadding(): number {
+    return this.spec().leadingPadding?.(this.options) ?? 0;
+  }
+
   /** Shortest padded batch (recurrent models: 2 steps, as tfjs's Unpack gradient fails on one; masked steps change nothing). */
   minLength(): number {
     return this.spec().minLength;
@@ -176,7 +180,7 @@ class GlossaTextClassifier implements TextClassifier {
     const out = new Float32Array(sequences.length * k);
     const lengths = sequences.map((s) => s.length);
     for (const rows of planBatches(lengths, batchSize)) {
-      const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength());
+      const { ids, length } = padBatch(sequences, rows, this.extraPadding(), this.minLength(), this.leadingPadding());
       const probs = fast?.run(ids, rows.length, length) ?? readTensor(() => model.apply(tensor2d(ids, [rows.length, length], 'int32')) as Tensor);
       rows.forEach((r, i) => {
         out.set(probs.subarray(i * k, (i + 1) * k), r * k);

@@ -127,6 +127,62 @@ describe('bundle validation of the new architectures', () => {
   });
 });
 
+describe('cnn with initialState padded', () => {
+  it('predicts what an unmasked CNN predicts from texts pre-padded to a fixed length', async () => {
+    const k = 3;
+    const clf = createTextClassifier({ architecture: 'cnn', ...small, kernelSize: k, initialState: 'padded' });
+    await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
+    const model = clf.model!;
+    const weight = (n: string) =>
+      model.weights
+        .find((w) => w.originalName === n)!
+        .read()
+        .arraySync() as number[][];
+    const [table, kernel, dense] = ['embedding/embeddings', 'conv/kernel', 'output/kernel'].map(weight);
+    const [bias, denseBias] = ['conv/bias', 'output/bias'].map((n) => weight(n) as unknown as number[]);
+    const e = small.embeddingDim;
+    // The reference: ids pre-padded with 0 to 30 steps (every text is shorter), every window unmasked, ReLU, max, softmax.
+    const reference = (ids: Int32Array): number[] => {
+      const padded = [...new Array<number>(30 - ids.length).fill(0), ...ids];
+      const features = new Array<number>(small.units).fill(0);
+      for (let t = 0; t + k <= padded.length; t++) {
+        for (let f = 0; f < small.units; f++) {
+          let z = bias![f]!;
+          for (let j = 0; j < k; j++) for (let d = 0; d < e; d++) z += table![padded[t + j]!]![d]! * kernel![j * e + d]![f]!;
+          features[f] = Math.max(features[f]!, z);
+        }
+      }
+      const logits = clf.labels.map((_, c) => features.reduce((s, v, f) => s + v * dense![f]![c]!, denseBias![c]!));
+      const top = Math.max(...logits);
+      const exp = logits.map((z) => Math.exp(z - top));
+      return exp.map((v) => v / exp.reduce((a, b) => a + b, 0));
+    };
+    const probs = await clf.predictProbabilities(texts);
+    texts.forEach((text, i) => {
+      const expected = reference(clf.pipeline!.encode(text));
+      for (let c = 0; c < clf.labels.length; c++) expect(probs[i * clf.labels.length + c]).toBeCloseTo(expected[c]!, 5);
+    });
+    // Alone or beside longer texts, a text scores the same.
+    const alone = await clf.predictProbabilities([texts[0]!]);
+    expect(Array.from(alone)).toEqual(Array.from(probs.subarray(0, clf.labels.length)));
+    const files = await serializeBundle(clf);
+    const loaded = await deserializeBundle(files);
+    expect(Array.from(await loaded.predictProbabilities(texts))).toEqual(Array.from(probs));
+    const mismatched = {
+      ...files,
+      'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), options: { ...clf.options, initialState: 'learned' } })),
+    };
+    await expect(deserializeBundle(mismatched)).rejects.toThrow(/leading_padding is true, but options.initialState is "learned"/);
+    for (const c of [clf, loaded]) c.dispose();
+  });
+
+  it('is refused for the architectures that do not have it', () => {
+    expect(() => createTextClassifier({ architecture: 'lstm', initialState: 'padded' })).toThrow(
+      'createTextClassifier: initialState "padded" is not available for the lstm architecture: choose "learned" or "zero" ("padded" is for cnn).',
+    );
+  });
+});
+
 describe('cnn padding window (initialState learned)', () => {
   it('max-pools each text with one window of the trained padding vector: a floor under every filter', async () => {
     const clf = createTextClassifier({ architecture: 'cnn', ...small, kernelSize: 3 });

@@ -37,6 +37,8 @@ export interface NeuralArchitecture {
   checkLayer(layer: LayerConfig, options: ResolvedClassifierOptions): string[];
   /** Padding steps added after each text (a convolution's window beyond the last token). */
   extraPadding(options: ResolvedClassifierOptions): number;
+  /** Padding steps put before each text (0 when absent): the CNN's windows over the padding a pre-padded text starts with. */
+  leadingPadding?(options: ResolvedClassifierOptions): number;
   /** Shortest padded batch (tfjs's `Unpack` gradient fails on one time step). */
   readonly minLength: number;
   /** A faster predictor than the layers model, when the architecture has one. */

@@ -21,6 +21,8 @@ export interface ArchitectureInfo {
    * `initialState` (a learned initial state, or the CNN's padding window), `heads` (attention heads).
    */
   readonly reads: readonly ArchitectureSpecificOption[];
+  /** The values of `initialState` it accepts, when it reads that option. */
+  readonly initialStates?: readonly ('learned' | 'zero' | 'padded')[];
 }
 
 /**
@@ -44,6 +46,7 @@ const REGISTRY = {
     usesEmbeddings: false,
     checkpoints: false,
     reads: ['initialState'],
+    initialStates: ['learned', 'zero'],
   },
   ngram: {
     kind: 'sparse',
@@ -52,16 +55,38 @@ const REGISTRY = {
     checkpoints: false,
     reads: [],
   },
-  lstm: { kind: 'neural', summary: 'Embedding → LSTM → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
+  lstm: {
+    kind: 'neural',
+    summary: 'Embedding → LSTM → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['initialState'],
+    initialStates: ['learned', 'zero'],
+  },
   bow: { kind: 'neural', summary: 'fastText-style embedding average → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: [] },
-  cnn: { kind: 'neural', summary: 'Embedding → Conv1D → global max pooling → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
-  gru: { kind: 'neural', summary: 'Embedding → GRU → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: ['initialState'] },
+  cnn: {
+    kind: 'neural',
+    summary: 'Embedding → Conv1D → global max pooling → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['initialState'],
+    initialStates: ['learned', 'zero', 'padded'],
+  },
+  gru: {
+    kind: 'neural',
+    summary: 'Embedding → GRU → Dense softmax',
+    usesEmbeddings: true,
+    checkpoints: true,
+    reads: ['initialState'],
+    initialStates: ['learned', 'zero'],
+  },
   bilstm: {
     kind: 'neural',
     summary: 'Embedding → bidirectional LSTM (both final states) → Dense softmax',
     usesEmbeddings: true,
     checkpoints: true,
     reads: ['initialState'],
+    initialStates: ['learned', 'zero'],
   },
   bigru: {
     kind: 'neural',
@@ -69,6 +94,7 @@ const REGISTRY = {
     usesEmbeddings: true,
     checkpoints: true,
     reads: ['initialState'],
+    initialStates: ['learned', 'zero'],
   },
   transformer: {
     kind: 'neural',

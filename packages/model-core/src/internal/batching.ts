@@ -32,16 +32,16 @@ export function planBatches(lengths: ArrayLike<number>, batchSize: number, rng?:
 }
 
 /**
- * Packs the sequences of one batch into a row-major `[rows, length]` id matrix, padded at the end with 0,
- * where `length` = max(longest row, `minLength`) + `extra`.
+ * Packs the sequences of one batch into a row-major `[rows, length]` id matrix: each row is `lead` zeros,
+ * its ids, then zeros up to `length` = `lead` + max(longest row, `minLength`) + `extra`.
  */
-export function padBatch(sequences: readonly Int32Array[], rows: BatchIndices, extra: number, minLength = 1): { ids: Int32Array; length: number } {
+export function padBatch(sequences: readonly Int32Array[], rows: BatchIndices, extra: number, minLength = 1, lead = 0): { ids: Int32Array; length: number } {
   let longest = 0;
   for (const r of rows) longest = Math.max(longest, sequences[r]!.length);
-  const length = Math.max(longest, minLength) + extra;
+  const length = lead + Math.max(longest, minLength) + extra;
   const ids = new Int32Array(rows.length * length);
   rows.forEach((r, i) => {
-    ids.set(sequences[r]!, i * length);
+    ids.set(sequences[r]!, i * length + lead);
   });
   return { ids, length };
 }

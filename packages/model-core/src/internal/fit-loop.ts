@@ -46,6 +46,8 @@ export interface NeuralFitHost {
   encodeAll(texts: readonly string[]): Int32Array[];
   /** Padding steps after each text (the architecture's). */
   extraPadding(): number;
+  /** Padding steps before each text (see `NeuralArchitecture.leadingPadding`). */
+  leadingPadding(): number;
   /** Shortest padded batch (the architecture's). */
   minLength(): number;
   /** Probabilities of pre-encoded sequences. */
@@ -186,6 +188,7 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   let trainSeconds = resume?.progress.trainSeconds ?? 0;
   let samples = resume?.progress.samples ?? 0;
   const extra = host.extraPadding();
+  const lead = host.leadingPadding();
   const workers = options.gradientWorkers && options.gradientWorkers.size > 0 ? options.gradientWorkers : undefined;
   const parallel = workers ? createParallelStep(workers, model, optimizer, variables) : undefined;
   if (workers) {
@@ -257,7 +260,7 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
           throw new ModelCoreError('ABORTED', `${where}: training was cancelled in epoch ${epoch}, batch ${b + 1}.${saved}`);
         }
         const rows = batches[b]!;
-        const { ids, length } = padBatch(trainSeqs, rows, extra, minLength);
+        const { ids, length } = padBatch(trainSeqs, rows, extra, minLength, lead);
         const ys = Int32Array.from(rows, (r) => trainY[r]!);
         const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
         const batch = { ids, length, ys, weights: ws, classes: labels.length };

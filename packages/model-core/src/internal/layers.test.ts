@@ -138,6 +138,32 @@ describe('GlossaConv1D', () => {
       expect(new GlossaConv1D({ filters: 1, kernelSize: 3 }).getConfig().paddingWindow).toBeUndefined();
     });
   });
+
+  it('with leadingPadding keeps the all-padding window and the windows up to each text end, after kernelSize steps of padding', () => {
+    tidy(() => {
+      // Texts of 3, 1 and 0 tokens after 3 steps of padding (kernel 3), 7 steps in all: 5 windows.
+      const mask = tensor2d(
+        [
+          [0, 0, 0, 1, 1, 1, 0],
+          [0, 0, 0, 1, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0, 0],
+        ],
+        undefined,
+        'bool',
+      );
+      const x = randomNormal([3, 7, 2], 0, 1, 'float32', 3);
+      const leading = new GlossaConv1D({ filters: 1, kernelSize: 3, leadingPadding: true });
+      // Window t covers steps t…t+2: window 0 padding only, 1–2 straddle the start, 3 is the 3-token text itself.
+      expect(leading.computeMask(x, mask).arraySync()).toEqual([
+        [1, 1, 1, 1, 0],
+        [1, 1, 0, 0, 0],
+        [1, 0, 0, 0, 0],
+      ]);
+      expect(leading.getConfig().leadingPadding).toBe(true);
+      expect(new GlossaConv1D({ filters: 1, kernelSize: 3 }).getConfig().leadingPadding).toBeUndefined();
+      expect(() => new GlossaConv1D({ filters: 1, kernelSize: 3, leadingPadding: true, paddingWindow: true })).toThrow(/exclude each other/);
+    });
+  });
 });
 
 describe('masked pooling', () => {

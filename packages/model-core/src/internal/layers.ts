@@ -205,6 +205,13 @@ export interface GlossaConv1DArgs extends BaseLayerArgs {
    * Default false (bundles saved before it).
    */
   paddingWindow?: boolean;
+  /**
+   * Whether every text comes after `kernelSize` steps of padding (the classifier's batching puts them there)
+   * and each text's output keeps the windows over them: the all-padding window (window 0) and the
+   * `kernelSize − 1` windows straddling the text's start, as in an unmasked, pre-padded Keras or PyTorch
+   * CNN; windows past the text's end are masked. Default false.
+   */
+  leadingPadding?: boolean;
 }
 
 /**
@@ -218,6 +225,7 @@ export class GlossaConv1D extends layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
   readonly paddingWindow: boolean;
+  readonly leadingPadding: boolean;
   private kernel: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
 
@@ -226,6 +234,8 @@ export class GlossaConv1D extends layers.Layer {
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.paddingWindow = args.paddingWindow === true;
+    this.leadingPadding = args.leadingPadding === true;
+    if (this.paddingWindow && this.leadingPadding) throw new Error('GlossaConv1D: paddingWindow and leadingPadding exclude each other.');
     this.supportsMasking = true;
   }
 
@@ -251,6 +261,10 @@ export class GlossaConv1D extends layers.Layer {
       const first = equal(range(0, out, 1, 'int32'), scalar(0, 'int32'));
       const m = Array.isArray(mask) ? mask[0] : mask;
       if (!m) return tile(reshape(equal(first, first), [1, out]), [batch, 1]);
+      if (this.leadingPadding) {
+        // Text at steps [k, k + len): window t ≥ 1 holds text iff its last step t + k − 1 does; window 0 is all padding.
+        return logicalOr(slice(m, [0, this.kernelSize - 1], [batch, out]), expandDims(first, 0));
+      }
       const real = logicalOr(slice(m, [0, 0], [batch, out]), expandDims(first, 0));
       if (!this.paddingWindow || out < 2) return real;
       // Padding follows each text (a prefix mask): window t is its first all-padding window when step t - 1 is real and t is not.
@@ -282,7 +296,13 @@ export class GlossaConv1D extends layers.Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, ...(this.paddingWindow ? { paddingWindow: true } : {}) };
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      ...(this.paddingWindow ? { paddingWindow: true } : {}),
+      ...(this.leadingPadding ? { leadingPadding: true } : {}),
+    };
   }
 }
 
