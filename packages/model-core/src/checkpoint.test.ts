@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../test/fixtures.js';
 import { CHECKPOINT_FILE_NAMES, deserializeCheckpoint, serializeCheckpoint, type TrainingCheckpoint } from './checkpoint.js';
 import { BundleError, ModelCoreError } from './errors.js';
+import { setFusedAdam } from './internal/fused-adam.js';
 import type { TextClassifierOptions } from './options.js';
 import { createTextClassifier, type TextClassifier } from './text-classifier.js';
 import type { FitOptions, FitResult } from './types.js';
@@ -127,6 +128,25 @@ describe('TextClassifier.fit with checkpoints', () => {
       const result = await again.fit(noisy, { ...fit, resumeFrom: deserializeCheckpoint(serializeCheckpoint(checkpoint)) });
       expectSameRun(await finish(again, result, []), reference);
     }
+  });
+
+  it('resumes a checkpoint of tfjs’s optimizer with the fused one, and the other way round, to the bits of an uninterrupted run', async () => {
+    const before = memory().numTensors;
+    const options: TextClassifierOptions = { architecture: 'lstm', dropout: 0.3, ...small };
+    const withFusedAdam = async <T>(on: boolean, f: () => Promise<T>): Promise<T> => {
+      setFusedAdam(on);
+      try {
+        return await f();
+      } finally {
+        setFusedAdam(true);
+      }
+    };
+    const reference = await withFusedAdam(false, () => uninterrupted(options));
+    for (const fusedFirst of [false, true]) {
+      const checkpoint = await withFusedAdam(fusedFirst, () => interrupted(options, 2, 5));
+      expectSameRun(await withFusedAdam(!fusedFirst, () => resumed(options, checkpoint)), reference);
+    }
+    expect(memory().numTensors).toBe(before);
   });
 
   it('refuses a checkpoint of another run, naming the differences', async () => {

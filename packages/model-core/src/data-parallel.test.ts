@@ -13,6 +13,7 @@ import {
   shardRanges,
   sumShards,
 } from './data-parallel.js';
+import { setFusedAdam } from './internal/fused-adam.js';
 import { createTextClassifier } from './text-classifier.js';
 
 /**
@@ -169,6 +170,24 @@ describe.each(['lstm', 'gru', 'cnn', 'bow', 'transformer'] as const)('data-paral
     // Same data, same epochs: the parallel run learns the task as the single-thread one does.
     expect(a.result.validation!.accuracy).toBeGreaterThanOrEqual(single.result.validation!.accuracy - 0.1);
     expect(a.result.history.at(-1)!.loss).toBeLessThan(a.result.history[0]!.loss);
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('applies the summed gradients with the fused Adam to the bits tfjs’s optimizer gives', async () => {
+    const before = memory().numTensors;
+    const run = async (fused: boolean) => {
+      setFusedAdam(fused);
+      try {
+        const clf = createTextClassifier({ architecture, ...small, heads: 2, dropout: 0.1 });
+        await clf.fit(data, { epochs: 2, batchSize: 32, seed: 4, gradientWorkers: inThreadWorkers(1) });
+        const weights = clf.model!.weights.map((w) => Array.from(new Uint32Array((w.read().dataSync() as Float32Array).slice().buffer)));
+        clf.dispose();
+        return weights;
+      } finally {
+        setFusedAdam(true);
+      }
+    };
+    expect(await run(true)).toEqual(await run(false));
     expect(memory().numTensors).toBe(before);
   });
 });

@@ -1,8 +1,9 @@
 /** One Adam step with the batch's gradient computed in shards over {@link GradientWorkers} and this thread. */
-import { type Variable, tensor, type train } from '@tensorflow/tfjs-core';
+import { type Variable, tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type GradientShard, type GradientWorkers, distinctIds, getRows, shardGradients, shardRanges, sumShards } from '../data-parallel.js';
 import { ModelCoreError } from '../errors.js';
+import { FusedAdam, type TrainingOptimizer } from './fused-adam.js';
 import { type TrainBatch, trainStep } from './train-step.js';
 import { readDropoutCalls } from './training-state.js';
 
@@ -15,7 +16,7 @@ import { readDropoutCalls } from './training-state.js';
 export function createParallelStep(
   workers: GradientWorkers,
   model: LayersModel,
-  optimizer: ReturnType<typeof train.adam>,
+  optimizer: TrainingOptimizer,
   variables: Variable[],
 ): (batch: TrainBatch) => Promise<[number, number]> {
   // The embedding table (2-D, one row per token id): sent and summed as rows.
@@ -68,9 +69,13 @@ export function createParallelStep(
       ranges.map(([a, b]) => b - a),
       [undefined, ...shards.map((shard) => shard.embedding)],
     );
-    const grads = variables.map((v, i) => ({ name: v.name, tensor: tensor(total.gradients[i]!, v.shape) }));
-    optimizer.applyGradients(grads);
-    for (const g of grads) g.tensor.dispose();
+    if (optimizer instanceof FusedAdam) {
+      optimizer.applyGradientValues(variables, total.gradients);
+    } else {
+      const grads = variables.map((v, i) => ({ name: v.name, tensor: tensor(total.gradients[i]!, v.shape) }));
+      optimizer.applyGradients(grads);
+      for (const g of grads) g.tensor.dispose();
+    }
     return [total.loss, total.hits];
   };
 }

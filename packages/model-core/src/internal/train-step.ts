@@ -18,14 +18,18 @@ import {
   train,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
 import { setTrainingPhase } from './phase.js';
 
 /** Probabilities are clipped to [ε, 1 − ε] before the log, as Keras's categorical cross-entropy. */
 const LOG_EPSILON = 1e-7;
 
-/** The Adam optimizer with Keras's defaults (beta1 0.9, beta2 0.999, epsilon 1e-7). */
-export function createAdam(learningRate: number): ReturnType<typeof train.adam> {
-  return train.adam(learningRate, 0.9, 0.999, 1e-7);
+/**
+ * The Adam optimizer with Keras's defaults (beta1 0.9, beta2 0.999, epsilon 1e-7): on the backends that keep
+ * tensors in CPU memory the fused one (the same results, one pass per weight), elsewhere tfjs's.
+ */
+export function createAdam(learningRate: number): TrainingOptimizer {
+  return usesFusedAdam() ? new FusedAdam(learningRate, 0.9, 0.999, 1e-7) : train.adam(learningRate, 0.9, 0.999, 1e-7);
 }
 
 /** A padded batch: row-major `[rows, length]` ids, the label index of each row and optional per-row weights. */
@@ -69,7 +73,7 @@ export function countHits(guesses: Tensor, ys: Int32Array): number {
  *
  * @returns The batch loss and how many rows the model got right before the step.
  */
-export function trainStep(model: LayersModel, optimizer: ReturnType<typeof train.adam>, variables: Variable[], batch: TrainBatch): [number, number] {
+export function trainStep(model: LayersModel, optimizer: TrainingOptimizer, variables: Variable[], batch: TrainBatch): [number, number] {
   let predicted: Tensor | undefined;
   setTrainingPhase(true);
   try {

@@ -1,11 +1,10 @@
-import { type Variable, dispose, scalar, type train, tensor } from '@tensorflow/tfjs-core';
+import { type Variable, dispose, scalar, tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CheckpointFitSettings, CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
 import type { ResolvedClassifierOptions } from '../options.js';
+import { FusedAdam, type TrainingOptimizer } from './fused-adam.js';
 import type { GlossaDropout } from './layers.js';
-
-type Adam = ReturnType<typeof train.adam>;
 
 /**
  * The parts of tfjs-core 4.22's AdamOptimizer that its public getWeights/setWeights do not round-trip
@@ -21,7 +20,8 @@ interface AdamInternals {
 }
 
 /** The optimizer's complete state as plain arrays. */
-export function readAdamState(optimizer: Adam): CheckpointOptimizerState {
+export function readAdamState(optimizer: TrainingOptimizer): CheckpointOptimizerState {
+  if (optimizer instanceof FusedAdam) return optimizer.readState();
   const o = optimizer as unknown as AdamInternals;
   const read = (v: Variable): Float32Array => (v.dataSync() as Float32Array).slice();
   return {
@@ -35,7 +35,7 @@ export function readAdamState(optimizer: Adam): CheckpointOptimizerState {
 }
 
 /** Puts a saved state into a fresh optimizer that will train `variables`. */
-export async function writeAdamState(optimizer: Adam, variables: readonly Variable[], state: CheckpointOptimizerState): Promise<void> {
+export async function writeAdamState(optimizer: TrainingOptimizer, variables: readonly Variable[], state: CheckpointOptimizerState): Promise<void> {
   const n = state.firstMoments.length;
   const fits = (values: Float32Array[]): boolean => values.every((m, i) => variables[i] !== undefined && m.length === variables[i]!.size);
   if ((n !== 0 && n !== variables.length) || state.secondMoments.length !== n || !fits(state.firstMoments) || !fits(state.secondMoments)) {
@@ -43,6 +43,10 @@ export async function writeAdamState(optimizer: Adam, variables: readonly Variab
       'INVALID_OPTIONS',
       `fit: resumeFrom holds optimizer state for ${n} weights that do not match this model's ${variables.length} trainable weights. Resume with the same classifier options, or start afresh.`,
     );
+  }
+  if (optimizer instanceof FusedAdam) {
+    optimizer.writeState(state);
+    return;
   }
   const named = [
     { name: 'iter', tensor: scalar(state.iterations, 'int32') },

@@ -1,0 +1,67 @@
+// One Adam step over one weight as a single WebAssembly SIMD pass: the moments and the weight are updated in
+// place. Compiled by `pnpm --filter @glossa/model-core build:wasm:adam` (AssemblyScript) into
+// src/internal/adam-wasm.generated.ts; a test checks the committed file matches this source.
+//
+// The arithmetic is tfjs-core 4.22's AdamOptimizer.applyGradients op for op, each op rounded to float32 as
+// each tfjs op's float32 tensor is (wasm f32 arithmetic is IEEE single precision, never fused or reordered):
+//   m ← m·β₁ + g·(1−β₁)
+//   v ← v·β₂ + (g·g)·(1−β₂)
+//   w ← ((m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε))·(−lr) + w
+// The caller passes every constant already rounded to float32, as tfjs's scalars are.
+
+// @ts-nocheck  (AssemblyScript, not TypeScript)
+
+/**
+ * Updates `n` floats of the first moment `m`, the second moment `v` and the weight `w` from the gradient `g`
+ * (all f32 arrays in memory; any length, any 4-byte alignment).
+ */
+export function adamStep(
+  g: usize,
+  m: usize,
+  v: usize,
+  w: usize,
+  n: i32,
+  beta1: f32,
+  oneMinusBeta1: f32,
+  beta2: f32,
+  oneMinusBeta2: f32,
+  oneMinusAccBeta1: f32,
+  oneMinusAccBeta2: f32,
+  epsilon: f32,
+  negLearningRate: f32,
+): void {
+  const b1 = f32x4.splat(beta1);
+  const c1 = f32x4.splat(oneMinusBeta1);
+  const b2 = f32x4.splat(beta2);
+  const c2 = f32x4.splat(oneMinusBeta2);
+  const a1 = f32x4.splat(oneMinusAccBeta1);
+  const a2 = f32x4.splat(oneMinusAccBeta2);
+  const eps = f32x4.splat(epsilon);
+  const lr = f32x4.splat(negLearningRate);
+  const vectorEnd = n & ~3;
+  let i = 0;
+  for (; i < vectorEnd; i += 4) {
+    const at = (<usize>i) << 2;
+    const gi = v128.load(g + at);
+    const mi = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, c1));
+    const vi = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), c2));
+    v128.store(m + at, mi);
+    v128.store(v + at, vi);
+    const mHat = f32x4.div(mi, a1);
+    const vHat = f32x4.div(vi, a2);
+    const step = f32x4.mul(f32x4.div(mHat, f32x4.add(f32x4.sqrt(vHat), eps)), lr);
+    v128.store(w + at, f32x4.add(step, v128.load(w + at)));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const gi = load<f32>(g + at);
+    const mi: f32 = load<f32>(m + at) * beta1 + gi * oneMinusBeta1;
+    const vi: f32 = load<f32>(v + at) * beta2 + gi * gi * oneMinusBeta2;
+    store<f32>(m + at, mi);
+    store<f32>(v + at, vi);
+    const mHat: f32 = mi / oneMinusAccBeta1;
+    const vHat: f32 = vi / oneMinusAccBeta2;
+    const step: f32 = (mHat / (sqrt<f32>(vHat) + epsilon)) * negLearningRate;
+    store<f32>(w + at, step + load<f32>(w + at));
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The fused Adam step: per weight, one pass that updates the first and second moments and the weight, with
+ * tfjs-core 4.22's AdamOptimizer arithmetic op for op (every intermediate rounded to float32, as each tfjs op's
+ * float32 tensor is). Two interchangeable implementations hold the moments: the WebAssembly SIMD kernel
+ * (assembly/adam.ts), whose memory also keeps the moments and a copy of each weight between steps, and plain
+ * JavaScript where WebAssembly SIMD is missing. Both give the same bits.
+ */
+import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
+import { align, compileKernel, instantiateKernel } from './wasm-module.js';
+
+/** The float32 scalars of one Adam step, as tfjs holds them (see `adamConstants` in fused-adam.ts). */
+export interface AdamStepConstants {
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  /** 1 − β₁ᵗ. */
+  oneMinusAccBeta1: number;
+  /** 1 − β₂ᵗ. */
+  oneMinusAccBeta2: number;
+  epsilon: number;
+  /** −learning rate. */
+  negLearningRate: number;
+}
+
+/** The moments of the weights an optimizer trains (weight i in the order of its gradients), and the step. */
+export interface AdamMoments {
+  /** Which implementation this is. */
+  readonly kernel: 'wasm' | 'javascript';
+  /**
+   * Whether it keeps a copy of each weight as its last step left it, so {@link AdamMoments.step} can be
+   * called without the weight while the caller knows the weight has not changed since.
+   */
+  readonly keepsWeights: boolean;
+  /** How many weights have moments. */
+  readonly count: number;
+  /** Adds zero moments for one more weight of `size` floats. */
+  add(size: number): void;
+  /** Copies of weight i's first and second moments. */
+  read(i: number): { m: Float32Array; v: Float32Array };
+  /** Sets weight i's moments (lengths as added). */
+  write(i: number, m: ArrayLike<number>, v: ArrayLike<number>): void;
+  /**
+   * One Adam step of weight i: updates its moments from `gradient` and returns the new weight values. `weight`
+   * is the current value; it may be left out only when {@link AdamMoments.keepsWeights} and the weight is as
+   * the previous step of weight i left it. The result is a fresh array when `kernel` is 'javascript', and a
+   * view of the kernel's memory (valid until the next call) when it is 'wasm'.
+   */
+  step(i: number, gradient: Float32Array, weight: Float32Array | undefined, c: AdamStepConstants): Float32Array;
+}
+
+interface AdamExports {
+  adamStep(
+    g: number,
+    m: number,
+    v: number,
+    w: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negLearningRate: number,
+  ): void;
+}
+
+/** Whether the WebAssembly SIMD Adam kernel compiles here. */
+export function adamWasmCompiles(): boolean {
+  return compileKernel(ADAM_WASM_BASE64) !== null;
+}
+
+/**
+ * Moments in the WebAssembly SIMD kernel's own memory, or `undefined` where it does not compile. Per weight,
+ * its first moment, second moment and weight copy lie one after another; the gradient is copied in after the
+ * last weight's.
+ */
+export function createWasmMoments(): AdamMoments | undefined {
+  const mod = compileKernel(ADAM_WASM_BASE64);
+  if (!mod) return undefined;
+  const { exports, ensure, f32 } = instantiateKernel<AdamExports>(mod);
+  const slots: Array<{ m: number; v: number; w: number; size: number }> = [];
+  let end = 0; // first byte after the last weight's arrays
+  const slot = (i: number) => slots[i]!;
+  return {
+    kernel: 'wasm',
+    keepsWeights: true,
+    get count() {
+      return slots.length;
+    },
+    add(size) {
+      const bytes = align(size * 4);
+      const s = { m: end, v: end + bytes, w: end + 2 * bytes, size };
+      end += 3 * bytes;
+      ensure(end);
+      // The space may have been a previous step's gradient.
+      f32(s.m, size).fill(0);
+      f32(s.v, size).fill(0);
+      slots.push(s);
+    },
+    read(i) {
+      const s = slot(i);
+      return { m: f32(s.m, s.size).slice(), v: f32(s.v, s.size).slice() };
+    },
+    write(i, m, v) {
+      const s = slot(i);
+      f32(s.m, s.size).set(m);
+      f32(s.v, s.size).set(v);
+    },
+    step(i, gradient, weight, c) {
+      const s = slot(i);
+      ensure(end + s.size * 4);
+      f32(end, s.size).set(gradient);
+      if (weight) f32(s.w, s.size).set(weight);
+      exports.adamStep(
+        end,
+        s.m,
+        s.v,
+        s.w,
+        s.size,
+        c.beta1,
+        c.oneMinusBeta1,
+        c.beta2,
+        c.oneMinusBeta2,
+        c.oneMinusAccBeta1,
+        c.oneMinusAccBeta2,
+        c.epsilon,
+        c.negLearningRate,
+      );
+      return f32(s.w, s.size);
+    },
+  };
+}
+
+/** Moments in JavaScript arrays, and the same step in JavaScript (every operation rounded with `Math.fround`). */
+export function createJsMoments(): AdamMoments {
+  const ms: Float32Array[] = [];
+  const vs: Float32Array[] = [];
+  return {
+    kernel: 'javascript',
+    keepsWeights: false,
+    get count() {
+      return ms.length;
+    },
+    add(size) {
+      ms.push(new Float32Array(size));
+      vs.push(new Float32Array(size));
+    },
+    read(i) {
+      return { m: ms[i]!.slice(), v: vs[i]!.slice() };
+    },
+    write(i, m, v) {
+      ms[i]!.set(m);
+      vs[i]!.set(v);
+    },
+    step(i, gradient, weight, c) {
+      const m = ms[i]!;
+      const v = vs[i]!;
+      const w = weight!;
+      const out = new Float32Array(m.length);
+      const f = Math.fround;
+      const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
+      for (let k = 0; k < out.length; k++) {
+        const g = gradient[k]!;
+        const mk = f(f(m[k]! * beta1) + f(g * oneMinusBeta1));
+        const vk = f(f(v[k]! * beta2) + f(f(g * g) * oneMinusBeta2));
+        m[k] = mk;
+        v[k] = vk;
+        const mHat = f(mk / oneMinusAccBeta1);
+        const vHat = f(vk / oneMinusAccBeta2);
+        out[k] = f(f(f(mHat / f(f(Math.sqrt(vHat)) + epsilon)) * negLearningRate) + w[k]!);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * What Glossa's own WebAssembly SIMD kernels (AssemblyScript in `assembly/`, shipped base64-encoded in
+ * `src/internal/*-wasm.generated.ts`) need to run: compiling a module once (or learning that this platform
+ * cannot: no WebAssembly, or no SIMD), and instances that each own their memory, grown on demand and laid out
+ * by the caller in 16-byte aligned arrays.
+ */
+
+/** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const PAGE = 65_536;
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const compiled = new Map<string, object | null>();
+
+/**
+ * The module encoded by `base64`, compiled (synchronously) on first use and the same module after that.
+ *
+ * @param base64 - The module's bytes, base64-encoded (a `*-wasm.generated.ts` constant).
+ * @returns The compiled module, or `null` when this platform cannot compile it (no WebAssembly, or no SIMD).
+ * @example
+ * ```ts
+ * if (compileKernel(ADAM_WASM_BASE64)) console.log('WebAssembly SIMD kernels run here');
+ * ```
+ */
+export function compileKernel(base64: string): object | null {
+  let mod = compiled.get(base64);
+  if (mod === undefined) {
+    try {
+      mod = wasmApi ? new wasmApi.Module(decodeBase64(base64)) : null;
+    } catch {
+      mod = null; // no SIMD support: the caller's JavaScript path runs instead
+    }
+    compiled.set(base64, mod);
+  }
+  return mod;
+}
+
+/** One instance of a kernel module with its own memory (the module imports `env.memory`). */
+export interface KernelInstance<E> {
+  /** The module's exported functions. */
+  readonly exports: E;
+  /** Grows the memory (never shrinks it) to at least `bytes`. Views made before a growth are detached: make them after. */
+  ensure(bytes: number): void;
+  /** A view of `length` floats at byte `offset` of the memory. */
+  f32(offset: number, length: number): Float32Array;
+}
+
+/**
+ * A new instance of a module from {@link compileKernel}, with a one-page memory of its own.
+ *
+ * @param mod - The compiled module.
+ * @returns The instance: its exports typed as `E`, and its memory helpers.
+ * @example
+ * ```ts
+ * const kernel = instantiateKernel<{ adamStep(...args: number[]): void }>(compileKernel(ADAM_WASM_BASE64)!);
+ * kernel.ensure(1024);
+ * ```
+ */
+export function instantiateKernel<E>(mod: object): KernelInstance<E> {
+  const memory = new wasmApi!.Memory({ initial: 1 });
+  const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as E;
+  return {
+    exports,
+    ensure(bytes) {
+      const have = memory.buffer.byteLength;
+      if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
+    },
+    f32: (offset, length) => new Float32Array(memory.buffer, offset, length),
+  };
+}
+
+/**
+ * Bytes rounded up to 16: where the next array starts, so vector loads stay aligned.
+ *
+ * @param bytes - A byte count or offset.
+ * @returns The next multiple of 16.
+ * @example
+ * ```ts
+ * align(20); // 32
+ * ```
+ */
+export function align(bytes: number): number {
+  return (bytes + 15) & ~15;
+}
