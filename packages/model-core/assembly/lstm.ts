@@ -1,10 +1,23 @@
-// The LSTM recurrence forward (inference) as one WebAssembly SIMD function.
-// Compiled by `pnpm --filter @glossa/model-core build:wasm` (AssemblyScript) into
-// src/internal/lstm-wasm.generated.ts; a test checks the committed file matches this source.
+// The LSTM recurrence as WebAssembly SIMD functions: the inference forward, the training forward with the
+// trace backpropagation needs, and backpropagation through time. Compiled by `pnpm --filter @glossa/model-core
+// build:wasm` (AssemblyScript) into src/internal/lstm-wasm.generated.ts; a test checks the committed file
+// matches this source.
 //
 // Memory is laid out by the caller (src/internal/lstm-wasm.ts); every f32 array starts on a 16-byte
 // boundary. Keras semantics: gates i, f, g, o; sigmoid recurrent activation, tanh activation; a step whose
 // id is 0 is masked and carries the state.
+//
+// Every result is bit for bit what the first version of this kernel computed (its module is kept as
+// test/fixtures/lstm-wasm-v1.generated.ts and lstm-wasm.test.ts compares the two): each element goes through
+// the same float32 operations in the same order — each h·U output sums q = 0…H−1 in order, multiply then add
+// (no FMA), each dz·Uᵀ output keeps its eight interleaved partial sums and their final order. What changed is
+// the loop structure around that arithmetic:
+// - h·U and dz·Uᵀ run as register tiles of 4 rows × 8 columns (8 accumulators: what the 16 SIMD registers
+//   V8 uses on x64 hold with the operands), fed by broadcast loads from a tile's rows interleaved and by
+//   operands packed so each tile streams through contiguous memory with constant offsets;
+// - gate activations run in loops of their own, whose iterations are independent, so the CPU overlaps the
+//   long latency of exp and the division;
+// - tanh of the new cell state is kept from the forward pass instead of being computed again backward.
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
@@ -12,10 +25,13 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 
-// expf for 4 lanes (Cephes polynomial, range-reduced by powers of 2; ~1 ulp), inputs clamped to ±88.
+// expf for 4 lanes (Cephes polynomial, range-reduced by powers of 2; ~1 ulp), inputs clamped to [-87, 88].
+// pmax/pmin are the clamp of the first version (max/min) for every non-NaN input, in one instruction each; the
+// power of two is built from the rounded exponent by the 1.5·2²³ shift instead of a saturating conversion (the
+// same integer for the exponents in range, |fx| ≤ 127).
 @inline
 function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
   const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI))), f32x4.mul(fx, f32x4.splat(LN2_LO)));
   let y = f32x4.splat(1.9875691500e-4);
@@ -25,7 +41,7 @@ function exp4(x: v128): v128 {
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
   y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1.0));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  const pow2 = i32x4.shl(i32x4.add(f32x4.add(fx, f32x4.splat(12582912.0)), i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(y, pow2);
 }
 
@@ -43,96 +59,80 @@ function tanh4(x: v128): v128 {
 }
 
 /**
+ * Packs U ([H, 4H], row-major) for {@link projectLive}: for each block of 8 columns, its H rows of 8 floats
+ * one after another (`upk` f32 [4H / 8][H][8], the size of U).
+ */
+export function packRecurrent(u: usize, upk: usize, H: i32): void {
+  const G = 4 * H;
+  let dst = upk;
+  for (let j = 0; j < G; j += 8) {
+    let src = u + (<usize>j << 2);
+    for (let q = 0; q < H; q++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      dst += 32;
+      src += <usize>G << 2;
+    }
+  }
+}
+
+/**
  * Last hidden states of a batch.
  * - `table`: f32 [rows, 4H]; row `ids[b * time + t]` is the input projection (x · W + b) of step t of row b.
  *   Row 0 is never read: id 0 means a masked step.
  * - `ids`: i32 [batch, time].
- * - `u`: f32 [H, 4H] recurrent kernel.
+ * - `upk`: the recurrent kernel U [H, 4H] packed by {@link packRecurrent}.
  * - `h`, `c`: f32 [batch, H] outputs/state (set here to zero, or to `init` when it is not 0).
  * - `init`: 0, or the address of a learned initial state f32 [2H] (h₀ then c₀) every row starts from.
- * - `rec`: f32 scratch [batch, 4H]; `live`: i32 scratch [batch].
+ * - `rec`: f32 scratch [batch, 4H]; `live`: i32 scratch [batch]; `hpk`: f32 scratch [4H].
  * H must be a multiple of 4.
  */
-export function lstmForward(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, init: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForward(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, init: usize, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   startState(h, c, init, batch, H);
   for (let t = 0; t < time; t++) {
     // Rows live at this step.
     const n = collectLive(ids, live, batch, time, t);
     if (n == 0) continue;
-    projectLive(table, ids, u, h, rec, live, n, t, time, H, t > 0 || init != 0);
-    // Gates and state update of the live rows.
+    projectLive(table, ids, upk, h, rec, live, hpk, n, t, time, H, t > 0 || init != 0);
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
       const z = rec + (<usize>(k * G) << 2);
-      const hb = h + (<usize>(b * H) << 2);
-      const cb = c + (<usize>(b * H) << 2);
-      const Hb = <usize>H << 2;
-      for (let j = 0; j < H; j += 4) {
-        const jo = <usize>j << 2;
-        const ig = sigmoid4(v128.load(z + jo));
-        const fg = sigmoid4(v128.load(z + Hb + jo));
-        const gg = tanh4(v128.load(z + 2 * Hb + jo));
-        const og = sigmoid4(v128.load(z + 3 * Hb + jo));
-        const cn = f32x4.add(f32x4.mul(fg, v128.load(cb + jo)), f32x4.mul(ig, gg));
-        v128.store(cb + jo, cn);
-        v128.store(hb + jo, f32x4.mul(og, tanh4(cn)));
-      }
+      activate(z, z, H);
+      updateState(z, c + (<usize>(b * H) << 2), h + (<usize>(b * H) << 2), 0, 0, H);
     }
   }
 }
 
 /**
  * Training forward: like {@link lstmForward} (with `table`/`ids` addressing the input projection), and also
- * records what backpropagation needs, in the layout of src/internal/fused-lstm.ts:
- * `gates` f32 [time][batch][4H] (activated i, f, g, o), `cPrev`/`cNew` f32 [time][batch][H], `hPrev` f32
- * [batch][time][H] (0 for masked steps). Masked steps carry c (cPrev = cNew = c).
+ * records what backpropagation needs: `gates` f32 [time][batch][4H] (activated i, f, g, o), `cPrev`/`tanhC`
+ * f32 [time][batch][H] (the cell state before the step, tanh of the cell state after it), `hPrev` f32
+ * [batch][time][H] (the hidden state before the step; 0 for masked steps). Masked steps record nothing else.
  */
-export function lstmForwardTrain(table: usize, ids: usize, u: usize, h: usize, c: usize, rec: usize, live: usize, gates: usize, cPrev: usize, cNew: usize, hPrev: usize, init: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForwardTrain(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, gates: usize, cPrev: usize, tanhC: usize, hPrev: usize, init: usize, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   const Hb = <usize>H << 2;
   startState(h, c, init, batch, H);
-  memory.fill(hPrev, 0, <usize>(batch * time * H) << 2);
   for (let t = 0; t < time; t++) {
     let n = 0;
     for (let b = 0; b < batch; b++) {
-      const so = cPrev + (<usize>((t * batch + b) * H) << 2);
+      const hp = hPrev + (<usize>((b * time + t) * H) << 2);
       if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
         store<i32>(live + (<usize>n << 2), b);
         n++;
-        memory.copy(hPrev + (<usize>((b * time + t) * H) << 2), h + (<usize>(b * H) << 2), Hb);
+        memory.copy(hp, h + (<usize>(b * H) << 2), Hb);
       } else {
-        memory.copy(so, c + (<usize>(b * H) << 2), Hb);
-        memory.copy(cNew + (<usize>((t * batch + b) * H) << 2), c + (<usize>(b * H) << 2), Hb);
+        memory.fill(hp, 0, Hb);
       }
     }
     if (n == 0) continue;
-    projectLive(table, ids, u, h, rec, live, n, t, time, H, t > 0 || init != 0);
+    projectLive(table, ids, upk, h, rec, live, hpk, n, t, time, H, t > 0 || init != 0);
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
-      const z = rec + (<usize>(k * G) << 2);
-      const hb = h + (<usize>(b * H) << 2);
-      const cb = c + (<usize>(b * H) << 2);
       const gt = gates + (<usize>((t * batch + b) * G) << 2);
-      const cp = cPrev + (<usize>((t * batch + b) * H) << 2);
-      const cn = cNew + (<usize>((t * batch + b) * H) << 2);
-      for (let j = 0; j < H; j += 4) {
-        const jo = <usize>j << 2;
-        const ig = sigmoid4(v128.load(z + jo));
-        const fg = sigmoid4(v128.load(z + Hb + jo));
-        const gg = tanh4(v128.load(z + 2 * Hb + jo));
-        const og = sigmoid4(v128.load(z + 3 * Hb + jo));
-        const c0 = v128.load(cb + jo);
-        const c1 = f32x4.add(f32x4.mul(fg, c0), f32x4.mul(ig, gg));
-        v128.store(gt + jo, ig);
-        v128.store(gt + Hb + jo, fg);
-        v128.store(gt + 2 * Hb + jo, gg);
-        v128.store(gt + 3 * Hb + jo, og);
-        v128.store(cp + jo, c0);
-        v128.store(cn + jo, c1);
-        v128.store(cb + jo, c1);
-        v128.store(hb + jo, f32x4.mul(og, tanh4(c1)));
-      }
+      activate(rec + (<usize>(k * G) << 2), gt, H);
+      updateState(gt, c + (<usize>(b * H) << 2), h + (<usize>(b * H) << 2), cPrev + (<usize>((t * batch + b) * H) << 2), tanhC + (<usize>((t * batch + b) * H) << 2), H);
     }
   }
 }
@@ -165,137 +165,177 @@ function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i32): i3
   return n;
 }
 
+/** `out` (f32 [4H]) = the activated gates of the pre-activations `z`: sigmoid(i), sigmoid(f), tanh(g), sigmoid(o). */
+@inline
+function activate(z: usize, out: usize, H: i32): void {
+  const Hb = <usize>H << 2;
+  for (let jo: usize = 0; jo < 2 * Hb; jo += 16) v128.store(out + jo, sigmoid4(v128.load(z + jo)));
+  for (let jo: usize = 2 * Hb; jo < 3 * Hb; jo += 16) v128.store(out + jo, tanh4(v128.load(z + jo)));
+  for (let jo: usize = 3 * Hb; jo < 4 * Hb; jo += 16) v128.store(out + jo, sigmoid4(v128.load(z + jo)));
+}
+
 /**
- * rec[k] = table[ids[live k, t]] + (state ? h[live k] · U : 0) for the n live rows (`state` false: every
- * h is still zero): four rows at a time (each U vector loaded once for four rows), then the rest one by one.
+ * One row's state update from its activated gates `g` (f32 [4H]): c ← f·c + i·g, h ← o·tanh(c). With `cp` ≠ 0,
+ * also records the previous c at `cp` and tanh of the new c at `tc`.
  */
-function projectLive(table: usize, ids: usize, u: usize, h: usize, rec: usize, live: usize, n: i32, t: i32, time: i32, H: i32, state: bool): void {
-  const G = 4 * H;
-  let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const b0 = load<i32>(live + (<usize>k << 2));
-    const b1 = load<i32>(live + (<usize>(k + 1) << 2));
-    const b2 = load<i32>(live + (<usize>(k + 2) << 2));
-    const b3 = load<i32>(live + (<usize>(k + 3) << 2));
-    const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
-    const x1 = table + ((<usize>load<i32>(ids + (<usize>(b1 * time + t) << 2)) * <usize>G) << 2);
-    const x2 = table + ((<usize>load<i32>(ids + (<usize>(b2 * time + t) << 2)) * <usize>G) << 2);
-    const x3 = table + ((<usize>load<i32>(ids + (<usize>(b3 * time + t) << 2)) * <usize>G) << 2);
-    const h0 = h + (<usize>(b0 * H) << 2);
-    const h1 = h + (<usize>(b1 * H) << 2);
-    const h2 = h + (<usize>(b2 * H) << 2);
-    const h3 = h + (<usize>(b3 * H) << 2);
-    const r0 = rec + (<usize>(k * G) << 2);
-    const r1 = r0 + (<usize>G << 2);
-    const r2 = r1 + (<usize>G << 2);
-    const r3 = r2 + (<usize>G << 2);
-    for (let j = 0; j < G; j += 8) {
-      const jo = <usize>j << 2;
-      let a00 = v128.load(x0 + jo);
-      let a01 = v128.load(x0 + jo, 16);
-      let a10 = v128.load(x1 + jo);
-      let a11 = v128.load(x1 + jo, 16);
-      let a20 = v128.load(x2 + jo);
-      let a21 = v128.load(x2 + jo, 16);
-      let a30 = v128.load(x3 + jo);
-      let a31 = v128.load(x3 + jo, 16);
-      if (state) {
-        let up = u + jo;
-        for (let q = 0; q < H; q++) {
-          const u0 = v128.load(up);
-          const u1 = v128.load(up, 16);
-          const qo = <usize>q << 2;
-          const s0 = f32x4.splat(load<f32>(h0 + qo));
-          const s1 = f32x4.splat(load<f32>(h1 + qo));
-          const s2 = f32x4.splat(load<f32>(h2 + qo));
-          const s3 = f32x4.splat(load<f32>(h3 + qo));
-          a00 = f32x4.add(a00, f32x4.mul(s0, u0));
-          a01 = f32x4.add(a01, f32x4.mul(s0, u1));
-          a10 = f32x4.add(a10, f32x4.mul(s1, u0));
-          a11 = f32x4.add(a11, f32x4.mul(s1, u1));
-          a20 = f32x4.add(a20, f32x4.mul(s2, u0));
-          a21 = f32x4.add(a21, f32x4.mul(s2, u1));
-          a30 = f32x4.add(a30, f32x4.mul(s3, u0));
-          a31 = f32x4.add(a31, f32x4.mul(s3, u1));
-          up += <usize>G << 2;
-        }
-      }
-      v128.store(r0 + jo, a00);
-      v128.store(r0 + jo, a01, 16);
-      v128.store(r1 + jo, a10);
-      v128.store(r1 + jo, a11, 16);
-      v128.store(r2 + jo, a20);
-      v128.store(r2 + jo, a21, 16);
-      v128.store(r3 + jo, a30);
-      v128.store(r3 + jo, a31, 16);
-    }
-  }
-  for (; k < n; k++) {
-    const b0 = load<i32>(live + (<usize>k << 2));
-    const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
-    const h0 = h + (<usize>(b0 * H) << 2);
-    const r0 = rec + (<usize>(k * G) << 2);
-    for (let j = 0; j < G; j += 8) {
-      const jo = <usize>j << 2;
-      let a00 = v128.load(x0 + jo);
-      let a01 = v128.load(x0 + jo, 16);
-      if (state) {
-        let up = u + jo;
-        for (let q = 0; q < H; q++) {
-          const s0 = f32x4.splat(load<f32>(h0 + (<usize>q << 2)));
-          a00 = f32x4.add(a00, f32x4.mul(s0, v128.load(up)));
-          a01 = f32x4.add(a01, f32x4.mul(s0, v128.load(up, 16)));
-          up += <usize>G << 2;
-        }
-      }
-      v128.store(r0 + jo, a00);
-      v128.store(r0 + jo, a01, 16);
+@inline
+function updateState(g: usize, c: usize, h: usize, cp: usize, tc: usize, H: i32): void {
+  const Hb = <usize>H << 2;
+  for (let jo: usize = 0; jo < Hb; jo += 16) {
+    const c0 = v128.load(c + jo);
+    const c1 = f32x4.add(f32x4.mul(v128.load(g + Hb + jo), c0), f32x4.mul(v128.load(g + jo), v128.load(g + 2 * Hb + jo)));
+    const t1 = tanh4(c1);
+    v128.store(c + jo, c1);
+    v128.store(h + jo, f32x4.mul(v128.load(g + 3 * Hb + jo), t1));
+    if (cp != 0) {
+      v128.store(cp + jo, c0);
+      v128.store(tc + jo, t1);
     }
   }
 }
 
 /**
- * Backpropagation through time from the trace of {@link lstmForwardTrain}. In: `dh` f32 [batch][H] (the
- * gradient of the last hidden state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32
- * [batch][time][4H] (gradient of the input projection; also the pre-activation gradient whose product with
- * hPrev gives dU). `dz` f32 [batch][4H] scratch, `live` i32 [batch] scratch. With a learned initial state
- * (`init` ≠ 0) `dh` and `dc` end as the gradients of each row's initial h and c.
+ * rec[k] = table[ids[live k, t]] + (state ? h[live k] · U : 0) for the n live rows (`state` false: every h is
+ * still zero), in {@link tile4x8} tiles: per q, the tile's four h values are broadcast from `hpk` (the tile's
+ * rows interleaved, [H][4]) and 8 columns of U read from its packed panel, each accumulator summing q = 0…H−1
+ * in order. A last partial tile repeats its last row (computed twice, stored twice).
  */
-export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, cNew: usize, dh: usize, dc: usize, dxw: usize, dz: usize, live: usize, init: i32, batch: i32, time: i32, H: i32): void {
+function projectLive(table: usize, ids: usize, upk: usize, h: usize, rec: usize, live: usize, hpk: usize, n: i32, t: i32, time: i32, H: i32, state: bool): void {
+  const G = 4 * H;
+  const Hb = <usize>H << 2;
+  const hEnd = hpk + (Hb << 2);
+  for (let k = 0; k < n; k += 4) {
+    const k1 = min(k + 1, n - 1);
+    const k2 = min(k + 2, n - 1);
+    const k3 = min(k + 3, n - 1);
+    const b0 = load<i32>(live + (<usize>k << 2));
+    const b1 = load<i32>(live + (<usize>k1 << 2));
+    const b2 = load<i32>(live + (<usize>k2 << 2));
+    const b3 = load<i32>(live + (<usize>k3 << 2));
+    const x0 = table + ((<usize>load<i32>(ids + (<usize>(b0 * time + t) << 2)) * <usize>G) << 2);
+    const x1 = table + ((<usize>load<i32>(ids + (<usize>(b1 * time + t) << 2)) * <usize>G) << 2);
+    const x2 = table + ((<usize>load<i32>(ids + (<usize>(b2 * time + t) << 2)) * <usize>G) << 2);
+    const x3 = table + ((<usize>load<i32>(ids + (<usize>(b3 * time + t) << 2)) * <usize>G) << 2);
+    const r0 = rec + (<usize>(k * G) << 2);
+    const r1 = rec + (<usize>(k1 * G) << 2);
+    const r2 = rec + (<usize>(k2 * G) << 2);
+    const r3 = rec + (<usize>(k3 * G) << 2);
+    if (state) {
+      const h0 = h + (<usize>(b0 * H) << 2);
+      const h1 = h + (<usize>(b1 * H) << 2);
+      const h2 = h + (<usize>(b2 * H) << 2);
+      const h3 = h + (<usize>(b3 * H) << 2);
+      for (let qo: usize = 0; qo < Hb; qo += 4) {
+        const d = hpk + (qo << 2);
+        store<f32>(d, load<f32>(h0 + qo));
+        store<f32>(d, load<f32>(h1 + qo), 4);
+        store<f32>(d, load<f32>(h2 + qo), 8);
+        store<f32>(d, load<f32>(h3 + qo), 12);
+      }
+    }
+    for (let j = 0; j < G; j += 8) {
+      const jo = <usize>j << 2;
+      // Panel j of the packed U starts at float j·H.
+      tile4x8(false, x0 + jo, x1 + jo, x2 + jo, x3 + jo, hpk, state ? hEnd : hpk, 16, upk + jo * <usize>H, 32, r0 + jo, r1 + jo, r2 + jo, r3 + jo);
+    }
+  }
+}
+
+/**
+ * The register tile of both products, h·U and dz·Uᵀ: 4 rows × 8 columns in 8 accumulators. Row r's two
+ * accumulators start at the 8 floats at `x_r` (or at 0 with `fromZero`); then, for each step of `s` from its
+ * start to `sEnd` by `sStep`, they add (multiply, then add) the row's broadcast value, the float at `s + 4r`,
+ * times the 8 floats at `w` (which advances by `wStep`). The sums are stored at `o_r`.
+ */
+@inline
+function tile4x8(fromZero: bool, x0: usize, x1: usize, x2: usize, x3: usize, s: usize, sEnd: usize, sStep: usize, w: usize, wStep: usize, o0: usize, o1: usize, o2: usize, o3: usize): void {
+  const zero = f32x4.splat(0);
+  let a00 = fromZero ? zero : v128.load(x0);
+  let a01 = fromZero ? zero : v128.load(x0, 16);
+  let a10 = fromZero ? zero : v128.load(x1);
+  let a11 = fromZero ? zero : v128.load(x1, 16);
+  let a20 = fromZero ? zero : v128.load(x2);
+  let a21 = fromZero ? zero : v128.load(x2, 16);
+  let a30 = fromZero ? zero : v128.load(x3);
+  let a31 = fromZero ? zero : v128.load(x3, 16);
+  for (; s < sEnd; s += sStep) {
+    const u0 = v128.load(w);
+    const u1 = v128.load(w, 16);
+    let v = v128.load32_splat(s);
+    a00 = f32x4.add(a00, f32x4.mul(v, u0));
+    a01 = f32x4.add(a01, f32x4.mul(v, u1));
+    v = v128.load32_splat(s, 4);
+    a10 = f32x4.add(a10, f32x4.mul(v, u0));
+    a11 = f32x4.add(a11, f32x4.mul(v, u1));
+    v = v128.load32_splat(s, 8);
+    a20 = f32x4.add(a20, f32x4.mul(v, u0));
+    a21 = f32x4.add(a21, f32x4.mul(v, u1));
+    v = v128.load32_splat(s, 12);
+    a30 = f32x4.add(a30, f32x4.mul(v, u0));
+    a31 = f32x4.add(a31, f32x4.mul(v, u1));
+    w += wStep;
+  }
+  v128.store(o0, a00);
+  v128.store(o0, a01, 16);
+  v128.store(o1, a10);
+  v128.store(o1, a11, 16);
+  v128.store(o2, a20);
+  v128.store(o2, a21, 16);
+  v128.store(o3, a30);
+  v128.store(o3, a31, 16);
+}
+
+/**
+ * Backpropagation through time from the trace of {@link lstmForwardTrain}. In: `ut` the recurrent kernel
+ * transposed and packed by {@link packTransposed}, `dh` f32 [batch][H] (the gradient of the last hidden
+ * state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32 [batch][time][4H] (gradient of the input
+ * projection; also the pre-activation gradient whose product with hPrev gives dU). Scratch: `dz` f32
+ * [batch + 3][4H], `part` f32 [256], `live` i32 [batch]. With a learned initial state (`init` ≠ 0) `dh` and
+ * `dc` end as the gradients of each row's initial h and c.
+ */
+export function lstmBackward(ids: usize, ut: usize, gates: usize, cPrev: usize, tanhC: usize, dh: usize, dc: usize, dxw: usize, dz: usize, part: usize, live: usize, init: i32, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   const Hb = <usize>H << 2;
   memory.fill(dc, 0, <usize>(batch * H) << 2);
-  memory.fill(dxw, 0, <usize>(batch * time * G) << 2);
   const one = f32x4.splat(1.0);
   for (let t = time - 1; t >= 0; t--) {
-    const n = collectLive(ids, live, batch, time, t);
+    // Live rows; a masked step has no gradient.
+    let n = 0;
+    for (let b = 0; b < batch; b++) {
+      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
+        store<i32>(live + (<usize>n << 2), b);
+        n++;
+      } else {
+        memory.fill(dxw + (<usize>((b * time + t) * G) << 2), 0, <usize>G << 2);
+      }
+    }
     if (n == 0) continue;
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
       const gt = gates + (<usize>((t * batch + b) * G) << 2);
       const cp = cPrev + (<usize>((t * batch + b) * H) << 2);
-      const cn = cNew + (<usize>((t * batch + b) * H) << 2);
+      const tcp = tanhC + (<usize>((t * batch + b) * H) << 2);
       const dhb = dh + (<usize>(b * H) << 2);
       const dcb = dc + (<usize>(b * H) << 2);
-      const zk = dz + (<usize>(k * G) << 2);
+      // dz of the tile of four rows holding k, interleaved: [4H][4].
+      const zk = dz + (<usize>((k & ~3) * G) << 2) + (<usize>(k & 3) << 2);
       const xk = dxw + (<usize>((b * time + t) * G) << 2);
-      for (let j = 0; j < H; j += 4) {
-        const jo = <usize>j << 2;
+      for (let jo: usize = 0; jo < Hb; jo += 16) {
         const i = v128.load(gt + jo);
         const f = v128.load(gt + Hb + jo);
         const g = v128.load(gt + 2 * Hb + jo);
         const o = v128.load(gt + 3 * Hb + jo);
-        const tc = tanh4(v128.load(cn + jo));
+        const tc = v128.load(tcp + jo);
         const dhj = v128.load(dhb + jo);
         const dct = f32x4.add(v128.load(dcb + jo), f32x4.mul(f32x4.mul(dhj, o), f32x4.sub(one, f32x4.mul(tc, tc))));
         const dzi = f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i)));
         const dzf = f32x4.mul(f32x4.mul(dct, v128.load(cp + jo)), f32x4.mul(f, f32x4.sub(one, f)));
         const dzg = f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g)));
         const dzo = f32x4.mul(f32x4.mul(dhj, tc), f32x4.mul(o, f32x4.sub(one, o)));
-        v128.store(zk + jo, dzi);
-        v128.store(zk + Hb + jo, dzf);
-        v128.store(zk + 2 * Hb + jo, dzg);
-        v128.store(zk + 3 * Hb + jo, dzo);
+        storeColumn(zk + (jo << 2), dzi);
+        storeColumn(zk + ((Hb + jo) << 2), dzf);
+        storeColumn(zk + ((2 * Hb + jo) << 2), dzg);
+        storeColumn(zk + ((3 * Hb + jo) << 2), dzo);
         v128.store(xk + jo, dzi);
         v128.store(xk + Hb + jo, dzf);
         v128.store(xk + 2 * Hb + jo, dzg);
@@ -304,22 +344,70 @@ export function lstmBackward(ids: usize, u: usize, gates: usize, cPrev: usize, c
       }
     }
     if (t == 0 && init == 0) continue;
-    // dh_{t-1}[b] = dz[k] · Uᵀ for live rows (masked rows carry their dh).
-    for (let k = 0; k < n; k++) {
-      const b = load<i32>(live + (<usize>k << 2));
-      const zk = dz + (<usize>(k * G) << 2);
-      const dhb = dh + (<usize>(b * H) << 2);
-      for (let q = 0; q < H; q++) {
-        const uq = u + (<usize>(q * G) << 2);
-        let a0 = f32x4.splat(0);
-        let a1 = f32x4.splat(0);
-        for (let j = 0; j < G; j += 8) {
-          const jo = <usize>j << 2;
-          a0 = f32x4.add(a0, f32x4.mul(v128.load(zk + jo), v128.load(uq + jo)));
-          a1 = f32x4.add(a1, f32x4.mul(v128.load(zk + jo, 16), v128.load(uq + jo, 16)));
+    // The rows missing from the last tile read zeros.
+    for (let k = n; (k & 3) != 0; k++) {
+      const zk = dz + (<usize>((k & ~3) * G) << 2) + (<usize>(k & 3) << 2);
+      for (let j = 0; j < G; j++) store<f32>(zk + (<usize>j << 4), 0);
+    }
+    backProject(ut, dz, dh, live, part, n, H);
+  }
+}
+
+/** Stores the 4 lanes of `v` 16 bytes apart (one column of an interleaved [·][4] tile). */
+@inline
+function storeColumn(p: usize, v: v128): void {
+  v128.store32_lane(p, v, 0);
+  v128.store32_lane(p, v, 1, 16);
+  v128.store32_lane(p, v, 2, 32);
+  v128.store32_lane(p, v, 3, 48);
+}
+
+/**
+ * Packs Uᵀ for {@link backProject}: `ut` f32 [⌈H / 8⌉][4H][8], for each block of 8 rows of U, its columns as
+ * 8 floats one after another (rows past H read as 0).
+ */
+export function packTransposed(u: usize, ut: usize, H: i32): void {
+  const G = 4 * H;
+  let dst = ut;
+  for (let q = 0; q < H; q += 8) {
+    for (let j = 0; j < G; j++) {
+      for (let r = 0; r < 8; r++) store<f32>(dst + (<usize>r << 2), q + r < H ? load<f32>(u + (<usize>((q + r) * G + j) << 2)) : 0);
+      dst += 32;
+    }
+  }
+}
+
+/**
+ * dh[live k] = dz[k] · Uᵀ for the n live rows (masked rows carry their dh), summed exactly as the first
+ * version did: per output, eight partial sums s_c over the entries j ≡ c (mod 8) in order from 0, then
+ * (s₀+s₄) + (s₁+s₅) + (s₂+s₆) + (s₃+s₇) left to right. Each class c is a 4 rows × 8 outputs register tile
+ * (broadcast dz from the interleaved tile, 8 columns of packed Uᵀ); `part` (f32 [8][8][4]) holds the classes
+ * until they are combined.
+ */
+function backProject(ut: usize, dz: usize, dh: usize, live: usize, part: usize, n: i32, H: i32): void {
+  const G = 4 * H;
+  const Gb = <usize>G << 2;
+  for (let k = 0; k < n; k += 4) {
+    const zt = dz + (<usize>(k * G) << 2);
+    const rows = min(4, n - k);
+    for (let qb = 0; qb < H; qb += 8) {
+      const ub = ut + (<usize>(qb * G) << 2);
+      for (let c = 0; c < 8; c++) {
+        // Class c: entries j = c, c + 8, … of the tile's dz (16 bytes a column) and of Uᵀ's panel (32 bytes a column).
+        const pc = part + (<usize>c << 7);
+        tile4x8(true, 0, 0, 0, 0, zt + (<usize>c << 4), zt + (Gb << 2), 128, ub + (<usize>c << 5), 256, pc, pc + 32, pc + 64, pc + 96);
+      }
+      for (let r = 0; r < rows; r++) {
+        const d = dh + (<usize>(load<i32>(live + (<usize>(k + r) << 2)) * H + qb) << 2);
+        const halves: usize = qb + 8 <= H ? 32 : 16;
+        for (let half: usize = 0; half < halves; half += 16) {
+          const p = part + (<usize>r << 5) + half;
+          const s0 = f32x4.add(v128.load(p), v128.load(p, 4 * 128));
+          const s1 = f32x4.add(v128.load(p, 128), v128.load(p, 5 * 128));
+          const s2 = f32x4.add(v128.load(p, 2 * 128), v128.load(p, 6 * 128));
+          const s3 = f32x4.add(v128.load(p, 3 * 128), v128.load(p, 7 * 128));
+          v128.store(d + half, f32x4.add(f32x4.add(f32x4.add(s0, s1), s2), s3));
         }
-        const a = f32x4.add(a0, a1);
-        store<f32>(dhb + (<usize>q << 2), f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3));
       }
     }
   }

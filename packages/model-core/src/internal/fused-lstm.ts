@@ -264,9 +264,10 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
       return {
         value: tensor2d(h, [batch, units]),
         gradFunc: (dy: Tensor) => {
-          const { dxw, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace, maskValues, uValues, batch, time, units, initArray !== undefined);
-          const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, units]), tensor2d(dxw, [batch * time, g4]), true, false));
-          return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4]), ...initGrads(dInit)];
+          const { dxw, hPrev, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace);
+          const dx = tensor3d(dxw, [batch, time, g4]);
+          const du = readTensor(() => matMul(tensor2d(hPrev, [batch * time, units]), reshape(dx, [batch * time, g4]), true, false));
+          return [dx, tensor2d(du, [units, g4]), ...initGrads(dInit)];
         },
       };
     });

@@ -1,25 +1,31 @@
 /**
- * Loads and drives the WebAssembly SIMD LSTM forward kernel (assembly/lstm.ts): the whole recurrence of a
- * batch — per step the packed `h · U` of the live rows (4-row register tiles) and the gate arithmetic with
- * a vectorised `exp` — in one call, reading each step's input projection straight from a table by token id.
+ * Loads and drives the WebAssembly SIMD LSTM kernels (assembly/lstm.ts): the whole recurrence of a batch —
+ * per step the packed `h · U` of the live rows (register tiles over a packed copy of U) and the gate
+ * arithmetic with a vectorised `exp` — in one call, reading each step's input projection straight from a
+ * table by token id; and, for training, backpropagation through time from the trace the forward pass leaves
+ * in the instance's memory.
  *
- * The module is ~8 KB and compiled synchronously the first time it is needed. Where WebAssembly or its SIMD
- * extension is missing (old browsers, some sandboxes), {@link createLstmKernel} returns `undefined` and the
- * caller keeps the JavaScript path.
+ * The module is ~8 KB and compiled synchronously the first time it is needed (wasm-module.ts). Where
+ * WebAssembly or its SIMD extension is missing (old browsers, some sandboxes), {@link createLstmKernel} and
+ * {@link lstmTrainKernel} return `undefined` and the caller keeps the JavaScript path.
  */
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
-import { sumInitialGradients } from './recurrent.js';
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
+import { sumInitialGradients } from './recurrent.js';
+import { type KernelInstance, align, compileKernel, instantiateKernel } from './wasm-module.js';
 
 interface KernelExports {
+  packRecurrent(u: number, upk: number, units: number): void;
+  packTransposed(u: number, ut: number, units: number): void;
   lstmForward(
     table: number,
     ids: number,
-    u: number,
+    upk: number,
     h: number,
     c: number,
     rec: number,
     live: number,
+    hpk: number,
     init: number,
     batch: number,
     time: number,
@@ -28,14 +34,15 @@ interface KernelExports {
   lstmForwardTrain(
     table: number,
     ids: number,
-    u: number,
+    upk: number,
     h: number,
     c: number,
     rec: number,
     live: number,
+    hpk: number,
     gates: number,
     cPrev: number,
-    cNew: number,
+    tanhC: number,
     hPrev: number,
     init: number,
     batch: number,
@@ -44,14 +51,15 @@ interface KernelExports {
   ): void;
   lstmBackward(
     ids: number,
-    u: number,
+    ut: number,
     gates: number,
     cPrev: number,
-    cNew: number,
+    tanhC: number,
     dh: number,
     dc: number,
     dxw: number,
     dz: number,
+    part: number,
     live: number,
     init: number,
     batch: number,
@@ -60,49 +68,34 @@ interface KernelExports {
   ): void;
 }
 
-/** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-}
-
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-/** Whether the kernel module compiles here (WebAssembly with SIMD). */
-export function wasmKernelsCompile(): boolean {
-  return module() !== null;
+/**
+ * Lays out named arrays of the given byte sizes one after another (16-byte aligned, in the order given) from
+ * byte `start`; returns each one's byte offset and the end.
+ */
+export function layout<K extends string>(sizes: Record<K, number>, start = 0): { at: Record<K, number>; end: number } {
+  const at = {} as Record<K, number>;
+  let end = align(start);
+  for (const name of Object.keys(sizes) as K[]) {
+    at[name] = end;
+    end = align(end + sizes[name]);
+  }
+  return { at, end };
 }
 
-function decodeBase64(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+/** A view of `length` 32-bit integers at byte `offset` of an instance's memory. */
+export function i32View(kernel: KernelInstance<unknown>, offset: number, length: number): Int32Array {
+  const floats = kernel.f32(offset, length);
+  return new Int32Array(floats.buffer, floats.byteOffset, length);
 }
 
 /** The compiled module, or null when this platform cannot compile it. */
 function module(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi ? new wasmApi.Module(decodeBase64(LSTM_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // no SIMD support: the JavaScript path runs instead
-    }
-  }
-  return compiled;
+  return compileKernel(LSTM_WASM_BASE64);
 }
 
-const PAGE = 65_536;
-
-/** Bytes rounded up to 16. */
-function align(bytes: number): number {
-  return (bytes + 15) & ~15;
+/** Whether the kernel module compiles here (WebAssembly with SIMD). */
+export function wasmKernelsCompile(): boolean {
+  return module() !== null;
 }
 
 /**
@@ -125,59 +118,62 @@ export interface LstmKernel {
 export function createLstmKernel(units: number): LstmKernel | undefined {
   const mod = units % 4 === 0 ? module() : null;
   if (!mod) return undefined;
-  const memory = new wasmApi!.Memory({ initial: 1 });
-  const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
+  const kernel = instantiateKernel<KernelExports>(mod);
   let H = units;
-  let weightsEnd = 0; // bytes used by u + table (+ init)
-  let uPtr = 0;
-  let tablePtr = 0;
-  let initPtr = 0; // 0: zero initial state
-
-  const ensure = (bytes: number): void => {
-    const have = memory.buffer.byteLength;
-    if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
-  };
-
+  let weights = { upk: 0, table: 0, init: 0 };
+  let weightsEnd = 0;
+  let hasInit = false;
   return {
     setWeights(table, u, unitCount, init) {
       H = unitCount;
-      uPtr = 0;
-      tablePtr = align(u.byteLength);
-      initPtr = init ? align(tablePtr + table.byteLength) : 0;
-      weightsEnd = align(init ? initPtr + init.byteLength : tablePtr + table.byteLength);
-      ensure(weightsEnd);
-      new Float32Array(memory.buffer, uPtr, u.length).set(u);
-      new Float32Array(memory.buffer, tablePtr, table.length).set(table);
-      if (init) new Float32Array(memory.buffer, initPtr, init.length).set(init);
+      const placed = layout({ upk: u.byteLength, table: table.byteLength, init: init ? init.byteLength : 0 });
+      const raw = placed.end; // U before packing, in the space the batches use later
+      weights = placed.at;
+      weightsEnd = placed.end;
+      hasInit = init !== undefined;
+      kernel.ensure(raw + u.byteLength);
+      kernel.f32(raw, u.length).set(u);
+      kernel.exports.packRecurrent(raw, weights.upk, H);
+      kernel.f32(weights.table, table.length).set(table);
+      if (init) kernel.f32(weights.init, init.length).set(init);
     },
     forward(ids, batch, time) {
       const G = 4 * H;
-      const idsPtr = weightsEnd;
-      const hPtr = align(idsPtr + ids.byteLength);
-      const cPtr = align(hPtr + batch * H * 4);
-      const recPtr = align(cPtr + batch * H * 4);
-      const livePtr = align(recPtr + batch * G * 4);
-      ensure(livePtr + batch * 4);
-      new Int32Array(memory.buffer, idsPtr, ids.length).set(ids);
-      exports.lstmForward(tablePtr, idsPtr, uPtr, hPtr, cPtr, recPtr, livePtr, initPtr, batch, time, H);
-      return new Float32Array(memory.buffer, hPtr, batch * H).slice();
+      const { at, end } = layout({ ids: ids.byteLength, h: batch * H * 4, c: batch * H * 4, rec: batch * G * 4, live: batch * 4, hpk: 4 * H * 4 }, weightsEnd);
+      kernel.ensure(end);
+      i32View(kernel, at.ids, ids.length).set(ids);
+      kernel.exports.lstmForward(weights.table, at.ids, weights.upk, at.h, at.c, at.rec, at.live, at.hpk, hasInit ? weights.init : 0, batch, time, H);
+      return kernel.f32(at.h, batch * H).slice();
     },
   };
 }
 
-/** What the training forward records for backpropagation (layout of fused-lstm.ts's `Trace`). */
+/**
+ * What the training forward leaves for backpropagation: the kernel instance whose memory holds the
+ * recorded gates and states (it serves no other call until {@link LstmTrainKernel.backward} has run).
+ */
 export interface LstmTrace {
-  gates: Float32Array; // [T][B][4H]
-  cPrev: Float32Array; // [T][B][H]
-  cNew: Float32Array; // [T][B][H]
-  hPrev: Float32Array; // [B][T][H]
+  /** Internal: the instance and where the forward pass put its arrays. */
+  readonly state: TraceState;
+}
+
+interface TraceState {
+  kernel: KernelInstance<KernelExports> | undefined; // undefined once backward has run
+  at: Record<
+    'u' | 'upk' | 'table' | 'ids' | 'h' | 'c' | 'rec' | 'live' | 'hpk' | 'gates' | 'cPrev' | 'tanhC' | 'hPrev' | 'init' | 'ut' | 'dh' | 'dc' | 'dz' | 'part',
+    number
+  >;
+  batch: number;
+  time: number;
+  units: number;
+  init: boolean;
 }
 
 /** The training recurrence (forward with trace, and backward) in WebAssembly SIMD. */
 export interface LstmTrainKernel {
   /**
-   * Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step), from a
-   * zero state or the learned initial state `init` ([2H]: h₀ then c₀).
+   * Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step), with the
+   * recurrent kernel `u` ([H, 4H]), from a zero state or the learned initial state `init` ([2H]: h₀ then c₀).
    */
   forward(
     xw: Float32Array,
@@ -189,141 +185,105 @@ export interface LstmTrainKernel {
     init?: Float32Array,
   ): { h: Float32Array; trace: LstmTrace };
   /**
-   * dXW ([B, T, 4H]) from the gradient of the last hidden state; with `init`, also the gradients of the
-   * initial state summed over the rows (`dInit`, [2H]: h₀ then c₀).
+   * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 4H]), the hidden state before each step
+   * (`hPrev`, [B·T, H], 0 at masked steps: dU = hPrevᵀ · dXW) and, with a learned initial state, its gradient
+   * summed over the rows (`dInit`, [2H]: h₀ then c₀). Runs once per trace.
    */
-  backward(
-    dhLast: Float32Array,
-    trace: LstmTrace,
-    live: ArrayLike<number> | undefined,
-    u: Float32Array,
-    batch: number,
-    time: number,
-    units: number,
-    init?: boolean,
-  ): { dxw: Float32Array; dInit?: Float32Array };
+  backward(dhLast: Float32Array, trace: LstmTrace): { dxw: Float32Array; hPrev: Float32Array; dInit?: Float32Array };
 }
 
-/** Lays out arrays one after another (16-byte aligned) from offset 0; returns their byte offsets. */
-function layout(sizes: number[]): { offsets: number[]; end: number } {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const bytes of sizes) {
-    offsets.push(at);
-    at = align(at + bytes);
-  }
-  return { offsets, end: at };
-}
+/** Instances free for a training forward (each trace holds one until its backward runs). */
+const idle: KernelInstance<KernelExports>[] = [];
+/** Idle instances kept for reuse: one per direction of a bidirectional layer. */
+const MAX_IDLE = 2;
 
 let trainKernel: LstmTrainKernel | null | undefined;
 
 /**
- * The shared training kernel, or `undefined` when WebAssembly SIMD is not available here. (`units` must be
- * a multiple of 4; callers check.)
+ * The training kernel, or `undefined` when WebAssembly SIMD is not available here (or the
+ * `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
  */
 export function lstmTrainKernel(): LstmTrainKernel | undefined {
   if (trainKernel === undefined) {
     const mod = module();
-    if (!mod) {
-      trainKernel = null;
-    } else {
-      const memory = new wasmApi!.Memory({ initial: 1 });
-      const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as KernelExports;
-      const ensure = (bytes: number): void => {
-        const have = memory.buffer.byteLength;
-        if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
-      };
-      const f32 = (offset: number, length: number): Float32Array => new Float32Array(memory.buffer, offset, length);
-      /** ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones. */
-      const stepIds = (live: ArrayLike<number> | undefined, n: number, offset: number): void => {
-        const ids = new Int32Array(memory.buffer, offset, n);
-        for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
-      };
-      trainKernel = {
-        forward(xw, live, u, batch, time, H, init) {
-          const G = 4 * H;
-          const n = batch * time;
-          const { offsets, end } = layout([
-            u.byteLength,
-            (n + 1) * G * 4,
-            n * 4,
-            batch * H * 4,
-            batch * H * 4,
-            batch * G * 4,
-            batch * 4,
-            n * G * 4,
-            n * H * 4,
-            n * H * 4,
-            n * H * 4,
-            2 * H * 4,
-          ]);
-          const [uP, tableP, idsP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, initP] = offsets as [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-          ];
-          ensure(end);
-          f32(uP, u.length).set(u);
-          f32(tableP, G).fill(0);
-          f32(tableP + G * 4, xw.length).set(xw);
-          if (init) f32(initP, 2 * H).set(init);
-          stepIds(live, n, idsP);
-          exports.lstmForwardTrain(tableP, idsP, uP, hP, cP, recP, liveP, gatesP, cPrevP, cNewP, hPrevP, init ? initP : 0, batch, time, H);
-          return {
-            h: f32(hP, batch * H).slice(),
-            trace: { gates: f32(gatesP, n * G).slice(), cPrev: f32(cPrevP, n * H).slice(), cNew: f32(cNewP, n * H).slice(), hPrev: f32(hPrevP, n * H).slice() },
-          };
-        },
-        backward(dhLast, trace, live, u, batch, time, H, init) {
-          const G = 4 * H;
-          const n = batch * time;
-          const { offsets, end } = layout([
-            u.byteLength,
-            n * 4,
-            n * G * 4,
-            n * H * 4,
-            n * H * 4,
-            batch * H * 4,
-            batch * H * 4,
-            n * G * 4,
-            batch * G * 4,
-            batch * 4,
-          ]);
-          const [uP, idsP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP] = offsets as [
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-            number,
-          ];
-          ensure(end);
-          f32(uP, u.length).set(u);
-          stepIds(live, n, idsP);
-          f32(gatesP, n * G).set(trace.gates);
-          f32(cPrevP, n * H).set(trace.cPrev);
-          f32(cNewP, n * H).set(trace.cNew);
-          f32(dhP, batch * H).set(dhLast);
-          exports.lstmBackward(idsP, uP, gatesP, cPrevP, cNewP, dhP, dcP, dxwP, dzP, liveP, init ? 1 : 0, batch, time, H);
-          const dxw = f32(dxwP, n * G).slice();
-          if (!init) return { dxw };
-          return { dxw, dInit: sumInitialGradients(f32(dhP, batch * H), f32(dcP, batch * H), batch, H) };
-        },
-      };
-    }
+    trainKernel = mod ? createTrainKernel(mod) : null;
   }
   return flagOn(WASM_KERNELS_FLAG) ? (trainKernel ?? undefined) : undefined;
+}
+
+function createTrainKernel(mod: object): LstmTrainKernel {
+  return {
+    forward(xw, live, u, batch, time, H, init) {
+      const G = 4 * H;
+      const n = batch * time;
+      // Sized for the backward pass too, so the memory does not grow (and views stay valid) in between. The
+      // table ([zero row; xw]) is dead after the forward pass: dXW reuses its space.
+      const { at, end } = layout({
+        u: u.byteLength,
+        upk: u.byteLength,
+        table: (n + 1) * G * 4,
+        ids: n * 4,
+        h: batch * H * 4,
+        c: batch * H * 4,
+        rec: batch * G * 4,
+        live: batch * 4,
+        hpk: 4 * H * 4,
+        gates: n * G * 4,
+        cPrev: n * H * 4,
+        tanhC: n * H * 4,
+        hPrev: n * H * 4,
+        init: 2 * H * 4,
+        ut: Math.ceil(H / 8) * 8 * G * 4,
+        dh: batch * H * 4,
+        dc: batch * H * 4,
+        dz: (batch + 3) * G * 4,
+        part: 256 * 4,
+      });
+      const kernel = idle.pop() ?? instantiateKernel<KernelExports>(mod);
+      kernel.ensure(end);
+      kernel.f32(at.u, u.length).set(u);
+      kernel.exports.packRecurrent(at.u, at.upk, H);
+      kernel.f32(at.table, G).fill(0);
+      kernel.f32(at.table + G * 4, xw.length).set(xw);
+      if (init) kernel.f32(at.init, 2 * H).set(init);
+      // ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones.
+      const ids = i32View(kernel, at.ids, n);
+      for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
+      kernel.exports.lstmForwardTrain(
+        at.table,
+        at.ids,
+        at.upk,
+        at.h,
+        at.c,
+        at.rec,
+        at.live,
+        at.hpk,
+        at.gates,
+        at.cPrev,
+        at.tanhC,
+        at.hPrev,
+        init ? at.init : 0,
+        batch,
+        time,
+        H,
+      );
+      return { h: kernel.f32(at.h, batch * H).slice(), trace: { state: { kernel, at, batch, time, units: H, init: init !== undefined } } };
+    },
+    backward(dhLast, trace) {
+      const { kernel, at, batch, time, units: H, init } = trace.state;
+      if (!kernel) throw new Error('lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      const n = batch * time;
+      kernel.f32(at.dh, batch * H).set(dhLast);
+      kernel.exports.packTransposed(at.u, at.ut, H);
+      kernel.exports.lstmBackward(at.ids, at.ut, at.gates, at.cPrev, at.tanhC, at.dh, at.dc, at.table, at.dz, at.part, at.live, init ? 1 : 0, batch, time, H);
+      const result = {
+        dxw: kernel.f32(at.table, n * 4 * H).slice(),
+        hPrev: kernel.f32(at.hPrev, n * H).slice(),
+        ...(init ? { dInit: sumInitialGradients(kernel.f32(at.dh, batch * H), kernel.f32(at.dc, batch * H), batch, H) } : {}),
+      };
+      trace.state.kernel = undefined;
+      if (idle.length < MAX_IDLE) idle.push(kernel);
+      return result;
+    },
+  };
 }
