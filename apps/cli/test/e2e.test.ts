@@ -250,6 +250,8 @@ describe('glossa train --threads', () => {
     '8',
     '--dropout',
     '0.1',
+    '--learning-rate',
+    '0.03',
     '--seed',
     '3',
     '--json',

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@glossa/math';
+import { type SyntheticRow, syntheticSentiment } from '@glossa/test-data';
 
 /** Absolute path of the built CLI. */
 export const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
@@ -64,20 +65,9 @@ export function seeded(seed: number): () => number {
   return () => rng.next();
 }
 
-const POSITIVE = ['great', 'excellent', 'wonderful', 'superb', 'loved', 'fantastic', 'brilliant', 'amazing'];
-const NEGATIVE = ['awful', 'terrible', 'boring', 'horrible', 'hated', 'dreadful', 'poor', 'worst'];
-const FILLER = ['the', 'film', 'movie', 'plot', 'acting', 'was', 'really', 'very', 'story', 'and', 'a', 'this'];
-
-/** `n` separable sentiment rows ("pos"/"neg", alternating). */
-export function sentimentRows(n: number, seed: number): Array<{ text: string; label: string }> {
-  const random = seeded(seed);
-  const pick = (words: readonly string[]): string => words[Math.floor(random() * words.length)] ?? '';
-  return Array.from({ length: n }, (_, i) => {
-    const label = i % 2 === 0 ? 'pos' : 'neg';
-    const strong = label === 'pos' ? POSITIVE : NEGATIVE;
-    const words = [pick(FILLER), pick(strong), pick(FILLER), pick(FILLER), pick(strong)];
-    return { text: words.join(' '), label };
-  });
+/** `n` separable sentiment rows ("pos"/"neg", alternating, "pos" first): the workspace's one test-data generator. */
+export function sentimentRows(n: number, seed: number): SyntheticRow[] {
+  return syntheticSentiment(n, seed, ['neg', 'pos']);
 }
 
 /** CSV with a header, quoting every text (so commas and quotes survive). */

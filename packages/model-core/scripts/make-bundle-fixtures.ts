@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { type Architecture, createTextClassifier, packBundle, serializeBundle } from '../src/index.js';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { FIXTURE_TEXTS } from '../test/fixtures/bundle-fixture-texts.js';
 
 const OUT = join(import.meta.dirname, '..', 'test', 'fixtures', 'bundles-v1');

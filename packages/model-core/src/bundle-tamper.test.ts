@@ -1,7 +1,7 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { type BundleFiles, deserializeBundle, expectedWeightShapes, readManifest, serializeBundle } from './bundle.js';
 import { BundleError } from './errors.js';
 import { packBundle, unpackBundle } from './pack.js';

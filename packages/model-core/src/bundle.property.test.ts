@@ -1,7 +1,7 @@
 import { memory } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { type BundleFiles, deserializeBundle, serializeBundle } from './bundle.js';
 import { BundleError } from './errors.js';
 import { packBundle, unpackBundle } from './pack.js';

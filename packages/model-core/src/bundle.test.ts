@@ -1,6 +1,6 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { BUNDLE_FORMAT_VERSION, type BundleFiles, deserializeBundle, readManifest, serializeBundle } from './bundle.js';
 import { BundleError } from './errors.js';
 import { isPackedBundle, packBundle, unpackBundle } from './pack.js';

@@ -1,6 +1,6 @@
 import { memory, tensor } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { CHECKPOINT_FILE_NAMES, deserializeCheckpoint, serializeCheckpoint, type TrainingCheckpoint } from './checkpoint.js';
 import { BundleError, ModelCoreError } from './errors.js';
 import { setFusedAdam } from './internal/fused-adam.js';

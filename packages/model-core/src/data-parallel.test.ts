@@ -1,6 +1,6 @@
 import { type Variable, memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import {
   type GradientReplica,
   type GradientReplicaInit,

@@ -1,7 +1,7 @@
 import { NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { deserializeBundle, readManifest, serializeBundle } from './bundle.js';
 import type { TrainingCheckpoint } from './checkpoint.js';
 import { ModelCoreError } from './errors.js';

@@ -1,7 +1,7 @@
 import { NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { getKernel, profile } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { requiredKernels } from './required-kernels.js';
 import { createTextClassifier } from './text-classifier.js';
 

@@ -1,7 +1,7 @@
 import { ARCHITECTURES, NEURAL_ARCHITECTURES } from './architectures/registry.js';
 import { memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { ModelCoreError } from './errors.js';
 import type { Architecture } from './options.js';
 import { createTextClassifier } from './text-classifier.js';

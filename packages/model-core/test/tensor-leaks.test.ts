@@ -2,7 +2,7 @@ import { NEURAL_ARCHITECTURES } from '../src/architectures/registry.js';
 import { memory, mul, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type TrainingCheckpoint, createTextClassifier } from '../src/index.js';
-import { syntheticSentiment } from './fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 
 // Tensor counts on the backend the unit tests use (tfjs's cpu backend, test/setup-backend.ts): flat across
 // 100,000 predictions and across repeated fits, including aborted, diverged and resumed ones.

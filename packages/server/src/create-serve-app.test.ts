@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createTextClassifier, deserializeBundle, initBackend, readManifest, serializeBundle, type TextClassifier } from '@glossa/node-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI's sentiment fixture, so these tests keep the data (and assertions) they had there.
-import { sentimentRows } from '../../../apps/cli/test/helpers.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { bundleId, createServeApp, type ServeApp, type ServeModel } from './index.js';
 
 // Real HTTP on 127.0.0.1 against a real (small) LSTM on tfjs's cpu backend.
@@ -102,7 +102,7 @@ const LIMITS = { maxTexts: 8, maxTextLength: 200, maxBodyBytes: 4096, maxExplain
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', job: 'predict' });
   trained = createTextClassifier({ architecture: 'lstm', embeddingDim: 16, units: 16, maxLength: 24, vocabSize: 500, learningRate: 0.02 });
-  await trained.fit(sentimentRows(400, 3), { epochs: 4, batchSize: 32, validationSplit: 0.2, seed: 5 });
+  await trained.fit(syntheticSentiment(400, 3, ['neg', 'pos']), { epochs: 4, batchSize: 32, validationSplit: 0.2, seed: 5 });
   model = await servedModel(trained);
   app = await createServeApp({ limits: LIMITS, batching: { maxBatchTexts: 16, maxDelayMs: 2 }, logStream: logs.stream, version: '9.9.9' });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -137,7 +137,7 @@ describe('createServeApp', () => {
 
   it('predicts labels and scores equal to a direct predict call, with the model reference', async () => {
     // Held-out texts of the training distribution (sentences of words the model never saw are a coin toss).
-    const heldOut = sentimentRows(2, 77);
+    const heldOut = syntheticSentiment(2, 77, ['neg', 'pos']);
     const texts = heldOut.map((row) => row.text);
     const reply = await postJson(base, { texts });
     expect(reply.status).toBe(200);
@@ -171,7 +171,7 @@ describe('createServeApp', () => {
   });
 
   it('micro-batches many concurrent requests and gives each exactly the prediction it would get alone', async () => {
-    const rows = sentimentRows(120, 11);
+    const rows = syntheticSentiment(120, 11, ['neg', 'pos']);
     const requests = Array.from({ length: 60 }, (_, i) => rows.slice(i * 2, i * 2 + 1 + (i % 2)).map((row) => row.text));
     const before = app.batcher?.stats ?? { batches: 0, requests: 0 };
     const replies = await Promise.all(requests.map((texts) => postJson(base, { texts })));

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createTextClassifier, initBackend, loadBundle, readBundleFiles, saveBundle, type TextClassifier } from '@glossa/node-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI's sentiment fixture (labels pos/neg), as the server's other tests use.
-import { sentimentRows } from '../../../apps/cli/test/helpers.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { bundleId, createServer } from '../src/index.js';
 
 // Real HTTP on 127.0.0.1, real models on tfjs's cpu backend.
@@ -36,7 +36,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'glossa-server-'));
   await initBackend({ backend: 'cpu', job: 'train' });
   trained = createTextClassifier({ architecture: 'bow', embeddingDim: 16, maxLength: 16, vocabSize: 300, learningRate: 0.02 });
-  await trained.fit(sentimentRows(200, 4), { epochs: 3, batchSize: 16, validationSplit: 0.2, seed: 3 });
+  await trained.fit(syntheticSentiment(200, 4, ['neg', 'pos']), { epochs: 3, batchSize: 16, validationSplit: 0.2, seed: 3 });
   bundlePath = await saveBundle(trained, join(dir, 'reviews.glossa'));
 }, 120_000);
 
@@ -61,7 +61,7 @@ describe('createServer', () => {
       expect(server.state).toBe('ready');
       expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', model: server.id });
 
-      const texts = sentimentRows(6, 21).map((row) => row.text);
+      const texts = syntheticSentiment(6, 21, ['neg', 'pos']).map((row) => row.text);
       const reply = await predict(url, texts);
       expect(reply.status).toBe(200);
       const loaded = await loadBundle(bundlePath);

@@ -4,7 +4,7 @@ import { createTextClassifier, initBackend, type TextClassifier } from '@glossa/
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The CLI's sentiment fixture (labels pos/neg), as the server's other tests use.
-import { sentimentRows } from '../../../apps/cli/test/helpers.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { glossaServe, loadServeModel, type ServeModel } from '../src/index.js';
 
 // The plugin inside a service's own fastify app (fastify's default options: its ajv coerces types and drops unknown
@@ -37,7 +37,7 @@ async function listen(app: FastifyInstance): Promise<string> {
 beforeAll(async () => {
   await initBackend({ backend: 'cpu', job: 'train' });
   trained = createTextClassifier({ architecture: 'bow', embeddingDim: 16, maxLength: 16, vocabSize: 300, learningRate: 0.02 });
-  await trained.fit(sentimentRows(200, 4), { epochs: 3, batchSize: 16, validationSplit: 0.2, seed: 3 });
+  await trained.fit(syntheticSentiment(200, 4, ['neg', 'pos']), { epochs: 3, batchSize: 16, validationSplit: 0.2, seed: 3 });
   model = await loadServeModel(trained, { name: 'reviews' });
 }, 120_000);
 

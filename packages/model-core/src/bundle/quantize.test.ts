@@ -2,7 +2,7 @@ import { createTokenizer } from '@glossa/text-preprocessing';
 import { type Tensor, memory } from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { restoreAutoClassifier } from '../architectures/auto/auto-classifier.js';
 import { createFeatureTable, fitFeatureTable, lowLaneMask, vectorize } from '../architectures/ngram/features.js';
 import { ngramStateOf } from '../architectures/ngram/ngram-classifier.js';

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Rng, createRng } from '@glossa/math';
 import { type Scalar, type Variable, add, getBackend, memory, mul, ready, setBackend, square, sum, tensor, tidy, train, variable } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import type { CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint.js';
 import type { TextClassifierOptions } from '../options.js';
 import { createTextClassifier } from '../text-classifier.js';

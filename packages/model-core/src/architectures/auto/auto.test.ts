@@ -1,6 +1,6 @@
 import { memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { deserializeBundle, readManifest, serializeBundle } from '../../bundle.js';
 import { packBundle, unpackBundle } from '../../pack.js';
 import { createTextClassifier } from '../../text-classifier.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { deserializeBundle, readManifest, serializeBundle } from '../../bundle.js';
 import { createTextClassifier } from '../../text-classifier.js';
 import { KeyTable, extractKeys, fitFeatureTable, vectorize } from './features.js';
