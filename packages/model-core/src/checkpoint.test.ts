@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
 import { CHECKPOINT_FILE_NAMES, deserializeCheckpoint, serializeCheckpoint, type TrainingCheckpoint } from './checkpoint.js';
 import { BundleError, ModelCoreError } from './errors.js';
-import { setFusedAdam } from './internal/fused-adam.js';
+import { setFusedAdam } from './flags.js';
 import type { TextClassifierOptions } from './options.js';
 import { createTextClassifier, type TextClassifier } from './text-classifier.js';
 import type { FitOptions, FitResult } from './types.js';

@@ -13,7 +13,7 @@ import {
   shardRanges,
   sumShards,
 } from './data-parallel.js';
-import { setFusedAdam } from './internal/fused-adam.js';
+import { setFusedAdam } from './flags.js';
 import { createTextClassifier } from './text-classifier.js';
 
 /**

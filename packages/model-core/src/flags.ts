@@ -4,14 +4,15 @@
  * or tfjs's `?tfjsflags=GLOSSA_WASM_KERNELS:false` URL parameter in a page turn it off. Results agree to
  * float rounding either way.
  */
-import { FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, flagOn, registerFlags, setFlag } from './internal/flag-state.js';
+import { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, flagOn, registerFlags, setFlag } from './internal/flag-state.js';
 import { usesCpuMemory } from './internal/recurrent.js';
 import { wasmKernelsCompile } from './internal/lstm-wasm.js';
 
-export { FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG } from './internal/flag-state.js';
+export { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG } from './internal/flag-state.js';
+export { usesFusedAdam } from './internal/fused-adam.js';
 
 /**
- * Registers Glossa's tfjs flags (`GLOSSA_FUSED_RECURRENCES`, `GLOSSA_WASM_KERNELS`), so `tf.env().set` can
+ * Registers Glossa's tfjs flags (`GLOSSA_FUSED_RECURRENCES`, `GLOSSA_WASM_KERNELS`, `GLOSSA_FUSED_ADAM`), so `tf.env().set` can
  * change them. Idempotent; the setters below and every use register them too.
  *
  * @example
@@ -79,4 +80,19 @@ export function setWasmKernels(on: boolean): void {
  */
 export function usesWasmKernels(): boolean {
   return flagOn(WASM_KERNELS_FLAG) && wasmKernelsCompile();
+}
+
+/**
+ * Turns the fused Adam step on or off: the `GLOSSA_FUSED_ADAM` tfjs flag (on by default; off applies tfjs's
+ * AdamOptimizer, a chain of elementwise kernels per weight). The trained weights are the same bits either
+ * way; only the time differs.
+ *
+ * @param on - Whether training on `cpu`/`wasm` applies the fused step.
+ * @example
+ * ```ts
+ * setFusedAdam(false); // the next fit applies tfjs's AdamOptimizer
+ * ```
+ */
+export function setFusedAdam(on: boolean): void {
+  setFlag(FUSED_ADAM_FLAG, on);
 }

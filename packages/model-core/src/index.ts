@@ -69,10 +69,13 @@ export { requiredKernels, type Job } from './required-kernels.js';
 export { registerGlossaKernels } from './kernels.js';
 export { registerGlossaLayers } from './layers.js';
 export {
+  FUSED_ADAM_FLAG,
   FUSED_RECURRENCES_FLAG,
   registerGlossaFlags,
+  setFusedAdam,
   setFusedLstm,
   setWasmKernels,
+  usesFusedAdam,
   usesFusedLstm,
   usesWasmKernels,
   WASM_KERNELS_FLAG,

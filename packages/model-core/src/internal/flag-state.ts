@@ -9,8 +9,10 @@ import { env } from '@tensorflow/tfjs-core';
 export const FUSED_RECURRENCES_FLAG = 'GLOSSA_FUSED_RECURRENCES';
 /** The WebAssembly SIMD LSTM kernels, where the platform has WebAssembly SIMD. Default true. */
 export const WASM_KERNELS_FLAG = 'GLOSSA_WASM_KERNELS';
+/** The fused Adam step on backends that keep tensors in CPU memory (`cpu`, `wasm`). Default true. */
+export const FUSED_ADAM_FLAG = 'GLOSSA_FUSED_ADAM';
 
-const FLAGS = [FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG] as const;
+const FLAGS = [FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, FUSED_ADAM_FLAG] as const;
 
 /** Registers Glossa's flags with the tfjs environment unless they are (idempotent, and silent then). */
 export function registerFlags(): void {

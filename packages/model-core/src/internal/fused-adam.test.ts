@@ -10,7 +10,8 @@ import type { CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint
 import type { TextClassifierOptions } from '../options.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { adamWasmCompiles } from './adam-kernel.js';
-import { FusedAdam, type TrainingOptimizer, setFusedAdam, usesFusedAdam } from './fused-adam.js';
+import { setFusedAdam } from '../flags.js';
+import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
 import { readAdamState, writeAdamState } from './training-state.js';
 
 /** Weight shapes, most of them not a multiple of 4 floats (the kernel's vector tail). */

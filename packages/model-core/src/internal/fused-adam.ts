@@ -8,45 +8,16 @@
  * β₁ᵗ and β₂ᵗ, the same lazily created moments (so checkpoints hold the same state). Other backends (GPUs,
  * tfjs-node) keep tfjs's optimizer ({@link usesFusedAdam}).
  */
-import { type Tensor, type Variable, engine, env, getBackend, Optimizer, tensor, tidy, type train } from '@tensorflow/tfjs-core';
+import { type Tensor, type Variable, engine, getBackend, Optimizer, tensor, tidy, type train } from '@tensorflow/tfjs-core';
 import type { CheckpointOptimizerState } from '../checkpoint.js';
 import { type AdamMoments, type AdamStepConstants, createJsMoments, createWasmMoments } from './adam-kernel.js';
-
-/**
- * The tfjs flag that turns the fused optimizer off (on by default): training then applies tfjs's
- * AdamOptimizer on every backend. The results are the same bits either way; tests compare the two.
- */
-export const FUSED_ADAM_FLAG = 'GLOSSA_FUSED_ADAM';
-
-function registerFusedAdamFlag(): void {
-  const e = env();
-  try {
-    e.get(FUSED_ADAM_FLAG); // throws while the flag is not registered
-  } catch {
-    e.registerFlag(FUSED_ADAM_FLAG, () => true);
-  }
-}
-
-/**
- * Turns the fused Adam on or off (the {@link FUSED_ADAM_FLAG} tfjs flag), for tests and benchmarks that
- * compare it with tfjs's optimizer.
- *
- * @param on - Whether training on `cpu`/`wasm` uses {@link FusedAdam}.
- * @example
- * ```ts
- * setFusedAdam(false); // the next fit applies tfjs's AdamOptimizer
- * ```
- */
-export function setFusedAdam(on: boolean): void {
-  registerFusedAdamFlag();
-  env().set(FUSED_ADAM_FLAG, on);
-}
+import { FUSED_ADAM_FLAG, flagOn } from './flag-state.js';
 
 const FUSED_ADAM_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Whether an optimizer created now would be a {@link FusedAdam}: the active backend keeps tensors in CPU
- * memory (`cpu`, `wasm`) and {@link FUSED_ADAM_FLAG} is on.
+ * memory (`cpu`, `wasm`) and the `GLOSSA_FUSED_ADAM` flag is on ({@link setFusedAdam}).
  *
  * @returns True when training here applies the fused step.
  * @example
@@ -55,8 +26,7 @@ const FUSED_ADAM_BACKENDS = new Set(['cpu', 'wasm']);
  * ```
  */
 export function usesFusedAdam(): boolean {
-  registerFusedAdamFlag();
-  return env().getBool(FUSED_ADAM_FLAG) && FUSED_ADAM_BACKENDS.has(getBackend());
+  return flagOn(FUSED_ADAM_FLAG) && FUSED_ADAM_BACKENDS.has(getBackend());
 }
 
 /** What tfjs's `Optimizer.applyGradients` takes (tfjs does not export its `NamedTensor` type). */
