@@ -1,5 +1,5 @@
 // One Adam step over one weight as a single WebAssembly SIMD pass: the moments and the weight are updated in
-// place. Compiled by `pnpm --filter @glossa/model-core build:wasm:adam` (AssemblyScript) into
+// place. Compiled by `pnpm --filter @glossa/model-core build:wasm` (AssemblyScript) into
 // src/internal/adam-wasm.generated.ts; a test checks the committed file matches this source.
 //
 // The arithmetic is tfjs-core 4.22's AdamOptimizer.applyGradients op for op, each op rounded to float32 as

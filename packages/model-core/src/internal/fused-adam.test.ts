@@ -250,7 +250,7 @@ describe('FusedAdam on the wasm backend', () => {
 
 describe('the Adam kernel module', () => {
   it('ships a kernel built from assembly/adam.ts (the generated module is current)', () => {
-    const script = fileURLToPath(new URL('../../scripts/build-adam-wasm.mjs', import.meta.url));
-    expect(() => execFileSync(process.execPath, [script, '--check'], { stdio: 'pipe' })).not.toThrow();
+    const script = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, '--check', 'adam'], { stdio: 'pipe' })).not.toThrow();
   });
 });

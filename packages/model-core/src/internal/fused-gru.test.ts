@@ -75,6 +75,8 @@ function stockApply(stock: RNN[], initial: Variable[][], x: Tensor, mask: Tensor
 describe.each([
   ['GlossaGRU', 'gru', false, false, true],
   ['GlossaGRU, bidirectional', 'gru', true, false, true],
+  ['GlossaGRU, learned initial state (WebAssembly recurrence)', 'gru', false, true, true],
+  ['GlossaGRU, learned initial state (JavaScript recurrence)', 'gru', false, true, false],
   ['GlossaLSTM, bidirectional', 'lstm', true, false, true],
   ['GlossaLSTM, learned initial state (WebAssembly recurrence)', 'lstm', false, true, true],
   ['GlossaLSTM, learned initial state (JavaScript recurrence)', 'lstm', false, true, false],

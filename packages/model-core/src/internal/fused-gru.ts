@@ -4,9 +4,10 @@
  * bidirectional, that runs the whole sequence as one op.
  *
  * As {@link GlossaLSTM}: the input projection for all steps is one tfjs matrix multiply; the recurrence is one
- * custom op on CPU-memory backends (per step the recurrent products on the backend, the gate arithmetic in
- * JavaScript on typed arrays, backpropagation through time written by hand, the recurrent-kernel gradient as
- * two matrix multiplies over all steps), and ordinary tfjs ops on GPU backends. The weights have the stock
+ * custom op on CPU-memory backends — the whole recurrence (forward, and backpropagation through time) in one
+ * call of the WebAssembly SIMD kernel (gru-wasm.ts) where it runs and `units` is a multiple of 4, else per step
+ * the recurrent products on the backend and the gate arithmetic in JavaScript — with the recurrent-kernel
+ * gradient as two matrix multiplies over all steps; ordinary tfjs ops on GPU backends. The weights have the stock
  * layer's names, shapes and gate order (tested against it, outputs and gradients).
  *
  * Step, per live row (`x·W + b` precomputed as `xz, xr, xh`):
@@ -33,6 +34,7 @@ import {
   tensor3d,
   where,
 } from '@tensorflow/tfjs-core';
+import { gruKernel } from './gru-wasm.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 function sig(x: number): number {
@@ -125,8 +127,9 @@ function forward(
 }
 
 /**
- * Backpropagation through time: dXW ([batch, time, 3H]), dU ([H, 3H]) and, with a learned initial state
- * (`init`), the per-row gradients of the starting state ([batch, H]; summed by the caller).
+ * Backpropagation through time: dXW ([batch, time, 3H]) and, with a learned initial state (`init`), the
+ * per-row gradients of the starting state ([batch, H]; summed by the caller). dU is
+ * {@link recurrentKernelGradient} of the trace.
  */
 function backward(
   dhLast: Float32Array,
@@ -138,7 +141,7 @@ function backward(
   units: number,
   trace: GruTrace,
   init: boolean,
-): [Float32Array, Float32Array, Float32Array] {
+): [Float32Array, Float32Array] {
   const H = units;
   const G = 3 * H;
   const dh = Float32Array.from(dhLast);
@@ -191,24 +194,60 @@ function backward(
       for (let j = 0; j < H; j++) dh[o + j]! += back[k * H + j]!;
     }
   }
-  // dU = [hPrevᵀ · dxw[:, :2H] , rhᵀ · dxw[:, 2H:]]
-  const du = readTensor(() => {
-    const dx = tensor2d(dxw, [batch * time, G]);
-    const dZR = matMul(tensor2d(trace.hPrev, [batch * time, H]), slice(dx, [0, 0], [batch * time, 2 * H]), true, false);
-    const dH = matMul(tensor2d(trace.rh, [batch * time, H]), slice(dx, [0, 2 * H], [batch * time, H]), true, false);
-    return concat([dZR, dH], 1);
-  });
-  return [dxw, du, dh];
+  return [dxw, dh];
 }
 
-function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
+/** dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h] ([H, 3H]) over all steps ([B·T, H] and [B·T, 3H]). */
+function recurrentKernelGradient(hPrev: Float32Array, rh: Float32Array, dxw: Float32Array, rows: number, H: number): Float32Array {
+  return readTensor(() => {
+    const dx = tensor2d(dxw, [rows, 3 * H]);
+    const dZR = matMul(tensor2d(hPrev, [rows, H]), slice(dx, [0, 0], [rows, 2 * H]), true, false);
+    const dH = matMul(tensor2d(rh, [rows, H]), slice(dx, [0, 2 * H], [rows, H]), true, false);
+    return concat([dZR, dH], 1);
+  });
+}
+
+/**
+ * The fused recurrence: the WebAssembly SIMD kernel (gru-wasm.ts) where it runs and `units` is a multiple of 4,
+ * else the JavaScript one; in training a differentiable op (xw, u[, h₀]) → last hidden state, the learned
+ * initial state's gradient summed over the rows.
+ */
+export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g3] = xw.shape;
   const units = g3 / 3;
   const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
+  const kernel = units % 4 === 0 ? gruKernel() : undefined;
   if (!training) {
     const h0 = init ? (init[0]!.dataSync() as Float32Array) : undefined;
-    const h = withKernel(u, (uzr, uh) => forward(xw.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, undefined, h0));
+    const x = xw.dataSync() as Float32Array;
+    const h = kernel
+      ? kernel.forward({ xw: x, live: maskValues, u: u.dataSync() as Float32Array, batch, time, units, init: h0 })
+      : withKernel(u, (uzr, uh) => forward(x, uzr, uh, maskValues, batch, time, units, undefined, h0));
     return tensor2d(h, [batch, units]);
+  }
+  const initGrad = (dStart: Float32Array): Tensor[] => (init ? [tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : []);
+  if (kernel) {
+    const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+      const h0 = init ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
+      const { h, trace } = kernel.forwardTrain({
+        xw: (args[0] as Tensor).dataSync() as Float32Array,
+        live: maskValues,
+        u: (args[1] as Tensor).dataSync() as Float32Array,
+        batch,
+        time,
+        units,
+        init: h0,
+      });
+      return {
+        value: tensor2d(h, [batch, units]),
+        gradFunc: (dy: Tensor) => {
+          const { dxw, hPrev, rh, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace);
+          const du = recurrentKernelGradient(hPrev, rh, dxw, batch * time, units);
+          return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3]), ...(dInit ? initGrad(dInit) : [])];
+        },
+      };
+    });
+    return wasmOp(xw, u, ...(init ?? [])) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const x = args[0] as Tensor3D;
@@ -229,11 +268,11 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [dxw, du, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) =>
+        const [dxw, dStart] = withKernel(saved[0] as Tensor2D, (uzr, uh) =>
           backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0 !== undefined),
         );
-        const grads = [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3])];
-        return h0 ? [...grads, tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : grads;
+        const du = recurrentKernelGradient(trace.hPrev, trace.rh, dxw, batch * time, units);
+        return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3]), ...initGrad(dStart)];
       },
     };
   });
@@ -241,7 +280,7 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
 }
 
 /** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
-function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
+export function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
   const [batch, time, g3] = xw.shape;
   const H = g3 / 3;
   const [uzr, uh] = splitKernel(u);

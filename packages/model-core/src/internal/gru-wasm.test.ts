@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRng } from '@glossa/math';
+import {
+  type Scalar,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  grads as tfGrads,
+  memory,
+  mul,
+  sum,
+  tensor1d,
+  tensor2d,
+  tensor3d,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { syntheticSentiment } from '../../test/fixtures.js';
+import { setWasmKernels } from '../flags.js';
+import { createTextClassifier } from '../text-classifier.js';
+import { fusedRecurrence, opsRecurrence } from './fused-gru.js';
+import { type GruBatch, gruKernel } from './gru-wasm.js';
+import { setTrainingPhase } from './phase.js';
+
+type Rng = ReturnType<typeof createRng>;
+
+/** Seeded normal values with standard deviation `scale`. */
+function randoms(rng: Rng, length: number, scale: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal(0, scale));
+}
+
+/**
+ * A step mask [batch, time] with ragged lengths: post-padded, pre-padded, holes, full and all-padding rows.
+ */
+function raggedMask(rng: Rng, batch: number, time: number): number[][] {
+  return Array.from({ length: batch }, (_, b) => {
+    const kind = b % 5;
+    const length = Math.floor(rng.next() * (time + 1));
+    return Array.from({ length: time }, (_, t) => {
+      if (kind === 0) return t < length ? 1 : 0;
+      if (kind === 1) return t >= time - length ? 1 : 0;
+      if (kind === 2) return rng.next() < 0.7 ? 1 : 0;
+      if (kind === 3) return 1;
+      return b === batch - 1 ? 0 : t < length ? 1 : 0;
+    });
+  });
+}
+
+/** Largest |a − b| relative to the largest |b| (at least 1). */
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
+function inputsOf(seed: number, batch: number, time: number, H: number, learned: boolean) {
+  const rng = createRng(seed);
+  return {
+    batch,
+    time,
+    H,
+    xw: randoms(rng, batch * time * 3 * H, 1.5),
+    u: randoms(rng, H * 3 * H, 1 / Math.sqrt(H)),
+    h0: learned ? randoms(rng, H, 0.8) : undefined,
+    mask: raggedMask(rng, batch, time),
+    upstream: randoms(rng, batch * H, 1),
+  };
+}
+
+/** The kernel's view of the inputs. */
+function batchOf(p: ReturnType<typeof inputsOf>): GruBatch {
+  return { xw: p.xw, live: Int32Array.from(p.mask.flat()), u: p.u, batch: p.batch, time: p.time, units: p.H, init: p.h0 };
+}
+
+/** Output and (when `differentiable`) the gradients of xw, u and h₀ through `recurrence`, under `p.upstream`. */
+function withGrads(
+  recurrence: (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined) => Tensor2D,
+  p: ReturnType<typeof inputsOf>,
+  differentiable = true,
+) {
+  return tidy(() => {
+    const xw = tensor3d(p.xw, [p.batch, p.time, 3 * p.H]);
+    const u = tensor2d(p.u, [p.H, 3 * p.H]);
+    const h0 = p.h0 ? tensor1d(p.h0) : undefined;
+    const mask = tensor2d(p.mask, undefined, 'int32');
+    const upstream = tensor2d(p.upstream, [p.batch, p.H]);
+    const out = recurrence(xw, u, mask, h0 ? [h0] : undefined);
+    const f = (...xs: Tensor[]) => sum(mul(recurrence(xs[0] as Tensor3D, xs[1] as Tensor2D, mask, h0 ? [xs[2]!] : undefined), upstream)) as Scalar;
+    const grads = differentiable ? tfGrads(f)(h0 ? [xw, u, h0] : [xw, u]) : [];
+    return { h: out.dataSync() as Float32Array, grads: grads.map((g) => g.dataSync() as Float32Array) };
+  });
+}
+
+const fused = (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined): Tensor2D => fusedRecurrence(xw, u, mask, true, init);
+const fusedInference = (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined): Tensor2D => fusedRecurrence(xw, u, mask, false, init);
+
+describe('the WebAssembly SIMD GRU kernel', () => {
+  afterEach(() => {
+    setWasmKernels(true);
+    setTrainingPhase(false);
+  });
+
+  it('runs here (WebAssembly SIMD)', () => {
+    expect(gruKernel()).toBeDefined();
+  });
+
+  const shapes: Array<[number, number, number]> = [
+    [1, 4, 4],
+    [5, 7, 12],
+    [13, 9, 16],
+    [8, 6, 20],
+    [37, 11, 64],
+  ];
+  for (const learned of [false, true]) {
+    for (const wasm of [true, false]) {
+      it(`matches the tfjs-ops recurrence: h, dXW, dU${learned ? ' and dh₀ (learned initial state)' : ' (zero initial state)'} to 1e-5 relative (${wasm ? 'WebAssembly' : 'JavaScript'} recurrence)`, () => {
+        setWasmKernels(wasm);
+        const before = memory().numTensors;
+        shapes.forEach(([batch, time, H], i) => {
+          const p = inputsOf(100 + i, batch, time, H, learned);
+          const reference = withGrads(opsRecurrence, p);
+          const got = withGrads(fused, p);
+          expect(relDiff(got.h, reference.h)).toBeLessThan(1e-5);
+          expect(got.grads).toHaveLength(learned ? 3 : 2);
+          got.grads.forEach((g, k) => {
+            expect(relDiff(g, reference.grads[k]!), `batch ${batch}, time ${time}, H ${H}, gradient ${k}`).toBeLessThan(1e-5);
+          });
+          const predicted = withGrads(fusedInference, p, false).h;
+          expect(relDiff(predicted, reference.h)).toBeLessThan(1e-5);
+          if (wasm) {
+            // The layer's fused path is the kernel's (bit for bit), in training and in prediction.
+            const direct = gruKernel()!.forward(batchOf(p));
+            expect(got.h).toEqual(direct);
+            expect(predicted).toEqual(direct);
+          }
+        });
+        expect(memory().numTensors).toBe(before);
+      });
+    }
+  }
+
+  it('keeps two traces apart (the two directions of a bidirectional layer)', () => {
+    const kernel = gruKernel()!;
+    const a = inputsOf(7, 6, 8, 12, true);
+    const b = inputsOf(8, 9, 5, 12, false);
+    const alone = (p: typeof a) => {
+      const { h, trace } = kernel.forwardTrain(batchOf(p));
+      return { h, ...kernel.backward(p.upstream, trace) };
+    };
+    const [ra, rb] = [alone(a), alone(b)];
+    const fa = kernel.forwardTrain(batchOf(a));
+    const fb = kernel.forwardTrain(batchOf(b));
+    const gb = kernel.backward(b.upstream, fb.trace);
+    const ga = kernel.backward(a.upstream, fa.trace);
+    expect(fa.h).toEqual(ra.h);
+    expect(fb.h).toEqual(rb.h);
+    expect(ga).toEqual({ dxw: ra.dxw, hPrev: ra.hPrev, rh: ra.rh, dInit: ra.dInit });
+    expect(gb).toEqual({ dxw: rb.dxw, hPrev: rb.hPrev, rh: rb.rh });
+    expect(() => kernel.backward(a.upstream, fa.trace)).toThrow(/backward ran twice/);
+  });
+
+  for (const [architecture, initialState] of [
+    ['gru', 'learned'],
+    ['bigru', 'zero'],
+  ] as const) {
+    it(`trains ${architecture} (${initialState} initial state) to the same model twice from one seed, close to the JavaScript recurrence's`, async () => {
+      const data = syntheticSentiment(160, 4);
+      const texts = data.slice(0, 12).map((e) => e.text);
+      const run = async (wasm: boolean) => {
+        setWasmKernels(wasm);
+        const clf = createTextClassifier({ architecture, initialState, embeddingDim: 8, units: 8, vocabSize: 300, maxLength: 20, dropout: 0.1 });
+        const result = await clf.fit(data, { epochs: 2, seed: 5 });
+        const out = { losses: result.history.map((h) => h.loss), probs: Array.from(await clf.predictProbabilities(texts)) };
+        clf.dispose();
+        return out;
+      };
+      const a = await run(true);
+      expect(await run(true)).toEqual(a);
+      const js = await run(false);
+      expect(maxAbs(a.losses, js.losses)).toBeLessThan(1e-4);
+      expect(maxAbs(a.probs, js.probs)).toBeLessThan(1e-4);
+    });
+  }
+});
+
+function maxAbs(a: number[], b: number[]): number {
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.map((x, i) => Math.abs(x - b[i]!)));
+}
+
+describe('the GRU kernel module', () => {
+  it('ships a kernel built from assembly/gru.ts (the generated module is current)', () => {
+    const script = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
+    expect(() => execFileSync(process.execPath, [script, '--check', 'gru'], { stdio: 'pipe' })).not.toThrow();
+  });
+});

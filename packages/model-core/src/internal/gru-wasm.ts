@@ -1,0 +1,177 @@
+/**
+ * Loads and drives the WebAssembly SIMD GRU kernels (assembly/gru.ts): the whole recurrence of a batch — per
+ * step `h · [Uz Ur]` and `(r ⊙ h) · Uh` of the live rows in register tiles, and the gate arithmetic with a
+ * vectorised `exp` — in one call; and, for training, backpropagation through time from the trace the forward
+ * pass leaves in the instance's memory.
+ *
+ * Each call runs in a kernel instance of its own memory (a small pool: a training trace holds its instance
+ * until its backward pass, e.g. the two directions of a bidirectional layer). Where WebAssembly or its SIMD
+ * extension is missing, or the `GLOSSA_WASM_KERNELS` flag is off, {@link gruKernel} returns `undefined` and
+ * the caller keeps the JavaScript path.
+ */
+import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
+import { GRU_WASM_BASE64 } from './gru-wasm.generated.js';
+import { i32View, layout } from './lstm-wasm.js';
+import { type KernelInstance, compileKernel, instantiateKernel } from './wasm-module.js';
+
+/** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
+interface KernelExports {
+  packPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
+  packTransposedPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
+  gruForward(...args: number[]): void;
+  gruForwardTrain(...args: number[]): void;
+  gruBackward(...args: number[]): void;
+}
+
+type Instance = KernelInstance<KernelExports>;
+
+/** What the training forward leaves for backpropagation: the instance whose memory holds the trace. */
+export interface GruTrace {
+  /** Internal: the instance (undefined once backward has run) and where the forward pass put its arrays. */
+  readonly state: {
+    kernel: Instance | undefined;
+    at: Record<'u' | 'uzr' | 'uh' | 'uzrT' | 'uhT' | 'table' | 'ids' | 'h' | 'live' | 'work' | 'z' | 'r' | 'hh' | 'hPrev' | 'rh' | 'init', number>;
+    batch: number;
+    time: number;
+    units: number;
+    init: boolean;
+  };
+}
+
+/**
+ * A batch for the GRU recurrence: `xw` ([B, T, 3H], the input projection incl. bias) under `live` ([B, T],
+ * 0 = masked step; none = every step live), the recurrent kernel `u` ([H, 3H]), and the learned initial state
+ * `init` ([H]) or none (zero state).
+ */
+export interface GruBatch {
+  xw: Float32Array;
+  live: ArrayLike<number> | undefined;
+  u: Float32Array;
+  batch: number;
+  time: number;
+  units: number;
+  init?: Float32Array | undefined;
+}
+
+/** The GRU recurrence (forward, forward with trace, backward) in WebAssembly SIMD. */
+export interface GruKernel {
+  /** Last hidden states ([B, H]) of a batch. */
+  forward(batch: GruBatch): Float32Array;
+  /** {@link GruKernel.forward}, also leaving the trace for {@link GruKernel.backward}. */
+  forwardTrain(batch: GruBatch): { h: Float32Array; trace: GruTrace };
+  /**
+   * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 3H]), the hidden state before each step
+   * and `r ⊙ h` (`hPrev`, `rh`, [B·T, H], 0 at masked steps: dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h]) and, with a
+   * learned initial state, each row's gradient of it (`dInit`, [B, H]). Runs once per trace.
+   */
+  backward(dhLast: Float32Array, trace: GruTrace): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
+}
+
+/** Instances free for a call (a trace holds one until its backward pass runs). */
+const idle: Instance[] = [];
+/** Idle instances kept for reuse: one per direction of a bidirectional layer. */
+const MAX_IDLE = 2;
+
+let kernel: GruKernel | null | undefined;
+
+/**
+ * The GRU kernel, or `undefined` when WebAssembly SIMD is not available here (or the `GLOSSA_WASM_KERNELS`
+ * flag is off). `units` must be a multiple of 4; callers check.
+ */
+export function gruKernel(): GruKernel | undefined {
+  if (kernel === undefined) {
+    const mod = compileKernel(GRU_WASM_BASE64);
+    kernel = mod ? createKernel(mod) : null;
+  }
+  return flagOn(WASM_KERNELS_FLAG) ? (kernel ?? undefined) : undefined;
+}
+
+/** Floats of H rounded up to the kernels' panel width (8). */
+function padded(H: number): number {
+  return Math.ceil(H / 8) * 8;
+}
+
+/**
+ * An instance with the weights packed and the batch loaded: the table `[zero row; xw]`, ids (position + 1 at
+ * live steps, 0 at masked ones) and the initial state. Sized for the backward pass too when `train`, so the
+ * memory does not grow (and views stay valid) in between; dXW reuses the table's space.
+ */
+function load(mod: object, { xw, live, u, batch, time, units: H, init }: GruBatch, train: boolean): { instance: Instance; at: GruTrace['state']['at'] } {
+  const G = 3 * H;
+  const Hp = padded(H);
+  const n = batch * time;
+  const trace = train ? n * H * 4 : 0;
+  const { at, end } = layout({
+    u: u.byteLength,
+    uzr: 2 * H * H * 4,
+    uh: Hp * H * 4,
+    uzrT: train ? Hp * 2 * H * 4 : 0,
+    uhT: train ? Hp * H * 4 : 0,
+    table: (n + 1) * G * 4,
+    ids: n * 4,
+    h: batch * H * 4,
+    live: batch * 4,
+    work: 4 * Math.max(20 * H + 4 * Hp, 12 * H + 8 * Hp),
+    z: trace,
+    r: trace,
+    hh: trace,
+    hPrev: trace,
+    rh: trace,
+    init: H * 4,
+  });
+  const instance = idle.pop() ?? instantiateKernel<KernelExports>(mod);
+  instance.ensure(end);
+  instance.f32(at.u, u.length).set(u);
+  instance.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
+  instance.exports.packPanels(at.u, G, 2 * H, H, H, at.uh);
+  instance.f32(at.table, G).fill(0);
+  instance.f32(at.table + G * 4, xw.length).set(xw);
+  if (init) instance.f32(at.init, H).set(init);
+  const ids = i32View(instance, at.ids, n);
+  for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
+  return { instance, at };
+}
+
+function release(instance: Instance): void {
+  if (idle.length < MAX_IDLE) idle.push(instance);
+}
+
+function createKernel(mod: object): GruKernel {
+  return {
+    forward(input) {
+      const { batch, time, units: H, init } = input;
+      const { instance, at } = load(mod, input, false);
+      instance.exports.gruForward(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, batch, time, H);
+      const h = instance.f32(at.h, batch * H).slice();
+      release(instance);
+      return h;
+    },
+    forwardTrain(input) {
+      const { batch, time, units: H, init } = input;
+      const { instance, at } = load(mod, input, true);
+      const x = instance.exports;
+      x.gruForwardTrain(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, at.z, at.r, at.hh, at.hPrev, at.rh, init ? at.init : 0, batch, time, H);
+      const h = instance.f32(at.h, batch * H).slice();
+      return { h, trace: { state: { kernel: instance, at, batch, time, units: H, init: init !== undefined } } };
+    },
+    backward(dhLast, trace) {
+      const { kernel: instance, at, batch, time, units: H, init } = trace.state;
+      if (!instance) throw new Error('gruKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      const n = batch * time;
+      const x = instance.exports;
+      x.packTransposedPanels(at.u, 3 * H, 0, 2 * H, H, at.uzrT);
+      x.packTransposedPanels(at.u, 3 * H, 2 * H, H, H, at.uhT);
+      instance.f32(at.h, batch * H).set(dhLast); // h is dead after the forward pass: dh runs there
+      x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, at.table, at.live, at.work, init ? 1 : 0, batch, time, H);
+      const result = {
+        dxw: instance.f32(at.table, n * 3 * H).slice(),
+        hPrev: instance.f32(at.hPrev, n * H).slice(),
+        rh: instance.f32(at.rh, n * H).slice(),
+        ...(init ? { dInit: instance.f32(at.h, batch * H).slice() } : {}),
+      };
+      trace.state.kernel = undefined;
+      release(instance);
+      return result;
+    },
+  };
+}
