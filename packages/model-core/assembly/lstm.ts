@@ -83,13 +83,15 @@ export function packRecurrent(u: usize, upk: usize, H: i32): void {
  * - `ids`: i32 [batch, time].
  * - `upk`: the recurrent kernel U [H, 4H] packed by {@link packRecurrent}.
  * - `h`, `c`: f32 [batch, H] outputs/state (set here to zero, or to `init` when it is not 0).
- * - `init`: 0, or the address of a learned initial state f32 [2H] (h₀ then c₀) every row starts from.
+ * - `init`: 0, or the address of the initial state f32 [2H] (h₀ then c₀) every row starts from (`initStride`
+ *   0: a learned state shared by the rows), or of one such state per row, `initStride` (= 2H) floats apart
+ *   (f32 [batch, 2H]: the padded start of each text).
  * - `rec`: f32 scratch [batch, 4H]; `live`: i32 scratch [batch]; `hpk`: f32 scratch [4H].
  * H must be a multiple of 4.
  */
-export function lstmForward(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, init: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForward(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, init: usize, initStride: i32, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
-  startState(h, c, init, batch, H);
+  startState(h, c, init, initStride, batch, H);
   for (let t = 0; t < time; t++) {
     // Rows live at this step.
     const n = collectLive(ids, live, batch, time, t);
@@ -109,11 +111,12 @@ export function lstmForward(table: usize, ids: usize, upk: usize, h: usize, c: u
  * records what backpropagation needs: `gates` f32 [time][batch][4H] (activated i, f, g, o), `cPrev`/`tanhC`
  * f32 [time][batch][H] (the cell state before the step, tanh of the cell state after it), `hPrev` f32
  * [batch][time][H] (the hidden state before the step; 0 for masked steps). Masked steps record nothing else.
+ * `init` and `initStride` as in {@link lstmForward}.
  */
-export function lstmForwardTrain(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, gates: usize, cPrev: usize, tanhC: usize, hPrev: usize, init: usize, batch: i32, time: i32, H: i32): void {
+export function lstmForwardTrain(table: usize, ids: usize, upk: usize, h: usize, c: usize, rec: usize, live: usize, hpk: usize, gates: usize, cPrev: usize, tanhC: usize, hPrev: usize, init: usize, initStride: i32, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;
   const Hb = <usize>H << 2;
-  startState(h, c, init, batch, H);
+  startState(h, c, init, initStride, batch, H);
   for (let t = 0; t < time; t++) {
     let n = 0;
     for (let b = 0; b < batch; b++) {
@@ -137,9 +140,12 @@ export function lstmForwardTrain(table: usize, ids: usize, upk: usize, h: usize,
   }
 }
 
-/** Every row's state starts at zero, or at the learned initial state (h₀, c₀) at `init` when it is not 0. */
+/**
+ * Every row's state starts at zero, or, when `init` is not 0, at the initial state (h₀, c₀) at `init` + b ·
+ * `initStride` floats: the same learned state for every row (stride 0) or each row's own (stride 2H).
+ */
 @inline
-function startState(h: usize, c: usize, init: usize, batch: i32, H: i32): void {
+function startState(h: usize, c: usize, init: usize, initStride: i32, batch: i32, H: i32): void {
   const Hb = <usize>H << 2;
   if (init == 0) {
     memory.fill(h, 0, <usize>batch * Hb);
@@ -147,8 +153,9 @@ function startState(h: usize, c: usize, init: usize, batch: i32, H: i32): void {
     return;
   }
   for (let b = 0; b < batch; b++) {
-    memory.copy(h + <usize>b * Hb, init, Hb);
-    memory.copy(c + <usize>b * Hb, init + Hb, Hb);
+    const from = init + (<usize>(b * initStride) << 2);
+    memory.copy(h + <usize>b * Hb, from, Hb);
+    memory.copy(c + <usize>b * Hb, from + Hb, Hb);
   }
 }
 
@@ -290,8 +297,8 @@ function tile4x8(fromZero: bool, x0: usize, x1: usize, x2: usize, x3: usize, s: 
  * transposed and packed by {@link packTransposed}, `dh` f32 [batch][H] (the gradient of the last hidden
  * state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32 [batch][time][4H] (gradient of the input
  * projection; also the pre-activation gradient whose product with hPrev gives dU). Scratch: `dz` f32
- * [batch + 3][4H], `part` f32 [256], `live` i32 [batch]. With a learned initial state (`init` ≠ 0) `dh` and
- * `dc` end as the gradients of each row's initial h and c.
+ * [batch + 3][4H], `part` f32 [256], `live` i32 [batch]. With an initial state (`init` ≠ 0: learned, or
+ * per row) `dh` and `dc` end as the gradients of each row's initial h and c.
  */
 export function lstmBackward(ids: usize, ut: usize, gates: usize, cPrev: usize, tanhC: usize, dh: usize, dc: usize, dxw: usize, dz: usize, part: usize, live: usize, init: i32, batch: i32, time: i32, H: i32): void {
   const G = 4 * H;

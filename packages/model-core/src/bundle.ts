@@ -414,8 +414,10 @@ async function deserializeManifest(files: BundleFiles, manifest: BundleManifest,
   try {
     // Warm up once so the first user prediction is not the slowest (and a model that cannot run fails here).
     // (tidy keeps what its function returns: return nothing, so the output is freed too.)
+    // With initialState 'padded' a text comes after padding (an lstm reads its pad token's projection there).
+    const lead = options.initialState === 'padded' ? 1 : 0;
     tidy(() => {
-      model.apply(tensor2d(new Int32Array(options.kernelSize).fill(1), [1, options.kernelSize], 'int32'));
+      model.apply(tensor2d(new Int32Array(lead + options.kernelSize).fill(1, lead), [1, lead + options.kernelSize], 'int32'));
     });
   } catch (cause) {
     model.dispose();

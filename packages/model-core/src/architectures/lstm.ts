@@ -1,7 +1,10 @@
 /**
  * `lstm` and `bilstm`: Embedding → LSTM (one direction, or both with the final states concatenated) → Dense
  * softmax. The recurrence is {@link GlossaLSTM} (fused, with a WebAssembly SIMD kernel for training and a
- * projected-embedding-table fast path for one-directional inference).
+ * projected-embedding-table fast path for one-directional inference). `lstm` with `initialState: 'padded'`
+ * starts each text from the state an unmasked LSTM reading it pre-padded to `maxLength` has reached
+ * (the layer's `padTo`); `bilstm` has no such start (its backward direction would read the
+ * padding after the text, so its final state depends on the text and is no starting state).
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaLSTM } from '../internal/fused-lstm.js';
@@ -42,6 +45,13 @@ export function checkRecurrentLayer(layer: LayerConfig, options: ResolvedClassif
       `model.json ${layer.className}: learned_initial_state is ${String(learnsInitialState(layer))}, but options.initialState is "${options.initialState}"`,
     );
   }
+  const padTo = layer.config.padTo ?? layer.config.pad_to;
+  const expected = options.initialState === 'padded' ? options.maxLength : undefined;
+  if (padTo !== expected) {
+    problems.push(
+      `model.json ${layer.className}: pad_to is ${String(padTo)}, but options.initialState is "${options.initialState}"${expected === undefined ? '' : ` and options.maxLength ${expected}`}`,
+    );
+  }
   return problems;
 }
 
@@ -50,8 +60,14 @@ export function recurrentArgs(
   options: ResolvedClassifierOptions,
   bidirectional: boolean,
   name: string,
-): { units: number; bidirectional: boolean; learnedInitialState: boolean; name: string } {
-  return { units: options.units, bidirectional, learnedInitialState: options.initialState === 'learned', name };
+): { units: number; bidirectional: boolean; learnedInitialState: boolean; padTo?: number; name: string } {
+  return {
+    units: options.units,
+    bidirectional,
+    learnedInitialState: options.initialState === 'learned',
+    ...(options.initialState === 'padded' ? { padTo: options.maxLength } : {}),
+    name,
+  };
 }
 
 function lstmSpec(bidirectional: boolean): NeuralArchitecture {
@@ -73,6 +89,8 @@ function lstmSpec(bidirectional: boolean): NeuralArchitecture {
     },
     checkLayer: (layer, options) => checkRecurrentLayer(layer, options, bidirectional),
     extraPadding: () => 0,
+    // initialState 'padded': one pad step before each text, whose input projection is the pad token's.
+    leadingPadding: (options) => (options.initialState === 'padded' ? 1 : 0),
     minLength: 2,
     ...(bidirectional ? {} : { fastInference: (model: LayersModel): LstmInference | undefined => createLstmInference(model) }),
   };

@@ -1,9 +1,11 @@
 import { type Tensor, memory, tensor2d } from '@tensorflow/tfjs-core';
-import { type SymbolicTensor, model as tfModel } from '@tensorflow/tfjs-layers';
+import { type SymbolicTensor, layers as tfLayers, model as tfModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '../../test/fixtures.js';
 import { deserializeBundle, expectedWeightShapes, readManifest, serializeBundle, type BundleFiles } from '../bundle.js';
 import { BundleError } from '../errors.js';
+import { setFusedLstm, setWasmKernels } from '../flags.js';
+import type { TextClassifierOptions } from '../options.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { NEURAL_ARCHITECTURE_SPECS } from './neural-specs.js';
 import { ARCHITECTURE_REGISTRY, NEURAL_ARCHITECTURES } from './registry.js';
@@ -13,6 +15,32 @@ const texts = ['a wonderful film', 'awful, boring plot', '', '好看 🙂', 'gre
 const small = { embeddingDim: 8, units: 6, vocabSize: 300, heads: 2, maxLength: 20 } as const;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+/** A classifier of `options` trained on `data` (2 epochs, seed 5), its losses and its scores of `scored`. */
+async function trainSeeded(options: TextClassifierOptions, scored: readonly string[]) {
+  const clf = createTextClassifier(options);
+  const result = await clf.fit(data, { epochs: 2, seed: 5 });
+  return { clf, losses: result.history.map((h) => h.loss), probs: Array.from(await clf.predictProbabilities(scored)) };
+}
+
+/** Runs `f` with the WebAssembly kernels and the fused recurrences on or off, then both on again. */
+async function withKernels<T>(wasm: boolean, fused: boolean, f: () => Promise<T>): Promise<T> {
+  setWasmKernels(wasm);
+  setFusedLstm(fused);
+  try {
+    return await f();
+  } finally {
+    setWasmKernels(true);
+    setFusedLstm(true);
+  }
+}
+
+/** A tensor's values, the tensor freed. */
+function readValues(t: Tensor): Float32Array {
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  return values;
+}
 
 /** The architectures added with the module registry (lstm, bow and cnn have their own suites as well). */
 const NEW = ['gru', 'bilstm', 'bigru', 'transformer'] as const;
@@ -38,11 +66,7 @@ describe('the neural architecture modules', () => {
 describe.each(NEW)('%s', (architecture) => {
   it('is reproducible from its seed and round-trips through a (format 2) bundle to identical scores', async () => {
     const before = memory().numTensors;
-    const run = async () => {
-      const clf = createTextClassifier({ architecture, ...small, dropout: 0.1 });
-      const result = await clf.fit(data, { epochs: 2, seed: 5 });
-      return { clf, losses: result.history.map((h) => h.loss), probs: Array.from(await clf.predictProbabilities(texts)) };
-    };
+    const run = () => trainSeeded({ architecture, ...small, dropout: 0.1 }, texts);
     const a = await run();
     const b = await run();
     expect(b.losses).toEqual(a.losses);
@@ -177,9 +201,96 @@ describe('cnn with initialState padded', () => {
   });
 
   it('is refused for the architectures that do not have it', () => {
-    expect(() => createTextClassifier({ architecture: 'lstm', initialState: 'padded' })).toThrow(
-      'createTextClassifier: initialState "padded" is not available for the lstm architecture: choose "learned" or "zero" ("padded" is for cnn).',
+    expect(() => createTextClassifier({ architecture: 'gru', initialState: 'padded' })).toThrow(
+      'createTextClassifier: initialState "padded" is not available for the gru architecture: choose "learned" or "zero" ("padded" is for lstm, cnn).',
     );
+    expect(() => createTextClassifier({ architecture: 'bilstm', initialState: 'padded' })).toThrow(/not available for the bilstm architecture/);
+  });
+});
+
+describe('lstm with initialState padded', () => {
+  // units 8: the WebAssembly kernels run (a multiple of 4); maxLength 20 is longer than every text but one, cut to 20.
+  const opts = { architecture: 'lstm', ...small, units: 8, initialState: 'padded' } as const;
+  const long = Array.from({ length: 26 }, (_, i) => (i % 2 === 0 ? 'great' : 'awful')).join(' ');
+  const all = [...texts, long];
+
+  it('predicts what a stock unmasked LSTM predicts from texts pre-padded with id 0 to maxLength (wasm kernel, JavaScript, tfjs ops)', async () => {
+    const clf = createTextClassifier(opts);
+    await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
+    const model = clf.model!;
+    const weight = (n: string) => model.weights.find((w) => w.originalName === n)!.read();
+    const [table, kernel, recurrent, bias, dense, denseBias] = [
+      'embedding/embeddings',
+      'lstm/kernel',
+      'lstm/recurrent_kernel',
+      'lstm/bias',
+      'output/kernel',
+      'output/bias',
+    ].map(weight);
+    // The reference: tfjs-layers' own Embedding (no mask) → LSTM → Dense softmax over ids pre-padded with 0 to 20.
+    const input = tfLayers.input({ shape: [small.maxLength], dtype: 'int32' });
+    const embedded = tfLayers.embedding({ inputDim: table!.shape[0]!, outputDim: small.embeddingDim }).apply(input) as SymbolicTensor;
+    const lstm = tfLayers.lstm({ units: 8, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }).apply(embedded) as SymbolicTensor;
+    const output = tfLayers.dense({ units: clf.labels.length, activation: 'softmax' }).apply(lstm) as SymbolicTensor;
+    const stock = tfModel({ inputs: input, outputs: output });
+    stock.setWeights([table!, kernel!, recurrent!, bias!, dense!, denseBias!]);
+    const padded = all.map((t) => {
+      const ids = clf.pipeline!.encode(t);
+      return [...new Array<number>(small.maxLength - ids.length).fill(0), ...ids];
+    });
+    expect(padded.every((row) => row.length === small.maxLength)).toBe(true);
+    const expected = readValues(stock.predict(tensor2d(padded, undefined, 'int32')) as Tensor);
+    for (const [wasm, fused] of [
+      [true, true],
+      [false, true],
+      [true, false],
+    ] as const) {
+      const probs = await withKernels(wasm, fused, () => clf.predictProbabilities(all));
+      for (let i = 0; i < expected.length; i++) expect(probs[i]).toBeCloseTo(expected[i]!, 5);
+    }
+    // Alone or beside longer texts, a text scores the same.
+    const probs = await clf.predictProbabilities(all);
+    const alone = await clf.predictProbabilities([all[0]!]);
+    expect(Array.from(alone)).toEqual(Array.from(probs.subarray(0, clf.labels.length)));
+    // No weight beyond the zero-state model's, and the bundle round trip predicts the same.
+    expect(model.weights.map((w) => w.originalName)).not.toContain('lstm/initial_h');
+    const files = await serializeBundle(clf);
+    const loaded = await deserializeBundle(files);
+    expect(Array.from(await loaded.predictProbabilities(all))).toEqual(Array.from(probs));
+    const mismatched = {
+      ...files,
+      'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), options: { ...clf.options, initialState: 'zero' } })),
+    };
+    await expect(deserializeBundle(mismatched)).rejects.toThrow(/pad_to is 20, but options.initialState is "zero"/);
+    stock.dispose();
+    for (const c of [clf, loaded]) c.dispose();
+  });
+
+  it('is reproducible from its seed, and trains on the wasm and cpu kernels and the tfjs ops alike', async () => {
+    const run = () => trainSeeded({ ...opts, dropout: 0.1 }, all);
+    const a = await run();
+    const b = await run();
+    expect(b.losses).toEqual(a.losses);
+    expect(b.probs).toEqual(a.probs);
+    // The JavaScript recurrence and the tfjs ops train to the same losses to float rounding.
+    for (const [wasm, fused] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const c = await withKernels(wasm, fused, run);
+      c.losses.forEach((l, i) => {
+        expect(l).toBeCloseTo(a.losses[i]!, 3);
+      });
+      c.clf.dispose();
+    }
+    for (const c of [a.clf, b.clf]) c.dispose();
+  });
+
+  it('learns a separable task', async () => {
+    const clf = createTextClassifier({ ...opts, embeddingDim: 16, units: 16 });
+    const result = await clf.fit(syntheticSentiment(600, 1), { epochs: 6, batchSize: 32, seed: 7 });
+    expect(result.validation?.accuracy).toBeGreaterThan(0.9);
+    clf.dispose();
   });
 });
 

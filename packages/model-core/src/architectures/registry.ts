@@ -61,7 +61,7 @@ const REGISTRY = {
     usesEmbeddings: true,
     checkpoints: true,
     reads: ['initialState'],
-    initialStates: ['learned', 'zero'],
+    initialStates: ['learned', 'zero', 'padded'],
   },
   bow: { kind: 'neural', summary: 'fastText-style embedding average → Dense softmax', usesEmbeddings: true, checkpoints: true, reads: [] },
   cnn: {

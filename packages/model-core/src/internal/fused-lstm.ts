@@ -12,7 +12,9 @@
  * The fused path runs on backends whose tensors live in CPU memory (`cpu`, `wasm`, `tensorflow`); on GPU
  * backends (`webgl`, `webgpu`), where reading data back each step would stall, the same math runs as
  * ordinary tfjs ops. Weights have the stock layer's names, shapes and gate order, so the two are
- * interchangeable and give the same outputs.
+ * interchangeable and give the same outputs. With `padTo` (`initialState: 'padded'`) each row starts from
+ * its step of the pad trajectory ({@link runPadTrajectory}): what the stock layer computes over the text
+ * pre-padded to `padTo` steps, unmasked.
  */
 import {
   type GradSaveFunc,
@@ -21,20 +23,25 @@ import {
   type Tensor3D,
   add,
   cast,
+  concat,
   customGrad,
+  gather,
   matMul,
   mul,
   reshape,
   sigmoid,
   slice,
   split,
+  stack,
   tanh,
   tensor2d,
   tensor1d,
   tensor3d,
   where,
+  zeros,
 } from '@tensorflow/tfjs-core';
-import { lstmTrainKernel } from './lstm-wasm.js';
+import { interleaveStates, lstmTrainKernel } from './lstm-wasm.js';
+import { padTrajectoryBackward, rowStarts, runPadTrajectory } from './pad-trajectory.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 export { readTensor } from './recurrent.js';
@@ -59,8 +66,9 @@ function stepMatMul(src: Float32Array, live: Int32Array, n: number, batch: numbe
 
 /**
  * Runs the recurrence over `xw` ([batch, time, 4H], the input projection incl. bias) with recurrent
- * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token), from a zero state or the
- * learned initial state `init` ([2H]: h₀ then c₀).
+ * kernel `u` ([H, 4H]) and an optional step mask ([batch, time], 1 = real token), from a zero state, the
+ * learned initial state `init` ([2H]: h₀ then c₀; `initStride` 0) or each row's own (`init` [batch, 2H],
+ * `initStride` 2H).
  */
 function forward(
   xw: Float32Array,
@@ -71,6 +79,7 @@ function forward(
   units: number,
   trace: Trace | undefined,
   init?: Float32Array,
+  initStride = 0,
 ): Float32Array {
   const H = units;
   const G = 4 * H;
@@ -78,8 +87,9 @@ function forward(
   const c = new Float32Array(batch * H);
   if (init) {
     for (let b = 0; b < batch; b++) {
-      h.set(init.subarray(0, H), b * H);
-      c.set(init.subarray(H, 2 * H), b * H);
+      const from = b * initStride;
+      h.set(init.subarray(from, from + H), b * H);
+      c.set(init.subarray(from + H, from + 2 * H), b * H);
     }
   }
   const live = new Int32Array(batch);
@@ -153,7 +163,8 @@ function forward(
 
 /**
  * The fused recurrence forward only (inference): last hidden states [batch, H] of `xw` ([batch, time, 4H])
- * under the step `mask` ([batch, time], 1 = real token).
+ * under the step `mask` ([batch, time], 1 = real token), from a zero state, the learned `init` ([2H]) or,
+ * with `perRow`, each row's own starting state (`init` [batch, 2H]).
  */
 export function forwardRecurrence(
   xw: Float32Array,
@@ -163,13 +174,17 @@ export function forwardRecurrence(
   time: number,
   units: number,
   init?: Float32Array,
+  perRow = false,
 ): Float32Array {
-  return forward(xw, u, mask, batch, time, units, undefined, init);
+  return forward(xw, u, mask, batch, time, units, undefined, init, perRow ? 2 * units : 0);
 }
+
+/** How the rows of a recurrence start: from zero, from one learned state, or each from its own. */
+type StartKind = 'none' | 'shared' | 'per-row';
 
 /**
  * Backpropagation through time: returns dXW ([batch, time, 4H]), dU ([H, 4H]) and, with a learned initial
- * state, its gradient summed over the rows ([2H]).
+ * state, its gradient summed over the rows ([2H]); with per-row initial states, each row's ([batch, 2H]).
  */
 function backward(
   dhLast: Float32Array,
@@ -179,7 +194,7 @@ function backward(
   time: number,
   units: number,
   trace: Trace,
-  init: boolean,
+  start: StartKind,
 ): [Float32Array, Float32Array, Float32Array | undefined] {
   const H = units;
   const G = 4 * H;
@@ -221,13 +236,14 @@ function backward(
         dc[ho + j] = dct * f;
       }
     }
-    if (t === 0 && !init) continue;
+    if (t === 0 && start === 'none') continue;
     // dh_{t-1} = dz_t · Uᵀ for live rows; carried rows keep their dh.
     const back = readTensor(() => matMul(tensor2d(dz.subarray(0, n * G), [n, G]), u, false, true));
     for (let k = 0; k < n; k++) dh.set(back.subarray(k * H, (k + 1) * H), live[k]! * H);
   }
   const du = readTensor(() => matMul(tensor2d(trace.hPrev, [batch * time, H]), tensor2d(dxw, [batch * time, G]), true, false));
-  return [dxw, du, init ? sumInitialGradients(dh, dc, batch, H) : undefined];
+  const dInit = start === 'shared' ? sumInitialGradients(dh, dc, batch, H) : start === 'per-row' ? interleaveStates(dh, dc, batch, H) : undefined;
+  return [dxw, du, dInit];
 }
 
 /** The initial state's values as one array ([2H]: h₀ then c₀), or undefined for a zero state. */
@@ -241,26 +257,42 @@ function initValues(init: readonly Tensor[] | undefined): Float32Array | undefin
 }
 
 /**
- * The fused recurrence as a differentiable op: (xw, u[, h₀, c₀]) → last hidden state. `init` (learned
- * initial state, [H] each) gets its gradient summed over the rows.
+ * The fused recurrence as a differentiable op: (xw, u[, h₀, c₀ | starts]) → last hidden state. `init`
+ * (learned initial state, [H] each) gets its gradient summed over the rows; `starts` ([batch, 2H]: each
+ * row's h₀ then c₀, the padded start) gets each row's.
  */
-function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
+function fusedRecurrence(
+  xw: Tensor3D,
+  u: Tensor2D,
+  mask: Tensor | undefined,
+  training: boolean,
+  init: readonly Tensor[] | undefined,
+  starts?: Tensor2D,
+): Tensor2D {
   const [batch, time, g4] = xw.shape;
   const units = g4 / 4;
   const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
+  const start: StartKind = starts ? 'per-row' : init ? 'shared' : 'none';
+  const startValues = (rest: readonly Tensor[]): Float32Array | undefined =>
+    starts ? (rest[0]!.dataSync() as Float32Array) : initValues(init ? rest.slice(0, 2) : undefined);
+  const stride = starts ? 2 * units : 0;
   if (!training) {
-    const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined, initValues(init));
+    const h = forward(xw.dataSync() as Float32Array, u, maskValues, batch, time, units, undefined, startValues(starts ? [starts] : (init ?? [])), stride);
     return tensor2d(h, [batch, units]);
   }
-  const initGrads = (dInit: Float32Array | undefined): Tensor[] =>
-    init && dInit ? [tensor1d(dInit.subarray(0, units)), tensor1d(dInit.subarray(units, 2 * units))] : [];
+  const initGrads = (dInit: Float32Array | undefined): Tensor[] => {
+    if (!dInit) return [];
+    if (starts) return [tensor2d(dInit, [batch, 2 * units])];
+    return init ? [tensor1d(dInit.subarray(0, units)), tensor1d(dInit.subarray(units, 2 * units))] : [];
+  };
+  const inputs = [xw, u, ...(starts ? [starts] : (init ?? []))];
   const kernel = units % 4 === 0 ? lstmTrainKernel() : undefined;
   if (kernel) {
     const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
       const [x, uu, ...rest] = args as [Tensor3D, Tensor2D, ...Tensor[]];
       const uValues = uu.dataSync() as Float32Array;
-      const initArray = initValues(init ? rest.slice(0, 2) : undefined);
-      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units, initArray);
+      const initArray = startValues(rest);
+      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units, initArray, start === 'per-row');
       return {
         value: tensor2d(h, [batch, units]),
         gradFunc: (dy: Tensor) => {
@@ -271,35 +303,38 @@ function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, tr
         },
       };
     });
-    return wasmOp(xw, u, ...(init ?? [])) as Tensor2D;
+    return wasmOp(...inputs) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [x, uu, ...rest] = args as [Tensor3D, Tensor2D, ...Tensor[]];
-    const initArray = initValues(init ? rest.slice(0, 2) : undefined);
+    const initArray = startValues(rest);
     const trace: Trace = {
       gates: new Float32Array(time * batch * g4),
       cPrev: new Float32Array(time * batch * units),
       cNew: new Float32Array(time * batch * units),
       hPrev: new Float32Array(batch * time * units),
     };
-    const h = forward(x.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, initArray);
+    const h = forward(x.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, initArray, stride);
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor) => {
-        const [dxw, du, dInit] = backward(dy.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, initArray !== undefined);
+        const [dxw, du, dInit] = backward(dy.dataSync() as Float32Array, uu, maskValues, batch, time, units, trace, start);
         return [tensor3d(dxw, [batch, time, g4]), tensor2d(du, [units, g4]), ...initGrads(dInit)];
       },
     };
   });
-  return op(xw, u, ...(init ?? [])) as Tensor2D;
+  return op(...inputs) as Tensor2D;
 }
 
-/** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
-function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
+/**
+ * The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests); `starts` ([batch, 2H])
+ * as in {@link fusedRecurrence}.
+ */
+function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined, starts?: Tensor2D): Tensor2D {
   const [batch, time, g4] = xw.shape;
   const units = g4 / 4;
-  let h = startingState(init?.[0], batch, units);
-  let c = startingState(init?.[1], batch, units);
+  let h = starts ? (slice(starts, [0, 0], [batch, units]) as Tensor2D) : startingState(init?.[0], batch, units);
+  let c = starts ? (slice(starts, [0, units], [batch, units]) as Tensor2D) : startingState(init?.[1], batch, units);
   for (let t = 0; t < time; t++) {
     const z = add(reshape(slice(xw, [0, t, 0], [batch, 1, g4]), [batch, g4]), matMul(h, u));
     const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
@@ -317,6 +352,52 @@ function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init
   return h;
 }
 
+/** The largest pad count of a batch: the trajectory steps it needs. */
+function maxCount(counts: Int32Array): number {
+  let steps = 0;
+  for (const p of counts) steps = Math.max(steps, p);
+  return steps;
+}
+
+/**
+ * Each row's padded start ([batch, 2H]: h₀ then c₀), the state after `counts[b]` steps of the pad token's
+ * input projection `xPad` ([1, 4H]) from the zero state: on CPU-memory backends ({@link runPadTrajectory}
+ * and its hand-written backward, one batch-1 run serving every row), elsewhere as tfjs ops.
+ */
+function padStarts(xPad: Tensor2D, u: Tensor2D, counts: Int32Array, fused: boolean): Tensor2D {
+  const g4 = xPad.shape[1];
+  const units = g4 / 4;
+  const batch = counts.length;
+  const steps = maxCount(counts);
+  if (fused) {
+    const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+      const [x, uu] = args as [Tensor2D, Tensor2D];
+      const uValues = uu.dataSync() as Float32Array;
+      const trajectory = runPadTrajectory(x.dataSync() as Float32Array, uValues, units, steps);
+      return {
+        value: tensor2d(rowStarts(trajectory.states, counts, units), [batch, 2 * units]),
+        gradFunc: (dy: Tensor) => {
+          const { dxPad, du } = padTrajectoryBackward(trajectory, uValues, dy.dataSync() as Float32Array, counts);
+          return [tensor2d(dxPad, [1, g4]), tensor2d(du, [units, g4])];
+        },
+      };
+    });
+    return op(xPad, u) as Tensor2D;
+  }
+  let h = zeros([1, units]) as Tensor2D;
+  let c = zeros([1, units]) as Tensor2D;
+  const states: Tensor2D[] = [concat([h, c], 1)];
+  for (let j = 1; j <= steps; j++) {
+    const z = add(xPad, matMul(h, u));
+    const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
+    c = add(mul(sigmoid(zf), c), mul(sigmoid(zi), tanh(zg))) as Tensor2D;
+    h = mul(sigmoid(zo), tanh(c)) as Tensor2D;
+    states.push(concat([h, c], 1));
+  }
+  const all = reshape(stack(states), [steps + 1, 2 * units]);
+  return gather(all, tensor1d(counts, 'int32')) as Tensor2D;
+}
+
 /** Arguments of {@link GlossaLSTM}. */
 export type GlossaLSTMArgs = RecurrentLayerArgs;
 
@@ -328,6 +409,6 @@ export class GlossaLSTM extends RecurrentLayer {
   static className = 'GlossaLSTM';
 
   constructor(args: GlossaLSTMArgs) {
-    super(args, 4, 2, { fused: fusedRecurrence, ops: opsRecurrence });
+    super(args, 4, 2, { fused: fusedRecurrence, ops: opsRecurrence, padStarts });
   }
 }

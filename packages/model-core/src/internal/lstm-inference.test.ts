@@ -13,8 +13,15 @@ import { createLstmKernel } from './lstm-wasm.js';
 const vocab = 300;
 
 /** An lstm model with seeded random weights (biases too, so every term matters). */
-function randomModel(units: number, classes: number, dropout = 0) {
-  const options = resolveClassifierOptions({ architecture: 'lstm', embeddingDim: 12, units, vocabSize: vocab, dropout });
+function randomModel(units: number, classes: number, dropout = 0, padded?: { maxLength: number }) {
+  const options = resolveClassifierOptions({
+    architecture: 'lstm',
+    embeddingDim: 12,
+    units,
+    vocabSize: vocab,
+    dropout,
+    ...(padded ? { initialState: 'padded', maxLength: padded.maxLength } : {}),
+  });
   const model = buildModel(options, vocab, classes, 3);
   initializeWeights(model, createRng(11));
   const rng = createRng(5);
@@ -96,6 +103,30 @@ describe('createLstmInference', () => {
           const ids = batch(rows, length, seed);
           const got = fast.run(ids, rows, length)!;
           expect(maxDiff(got, reference(model, ids, rows, length))).toBeLessThan(2e-6);
+        }
+        fast.dispose();
+        model.dispose();
+      }
+    });
+  }
+
+  for (const [name, options] of Object.entries(paths)) {
+    it(`gives the layers model's probabilities with initialState padded (each row from its step of the pad trajectory): ${name}`, () => {
+      for (const [units, maxLength] of [
+        [16, 12],
+        [6, 30],
+      ] as const) {
+        const model = randomModel(units, 2, 0, { maxLength });
+        const fast = createLstmInference(model, options)!;
+        for (const [rows, length, seed] of [
+          [9, 7, 1],
+          [33, 20, 2],
+        ] as const) {
+          // One leading pad step, as the classifier's batches have (rows longer than maxLength start from zero).
+          const body = batch(rows, length, seed);
+          const ids = new Int32Array(rows * (length + 1));
+          for (let r = 0; r < rows; r++) ids.set(body.subarray(r * length, (r + 1) * length), r * (length + 1) + 1);
+          expect(maxDiff(fast.run(ids, rows, length + 1)!, reference(model, ids, rows, length + 1))).toBeLessThan(2e-6);
         }
         fast.dispose();
         model.dispose();

@@ -7,7 +7,8 @@
  * embedding is followed by a linear map, `embed(id) · W + b` is the same for every occurrence of a token:
  * this path computes the table `E · W + b` ([vocabulary, 4 × units]) once per set of weights, with one
  * large matrix multiply, and then a batch's input projection is a row copy per token. The recurrence is
- * the fused one of {@link GlossaLSTM} (packed to the live rows of each step); the output layer is a small
+ * the fused one of {@link GlossaLSTM} (packed to the live rows of each step; with `initialState: 'padded'`
+ * each row starts from its step of the pad trajectory, computed once per set of weights); the output layer is a small
  * matrix product and softmax in JavaScript. Results equal the layers path to float rounding (tested).
  *
  * The table is rebuilt whenever any weight changes (each weight variable's data id is remembered; tfjs
@@ -16,9 +17,10 @@
  * and projected with one matrix multiply per batch.
  */
 import { softmaxRows } from '@glossa/math';
-import { type Tensor, type Tensor2D, add, matMul, tensor2d } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, add, matMul, slice, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor } from './fused-lstm.js';
+import { padCounts, rowStarts, runPadTrajectory } from './pad-trajectory.js';
 import { fusedRecurrences } from './recurrent.js';
 import { matchInferenceChain } from './inference-chain.js';
 import { type LstmKernel, createLstmKernel, wasmKernelsCompile } from './lstm-wasm.js';
@@ -44,6 +46,11 @@ interface LstmWeights {
   recurrent: Tensor2D;
   /** Learned initial state [2H] (h₀ then c₀), or undefined for a zero state. */
   init: Float32Array | undefined;
+  /**
+   * `initialState: 'padded'`: the layer's `padTo` and the pad trajectory s₀ … s_padTo ([(padTo + 1), 2H]) every
+   * row starts from (row b at s_{padTo − its length}); undefined otherwise.
+   */
+  padded: { padTo: number; states: Float32Array } | undefined;
   /** Output layer kernel [H, K] and bias [K]. */
   outKernel: Float32Array;
   outBias: Float32Array;
@@ -98,6 +105,13 @@ function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWei
     init.set(initialH.dataSync() as Float32Array);
     init.set(initialC.dataSync() as Float32Array, units);
   }
+  const padTo = (found.middle.getConfig() as { padTo?: unknown }).padTo;
+  let padded: LstmWeights['padded'];
+  if (typeof padTo === 'number' && padTo > 0) {
+    // The pad token's (id 0) input projection: row 0 of the table, or E[0] · W + b.
+    const xPad = table ? table.slice(0, g4) : readTensor(() => add(matMul(slice(embedding, [0, 0], [1, dim]), kernel as Tensor2D), bias));
+    padded = { padTo, states: runPadTrajectory(xPad, recurrent.dataSync() as Float32Array, units, padTo).states };
+  }
   const wasm = options.wasm === false ? undefined : createLstmKernel(units);
   if (wasm && table) wasm.setWeights(table, recurrent.dataSync() as Float32Array, units, init);
   return {
@@ -112,6 +126,7 @@ function readWeights(model: LayersModel, options: LstmInferenceOptions): LstmWei
     bias: useTable ? undefined : bias,
     recurrent: recurrent as Tensor2D,
     init,
+    padded,
     outKernel: (outKernel.dataSync() as Float32Array).slice(),
     outBias: (outBias.dataSync() as Float32Array).slice(),
   };
@@ -176,8 +191,9 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
       if (!w) return undefined;
       let h: Float32Array;
       const wasm = flagOn(WASM_KERNELS_FLAG) && wasmKernelsCompile() ? w.wasm : undefined;
+      const starts = w.padded ? rowStarts(w.padded.states, padCounts(ids, rows, length, w.padded.padTo), w.units) : undefined;
       if (wasm && w.table) {
-        h = wasm.forward(ids, rows, length);
+        h = wasm.forward(ids, rows, length, starts);
       } else {
         const xw = project(w, ids, rows, length);
         if (wasm) {
@@ -188,11 +204,13 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
           const positions = new Int32Array(rows * length);
           for (let p = 0; p < positions.length; p++) positions[p] = ids[p] !== 0 ? p + 1 : 0;
           wasm.setWeights(table, w.recurrent.dataSync() as Float32Array, w.units, w.init);
-          h = wasm.forward(positions, rows, length);
+          h = wasm.forward(positions, rows, length, starts);
         } else {
           const mask = new Uint8Array(rows * length);
           for (let p = 0; p < mask.length; p++) mask[p] = ids[p] !== 0 ? 1 : 0;
-          h = forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units, w.init);
+          h = starts
+            ? forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units, starts, true)
+            : forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units, w.init);
         }
       }
       return denseSoftmax(w, h, rows);

@@ -27,6 +27,7 @@ interface KernelExports {
     live: number,
     hpk: number,
     init: number,
+    initStride: number,
     batch: number,
     time: number,
     units: number,
@@ -45,6 +46,7 @@ interface KernelExports {
     tanhC: number,
     hPrev: number,
     init: number,
+    initStride: number,
     batch: number,
     time: number,
     units: number,
@@ -107,8 +109,12 @@ export interface LstmKernel {
    * learned initial state, `init` ([2H]: h₀ then c₀). Copies them into the kernel's memory.
    */
   setWeights(table: Float32Array, u: Float32Array, units: number, init?: Float32Array): void;
-  /** Last hidden states ([batch, H]) for ids ([batch, time], 0 = masked step) into the current table. */
-  forward(ids: Int32Array, batch: number, time: number): Float32Array;
+  /**
+   * Last hidden states ([batch, H]) for ids ([batch, time], 0 = masked step) into the current table. With
+   * `starts` ([batch, 2H]: each row's h₀ then c₀), every row starts from its own state instead (the padded
+   * start of `initialState: 'padded'`).
+   */
+  forward(ids: Int32Array, batch: number, time: number, starts?: Float32Array): Float32Array;
 }
 
 /**
@@ -137,12 +143,25 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
       kernel.f32(weights.table, table.length).set(table);
       if (init) kernel.f32(weights.init, init.length).set(init);
     },
-    forward(ids, batch, time) {
+    forward(ids, batch, time, starts) {
       const G = 4 * H;
-      const { at, end } = layout({ ids: ids.byteLength, h: batch * H * 4, c: batch * H * 4, rec: batch * G * 4, live: batch * 4, hpk: 4 * H * 4 }, weightsEnd);
+      const { at, end } = layout(
+        {
+          ids: ids.byteLength,
+          h: batch * H * 4,
+          c: batch * H * 4,
+          rec: batch * G * 4,
+          live: batch * 4,
+          hpk: 4 * H * 4,
+          starts: starts ? starts.byteLength : 0,
+        },
+        weightsEnd,
+      );
       kernel.ensure(end);
       i32View(kernel, at.ids, ids.length).set(ids);
-      kernel.exports.lstmForward(weights.table, at.ids, weights.upk, at.h, at.c, at.rec, at.live, at.hpk, hasInit ? weights.init : 0, batch, time, H);
+      if (starts) kernel.f32(at.starts, starts.length).set(starts);
+      const init = starts ? at.starts : hasInit ? weights.init : 0;
+      kernel.exports.lstmForward(weights.table, at.ids, weights.upk, at.h, at.c, at.rec, at.live, at.hpk, init, starts ? 2 * H : 0, batch, time, H);
       return kernel.f32(at.h, batch * H).slice();
     },
   };
@@ -166,14 +185,15 @@ interface TraceState {
   batch: number;
   time: number;
   units: number;
-  init: boolean;
+  init: 'none' | 'shared' | 'per-row';
 }
 
 /** The training recurrence (forward with trace, and backward) in WebAssembly SIMD. */
 export interface LstmTrainKernel {
   /**
    * Last hidden states and the trace, for `xw` ([B, T, 4H]) under `live` ([B, T], 0 = masked step), with the
-   * recurrent kernel `u` ([H, 4H]), from a zero state or the learned initial state `init` ([2H]: h₀ then c₀).
+   * recurrent kernel `u` ([H, 4H]), from a zero state, the learned initial state `init` ([2H]: h₀ then c₀),
+   * or, with `perRow`, each row's own initial state (`init` [B, 2H]: row b's h₀ then c₀).
    */
   forward(
     xw: Float32Array,
@@ -183,13 +203,34 @@ export interface LstmTrainKernel {
     time: number,
     units: number,
     init?: Float32Array,
+    perRow?: boolean,
   ): { h: Float32Array; trace: LstmTrace };
   /**
    * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 4H]), the hidden state before each step
    * (`hPrev`, [B·T, H], 0 at masked steps: dU = hPrevᵀ · dXW) and, with a learned initial state, its gradient
-   * summed over the rows (`dInit`, [2H]: h₀ then c₀). Runs once per trace.
+   * summed over the rows (`dInit`, [2H]: h₀ then c₀), with per-row initial states each row's (`dInit`,
+   * [B, 2H]). Runs once per trace.
    */
   backward(dhLast: Float32Array, trace: LstmTrace): { dxw: Float32Array; hPrev: Float32Array; dInit?: Float32Array };
+}
+
+/**
+ * Per-row states `[B, 2H]` (row b: its h then its c) from `h` and `c` ([B, H] each): the layout of per-row
+ * initial states and of their gradients.
+ *
+ * @param h - [B, H].
+ * @param c - [B, H].
+ * @param batch - B.
+ * @param H - Units.
+ * @returns [B, 2H].
+ */
+export function interleaveStates(h: Float32Array, c: Float32Array, batch: number, H: number): Float32Array {
+  const out = new Float32Array(2 * batch * H);
+  for (let b = 0; b < batch; b++) {
+    out.set(h.subarray(b * H, (b + 1) * H), 2 * b * H);
+    out.set(c.subarray(b * H, (b + 1) * H), (2 * b + 1) * H);
+  }
+  return out;
 }
 
 /** Instances free for a training forward (each trace holds one until its backward runs). */
@@ -213,7 +254,7 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
 
 function createTrainKernel(mod: object): LstmTrainKernel {
   return {
-    forward(xw, live, u, batch, time, H, init) {
+    forward(xw, live, u, batch, time, H, init, perRow = false) {
       const G = 4 * H;
       const n = batch * time;
       // Sized for the backward pass too, so the memory does not grow (and views stay valid) in between. The
@@ -232,7 +273,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         cPrev: n * H * 4,
         tanhC: n * H * 4,
         hPrev: n * H * 4,
-        init: 2 * H * 4,
+        init: (perRow ? batch : 1) * 2 * H * 4,
         ut: Math.ceil(H / 8) * 8 * G * 4,
         dh: batch * H * 4,
         dc: batch * H * 4,
@@ -245,7 +286,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
       kernel.exports.packRecurrent(at.u, at.upk, H);
       kernel.f32(at.table, G).fill(0);
       kernel.f32(at.table + G * 4, xw.length).set(xw);
-      if (init) kernel.f32(at.init, 2 * H).set(init);
+      if (init) kernel.f32(at.init, init.length).set(init);
       // ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones.
       const ids = i32View(kernel, at.ids, n);
       for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
@@ -263,11 +304,13 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         at.tanhC,
         at.hPrev,
         init ? at.init : 0,
+        perRow ? 2 * H : 0,
         batch,
         time,
         H,
       );
-      return { h: kernel.f32(at.h, batch * H).slice(), trace: { state: { kernel, at, batch, time, units: H, init: init !== undefined } } };
+      const start = init === undefined ? 'none' : perRow ? 'per-row' : 'shared';
+      return { h: kernel.f32(at.h, batch * H).slice(), trace: { state: { kernel, at, batch, time, units: H, init: start } } };
     },
     backward(dhLast, trace) {
       const { kernel, at, batch, time, units: H, init } = trace.state;
@@ -275,11 +318,29 @@ function createTrainKernel(mod: object): LstmTrainKernel {
       const n = batch * time;
       kernel.f32(at.dh, batch * H).set(dhLast);
       kernel.exports.packTransposed(at.u, at.ut, H);
-      kernel.exports.lstmBackward(at.ids, at.ut, at.gates, at.cPrev, at.tanhC, at.dh, at.dc, at.table, at.dz, at.part, at.live, init ? 1 : 0, batch, time, H);
+      kernel.exports.lstmBackward(
+        at.ids,
+        at.ut,
+        at.gates,
+        at.cPrev,
+        at.tanhC,
+        at.dh,
+        at.dc,
+        at.table,
+        at.dz,
+        at.part,
+        at.live,
+        init === 'none' ? 0 : 1,
+        batch,
+        time,
+        H,
+      );
+      const dh = kernel.f32(at.dh, batch * H);
+      const dc = kernel.f32(at.dc, batch * H);
       const result = {
         dxw: kernel.f32(at.table, n * 4 * H).slice(),
         hPrev: kernel.f32(at.hPrev, n * H).slice(),
-        ...(init ? { dInit: sumInitialGradients(kernel.f32(at.dh, batch * H), kernel.f32(at.dc, batch * H), batch, H) } : {}),
+        ...(init === 'shared' ? { dInit: sumInitialGradients(dh, dc, batch, H) } : init === 'per-row' ? { dInit: interleaveStates(dh, dc, batch, H) } : {}),
       };
       trace.state.kernel = undefined;
       if (idle.length < MAX_IDLE) idle.push(kernel);

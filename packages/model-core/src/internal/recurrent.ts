@@ -19,6 +19,7 @@ import {
   reshape,
   reverse,
   type serialization,
+  slice,
   tensor3d,
   tidy,
   tile,
@@ -27,6 +28,7 @@ import {
 import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { FUSED_RECURRENCES_FLAG, flagOn } from './flag-state.js';
+import { padCounts } from './pad-trajectory.js';
 import { isTrainingPhase } from './phase.js';
 
 /** Backends whose data lives in CPU memory, where the fused recurrences pay off. */
@@ -59,10 +61,19 @@ export function readTensor(f: () => Tensor): Float32Array {
  */
 export type Recurrence = (xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined) => Tensor2D;
 
-/** A recurrence's two implementations: fused (CPU-memory backends; `training` records the gradient) and tfjs ops. */
+/**
+ * A recurrence's two implementations: fused (CPU-memory backends; `training` records the gradient) and tfjs
+ * ops. Those that support a padded start (`padTo`) also take `starts` ([batch, stateVectors × units]: each
+ * row's own initial state, h₀ then c₀) and build them with `padStarts`.
+ */
 export interface RecurrenceImplementations {
-  fused(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D;
-  ops: Recurrence;
+  fused(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined, starts?: Tensor2D): Tensor2D;
+  ops(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined, starts?: Tensor2D): Tensor2D;
+  /**
+   * Each row's padded start ([batch, stateVectors × units]): the state after `counts[b]` steps of the pad
+   * token's input projection `xPad` ([1, gates × units]) from the zero state, differentiable in `xPad` and `u`.
+   */
+  padStarts?(xPad: Tensor2D, u: Tensor2D, counts: Int32Array, fused: boolean): Tensor2D;
 }
 
 /** A step mask ([batch, time], non-zero = real token), or none (every step real). */
@@ -145,6 +156,13 @@ export interface RecurrentLayerArgs {
    * an unmasked, pre-padded Keras/PyTorch model learns implicitly from the padding it reads first.
    */
   learnedInitialState?: boolean;
+  /**
+   * `initialState: 'padded'`: every text starts from the state a model reading it pre-padded with the pad
+   * token to `padTo` steps, unmasked, has reached at its first token (`padTo` − its length pad steps). The
+   * input's first step must be the pad token, masked, in every row (the classifier puts one there): its
+   * input projection is the pad's. One direction only, and not with `learnedInitialState`.
+   */
+  padTo?: number;
   name?: string;
   trainable?: boolean;
 }
@@ -161,6 +179,8 @@ export class RecurrentLayer extends layers.Layer {
   readonly units: number;
   readonly bidirectional: boolean;
   readonly learnedInitialState: boolean;
+  /** See {@link RecurrentLayerArgs.padTo}; 0 when absent. */
+  readonly padTo: number;
   private readonly gates: number;
   /** State vectors of the cell: 2 (h, c) for an LSTM, 1 (h) otherwise. */
   private readonly stateVectors: number;
@@ -172,6 +192,14 @@ export class RecurrentLayer extends layers.Layer {
     this.units = args.units;
     this.bidirectional = args.bidirectional === true;
     this.learnedInitialState = args.learnedInitialState === true;
+    this.padTo = args.padTo ?? 0;
+    if (this.padTo !== 0) {
+      if (!Number.isInteger(this.padTo) || this.padTo < 1)
+        throw new Error(`${this.getClassName()}: padTo must be a positive integer (got ${String(args.padTo)}).`);
+      if (this.bidirectional || this.learnedInitialState)
+        throw new Error(`${this.getClassName()}: padTo is for one direction without a learned initial state.`);
+      if (!implementations.padStarts) throw new Error(`${this.getClassName()}: padTo is not available for this layer.`);
+    }
     this.gates = gates;
     this.stateVectors = stateVectors;
     this.implementations = implementations;
@@ -179,8 +207,22 @@ export class RecurrentLayer extends layers.Layer {
   }
 
   private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
-    if (fusedRecurrences()) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init);
-    return this.implementations.ops(xw, u, mask, init);
+    const fused = fusedRecurrences();
+    const starts = this.padTo !== 0 ? this.paddedStarts(xw, u, mask, fused) : undefined;
+    if (fused) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init, starts);
+    return this.implementations.ops(xw, u, mask, init, starts);
+  }
+
+  /** Each row's padded start from the pad projection at step 0 of row 0 (see {@link RecurrentLayerArgs.padTo}). */
+  private paddedStarts(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, fused: boolean): Tensor2D {
+    const [batch, time, width] = xw.shape;
+    if (!mask) throw new Error(`${this.getClassName()}: padTo needs the input's mask (the pad token's steps).`);
+    const m = cast(mask, 'int32').dataSync() as Int32Array;
+    for (let b = 0; b < batch; b++) {
+      if (m[b * time] !== 0) throw new Error(`${this.getClassName()}: with padTo every row must start with a pad step.`);
+    }
+    const xPad = reshape(slice(xw, [0, 0, 0], [1, 1, width]), [1, width]) as Tensor2D;
+    return this.implementations.padStarts!(xPad, u, padCounts(m, batch, time, this.padTo), fused);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -235,6 +277,7 @@ export class RecurrentLayer extends layers.Layer {
       units: this.units,
       ...(this.bidirectional ? { bidirectional: true } : {}),
       ...(this.learnedInitialState ? { learnedInitialState: true } : {}),
+      ...(this.padTo !== 0 ? { padTo: this.padTo } : {}),
     };
   }
 }
