@@ -18,62 +18,18 @@
 // - gate activations run in loops of their own, whose iterations are independent, so the CPU overlaps the
 //   long latency of exp and the division;
 // - tanh of the new cell state is kept from the forward pass instead of being computed again backward.
+// The activations, the register tile, the packing and the live-row scans are simd.ts's, shared with gru.ts.
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-const LOG2E: f32 = 1.44269504088896341;
-const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
-
-// expf for 4 lanes (Cephes polynomial, range-reduced by powers of 2; ~1 ulp), inputs clamped to [-87, 88].
-// pmax/pmin are the clamp of the first version (max/min) for every non-NaN input, in one instruction each; the
-// power of two is built from the rounded exponent by the 1.5·2²³ shift instead of a saturating conversion (the
-// same integer for the exponents in range, |fx| ≤ 127).
-@inline
-function exp4(x: v128): v128 {
-  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI))), f32x4.mul(fx, f32x4.splat(LN2_LO)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1.0));
-  const pow2 = i32x4.shl(i32x4.add(f32x4.add(fx, f32x4.splat(12582912.0)), i32x4.splat(127 - 0x4b400000)), 23);
-  return f32x4.mul(y, pow2);
-}
-
-@inline
-function sigmoid4(x: v128): v128 {
-  const one = f32x4.splat(1.0);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
-}
-
-@inline
-function tanh4(x: v128): v128 {
-  // 1 - 2 / (e^{2x} + 1): exact limits ±1, absolute error ~1e-7.
-  const one = f32x4.splat(1.0);
-  return f32x4.sub(one, f32x4.div(f32x4.splat(2.0), f32x4.add(exp4(f32x4.add(x, x)), one)));
-}
+import { collectLive, collectLiveClearing, packPanels, packTransposedPanels, sigmoid4, storeColumn, tanh4, tile4x8 } from './simd';
 
 /**
  * Packs U ([H, 4H], row-major) for {@link projectLive}: for each block of 8 columns, its H rows of 8 floats
- * one after another (`upk` f32 [4H / 8][H][8], the size of U).
+ * one after another (`upk` f32 [4H / 8][H][8], the size of U; 4H is a multiple of 8).
  */
 export function packRecurrent(u: usize, upk: usize, H: i32): void {
-  const G = 4 * H;
-  let dst = upk;
-  for (let j = 0; j < G; j += 8) {
-    let src = u + (<usize>j << 2);
-    for (let q = 0; q < H; q++) {
-      v128.store(dst, v128.load(src));
-      v128.store(dst, v128.load(src, 16), 16);
-      dst += 32;
-      src += <usize>G << 2;
-    }
-  }
+  packPanels(u, 4 * H, 0, 4 * H, H, upk);
 }
 
 /**
@@ -159,19 +115,6 @@ function startState(h: usize, c: usize, init: usize, initStride: i32, batch: i32
   }
 }
 
-/** Writes the rows live at step t (id ≠ 0) into `live`; returns how many. */
-@inline
-function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i32): i32 {
-  let n = 0;
-  for (let b = 0; b < batch; b++) {
-    if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
-      store<i32>(live + (<usize>n << 2), b);
-      n++;
-    }
-  }
-  return n;
-}
-
 /** `out` (f32 [4H]) = the activated gates of the pre-activations `z`: sigmoid(i), sigmoid(f), tanh(g), sigmoid(o). */
 @inline
 function activate(z: usize, out: usize, H: i32): void {
@@ -249,50 +192,6 @@ function projectLive(table: usize, ids: usize, upk: usize, h: usize, rec: usize,
 }
 
 /**
- * The register tile of both products, h·U and dz·Uᵀ: 4 rows × 8 columns in 8 accumulators. Row r's two
- * accumulators start at the 8 floats at `x_r` (or at 0 with `fromZero`); then, for each step of `s` from its
- * start to `sEnd` by `sStep`, they add (multiply, then add) the row's broadcast value, the float at `s + 4r`,
- * times the 8 floats at `w` (which advances by `wStep`). The sums are stored at `o_r`.
- */
-@inline
-function tile4x8(fromZero: bool, x0: usize, x1: usize, x2: usize, x3: usize, s: usize, sEnd: usize, sStep: usize, w: usize, wStep: usize, o0: usize, o1: usize, o2: usize, o3: usize): void {
-  const zero = f32x4.splat(0);
-  let a00 = fromZero ? zero : v128.load(x0);
-  let a01 = fromZero ? zero : v128.load(x0, 16);
-  let a10 = fromZero ? zero : v128.load(x1);
-  let a11 = fromZero ? zero : v128.load(x1, 16);
-  let a20 = fromZero ? zero : v128.load(x2);
-  let a21 = fromZero ? zero : v128.load(x2, 16);
-  let a30 = fromZero ? zero : v128.load(x3);
-  let a31 = fromZero ? zero : v128.load(x3, 16);
-  for (; s < sEnd; s += sStep) {
-    const u0 = v128.load(w);
-    const u1 = v128.load(w, 16);
-    let v = v128.load32_splat(s);
-    a00 = f32x4.add(a00, f32x4.mul(v, u0));
-    a01 = f32x4.add(a01, f32x4.mul(v, u1));
-    v = v128.load32_splat(s, 4);
-    a10 = f32x4.add(a10, f32x4.mul(v, u0));
-    a11 = f32x4.add(a11, f32x4.mul(v, u1));
-    v = v128.load32_splat(s, 8);
-    a20 = f32x4.add(a20, f32x4.mul(v, u0));
-    a21 = f32x4.add(a21, f32x4.mul(v, u1));
-    v = v128.load32_splat(s, 12);
-    a30 = f32x4.add(a30, f32x4.mul(v, u0));
-    a31 = f32x4.add(a31, f32x4.mul(v, u1));
-    w += wStep;
-  }
-  v128.store(o0, a00);
-  v128.store(o0, a01, 16);
-  v128.store(o1, a10);
-  v128.store(o1, a11, 16);
-  v128.store(o2, a20);
-  v128.store(o2, a21, 16);
-  v128.store(o3, a30);
-  v128.store(o3, a31, 16);
-}
-
-/**
  * Backpropagation through time from the trace of {@link lstmForwardTrain}. In: `ut` the recurrent kernel
  * transposed and packed by {@link packTransposed}, `dh` f32 [batch][H] (the gradient of the last hidden
  * state; overwritten), `dc` f32 [batch][H] scratch. Out: `dxw` f32 [batch][time][4H] (gradient of the input
@@ -307,15 +206,7 @@ export function lstmBackward(ids: usize, ut: usize, gates: usize, cPrev: usize, 
   const one = f32x4.splat(1.0);
   for (let t = time - 1; t >= 0; t--) {
     // Live rows; a masked step has no gradient.
-    let n = 0;
-    for (let b = 0; b < batch; b++) {
-      if (load<i32>(ids + ((<usize>(b * time + t)) << 2)) != 0) {
-        store<i32>(live + (<usize>n << 2), b);
-        n++;
-      } else {
-        memory.fill(dxw + (<usize>((b * time + t) * G) << 2), 0, <usize>G << 2);
-      }
-    }
+    const n = collectLiveClearing(ids, live, dxw, G, batch, time, t);
     if (n == 0) continue;
     for (let k = 0; k < n; k++) {
       const b = load<i32>(live + (<usize>k << 2));
@@ -360,28 +251,12 @@ export function lstmBackward(ids: usize, ut: usize, gates: usize, cPrev: usize, 
   }
 }
 
-/** Stores the 4 lanes of `v` 16 bytes apart (one column of an interleaved [·][4] tile). */
-@inline
-function storeColumn(p: usize, v: v128): void {
-  v128.store32_lane(p, v, 0);
-  v128.store32_lane(p, v, 1, 16);
-  v128.store32_lane(p, v, 2, 32);
-  v128.store32_lane(p, v, 3, 48);
-}
-
 /**
  * Packs Uᵀ for {@link backProject}: `ut` f32 [⌈H / 8⌉][4H][8], for each block of 8 rows of U, its columns as
  * 8 floats one after another (rows past H read as 0).
  */
 export function packTransposed(u: usize, ut: usize, H: i32): void {
-  const G = 4 * H;
-  let dst = ut;
-  for (let q = 0; q < H; q += 8) {
-    for (let j = 0; j < G; j++) {
-      for (let r = 0; r < 8; r++) store<f32>(dst + (<usize>r << 2), q + r < H ? load<f32>(u + (<usize>((q + r) * G + j) << 2)) : 0);
-      dst += 32;
-    }
-  }
+  packTransposedPanels(u, 4 * H, 0, 4 * H, H, ut);
 }
 
 /**
