@@ -18,6 +18,7 @@ export const KERNELS = [
   { name: 'lstm', constant: 'LSTM_WASM_BASE64', summary: 'The LSTM forward kernel (WebAssembly with SIMD, imports `env.memory`), base64.' },
   { name: 'gru', constant: 'GRU_WASM_BASE64', summary: 'The GRU kernels (WebAssembly with SIMD, imports `env.memory`), base64.' },
   { name: 'adam', constant: 'ADAM_WASM_BASE64', summary: 'The fused Adam step kernel (WebAssembly with SIMD, imports `env.memory`), base64.' },
+  { name: 'cnn', constant: 'CNN_WASM_BASE64', summary: 'The CNN prediction kernel (WebAssembly with SIMD, imports `env.memory`), base64.' },
 ];
 
 /** Where a kernel's generated module is written. */

@@ -4,8 +4,10 @@
  * embedding of id 0, trained): a learned floor under each filter. With `initialState: 'padded'` each text
  * is preceded by `kernelSize` steps of padding and the pooling covers the all-padding window and the
  * windows straddling the text's start: exactly what an unmasked, pre-padded Keras or PyTorch CNN sees.
+ * Prediction on CPU-memory backends takes the table-lookup fast path of `cnn-inference.ts`.
  */
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { createCnnInference } from '../internal/cnn-inference.js';
 import { GlossaConv1D, GlossaGlobalMaxPool1D } from '../internal/layers.js';
 import type { ResolvedClassifierOptions } from '../options.js';
 import { type NeuralArchitecture, expectSetting } from './neural.js';
@@ -50,4 +52,5 @@ export const CNN_ARCHITECTURE: NeuralArchitecture = {
   extraPadding: (options) => (options.initialState === 'padded' ? 0 : options.kernelSize - (options.initialState === 'learned' ? 0 : 1)),
   leadingPadding: (options) => (options.initialState === 'padded' ? options.kernelSize : 0),
   minLength: 1,
+  fastInference: (model) => createCnnInference(model),
 };

@@ -6,12 +6,22 @@
  * classifier.
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import type { LstmInference } from '../internal/lstm-inference.js';
 import type { ResolvedClassifierOptions } from '../options.js';
 import type { Architecture } from './registry.js';
 
 /** The neural architectures' names. */
 export type NeuralArchitectureName = Exclude<Architecture, 'auto' | 'ngram'>;
+
+/**
+ * An architecture's fast predictor for one model (lstm, bow, cnn): `run` gives the softmax probabilities
+ * ([rows, classes]) of a row-major `[rows, length]` id matrix padded as the classifier's batching pads it,
+ * or `undefined` when it cannot run (e.g. on a GPU backend; the caller then uses the layers model).
+ */
+export interface FastInference {
+  run(ids: Int32Array, rows: number, length: number): Float32Array | undefined;
+  /** Frees what it caches. */
+  dispose(): void;
+}
 
 /** A layer of a saved topology, as the bundle validation sees it. */
 export interface LayerConfig {
@@ -42,7 +52,7 @@ export interface NeuralArchitecture {
   /** Shortest padded batch (tfjs's `Unpack` gradient fails on one time step). */
   readonly minLength: number;
   /** A faster predictor than the layers model, when the architecture has one. */
-  fastInference?(model: LayersModel): LstmInference | undefined;
+  fastInference?(model: LayersModel): FastInference | undefined;
 }
 
 /** A problem when `layer`'s `key` setting (camelCase or snake_case) is not `expected`. */
