@@ -9,8 +9,7 @@ import { createNgramClassifier } from './architectures/ngram/ngram-classifier.js
 import { checkExamples, evaluationReport } from './internal/examples.js';
 import { toPredictions } from './predictions.js';
 import { readTensor } from './internal/fused-lstm.js';
-import type { LstmInference } from './internal/lstm-inference.js';
-import type { NeuralArchitecture } from './architectures/neural.js';
+import type { FastInference, NeuralArchitecture } from './architectures/neural.js';
 import { NEURAL_ARCHITECTURE_SPECS, neuralSpec } from './architectures/neural-specs.js';
 import { fitNeural } from './internal/fit-loop.js';
 import {
@@ -118,8 +117,8 @@ class GlossaTextClassifier implements TextClassifier {
   labels: string[] = [];
   pipeline: TextPipeline | undefined;
   model: LayersModel | undefined;
-  /** The architecture's inference fast path (lstm, bow), made for `inferenceModel`. */
-  private inference: LstmInference | undefined;
+  /** The architecture's inference fast path (lstm, bow, cnn), made for `inferenceModel`. */
+  private inference: FastInference | undefined;
   private inferenceModel: LayersModel | undefined;
   training: TrainingInfo | undefined;
   validation: EvaluationReport | undefined;
@@ -162,8 +161,8 @@ class GlossaTextClassifier implements TextClassifier {
     return texts.map((t) => pipeline.encode(t));
   }
 
-  /** The inference fast path (lstm, bow) for the current model, when it has one. */
-  private lstmInference(): LstmInference | undefined {
+  /** The inference fast path (lstm, bow, cnn) for the current model, when it has one. */
+  private fastInference(): FastInference | undefined {
     if (this.inferenceModel !== this.model) {
       this.inference?.dispose();
       this.inference = this.model ? this.spec().fastInference?.(this.model) : undefined;
@@ -175,7 +174,7 @@ class GlossaTextClassifier implements TextClassifier {
   /** Probabilities of pre-encoded sequences. */
   probabilitiesOf(sequences: readonly Int32Array[], batchSize: number): Float32Array {
     const model = this.model!;
-    const fast = this.lstmInference();
+    const fast = this.fastInference();
     const k = this.labels.length;
     const out = new Float32Array(sequences.length * k);
     const lengths = sequences.map((s) => s.length);

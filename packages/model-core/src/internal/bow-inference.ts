@@ -10,9 +10,10 @@
 import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, getBackend, matMul } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { FastInference } from '../architectures/neural.js';
 import { readTensor } from './fused-lstm.js';
 import { matchInferenceChain } from './inference-chain.js';
-import type { LstmInference } from './lstm-inference.js';
+import { weightCache } from './weight-cache.js';
 
 /** Backends whose data lives in CPU memory (reading the weights back once is cheap there). */
 const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
@@ -21,29 +22,22 @@ const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
  * A fast predictor for `model` when it is a bow model; `undefined` otherwise. Its `run` returns
  * `undefined` on GPU backends (the caller then uses the layers model).
  */
-export function createBowInference(model: LayersModel): LstmInference | undefined {
+export function createBowInference(model: LayersModel): FastInference | undefined {
   const found = matchInferenceChain(model, 'GlossaMaskedMean');
   if (!found) return undefined;
-  let cached: { identity: unknown[]; table: Float32Array; bias: Float32Array; classes: number } | undefined;
-  const current = () => {
-    const identity = model.weights.map((w) => (w.read() as Tensor).dataId);
-    if (!cached || cached.identity.length !== identity.length || cached.identity.some((x, i) => x !== identity[i])) {
-      const embedding = found.embedding.weights[0]!.read() as Tensor2D;
-      const [kernel, bias] = found.dense.weights.map((w) => w.read() as Tensor);
-      const classes = kernel!.shape[1]!;
-      cached = {
-        identity,
-        table: readTensor(() => matMul(embedding, kernel as Tensor2D)),
-        bias: (bias!.dataSync() as Float32Array).slice(),
-        classes,
-      };
-    }
-    return cached;
-  };
+  const tables = weightCache(model, () => {
+    const embedding = found.embedding.weights[0]!.read() as Tensor2D;
+    const [kernel, bias] = found.dense.weights.map((w) => w.read() as Tensor);
+    return {
+      table: readTensor(() => matMul(embedding, kernel as Tensor2D)),
+      bias: (bias!.dataSync() as Float32Array).slice(),
+      classes: kernel!.shape[1]!,
+    };
+  });
   return {
     run(ids, rows, length) {
       if (!CPU_BACKENDS.has(getBackend())) return undefined;
-      const { table, bias, classes: K } = current();
+      const { table, bias, classes: K } = tables.get()!;
       const logits = new Float64Array(rows * K);
       for (let r = 0; r < rows; r++) {
         let n = 0;
@@ -59,7 +53,7 @@ export function createBowInference(model: LayersModel): LstmInference | undefine
       return new Float32Array(softmaxRows(logits, K));
     },
     dispose() {
-      cached = undefined;
+      tables.clear();
     },
   };
 }
