@@ -24,24 +24,26 @@ export { packPanels, packTransposedPanels };
  * - `ids`: i32 [batch, time].
  * - `uzr`: [Uz Ur] packed by `packPanels(u, 3H, 0, 2H, H, ·)` (f32 [2H / 8][H][8]); `uh`: Uh packed by
  *   `packPanels(u, 3H, 2H, H, H, ·)` (f32 [Hp / 8][H][8]).
- * - `h`: f32 [batch, H], the output (set here to zero, or to the learned state `init` [H] when it is not 0).
+ * - `h`: f32 [batch, H], the output (set here to zero, or, when `init` is not 0, to the initial state at
+ *   `init` + b · `initStride` floats: the learned state [H] every row starts from (`initStride` 0), or each
+ *   row's own (f32 [batch, H], `initStride` H: the padded start of each text)).
  * - scratch: `live` i32 [batch], `work` f32 [4 · (2H + Hp + H) + 8H].
  */
-export function gruForward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, init: usize, batch: i32, time: i32, H: i32): void {
-  forward(table, ids, uzr, uh, h, live, work, 0, 0, 0, 0, 0, init, batch, time, H, false);
+export function gruForward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, init: usize, initStride: i32, batch: i32, time: i32, H: i32): void {
+  forward(table, ids, uzr, uh, h, live, work, 0, 0, 0, 0, 0, init, initStride, batch, time, H, false);
 }
 
 /**
  * Training forward: like {@link gruForward}, and also records what backpropagation needs: `z`, `r`, `hh` (ĥ)
  * f32 [time][batch][H] (live steps only), `hPrev` and `rh` (r ⊙ h) f32 [batch][time][H] (0 at masked steps:
- * dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h]).
+ * dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h]). `init` and `initStride` as in {@link gruForward}.
  */
-export function gruForwardTrain(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, z: usize, r: usize, hh: usize, hPrev: usize, rh: usize, init: usize, batch: i32, time: i32, H: i32): void {
-  forward(table, ids, uzr, uh, h, live, work, z, r, hh, hPrev, rh, init, batch, time, H, true);
+export function gruForwardTrain(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, z: usize, r: usize, hh: usize, hPrev: usize, rh: usize, init: usize, initStride: i32, batch: i32, time: i32, H: i32): void {
+  forward(table, ids, uzr, uh, h, live, work, z, r, hh, hPrev, rh, init, initStride, batch, time, H, true);
 }
 
 @inline
-function forward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, zT: usize, rT: usize, hhT: usize, hPrev: usize, rhT: usize, init: usize, batch: i32, time: i32, H: i32, record: bool): void {
+function forward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live: usize, work: usize, zT: usize, rT: usize, hhT: usize, hPrev: usize, rhT: usize, init: usize, initStride: i32, batch: i32, time: i32, H: i32, record: bool): void {
   const G = 3 * H;
   const Hb = <usize>H << 2;
   const Hp = (H + 7) & ~7;
@@ -54,7 +56,7 @@ function forward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live
   if (init == 0) {
     memory.fill(h, 0, <usize>batch * Hb);
   } else {
-    for (let b = 0; b < batch; b++) memory.copy(h + <usize>b * Hb, init, Hb);
+    for (let b = 0; b < batch; b++) memory.copy(h + <usize>b * Hb, init + (<usize>(b * initStride) << 2), Hb);
   }
   for (let t = 0; t < time; t++) {
     let n = 0;
@@ -160,7 +162,7 @@ function interleave(dst: usize, a: usize, b: usize, c: usize, d: usize, bytes: u
  * packed by `packTransposedPanels(u, 3H, 0, 2H, H, ·)` (f32 [Hp / 8][2H][8]) and `packTransposedPanels(u, 3H,
  * 2H, H, H, ·)` (f32 [Hp / 8][H][8]); `dh` f32 [batch][H], the gradient of the last hidden state (overwritten).
  * Out: `dxw` f32 [batch][time][3H], the gradient of the input projection (0 at masked steps); with a learned
- * initial state (`init` ≠ 0), `dh` ends as the gradient of each row's initial h. Scratch: `live` i32 [batch],
+ * or per-row initial state (`init` ≠ 0), `dh` ends as the gradient of each row's initial h. Scratch: `live` i32 [batch],
  * `work` f32 [4 · (3H + 2Hp)].
  */
 export function gruBackward(ids: usize, uzrT: usize, uhT: usize, z: usize, r: usize, hh: usize, hPrev: usize, dh: usize, dxw: usize, live: usize, work: usize, init: i32, batch: i32, time: i32, H: i32): void {
@@ -176,7 +178,7 @@ export function gruBackward(ids: usize, uzrT: usize, uhT: usize, z: usize, r: us
   const one = f32x4.splat(1.0);
   for (let t = time - 1; t >= 0; t--) {
     const n = collectLiveClearing(ids, live, dxw, G, batch, time, t); // a masked step carries dh
-    const gates = t > 0 || init != 0; // dh_{t-1} through the gates: at t = 0 only a learned state needs it
+    const gates = t > 0 || init != 0; // dh_{t-1} through the gates: at t = 0 only a learned or per-row start needs it
     for (let k = 0; k < n; k += 4) {
       const rows = min(4, n - k);
       // dâh = dh ⊙ (1 − z) ⊙ (1 − ĥ²), the gradient of ĥ's pre-activation.

@@ -198,7 +198,7 @@ export function addModelOptions(command: Command): Command {
     .addOption(
       new Option(
         '--initial-state <kind>',
-        `${readers('initialState')}: what a text starts from, learned (a trained state; cnn: a window of trained padding), zero, or padded (as a pre-padded, unmasked Keras/PyTorch model: cnn, the windows over the padding before each text; lstm, the state after reading max-length − length pad tokens) (default: ${D.initialState})`,
+        `${readers('initialState')}: what a text starts from, learned (a trained state; cnn: a window of trained padding), zero, or padded (as a pre-padded, unmasked Keras/PyTorch model: cnn, the windows over the padding before each text; lstm and gru, the state after reading max-length − length pad tokens) (default: ${D.initialState})`,
       ).argParser(choiceOption('--initial-state', INITIAL_STATES)),
     )
     .addOption(

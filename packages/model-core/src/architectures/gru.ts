@@ -1,6 +1,8 @@
 /**
  * `gru` and `bigru`: Embedding → GRU (tfjs-layers' `GRU` semantics, `reset_after = false`, sigmoid gates; one
  * direction or both) → Dense softmax. The recurrence is {@link GlossaGRU} (fused on CPU-memory backends).
+ * `gru` with `initialState: 'padded'` starts each text from the state an unmasked GRU reading it pre-padded to
+ * `maxLength` has reached (the layer's `padTo`), as `lstm` does; `bigru` has no such start (as `bilstm`).
  */
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaGRU } from '../internal/fused-gru.js';
@@ -20,6 +22,8 @@ function gruSpec(bidirectional: boolean): NeuralArchitecture {
     weightNames: (layer) => (layer.className === 'GlossaGRU' ? recurrentWeightNames(layer, 1) : undefined),
     checkLayer: (layer, options) => checkRecurrentLayer(layer, options, bidirectional),
     extraPadding: () => 0,
+    // initialState 'padded': one pad step before each text, whose input projection is the pad token's.
+    leadingPadding: (options) => (options.initialState === 'padded' ? 1 : 0),
     minLength: 2,
   };
 }

@@ -201,98 +201,102 @@ describe('cnn with initialState padded', () => {
   });
 
   it('is refused for the architectures that do not have it', () => {
-    expect(() => createTextClassifier({ architecture: 'gru', initialState: 'padded' })).toThrow(
-      'createTextClassifier: initialState "padded" is not available for the gru architecture: choose "learned" or "zero" ("padded" is for lstm, cnn).',
+    expect(() => createTextClassifier({ architecture: 'bigru', initialState: 'padded' })).toThrow(
+      'createTextClassifier: initialState "padded" is not available for the bigru architecture: choose "learned" or "zero" ("padded" is for lstm, cnn, gru).',
     );
     expect(() => createTextClassifier({ architecture: 'bilstm', initialState: 'padded' })).toThrow(/not available for the bilstm architecture/);
   });
 });
 
-describe('lstm with initialState padded', () => {
-  // units 8: the WebAssembly kernels run (a multiple of 4); maxLength 20 is longer than every text but one, cut to 20.
-  const opts = { architecture: 'lstm', ...small, units: 8, initialState: 'padded' } as const;
-  const long = Array.from({ length: 26 }, (_, i) => (i % 2 === 0 ? 'great' : 'awful')).join(' ');
-  const all = [...texts, long];
+for (const architecture of ['lstm', 'gru'] as const)
+  describe(`${architecture} with initialState padded`, () => {
+    const CELL = architecture.toUpperCase();
+    // units 8: the WebAssembly kernels run (a multiple of 4); maxLength 20 is longer than every text but one, cut to 20.
+    const opts = { architecture, ...small, units: 8, initialState: 'padded' } as const;
+    const long = Array.from({ length: 26 }, (_, i) => (i % 2 === 0 ? 'great' : 'awful')).join(' ');
+    const all = [...texts, long];
 
-  it('predicts what a stock unmasked LSTM predicts from texts pre-padded with id 0 to maxLength (wasm kernel, JavaScript, tfjs ops)', async () => {
-    const clf = createTextClassifier(opts);
-    await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
-    const model = clf.model!;
-    const weight = (n: string) => model.weights.find((w) => w.originalName === n)!.read();
-    const [table, kernel, recurrent, bias, dense, denseBias] = [
-      'embedding/embeddings',
-      'lstm/kernel',
-      'lstm/recurrent_kernel',
-      'lstm/bias',
-      'output/kernel',
-      'output/bias',
-    ].map(weight);
-    // The reference: tfjs-layers' own Embedding (no mask) → LSTM → Dense softmax over ids pre-padded with 0 to 20.
-    const input = tfLayers.input({ shape: [small.maxLength], dtype: 'int32' });
-    const embedded = tfLayers.embedding({ inputDim: table!.shape[0]!, outputDim: small.embeddingDim }).apply(input) as SymbolicTensor;
-    const lstm = tfLayers.lstm({ units: 8, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }).apply(embedded) as SymbolicTensor;
-    const output = tfLayers.dense({ units: clf.labels.length, activation: 'softmax' }).apply(lstm) as SymbolicTensor;
-    const stock = tfModel({ inputs: input, outputs: output });
-    stock.setWeights([table!, kernel!, recurrent!, bias!, dense!, denseBias!]);
-    const padded = all.map((t) => {
-      const ids = clf.pipeline!.encode(t);
-      return [...new Array<number>(small.maxLength - ids.length).fill(0), ...ids];
-    });
-    expect(padded.every((row) => row.length === small.maxLength)).toBe(true);
-    const expected = readValues(stock.predict(tensor2d(padded, undefined, 'int32')) as Tensor);
-    for (const [wasm, fused] of [
-      [true, true],
-      [false, true],
-      [true, false],
-    ] as const) {
-      const probs = await withKernels(wasm, fused, () => clf.predictProbabilities(all));
-      for (let i = 0; i < expected.length; i++) expect(probs[i]).toBeCloseTo(expected[i]!, 5);
-    }
-    // Alone or beside longer texts, a text scores the same.
-    const probs = await clf.predictProbabilities(all);
-    const alone = await clf.predictProbabilities([all[0]!]);
-    expect(Array.from(alone)).toEqual(Array.from(probs.subarray(0, clf.labels.length)));
-    // No weight beyond the zero-state model's, and the bundle round trip predicts the same.
-    expect(model.weights.map((w) => w.originalName)).not.toContain('lstm/initial_h');
-    const files = await serializeBundle(clf);
-    const loaded = await deserializeBundle(files);
-    expect(Array.from(await loaded.predictProbabilities(all))).toEqual(Array.from(probs));
-    const mismatched = {
-      ...files,
-      'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), options: { ...clf.options, initialState: 'zero' } })),
-    };
-    await expect(deserializeBundle(mismatched)).rejects.toThrow(/pad_to is 20, but options.initialState is "zero"/);
-    stock.dispose();
-    for (const c of [clf, loaded]) c.dispose();
-  });
-
-  it('is reproducible from its seed, and trains on the wasm and cpu kernels and the tfjs ops alike', async () => {
-    const run = () => trainSeeded({ ...opts, dropout: 0.1 }, all);
-    const a = await run();
-    const b = await run();
-    expect(b.losses).toEqual(a.losses);
-    expect(b.probs).toEqual(a.probs);
-    // The JavaScript recurrence and the tfjs ops train to the same losses to float rounding.
-    for (const [wasm, fused] of [
-      [false, true],
-      [true, false],
-    ] as const) {
-      const c = await withKernels(wasm, fused, run);
-      c.losses.forEach((l, i) => {
-        expect(l).toBeCloseTo(a.losses[i]!, 3);
+    it(`predicts what a stock unmasked ${CELL} predicts from texts pre-padded with id 0 to maxLength (wasm kernel, JavaScript, tfjs ops)`, async () => {
+      const clf = createTextClassifier(opts);
+      await clf.fit(data, { epochs: 2, seed: 4, validationSplit: 0 });
+      const model = clf.model!;
+      const weight = (n: string) => model.weights.find((w) => w.originalName === n)!.read();
+      const [table, kernel, recurrent, bias, dense, denseBias] = [
+        'embedding/embeddings',
+        `${architecture}/kernel`,
+        `${architecture}/recurrent_kernel`,
+        `${architecture}/bias`,
+        'output/kernel',
+        'output/bias',
+      ].map(weight);
+      // The reference: tfjs-layers' own Embedding (no mask) → LSTM / GRU (reset_after false) → Dense softmax over ids pre-padded with 0 to 20.
+      const input = tfLayers.input({ shape: [small.maxLength], dtype: 'int32' });
+      const embedded = tfLayers.embedding({ inputDim: table!.shape[0]!, outputDim: small.embeddingDim }).apply(input) as SymbolicTensor;
+      const recurrentArgs = { units: 8, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' } as const;
+      const cell = (architecture === 'lstm' ? tfLayers.lstm(recurrentArgs) : tfLayers.gru(recurrentArgs)).apply(embedded) as SymbolicTensor;
+      const output = tfLayers.dense({ units: clf.labels.length, activation: 'softmax' }).apply(cell) as SymbolicTensor;
+      const stock = tfModel({ inputs: input, outputs: output });
+      stock.setWeights([table!, kernel!, recurrent!, bias!, dense!, denseBias!]);
+      const padded = all.map((t) => {
+        const ids = clf.pipeline!.encode(t);
+        return [...new Array<number>(small.maxLength - ids.length).fill(0), ...ids];
       });
-      c.clf.dispose();
-    }
-    for (const c of [a.clf, b.clf]) c.dispose();
-  });
+      expect(padded.every((row) => row.length === small.maxLength)).toBe(true);
+      const expected = readValues(stock.predict(tensor2d(padded, undefined, 'int32')) as Tensor);
+      for (const [wasm, fused] of [
+        [true, true],
+        [false, true],
+        [true, false],
+      ] as const) {
+        const probs = await withKernels(wasm, fused, () => clf.predictProbabilities(all));
+        for (let i = 0; i < expected.length; i++) expect(probs[i]).toBeCloseTo(expected[i]!, 5);
+      }
+      // Alone or beside longer texts, a text scores the same.
+      const probs = await clf.predictProbabilities(all);
+      const alone = await clf.predictProbabilities([all[0]!]);
+      expect(Array.from(alone)).toEqual(Array.from(probs.subarray(0, clf.labels.length)));
+      // No weight beyond the zero-state model's, and the bundle round trip predicts the same.
+      expect(model.weights.map((w) => w.originalName)).not.toContain(`${architecture}/initial_h`);
+      const files = await serializeBundle(clf);
+      const loaded = await deserializeBundle(files);
+      expect(Array.from(await loaded.predictProbabilities(all))).toEqual(Array.from(probs));
+      const mismatched = {
+        ...files,
+        'manifest.json': enc.encode(JSON.stringify({ ...readManifest(files), options: { ...clf.options, initialState: 'zero' } })),
+      };
+      await expect(deserializeBundle(mismatched)).rejects.toThrow(/pad_to is 20, but options.initialState is "zero"/);
+      stock.dispose();
+      for (const c of [clf, loaded]) c.dispose();
+    });
 
-  it('learns a separable task', async () => {
-    const clf = createTextClassifier({ ...opts, embeddingDim: 16, units: 16 });
-    const result = await clf.fit(syntheticSentiment(600, 1), { epochs: 6, batchSize: 32, seed: 7 });
-    expect(result.validation?.accuracy).toBeGreaterThan(0.9);
-    clf.dispose();
+    it('is reproducible from its seed, and trains on the wasm and cpu kernels and the tfjs ops alike', async () => {
+      const run = () => trainSeeded({ ...opts, dropout: 0.1 }, all);
+      const a = await run();
+      const b = await run();
+      expect(b.losses).toEqual(a.losses);
+      expect(b.probs).toEqual(a.probs);
+      // The JavaScript recurrence and the tfjs ops train to the same losses to float rounding.
+      for (const [wasm, fused] of [
+        [false, true],
+        [true, false],
+      ] as const) {
+        const c = await withKernels(wasm, fused, run);
+        c.losses.forEach((l, i) => {
+          expect(l).toBeCloseTo(a.losses[i]!, 3);
+        });
+        c.clf.dispose();
+      }
+      for (const c of [a.clf, b.clf]) c.dispose();
+    });
+
+    it('learns a separable task', async () => {
+      const clf = createTextClassifier({ ...opts, embeddingDim: 16, units: 16 });
+      // gru: 8 epochs (measured at seed 7: 0.87 after 6, 1.0 after 8; learned and zero 0.98 after 6).
+      const result = await clf.fit(syntheticSentiment(600, 1), { epochs: architecture === 'gru' ? 8 : 6, batchSize: 32, seed: 7 });
+      expect(result.validation?.accuracy).toBeGreaterThan(0.9);
+      clf.dispose();
+    });
   });
-});
 
 describe('cnn padding window (initialState learned)', () => {
   it('max-pools each text with one window of the trained padding vector: a floor under every filter', async () => {

@@ -78,7 +78,7 @@ const REGISTRY = {
     usesEmbeddings: true,
     checkpoints: true,
     reads: ['initialState'],
-    initialStates: ['learned', 'zero'],
+    initialStates: ['learned', 'zero', 'padded'],
   },
   bilstm: {
     kind: 'neural',

@@ -9,7 +9,10 @@ import {
   mul,
   randomNormal,
   reshape,
+  slice,
+  stack,
   sum,
+  tensor2d,
   tidy,
   tile,
   variable,
@@ -32,17 +35,19 @@ const GATES: Record<Cell, number> = { gru: 3, lstm: 4 };
  * the same random weights; with `learned`, a random initial state per direction (the stock layers get it as
  * their `initialState`, repeated for every row).
  */
-function pair(cell: Cell, dim: number, units: number, bidirectional: boolean, learned: boolean) {
+function pair(cell: Cell, dim: number, units: number, bidirectional: boolean, learned: boolean, padTo?: number) {
   const stockOf = (goBackwards: boolean): RNN =>
     cell === 'gru'
       ? (layers.gru({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', goBackwards }) as RNN)
       : (layers.lstm({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', goBackwards }) as RNN);
   const stock = bidirectional ? [stockOf(false), stockOf(true)] : [stockOf(false)];
-  const args = { units, bidirectional, learnedInitialState: learned };
+  const args = { units, bidirectional, learnedInitialState: learned, ...(padTo === undefined ? {} : { padTo }) };
   const glossa: RecurrentLayer = cell === 'gru' ? new GlossaGRU(args) : new GlossaLSTM(args);
   const probe = randomNormal([1, 2, dim]) as Tensor3D;
   for (const s of stock) s.apply(probe);
-  glossa.apply(probe);
+  tidy(() => {
+    glossa.apply(probe, padTo === undefined ? {} : { mask: tensor2d([[0, 1]], undefined, 'bool') }); // padTo: a leading pad step
+  });
   probe.dispose();
   const g = GATES[cell] * units;
   const weights = stock.flatMap((_, d) => [
@@ -132,4 +137,81 @@ describe.each([
       });
     }
   }
+});
+
+describe('GlossaGRU with padTo (initialState padded)', () => {
+  // Glossa's rows: one leading pad step, then 4, 2, 0 and 6 real tokens, then masked padding (8 steps in all).
+  // The stock GRU reads the same tokens after padTo − length copies of the pad vector, unmasked (padTo 6).
+  const lengths = [4, 2, 0, 6];
+  const padTo = 6;
+  const time = 8;
+  const dim = 5;
+  const steps = (pad: Tensor, tokens: Tensor, b: number, from: number, count: number): Tensor[] =>
+    Array.from({ length: count }, (_, t) => (t >= from && t < from + lengths[b]! ? reshape(slice(tokens, [b, t - from, 0], [1, 1, dim]), [dim]) : pad));
+  const glossaInput = (pad: Tensor, tokens: Tensor): Tensor3D => stack(lengths.map((_, b) => stack(steps(pad, tokens, b, 1, time)))) as Tensor3D;
+  const stockInput = (pad: Tensor, tokens: Tensor): Tensor3D => stack(lengths.map((len, b) => stack(steps(pad, tokens, b, padTo - len, padTo)))) as Tensor3D;
+  const glossaMask = () =>
+    tensor2d(
+      lengths.map((len) => Array.from({ length: time }, (_, t) => (t >= 1 && t <= len ? 1 : 0))),
+      undefined,
+      'bool',
+    );
+
+  for (const [units, path] of [
+    [4, 'wasm'],
+    [4, 'js'],
+    [6, 'js'],
+    [4, 'tfjs ops'],
+  ] as const) {
+    it(`gives an unmasked stock GRU's outputs and gradients (pad vector, tokens, all three weights) over pre-padded rows (${path}, ${units} units)`, () => {
+      setWasmKernels(path === 'wasm');
+      setFusedLstm(path !== 'tfjs ops');
+      const { stock, glossa } = pair('gru', dim, units, false, false, padTo);
+      const before = memory().numTensors;
+      tidy(() => {
+        const pad = variable(randomNormal([dim], 0, 1, 'float32', 31));
+        const tokens = variable(randomNormal([lengths.length, padTo, dim], 0, 1, 'float32', 32));
+        const upstream = randomNormal([lengths.length, units], 0, 1, 'float32', 33);
+        const run = (layer: 'stock' | 'glossa') => {
+          const weights = (layer === 'stock' ? stock[0]! : glossa).trainableWeights.map((w) => w.read() as Variable);
+          const vars = [pad, tokens, ...weights];
+          let out: Float32Array | undefined;
+          const { grads } = variableGrads(() => {
+            const y =
+              layer === 'stock'
+                ? (stock[0]!.apply(stockInput(pad, tokens)) as Tensor)
+                : (glossa.apply(glossaInput(pad, tokens), { mask: glossaMask() }) as Tensor);
+            out = y.dataSync() as Float32Array;
+            return sum(mul(y, upstream)) as Scalar;
+          }, vars);
+          return { out: out!, grads: vars.map((v) => grads[v.name]!.dataSync()) };
+        };
+        const expected = run('stock');
+        setTrainingPhase(true);
+        const got = run('glossa');
+        setTrainingPhase(false);
+        expect(maxDiff(got.out, expected.out)).toBeLessThan(1e-5);
+        expect(got.grads).toHaveLength(5);
+        expected.grads.forEach((g, i) => {
+          expect(maxDiff(got.grads[i]!, g), `gradient ${i}`).toBeLessThan(1e-4);
+        });
+        // Prediction (no trace) starts from the same states.
+        expect(maxDiff((glossa.apply(glossaInput(pad, tokens), { mask: glossaMask() }) as Tensor).dataSync(), expected.out)).toBeLessThan(1e-5);
+        pad.dispose();
+        tokens.dispose();
+      });
+      expect(memory().numTensors).toBe(before);
+      stock[0]!.dispose();
+      glossa.dispose();
+      setWasmKernels(true);
+      setFusedLstm(true);
+    });
+  }
+
+  it('is one direction without a learned state, and saves padTo in its config', () => {
+    expect(() => new GlossaGRU({ units: 4, padTo: 5, bidirectional: true })).toThrow(/one direction/);
+    expect(() => new GlossaGRU({ units: 4, padTo: 5, learnedInitialState: true })).toThrow(/one direction/);
+    expect(new GlossaGRU({ units: 4, padTo: 5 }).getConfig().padTo).toBe(5);
+    expect(new GlossaGRU({ units: 4 }).getConfig().padTo).toBeUndefined();
+  });
 });

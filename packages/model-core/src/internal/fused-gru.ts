@@ -8,7 +8,9 @@
  * call of the WebAssembly SIMD kernel (gru-wasm.ts) where it runs and `units` is a multiple of 4, else per step
  * the recurrent products on the backend and the gate arithmetic in JavaScript — with the recurrent-kernel
  * gradient as two matrix multiplies over all steps; ordinary tfjs ops on GPU backends. The weights have the stock
- * layer's names, shapes and gate order (tested against it, outputs and gradients).
+ * layer's names, shapes and gate order (tested against it, outputs and gradients). With `padTo`
+ * (`initialState: 'padded'`) each row starts from its step of the pad trajectory ({@link GRU_PAD_CELL}): what
+ * the stock layer computes over the text pre-padded to `padTo` steps, unmasked.
  *
  * Step, per live row (`x·W + b` precomputed as `xz, xr, xh`):
  * `z = σ(xz + h·Uz)`, `r = σ(xr + h·Ur)`, `ĥ = tanh(xh + (r ⊙ h)·Uh)`, `h' = z ⊙ h + (1 − z) ⊙ ĥ`.
@@ -22,20 +24,34 @@ import {
   cast,
   concat,
   customGrad,
+  gather,
   matMul,
   mul,
   reshape,
   sigmoid,
   slice,
+  stack,
   sub,
   tanh,
   tensor1d,
   tensor2d,
   tensor3d,
   where,
+  zeros,
 } from '@tensorflow/tfjs-core';
 import { gruKernel } from './gru-wasm.js';
-import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
+import { GRU_PAD_CELL, trajectoryStarts } from './pad-trajectory.js';
+import {
+  type RecurrenceImplementations,
+  RecurrentLayer,
+  type RecurrentLayerArgs,
+  type StepMask,
+  liveRows,
+  packRows,
+  readTensor,
+  startingState,
+  sumInitialGradients,
+} from './recurrent.js';
 
 function sig(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -77,11 +93,13 @@ function forward(
   units: number,
   trace: GruTrace | undefined,
   h0?: Float32Array,
+  perRow = false,
 ): Float32Array {
   const H = units;
   const G = 3 * H;
   const h = new Float32Array(batch * H);
-  if (h0) for (let b = 0; b < batch; b++) h.set(h0, b * H);
+  if (h0 && perRow) h.set(h0);
+  else if (h0) for (let b = 0; b < batch; b++) h.set(h0, b * H);
   const live = new Int32Array(batch);
   const scratch = new Float32Array(batch * H);
   const rh = new Float32Array(batch * H);
@@ -127,8 +145,8 @@ function forward(
 }
 
 /**
- * Backpropagation through time: dXW ([batch, time, 3H]) and, with a learned initial state (`init`), the
- * per-row gradients of the starting state ([batch, H]; summed by the caller). dU is
+ * Backpropagation through time: dXW ([batch, time, 3H]) and, with a learned or per-row initial state
+ * (`init`), the per-row gradients of the starting state ([batch, H]; a learned one's summed by the caller). dU is
  * {@link recurrentKernelGradient} of the trace.
  */
 function backward(
@@ -209,26 +227,33 @@ function recurrentKernelGradient(hPrev: Float32Array, rh: Float32Array, dxw: Flo
 
 /**
  * The fused recurrence: the WebAssembly SIMD kernel (gru-wasm.ts) where it runs and `units` is a multiple of 4,
- * else the JavaScript one; in training a differentiable op (xw, u[, h₀]) → last hidden state, the learned
- * initial state's gradient summed over the rows.
+ * else the JavaScript one; in training a differentiable op (xw, u[, h₀ | starts]) → last hidden state. A
+ * learned initial state `init` ([H]) gets its gradient summed over the rows; `starts` ([batch, H]: each row's
+ * h₀, the padded start) gets each row's.
  */
-export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, training: boolean, init: readonly Tensor[] | undefined): Tensor2D {
+export const fusedRecurrence: RecurrenceImplementations['fused'] = (xw, u, mask, training, init, starts) => {
   const [batch, time, g3] = xw.shape;
   const units = g3 / 3;
   const maskValues = mask ? (cast(mask, 'int32').dataSync() as Int32Array) : undefined;
   const kernel = units % 4 === 0 ? gruKernel() : undefined;
+  const perRow = starts !== undefined;
+  const first = starts ?? init?.[0];
   if (!training) {
-    const h0 = init ? (init[0]!.dataSync() as Float32Array) : undefined;
+    const h0 = first ? (first.dataSync() as Float32Array) : undefined;
     const x = xw.dataSync() as Float32Array;
     const h = kernel
-      ? kernel.forward({ xw: x, live: maskValues, u: u.dataSync() as Float32Array, batch, time, units, init: h0 })
-      : withKernel(u, (uzr, uh) => forward(x, uzr, uh, maskValues, batch, time, units, undefined, h0));
+      ? kernel.forward({ xw: x, live: maskValues, u: u.dataSync() as Float32Array, batch, time, units, init: h0, perRow })
+      : withKernel(u, (uzr, uh) => forward(x, uzr, uh, maskValues, batch, time, units, undefined, h0, perRow));
     return tensor2d(h, [batch, units]);
   }
-  const initGrad = (dStart: Float32Array): Tensor[] => (init ? [tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : []);
+  const initGrad = (dStart: Float32Array): Tensor[] => {
+    if (perRow) return [tensor2d(dStart, [batch, units])];
+    return init ? [tensor1d(sumInitialGradients(dStart, undefined, batch, units))] : [];
+  };
+  const inputs = [xw, u, ...(first ? [first] : [])];
   if (kernel) {
     const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-      const h0 = init ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
+      const h0 = first ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
       const { h, trace } = kernel.forwardTrain({
         xw: (args[0] as Tensor).dataSync() as Float32Array,
         live: maskValues,
@@ -237,6 +262,7 @@ export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefi
         time,
         units,
         init: h0,
+        perRow,
       });
       return {
         value: tensor2d(h, [batch, units]),
@@ -247,12 +273,12 @@ export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefi
         },
       };
     });
-    return wasmOp(xw, u, ...(init ?? [])) as Tensor2D;
+    return wasmOp(...inputs) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const x = args[0] as Tensor3D;
     const uu = args[1] as Tensor2D;
-    const h0 = init ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
+    const h0 = first ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
     const save = args[args.length - 1] as GradSaveFunc;
     // The kernel is saved with the op: tensors made here are freed before the gradient runs.
     save([uu]);
@@ -264,7 +290,7 @@ export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefi
       hPrev: new Float32Array(size),
       rh: new Float32Array(size),
     };
-    const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0));
+    const h = withKernel(uu, (uzr, uh) => forward(x.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0, perRow));
     return {
       value: tensor2d(h, [batch, units]),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
@@ -272,29 +298,58 @@ export function fusedRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefi
           backward(dy.dataSync() as Float32Array, uzr, uh, maskValues, batch, time, units, trace, h0 !== undefined),
         );
         const du = recurrentKernelGradient(trace.hPrev, trace.rh, dxw, batch * time, units);
-        return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3]), ...initGrad(dStart)];
+        return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3]), ...(h0 ? initGrad(dStart) : [])];
       },
     };
   });
-  return op(xw, u, ...(init ?? [])) as Tensor2D;
+  return op(...inputs) as Tensor2D;
+};
+
+/** One GRU step as tfjs ops: the new hidden state from `h` ([batch, H]) and the step's input projection `x` ([batch, 3H]). */
+function stepOps(x: Tensor2D, h: Tensor2D, uzr: Tensor2D, uh: Tensor2D): Tensor2D {
+  const [batch, g3] = x.shape;
+  const H = g3 / 3;
+  const rec = matMul(h, uzr);
+  const z = sigmoid(add(slice(x, [0, 0], [batch, H]), slice(rec, [0, 0], [batch, H])));
+  const r = sigmoid(add(slice(x, [0, H], [batch, H]), slice(rec, [0, H], [batch, H])));
+  const hh = tanh(add(slice(x, [0, 2 * H], [batch, H]), matMul(mul(r, h) as Tensor2D, uh)));
+  return add(mul(z, h), mul(sub(1, z), hh)) as Tensor2D;
 }
 
-/** The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests). */
-export function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
+/**
+ * The same recurrence as ordinary tfjs ops (GPU backends, and the reference in tests); `starts` ([batch, H])
+ * as in {@link fusedRecurrence}.
+ */
+export function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined, starts?: Tensor2D): Tensor2D {
   const [batch, time, g3] = xw.shape;
   const H = g3 / 3;
   const [uzr, uh] = splitKernel(u);
-  let h = startingState(init?.[0], batch, H);
+  let h = starts ?? startingState(init?.[0], batch, H);
   for (let t = 0; t < time; t++) {
-    const x = reshape(slice(xw, [0, t, 0], [batch, 1, g3]), [batch, g3]) as Tensor2D;
-    const rec = matMul(h, uzr);
-    const z = sigmoid(add(slice(x, [0, 0], [batch, H]), slice(rec, [0, 0], [batch, H])));
-    const r = sigmoid(add(slice(x, [0, H], [batch, H]), slice(rec, [0, H], [batch, H])));
-    const hh = tanh(add(slice(x, [0, 2 * H], [batch, H]), matMul(mul(r, h) as Tensor2D, uh)));
-    const hNew = add(mul(z, h), mul(sub(1, z), hh)) as Tensor2D;
+    const hNew = stepOps(reshape(slice(xw, [0, t, 0], [batch, 1, g3]), [batch, g3]) as Tensor2D, h, uzr, uh);
     h = mask ? (where(cast(slice(mask, [0, t], [batch, 1]), 'bool'), hNew, h) as Tensor2D) : hNew;
   }
   return h;
+}
+
+/**
+ * Each row's padded start ([batch, H]), the hidden state after `counts[b]` steps of the pad token's input
+ * projection `xPad` ([1, 3H]) from the zero state: on CPU-memory backends the shared pad trajectory
+ * ({@link trajectoryStarts} of {@link GRU_PAD_CELL}), elsewhere as tfjs ops.
+ */
+function padStarts(xPad: Tensor2D, u: Tensor2D, counts: Int32Array, fused: boolean): Tensor2D {
+  if (fused) return trajectoryStarts(GRU_PAD_CELL, xPad, u, counts);
+  const units = xPad.shape[1] / 3;
+  let steps = 0;
+  for (const p of counts) steps = Math.max(steps, p);
+  const [uzr, uh] = splitKernel(u);
+  let h = zeros([1, units]) as Tensor2D;
+  const states: Tensor2D[] = [h];
+  for (let j = 1; j <= steps; j++) {
+    h = stepOps(xPad, h, uzr, uh);
+    states.push(h);
+  }
+  return gather(reshape(stack(states), [steps + 1, units]), tensor1d(counts, 'int32')) as Tensor2D;
 }
 
 /** Arguments of {@link GlossaGRU}. */
@@ -308,6 +363,6 @@ export class GlossaGRU extends RecurrentLayer {
   static className = 'GlossaGRU';
 
   constructor(args: GlossaGRUArgs) {
-    super(args, 3, 1, { fused: fusedRecurrence, ops: opsRecurrence });
+    super(args, 3, 1, { fused: fusedRecurrence, ops: opsRecurrence, padStarts });
   }
 }

@@ -59,7 +59,10 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-function inputsOf(seed: number, batch: number, time: number, H: number, learned: boolean) {
+/** How the rows start: zero, one learned state, or each its own (the padded start). */
+type Start = 'zero' | 'learned' | 'per-row';
+
+function inputsOf(seed: number, batch: number, time: number, H: number, start: Start) {
   const rng = createRng(seed);
   return {
     batch,
@@ -67,7 +70,8 @@ function inputsOf(seed: number, batch: number, time: number, H: number, learned:
     H,
     xw: randoms(rng, batch * time * 3 * H, 1.5),
     u: randoms(rng, H * 3 * H, 1 / Math.sqrt(H)),
-    h0: learned ? randoms(rng, H, 0.8) : undefined,
+    h0: start === 'zero' ? undefined : randoms(rng, start === 'per-row' ? batch * H : H, 0.8),
+    perRow: start === 'per-row',
     mask: raggedMask(rng, batch, time),
     upstream: randoms(rng, batch * H, 1),
   };
@@ -75,30 +79,31 @@ function inputsOf(seed: number, batch: number, time: number, H: number, learned:
 
 /** The kernel's view of the inputs. */
 function batchOf(p: ReturnType<typeof inputsOf>): GruBatch {
-  return { xw: p.xw, live: Int32Array.from(p.mask.flat()), u: p.u, batch: p.batch, time: p.time, units: p.H, init: p.h0 };
+  return { xw: p.xw, live: Int32Array.from(p.mask.flat()), u: p.u, batch: p.batch, time: p.time, units: p.H, init: p.h0, perRow: p.perRow };
 }
 
+/** A recurrence as the tests call it: the learned state as `init`, each row's own as `starts`. */
+type RecurrenceUnderTest = (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined, starts?: Tensor2D) => Tensor2D;
+
 /** Output and (when `differentiable`) the gradients of xw, u and h₀ through `recurrence`, under `p.upstream`. */
-function withGrads(
-  recurrence: (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined) => Tensor2D,
-  p: ReturnType<typeof inputsOf>,
-  differentiable = true,
-) {
+function withGrads(recurrence: RecurrenceUnderTest, p: ReturnType<typeof inputsOf>, differentiable = true) {
   return tidy(() => {
     const xw = tensor3d(p.xw, [p.batch, p.time, 3 * p.H]);
     const u = tensor2d(p.u, [p.H, 3 * p.H]);
-    const h0 = p.h0 ? tensor1d(p.h0) : undefined;
+    const h0 = p.h0 ? (p.perRow ? tensor2d(p.h0, [p.batch, p.H]) : tensor1d(p.h0)) : undefined;
+    const run = (xw: Tensor3D, u: Tensor2D, start: Tensor | undefined) =>
+      p.perRow ? recurrence(xw, u, mask, undefined, start as Tensor2D) : recurrence(xw, u, mask, start ? [start] : undefined);
     const mask = tensor2d(p.mask, undefined, 'int32');
     const upstream = tensor2d(p.upstream, [p.batch, p.H]);
-    const out = recurrence(xw, u, mask, h0 ? [h0] : undefined);
-    const f = (...xs: Tensor[]) => sum(mul(recurrence(xs[0] as Tensor3D, xs[1] as Tensor2D, mask, h0 ? [xs[2]!] : undefined), upstream)) as Scalar;
+    const out = run(xw, u, h0);
+    const f = (...xs: Tensor[]) => sum(mul(run(xs[0] as Tensor3D, xs[1] as Tensor2D, xs[2]), upstream)) as Scalar;
     const grads = differentiable ? tfGrads(f)(h0 ? [xw, u, h0] : [xw, u]) : [];
     return { h: out.dataSync() as Float32Array, grads: grads.map((g) => g.dataSync() as Float32Array) };
   });
 }
 
-const fused = (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined): Tensor2D => fusedRecurrence(xw, u, mask, true, init);
-const fusedInference = (xw: Tensor3D, u: Tensor2D, mask: Tensor2D, init: Tensor[] | undefined): Tensor2D => fusedRecurrence(xw, u, mask, false, init);
+const fused: RecurrenceUnderTest = (xw, u, mask, init, starts) => fusedRecurrence(xw, u, mask, true, init, starts);
+const fusedInference: RecurrenceUnderTest = (xw, u, mask, init, starts) => fusedRecurrence(xw, u, mask, false, init, starts);
 
 describe('the WebAssembly SIMD GRU kernel', () => {
   afterEach(() => {
@@ -117,17 +122,22 @@ describe('the WebAssembly SIMD GRU kernel', () => {
     [8, 6, 20],
     [37, 11, 64],
   ];
-  for (const learned of [false, true]) {
+  const startNames: Record<Start, string> = {
+    zero: ' (zero initial state)',
+    learned: ' and dh₀ (learned initial state)',
+    'per-row': " and each row's dh₀ (per-row initial states)",
+  };
+  for (const start of ['zero', 'learned', 'per-row'] as const) {
     for (const wasm of [true, false]) {
-      it(`matches the tfjs-ops recurrence: h, dXW, dU${learned ? ' and dh₀ (learned initial state)' : ' (zero initial state)'} to 1e-5 relative (${wasm ? 'WebAssembly' : 'JavaScript'} recurrence)`, () => {
+      it(`matches the tfjs-ops recurrence: h, dXW, dU${startNames[start]} to 1e-5 relative (${wasm ? 'WebAssembly' : 'JavaScript'} recurrence)`, () => {
         setWasmKernels(wasm);
         const before = memory().numTensors;
         shapes.forEach(([batch, time, H], i) => {
-          const p = inputsOf(100 + i, batch, time, H, learned);
+          const p = inputsOf(100 + i, batch, time, H, start);
           const reference = withGrads(opsRecurrence, p);
           const got = withGrads(fused, p);
           expect(relDiff(got.h, reference.h)).toBeLessThan(1e-5);
-          expect(got.grads).toHaveLength(learned ? 3 : 2);
+          expect(got.grads).toHaveLength(start === 'zero' ? 2 : 3);
           got.grads.forEach((g, k) => {
             expect(relDiff(g, reference.grads[k]!), `batch ${batch}, time ${time}, H ${H}, gradient ${k}`).toBeLessThan(1e-5);
           });
@@ -147,8 +157,8 @@ describe('the WebAssembly SIMD GRU kernel', () => {
 
   it('keeps two traces apart (the two directions of a bidirectional layer)', () => {
     const kernel = gruKernel()!;
-    const a = inputsOf(7, 6, 8, 12, true);
-    const b = inputsOf(8, 9, 5, 12, false);
+    const a = inputsOf(7, 6, 8, 12, 'learned');
+    const b = inputsOf(8, 9, 5, 12, 'zero');
     const alone = (p: typeof a) => {
       const { h, trace } = kernel.forwardTrain(batchOf(p));
       return { h, ...kernel.backward(p.upstream, trace) };
@@ -167,6 +177,7 @@ describe('the WebAssembly SIMD GRU kernel', () => {
 
   for (const [architecture, initialState] of [
     ['gru', 'learned'],
+    ['gru', 'padded'],
     ['bigru', 'zero'],
   ] as const) {
     it(`trains ${architecture} (${initialState} initial state) to the same model twice from one seed, close to the JavaScript recurrence's`, async () => {

@@ -41,7 +41,7 @@ export interface GruTrace {
 /**
  * A batch for the GRU recurrence: `xw` ([B, T, 3H], the input projection incl. bias) under `live` ([B, T],
  * 0 = masked step; none = every step live), the recurrent kernel `u` ([H, 3H]), and the learned initial state
- * `init` ([H]) or none (zero state).
+ * `init` ([H]), each row's own (`init` [B, H] with `perRow`: the padded start) or none (zero state).
  */
 export interface GruBatch {
   xw: Float32Array;
@@ -51,6 +51,7 @@ export interface GruBatch {
   time: number;
   units: number;
   init?: Float32Array | undefined;
+  perRow?: boolean;
 }
 
 /** The GRU recurrence (forward, forward with trace, backward) in WebAssembly SIMD. */
@@ -62,7 +63,7 @@ export interface GruKernel {
   /**
    * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 3H]), the hidden state before each step
    * and `r ⊙ h` (`hPrev`, `rh`, [B·T, H], 0 at masked steps: dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h]) and, with a
-   * learned initial state, each row's gradient of it (`dInit`, [B, H]). Runs once per trace.
+   * learned or per-row initial state, each row's gradient of it (`dInit`, [B, H]). Runs once per trace.
    */
   backward(dhLast: Float32Array, trace: GruTrace): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
 }
@@ -96,7 +97,11 @@ function padded(H: number): number {
  * live steps, 0 at masked ones) and the initial state. Sized for the backward pass too when `train`, so the
  * memory does not grow (and views stay valid) in between; dXW reuses the table's space.
  */
-function load(mod: object, { xw, live, u, batch, time, units: H, init }: GruBatch, train: boolean): { instance: Instance; at: GruTrace['state']['at'] } {
+function load(
+  mod: object,
+  { xw, live, u, batch, time, units: H, init, perRow }: GruBatch,
+  train: boolean,
+): { instance: Instance; at: GruTrace['state']['at'] } {
   const G = 3 * H;
   const Hp = padded(H);
   const n = batch * time;
@@ -117,7 +122,7 @@ function load(mod: object, { xw, live, u, batch, time, units: H, init }: GruBatc
     hh: trace,
     hPrev: trace,
     rh: trace,
-    init: H * 4,
+    init: (perRow ? batch : 1) * H * 4,
   });
   const instance = idle.pop() ?? instantiateKernel<KernelExports>(mod);
   instance.ensure(end);
@@ -126,10 +131,15 @@ function load(mod: object, { xw, live, u, batch, time, units: H, init }: GruBatc
   instance.exports.packPanels(at.u, G, 2 * H, H, H, at.uh);
   instance.f32(at.table, G).fill(0);
   instance.f32(at.table + G * 4, xw.length).set(xw);
-  if (init) instance.f32(at.init, H).set(init);
+  if (init) instance.f32(at.init, init.length).set(init);
   const ids = i32View(instance, at.ids, n);
   for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
   return { instance, at };
+}
+
+/** Floats between the rows' initial states: 0 (one learned state for every row) or H (each row's own). */
+function initStride({ init, perRow, units }: GruBatch): number {
+  return init && perRow ? units : 0;
 }
 
 function release(instance: Instance): void {
@@ -141,7 +151,7 @@ function createKernel(mod: object): GruKernel {
     forward(input) {
       const { batch, time, units: H, init } = input;
       const { instance, at } = load(mod, input, false);
-      instance.exports.gruForward(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, batch, time, H);
+      instance.exports.gruForward(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, initStride(input), batch, time, H);
       const h = instance.f32(at.h, batch * H).slice();
       release(instance);
       return h;
@@ -150,7 +160,25 @@ function createKernel(mod: object): GruKernel {
       const { batch, time, units: H, init } = input;
       const { instance, at } = load(mod, input, true);
       const x = instance.exports;
-      x.gruForwardTrain(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, at.z, at.r, at.hh, at.hPrev, at.rh, init ? at.init : 0, batch, time, H);
+      x.gruForwardTrain(
+        at.table,
+        at.ids,
+        at.uzr,
+        at.uh,
+        at.h,
+        at.live,
+        at.work,
+        at.z,
+        at.r,
+        at.hh,
+        at.hPrev,
+        at.rh,
+        init ? at.init : 0,
+        initStride(input),
+        batch,
+        time,
+        H,
+      );
       const h = instance.f32(at.h, batch * H).slice();
       return { h, trace: { state: { kernel: instance, at, batch, time, units: H, init: init !== undefined } } };
     },
