@@ -1,11 +1,13 @@
 /**
  * `gru` and `bigru`: Embedding → GRU (tfjs-layers' `GRU` semantics, `reset_after = false`, sigmoid gates; one
- * direction or both) → Dense softmax. The recurrence is {@link GlossaGRU} (fused on CPU-memory backends).
+ * direction or both) → Dense softmax. The recurrence is {@link GlossaGRU} (fused on CPU-memory backends, with a
+ * projected-embedding-table fast path for one-directional inference, gru-inference.ts).
  * `gru` with `initialState: 'padded'` starts each text from the state an unmasked GRU reading it pre-padded to
  * `maxLength` has reached (the layer's `padTo`), as `lstm` does; `bigru` has no such start (as `bilstm`).
  */
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaGRU } from '../internal/fused-gru.js';
+import { createGruInference } from '../internal/gru-inference.js';
 import type { ResolvedClassifierOptions } from '../options.js';
 import { checkRecurrentLayer, recurrentArgs, recurrentWeightNames, recurrentWeightShapes } from './lstm.js';
 import type { NeuralArchitecture } from './neural.js';
@@ -25,6 +27,7 @@ function gruSpec(bidirectional: boolean): NeuralArchitecture {
     // initialState 'padded': one pad step before each text, whose input projection is the pad token's.
     leadingPadding: (options) => (options.initialState === 'padded' ? 1 : 0),
     minLength: 2,
+    ...(bidirectional ? {} : { fastInference: (model: LayersModel) => createGruInference(model) }),
   };
 }
 

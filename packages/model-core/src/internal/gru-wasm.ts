@@ -92,6 +92,12 @@ function padded(H: number): number {
   return Math.ceil(H / 8) * 8;
 }
 
+/** Scratch bytes of gruForward / gruForwardTrain and gruBackward (see assembly/gru.ts). */
+function workBytes(H: number): number {
+  const Hp = padded(H);
+  return 4 * Math.max(20 * H + 4 * Hp, 12 * H + 8 * Hp);
+}
+
 /**
  * An instance with the weights packed and the batch loaded: the table `[zero row; xw]`, ids (position + 1 at
  * live steps, 0 at masked ones) and the initial state. Sized for the backward pass too when `train`, so the
@@ -116,7 +122,7 @@ function load(
     ids: n * 4,
     h: batch * H * 4,
     live: batch * 4,
-    work: 4 * Math.max(20 * H + 4 * Hp, 12 * H + 8 * Hp),
+    work: workBytes(H),
     z: trace,
     r: trace,
     hh: trace,
@@ -200,6 +206,58 @@ function createKernel(mod: object): GruKernel {
       trace.state.kernel = undefined;
       release(instance);
       return result;
+    },
+  };
+}
+
+/**
+ * A kernel instance of its own that keeps one model's input table and packed recurrent kernel between calls:
+ * the prediction fast path (gru-inference.ts), where a batch's ids index the table directly.
+ */
+export interface GruPredictor {
+  /**
+   * Sets the weights: `table` ([rows, 3H]; row 0 is never read — id 0 is a masked step), `u` ([H, 3H]) and,
+   * for a learned initial state, `init` ([H]). Copies them into the instance's memory.
+   */
+  setWeights(table: Float32Array, u: Float32Array, units: number, init?: Float32Array): void;
+  /**
+   * Last hidden states ([batch, H]) for `ids` ([batch, time], 0 = masked step) into the table; with `starts`
+   * ([batch, H]) each row starts from its own state (the padded start) instead.
+   */
+  forward(ids: Int32Array, batch: number, time: number, starts?: Float32Array): Float32Array;
+}
+
+/** A {@link GruPredictor}, or `undefined` when WebAssembly SIMD is not available here or `units` is not a multiple of 4. */
+export function createGruPredictor(units: number): GruPredictor | undefined {
+  const mod = units % 4 === 0 ? compileKernel(GRU_WASM_BASE64) : null;
+  if (!mod) return undefined;
+  const instance = instantiateKernel<KernelExports>(mod);
+  let weights: { at: Record<'u' | 'uzr' | 'uh' | 'table' | 'init', number>; end: number; init: boolean } | undefined;
+  return {
+    setWeights(table, u, H, init) {
+      const { at, end } = layout({ u: u.byteLength, uzr: 2 * H * H * 4, uh: padded(H) * H * 4, table: table.byteLength, init: H * 4 });
+      instance.ensure(end);
+      instance.f32(at.u, u.length).set(u);
+      instance.exports.packPanels(at.u, 3 * H, 0, 2 * H, H, at.uzr);
+      instance.exports.packPanels(at.u, 3 * H, 2 * H, H, H, at.uh);
+      instance.f32(at.table, table.length).set(table);
+      if (init) instance.f32(at.init, H).set(init);
+      weights = { at, end, init: init !== undefined };
+    },
+    forward(ids, batch, time, starts) {
+      if (!weights) throw new Error('GruPredictor: setWeights first.');
+      const H = units;
+      const w = weights.at;
+      const { at, end } = layout(
+        { ids: ids.byteLength, h: batch * H * 4, live: batch * 4, work: workBytes(H), starts: starts ? starts.byteLength : 0 },
+        weights.end,
+      );
+      instance.ensure(end);
+      i32View(instance, at.ids, ids.length).set(ids);
+      if (starts) instance.f32(at.starts, starts.length).set(starts);
+      const init = starts ? at.starts : weights.init ? w.init : 0;
+      instance.exports.gruForward(w.table, at.ids, w.uzr, w.uh, at.h, at.live, at.work, init, starts ? H : 0, batch, time, H);
+      return instance.f32(at.h, batch * H).slice();
     },
   };
 }
