@@ -24,13 +24,11 @@ import {
   cast,
   concat,
   customGrad,
-  gather,
   matMul,
   mul,
   reshape,
   sigmoid,
   slice,
-  stack,
   sub,
   tanh,
   tensor1d,
@@ -40,7 +38,7 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import { gruKernel } from './gru-wasm.js';
-import { GRU_PAD_CELL, trajectoryStarts } from './pad-trajectory.js';
+import { GRU_PAD_CELL, opsPadStarts, trajectoryStarts } from './pad-trajectory.js';
 import {
   type RecurrenceImplementations,
   RecurrentLayer,
@@ -339,17 +337,8 @@ export function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefine
  */
 function padStarts(xPad: Tensor2D, u: Tensor2D, counts: Int32Array, fused: boolean): Tensor2D {
   if (fused) return trajectoryStarts(GRU_PAD_CELL, xPad, u, counts);
-  const units = xPad.shape[1] / 3;
-  let steps = 0;
-  for (const p of counts) steps = Math.max(steps, p);
   const [uzr, uh] = splitKernel(u);
-  let h = zeros([1, units]) as Tensor2D;
-  const states: Tensor2D[] = [h];
-  for (let j = 1; j <= steps; j++) {
-    h = stepOps(xPad, h, uzr, uh);
-    states.push(h);
-  }
-  return gather(reshape(stack(states), [steps + 1, units]), tensor1d(counts, 'int32')) as Tensor2D;
+  return opsPadStarts(zeros([1, xPad.shape[1] / 3]) as Tensor2D, (h) => stepOps(xPad, h, uzr, uh), counts);
 }
 
 /** Arguments of {@link GlossaGRU}. */

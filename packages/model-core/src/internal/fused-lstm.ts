@@ -25,14 +25,12 @@ import {
   cast,
   concat,
   customGrad,
-  gather,
   matMul,
   mul,
   reshape,
   sigmoid,
   slice,
   split,
-  stack,
   tanh,
   tensor2d,
   tensor1d,
@@ -41,7 +39,7 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import { interleaveStates, lstmTrainKernel } from './lstm-wasm.js';
-import { padTrajectoryBackward, rowStarts, runPadTrajectory } from './pad-trajectory.js';
+import { LSTM_PAD_CELL, opsPadStarts, trajectoryStarts } from './pad-trajectory.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 export { readTensor } from './recurrent.js';
@@ -352,50 +350,25 @@ function opsRecurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init
   return h;
 }
 
-/** The largest pad count of a batch: the trajectory steps it needs. */
-function maxCount(counts: Int32Array): number {
-  let steps = 0;
-  for (const p of counts) steps = Math.max(steps, p);
-  return steps;
-}
-
 /**
  * Each row's padded start ([batch, 2H]: h₀ then c₀), the state after `counts[b]` steps of the pad token's
- * input projection `xPad` ([1, 4H]) from the zero state: on CPU-memory backends ({@link runPadTrajectory}
- * and its hand-written backward, one batch-1 run serving every row), elsewhere as tfjs ops.
+ * input projection `xPad` ([1, 4H]) from the zero state: on CPU-memory backends the shared pad trajectory
+ * ({@link trajectoryStarts} of {@link LSTM_PAD_CELL}, one batch-1 run serving every row), elsewhere as tfjs ops.
  */
 function padStarts(xPad: Tensor2D, u: Tensor2D, counts: Int32Array, fused: boolean): Tensor2D {
-  const g4 = xPad.shape[1];
-  const units = g4 / 4;
-  const batch = counts.length;
-  const steps = maxCount(counts);
-  if (fused) {
-    const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-      const [x, uu] = args as [Tensor2D, Tensor2D];
-      const uValues = uu.dataSync() as Float32Array;
-      const trajectory = runPadTrajectory(x.dataSync() as Float32Array, uValues, units, steps);
-      return {
-        value: tensor2d(rowStarts(trajectory.states, counts, units), [batch, 2 * units]),
-        gradFunc: (dy: Tensor) => {
-          const { dxPad, du } = padTrajectoryBackward(trajectory, uValues, dy.dataSync() as Float32Array, counts);
-          return [tensor2d(dxPad, [1, g4]), tensor2d(du, [units, g4])];
-        },
-      };
-    });
-    return op(xPad, u) as Tensor2D;
-  }
-  let h = zeros([1, units]) as Tensor2D;
-  let c = zeros([1, units]) as Tensor2D;
-  const states: Tensor2D[] = [concat([h, c], 1)];
-  for (let j = 1; j <= steps; j++) {
-    const z = add(xPad, matMul(h, u));
-    const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
-    c = add(mul(sigmoid(zf), c), mul(sigmoid(zi), tanh(zg))) as Tensor2D;
-    h = mul(sigmoid(zo), tanh(c)) as Tensor2D;
-    states.push(concat([h, c], 1));
-  }
-  const all = reshape(stack(states), [steps + 1, 2 * units]);
-  return gather(all, tensor1d(counts, 'int32')) as Tensor2D;
+  if (fused) return trajectoryStarts(LSTM_PAD_CELL, xPad, u, counts);
+  const units = xPad.shape[1] / 4;
+  return opsPadStarts(
+    zeros([1, 2 * units]) as Tensor2D,
+    (state) => {
+      const [h, c] = split(state, 2, 1) as [Tensor2D, Tensor2D];
+      const z = add(xPad, matMul(h, u));
+      const [zi, zf, zg, zo] = split(z, 4, 1) as [Tensor2D, Tensor2D, Tensor2D, Tensor2D];
+      const cNext = add(mul(sigmoid(zf), c), mul(sigmoid(zi), tanh(zg))) as Tensor2D;
+      return concat([mul(sigmoid(zo), tanh(cNext)) as Tensor2D, cNext], 1);
+    },
+    counts,
+  );
 }
 
 /** Arguments of {@link GlossaLSTM}. */

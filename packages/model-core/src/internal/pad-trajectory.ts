@@ -17,7 +17,20 @@
  * prediction, so a bundle starts its texts from the same states in every runtime. Sums run in double
  * precision in a fixed order; states and saved activations are stored as float32.
  */
-import { type GradSaveFunc, type Tensor, type Tensor2D, concat, customGrad, matMul, slice, tensor2d } from '@tensorflow/tfjs-core';
+import {
+  type GradSaveFunc,
+  type Tensor,
+  type Tensor2D,
+  concat,
+  customGrad,
+  gather,
+  matMul,
+  reshape,
+  slice,
+  stack,
+  tensor1d,
+  tensor2d,
+} from '@tensorflow/tfjs-core';
 // (recurrent.ts imports this module too: only functions cross, called after both have loaded.)
 import { type StepMask, readTensor } from './recurrent.js';
 
@@ -371,8 +384,7 @@ export function padTrajectoryBackward(
 export function trajectoryStarts(cell: PadCell, xPad: Tensor2D, u: Tensor2D, counts: Int32Array): Tensor2D {
   const g = xPad.shape[1];
   const units = g / cell.gates;
-  let steps = 0;
-  for (const p of counts) steps = Math.max(steps, p);
+  const steps = maxPadCount(counts);
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [x, uu] = args as [Tensor2D, Tensor2D];
     const uValues = uu.dataSync() as Float32Array;
@@ -386,4 +398,34 @@ export function trajectoryStarts(cell: PadCell, xPad: Tensor2D, u: Tensor2D, cou
     };
   });
   return op(xPad, u) as Tensor2D;
+}
+
+/**
+ * The largest pad count of a batch: the trajectory steps it needs.
+ *
+ * @param counts - Each row's pad steps ({@link padCounts}).
+ * @returns max(counts), 0 for no rows.
+ */
+export function maxPadCount(counts: Int32Array): number {
+  let steps = 0;
+  for (const p of counts) steps = Math.max(steps, p);
+  return steps;
+}
+
+/**
+ * Each row's padded start as tfjs ops (the GPU backends' path, and the reference in tests): `step` applied
+ * max(counts) times from `zero` ([1, width]: the cell's state vectors side by side), row b taking the state
+ * after counts[b] steps ([batch, width]). Differentiable through tfjs's own gradients.
+ *
+ * @param zero - The zero state, [1, width].
+ * @param step - One cell step over the pad token's input projection: state → next state, [1, width] each.
+ * @param counts - Each row's pad steps.
+ * @returns [batch, width].
+ */
+export function opsPadStarts(zero: Tensor2D, step: (state: Tensor2D) => Tensor2D, counts: Int32Array): Tensor2D {
+  const steps = maxPadCount(counts);
+  const width = zero.shape[1];
+  const states: Tensor2D[] = [zero];
+  for (let j = 1; j <= steps; j++) states.push(step(states[j - 1]!));
+  return gather(reshape(stack(states), [steps + 1, width]), tensor1d(counts, 'int32')) as Tensor2D;
 }
