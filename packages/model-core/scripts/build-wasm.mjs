@@ -2,8 +2,9 @@
 // base64-encoded, to its src/internal/<name>-wasm.generated.ts. Run `pnpm --filter @glossa/model-core
 // build:wasm` after editing a kernel (`build:wasm -- gru` builds only the named ones); `--check` exits 1 when a
 // committed file differs from a fresh build (used by the tests).
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
@@ -39,6 +40,15 @@ export async function generate({ name, constant, summary }) {
     [source, '--outFile', `${name}.wasm`, '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--enable', 'simd'],
     {
       baseDir: root,
+      // asc reads its sources relative to the working directory whatever baseDir says: read them from the
+      // package, so the script works from anywhere (the repository root included).
+      readFile(file, baseDir) {
+        try {
+          return readFileSync(resolve(root, baseDir, file), 'utf8');
+        } catch {
+          return null; // asc asks for optional files (asconfig.json) and takes null for "none"
+        }
+      },
       writeFile(file, contents) {
         if (file.endsWith('.wasm')) binary = contents;
       },

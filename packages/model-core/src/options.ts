@@ -43,12 +43,13 @@ export interface TextClassifierOptions {
    * and 1: GRU 0.8268 → 0.8377; LSTM 0.8273 → 0.8301, within seed noise; `cnn` max-pools one window of
    * padding (the trained embedding of id 0) after each text with its real windows, a learned floor under
    * each filter. `zero`: the zero state and no padding window (bundles saved before the option). `padded`
-   * (`cnn` and `lstm`): what a model that pre-pads every text with id 0 to `maxLength` and does not mask
+   * (`cnn`, `lstm` and `gru`): what a model that pre-pads every text with id 0 to `maxLength` and does not mask
    * sees, exactly: for `cnn` the pooling also covers the windows over the padding before each text — the
    * all-padding window and the `kernelSize − 1` windows straddling the text's start (PyTorch's CNN twin on
    * SST-2, 2 epochs, 4 seeds: 0.8283 pre-padded, 0.8160 post-padded: the side of the padding matters); for
-   * `lstm` each text starts from the state reached after `maxLength` − its length steps of the pad token
-   * (the trained embedding of id 0), no new weights.
+   * `lstm` and `gru` each text starts from the state reached after `maxLength` − its length steps of the pad
+   * token (the trained embedding of id 0), no new weights (SST-2, 2 epochs, 4 seeds: lstm 0.8270 → 0.8376,
+   * gru 0.8335 → 0.8438, at about 1.4–2× the training time on short texts).
    */
   initialState?: 'learned' | 'zero' | 'padded';
   /** CNN kernel width in tokens. Default 5. */

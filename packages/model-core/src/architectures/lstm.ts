@@ -8,7 +8,7 @@
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { GlossaLSTM } from '../internal/fused-lstm.js';
-import { createLstmInference, type LstmInference } from '../internal/lstm-inference.js';
+import { createLstmInference } from '../internal/lstm-inference.js';
 import type { ResolvedClassifierOptions } from '../options.js';
 import { type LayerConfig, type NeuralArchitecture, expectSetting } from './neural.js';
 
@@ -92,7 +92,7 @@ function lstmSpec(bidirectional: boolean): NeuralArchitecture {
     // initialState 'padded': one pad step before each text, whose input projection is the pad token's.
     leadingPadding: (options) => (options.initialState === 'padded' ? 1 : 0),
     minLength: 2,
-    ...(bidirectional ? {} : { fastInference: (model: LayersModel): LstmInference | undefined => createLstmInference(model) }),
+    ...(bidirectional ? {} : { fastInference: (model: LayersModel) => createLstmInference(model) }),
   };
 }
 

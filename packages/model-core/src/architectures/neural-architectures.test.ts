@@ -1,7 +1,7 @@
 import { type Tensor, memory, tensor2d } from '@tensorflow/tfjs-core';
 import { type SymbolicTensor, layers as tfLayers, model as tfModel } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { deserializeBundle, expectedWeightShapes, readManifest, serializeBundle, type BundleFiles } from '../bundle.js';
 import { BundleError } from '../errors.js';
 import { setFusedLstm, setWasmKernels } from '../flags.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '@glossa/math';
 import { type Tensor, memory, mul, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { CNN_ARCHITECTURE } from '../architectures/cnn.js';
 import { deserializeBundle, serializeBundle } from '../bundle.js';
 import { setWasmKernels } from '../flags.js';

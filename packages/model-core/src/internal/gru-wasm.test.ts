@@ -16,7 +16,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syntheticSentiment } from '../../test/fixtures.js';
+import { syntheticSentiment } from '@glossa/test-data';
 import { setWasmKernels } from '../flags.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { fusedRecurrence, opsRecurrence } from './fused-gru.js';

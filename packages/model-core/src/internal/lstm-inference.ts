@@ -11,16 +11,18 @@
  * each row starts from its step of the pad trajectory, computed once per set of weights); the output layer is a small
  * matrix product and softmax in JavaScript. Results equal the layers path to float rounding (tested).
  *
- * The table is rebuilt whenever any weight changes (each weight variable's data id is remembered; tfjs
- * gives a variable a new data id on every assignment, so training invalidates it automatically). When the
+ * The table is rebuilt whenever any weight changes ({@link weightCache}: training invalidates it by
+ * itself). When the
  * table would exceed {@link MAX_TABLE_BYTES} (huge vocabularies), embeddings are copied row by row instead
  * and projected with one matrix multiply per batch.
  */
+import type { FastInference } from '../architectures/neural.js';
 import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, add, matMul, slice, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor } from './fused-lstm.js';
 import { padCounts, rowStarts, runPadTrajectory } from './pad-trajectory.js';
+import { weightCache } from './weight-cache.js';
 import { fusedRecurrences } from './recurrent.js';
 import { matchInferenceChain } from './inference-chain.js';
 import { type LstmKernel, createLstmKernel, wasmKernelsCompile } from './lstm-wasm.js';
@@ -56,26 +58,6 @@ interface LstmWeights {
   outBias: Float32Array;
   /** The WebAssembly SIMD recurrence (holding `table` and U), when available. */
   wasm: LstmKernel | undefined;
-}
-
-/** A reusable predictor for one lstm model; `run` returns softmax probabilities. */
-export interface LstmInference {
-  /**
-   * Probabilities ([rows, classes]) of a row-major `[rows, length]` id matrix padded with 0, or
-   * `undefined` when the fused recurrence does not run on the active backend (use the layers model).
-   */
-  run(ids: Int32Array, rows: number, length: number): Float32Array | undefined;
-  /** Frees the cached table and tensors. */
-  dispose(): void;
-}
-
-/** Identity of every weight's current data (changes when a weight is assigned). */
-function weightIdentity(model: LayersModel): unknown[] {
-  return model.weights.map((w) => (w.read() as Tensor).dataId);
-}
-
-function sameIdentity(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Options of {@link createLstmInference} (tests use them to reach every path). */
@@ -173,21 +155,12 @@ function denseSoftmax(w: LstmWeights, h: Float32Array, rows: number): Float32Arr
  * A fast predictor for `model` when it is an lstm model and the fused recurrence runs on the active
  * backend; `undefined` otherwise (the caller then uses the layers model).
  */
-export function createLstmInference(model: LayersModel, options: LstmInferenceOptions = {}): LstmInference | undefined {
+export function createLstmInference(model: LayersModel, options: LstmInferenceOptions = {}): FastInference | undefined {
   if (!matchInferenceChain(model, 'GlossaLSTM')) return undefined;
-  let cached: { identity: unknown[]; weights: LstmWeights } | undefined;
-  const current = (): LstmWeights | undefined => {
-    const identity = weightIdentity(model);
-    if (!cached || !sameIdentity(identity, cached.identity)) {
-      const weights = readWeights(model, options);
-      if (!weights) return undefined;
-      cached = { identity, weights };
-    }
-    return cached.weights;
-  };
+  const cache = weightCache(model, () => readWeights(model, options));
   return {
     run(ids, rows, length) {
-      const w = fusedRecurrences() ? current() : undefined;
+      const w = fusedRecurrences() ? cache.get() : undefined;
       if (!w) return undefined;
       let h: Float32Array;
       const wasm = flagOn(WASM_KERNELS_FLAG) && wasmKernelsCompile() ? w.wasm : undefined;
@@ -216,7 +189,7 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
       return denseSoftmax(w, h, rows);
     },
     dispose() {
-      cached = undefined;
+      cache.clear();
     },
   };
 }

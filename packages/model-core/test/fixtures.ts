@@ -1,1 +1,0 @@
-export { syntheticSentiment } from '@glossa/test-data';
