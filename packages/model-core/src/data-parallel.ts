@@ -14,7 +14,6 @@ import { type Tensor, type Variable, tensor, tidy, variableGrads } from '@tensor
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from './errors.js';
 import { buildModel } from './internal/build-model.js';
-import { setTrainingPhase } from './internal/phase.js';
 import { type TrainBatch, batchObjective, countHits } from './internal/train-step.js';
 import { writeDropoutCalls } from './internal/training-state.js';
 import { type ResolvedClassifierOptions, resolveClassifierOptions } from './options.js';
@@ -135,27 +134,22 @@ export function createGradientReplica(init: GradientReplicaInit): GradientReplic
 /** The gradient of `batch`'s weighted mean cross-entropy at the model's current weights. */
 export function shardGradients(model: LayersModel, variables: Variable[], batch: TrainBatch): ShardGradients {
   let predicted: Tensor | undefined;
-  setTrainingPhase(true);
-  try {
-    const { value, grads } = tidy(() =>
-      variableGrads(
-        batchObjective(model, batch, (guesses) => {
-          predicted = guesses;
-        }),
-        variables,
-      ),
-    );
-    const gradients = variables.map((v) => {
-      const g = grads[v.name];
-      return g ? (g.dataSync() as Float32Array).slice() : new Float32Array(v.size);
-    });
-    const loss = value.dataSync()[0]!;
-    value.dispose();
-    for (const g of Object.values(grads)) g.dispose();
-    return { gradients, loss, hits: countHits(predicted!, batch.ys) };
-  } finally {
-    setTrainingPhase(false);
-  }
+  const { value, grads } = tidy(() =>
+    variableGrads(
+      batchObjective(model, batch, (guesses) => {
+        predicted = guesses;
+      }),
+      variables,
+    ),
+  );
+  const gradients = variables.map((v) => {
+    const g = grads[v.name];
+    return g ? (g.dataSync() as Float32Array).slice() : new Float32Array(v.size);
+  });
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  for (const g of Object.values(grads)) g.dispose();
+  return { gradients, loss, hits: countHits(predicted!, batch.ys) };
 }
 
 /** The distinct values of `ids`, ascending. */

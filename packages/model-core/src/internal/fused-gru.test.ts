@@ -24,7 +24,6 @@ import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures
 import { GlossaGRU } from './fused-gru.js';
 import { setFusedLstm, setWasmKernels } from '../flags.js';
 import { GlossaLSTM } from './fused-lstm.js';
-import { setTrainingPhase } from './phase.js';
 import type { RecurrentLayer } from './recurrent.js';
 
 type Cell = 'gru' | 'lstm';
@@ -119,9 +118,7 @@ describe.each([
           };
           const stockVars = stock.flatMap((s, d) => [...s.trainableWeights.map((w) => w.read() as Variable), ...initial[d]!]);
           const g1 = gradsOf([xVar, ...stockVars], () => stockApply(stock, initial, xVar, mask));
-          setTrainingPhase(true);
-          const g2 = gradsOf([xVar, ...glossa.trainableWeights.map((w) => w.read() as Variable)], () => glossa.apply(xVar, { mask }) as Tensor);
-          setTrainingPhase(false);
+          const g2 = gradsOf([xVar, ...glossa.trainableWeights.map((w) => w.read() as Variable)], () => glossa.apply(xVar, { mask, training: true }) as Tensor);
           const perDirection = 3 + (learned ? (cell === 'lstm' ? 2 : 1) : 0);
           expect(g1).toHaveLength(1 + perDirection * (bidirectional ? 2 : 1));
           g1.forEach((g, i) => {
@@ -180,16 +177,14 @@ describe('GlossaGRU with padTo (initialState padded)', () => {
             const y =
               layer === 'stock'
                 ? (stock[0]!.apply(stockInput(pad, tokens)) as Tensor)
-                : (glossa.apply(glossaInput(pad, tokens), { mask: glossaMask() }) as Tensor);
+                : (glossa.apply(glossaInput(pad, tokens), { mask: glossaMask(), training: true }) as Tensor);
             out = y.dataSync() as Float32Array;
             return sum(mul(y, upstream)) as Scalar;
           }, vars);
           return { out: out!, grads: vars.map((v) => grads[v.name]!.dataSync()) };
         };
         const expected = run('stock');
-        setTrainingPhase(true);
         const got = run('glossa');
-        setTrainingPhase(false);
         expect(maxDiff(got.out, expected.out)).toBeLessThan(1e-5);
         expect(got.grads).toHaveLength(5);
         expected.grads.forEach((g, i) => {

@@ -19,7 +19,6 @@ import { describe, expect, it } from 'vitest';
 import { STEP_MASKS, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { setFusedLstm, setWasmKernels } from '../flags.js';
 import { GlossaLSTM } from './fused-lstm.js';
-import { setTrainingPhase } from './phase.js';
 
 /** A stock tfjs-layers LSTM and a GlossaLSTM with the same random weights (`padTo`: the GlossaLSTM's). */
 function pair(dim: number, units: number, padTo?: number) {
@@ -69,13 +68,11 @@ describe('GlossaLSTM', () => {
           const upstream = randomNormal([pattern.length, 4], 0, 1, 'float32', 5);
           const gradsOf = (layer: typeof stock | GlossaLSTM): Tensor[] => {
             const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
-            const { grads: g } = variableGrads(() => sum(mul(layer.apply(xVar, { mask }) as Tensor, upstream)) as Scalar, vars);
+            const { grads: g } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
             return vars.map((v) => g[v.name]!);
           };
           const g1 = gradsOf(stock);
-          setTrainingPhase(true);
           const g2 = gradsOf(fused);
-          setTrainingPhase(false);
           expect(g1).toHaveLength(4);
           g1.forEach((g, i) => {
             expect(maxDiff(g.dataSync(), g2[i]!.dataSync())).toBeLessThan(1e-4);
@@ -128,16 +125,14 @@ describe('GlossaLSTM with padTo (initialState padded)', () => {
           let out: Float32Array | undefined;
           const { grads } = variableGrads(() => {
             const { glossa, stockX, mask } = inputs(pad, tokens);
-            const y = useStock ? (stock.apply(stockX) as Tensor) : (fused.apply(glossa, { mask }) as Tensor);
+            const y = useStock ? (stock.apply(stockX) as Tensor) : (fused.apply(glossa, { mask, training: true }) as Tensor);
             out = y.dataSync() as Float32Array;
             return sum(mul(y, upstream)) as Scalar;
           }, vars);
           return { out: out!, grads: vars.map((v) => grads[v.name]!.dataSync()) };
         };
         const a = run(true);
-        setTrainingPhase(true);
         const b = run(false);
-        setTrainingPhase(false);
         expect(maxDiff(a.out, b.out)).toBeLessThan(1e-5);
         expect(a.grads).toHaveLength(5);
         a.grads.forEach((g, i) => {

@@ -21,7 +21,6 @@ import { setWasmKernels } from '../flags.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { fusedRecurrence, opsRecurrence } from './fused-gru.js';
 import { type GruBatch, gruKernel } from './gru-wasm.js';
-import { setTrainingPhase } from './phase.js';
 
 type Rng = ReturnType<typeof createRng>;
 
@@ -108,7 +107,6 @@ const fusedInference: RecurrenceUnderTest = (xw, u, mask, init, starts) => fused
 describe('the WebAssembly SIMD GRU kernel', () => {
   afterEach(() => {
     setWasmKernels(true);
-    setTrainingPhase(false);
   });
 
   it('runs here (WebAssembly SIMD)', () => {

@@ -50,7 +50,6 @@ import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layer
 import { GlossaGRU } from './fused-gru.js';
 import { GlossaLSTM } from './fused-lstm.js';
 import { GlossaTransformer } from './transformer.js';
-import { isTrainingPhase } from './phase.js';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { usesCpuMemory } from './recurrent.js';
 
@@ -396,7 +395,7 @@ export class GlossaDropout extends layers.Layer {
 
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = single(inputs);
-    if ((kwargs.training !== true && !isTrainingPhase()) || this.rate <= 0) return x;
+    if (kwargs.training !== true || this.rate <= 0) return x;
     const seed = (this.seed + 7919 * ++this.calls) % 2147483647;
     return tidy(() => {
       const keep = greater(randomUniform(x.shape, 0, 1, 'float32', seed), scalar(this.rate));

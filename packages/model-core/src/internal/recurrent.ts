@@ -29,7 +29,6 @@ import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layer
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { FUSED_RECURRENCES_FLAG, flagOn } from './flag-state.js';
 import { padCounts } from './pad-trajectory.js';
-import { isTrainingPhase } from './phase.js';
 
 /** Backends whose data lives in CPU memory, where the fused recurrences pay off. */
 const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
@@ -206,10 +205,10 @@ export class RecurrentLayer extends layers.Layer {
     this.supportsMasking = true;
   }
 
-  private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined): Tensor2D {
+  private recurrence(xw: Tensor3D, u: Tensor2D, mask: Tensor | undefined, init: readonly Tensor[] | undefined, training: boolean): Tensor2D {
     const fused = fusedRecurrences();
     const starts = this.padTo !== 0 ? this.paddedStarts(xw, u, mask, fused) : undefined;
-    if (fused) return this.implementations.fused(xw, u, mask, isTrainingPhase(), init, starts);
+    if (fused) return this.implementations.fused(xw, u, mask, training, init, starts);
     return this.implementations.ops(xw, u, mask, init, starts);
   }
 
@@ -264,7 +263,7 @@ export class RecurrentLayer extends layers.Layer {
           m = mask ? reverse(cast(mask, 'int32'), 1) : undefined;
         }
         const init = d.initial.length > 0 ? d.initial.map((v) => v.read()) : undefined;
-        return this.recurrence(xw, d.recurrentKernel.read() as Tensor2D, m, init);
+        return this.recurrence(xw, d.recurrentKernel.read() as Tensor2D, m, init, kwargs.training === true);
       });
       return states.length === 1 ? states[0]! : concat(states, 1);
     });

@@ -19,7 +19,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
-import { setTrainingPhase } from './phase.js';
 
 /** Probabilities are clipped to [ε, 1 − ε] before the log, as Keras's categorical cross-entropy. */
 const LOG_EPSILON = 1e-7;
@@ -75,22 +74,17 @@ export function countHits(guesses: Tensor, ys: Int32Array): number {
  */
 export function trainStep(model: LayersModel, optimizer: TrainingOptimizer, variables: Variable[], batch: TrainBatch): [number, number] {
   let predicted: Tensor | undefined;
-  setTrainingPhase(true);
-  try {
-    const cost = tidy(
-      () =>
-        optimizer.minimize(
-          batchObjective(model, batch, (guesses) => {
-            predicted = guesses;
-          }),
-          true,
-          variables,
-        )!,
-    );
-    const loss = cost.dataSync()[0]!;
-    cost.dispose();
-    return [loss, countHits(predicted!, batch.ys)];
-  } finally {
-    setTrainingPhase(false);
-  }
+  const cost = tidy(
+    () =>
+      optimizer.minimize(
+        batchObjective(model, batch, (guesses) => {
+          predicted = guesses;
+        }),
+        true,
+        variables,
+      )!,
+  );
+  const loss = cost.dataSync()[0]!;
+  cost.dispose();
+  return [loss, countHits(predicted!, batch.ys)];
 }
