@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pnpm -r --filter "./packages/*" --filter "./models/*" --filter "./apps/cli" pack --pack-destination "$work/tgz" >/dev/null
+pnpm -r --filter "./packages/*" --filter "./models/*" --filter "./apps/cli" --filter "!@glossa/test-data" pack --pack-destination "$work/tgz" >/dev/null
 count=$(ls "$work/tgz"/glossa-*.tgz | wc -l)
 echo "== packed $count tarballs: $(cd "$work/tgz" && ls | tr '\n' ' ')"
 [ "$count" -eq 10 ] || { echo "check-pack: expected 10 tarballs (7 libraries, 2 models, cli), got $count" >&2; exit 1; }
