@@ -10,6 +10,7 @@ import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARCHITECTURES as MODEL_ARCHITECTURES,
+  architecturesWhere,
   type QuantizationDtype,
   type TextClassifier,
   createTextClassifier,
@@ -32,6 +33,8 @@ const NODE_MODULES = resolve(here, '..', '..', '..', '..', 'node_modules');
 const HOOK_TIMEOUT = 120_000;
 // Every architecture of model-core's registry, so a new one is parity-tested from the day it lands.
 const ARCHITECTURES = MODEL_ARCHITECTURES;
+// And every architecture that computes `initialState: 'padded'` (a pad trajectory, or windows over leading padding).
+const PADDED = architecturesWhere((a) => a.initialStates?.includes('padded') === true);
 // Quantized bundles: each kind of stored weight (int8 per row and per channel, float16, shortened n-gram keys,
 // auto members), from models wide enough (16) for their matrices to be stored as int8.
 const QUANTIZED: ReadonlyArray<[(typeof MODEL_ARCHITECTURES)[number], QuantizationDtype]> = [
@@ -98,6 +101,13 @@ beforeAll(async () => {
     trained.push(classifier);
     bundles.set(`/bundles/${architecture}.glossa`, packBundle(await serializeBundle(classifier)));
     nodeScores.set(architecture, Array.from(await classifier.predictProbabilities(PARITY_TEXTS)));
+  }
+  for (const architecture of PADDED) {
+    const classifier = createTextClassifier({ architecture, initialState: 'padded', embeddingDim: 8, units: 8, maxLength: 16 });
+    await classifier.fit(tinyData(), { epochs: 2, validationSplit: 0, seed: 11 });
+    trained.push(classifier);
+    bundles.set(`/bundles/${architecture}.padded.glossa`, packBundle(await serializeBundle(classifier)));
+    nodeScores.set(`${architecture}.padded`, Array.from(await classifier.predictProbabilities(PARITY_TEXTS)));
   }
   // Quantized bundles and the scores Node gets from them.
   for (const [architecture, dtype] of QUANTIZED) {
@@ -270,7 +280,8 @@ describe('@glossa/web-runtime in Chromium', () => {
   });
 
   it('scores a Node-trained bundle like Node does: to 1e-5 on wasm, max difference reported on webgl', async () => {
-    for (const architecture of ARCHITECTURES) {
+    expect(PADDED.length).toBeGreaterThan(0);
+    for (const architecture of [...ARCHITECTURES, ...PADDED.map((a) => `${a}.padded`)]) {
       const expected = nodeScores.get(architecture)!;
       const { wasm, cpu } = await wasmAndCpuScores(`/bundles/${architecture}.glossa`);
       const webgl = await call('scores', `/bundles/${architecture}.glossa`, PARITY_TEXTS, 'webgl');
