@@ -14,12 +14,14 @@ import {
   tensor3d,
   tidy,
   sum,
+  concat,
+  slice,
   mul,
   add,
   reshape,
 } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, maskedMaxPool, scatterAddRows } from './layers.js';
+import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, maskedMaxPool, scatterAddRows, windowsOf } from './layers.js';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   expect(a.length).toBe(b.length);
@@ -86,6 +88,33 @@ describe('embeddingLookup', () => {
   it('scatter-adds repeated ids and ignores out-of-range ones', () => {
     const out = scatterAddRows(Int32Array.from([2, 2, 9]), Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 2);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 4, 6]);
+  });
+});
+
+describe('windowsOf', () => {
+  it('gives the bits of tfjs slices + concat, forward and gradient (accumulated in tfjs order)', () => {
+    tidy(() => {
+      for (const [batch, time, dim, k] of [
+        [3, 9, 5, 3],
+        [2, 6, 4, 6],
+        [4, 12, 7, 5],
+      ] as const) {
+        const x = randomNormal([batch, time, dim], 0, 1, 'float32', 31 + k) as Tensor3D;
+        const out = time - k + 1;
+        const upstream = randomNormal([batch, out, k * dim], 0, 1, 'float32', 41 + k);
+        const reference = (v: Tensor3D) =>
+          concat(
+            Array.from({ length: k }, (_, i) => slice(v, [0, i, 0], [batch, out, dim])),
+            2,
+          );
+        const bits = (t: Tensor) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+        expect(bits(windowsOf(x, k))).toEqual(bits(reference(x)));
+        const gotGrad = grad((v: Tensor) => sum(mul(windowsOf(v as Tensor3D, k), upstream)))(x);
+        const wantGrad = grad((v: Tensor) => sum(mul(reference(v as Tensor3D), upstream)))(x);
+        expect(gotGrad.shape).toEqual([batch, time, dim]);
+        expect(bits(gotGrad)).toEqual(bits(wantGrad));
+      }
+    });
   });
 });
 
