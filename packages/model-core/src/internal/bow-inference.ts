@@ -8,15 +8,13 @@
  * Results equal the layers path to float rounding (tested).
  */
 import { softmaxRows } from '@glossa/math';
-import { type Tensor, type Tensor2D, getBackend, matMul } from '@tensorflow/tfjs-core';
+import { type Tensor, type Tensor2D, matMul } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { FastInference } from '../architectures/neural.js';
 import { readTensor } from './fused-lstm.js';
 import { matchInferenceChain } from './inference-chain.js';
+import { usesCpuMemory } from './recurrent.js';
 import { weightCache } from './weight-cache.js';
-
-/** Backends whose data lives in CPU memory (reading the weights back once is cheap there). */
-const CPU_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
  * A fast predictor for `model` when it is a bow model; `undefined` otherwise. Its `run` returns
@@ -36,7 +34,7 @@ export function createBowInference(model: LayersModel): FastInference | undefine
   });
   return {
     run(ids, rows, length) {
-      if (!CPU_BACKENDS.has(getBackend())) return undefined;
+      if (!usesCpuMemory()) return undefined;
       const { table, bias, classes: K } = tables.get()!;
       const logits = new Float64Array(rows * K);
       for (let r = 0; r < rows; r++) {

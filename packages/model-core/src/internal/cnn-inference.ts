@@ -23,11 +23,11 @@
  * {@link MAX_CNN_TABLE_BYTES}, each batch projects only its own distinct ids (a gather and one matrix
  * multiply) into a table of the batch.
  */
-import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, matMul, reshape, tensor2d, tidy, transpose } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
+import { denseSoftmax } from './inference-chain.js';
 import { readTensor, usesCpuMemory } from './recurrent.js';
 import { type KernelInstance, align, compileKernel, instantiateKernel } from './wasm-module.js';
 import { weightCache } from './weight-cache.js';
@@ -112,7 +112,6 @@ function createCnnKernel(w: CnnWeights, table: Float32Array): CnnKernel | undefi
 interface CnnWeights {
   kernelSize: number;
   filters: number;
-  classes: number;
   paddingWindow: boolean;
   leadingPadding: boolean;
   /** `E · Kᵢ` for every id and offset ([vocab, kernelSize, filters]), or undefined when too large. */
@@ -163,7 +162,6 @@ function readWeights(model: LayersModel, options: CnnInferenceOptions): CnnWeigh
   const weights: CnnWeights = {
     kernelSize,
     filters,
-    classes: outKernel.shape[1]!,
     paddingWindow: config.paddingWindow === true,
     leadingPadding: config.leadingPadding === true,
     table: useTable ? readTensor(() => matMul(embedding, project())) : undefined,
@@ -239,22 +237,6 @@ function pool(w: CnnWeights, table: Float32Array, width: number, ids: Int32Array
   return pooled;
 }
 
-/** Softmax of `pooled · K + b` per row (each row adds the kernel rows of its non-zero features). */
-function denseSoftmax(w: CnnWeights, pooled: Float64Array, rows: number): Float32Array {
-  const { filters: F, classes: K, outKernel, outBias } = w;
-  const logits = new Float64Array(rows * K);
-  for (let r = 0; r < rows; r++) {
-    const o = r * K;
-    for (let c = 0; c < K; c++) logits[o + c] = outBias[c]!;
-    for (let f = 0; f < F; f++) {
-      const v = pooled[r * F + f]!;
-      if (v === 0) continue; // ReLU features are often 0
-      for (let c = 0; c < K; c++) logits[o + c] = logits[o + c]! + v * outKernel[f * K + c]!;
-    }
-  }
-  return new Float32Array(softmaxRows(logits, K));
-}
-
 /**
  * A fast predictor for `model` when it is a cnn model; `undefined` otherwise. Its `run` returns
  * `undefined` on GPU backends (the caller then uses the layers model).
@@ -284,7 +266,7 @@ export function createCnnInference(model: LayersModel, options: CnnInferenceOpti
         pooled = pool(w, table, w.filters, ids, local, rows, length);
       }
       rowsPredicted += rows;
-      return denseSoftmax(w, pooled, rows);
+      return denseSoftmax(pooled, rows, w.filters, w.outKernel, w.outBias);
     },
     dispose: weights.clear,
   };

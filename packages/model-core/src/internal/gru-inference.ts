@@ -12,14 +12,13 @@
  * without a table (beyond {@link MAX_TABLE_BYTES}: embeddings projected per batch), the batch's projection
  * goes through {@link fusedRecurrence} (the per-call kernel or the JavaScript recurrence).
  */
-import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, type Tensor3D, add, cast, gather, matMul, reshape, slice, tensor2d, tensor3d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { FastInference } from '../architectures/neural.js';
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { fusedRecurrence } from './fused-gru.js';
 import { type GruPredictor, createGruPredictor } from './gru-wasm.js';
-import { matchInferenceChain } from './inference-chain.js';
+import { denseSoftmax, matchInferenceChain } from './inference-chain.js';
 import { MAX_TABLE_BYTES } from './lstm-inference.js';
 import { GRU_PAD_CELL, padCounts, rowStarts, runPadTrajectory } from './pad-trajectory.js';
 import { fusedRecurrences, readTensor } from './recurrent.js';
@@ -119,16 +118,7 @@ export function createGruInference(model: LayersModel, options: GruInferenceOpti
       if (!w) return undefined;
       const starts = w.padded ? rowStarts(w.padded.states, padCounts(ids, rows, length, w.padded.padTo), w.units, 1) : undefined;
       const h = predictor && w.table && flagOn(WASM_KERNELS_FLAG) ? predictor.forward(ids, rows, length, starts) : viaRecurrence(w, ids, rows, length, starts);
-      // Softmax of h · K + b per row.
-      const K = w.outBias.length;
-      const logits = new Float64Array(rows * K);
-      for (let p = 0; p < rows * K; p++) {
-        const r = Math.floor(p / K);
-        let s = w.outBias[p - r * K]!;
-        for (let j = 0; j < w.units; j++) s += h[r * w.units + j]! * w.outKernel[j * K + (p - r * K)]!;
-        logits[p] = s;
-      }
-      return new Float32Array(softmaxRows(logits, K));
+      return denseSoftmax(h, rows, w.units, w.outKernel, w.outBias);
     },
     dispose() {
       cache.clear();

@@ -1,3 +1,4 @@
+import { softmaxRows } from '@glossa/math';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** The layers of a Glossa model `InputLayer → GlossaEmbedding → <middle> → [GlossaDropout] → Dense softmax`. */
@@ -26,4 +27,31 @@ export function matchInferenceChain(model: LayersModel, middleClass: string): In
   const dense = model.layers[names.length - 1]!;
   if ((dense.getConfig() as { activation?: unknown }).activation !== 'softmax' || dense.weights.length !== 2) return undefined;
   return { embedding: model.layers[1]!, middle: model.layers[2]!, dense };
+}
+
+/**
+ * The output layer of the fast paths: softmax of `features · kernel + bias` per row, summed in double
+ * precision from the bias, feature by feature in order (a zero feature, frequent after a ReLU, adds nothing
+ * and is skipped).
+ *
+ * @param features - [rows, width], row-major.
+ * @param rows - Rows.
+ * @param width - Features per row.
+ * @param kernel - The Dense kernel, [width, classes].
+ * @param bias - The Dense bias, [classes].
+ * @returns Probabilities, [rows, classes].
+ */
+export function denseSoftmax(features: ArrayLike<number>, rows: number, width: number, kernel: Float32Array, bias: Float32Array): Float32Array {
+  const K = bias.length;
+  const logits = new Float64Array(rows * K);
+  for (let r = 0; r < rows; r++) {
+    const o = r * K;
+    for (let c = 0; c < K; c++) logits[o + c] = bias[c]!;
+    for (let f = 0; f < width; f++) {
+      const v = features[r * width + f]!;
+      if (v === 0) continue;
+      for (let c = 0; c < K; c++) logits[o + c] = logits[o + c]! + v * kernel[f * K + c]!;
+    }
+  }
+  return new Float32Array(softmaxRows(logits, K));
 }

@@ -17,14 +17,13 @@
  * and projected with one matrix multiply per batch.
  */
 import type { FastInference } from '../architectures/neural.js';
-import { softmaxRows } from '@glossa/math';
 import { type Tensor, type Tensor2D, add, matMul, slice, tensor2d } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { forwardRecurrence, readTensor } from './fused-lstm.js';
 import { padCounts, rowStarts, runPadTrajectory } from './pad-trajectory.js';
 import { weightCache } from './weight-cache.js';
 import { fusedRecurrences } from './recurrent.js';
-import { matchInferenceChain } from './inference-chain.js';
+import { denseSoftmax, matchInferenceChain } from './inference-chain.js';
 import { type LstmKernel, createLstmKernel, wasmKernelsCompile } from './lstm-wasm.js';
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 
@@ -136,21 +135,6 @@ function project(w: LstmWeights, ids: Int32Array, rows: number, length: number):
   return readTensor(() => add(matMul(tensor2d(x, [n, w.dim]), w.kernel!), w.bias!));
 }
 
-/** Softmax of `h · K + b` per row. */
-function denseSoftmax(w: LstmWeights, h: Float32Array, rows: number): Float32Array {
-  const H = w.units;
-  const K = w.classes;
-  const logits = new Float64Array(rows * K);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < K; k++) {
-      let s = w.outBias[k]!;
-      for (let j = 0; j < H; j++) s += h[r * H + j]! * w.outKernel[j * K + k]!;
-      logits[r * K + k] = s;
-    }
-  }
-  return new Float32Array(softmaxRows(logits, K));
-}
-
 /**
  * A fast predictor for `model` when it is an lstm model and the fused recurrence runs on the active
  * backend; `undefined` otherwise (the caller then uses the layers model).
@@ -186,7 +170,7 @@ export function createLstmInference(model: LayersModel, options: LstmInferenceOp
             : forwardRecurrence(xw, w.recurrent, mask, rows, length, w.units, w.init);
         }
       }
-      return denseSoftmax(w, h, rows);
+      return denseSoftmax(h, rows, w.units, w.outKernel, w.outBias);
     },
     dispose() {
       cache.clear();
