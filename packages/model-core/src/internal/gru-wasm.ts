@@ -11,8 +11,7 @@
  */
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { GRU_WASM_BASE64 } from './gru-wasm.generated.js';
-import { i32View, layout } from './lstm-wasm.js';
-import { type KernelInstance, compileKernel, instantiateKernel } from './wasm-module.js';
+import { type KernelInstance, type KernelPool, compileKernel, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -68,10 +67,8 @@ export interface GruKernel {
   backward(dhLast: Float32Array, trace: GruTrace): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
 }
 
-/** Instances free for a call (a trace holds one until its backward pass runs). */
-const idle: Instance[] = [];
-/** Idle instances kept for reuse: one per direction of a bidirectional layer. */
-const MAX_IDLE = 2;
+/** Instances free for a call (a trace holds one until its backward pass runs); two kept, one per direction. */
+let pool: KernelPool<KernelExports> | undefined;
 
 let kernel: GruKernel | null | undefined;
 
@@ -130,7 +127,8 @@ function load(
     rh: trace,
     init: (perRow ? batch : 1) * H * 4,
   });
-  const instance = idle.pop() ?? instantiateKernel<KernelExports>(mod);
+  pool ??= kernelPool<KernelExports>(mod, 2);
+  const instance = pool.take();
   instance.ensure(end);
   instance.f32(at.u, u.length).set(u);
   instance.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
@@ -149,7 +147,7 @@ function initStride({ init, perRow, units }: GruBatch): number {
 }
 
 function release(instance: Instance): void {
-  if (idle.length < MAX_IDLE) idle.push(instance);
+  pool?.give(instance);
 }
 
 function createKernel(mod: object): GruKernel {

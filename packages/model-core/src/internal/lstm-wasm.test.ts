@@ -3,7 +3,8 @@ import { memory } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM_WASM_V1_BASE64 } from '../../test/fixtures/lstm-wasm-v1.generated.js';
 import { setWasmKernels } from '../flags.js';
-import { createLstmKernel, i32View, layout, lstmTrainKernel } from './lstm-wasm.js';
+import { createLstmKernel, lstmTrainKernel } from './lstm-wasm.js';
+import { i32View, layout } from './wasm-module.js';
 import { sumInitialGradients } from './recurrent.js';
 import { compileKernel, instantiateKernel } from './wasm-module.js';
 

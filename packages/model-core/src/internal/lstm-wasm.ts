@@ -12,7 +12,7 @@
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
-import { type KernelInstance, align, compileKernel, instantiateKernel } from './wasm-module.js';
+import { type KernelInstance, type KernelPool, compileKernel, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -68,26 +68,6 @@ interface KernelExports {
     time: number,
     units: number,
   ): void;
-}
-
-/**
- * Lays out named arrays of the given byte sizes one after another (16-byte aligned, in the order given) from
- * byte `start`; returns each one's byte offset and the end.
- */
-export function layout<K extends string>(sizes: Record<K, number>, start = 0): { at: Record<K, number>; end: number } {
-  const at = {} as Record<K, number>;
-  let end = align(start);
-  for (const name of Object.keys(sizes) as K[]) {
-    at[name] = end;
-    end = align(end + sizes[name]);
-  }
-  return { at, end };
-}
-
-/** A view of `length` 32-bit integers at byte `offset` of an instance's memory. */
-export function i32View(kernel: KernelInstance<unknown>, offset: number, length: number): Int32Array {
-  const floats = kernel.f32(offset, length);
-  return new Int32Array(floats.buffer, floats.byteOffset, length);
 }
 
 /** The compiled module, or null when this platform cannot compile it. */
@@ -233,11 +213,6 @@ export function interleaveStates(h: Float32Array, c: Float32Array, batch: number
   return out;
 }
 
-/** Instances free for a training forward (each trace holds one until its backward runs). */
-const idle: KernelInstance<KernelExports>[] = [];
-/** Idle instances kept for reuse: one per direction of a bidirectional layer. */
-const MAX_IDLE = 2;
-
 let trainKernel: LstmTrainKernel | null | undefined;
 
 /**
@@ -250,6 +225,13 @@ export function lstmTrainKernel(): LstmTrainKernel | undefined {
     trainKernel = mod ? createTrainKernel(mod) : null;
   }
   return flagOn(WASM_KERNELS_FLAG) ? (trainKernel ?? undefined) : undefined;
+}
+
+/** Instances free for a training forward (each trace holds one until its backward runs); two kept, one per direction of a bidirectional layer. */
+let trainPool: KernelPool<KernelExports> | undefined;
+function pool(mod: object): KernelPool<KernelExports> {
+  trainPool ??= kernelPool<KernelExports>(mod, 2);
+  return trainPool;
 }
 
 function createTrainKernel(mod: object): LstmTrainKernel {
@@ -280,7 +262,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         dz: (batch + 3) * G * 4,
         part: 256 * 4,
       });
-      const kernel = idle.pop() ?? instantiateKernel<KernelExports>(mod);
+      const kernel = pool(mod).take();
       kernel.ensure(end);
       kernel.f32(at.u, u.length).set(u);
       kernel.exports.packRecurrent(at.u, at.upk, H);
@@ -343,7 +325,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         ...(init === 'shared' ? { dInit: sumInitialGradients(dh, dc, batch, H) } : init === 'per-row' ? { dInit: interleaveStates(dh, dc, batch, H) } : {}),
       };
       trace.state.kernel = undefined;
-      if (idle.length < MAX_IDLE) idle.push(kernel);
+      pool(mod).give(kernel);
       return result;
     },
   };

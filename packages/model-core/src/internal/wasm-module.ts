@@ -99,3 +99,55 @@ export function instantiateKernel<E>(mod: object): KernelInstance<E> {
 export function align(bytes: number): number {
   return (bytes + 15) & ~15;
 }
+
+/**
+ * Lays out named arrays of the given byte sizes one after another (16-byte aligned, in the order given) from
+ * byte `start`; returns each one's byte offset and the end.
+ */
+export function layout<K extends string>(sizes: Record<K, number>, start = 0): { at: Record<K, number>; end: number } {
+  const at = {} as Record<K, number>;
+  let end = align(start);
+  for (const name of Object.keys(sizes) as K[]) {
+    at[name] = end;
+    end = align(end + sizes[name]);
+  }
+  return { at, end };
+}
+
+/** A view of `length` 32-bit integers at byte `offset` of an instance's memory. */
+export function i32View(kernel: KernelInstance<unknown>, offset: number, length: number): Int32Array {
+  const floats = kernel.f32(offset, length);
+  return new Int32Array(floats.buffer, floats.byteOffset, length);
+}
+
+/** Instances of one module kept for reuse between calls: {@link kernelPool}. */
+export interface KernelPool<E> {
+  /** An idle instance, or a new one. */
+  take(): KernelInstance<E>;
+  /** Returns an instance; kept while fewer than the pool's maximum are idle. */
+  give(instance: KernelInstance<E>): void;
+}
+
+/**
+ * A pool of instances of `mod` (a training trace holds one from its forward to its backward pass, so a
+ * bidirectional layer needs two at once).
+ *
+ * @param mod - The compiled module.
+ * @param maxIdle - Idle instances kept.
+ * @returns The pool.
+ * @example
+ * ```ts
+ * const pool = kernelPool<Exports>(compileKernel(GRU_WASM_BASE64)!, 2);
+ * const kernel = pool.take();
+ * pool.give(kernel);
+ * ```
+ */
+export function kernelPool<E>(mod: object, maxIdle: number): KernelPool<E> {
+  const idle: KernelInstance<E>[] = [];
+  return {
+    take: () => idle.pop() ?? instantiateKernel<E>(mod),
+    give(instance) {
+      if (idle.length < maxIdle) idle.push(instance);
+    },
+  };
+}
