@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calibrationCurve } from './calibration-curve.js';
-import { averagePrecision, precisionRecallCurve } from './precision-recall-curve.js';
+import { precisionRecallCurve } from './precision-recall-curve.js';
 import { rocAuc } from './roc-auc.js';
 import { rocCurve } from './roc-curve.js';
 import { thresholdTable } from './threshold-table.js';
@@ -49,7 +49,7 @@ describe('rocCurve', () => {
   });
 });
 
-describe('precisionRecallCurve and averagePrecision', () => {
+describe('precisionRecallCurve', () => {
   it('match sklearn on its documented example', () => {
     // sklearn: precision_recall_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) lists precision [0.5, 0.667, 0.5, 1, 1],
     // recall [1, 1, 0.5, 0.5, 0], thresholds [0.1, 0.35, 0.4, 0.8]; average_precision_score = 0.8333.
@@ -58,15 +58,14 @@ describe('precisionRecallCurve and averagePrecision', () => {
     expect(curve.recall).toEqual([0.5, 0.5, 1, 1, 0]);
     expect(curve.thresholds).toEqual([0.8, 0.4, 0.35, 0.1]);
     expect(curve.averagePrecision).toBeCloseTo(0.8333333333, 9);
-    expect(averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.8333333333, 9);
   });
 
-  it('is 1 for a perfect ranking and the positive rate for constant scores', () => {
-    expect(averagePrecision([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.2])).toBe(1);
-    expect(averagePrecision([0, 1, 1, 0, 0], [0.5, 0.5, 0.5, 0.5, 0.5])).toBeCloseTo(0.4, 12);
+  it('has average precision 1 for a perfect ranking and the positive rate for constant scores', () => {
+    expect(precisionRecallCurve([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.2]).averagePrecision).toBe(1);
+    expect(precisionRecallCurve([0, 1, 1, 0, 0], [0.5, 0.5, 0.5, 0.5, 0.5]).averagePrecision).toBeCloseTo(0.4, 12);
   });
 
-  it('equals the mean precision at each positive when scores have no ties', () => {
+  it('has the mean precision at each positive as average precision when scores have no ties', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 40 }).filter((y) => y.includes(1)),
@@ -81,14 +80,14 @@ describe('precisionRecallCurve and averagePrecision', () => {
               sum += hits / (rank + 1);
             }
           });
-          expect(averagePrecision(yTrue, scores)).toBeCloseTo(sum / hits, 12);
+          expect(precisionRecallCurve(yTrue, scores).averagePrecision).toBeCloseTo(sum / hits, 12);
         },
       ),
     );
   });
 
   it('refuses labels without a positive', () => {
-    expect(() => averagePrecision([0, 0], [0.1, 0.2])).toThrow(/no positive/);
+    expect(() => precisionRecallCurve([0, 0], [0.1, 0.2])).toThrow(/no positive/);
   });
 });
 

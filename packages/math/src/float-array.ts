@@ -1,25 +1,13 @@
 /**
- * The two floating-point typed arrays `@glossa/math` produces.
- *
- * @example
- * ```ts
- * import type { FloatArray } from '@glossa/math';
- *
- * const weights: FloatArray = new Float32Array([0.5, -0.25]);
- * ```
- */
-export type FloatArray = Float32Array | Float64Array;
-
-/**
- * The (freshly allocated) array type an element-wise function returns for input type `T`: `Float32Array` for a
+ * The (freshly allocated) array type `sigmoid` and `softmaxRows` return for input type `T`: `Float32Array` for a
  * `Float32Array`, `Float64Array` for a `Float64Array` or a plain `number[]`, either for other array-likes
  * (the rule at run time: a `Float32Array` in gives a `Float32Array` out, anything else a `Float64Array`).
  *
  * @example
  * ```ts
- * import { type FloatArrayOf, softmax } from '@glossa/math';
+ * import { type FloatArrayOf, softmaxRows } from '@glossa/math';
  *
- * const p: FloatArrayOf<Float32Array> = softmax(new Float32Array([1, 2, 3])); // Float32Array
+ * const p: FloatArrayOf<Float32Array> = softmaxRows(new Float32Array([1, 2, 3]), 3); // Float32Array
  * ```
  */
 export type FloatArrayOf<T extends ArrayLike<number>> = T extends Float32Array

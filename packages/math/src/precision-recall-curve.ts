@@ -19,7 +19,10 @@ export interface PrecisionRecallCurve {
   recall: number[];
   /** Decreasing thresholds, one fewer than the points (the end point has none). */
   thresholds: number[];
-  /** {@link averagePrecision} of the same labels and scores. */
+  /**
+   * Average precision, as sklearn `average_precision_score`: `Σₙ (Rₙ − Rₙ₋₁)·Pₙ` over the thresholds from the
+   * highest down (R₀ = 0), the area under the curve as a step function, with no interpolation.
+   */
   averagePrecision: number;
 }
 
@@ -53,32 +56,6 @@ export function precisionRecallCurve(yTrue: ArrayLike<number>, scores: ArrayLike
     thresholds: counts.thresholds,
     averagePrecision: stepArea(precision, recall),
   };
-}
-
-/**
- * Average precision, as sklearn `average_precision_score`: `Σₙ (Rₙ − Rₙ₋₁)·Pₙ` over the thresholds from
- * the highest down (R₀ = 0), the area under the precision-recall curve as a step function, with no
- * interpolation. Tied scores form one threshold.
- *
- * @param yTrue - labels, each 0 or 1, with at least one positive.
- * @param scores - a score per item (higher means more likely class 1), same length; no NaN.
- * @returns the average precision in [0, 1].
- * @throws {@link MathError} as {@link precisionRecallCurve}.
- * @example
- * ```ts
- * import { averagePrecision } from '@glossa/math';
- *
- * averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.8333… (sklearn docs example)
- * ```
- */
-export function averagePrecision(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const where = 'averagePrecision';
-  const counts = binaryCounts(where, yTrue, scores);
-  requirePositive(where, counts.positives);
-  return stepArea(
-    counts.tps.map((tp, i) => tp / (tp + counts.fps[i]!)),
-    counts.tps.map((tp) => tp / counts.positives),
-  );
 }
 
 function requirePositive(where: string, positives: number): void {

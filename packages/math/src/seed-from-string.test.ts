@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seedFromString } from './seed-from-string.js';
+import { fmix32, seedFromString } from './seed-from-string.js';
 
 describe('seedFromString', () => {
   it('matches reference values computed over UTF-8 bytes in Python', () => {
@@ -27,5 +27,19 @@ describe('seedFromString', () => {
   it('separates similar strings', () => {
     const hashes = new Set(Array.from({ length: 5000 }, (_, i) => seedFromString(`row-${i}`)));
     expect(hashes.size).toBe(5000);
+  });
+});
+
+describe('fmix32', () => {
+  it('is MurmurHash3’s finaliser: 0 stays 0, every result unsigned 32-bit', () => {
+    expect(fmix32(0)).toBe(0);
+    expect(fmix32(1)).toBe(1364076727);
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), (h) => {
+        const out = fmix32(h);
+        expect(Number.isInteger(out) && out >= 0 && out < 2 ** 32).toBe(true);
+        expect(fmix32(h >>> 0)).toBe(out);
+      }),
+    );
   });
 });

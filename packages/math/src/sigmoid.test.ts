@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectGradientToMatch } from '../test/finite-difference.js';
-import { sigmoid, sigmoidDerivative } from './sigmoid.js';
+import { sigmoid } from './sigmoid.js';
 
 describe('sigmoid', () => {
   it('computes known values and saturates without NaN', () => {
@@ -26,21 +25,5 @@ describe('sigmoid', () => {
         expect(sigmoid(-x)).toBeCloseTo(1 - sigmoid(x), 12);
       }),
     );
-  });
-});
-
-describe('sigmoidDerivative', () => {
-  it('matches central finite differences', () => {
-    fc.assert(
-      fc.property(fc.array(fc.double({ min: -15, max: 15, noNaN: true }), { minLength: 1, maxLength: 8 }), (xs) => {
-        const x = Float64Array.from(xs);
-        // d/dx_i Σ sigmoid(x) = sigmoid'(x_i)
-        expectGradientToMatch((p) => sigmoid(p).reduce((s, v) => s + v, 0), x, sigmoidDerivative(x));
-      }),
-    );
-  });
-
-  it('is 0.25 at zero and works on scalars', () => {
-    expect(sigmoidDerivative(0)).toBe(0.25);
   });
 });

@@ -7,11 +7,6 @@ function sigmoidScalar(x: number): number {
   return e / (1 + e);
 }
 
-function sigmoidDerivativeScalar(x: number): number {
-  const s = sigmoidScalar(x);
-  return s * (1 - s);
-}
-
 /**
  * Logistic sigmoid `1 / (1 + exp(-x))`, computed without overflow for large negative `x`.
  * Works on a scalar or element-wise on an array (a `Float32Array` gives a `Float32Array`, anything else a
@@ -32,24 +27,4 @@ export function sigmoid(x: number): number;
 export function sigmoid<T extends ArrayLike<number>>(x: T): FloatArrayOf<T>;
 export function sigmoid(x: number | ArrayLike<number>): number | ArrayLike<number> {
   return typeof x === 'number' ? sigmoidScalar(x) : mapValues(x, sigmoidScalar);
-}
-
-/**
- * Derivative of {@link sigmoid} with respect to its input, evaluated at the input `x`:
- * `sigmoid(x) · (1 − sigmoid(x))`.
- *
- * @param x - the pre-activation value(s) (not the sigmoid output).
- * @returns d sigmoid / dx at `x`, element-wise for arrays.
- * @throws Never.
- * @example
- * ```ts
- * import { sigmoidDerivative } from '@glossa/math';
- *
- * sigmoidDerivative(0); // 0.25
- * ```
- */
-export function sigmoidDerivative(x: number): number;
-export function sigmoidDerivative<T extends ArrayLike<number>>(x: T): FloatArrayOf<T>;
-export function sigmoidDerivative(x: number | ArrayLike<number>): number | ArrayLike<number> {
-  return typeof x === 'number' ? sigmoidDerivativeScalar(x) : mapValues(x, sigmoidDerivativeScalar);
 }

@@ -1,32 +1,25 @@
 import type { FloatArrayOf } from './float-array.js';
 import { allocLike } from './internal/float-array.js';
-import { softmaxRange } from './internal/rows.js';
-import { assertNonEmpty, assertSameLength, rowCount } from './internal/validate.js';
+import { rowCount } from './internal/validate.js';
 
-/**
- * Softmax of one vector, `exp(x − logSumExp(x))`: stable for huge logits, sums to 1, invariant to adding
- * a constant to every logit. The input is never modified.
- *
- * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
- * @param logits - the vector of logits (at least one).
- * @returns probabilities of the same length (`Float32Array` for a `Float32Array`, else `Float64Array`).
- * @throws {@link MathError} `EMPTY_INPUT` when `logits` is empty.
- * @example
- * ```ts
- * import { softmax } from '@glossa/math';
- *
- * softmax([1, 2, 3]); // Float64Array [0.0900, 0.2447, 0.6652]
- * ```
- */
-export function softmax<T extends ArrayLike<number>>(logits: T): FloatArrayOf<T> {
-  assertNonEmpty('softmax', 'logits', logits);
-  const out = allocLike(logits, logits.length);
-  softmaxRange(logits, 0, logits.length, out);
-  return out as FloatArrayOf<T>;
+/** Writes softmax(values[offset .. offset+length)) into out[offset ..]. */
+function softmaxRange(values: ArrayLike<number>, offset: number, length: number, out: { [index: number]: number }): void {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = offset; i < offset + length; i++) if (values[i]! > max) max = values[i]!;
+  // exp(x − max) / Σ exp(x − max) is more accurate than exp(x − lse) when |x| is large.
+  let sum = 0;
+  for (let i = offset; i < offset + length; i++) {
+    const e = Math.exp(values[i]! - max);
+    out[i] = e;
+    sum += e;
+  }
+  for (let i = offset; i < offset + length; i++) out[i] = out[i]! / sum;
 }
 
 /**
- * Row-wise softmax of an n×k row-major array (a batch of logits), each row computed as {@link softmax}.
+ * Row-wise softmax of an n×k row-major array (a batch of logits): each row `exp(x − max) / Σ exp(x − max)`, so it
+ * is stable for huge logits, sums to 1 and is invariant to adding a constant to every logit of a row. The input is
+ * never modified.
  *
  * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
  * @param values - n×k logits, row-major (row i is `values[i*k .. i*k+k)`); n may be 0.
@@ -45,44 +38,5 @@ export function softmaxRows<T extends ArrayLike<number>>(values: T, k: number): 
   const n = rowCount('softmaxRows', 'values', values, k);
   const out = allocLike(values, values.length);
   for (let r = 0; r < n; r++) softmaxRange(values, r * k, k, out);
-  return out as FloatArrayOf<T>;
-}
-
-/**
- * Product of the softmax Jacobian with a vector, for backpropagation through softmax. The Jacobian
- * `J = diag(p) − p pᵀ` is symmetric, so this is both `J·v` and `vᵀ·J`: `p ⊙ (v − ⟨p, v⟩)`. Given the
- * upstream gradient dL/dp it returns dL/dlogits. With `k` set, it works row-wise on n×k arrays.
- *
- * @typeParam T - the input array type; it selects the output type (see {@link FloatArrayOf}).
- * @param probabilities - the softmax output p (one vector, or n×k row-major when `k` is given).
- * @param vector - the vector v (e.g. dL/dp), same length as `probabilities`.
- * @param k - row length for row-wise use; defaults to `probabilities.length` (one vector).
- * @returns `J·v` (`Float32Array` when `probabilities` is a `Float32Array`, else `Float64Array`).
- * @throws {@link MathError} `SHAPE_MISMATCH` when lengths differ or are not a multiple of k;
- * `INVALID_ARGUMENT` when k is not a positive integer; `EMPTY_INPUT` when `probabilities` is empty.
- * @example
- * ```ts
- * import { softmax, softmaxJacobianVectorProduct } from '@glossa/math';
- *
- * const p = softmax([1, 2, 3]);
- * const dLogits = softmaxJacobianVectorProduct(p, [0, 0, 1]); // gradient of p[2] w.r.t. the logits
- * ```
- */
-export function softmaxJacobianVectorProduct<T extends ArrayLike<number>>(
-  probabilities: T,
-  vector: ArrayLike<number>,
-  k: number = probabilities.length,
-): FloatArrayOf<T> {
-  const where = 'softmaxJacobianVectorProduct';
-  assertNonEmpty(where, 'probabilities', probabilities);
-  assertSameLength(where, 'probabilities', probabilities, 'vector', vector);
-  const n = rowCount(where, 'probabilities', probabilities, k);
-  const out = allocLike(probabilities, probabilities.length);
-  for (let r = 0; r < n; r++) {
-    const o = r * k;
-    let dot = 0;
-    for (let j = o; j < o + k; j++) dot += probabilities[j]! * vector[j]!;
-    for (let j = o; j < o + k; j++) out[j] = probabilities[j]! * (vector[j]! - dot);
-  }
   return out as FloatArrayOf<T>;
 }

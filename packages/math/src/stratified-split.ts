@@ -2,7 +2,23 @@ import type { Rng } from './create-rng.js';
 import { shuffleInPlace } from './internal/shuffle.js';
 import { assertInRange, assertNonEmpty } from './internal/validate.js';
 import { MathError } from './math-error.js';
-import type { Split } from './train-test-split.js';
+
+/**
+ * Train and test indices returned by {@link stratifiedSplit}.
+ *
+ * @example
+ * ```ts
+ * import { type Split, createRng, stratifiedSplit } from '@glossa/math';
+ *
+ * const split: Split = stratifiedSplit([0, 0, 1, 1], 0.5, createRng(1));
+ * ```
+ */
+export interface Split {
+  /** Indices of the training items, in shuffled order. */
+  train: Int32Array<ArrayBuffer>;
+  /** Indices of the test items, in shuffled order. */
+  test: Int32Array<ArrayBuffer>;
+}
 
 /**
  * Splits items into train and test so that every class keeps its proportion. Each class with c ≥ 2 items

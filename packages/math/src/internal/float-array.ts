@@ -1,4 +1,5 @@
-import type { FloatArray } from '../float-array.js';
+/** The two floating-point typed arrays `sigmoid` and `softmaxRows` produce. */
+type FloatArray = Float32Array | Float64Array;
 
 /** Allocates the output array type that matches `like`: Float32Array for Float32Array input, else Float64Array. */
 export function allocLike(like: ArrayLike<number>, length: number): FloatArray {
