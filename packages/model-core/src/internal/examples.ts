@@ -1,4 +1,4 @@
-import { type Rng, classificationReport, seedFromString, stratifiedSplitBy } from '@glossa/math';
+import { type Rng, argmax, classificationReport, seedFromString, stratifiedSplitBy } from '@glossa/math';
 import type { CheckpointFitSettings } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, checkNumber } from '../options.js';
@@ -122,16 +122,18 @@ export function evaluationReport(
   return report;
 }
 
-/** Mean crossentropy and accuracy of probabilities (rows × classes) against class ids. */
+/**
+ * Mean crossentropy and accuracy of probabilities (rows × classes) against class ids. The loss clips each true-class
+ * probability into [1e-7, 1 − 1e-7] as it is: math's `logLoss` first divides by the row's sum, which a float32 row
+ * misses by a few ulps, and these losses decide early stopping and `auto`'s choice, so they stay as they were.
+ */
 export function lossAndAccuracy(probs: Float32Array, ys: Int32Array, classes: number): { loss: number; accuracy: number } {
   let loss = 0;
   let hits = 0;
   for (let i = 0; i < ys.length; i++) {
     const row = probs.subarray(i * classes, (i + 1) * classes);
     loss -= Math.log(Math.min(Math.max(row[ys[i]!]!, 1e-7), 1 - 1e-7));
-    let arg = 0;
-    for (let j = 1; j < classes; j++) if (row[j]! > row[arg]!) arg = j;
-    if (arg === ys[i]) hits++;
+    if (argmax(row) === ys[i]) hits++;
   }
   return { loss: loss / Math.max(ys.length, 1), accuracy: hits / Math.max(ys.length, 1) };
 }

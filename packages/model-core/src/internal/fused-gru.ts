@@ -38,7 +38,7 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import { gruKernel } from './gru-wasm.js';
-import { GRU_PAD_CELL, opsPadStarts, trajectoryStarts } from './pad-trajectory.js';
+import { GRU_PAD_CELL, opsPadStarts, sig, trajectoryStarts } from './pad-trajectory.js';
 import {
   type RecurrenceImplementations,
   RecurrentLayer,
@@ -50,10 +50,6 @@ import {
   startingState,
   sumInitialGradients,
 } from './recurrent.js';
-
-function sig(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
 
 /** What the forward pass keeps for backpropagation ([T][B][H] each, hPrev and rh in [B][T][H] row order). */
 interface GruTrace {

@@ -39,14 +39,10 @@ import {
   zeros,
 } from '@tensorflow/tfjs-core';
 import { interleaveStates, lstmTrainKernel } from './lstm-wasm.js';
-import { LSTM_PAD_CELL, opsPadStarts, trajectoryStarts } from './pad-trajectory.js';
+import { LSTM_PAD_CELL, opsPadStarts, sig, trajectoryStarts } from './pad-trajectory.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
 
 export { readTensor } from './recurrent.js';
-
-function sig(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
 
 /** Gate values and states saved by the forward pass for backpropagation. */
 interface Trace {

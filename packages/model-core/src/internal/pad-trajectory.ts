@@ -127,7 +127,13 @@ export interface PadCell {
   stateBackward(dz: Float64Array, u: Float32Array, dState: Float64Array, H: number): void;
 }
 
-function sig(x: number): number {
+/**
+ * The logistic sigmoid of the JavaScript recurrences (this file's cells, fused-lstm, fused-gru): `1 / (1 + e^−x)`,
+ * tfjs-backend-cpu's formula for every x. Not `@glossa/math`'s `sigmoid`, which takes `eˣ / (1 + eˣ)` for x < 0:
+ * that differs in the last float64 bit for about half of negative x, which can round to another float32 (rarely per
+ * value, but a training run computes billions), so trained weights would no longer be guaranteed the same.
+ */
+export function sig(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
