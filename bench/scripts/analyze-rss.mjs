@@ -14,6 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRng } from '@glossa/math';
 
 const argv = process.argv.slice(2);
 const { values } = parseArgs({
@@ -30,16 +31,10 @@ const rows = Number(values.rows);
 const BASELINE_ROWS = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'glossa-analyze-rss-'));
 
-/** mulberry32: the same file on every run. */
+/** Uniform numbers in [0, 1) from @glossa/math's seeded generator: the same file on every run. */
 function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 const POSITIVE = ['great', 'excellent', 'friendly', 'fast', 'helpful', 'love', 'perfect', 'recommend', 'quick', 'reliable'];

@@ -26,6 +26,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createRng } from '@glossa/math';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
@@ -62,16 +63,10 @@ mkdirSync(dir, { recursive: true });
 const fromRuntime = createRequire(join(repo, 'packages', 'node-runtime', 'package.json'));
 const { ParquetWriter, fileWriter } = await import(pathToFileURL(fromRuntime.resolve('hyparquet-writer')).href);
 
-/** A deterministic generator (mulberry32). */
+/** Uniform numbers in [0, 1) from @glossa/math's seeded generator: the same data on every run. */
 function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 const random = seeded(42);
