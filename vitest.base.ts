@@ -5,7 +5,9 @@ type TestOptions = NonNullable<ViteUserConfig['test']>;
 
 /**
  * The test set-up every package shares: workspace packages read from their sources (the `@glossa/source`
- * condition), tests in `src/**` and `test/**`, 60 s per test. A package's `vitest.config.ts` adds what it
+ * condition), tests in `src/**` and `test/**`, 60 s per test, and Node's relaxed SIMD on (as the `glossa` CLI
+ * and Chromium have it: the kernels' relaxed-SIMD builds run; tests that need the plain build turn
+ * `GLOSSA_RELAXED_SIMD` off). A package's `vitest.config.ts` adds what it
  * does differently (longer timeouts, a backend set-up file, one file at a time).
  *
  * @param test - The package's test options, over the shared ones.
@@ -22,6 +24,7 @@ export function glossaTests(test: TestOptions = {}): ViteUserConfig {
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 60_000,
+      execArgv: ['--experimental-wasm-relaxed-simd'],
       ...test,
     },
   });

@@ -13,7 +13,7 @@
 // usage: node bench/scripts/profile-step.mjs [--archs lstm,gru,cnn,bow,bilstm,bigru,transformer]
 //          [--length 100] [--batch 64] [--steps 8] [--backend wasm|cpu] [--threads 1] [--json]
 import { parseArgs } from 'node:util';
-import { createTextClassifier, initBackend } from '@glossa/node-runtime';
+import { createTextClassifier, initBackend, usesRelaxedSimd } from '@glossa/node-runtime';
 import { getBackend, getKernel, matMul, profile, randomNormal } from '@tensorflow/tfjs-core';
 
 const argv = process.argv.slice(2);
@@ -39,7 +39,9 @@ const K = 5;
 const VOCAB = 20_000;
 
 const report = await initBackend({ backend: values.backend, job: 'train', threads: Number(values.threads) });
-console.error(`backend ${report.backend} (${report.threads ?? '?'} thread(s)): ${report.reason}`);
+console.error(
+  `backend ${report.backend} (${report.threads ?? '?'} thread(s)): ${report.reason}; Glossa's kernels: ${usesRelaxedSimd() ? 'relaxed SIMD' : 'SIMD'}`,
+);
 
 /** Examples of exactly T distinct-ish tokens (so the vocabulary fills to 20,000 and no text is padded). */
 function examples(n, seed) {

@@ -22,6 +22,7 @@ describe('parseBenchArgs', () => {
       quick: false,
       peers: false,
       stock: true,
+      relaxedSimd: true,
       seed: 42,
       dataset: 'sst2',
       threads: [1],
@@ -67,6 +68,7 @@ describe('parseBenchArgs', () => {
       '0',
       '--no-stock',
       '--keep-work',
+      '--no-relaxed-simd',
     ]);
     expect(o).toMatchObject({
       architectures: ['bow', 'lstm'],
@@ -77,6 +79,7 @@ describe('parseBenchArgs', () => {
       peersDir: '/p',
       stock: false,
       keepWork: true,
+      relaxedSimd: false,
     });
     expect(o.peerSystems).toEqual(['torch-lstm', 'sklearn-tfidf-lr']);
     expect(o.stockBudget.trainSeconds).toBe(0);

@@ -46,6 +46,11 @@ export interface BenchOptions {
   childTimeoutMinutes: number;
   /** Keep the scratch directory (CSVs, bundles, peer logs). */
   keepWork: boolean;
+  /**
+   * Glossa's LSTM and GRU kernels run their relaxed-SIMD builds (fused multiply-add), as the `glossa` CLI and
+   * Chromium run them; `--no-relaxed-simd` measures the plain-SIMD builds.
+   */
+  relaxedSimd: boolean;
 }
 
 /** Defaults that depend on where the harness is installed. */
@@ -83,6 +88,8 @@ export const BENCH_USAGE = `usage: pnpm bench [options]
   --test-size <n>         keep n test texts
   --seed <n>              seed of data, weights and shuffling (default 42)
   --no-stock              skip the stock tfjs-layers path
+  --no-relaxed-simd       Glossa's LSTM/GRU kernels in their plain-SIMD builds (default: relaxed SIMD, fused
+                          multiply-add, as the glossa CLI and Chromium run them)
   --stock-budget-s <s>    stock training stops after s seconds of timed batches (default 60; 15 quick; 0 = full)
   --stock-max-batches <n> stock training stops after n batches (default 0 = no limit; 20 quick)
   --stock-predict <n>     texts the stock prediction figure uses (default 1000; 500 quick; 0 = all)
@@ -179,7 +186,7 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
     '--peer-systems',
     '--child-timeout-min',
   ]);
-  const flags = new Set(['--quick', '--peers', '--no-stock', '--keep-work', '--help', '-h']);
+  const flags = new Set(['--quick', '--peers', '--no-stock', '--no-relaxed-simd', '--keep-work', '--help', '-h']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     if (raw === '--') continue;
@@ -238,5 +245,6 @@ export function parseBenchArgs(argv: readonly string[], context: BenchArgsContex
     },
     childTimeoutMinutes: opt('--child-timeout-min', 1) ?? 180,
     keepWork: seen.has('--keep-work'),
+    relaxedSimd: !seen.has('--no-relaxed-simd'),
   };
 }

@@ -134,6 +134,7 @@ describe('renderMarkdown', () => {
   });
 
   it('says why peers were skipped and warns about mixed builds', () => {
+    expect(renderMarkdown(reportFixture([measurementFixture({ kernels: 'relaxed SIMD' })]))).toContain('| 200 | 293 | kernels: relaxed SIMD |');
     expect(renderMarkdown(reportFixture([], { peersSkipped: 'no torch' }))).toContain('Peers not run: no torch.');
     expect(renderMarkdown(reportFixture([], { mixedBuilds: 'two builds' }))).toContain('- **Warning**: two builds.');
   });

@@ -187,6 +187,7 @@ export async function runBench(options: RunBenchOptions): Promise<BenchRun> {
               settings,
               stockBudget: options.stockBudget,
               threads: taskThreads,
+              relaxedSimd: options.relaxedSimd,
               workDir,
               resultPath: join(workDir, `${name}.result.json`),
             };

@@ -73,6 +73,8 @@ export interface ChildTask {
   stockBudget: StockBudget;
   /** Threads computing each training batch (Glossa: this thread plus `threads − 1` gradient workers; stock: always 1). */
   threads: number;
+  /** Glossa: run the LSTM and GRU kernels' relaxed-SIMD builds where Node can (`--no-relaxed-simd` turns it off). */
+  relaxedSimd: boolean;
   /** Scratch directory for the saved bundle. */
   workDir: string;
   /** Where the child writes its {@link Measurement} as JSON. */
@@ -97,6 +99,8 @@ export interface Measurement {
   trainThreads: number;
   /** How many cores training used (from {@link Measurement.trainThreads}, or the backend's own threads). */
   threading: Threading;
+  /** Glossa: which build of its own kernels ran (`null` for stock tfjs). */
+  kernels: 'relaxed SIMD' | 'SIMD' | 'JavaScript' | null;
   /** Training examples per epoch. */
   trainExamples: number;
   /** Epochs asked for. */

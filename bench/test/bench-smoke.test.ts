@@ -18,6 +18,7 @@ const MEASUREMENT_KEYS: (keyof Measurement)[] = [
   'threads',
   'trainThreads',
   'threading',
+  'kernels',
   'trainExamples',
   'epochs',
   'trainSamplesPerSecond',
@@ -109,6 +110,8 @@ describe('pnpm bench (smoke)', () => {
       ).toEqual([...MEASUREMENT_KEYS].sort());
       expect(r).toMatchObject({ architecture: 'bow', backend: 'cpu', status: 'ok', threads: 1, trainExamples: 300, epochs: 1 });
       expect(r.threading).toBe(r.trainThreads === 1 ? 'single-threaded' : availableParallelism() <= 2 ? 'all cores' : 'multi-threaded');
+      // The bench child (a plain `node`) turns relaxed SIMD on as the glossa CLI does; stock tfjs has no Glossa kernels.
+      expect(r.kernels).toBe(r.system === 'glossa' ? 'relaxed SIMD' : null);
       expect(r.trainTokensPerSecond).toBeCloseTo((r.trainSamplesPerSecond! * tokens.tokens) / tokens.texts, 6);
       for (const key of [
         'trainSamplesPerSecond',

@@ -71,6 +71,7 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     threads: null,
     trainThreads: task.threads,
     threading: threadingOf(task.backend, task.threads),
+    kernels: null,
     trainExamples,
     epochs: task.settings.epochs,
     trainSamplesPerSecond: null,

@@ -10,6 +10,7 @@ export function measurementFixture(overrides: Partial<Measurement> = {}): Measur
     threads: 1,
     trainThreads: 1,
     threading: 'single-threaded',
+    kernels: null,
     trainExamples: 1000,
     epochs: 2,
     trainSamplesPerSecond: 1200,

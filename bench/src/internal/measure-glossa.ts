@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createPredictionPool, createTextClassifier, createTrainingWorkers, initBackend, loadBundle, saveBundle } from '@glossa/node-runtime';
+import {
+  createPredictionPool,
+  createTextClassifier,
+  createTrainingWorkers,
+  initBackend,
+  loadBundle,
+  saveBundle,
+  setRelaxedSimd,
+  usesRelaxedSimd,
+  usesWasmKernels,
+} from '@glossa/node-runtime';
 import type { ChildTask, Measurement } from '../types.js';
 import { describeError, emptyMeasurement, median, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
 
@@ -20,6 +30,8 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
   const train = await readExamples(task.trainPath);
   const test = await readExamples(task.testPath);
   const result = emptyMeasurement(task, train.length);
+  // initBackend turns relaxed SIMD on, as in the glossa CLI; --no-relaxed-simd keeps the plain-SIMD builds.
+  if (!task.relaxedSimd) setRelaxedSimd(false);
   let report: Awaited<ReturnType<typeof initBackend>>;
   try {
     report = await initBackend({ backend: task.backend, job: 'train' });
@@ -27,6 +39,8 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
     return { ...result, status: 'unavailable', reason: describeError(error) };
   }
   result.threads = report.threads ?? null;
+  result.kernels = !usesWasmKernels() ? 'JavaScript' : usesRelaxedSimd() ? 'relaxed SIMD' : 'SIMD';
+  log(`Glossa's kernels: ${result.kernels}`);
   result.threading = threadingOf(task.backend, Math.max(task.threads, report.threads ?? 1));
 
   const classifier = createTextClassifier({

@@ -13,7 +13,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { collectLive, collectLiveClearing, packPanels, packTransposedPanels, sigmoid4, storeColumn, tanh4, tile4x8 } from './simd';
+import { collectLive, collectLiveClearing, madd, packPanels, packTransposedPanels, sigmoid4, storeColumn, tanh4, tile4x8 } from './simd';
 
 export { packPanels, packTransposedPanels };
 
@@ -134,7 +134,7 @@ function forward(table: usize, ids: usize, uzr: usize, uh: usize, h: usize, live
         for (let jo: usize = 0; jo < Hb; jo += 16) {
           const zv = v128.load(zs + <usize>q * Hb + jo);
           const hhv = tanh4(state ? f32x4.add(v128.load(x + jo), v128.load(rec + jo)) : v128.load(x + jo));
-          v128.store(hb + jo, f32x4.add(f32x4.mul(zv, v128.load(hb + jo)), f32x4.mul(f32x4.sub(one, zv), hhv)));
+          v128.store(hb + jo, madd(zv, v128.load(hb + jo), f32x4.mul(f32x4.sub(one, zv), hhv)));
           if (record) {
             v128.store(zT + so + jo, zv);
             v128.store(hhT + so + jo, hhv);

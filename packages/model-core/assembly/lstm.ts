@@ -22,7 +22,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { collectLive, collectLiveClearing, packPanels, packTransposedPanels, sigmoid4, storeColumn, tanh4, tile4x8 } from './simd';
+import { collectLive, collectLiveClearing, madd, packPanels, packTransposedPanels, sigmoid4, storeColumn, tanh4, tile4x8 } from './simd';
 
 /**
  * Packs U ([H, 4H], row-major) for {@link projectLive}: for each block of 8 columns, its H rows of 8 floats
@@ -133,7 +133,7 @@ function updateState(g: usize, c: usize, h: usize, cp: usize, tc: usize, H: i32)
   const Hb = <usize>H << 2;
   for (let jo: usize = 0; jo < Hb; jo += 16) {
     const c0 = v128.load(c + jo);
-    const c1 = f32x4.add(f32x4.mul(v128.load(g + Hb + jo), c0), f32x4.mul(v128.load(g + jo), v128.load(g + 2 * Hb + jo)));
+    const c1 = madd(v128.load(g + Hb + jo), c0, f32x4.mul(v128.load(g + jo), v128.load(g + 2 * Hb + jo)));
     const t1 = tanh4(c1);
     v128.store(c + jo, c1);
     v128.store(h + jo, f32x4.mul(v128.load(g + 3 * Hb + jo), t1));

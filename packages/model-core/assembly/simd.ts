@@ -3,6 +3,17 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
+/**
+ * a · b + c, 4 lanes. Built twice by scripts/build-wasm.mjs: with relaxed SIMD it is `f32x4.relaxed_madd`
+ * (one fused multiply-add where the CPU has FMA, rounded once), without it a multiply then an add (rounded
+ * twice), so the two modules differ in the last bits. The engine runs whichever it can (src/internal/wasm-module.ts).
+ */
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
@@ -16,11 +27,11 @@ export function exp4(x: v128): v128 {
   const fx = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(fx, f32x4.splat(LN2_HI))), f32x4.mul(fx, f32x4.splat(LN2_LO)));
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
+  y = madd(y, r, f32x4.splat(1.3981999507e-3));
+  y = madd(y, r, f32x4.splat(8.3334519073e-3));
+  y = madd(y, r, f32x4.splat(4.1665795894e-2));
+  y = madd(y, r, f32x4.splat(1.6666665459e-1));
+  y = madd(y, r, f32x4.splat(5.0000001201e-1));
   y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1.0));
   const pow2 = i32x4.shl(i32x4.add(f32x4.add(fx, f32x4.splat(12582912.0)), i32x4.splat(127 - 0x4b400000)), 23);
   return f32x4.mul(y, pow2);
@@ -44,7 +55,7 @@ export function tanh4(x: v128): v128 {
  * The register tile of the recurrent matrix products: 4 rows × 8 columns in 8 accumulators (what V8's 16 x64
  * SIMD registers hold with the operands; larger tiles spill). Row r's two accumulators start at the 8 floats at
  * `x_r` (or at 0 with `fromZero`); then, for each step of `s` from its start to `sEnd` by `sStep`, they add
- * (multiply, then add) the row's broadcast value, the float at `s + 4r`, times the 8 floats at `w` (which
+ * ({@link madd}) the row's broadcast value, the float at `s + 4r`, times the 8 floats at `w` (which
  * advances by `wStep`). The sums are stored at `o_r`. So the rows' left operands are interleaved ([K][4], see
  * {@link storeColumn}) and the right operand is packed in panels of 8 columns.
  */
@@ -63,17 +74,17 @@ export function tile4x8(fromZero: bool, x0: usize, x1: usize, x2: usize, x3: usi
     const u0 = v128.load(w);
     const u1 = v128.load(w, 16);
     let v = v128.load32_splat(s);
-    a00 = f32x4.add(a00, f32x4.mul(v, u0));
-    a01 = f32x4.add(a01, f32x4.mul(v, u1));
+    a00 = madd(v, u0, a00);
+    a01 = madd(v, u1, a01);
     v = v128.load32_splat(s, 4);
-    a10 = f32x4.add(a10, f32x4.mul(v, u0));
-    a11 = f32x4.add(a11, f32x4.mul(v, u1));
+    a10 = madd(v, u0, a10);
+    a11 = madd(v, u1, a11);
     v = v128.load32_splat(s, 8);
-    a20 = f32x4.add(a20, f32x4.mul(v, u0));
-    a21 = f32x4.add(a21, f32x4.mul(v, u1));
+    a20 = madd(v, u0, a20);
+    a21 = madd(v, u1, a21);
     v = v128.load32_splat(s, 12);
-    a30 = f32x4.add(a30, f32x4.mul(v, u0));
-    a31 = f32x4.add(a31, f32x4.mul(v, u1));
+    a30 = madd(v, u0, a30);
+    a31 = madd(v, u1, a31);
     w += wStep;
   }
   v128.store(o0, a00);

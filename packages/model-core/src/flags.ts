@@ -4,15 +4,18 @@
  * or tfjs's `?tfjsflags=GLOSSA_WASM_KERNELS:false` URL parameter in a page turn it off. Results agree to
  * float rounding either way.
  */
-import { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, flagOn, registerFlags, setFlag } from './internal/flag-state.js';
+import { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, RELAXED_SIMD_FLAG, WASM_KERNELS_FLAG, flagOn, registerFlags, setFlag } from './internal/flag-state.js';
 import { usesCpuMemory } from './internal/recurrent.js';
 import { wasmKernelsCompile } from './internal/lstm-wasm.js';
+import { relaxedSimdChosen, relaxedSimdSupported } from './internal/wasm-module.js';
 
-export { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG } from './internal/flag-state.js';
+export { FUSED_ADAM_FLAG, FUSED_RECURRENCES_FLAG, RELAXED_SIMD_FLAG, WASM_KERNELS_FLAG } from './internal/flag-state.js';
+export { relaxedSimdSupported } from './internal/wasm-module.js';
 export { usesFusedAdam } from './internal/fused-adam.js';
 
 /**
- * Registers Glossa's tfjs flags (`GLOSSA_FUSED_RECURRENCES`, `GLOSSA_WASM_KERNELS`, `GLOSSA_FUSED_ADAM`), so `tf.env().set` can
+ * Registers Glossa's tfjs flags (`GLOSSA_FUSED_RECURRENCES`, `GLOSSA_WASM_KERNELS`, `GLOSSA_FUSED_ADAM`,
+ * `GLOSSA_RELAXED_SIMD`), so `tf.env().set` can
  * change them. Idempotent; the setters below and every use register them too.
  *
  * @example
@@ -95,4 +98,37 @@ export function usesWasmKernels(): boolean {
  */
 export function setFusedAdam(on: boolean): void {
   setFlag(FUSED_ADAM_FLAG, on);
+}
+
+/**
+ * Turns the relaxed-SIMD builds of the LSTM and GRU kernels on or off: the `GLOSSA_RELAXED_SIMD` tfjs flag (on
+ * by default). Where the engine has relaxed SIMD ({@link relaxedSimdSupported}: Chromium, Firefox, Node 22+;
+ * Node 20 once `@glossa/node-runtime`'s `initBackend` or `enableRelaxedSimd()` has run), their matrix
+ * products and activations use one fused multiply-add per `a · b + c`, which is faster and rounds once, so
+ * results differ from the plain-SIMD build in the last bits (about 1e-7 relative). Turn it off to get the plain
+ * build's bits on every engine. Takes effect for kernels made after the change: the next fit, and models whose
+ * fast predictor is built after it.
+ *
+ * @param on - Whether to run the relaxed-SIMD builds where the engine has relaxed SIMD.
+ * @example
+ * ```ts
+ * setRelaxedSimd(false); // the same bits as an engine without relaxed SIMD
+ * ```
+ */
+export function setRelaxedSimd(on: boolean): void {
+  setFlag(RELAXED_SIMD_FLAG, on);
+}
+
+/**
+ * Whether the LSTM and GRU kernels made now use their relaxed-SIMD builds: `GLOSSA_RELAXED_SIMD` on and the
+ * engine has relaxed SIMD.
+ *
+ * @returns True when new kernels use fused multiply-adds.
+ * @example
+ * ```ts
+ * console.log(usesRelaxedSimd());
+ * ```
+ */
+export function usesRelaxedSimd(): boolean {
+  return relaxedSimdChosen();
 }

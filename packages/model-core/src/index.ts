@@ -71,12 +71,16 @@ export { registerGlossaLayers } from './layers.js';
 export {
   FUSED_ADAM_FLAG,
   FUSED_RECURRENCES_FLAG,
+  RELAXED_SIMD_FLAG,
   registerGlossaFlags,
+  relaxedSimdSupported,
   setFusedAdam,
   setFusedLstm,
+  setRelaxedSimd,
   setWasmKernels,
   usesFusedAdam,
   usesFusedLstm,
+  usesRelaxedSimd,
   usesWasmKernels,
   WASM_KERNELS_FLAG,
 } from './flags.js';

@@ -5,7 +5,7 @@ import { NodeRuntimeError } from './errors.js';
 import type { BackendChoice } from './init-backend.js';
 import { readBundleFiles } from './load-bundle.js';
 import type { PoolReply, PoolRequest, PoolWorkerData } from './internal/pool-protocol.js';
-import { workerEntry, workerExecArgv } from './internal/worker-threads.js';
+import { parentKernels, workerEntry, workerExecArgv } from './internal/worker-threads.js';
 
 /** Options for {@link createPredictionPool}. */
 export interface PredictionPoolOptions {
@@ -81,7 +81,7 @@ export async function createPredictionPool(bundle: string | BundleFiles, options
     throw new NodeRuntimeError('INVALID_OPTION', `createPredictionPool: batchSize must be an integer from 1 to 65536 (got ${batchSize}).`);
   }
   const files = typeof bundle === 'string' ? await readBundleFiles(bundle) : bundle;
-  const data: PoolWorkerData = { files, backend: options.backend ?? 'auto', batchSize };
+  const data: PoolWorkerData = { files, backend: options.backend ?? 'auto', batchSize, ...parentKernels() };
   let closed = false;
   let nextId = 0;
   const workers: PoolWorker[] = [];

@@ -12,7 +12,7 @@ import { getBackend } from '@tensorflow/tfjs-core';
 import { NodeRuntimeError } from './errors.js';
 import type { BackendChoice } from './init-backend.js';
 import type { TrainingWorkerData, TrainingWorkerStatus } from './internal/pool-protocol.js';
-import { workerEntry, workerExecArgv } from './internal/worker-threads.js';
+import { parentKernels, workerEntry, workerExecArgv } from './internal/worker-threads.js';
 
 /** Options for {@link createTrainingWorkers}. */
 export interface TrainingWorkersOptions {
@@ -61,7 +61,7 @@ export async function createTrainingWorkers(options: TrainingWorkersOptions = {}
     throw new NodeRuntimeError('INVALID_OPTION', `createTrainingWorkers: threads must be an integer from 1 to 256 (got ${String(threads)}).`);
   }
   const backend = options.backend ?? ((getBackend() as BackendChoice | undefined) || 'auto');
-  const data: TrainingWorkerData = { backend };
+  const data: TrainingWorkerData = { backend, ...parentKernels() };
   const threadsStarted: Worker[] = [];
   let closed = false;
   let ports: PortGradientWorkers | undefined;

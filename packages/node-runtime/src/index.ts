@@ -5,6 +5,7 @@ export { createFileStore } from './create-file-store.js';
 export { type PredictionPool, type PredictionPoolOptions, createPredictionPool } from './create-prediction-pool.js';
 export { type TrainingWorkers, type TrainingWorkersOptions, createTrainingWorkers } from './create-training-workers.js';
 export type { DataProblem, DataProblemKind } from './data-problem.js';
+export { enableRelaxedSimd } from './enable-relaxed-simd.js';
 export { DATA_FORMATS, type DataFormat, detectFormat, formatFromExtension, recordPlace } from './detect-format.js';
 export {
   DataError,

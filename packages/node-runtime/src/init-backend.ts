@@ -15,6 +15,7 @@ import {
   serialised,
 } from './internal/backends.js';
 import { type Logger, silentLogger } from './logger.js';
+import { enableRelaxedSimd } from './enable-relaxed-simd.js';
 
 /** A concrete TensorFlow.js backend node-runtime can run on, fastest first: native, WebAssembly, plain JS. */
 export type BackendName = KnownBackend;
@@ -39,6 +40,12 @@ export interface InitBackendOptions {
   env?: Record<string, string | undefined>;
   /** Threads for the wasm backend (applied before its first initialisation only). */
   threads?: number;
+  /**
+   * Turn on WebAssembly relaxed SIMD for the process ({@link enableRelaxedSimd}), so Glossa's LSTM and GRU
+   * kernels run their fused multiply-add builds, as in the `glossa` CLI, its server and queue workers, and
+   * Chromium. Default true; false leaves V8's flags as they are.
+   */
+  relaxedSimd?: boolean;
   /** Where to report the decision. Default {@link silentLogger}. */
   logger?: Logger;
 }
@@ -127,7 +134,8 @@ function whyNot(candidate: BackendCandidate): string {
  * With `'auto'` it tries, in order, `'tensorflow'` (native `@tensorflow/tfjs-node`, when installed),
  * `'wasm'` and `'cpu'`, and keeps the first that initialises and implements every kernel in
  * `requiredKernels`. `GLOSSA_BACKEND` in `env` replaces `'auto'`. Checks first that the tfjs packages agree
- * in version. Calls are serialised, so concurrent calls never interleave backend switches.
+ * in version. Calls are serialised, so concurrent calls never interleave backend switches. Unless
+ * `relaxedSimd: false`, it also turns on WebAssembly relaxed SIMD ({@link enableRelaxedSimd}) first.
  *
  * @param options - see {@link InitBackendOptions}
  * @returns a {@link BackendReport} saying what was chosen and why
@@ -146,6 +154,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendRe
 
 async function initBackendNow(options: InitBackendOptions): Promise<BackendReport> {
   const logger = options.logger ?? silentLogger;
+  if (options.relaxedSimd !== false) enableRelaxedSimd();
   const job = options.job ?? 'predict';
   const required = options.requiredKernels ?? requiredKernels(job);
   checkTfjsVersions();

@@ -3,7 +3,7 @@
  * from the files it was given and answers prediction requests. Not a public API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { deserializeBundle } from '@glossa/model-core';
+import { deserializeBundle, setRelaxedSimd } from '@glossa/model-core';
 import { initBackend } from './init-backend.js';
 import type { PoolReply, PoolRequest, PoolWorkerData } from './internal/pool-protocol.js';
 
@@ -15,7 +15,8 @@ function reply(message: PoolReply, transfer: ArrayBuffer[] = []): void {
 }
 
 try {
-  const report = await initBackend({ backend: data.backend, job: 'predict' });
+  setRelaxedSimd(data.relaxedSimd); // the parent's kernels; V8's flags are the process's
+  const report = await initBackend({ backend: data.backend, job: 'predict', relaxedSimd: false });
   const classifier = await deserializeBundle(data.files);
   reply({ type: 'ready', labels: [...classifier.labels], backend: report.backend });
   port.on('message', async (request: PoolRequest) => {

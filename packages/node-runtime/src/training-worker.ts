@@ -3,7 +3,7 @@
  * serves gradient requests with model-core's `serveGradientReplica`. Not a public API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type GradientReply, type GradientRequest, serveGradientReplica } from '@glossa/model-core';
+import { type GradientReply, type GradientRequest, serveGradientReplica, setRelaxedSimd } from '@glossa/model-core';
 import { initBackend } from './init-backend.js';
 import type { TrainingWorkerData, TrainingWorkerStatus } from './internal/pool-protocol.js';
 
@@ -11,7 +11,8 @@ const port = parentPort!;
 const data = workerData as TrainingWorkerData;
 
 try {
-  const report = await initBackend({ backend: data.backend, job: 'train', threads: 1 });
+  setRelaxedSimd(data.relaxedSimd); // the parent's kernels; V8's flags are the process's
+  const report = await initBackend({ backend: data.backend, job: 'train', threads: 1, relaxedSimd: false });
   serveGradientReplica({
     post: (message: GradientReply, transfer: ArrayBuffer[]) => port.postMessage(message, transfer),
     onMessage: (handler: (message: GradientRequest) => void) => port.on('message', handler),

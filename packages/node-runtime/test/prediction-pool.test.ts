@@ -1,7 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRuntimeError, createPredictionPool, createTextClassifier, initBackend, loadBundle, readBundleFiles, saveBundle } from '../src/index.js';
+import {
+  NodeRuntimeError,
+  createPredictionPool,
+  createTextClassifier,
+  initBackend,
+  loadBundle,
+  readBundleFiles,
+  saveBundle,
+  setRelaxedSimd,
+  usesRelaxedSimd,
+} from '../src/index.js';
 import { useTempDir } from './temp-dir.js';
 
 // The pool's workers run the built `dist/prediction-worker.js` (turbo builds the package before its tests).
@@ -73,6 +83,36 @@ describe('createPredictionPool', () => {
       expect(await pool.predict([])).toEqual([]);
     } finally {
       await pool.close();
+    }
+  });
+
+  it("runs the parent's build of the kernels in its workers: after setRelaxedSimd(false), the plain build's scores", async () => {
+    expect(usesRelaxedSimd()).toBe(true);
+    // A model wide enough (32 units) for fused multiply-adds to change the scores' last bits.
+    await initBackend({ backend: 'wasm', job: 'train' });
+    const clf = createTextClassifier({ architecture: 'lstm', embeddingDim: 16, units: 32 });
+    await clf.fit(dataset(150), { epochs: 2, seed: 4 });
+    const dir = join(tempDir(), 'wide');
+    await saveBundle(clf, dir);
+    clf.dispose();
+    const input = texts(300);
+    const relaxedModel = await loadBundle(dir);
+    const relaxed = await relaxedModel.predictProbabilities(input);
+    relaxedModel.dispose();
+    setRelaxedSimd(false);
+    try {
+      const plainModel = await loadBundle(dir);
+      const plain = await plainModel.predictProbabilities(input);
+      plainModel.dispose();
+      expect(Array.from(plain)).not.toEqual(Array.from(relaxed));
+      const pool = await createPredictionPool(dir, { threads: 2, backend: 'wasm' });
+      try {
+        expect(Array.from(await pool.predictProbabilities(input))).toEqual(Array.from(plain));
+      } finally {
+        await pool.close();
+      }
+    } finally {
+      setRelaxedSimd(true);
     }
   });
 

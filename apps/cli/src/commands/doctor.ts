@@ -121,6 +121,8 @@ Examples:
       };
       const platform = `${process.platform}-${process.arch}`;
       const cpus = availableParallelism();
+      // Glossa's own kernels (LSTM, GRU, CNN, Adam) on the wasm and cpu backends, and which build they run.
+      const kernels = { webAssemblySimd: runtime.usesWasmKernels(), relaxedSimd: runtime.usesRelaxedSimd() };
       const verdict = doctorVerdict({ train: train.backend, predict: predict.backend, candidates: forTrain, platform, cpus, node: process.versions.node });
 
       if (options.json) {
@@ -137,6 +139,7 @@ Examples:
             })),
             train: { backend: train.backend, reason: train.reason },
             predict: { backend: predict.backend, reason: predict.reason },
+            kernels,
             versions,
             platform,
             cpus,
@@ -165,6 +168,12 @@ Examples:
       for (const note of notes) ctx.out(`  ${c.dim(note)}`);
       ctx.out(`${c.bold('train')}   → ${c.cyan(train.backend)}`);
       ctx.out(`${c.bold('predict')} → ${c.cyan(predict.backend)}`);
+      const kernelBuild = !kernels.webAssemblySimd
+        ? 'JavaScript (no WebAssembly SIMD here)'
+        : kernels.relaxedSimd
+          ? 'WebAssembly SIMD, relaxed (fused multiply-add)'
+          : 'WebAssembly SIMD';
+      ctx.out(`${c.bold('kernels')} → ${c.cyan(kernelBuild)}`);
       ctx.out(c.bold('Versions'));
       ctx.out(formatKeyValues([...Object.entries(versions), ['platform', `${platform}, ${cpus} CPUs`]], c));
       const paint = verdict.status === 'ready' ? c.green : verdict.status === 'slow' ? c.yellow : c.red;

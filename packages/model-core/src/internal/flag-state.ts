@@ -12,7 +12,13 @@ export const WASM_KERNELS_FLAG = 'GLOSSA_WASM_KERNELS';
 /** The fused Adam step on backends that keep tensors in CPU memory (`cpu`, `wasm`). Default true. */
 export const FUSED_ADAM_FLAG = 'GLOSSA_FUSED_ADAM';
 
-const FLAGS = [FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, FUSED_ADAM_FLAG] as const;
+/**
+ * The relaxed-SIMD builds of the recurrent kernels (one fused multiply-add per `a · b + c`) where the engine has
+ * relaxed SIMD. Default true.
+ */
+export const RELAXED_SIMD_FLAG = 'GLOSSA_RELAXED_SIMD';
+
+const FLAGS = [FUSED_RECURRENCES_FLAG, WASM_KERNELS_FLAG, FUSED_ADAM_FLAG, RELAXED_SIMD_FLAG] as const;
 
 /** Registers Glossa's flags with the tfjs environment unless they are (idempotent, and silent then). */
 export function registerFlags(): void {

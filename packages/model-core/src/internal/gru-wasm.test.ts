@@ -17,7 +17,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
-import { setWasmKernels } from '../flags.js';
+import { bitsDiffering, relDiff } from '../../test/recurrent-fixtures.js';
+import { setRelaxedSimd, setWasmKernels, usesRelaxedSimd } from '../flags.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { fusedRecurrence, opsRecurrence } from './fused-gru.js';
 import { type GruBatch, gruKernel } from './gru-wasm.js';
@@ -44,18 +45,6 @@ function raggedMask(rng: Rng, batch: number, time: number): number[][] {
       return b === batch - 1 ? 0 : t < length ? 1 : 0;
     });
   });
-}
-
-/** Largest |a − b| relative to the largest |b| (at least 1). */
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let diff = 0;
-  let scale = 1;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
 }
 
 /** How the rows start: zero, one learned state, or each its own (the padded start). */
@@ -107,10 +96,27 @@ const fusedInference: RecurrenceUnderTest = (xw, u, mask, init, starts) => fused
 describe('the WebAssembly SIMD GRU kernel', () => {
   afterEach(() => {
     setWasmKernels(true);
+    setRelaxedSimd(true);
   });
 
-  it('runs here (WebAssembly SIMD)', () => {
+  it("runs here (WebAssembly SIMD, and its relaxed-SIMD build: the test config turns on Node 20's relaxed SIMD)", () => {
     expect(gruKernel()).toBeDefined();
+    expect(usesRelaxedSimd()).toBe(true);
+  });
+
+  it('runs a different module with relaxed SIMD: fused multiply-adds change the last bits, not more (h and dXW to 1e-5 of the plain build)', () => {
+    const p = inputsOf(9, 37, 11, 64, 'learned');
+    const run = (relaxed: boolean) => {
+      setRelaxedSimd(relaxed);
+      const kernel = gruKernel()!;
+      const { h, trace } = kernel.forwardTrain(batchOf(p));
+      return { h, dxw: kernel.backward(p.upstream, trace).dxw };
+    };
+    const plain = run(false);
+    const relaxed = run(true);
+    expect(bitsDiffering(relaxed.h, plain.h)).toBeGreaterThan(0);
+    expect(relDiff(relaxed.h, plain.h)).toBeLessThan(1e-5);
+    expect(relDiff(relaxed.dxw, plain.dxw)).toBeLessThan(1e-5);
   });
 
   const shapes: Array<[number, number, number]> = [
@@ -126,9 +132,11 @@ describe('the WebAssembly SIMD GRU kernel', () => {
     'per-row': " and each row's dh₀ (per-row initial states)",
   };
   for (const start of ['zero', 'learned', 'per-row'] as const) {
-    for (const wasm of [true, false]) {
-      it(`matches the tfjs-ops recurrence: h, dXW, dU${startNames[start]} to 1e-5 relative (${wasm ? 'WebAssembly' : 'JavaScript'} recurrence)`, () => {
+    for (const path of ['relaxed SIMD', 'plain SIMD', 'JavaScript'] as const) {
+      const wasm = path !== 'JavaScript';
+      it(`matches the tfjs-ops recurrence: h, dXW, dU${startNames[start]} to 1e-5 relative (${path} recurrence)`, () => {
         setWasmKernels(wasm);
+        setRelaxedSimd(path === 'relaxed SIMD');
         const before = memory().numTensors;
         shapes.forEach(([batch, time, H], i) => {
           const p = inputsOf(100 + i, batch, time, H, start);

@@ -9,9 +9,8 @@
  * extension is missing, or the `GLOSSA_WASM_KERNELS` flag is off, {@link gruKernel} returns `undefined` and
  * the caller keeps the JavaScript path.
  */
-import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
-import { GRU_WASM_BASE64 } from './gru-wasm.generated.js';
-import { type KernelInstance, type KernelPool, compileKernel, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
+import { type KernelInstance, type KernelPool, compileKernel, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -67,21 +66,20 @@ export interface GruKernel {
   backward(dhLast: Float32Array, trace: GruTrace): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
 }
 
-/** Instances free for a call (a trace holds one until its backward pass runs); two kept, one per direction. */
-let pool: KernelPool<KernelExports> | undefined;
-
-let kernel: GruKernel | null | undefined;
+/** The compiled module (its relaxed-SIMD build where that runs), or null when this platform cannot compile it. */
+function module(): object | null {
+  return compileKernel(GRU_WASM_BASE64, GRU_RELAXED_WASM_BASE64);
+}
 
 /**
- * The GRU kernel, or `undefined` when WebAssembly SIMD is not available here (or the `GLOSSA_WASM_KERNELS`
- * flag is off). `units` must be a multiple of 4; callers check.
+ * The GRU kernel (of the module {@link compileKernel} chooses now), or `undefined` when WebAssembly SIMD is not
+ * available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
  */
-export function gruKernel(): GruKernel | undefined {
-  if (kernel === undefined) {
-    const mod = compileKernel(GRU_WASM_BASE64);
-    kernel = mod ? createKernel(mod) : null;
-  }
-  return flagOn(WASM_KERNELS_FLAG) ? (kernel ?? undefined) : undefined;
+export const gruKernel: () => GruKernel | undefined = driverOf(module, createKernel);
+
+/** Instances free for a call (a trace holds one until its backward pass runs); two kept, one per direction. */
+function pool(mod: object): KernelPool<KernelExports> {
+  return kernelPool<KernelExports>(mod, 2);
 }
 
 /** Floats of H rounded up to the kernels' panel width (8). */
@@ -127,8 +125,7 @@ function load(
     rh: trace,
     init: (perRow ? batch : 1) * H * 4,
   });
-  pool ??= kernelPool<KernelExports>(mod, 2);
-  const instance = pool.take();
+  const instance = pool(mod).take();
   instance.ensure(end);
   instance.f32(at.u, u.length).set(u);
   instance.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
@@ -146,10 +143,6 @@ function initStride({ init, perRow, units }: GruBatch): number {
   return init && perRow ? units : 0;
 }
 
-function release(instance: Instance): void {
-  pool?.give(instance);
-}
-
 function createKernel(mod: object): GruKernel {
   return {
     forward(input) {
@@ -157,7 +150,7 @@ function createKernel(mod: object): GruKernel {
       const { instance, at } = load(mod, input, false);
       instance.exports.gruForward(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, initStride(input), batch, time, H);
       const h = instance.f32(at.h, batch * H).slice();
-      release(instance);
+      pool(mod).give(instance);
       return h;
     },
     forwardTrain(input) {
@@ -202,7 +195,7 @@ function createKernel(mod: object): GruKernel {
         ...(init ? { dInit: instance.f32(at.h, batch * H).slice() } : {}),
       };
       trace.state.kernel = undefined;
-      release(instance);
+      pool(mod).give(instance);
       return result;
     },
   };
@@ -227,7 +220,7 @@ export interface GruPredictor {
 
 /** A {@link GruPredictor}, or `undefined` when WebAssembly SIMD is not available here or `units` is not a multiple of 4. */
 export function createGruPredictor(units: number): GruPredictor | undefined {
-  const mod = units % 4 === 0 ? compileKernel(GRU_WASM_BASE64) : null;
+  const mod = units % 4 === 0 ? module() : null;
   if (!mod) return undefined;
   const instance = instantiateKernel<KernelExports>(mod);
   let weights: { at: Record<'u' | 'uzr' | 'uh' | 'table' | 'init', number>; end: number; init: boolean } | undefined;

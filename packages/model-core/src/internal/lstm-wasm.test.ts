@@ -2,7 +2,8 @@ import { createRng } from '@glossa/math';
 import { memory } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM_WASM_V1_BASE64 } from '../../test/fixtures/lstm-wasm-v1.generated.js';
-import { setWasmKernels } from '../flags.js';
+import { bitsDiffering, relDiff } from '../../test/recurrent-fixtures.js';
+import { setRelaxedSimd, setWasmKernels, usesRelaxedSimd } from '../flags.js';
 import { createLstmKernel, lstmTrainKernel } from './lstm-wasm.js';
 import { i32View, layout } from './wasm-module.js';
 import { sumInitialGradients } from './recurrent.js';
@@ -118,9 +119,15 @@ const CASES: Array<[batch: number, time: number, H: number]> = [
   [37, 5, 128],
 ];
 
-describe('the WebAssembly LSTM kernels', () => {
-  beforeAll(() => setWasmKernels(true));
-  afterAll(() => setWasmKernels(true));
+describe('the WebAssembly LSTM kernels (plain SIMD build)', () => {
+  beforeAll(() => {
+    setWasmKernels(true);
+    setRelaxedSimd(false);
+  });
+  afterAll(() => {
+    setWasmKernels(true);
+    setRelaxedSimd(true);
+  });
 
   it('are byte-identical to the first version: inference forward (batches of 1 to 64, H = 4 to 128, masked steps, zero or learned state)', () => {
     const before = memory().numTensors;
@@ -176,5 +183,40 @@ describe('the WebAssembly LSTM kernels', () => {
     expect(() => kernel.backward(a.dh, fa.trace)).toThrow(
       'lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.',
     );
+  });
+});
+
+describe('the relaxed-SIMD build of the LSTM kernels', () => {
+  beforeAll(() => {
+    setWasmKernels(true);
+    setRelaxedSimd(true);
+  });
+
+  it("runs here (the test config turns on Node 20's relaxed SIMD) and agrees with the first version to 1e-5, differing in the last bits", () => {
+    expect(usesRelaxedSimd()).toBe(true);
+    const old = v1();
+    const kernel = lstmTrainKernel()!;
+    let differing = 0;
+    for (const [c, [batch, time, H]] of CASES.entries()) {
+      const where = `batch ${batch}, T ${time}, H ${H}`;
+      const forwardIn = inputs(100 + c, 50, batch, time, H);
+      const predictor = createLstmKernel(H)!;
+      predictor.setWeights(forwardIn.table, forwardIn.u, H, forwardIn.init);
+      const predicted = predictor.forward(forwardIn.ids, batch, time);
+      const predictedWant = old.forward(forwardIn.table, forwardIn.ids, forwardIn.u, batch, time, H, forwardIn.init);
+      expect(relDiff(predicted, predictedWant), `prediction h: ${where}`).toBeLessThan(1e-5);
+      const { table, live, u, init, dh } = inputs(200 + c, batch * time + 1, batch, time, H);
+      const xw = table.subarray(4 * H);
+      const want = old.train(xw, live, u, dh, batch, time, H, init);
+      const { h, trace } = kernel.forward(xw, live, u, batch, time, H, init);
+      const got = kernel.backward(dh, trace);
+      expect(relDiff(h, want.h), `h: ${where}`).toBeLessThan(1e-5);
+      expect(relDiff(got.hPrev, want.hPrev), `hPrev: ${where}`).toBeLessThan(1e-5);
+      expect(relDiff(got.dxw, want.dxw), `dXW: ${where}`).toBeLessThan(1e-5);
+      expect(relDiff(got.dInit!, want.dInit!), `dInit: ${where}`).toBeLessThan(1e-5);
+      differing += bitsDiffering(predicted, predictedWant) + bitsDiffering(got.dxw, want.dxw);
+    }
+    // The module that ran is the relaxed one: fused multiply-adds round once where the plain build rounds twice.
+    expect(differing).toBeGreaterThan(0);
   });
 });

@@ -9,10 +9,9 @@
  * WebAssembly or its SIMD extension is missing (old browsers, some sandboxes), {@link createLstmKernel} and
  * {@link lstmTrainKernel} return `undefined` and the caller keeps the JavaScript path.
  */
-import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
-import { LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
+import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
-import { type KernelInstance, type KernelPool, compileKernel, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { type KernelInstance, type KernelPool, compileKernel, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -70,9 +69,9 @@ interface KernelExports {
   ): void;
 }
 
-/** The compiled module, or null when this platform cannot compile it. */
+/** The compiled module (its relaxed-SIMD build where that runs), or null when this platform cannot compile it. */
 function module(): object | null {
-  return compileKernel(LSTM_WASM_BASE64);
+  return compileKernel(LSTM_WASM_BASE64, LSTM_RELAXED_WASM_BASE64);
 }
 
 /** Whether the kernel module compiles here (WebAssembly with SIMD). */
@@ -213,25 +212,15 @@ export function interleaveStates(h: Float32Array, c: Float32Array, batch: number
   return out;
 }
 
-let trainKernel: LstmTrainKernel | null | undefined;
-
 /**
- * The training kernel, or `undefined` when WebAssembly SIMD is not available here (or the
- * `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
+ * The training kernel (of the module {@link compileKernel} chooses now), or `undefined` when WebAssembly SIMD
+ * is not available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
  */
-export function lstmTrainKernel(): LstmTrainKernel | undefined {
-  if (trainKernel === undefined) {
-    const mod = module();
-    trainKernel = mod ? createTrainKernel(mod) : null;
-  }
-  return flagOn(WASM_KERNELS_FLAG) ? (trainKernel ?? undefined) : undefined;
-}
+export const lstmTrainKernel: () => LstmTrainKernel | undefined = driverOf(module, createTrainKernel);
 
 /** Instances free for a training forward (each trace holds one until its backward runs); two kept, one per direction of a bidirectional layer. */
-let trainPool: KernelPool<KernelExports> | undefined;
 function pool(mod: object): KernelPool<KernelExports> {
-  trainPool ??= kernelPool<KernelExports>(mod, 2);
-  return trainPool;
+  return kernelPool<KernelExports>(mod, 2);
 }
 
 function createTrainKernel(mod: object): LstmTrainKernel {

@@ -1,9 +1,10 @@
 /**
  * What Glossa's own WebAssembly SIMD kernels (AssemblyScript in `assembly/`, shipped base64-encoded in
  * `src/internal/*-wasm.generated.ts`) need to run: compiling a module once (or learning that this platform
- * cannot: no WebAssembly, or no SIMD), and instances that each own their memory, grown on demand and laid out
- * by the caller in 16-byte aligned arrays.
+ * cannot: no WebAssembly, or no SIMD), choosing a kernel's relaxed-SIMD build where the engine has relaxed SIMD,
+ * and instances that each own their memory, grown on demand and laid out by the caller in 16-byte aligned arrays.
  */
+import { RELAXED_SIMD_FLAG, WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 
 /** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
 interface WasmMemory {
@@ -11,6 +12,7 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Memory: new (descriptor: { initial: number }) => WasmMemory;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
@@ -30,26 +32,113 @@ function decodeBase64(text: string): Uint8Array {
 const compiled = new Map<string, object | null>();
 
 /**
- * The module encoded by `base64`, compiled (synchronously) on first use and the same module after that.
+ * The smallest module that uses relaxed SIMD: one function returning `f32x4.relaxed_madd` of three splats
+ * (opcode 0xfd 0x105).
+ */
+const RELAXED_PROBE = new Uint8Array(
+  [
+    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version
+    [0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b], // types: () -> v128
+    [0x03, 0x02, 0x01, 0x00], // functions: one of type 0
+    [0x0a, 0x1c, 0x01, 0x1a, 0x00], // code: one body of 26 bytes, no locals
+    [0x43, 0x00, 0x00, 0x80, 0x3f, 0xfd, 0x13], // f32.const 1; f32x4.splat
+    [0x43, 0x00, 0x00, 0x00, 0x40, 0xfd, 0x13], // f32.const 2; f32x4.splat
+    [0x43, 0x00, 0x00, 0x40, 0x40, 0xfd, 0x13], // f32.const 3; f32x4.splat
+    [0xfd, 0x85, 0x02, 0x0b], // f32x4.relaxed_madd; end
+  ].flat(),
+);
+
+let hasRelaxedSimd = false;
+
+/**
+ * Whether this engine validates relaxed SIMD (Chromium, Firefox and Node 22+ by default; Node 20 after
+ * `--experimental-wasm-relaxed-simd`, which `@glossa/node-runtime`'s `enableRelaxedSimd` sets). A `false` is
+ * not remembered, so turning the engine's flag on later takes effect.
+ *
+ * @returns True when relaxed-SIMD modules compile here.
+ * @example
+ * ```ts
+ * console.log(relaxedSimdSupported());
+ * ```
+ */
+export function relaxedSimdSupported(): boolean {
+  if (!hasRelaxedSimd && wasmApi) {
+    try {
+      hasRelaxedSimd = wasmApi.validate(RELAXED_PROBE);
+    } catch {
+      hasRelaxedSimd = false;
+    }
+  }
+  return hasRelaxedSimd;
+}
+
+/**
+ * Whether a kernel with a relaxed-SIMD build runs that build now: the `GLOSSA_RELAXED_SIMD` flag on and
+ * {@link relaxedSimdSupported}.
+ */
+export function relaxedSimdChosen(): boolean {
+  return flagOn(RELAXED_SIMD_FLAG) && relaxedSimdSupported();
+}
+
+function compileOnce(base64: string): object | null {
+  let mod = compiled.get(base64);
+  if (mod === undefined) {
+    try {
+      mod = wasmApi ? new wasmApi.Module(decodeBase64(base64)) : null;
+    } catch {
+      mod = null; // no SIMD (or no relaxed SIMD) support: the caller's other path runs instead
+    }
+    compiled.set(base64, mod);
+  }
+  return mod;
+}
+
+/**
+ * The module encoded by `base64`, compiled (synchronously) on first use and the same module after that; with
+ * `relaxed` (the kernel's relaxed-SIMD build), that module instead while {@link relaxedSimdChosen}.
  *
  * @param base64 - The module's bytes, base64-encoded (a `*-wasm.generated.ts` constant).
+ * @param relaxed - The relaxed-SIMD build of the same kernels, when it has one.
  * @returns The compiled module, or `null` when this platform cannot compile it (no WebAssembly, or no SIMD).
  * @example
  * ```ts
  * if (compileKernel(ADAM_WASM_BASE64)) console.log('WebAssembly SIMD kernels run here');
  * ```
  */
-export function compileKernel(base64: string): object | null {
-  let mod = compiled.get(base64);
-  if (mod === undefined) {
-    try {
-      mod = wasmApi ? new wasmApi.Module(decodeBase64(base64)) : null;
-    } catch {
-      mod = null; // no SIMD support: the caller's JavaScript path runs instead
-    }
-    compiled.set(base64, mod);
+export function compileKernel(base64: string, relaxed?: string): object | null {
+  if (relaxed !== undefined && relaxedSimdChosen()) {
+    const mod = compileOnce(relaxed);
+    if (mod) return mod;
   }
-  return mod;
+  return compileOnce(base64);
+}
+
+/**
+ * A kernel's driver getter: `create(mod)` made once for each module `module()` returns (the plain or the
+ * relaxed-SIMD build, as {@link compileKernel} chooses at the call), or `undefined` while the
+ * `GLOSSA_WASM_KERNELS` flag is off or the module does not compile here.
+ *
+ * @param module - The kernel's compiled module now (its `compileKernel` call).
+ * @param create - Makes the driver of one module.
+ * @returns The getter.
+ * @example
+ * ```ts
+ * export const gruKernel = driverOf(() => compileKernel(GRU_WASM_BASE64, GRU_RELAXED_WASM_BASE64), createKernel);
+ * ```
+ */
+export function driverOf<K>(module: () => object | null, create: (mod: object) => K): () => K | undefined {
+  const made = new WeakMap<object, K>();
+  return () => {
+    if (!flagOn(WASM_KERNELS_FLAG)) return undefined;
+    const mod = module();
+    if (!mod) return undefined;
+    let driver = made.get(mod);
+    if (driver === undefined) {
+      driver = create(mod);
+      made.set(mod, driver);
+    }
+    return driver;
+  };
 }
 
 /** One instance of a kernel module with its own memory (the module imports `env.memory`). */
@@ -128,13 +217,15 @@ export interface KernelPool<E> {
   give(instance: KernelInstance<E>): void;
 }
 
+const pools = new WeakMap<object, KernelPool<unknown>>();
+
 /**
- * A pool of instances of `mod` (a training trace holds one from its forward to its backward pass, so a
- * bidirectional layer needs two at once).
+ * The pool of instances of `mod`, one per module (made on its first call; a training trace holds an instance
+ * from its forward to its backward pass, so a bidirectional layer needs two at once).
  *
  * @param mod - The compiled module.
- * @param maxIdle - Idle instances kept.
- * @returns The pool.
+ * @param maxIdle - Idle instances kept (taken from the first call).
+ * @returns The module's pool.
  * @example
  * ```ts
  * const pool = kernelPool<Exports>(compileKernel(GRU_WASM_BASE64)!, 2);
@@ -143,11 +234,16 @@ export interface KernelPool<E> {
  * ```
  */
 export function kernelPool<E>(mod: object, maxIdle: number): KernelPool<E> {
-  const idle: KernelInstance<E>[] = [];
-  return {
-    take: () => idle.pop() ?? instantiateKernel<E>(mod),
-    give(instance) {
-      if (idle.length < maxIdle) idle.push(instance);
-    },
-  };
+  let pool = pools.get(mod) as KernelPool<E> | undefined;
+  if (!pool) {
+    const idle: KernelInstance<E>[] = [];
+    pool = {
+      take: () => idle.pop() ?? instantiateKernel<E>(mod),
+      give(instance) {
+        if (idle.length < maxIdle) idle.push(instance);
+      },
+    };
+    pools.set(mod, pool as KernelPool<unknown>);
+  }
+  return pool;
 }

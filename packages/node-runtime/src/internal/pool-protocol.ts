@@ -6,6 +6,8 @@ export interface PoolWorkerData {
   files: BundleFiles;
   backend: BackendChoice;
   batchSize: number;
+  /** Whether the worker runs the kernels' relaxed-SIMD builds: the parent's choice (`parentKernels` in worker-threads.ts). */
+  relaxedSimd: boolean;
 }
 
 /** A request to a prediction worker. */
@@ -24,6 +26,8 @@ export type PoolReply =
 /** What a training worker starts with. */
 export interface TrainingWorkerData {
   backend: BackendChoice;
+  /** Whether the worker runs the kernels' relaxed-SIMD builds: the parent's choice (`parentKernels` in worker-threads.ts). */
+  relaxedSimd: boolean;
 }
 
 /** A training worker's first message: its backend is ready, or it could not start one. */

@@ -17,6 +17,7 @@ import {
   loadBundleFromBlob,
   loadBundleFromStore,
   saveBundleToStore,
+  usesRelaxedSimd,
   usesWasmKernels,
 } from '../../src/index.js';
 import { PARITY_TEXTS, tinyData } from '../tiny-data.js';
@@ -42,6 +43,7 @@ function deleteDatabase(name: string): Promise<void> {
 
 const api: PageApi = {
   wasmKernels: () => usesWasmKernels(),
+  relaxedSimd: () => usesRelaxedSimd(),
   backend: (job) => initWebBackend({ job, wasmPaths }),
 
   async storeContract() {

@@ -4,6 +4,8 @@ import type { Explanation, Prediction, TrainingEvent, WebBackendReport } from '.
 export interface PageApi {
   /** Whether model-core's WebAssembly SIMD LSTM kernels compile and run in the page's main thread. */
   wasmKernels(): boolean;
+  /** Whether those kernels run their relaxed-SIMD builds (Chromium has relaxed SIMD by default). */
+  relaxedSimd(): boolean;
   /** initWebBackend('auto') for a job, in the page's main thread. */
   backend(job: 'train' | 'predict'): Promise<WebBackendReport>;
   /** The shared BundleStore contract suite on real IndexedDB. */

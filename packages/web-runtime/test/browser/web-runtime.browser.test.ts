@@ -192,8 +192,9 @@ afterAll(async () => {
 }, HOOK_TIMEOUT);
 
 describe('@glossa/web-runtime in Chromium', () => {
-  it("runs model-core's WebAssembly SIMD LSTM kernels in the page (not the JavaScript fallback)", async () => {
+  it("runs model-core's WebAssembly SIMD LSTM kernels in the page (not the JavaScript fallback), their relaxed-SIMD builds", async () => {
     expect(await call('wasmKernels')).toBe(true);
+    expect(await call('relaxedSimd')).toBe(true);
   });
 
   it('chooses a backend with initWebBackend("auto") and says why', async () => {
