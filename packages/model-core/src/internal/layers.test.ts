@@ -19,6 +19,7 @@ import {
   mul,
   add,
   reshape,
+  variable,
 } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { GlossaConv1D, GlossaGlobalMaxPool1D, GlossaMaskedMean, embeddingLookup, gatherRows, maskedMaxPool, scatterAddRows, windowsOf } from './layers.js';
@@ -88,6 +89,28 @@ describe('embeddingLookup', () => {
   it('scatter-adds repeated ids and ignores out-of-range ones', () => {
     const out = scatterAddRows(Int32Array.from([2, 2, 9]), Float32Array.from([1, 2, 3, 4, 5, 6]), 3, 2);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 4, 6]);
+  });
+
+  it('scatter-adds into a reused table, zeroing first the rows the previous step wrote', () => {
+    const out = scatterAddRows(Int32Array.from([2, 0]), Float32Array.from([1, 2, 3, 4]), 3, 2);
+    const again = scatterAddRows(Int32Array.from([1, 1]), Float32Array.from([5, 6, 7, 8]), 3, 2, { out, clear: Int32Array.from([2, 0]) });
+    expect(again).toBe(out);
+    expect(Array.from(again)).toEqual([0, 0, 12, 14, 0, 0]);
+  });
+
+  it('gives the same table gradient over repeated steps on one table (the wasm backend reuses its scratch)', () => {
+    const table = variable(randomNormal([30, 4], 0, 1, 'float32', 5)) as unknown as Tensor2D;
+    const steps = [Int32Array.from([1, 2, 2, 7]), Int32Array.from([3, 3, 0, 29]), Int32Array.from([7, 8, 9, 1])];
+    for (const [i, ids] of steps.entries()) {
+      tidy(() => {
+        const weights = randomNormal([4, 4], 0, 1, 'float32', 60 + i);
+        const idTensor = tensor1d(ids, 'int32');
+        const ours = grad((t: Tensor) => sum(mul(embeddingLookup(t as Tensor2D, idTensor), weights)))(table).dataSync();
+        const stock = grad((t: Tensor) => sum(mul(gather(t, idTensor), weights)))(table).dataSync();
+        close(ours, stock, 1e-6);
+      });
+    }
+    (table as unknown as { dispose(): void }).dispose();
   });
 });
 

@@ -22,6 +22,7 @@ import {
   concat,
   customGrad,
   gather,
+  getBackend,
   greater,
   logicalOr,
   matMul,
@@ -60,9 +61,19 @@ interface BaseLayerArgs {
   trainable?: boolean;
 }
 
-/** Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present. */
-export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: Float32Array, vocab: number, dim: number): Float32Array {
-  const out = new Float32Array(vocab * dim);
+/**
+ * Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present: into a new
+ * array, or into `into` (all zeros but possibly the rows of `clear`, which are zeroed first).
+ */
+export function scatterAddRows(
+  ids: Int32Array | Float32Array | Uint8Array,
+  dy: Float32Array,
+  vocab: number,
+  dim: number,
+  into?: { out: Float32Array; clear: Int32Array },
+): Float32Array {
+  const out = into?.out ?? new Float32Array(vocab * dim);
+  if (into) for (const id of into.clear) if (id >= 0 && id < vocab) out.fill(0, id * dim, id * dim + dim);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     if (id < 0 || id >= vocab) continue;
@@ -93,6 +104,21 @@ export function gatherRows(table: Tensor2D, ids: Tensor): Tensor2D {
 }
 
 /**
+ * Per embedding table (the layer's variable: the same object every step, while its data changes), the
+ * gradient scratch of the wasm backend and the ids its last step wrote.
+ */
+const gradientScratch = new WeakMap<Tensor2D, { out: Float32Array; clear: Int32Array }>();
+
+/** The scratch gradient of `table` (made zero on first use) with the rows to clear; remembers `ids` for the next step. */
+function scratchFor(table: Tensor2D, ids: Int32Array): { out: Float32Array; clear: Int32Array } {
+  const previous = gradientScratch.get(table);
+  const out = previous && previous.out.length === table.size ? previous.out : new Float32Array(table.size);
+  const clear = previous && previous.out === out ? previous.clear : new Int32Array(0);
+  gradientScratch.set(table, { out, clear: ids.slice() });
+  return { out, clear };
+}
+
+/**
  * Looks up rows of `table` for `ids` (any shape) with a sparse scatter-add gradient.
  * Out-of-range ids read as `<unk>`-free zeros are impossible: ids are clipped by the caller's vocabulary.
  */
@@ -106,7 +132,10 @@ export function embeddingLookup(table: Tensor2D, ids: Tensor): Tensor {
     save([flat]);
     const value = gatherRows(t as Tensor2D, flat);
     const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor => {
-      const grad = scatterAddRows(saved[0]!.dataSync() as Int32Array, dy.dataSync() as Float32Array, vocab, dim);
+      const ids = saved[0]!.dataSync() as Int32Array;
+      // tfjs-wasm copies a new tensor's values into its own memory, so one scratch table serves every step
+      // there (only the rows the previous step wrote need zeroing); the cpu backend keeps the array given.
+      const grad = scatterAddRows(ids, dy.dataSync() as Float32Array, vocab, dim, getBackend() === 'wasm' ? scratchFor(table, ids) : undefined);
       return tensor2d(grad, [vocab, dim]);
     };
     return { value, gradFunc };
