@@ -74,7 +74,10 @@ function stepFlops(arch) {
   return 3 * forward;
 }
 
-/** GFLOP/s of one n × n × n matrix product on the active backend (the achievable GEMM peak). */
+/**
+ * GFLOP/s of one n × n × n matrix product through tfjs's matMul on the active backend (the achievable GEMM peak):
+ * on wasm, Glossa's own kernel for products this large (registerGlossaKernels), XNNPACK for the 64³ one.
+ */
 function gemmPeak(n) {
   const a = randomNormal([n, n]);
   const b = randomNormal([n, n]);

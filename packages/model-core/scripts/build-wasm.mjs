@@ -22,6 +22,7 @@ export const KERNELS = [
   // Adam stays plain: it reproduces tfjs's AdamOptimizer bit for bit. The CNN kernel only adds.
   { name: 'adam', constant: 'ADAM_WASM_BASE64', summary: 'The fused Adam step kernel (WebAssembly with SIMD, imports `env.memory`), base64.', relaxed: false },
   { name: 'cnn', constant: 'CNN_WASM_BASE64', summary: 'The CNN prediction kernel (WebAssembly with SIMD, imports `env.memory`), base64.', relaxed: false },
+  { name: 'gemm', constant: 'GEMM_WASM_BASE64', summary: 'The matrix product kernel (WebAssembly with SIMD, imports `env.memory`), base64.', relaxed: true },
 ];
 
 /** Where a kernel's generated module is written. */

@@ -1,7 +1,40 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { matMulKernel } from './internal/gemm-wasm.js';
 
 interface DisposingBackend {
   disposeData(dataId: object): void;
+}
+
+/** The parts of tfjs-backend-wasm 4.22's backend that {@link ownMatMul} uses. */
+interface WasmHeapBackend extends DisposingBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+/** Products of at least this many multiply-adds go to Glossa's kernel; smaller ones cost more to copy than to compute. */
+const OWN_MATMUL_MIN_MACS = 1 << 20;
+
+/**
+ * A 2-D float32 `BatchMatMul` on the wasm backend computed by Glossa's WebAssembly kernel (gemm-wasm.ts: about
+ * twice XNNPACK's rate through tfjs on a full-length training step's shapes), or `undefined` to leave it to
+ * tfjs: a small or batched product, no kernel here (no SIMD, `GLOSSA_WASM_KERNELS` off), or a cross-origin
+ * isolated page, where tfjs-wasm can spread XNNPACK over threads and this kernel has one.
+ */
+function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA = false, transposeB = false } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+  if (a.shape.length !== 2 || b.shape.length !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) return undefined;
+  const [M, K] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const N = transposeB ? b.shape[0]! : b.shape[1]!;
+  if ((transposeB ? b.shape[1] : b.shape[0]) !== K || M * K * N < OWN_MATMUL_MIN_MACS) return undefined;
+  const kernel = matMulKernel();
+  if (!kernel) return undefined;
+  const backend = args.backend as unknown as WasmHeapBackend;
+  // The output first: making it may grow tfjs's memory, which detaches views made before.
+  const out = backend.makeOutput([M, N], 'float32');
+  kernel.multiply(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), M, K, N, transposeA, transposeB, backend.typedArrayFromHeap(out));
+  return out;
 }
 
 const patched = new Set<string>();
@@ -13,6 +46,10 @@ const patched = new Set<string>();
  */
 function wrapBatchMatMul(original: KernelConfig): KernelFunc {
   return (args) => {
+    if (original.kernelName === 'BatchMatMul') {
+      const own = ownMatMul(args);
+      if (own) return own;
+    }
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
     if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     const transpose = getKernel('Transpose', original.backendName);
@@ -39,7 +76,8 @@ function wrapBatchMatMul(original: KernelConfig): KernelFunc {
 }
 
 /**
- * Registers Glossa's faster kernels for `backendName` (idempotent). Today: on `wasm`, matrix multiplies
+ * Registers Glossa's faster kernels for `backendName` (idempotent). Today, on `wasm`: large 2-D float32
+ * `BatchMatMul`s run in Glossa's own WebAssembly SIMD kernel (gemm-wasm.ts), and the other matrix multiplies
  * with a transposed operand (`BatchMatMul`, `_FusedMatMul`) are routed to XNNPACK, which makes every
  * gradient step several times faster. The runtimes call this after choosing a backend; it changes speed,
  * never results beyond float rounding.

@@ -1,6 +1,7 @@
 /**
  * Seeded synthetic data for the tests of every package (model-core, the CLI, the server): one generator, so a
- * change to the test data is made once. Private to the workspace, never published; imported from source.
+ * change to the test data is made once; and the reference arithmetic the kernel tests compare with. Private to
+ * the workspace, never published; imported from source.
  */
 
 const POSITIVE = ['great', 'wonderful', 'excellent', 'loved', 'superb', 'delightful', 'brilliant', 'fantastic'];
@@ -45,6 +46,32 @@ export function syntheticSentiment(n: number, seed = 1, labels: readonly [string
     const k = 1 + Math.floor(rand() * 2);
     for (let j = 0; j < k; j++) words.splice(Math.floor(rand() * words.length), 0, pick(positive ? POSITIVE : NEGATIVE));
     out.push({ text: words.join(' '), label: positive ? labels[1] : labels[0] });
+  }
+  return out;
+}
+
+/**
+ * A · B ([M, N] row-major) with each output summed over k = 0…K − 1 in order, every product and sum rounded to
+ * float32: what a matrix kernel without fused multiply-add computes, bit for bit. `a` is [M, K] (or [K, M] with
+ * `transposeA`), `b` is [K, N] (or [N, K] with `transposeB`), both row-major.
+ *
+ * @example
+ * ```ts
+ * sequentialMatMul(Float32Array.of(1, 2), Float32Array.of(3, 4), 1, 2, 1, false, false); // Float32Array [11]
+ * ```
+ */
+export function sequentialMatMul(a: Float32Array, b: Float32Array, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): Float32Array {
+  const out = new Float32Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const x = transposeA ? a[k * M + i]! : a[i * K + k]!;
+        const y = transposeB ? b[j * K + k]! : b[k * N + j]!;
+        s = Math.fround(s + Math.fround(x * y));
+      }
+      out[i * N + j] = s;
+    }
   }
   return out;
 }

@@ -1,0 +1,74 @@
+// Glossa's matrix product for the wasm backend's large float32 BatchMatMul (src/internal/gemm-wasm.ts): the
+// recurrent kernels' register tile (simd.ts's tile4x8, four rows × eight columns, k summed in order) over
+// packed operands. Compiled by `pnpm --filter @glossa/model-core build:wasm` (AssemblyScript, plain and
+// relaxed SIMD) into src/internal/gemm-wasm.generated.ts; a test checks the committed file matches this source.
+
+// @ts-nocheck  (AssemblyScript, not TypeScript)
+
+import { packPanels, packTransposedPanels, tile4x8 } from './simd';
+
+export { packPanels, packTransposedPanels };
+
+/**
+ * Packs the left operand into interleaved panels of four rows: `dst` f32 [⌈M / 4⌉][K][4], lane r of panel p
+ * holding row min(4p + r, M − 1) (a last partial panel repeats the last row). `a` is [M, K] row-major, or with
+ * `transposed` [K, M] (the operand of Aᵀ · B).
+ */
+export function packRows(a: usize, transposed: bool, M: i32, K: i32, dst: usize): void {
+  for (let p = 0; p < M; p += 4) {
+    for (let r = 0; r < 4; r++) {
+      const row = min(p + r, M - 1);
+      let d = dst + (<usize>r << 2);
+      if (transposed) {
+        let s = a + (<usize>row << 2);
+        for (let k = 0; k < K; k++) {
+          store<f32>(d, load<f32>(s));
+          s += <usize>M << 2;
+          d += 16;
+        }
+      } else {
+        let s = a + (<usize>(row * K) << 2);
+        for (let k = 0; k < K; k++) {
+          store<f32>(d, load<f32>(s));
+          s += 4;
+          d += 16;
+        }
+      }
+    }
+    dst += <usize>K << 4;
+  }
+}
+
+/**
+ * out ([M, N] row-major) = A · B from the packed operands (`apk` from {@link packRows}, `bpk` [⌈N / 8⌉][K][8]
+ * from packPanels / packTransposedPanels). Every output is the sum over k = 0…K − 1 in order. `scratch` (f32
+ * [4][8]) takes the last panel when N is not a multiple of 8.
+ */
+export function gemm(apk: usize, bpk: usize, out: usize, M: i32, K: i32, N: i32, scratch: usize): void {
+  const panelA = <usize>K << 4;
+  const panelB = <usize>K << 5;
+  const full = N & ~7;
+  const rowBytes = <usize>N << 2;
+  for (let i = 0; i < M; i += 4) {
+    const a = apk + <usize>(i >> 2) * panelA;
+    const o0 = out + <usize>i * rowBytes;
+    const o1 = out + <usize>min(i + 1, M - 1) * rowBytes;
+    const o2 = out + <usize>min(i + 2, M - 1) * rowBytes;
+    const o3 = out + <usize>min(i + 3, M - 1) * rowBytes;
+    for (let j = 0; j < full; j += 8) {
+      const jo = <usize>j << 2;
+      tile4x8(true, 0, 0, 0, 0, a, a + panelA, 16, bpk + <usize>(j >> 3) * panelB, 32, o0 + jo, o1 + jo, o2 + jo, o3 + jo);
+    }
+    if (full < N) {
+      tile4x8(true, 0, 0, 0, 0, a, a + panelA, 16, bpk + <usize>(full >> 3) * panelB, 32, scratch, scratch + 32, scratch + 64, scratch + 96);
+      const jo = <usize>full << 2;
+      for (let c = 0; c < N - full; c++) {
+        const co = <usize>c << 2;
+        store<f32>(o0 + jo + co, load<f32>(scratch + co));
+        store<f32>(o1 + jo + co, load<f32>(scratch + 32 + co));
+        store<f32>(o2 + jo + co, load<f32>(scratch + 64 + co));
+        store<f32>(o3 + jo + co, load<f32>(scratch + 96 + co));
+      }
+    }
+  }
+}

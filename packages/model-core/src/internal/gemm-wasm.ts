@@ -1,0 +1,57 @@
+/**
+ * Glossa's matrix product in WebAssembly SIMD (assembly/gemm.ts: the recurrent kernels' 4 × 8 register tile
+ * over packed operands, in a plain and a relaxed-SIMD build). On this project's machine it ran the shapes of a
+ * full-length training step (6400 × 64 · 64 × 256 and their gradients) at 37–43 GFLOP/s plain and 51–53
+ * relaxed, where tfjs-wasm's XNNPACK path reached 19–27 through tfjs; `registerGlossaKernels` routes the wasm
+ * backend's large float32 2-D `BatchMatMul`s here. Every output sums k = 0…K − 1 in order, so results do not
+ * depend on the batch around them.
+ */
+import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
+import { compileKernel, driverOf, instantiateKernel, layout } from './wasm-module.js';
+
+interface GemmExports {
+  packRows(a: number, transposed: number, M: number, K: number, dst: number): void;
+  packPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
+  packTransposedPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
+  gemm(apk: number, bpk: number, out: number, M: number, K: number, N: number, scratch: number): void;
+}
+
+/** One kernel instance (its memory grows to the largest product it has computed). */
+export interface MatMulKernel {
+  /**
+   * Writes `A · B` ([M, N] row-major) into `into`. `a` is [M, K] (or [K, M] with `transposeA`), `b` is [K, N]
+   * (or [N, K] with `transposeB`), both row-major.
+   */
+  multiply(a: Float32Array, b: Float32Array, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean, into: Float32Array): void;
+}
+
+function createMatMul(mod: object): MatMulKernel {
+  const kernel = instantiateKernel<GemmExports>(mod);
+  return {
+    multiply(a, b, M, K, N, transposeA, transposeB, into) {
+      const { at, end } = layout({
+        a: a.byteLength,
+        b: b.byteLength,
+        apk: Math.ceil(M / 4) * K * 16,
+        bpk: Math.ceil(N / 8) * K * 32,
+        out: M * N * 4,
+        scratch: 128,
+      });
+      kernel.ensure(end);
+      kernel.f32(at.a, a.length).set(a);
+      kernel.f32(at.b, b.length).set(b);
+      const e = kernel.exports;
+      e.packRows(at.a, transposeA ? 1 : 0, M, K, at.apk);
+      if (transposeB) e.packTransposedPanels(at.b, K, 0, K, N, at.bpk);
+      else e.packPanels(at.b, N, 0, N, K, at.bpk);
+      e.gemm(at.apk, at.bpk, at.out, M, K, N, at.scratch);
+      into.set(kernel.f32(at.out, M * N));
+    },
+  };
+}
+
+/**
+ * The matrix product kernel (its relaxed-SIMD build where that runs), or `undefined` where WebAssembly SIMD is
+ * missing or the `GLOSSA_WASM_KERNELS` flag is off.
+ */
+export const matMulKernel: () => MatMulKernel | undefined = driverOf(() => compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64), createMatMul);
