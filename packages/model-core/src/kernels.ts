@@ -11,29 +11,60 @@ interface WasmHeapBackend extends DisposingBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
-/** Products of at least this many multiply-adds go to Glossa's kernel; smaller ones cost more to copy than to compute. */
+/**
+ * 2-D products of at least this many multiply-adds go to Glossa's kernel; smaller ones cost more to copy than
+ * to compute. Batched products always do: tfjs-wasm runs them in a scalar loop (~2 GFLOP/s here).
+ */
 const OWN_MATMUL_MIN_MACS = 1 << 20;
 
 /**
- * A 2-D float32 `BatchMatMul` on the wasm backend computed by Glossa's WebAssembly kernel (gemm-wasm.ts: about
- * twice XNNPACK's rate through tfjs on a full-length training step's shapes), or `undefined` to leave it to
- * tfjs: a small or batched product, no kernel here (no SIMD, `GLOSSA_WASM_KERNELS` off), or a cross-origin
- * isolated page, where tfjs-wasm can spread XNNPACK over threads and this kernel has one.
+ * A float32 `BatchMatMul` on the wasm backend computed by Glossa's WebAssembly kernel (gemm-wasm.ts: about
+ * twice XNNPACK's rate through tfjs on a full-length training step's 2-D shapes, and 10–20× tfjs-wasm's loop
+ * for batched ones such as attention's), or `undefined` to leave it to tfjs: a small 2-D product, batch
+ * dimensions that differ other than by one side being 1, no kernel here (no SIMD, `GLOSSA_WASM_KERNELS`
+ * off), or a cross-origin isolated page, where tfjs-wasm can spread XNNPACK over threads and this kernel has one.
  */
 function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
   const { transposeA = false, transposeB = false } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-  if (a.shape.length !== 2 || b.shape.length !== 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2 || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) return undefined;
-  const [M, K] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
-  const N = transposeB ? b.shape[0]! : b.shape[1]!;
-  if ((transposeB ? b.shape[1] : b.shape[0]) !== K || M * K * N < OWN_MATMUL_MIN_MACS) return undefined;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((x, y) => x * y, 1);
+  const batchB = outerB.reduce((x, y) => x * y, 1);
+  const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
+  if (!sameOuter && batchA !== 1 && batchB !== 1) return undefined;
+  const [M, K] = transposeA ? [a.shape[ra - 1]!, a.shape[ra - 2]!] : [a.shape[ra - 2]!, a.shape[ra - 1]!];
+  const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  if ((transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K) return undefined;
+  const batch = Math.max(batchA, batchB);
+  if (batch === 1 && M * K * N < OWN_MATMUL_MIN_MACS) return undefined;
   const kernel = matMulKernel();
   if (!kernel) return undefined;
   const backend = args.backend as unknown as WasmHeapBackend;
+  const outer = batchA >= batchB ? outerA : outerB;
   // The output first: making it may grow tfjs's memory, which detaches views made before.
-  const out = backend.makeOutput([M, N], 'float32');
-  kernel.multiply(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), M, K, N, transposeA, transposeB, backend.typedArrayFromHeap(out));
+  const out = backend.makeOutput([...outer, M, N], 'float32');
+  const av = backend.typedArrayFromHeap(a);
+  const bv = backend.typedArrayFromHeap(b);
+  const ov = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < batch; i++) {
+    const ai = batchA === 1 ? 0 : i;
+    const bi = batchB === 1 ? 0 : i;
+    kernel.multiply(
+      av.subarray(ai * M * K, (ai + 1) * M * K),
+      bv.subarray(bi * K * N, (bi + 1) * K * N),
+      M,
+      K,
+      N,
+      transposeA,
+      transposeB,
+      ov.subarray(i * M * N, (i + 1) * M * N),
+    );
+  }
   return out;
 }
 
@@ -76,8 +107,8 @@ function wrapBatchMatMul(original: KernelConfig): KernelFunc {
 }
 
 /**
- * Registers Glossa's faster kernels for `backendName` (idempotent). Today, on `wasm`: large 2-D float32
- * `BatchMatMul`s run in Glossa's own WebAssembly SIMD kernel (gemm-wasm.ts), and the other matrix multiplies
+ * Registers Glossa's faster kernels for `backendName` (idempotent). Today, on `wasm`: large 2-D and all batched
+ * float32 `BatchMatMul`s run in Glossa's own WebAssembly SIMD kernel (gemm-wasm.ts), and the other matrix multiplies
  * with a transposed operand (`BatchMatMul`, `_FusedMatMul`) are routed to XNNPACK, which makes every
  * gradient step several times faster. The runtimes call this after choosing a backend; it changes speed,
  * never results beyond float rounding.

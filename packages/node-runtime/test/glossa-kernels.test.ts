@@ -16,7 +16,7 @@ const TRANSPOSES = [
 ] as const;
 
 describe("Glossa's wasm kernels", () => {
-  it('give the cpu backend results for every transpose combination of BatchMatMul and _FusedMatMul', async () => {
+  it('give the cpu backend results for every transpose combination of BatchMatMul (2-D, batched, broadcast) and _FusedMatMul', async () => {
     const run = (): number[][] =>
       TRANSPOSES.flatMap(([ta, tb]) => {
         const a = () => randomNormal(ta ? [7, 5] : [5, 7], 0, 1, 'float32', 1);
@@ -26,6 +26,9 @@ describe("Glossa's wasm kernels", () => {
         return [
           values(() => matMul(a(), b(), ta, tb)),
           values(() => matMul(batched(), batchedB(), ta, tb)),
+          // Batched products run in Glossa's kernel on wasm, a batch of one broadcast over the other's.
+          values(() => matMul(batched(), randomNormal(tb ? [1, 3, 7] : [1, 7, 3], 0, 1, 'float32', 7), ta, tb)),
+          values(() => matMul(randomNormal(ta ? [1, 7, 5] : [1, 5, 7], 0, 1, 'float32', 8), batchedB(), ta, tb)),
           values(() => fused.matMul({ a: a(), b: b(), transposeA: ta, transposeB: tb, bias: tensor1d([1, -2, 3]), activation: 'relu' })),
         ];
       });
