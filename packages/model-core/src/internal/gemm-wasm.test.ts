@@ -39,6 +39,7 @@ const SHAPES: Array<[M: number, K: number, N: number]> = [
   [64, 7, 256],
   [130, 33, 8],
   [37, 300, 45],
+  [9, 700, 19],
 ];
 
 /** The kernel's product for every shape of {@link SHAPES} and transpose, on seeded operands. */
