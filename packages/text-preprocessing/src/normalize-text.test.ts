@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TextPreprocessingError } from './errors.js';
-import { normalizeText, type NormalizationOptions, resolveNormalizationOptions } from './normalize-text.js';
+import { WHITESPACE_RUN, normalizeText, type NormalizationOptions, resolveNormalizationOptions } from './normalize-text.js';
 
 const optionsArbitrary: fc.Arbitrary<NormalizationOptions> = fc.record(
   {
@@ -65,6 +65,20 @@ const trickyText = fc
     { maxLength: 24 },
   )
   .map((parts) => parts.join(''));
+
+describe('the whitespace collapse', () => {
+  it('matches only the runs it changes, with the output of replacing every \\p{White_Space} run by one space', () => {
+    const pieces = fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', '\u3000', '\u2028', '\u0085', 'a', 'bc', '好', '');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(text.replace(WHITESPACE_RUN, ' ')).toBe(text.replace(/\p{White_Space}+/gu, ' '));
+      }),
+      { numRuns: 2000 },
+    );
+    expect('one two three'.match(WHITESPACE_RUN)).toBeNull();
+  });
+});
 
 describe('normalizeText', () => {
   it('is idempotent on arbitrary Unicode text with default options', () => {
