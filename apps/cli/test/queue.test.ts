@@ -17,6 +17,9 @@ interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
+/** Workers still running: killed after the tests, so a failing test leaves no worker polling a stopped Redis. */
+const running = new Set<WorkerProcess>();
+
 function startWorker(url: string, extra: string[] = []): WorkerProcess {
   const child = spawn(process.execPath, [BIN, 'queue', 'work', '--verbose', '--stall-timeout', '2', ...extra], {
     env: { ...process.env, NO_COLOR: '1', GLOSSA_REDIS_URL: url },
@@ -27,6 +30,8 @@ function startWorker(url: string, extra: string[] = []): WorkerProcess {
     worker.stderr += chunk;
   });
   child.stdout.resume();
+  running.add(worker);
+  void worker.exited.then(() => running.delete(worker));
   return worker;
 }
 
@@ -66,6 +71,8 @@ describe('glossa queue on a real Redis', () => {
     dir = mkdtempSync(join(tmpdir(), 'glossa-queue-cli-'));
   });
   afterAll(async () => {
+    for (const worker of running) worker.child.kill('SIGKILL');
+    await Promise.all([...running].map((worker) => worker.exited));
     await redis?.stop();
   });
 
