@@ -101,7 +101,7 @@ export function setFusedAdam(on: boolean): void {
 }
 
 /**
- * Turns the relaxed-SIMD builds of the LSTM and GRU kernels on or off: the `GLOSSA_RELAXED_SIMD` tfjs flag (on
+ * Turns the relaxed-SIMD builds of the LSTM, GRU and matrix-product kernels on or off: the `GLOSSA_RELAXED_SIMD` tfjs flag (on
  * by default). Where the engine has relaxed SIMD ({@link relaxedSimdSupported}: Chromium, Firefox, Node 22+;
  * Node 20 once `@glossa/node-runtime`'s `initBackend` or `enableRelaxedSimd()` has run), their matrix
  * products and activations use one fused multiply-add per `a · b + c`, which is faster and rounds once, so
@@ -120,7 +120,7 @@ export function setRelaxedSimd(on: boolean): void {
 }
 
 /**
- * Whether the LSTM and GRU kernels made now use their relaxed-SIMD builds: `GLOSSA_RELAXED_SIMD` on and the
+ * Whether the LSTM, GRU and matrix-product kernels made now use their relaxed-SIMD builds: `GLOSSA_RELAXED_SIMD` on and the
  * engine has relaxed SIMD.
  *
  * @returns True when new kernels use fused multiply-adds.

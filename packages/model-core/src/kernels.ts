@@ -51,6 +51,12 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const av = backend.typedArrayFromHeap(a);
   const bv = backend.typedArrayFromHeap(b);
   const ov = backend.typedArrayFromHeap(out);
+  if (batchB === 1 && !transposeA) {
+    // One right-hand matrix under untransposed left ones (2-D included): a single product over all their rows,
+    // packing B once.
+    kernel.multiply(av, bv, batch * M, K, N, false, transposeB, ov);
+    return out;
+  }
   for (let i = 0; i < batch; i++) {
     const ai = batchA === 1 ? 0 : i;
     const bi = batchB === 1 ? 0 : i;

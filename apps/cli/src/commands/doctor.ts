@@ -121,7 +121,7 @@ Examples:
       };
       const platform = `${process.platform}-${process.arch}`;
       const cpus = availableParallelism();
-      // Glossa's own kernels (LSTM, GRU, CNN, Adam) on the wasm and cpu backends, and which build they run.
+      // Glossa's own kernels (LSTM, GRU, CNN, Adam, matrix product) on the wasm and cpu backends, and which build they run.
       const kernels = { webAssemblySimd: runtime.usesWasmKernels(), relaxedSimd: runtime.usesRelaxedSimd() };
       const verdict = doctorVerdict({ train: train.backend, predict: predict.backend, candidates: forTrain, platform, cpus, node: process.versions.node });
 
