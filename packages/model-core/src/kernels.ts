@@ -1,14 +1,9 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { matMulKernel } from './internal/gemm-wasm.js';
+import type { WasmHeapBackend } from './internal/tensor-memory.js';
 
 interface DisposingBackend {
   disposeData(dataId: object): void;
-}
-
-/** The parts of tfjs-backend-wasm 4.22's backend that {@link ownMatMul} uses. */
-interface WasmHeapBackend extends DisposingBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
 /**
@@ -48,9 +43,9 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const outer = batchA >= batchB ? outerA : outerB;
   // The output first: making it may grow tfjs's memory, which detaches views made before.
   const out = backend.makeOutput([...outer, M, N], 'float32');
-  const av = backend.typedArrayFromHeap(a);
-  const bv = backend.typedArrayFromHeap(b);
-  const ov = backend.typedArrayFromHeap(out);
+  const av = backend.typedArrayFromHeap(a) as Float32Array;
+  const bv = backend.typedArrayFromHeap(b) as Float32Array;
+  const ov = backend.typedArrayFromHeap(out) as Float32Array;
   if (batchB === 1 && !transposeA) {
     // One right-hand matrix under untransposed left ones (2-D included): a single product over all their rows,
     // packing B once.

@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { type Rng, createRng } from '@glossa/math';
-import { type Scalar, type Variable, add, getBackend, memory, mul, ready, setBackend, square, sum, tensor, tidy, train, variable } from '@tensorflow/tfjs-core';
+import { type Scalar, type Variable, add, getBackend, memory, mul, setBackend, square, sum, tensor, tidy, train, variable } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
 import type { CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint.js';
@@ -13,6 +11,7 @@ import { adamWasmCompiles } from './adam-kernel.js';
 import { setFusedAdam } from '../flags.js';
 import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
 import { readAdamState, writeAdamState } from './training-state.js';
+import { useWasmBackend } from '../../test/wasm-backend.js';
 
 /** Weight shapes, most of them not a multiple of 4 floats (the kernel's vector tail). */
 const SHAPES = [[7], [3, 5], [64], [1], [33, 4], [2, 3, 2], [10]];
@@ -221,20 +220,9 @@ describe('FusedAdam on the cpu backend', () => {
   fitTests();
 });
 
-interface WasmBackendModule {
-  setWasmPaths(prefix: string): void;
-  setThreadsCount(threads: number): void;
-}
-
 describe('FusedAdam on the wasm backend', () => {
   beforeAll(async () => {
-    // model-core does not depend on tfjs-backend-wasm; node-runtime does (the backend Glossa trains on in Node).
-    const entry = createRequire(new URL('../../../node-runtime/package.json', import.meta.url)).resolve('@tensorflow/tfjs-backend-wasm');
-    const wasm = (await import(pathToFileURL(entry).href)) as WasmBackendModule;
-    wasm.setWasmPaths(dirname(entry) + sep);
-    wasm.setThreadsCount(1);
-    expect(await setBackend('wasm')).toBe(true);
-    await ready();
+    expect(await useWasmBackend()).toBe(true);
   });
   afterAll(async () => {
     await setBackend('cpu');

@@ -12,6 +12,7 @@ import { type Tensor, type Variable, engine, getBackend, Optimizer, tensor, tidy
 import type { CheckpointOptimizerState } from '../checkpoint.js';
 import { type AdamMoments, type AdamStepConstants, createJsMoments, createWasmMoments } from './adam-kernel.js';
 import { FUSED_ADAM_FLAG, flagOn } from './flag-state.js';
+import { peekValues } from './tensor-memory.js';
 
 const FUSED_ADAM_BACKENDS = new Set(['cpu', 'wasm']);
 
@@ -109,7 +110,7 @@ export class FusedAdam extends Optimizer {
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
     const variables = engine().registeredVariables;
-    this.step(entries.map(([name, g]) => [variables[name]!, g == null ? undefined : (g.dataSync() as Float32Array)]));
+    this.step(entries.map(([name, g]) => [variables[name]!, g == null ? undefined : () => peekValues(g) as Float32Array]));
   }
 
   /**
@@ -117,10 +118,14 @@ export class FusedAdam extends Optimizer {
    * step): what {@link FusedAdam.applyGradients} does with tensors of these values.
    */
   applyGradientValues(variables: readonly Variable[], gradients: readonly Float32Array[]): void {
-    this.step(variables.map((v, i) => [v, gradients[i]]));
+    this.step(variables.map((v, i) => [v, gradients[i] && (() => gradients[i]!)]));
   }
 
-  private step(entries: ReadonlyArray<readonly [Variable, Float32Array | undefined]>): void {
+  /**
+   * The step. Each gradient is read when its weight's turn comes (on wasm a view of tfjs's memory, which the
+   * previous weight's new tensor may have moved), and consumed by the kernel before the next tensor is made.
+   */
+  private step(entries: ReadonlyArray<readonly [Variable, (() => Float32Array) | undefined]>): void {
     const c = this.constants();
     // tfjs-wasm copies what a new tensor is made from; on cpu the tensor would keep the kernel's memory.
     const copy = this.moments.kernel === 'wasm' && getBackend() !== 'wasm';
@@ -129,7 +134,7 @@ export class FusedAdam extends Optimizer {
         if (i === this.moments.count) this.moments.add(variable.size);
         if (!gradient) return; // tfjs: moments are made, the weight is left as it is
         const current = this.moments.keepsWeights && this.written[i] === variable.dataId;
-        const values = this.moments.step(i, gradient, current ? undefined : (variable.dataSync() as Float32Array), c);
+        const values = this.moments.step(i, gradient(), current ? undefined : (peekValues(variable) as Float32Array), c);
         variable.assign(tensor(copy ? values.slice() : values, variable.shape, 'float32'));
         this.written[i] = variable.dataId;
       });

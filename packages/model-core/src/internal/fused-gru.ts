@@ -50,6 +50,7 @@ import {
   startingState,
   sumInitialGradients,
 } from './recurrent.js';
+import { peekValues, writeTensors } from './tensor-memory.js';
 
 /** What the forward pass keeps for backpropagation ([T][B][H] each, hPrev and rh in [B][T][H] row order). */
 interface GruTrace {
@@ -209,12 +210,22 @@ function backward(
   return [dxw, dh];
 }
 
-/** dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h] ([H, 3H]) over all steps ([B·T, H] and [B·T, 3H]). */
-function recurrentKernelGradient(hPrev: Float32Array, rh: Float32Array, dxw: Float32Array, rows: number, H: number): Float32Array {
+/**
+ * dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h] ([H, 3H]) over all steps ([B·T, H] and [B·T, 3H]), from arrays or from
+ * tensors of those shapes.
+ */
+function recurrentKernelGradient(
+  hPrev: Float32Array | Tensor2D,
+  rh: Float32Array | Tensor2D,
+  dxw: Float32Array | Tensor2D,
+  rows: number,
+  H: number,
+): Float32Array {
+  const matrix = (v: Float32Array | Tensor2D, width: number): Tensor2D => (v instanceof Float32Array ? tensor2d(v, [rows, width]) : v);
   return readTensor(() => {
-    const dx = tensor2d(dxw, [rows, 3 * H]);
-    const dZR = matMul(tensor2d(hPrev, [rows, H]), slice(dx, [0, 0], [rows, 2 * H]), true, false);
-    const dH = matMul(tensor2d(rh, [rows, H]), slice(dx, [0, 2 * H], [rows, H]), true, false);
+    const dx = matrix(dxw, 3 * H);
+    const dZR = matMul(matrix(hPrev, H), slice(dx, [0, 0], [rows, 2 * H]), true, false);
+    const dH = matMul(matrix(rh, H), slice(dx, [0, 2 * H], [rows, H]), true, false);
     return concat([dZR, dH], 1);
   });
 }
@@ -248,8 +259,9 @@ export const fusedRecurrence: RecurrenceImplementations['fused'] = (xw, u, mask,
   if (kernel) {
     const wasmOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
       const h0 = first ? ((args[2] as Tensor).dataSync() as Float32Array) : undefined;
+      // xw and dy are read in place, and dXW, hPrev and r ⊙ h written straight into tensors (tensor-memory.ts).
       const { h, trace } = kernel.forwardTrain({
-        xw: (args[0] as Tensor).dataSync() as Float32Array,
+        xw: peekValues(args[0] as Tensor) as Float32Array,
         live: maskValues,
         u: (args[1] as Tensor).dataSync() as Float32Array,
         batch,
@@ -261,9 +273,23 @@ export const fusedRecurrence: RecurrenceImplementations['fused'] = (xw, u, mask,
       return {
         value: tensor2d(h, [batch, units]),
         gradFunc: (dy: Tensor) => {
-          const { dxw, hPrev, rh, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace);
-          const du = recurrentKernelGradient(hPrev, rh, dxw, batch * time, units);
-          return [tensor3d(dxw, [batch, time, g3]), tensor2d(du, [units, g3]), ...(dInit ? initGrad(dInit) : [])];
+          let dInit: Float32Array | undefined;
+          const rows = batch * time;
+          const [dx, hPrev, rh] = writeTensors(
+            [
+              [batch, time, g3],
+              [rows, units],
+              [rows, units],
+            ],
+            [dy],
+            ([dxw, hp, r], [d]) => {
+              dInit = kernel.backward(d as Float32Array, trace, { dxw: dxw!, hPrev: hp!, rh: r! }).dInit;
+            },
+          ) as [Tensor3D, Tensor2D, Tensor2D];
+          const du = recurrentKernelGradient(hPrev, rh, reshape(dx, [rows, g3]) as Tensor2D, rows, units);
+          hPrev.dispose();
+          rh.dispose();
+          return [dx, tensor2d(du, [units, g3]), ...(dInit ? initGrad(dInit) : [])];
         },
       };
     });

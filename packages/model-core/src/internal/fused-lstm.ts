@@ -41,6 +41,7 @@ import {
 import { interleaveStates, lstmTrainKernel } from './lstm-wasm.js';
 import { LSTM_PAD_CELL, opsPadStarts, sig, trajectoryStarts } from './pad-trajectory.js';
 import { RecurrentLayer, type RecurrentLayerArgs, type StepMask, liveRows, packRows, readTensor, startingState, sumInitialGradients } from './recurrent.js';
+import { peekValues, writeTensors } from './tensor-memory.js';
 
 export { readTensor } from './recurrent.js';
 
@@ -286,13 +287,24 @@ function fusedRecurrence(
       const [x, uu, ...rest] = args as [Tensor3D, Tensor2D, ...Tensor[]];
       const uValues = uu.dataSync() as Float32Array;
       const initArray = startValues(rest);
-      const { h, trace } = kernel.forward(x.dataSync() as Float32Array, maskValues, uValues, batch, time, units, initArray, start === 'per-row');
+      // xw and dy are read in place, and dXW and hPrev written straight into their tensors (tensor-memory.ts).
+      const { h, trace } = kernel.forward(peekValues(x) as Float32Array, maskValues, uValues, batch, time, units, initArray, start === 'per-row');
       return {
         value: tensor2d(h, [batch, units]),
         gradFunc: (dy: Tensor) => {
-          const { dxw, hPrev, dInit } = kernel.backward(dy.dataSync() as Float32Array, trace);
-          const dx = tensor3d(dxw, [batch, time, g4]);
-          const du = readTensor(() => matMul(tensor2d(hPrev, [batch * time, units]), reshape(dx, [batch * time, g4]), true, false));
+          let dInit: Float32Array | undefined;
+          const [dx, hPrev] = writeTensors(
+            [
+              [batch, time, g4],
+              [batch * time, units],
+            ],
+            [dy],
+            ([dxw, hp], [d]) => {
+              dInit = kernel.backward(d as Float32Array, trace, { dxw: dxw!, hPrev: hp! }).dInit;
+            },
+          ) as [Tensor3D, Tensor2D];
+          const du = readTensor(() => matMul(hPrev, reshape(dx, [batch * time, g4]), true, false));
+          hPrev.dispose();
           return [dx, tensor2d(du, [units, g4]), ...initGrads(dInit)];
         },
       };

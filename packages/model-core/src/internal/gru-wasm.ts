@@ -10,7 +10,7 @@
  * the caller keeps the JavaScript path.
  */
 import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
-import { type KernelInstance, type KernelPool, compileKernel, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { type KernelInstance, type KernelPool, compileKernel, copyOut, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -61,9 +61,15 @@ export interface GruKernel {
   /**
    * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 3H]), the hidden state before each step
    * and `r ⊙ h` (`hPrev`, `rh`, [B·T, H], 0 at masked steps: dU = [hPrevᵀ · dXW_zr, rhᵀ · dXW_h]) and, with a
-   * learned or per-row initial state, each row's gradient of it (`dInit`, [B, H]). Runs once per trace.
+   * learned or per-row initial state, each row's gradient of it (`dInit`, [B, H]). Runs once per trace. With
+   * `into`, dXW, `hPrev` and `rh` are written into its arrays (e.g. the memory of the tensors they become) and
+   * those are returned; else into new arrays.
    */
-  backward(dhLast: Float32Array, trace: GruTrace): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
+  backward(
+    dhLast: Float32Array,
+    trace: GruTrace,
+    into?: { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array },
+  ): { dxw: Float32Array; hPrev: Float32Array; rh: Float32Array; dInit?: Float32Array };
 }
 
 /** The compiled module (its relaxed-SIMD build where that runs), or null when this platform cannot compile it. */
@@ -179,7 +185,7 @@ function createKernel(mod: object): GruKernel {
       const h = instance.f32(at.h, batch * H).slice();
       return { h, trace: { state: { kernel: instance, at, batch, time, units: H, init: init !== undefined } } };
     },
-    backward(dhLast, trace) {
+    backward(dhLast, trace, into) {
       const { kernel: instance, at, batch, time, units: H, init } = trace.state;
       if (!instance) throw new Error('gruKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
       const n = batch * time;
@@ -189,9 +195,9 @@ function createKernel(mod: object): GruKernel {
       instance.f32(at.h, batch * H).set(dhLast); // h is dead after the forward pass: dh runs there
       x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, at.table, at.live, at.work, init ? 1 : 0, batch, time, H);
       const result = {
-        dxw: instance.f32(at.table, n * 3 * H).slice(),
-        hPrev: instance.f32(at.hPrev, n * H).slice(),
-        rh: instance.f32(at.rh, n * H).slice(),
+        dxw: copyOut(instance.f32(at.table, n * 3 * H), into?.dxw),
+        hPrev: copyOut(instance.f32(at.hPrev, n * H), into?.hPrev),
+        rh: copyOut(instance.f32(at.rh, n * H), into?.rh),
         ...(init ? { dInit: instance.f32(at.h, batch * H).slice() } : {}),
       };
       trace.state.kernel = undefined;

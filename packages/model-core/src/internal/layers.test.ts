@@ -91,14 +91,14 @@ describe('embeddingLookup', () => {
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 4, 6]);
   });
 
-  it('scatter-adds into a reused table, zeroing first the rows the previous step wrote', () => {
+  it('scatter-adds into a given table, adding to what it holds', () => {
     const out = scatterAddRows(Int32Array.from([2, 0]), Float32Array.from([1, 2, 3, 4]), 3, 2);
-    const again = scatterAddRows(Int32Array.from([1, 1]), Float32Array.from([5, 6, 7, 8]), 3, 2, { out, clear: Int32Array.from([2, 0]) });
+    const again = scatterAddRows(Int32Array.from([1, 1]), Float32Array.from([5, 6, 7, 8]), 3, 2, out);
     expect(again).toBe(out);
-    expect(Array.from(again)).toEqual([0, 0, 12, 14, 0, 0]);
+    expect(Array.from(again)).toEqual([3, 4, 12, 14, 1, 2]);
   });
 
-  it('gives the same table gradient over repeated steps on one table (the wasm backend reuses its scratch)', () => {
+  it('gives the same table gradient over repeated steps on one table (on wasm each step writes its gradient over uncleared memory)', () => {
     const table = variable(randomNormal([30, 4], 0, 1, 'float32', 5)) as unknown as Tensor2D;
     const steps = [Int32Array.from([1, 2, 2, 7]), Int32Array.from([3, 3, 0, 29]), Int32Array.from([7, 8, 9, 1])];
     for (const [i, ids] of steps.entries()) {

@@ -38,7 +38,6 @@ import {
   slice,
   sum,
   tensor2d,
-  tensor3d,
   tidy,
   add,
   div,
@@ -53,6 +52,7 @@ import { GlossaLSTM } from './fused-lstm.js';
 import { GlossaTransformer } from './transformer.js';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { usesCpuMemory } from './recurrent.js';
+import { peekValues, writeTensors } from './tensor-memory.js';
 
 type ConfigDict = serialization.ConfigDict;
 
@@ -63,17 +63,10 @@ interface BaseLayerArgs {
 
 /**
  * Scatter-add of `dy` rows into a dense `[vocab, dim]` gradient, touching only the ids present: into a new
- * array, or into `into` (all zeros but possibly the rows of `clear`, which are zeroed first).
+ * zeroed array, or added into `into`.
  */
-export function scatterAddRows(
-  ids: Int32Array | Float32Array | Uint8Array,
-  dy: Float32Array,
-  vocab: number,
-  dim: number,
-  into?: { out: Float32Array; clear: Int32Array },
-): Float32Array {
-  const out = into?.out ?? new Float32Array(vocab * dim);
-  if (into) for (const id of into.clear) if (id >= 0 && id < vocab) out.fill(0, id * dim, id * dim + dim);
+export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: Float32Array, vocab: number, dim: number, into?: Float32Array): Float32Array {
+  const out = into ?? new Float32Array(vocab * dim);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     if (id < 0 || id >= vocab) continue;
@@ -86,36 +79,22 @@ export function scatterAddRows(
 
 /**
  * Rows `ids` of `table` ([ids, dim]). On backends whose tensors live in CPU memory the rows are copied in
- * JavaScript: tfjs-backend-wasm's generic `Gather` computes an index per float and took 13.5 ms for 6,400 rows
- * of a 20,000 × 64 table (one training batch of 64 × 100 tokens) against 1 ms here. Elsewhere (GPU backends)
- * tfjs's `gather`. Identical values either way; an id outside the table reads zeros.
+ * JavaScript, straight from tfjs-wasm's memory into the result's (tensor-memory.ts): tfjs-backend-wasm's
+ * generic `Gather` computes an index per float and took 13.5 ms for 6,400 rows of a 20,000 × 64 table (one
+ * training batch of 64 × 100 tokens) against 1 ms here. Elsewhere (GPU backends) tfjs's `gather`. Identical
+ * values either way; an id outside the table reads zeros.
  */
 export function gatherRows(table: Tensor2D, ids: Tensor): Tensor2D {
   if (!usesCpuMemory()) return gather(table, ids) as Tensor2D;
   const [vocab, dim] = table.shape;
-  const values = table.dataSync() as Float32Array;
-  const idv = ids.dataSync();
-  const out = new Float32Array(idv.length * dim);
-  for (let i = 0; i < idv.length; i++) {
-    const id = idv[i]!;
-    if (id >= 0 && id < vocab) out.set(values.subarray(id * dim, id * dim + dim), i * dim);
-  }
-  return tensor2d(out, [idv.length, dim]);
-}
-
-/**
- * Per embedding table (the layer's variable: the same object every step, while its data changes), the
- * gradient scratch of the wasm backend and the ids its last step wrote.
- */
-const gradientScratch = new WeakMap<Tensor2D, { out: Float32Array; clear: Int32Array }>();
-
-/** The scratch gradient of `table` (made zero on first use) with the rows to clear; remembers `ids` for the next step. */
-function scratchFor(table: Tensor2D, ids: Int32Array): { out: Float32Array; clear: Int32Array } {
-  const previous = gradientScratch.get(table);
-  const out = previous && previous.out.length === table.size ? previous.out : new Float32Array(table.size);
-  const clear = previous && previous.out === out ? previous.clear : new Int32Array(0);
-  gradientScratch.set(table, { out, clear: ids.slice() });
-  return { out, clear };
+  const [out] = writeTensors([[ids.size, dim]], [table, ids], ([rows], [values, idv]) => {
+    for (let i = 0; i < idv!.length; i++) {
+      const id = idv![i]!;
+      if (id >= 0 && id < vocab) rows!.set(values!.subarray(id * dim, id * dim + dim), i * dim);
+      else rows!.fill(0, i * dim, i * dim + dim);
+    }
+  });
+  return out as Tensor2D;
 }
 
 /**
@@ -131,13 +110,11 @@ export function embeddingLookup(table: Tensor2D, ids: Tensor): Tensor {
     // The ids are saved with the op (the caller's tidy may dispose `flat` before backpropagation).
     save([flat]);
     const value = gatherRows(t as Tensor2D, flat);
-    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor => {
-      const ids = saved[0]!.dataSync() as Int32Array;
-      // tfjs-wasm copies a new tensor's values into its own memory, so one scratch table serves every step
-      // there (only the rows the previous step wrote need zeroing); the cpu backend keeps the array given.
-      const grad = scatterAddRows(ids, dy.dataSync() as Float32Array, vocab, dim, getBackend() === 'wasm' ? scratchFor(table, ids) : undefined);
-      return tensor2d(grad, [vocab, dim]);
-    };
+    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor =>
+      writeTensors([[vocab, dim]], [saved[0]!, dy], ([grad], [idv, dyv]) => {
+        grad!.fill(0);
+        scatterAddRows(idv!, dyv as Float32Array, vocab, dim, grad);
+      })[0]!;
     return { value, gradFunc };
   });
   return reshape(lookup(table), [...ids.shape, dim]);
@@ -212,14 +189,72 @@ abstract class MaskedPooling1D extends layers.Layer {
   protected abstract pool(x: Tensor, mask: Tensor | undefined): Tensor;
 }
 
+const MASKED_MEAN_BACKENDS = new Set(['cpu', 'wasm']);
+
 /** Mean of the unmasked time steps: `[batch, time, dim]` → `[batch, dim]`. Empty rows give zeros. */
 export class GlossaMaskedMean extends MaskedPooling1D {
   static className = 'GlossaMaskedMean';
 
   protected pool(x: Tensor, mask: Tensor | undefined): Tensor {
     if (!mask) return div(sum(x, 1), scalar(x.shape[1] ?? 1));
+    // The fused pass on the backends whose sums it reproduces to the bit (tfjs-node's order is its own).
+    if (MASKED_MEAN_BACKENDS.has(getBackend())) return maskedMean(x as Tensor3D, mask);
     return div(sum(mul(x, mask), 1), maximum(sum(mask, 1), scalar(1)));
   }
+}
+
+/**
+ * The mean over the unmasked steps of `x` ([batch, time, dim], mask [batch, time, 1] of 0/1) in one pass each
+ * way, read and written in place (tensor-memory.ts): the bits of `sum(x · mask, 1) / max(sum(mask, 1), 1)` as
+ * tfjs computes it (each step added in order, rounded to float32; the gradient `dy / count` at every unmasked
+ * step), without the ops' intermediates — tfjs's `Sum` gradient alone builds an array of ones the size of the
+ * input every step.
+ */
+export function maskedMean(x: Tensor3D, mask: Tensor): Tensor2D {
+  const [batch, time, dim] = x.shape;
+  const m = mask.dataSync();
+  const counts = new Float32Array(batch);
+  for (let b = 0; b < batch; b++) {
+    let c = 0;
+    for (let t = 0; t < time; t++) c = Math.fround(c + m[b * time + t]!);
+    counts[b] = Math.max(c, 1);
+  }
+  // tfjs-wasm's Sum adds in float32; the cpu backend's in a float64 accumulator rounded once at the end.
+  const wide = getBackend() === 'cpu';
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [value] = writeTensors([[batch, dim]], [args[0] as Tensor], ([out], [v]) => {
+      const o = out!;
+      const acc = wide ? new Float64Array(dim) : o;
+      for (let b = 0; b < batch; b++) {
+        const sums = wide ? acc : acc.subarray(b * dim, (b + 1) * dim);
+        sums.fill(0);
+        for (let t = 0; t < time; t++) {
+          const w = m[b * time + t]!;
+          const row = (b * time + t) * dim;
+          // Every step is added, as tfjs's sum of x · mask does (a masked step adds x · 0).
+          for (let d = 0; d < dim; d++) sums[d] = sums[d]! + Math.fround(v![row + d]! * w);
+        }
+        for (let d = 0; d < dim; d++) o[b * dim + d] = Math.fround(sums[d]!) / counts[b]!;
+      }
+    });
+    return {
+      value: value as Tensor2D,
+      gradFunc: (dy: Tensor) =>
+        writeTensors([[batch, time, dim]], [dy], ([dx], [g]) => {
+          const out = dx!;
+          const scaled = new Float32Array(dim);
+          for (let b = 0; b < batch; b++) {
+            for (let d = 0; d < dim; d++) scaled[d] = g![b * dim + d]! / counts[b]!;
+            for (let t = 0; t < time; t++) {
+              const w = m[b * time + t]!;
+              const row = (b * time + t) * dim;
+              for (let d = 0; d < dim; d++) out[row + d] = scaled[d]! * w;
+            }
+          }
+        })[0]!,
+    };
+  });
+  return op(x) as Tensor2D;
 }
 
 /** Arguments of {@link GlossaConv1D}. */
@@ -350,31 +385,30 @@ export function windowsOf(x: Tensor3D, k: number): Tensor3D {
     ) as Tensor3D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const src = (args[0] as Tensor).dataSync() as Float32Array;
-    const windows = new Float32Array(batch * out * k * dim);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < out; t++) {
-        const from = (b * time + t) * dim;
-        windows.set(src.subarray(from, from + k * dim), (b * out + t) * k * dim);
+    const [value] = writeTensors([[batch, out, k * dim]], [args[0] as Tensor], ([windows], [src]) => {
+      for (let b = 0; b < batch; b++) {
+        for (let t = 0; t < out; t++) {
+          const from = (b * time + t) * dim;
+          windows!.set(src!.subarray(from, from + k * dim), (b * out + t) * k * dim);
+        }
       }
-    }
+    });
     return {
-      value: tensor3d(windows, [batch, out, k * dim]),
-      gradFunc: (dy: Tensor) => {
-        const g = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(batch * time * dim);
-        // tfjs accumulates the slices' gradients last slice first: ((g_{k−1} + g_{k−2}) + …) + g_0 in float32.
-        for (let b = 0; b < batch; b++) {
-          for (let i = k - 1; i >= 0; i--) {
-            for (let t = 0; t < out; t++) {
-              const to = (b * time + t + i) * dim;
-              const from = ((b * out + t) * k + i) * dim;
-              for (let d = 0; d < dim; d++) dx[to + d] = dx[to + d]! + g[from + d]!; // stored as float32: rounded as tfjs rounds
+      value: value as Tensor3D,
+      gradFunc: (dy: Tensor) =>
+        writeTensors([[batch, time, dim]], [dy], ([dx], [g]) => {
+          dx!.fill(0);
+          // tfjs accumulates the slices' gradients last slice first: ((g_{k−1} + g_{k−2}) + …) + g_0 in float32.
+          for (let b = 0; b < batch; b++) {
+            for (let i = k - 1; i >= 0; i--) {
+              for (let t = 0; t < out; t++) {
+                const to = (b * time + t + i) * dim;
+                const from = ((b * out + t) * k + i) * dim;
+                for (let d = 0; d < dim; d++) dx![to + d] = dx![to + d]! + g![from + d]!; // stored as float32: rounded as tfjs rounds
+              }
             }
           }
-        }
-        return tensor3d(dx, [batch, time, dim]);
-      },
+        })[0]!,
     };
   });
   return op(x) as Tensor3D;
@@ -402,7 +436,7 @@ export function maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): Tensor2D {
   const [batch, time, dim] = x.shape;
   const maskValues = mask ? mask.dataSync() : undefined;
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const values = (args[0] as Tensor).dataSync() as Float32Array;
+    const values = peekValues(args[0] as Tensor);
     const out = new Float32Array(batch * dim);
     const at = new Int32Array(batch * dim).fill(-1);
     for (let b = 0; b < batch; b++) {
@@ -422,18 +456,17 @@ export function maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): Tensor2D {
     for (let o = 0; o < out.length; o++) if (out[o]! < 0) out[o] = 0;
     return {
       value: tensor2d(out, [batch, dim]),
-      gradFunc: (dy: Tensor) => {
-        const d = dy.dataSync() as Float32Array;
-        const dx = new Float32Array(batch * time * dim);
-        for (let b = 0; b < batch; b++) {
-          for (let j = 0; j < dim; j++) {
-            const o = b * dim + j;
-            const t = at[o]!;
-            if (t >= 0 && out[o]! > 0) dx[(b * time + t) * dim + j] = d[o]!;
+      gradFunc: (dy: Tensor) =>
+        writeTensors([[batch, time, dim]], [dy], ([dx], [d]) => {
+          dx!.fill(0);
+          for (let b = 0; b < batch; b++) {
+            for (let j = 0; j < dim; j++) {
+              const o = b * dim + j;
+              const t = at[o]!;
+              if (t >= 0 && out[o]! > 0) dx![(b * time + t) * dim + j] = d![o]!;
+            }
           }
-        }
-        return tensor3d(dx, [batch, time, dim]);
-      },
+        })[0]!,
     };
   });
   return op(x) as Tensor2D;

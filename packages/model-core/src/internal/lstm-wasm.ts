@@ -11,7 +11,7 @@
  */
 import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
-import { type KernelInstance, type KernelPool, compileKernel, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { type KernelInstance, type KernelPool, compileKernel, copyOut, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -188,9 +188,14 @@ export interface LstmTrainKernel {
    * From the gradient of the last hidden state ([B, H]): dXW ([B, T, 4H]), the hidden state before each step
    * (`hPrev`, [B·T, H], 0 at masked steps: dU = hPrevᵀ · dXW) and, with a learned initial state, its gradient
    * summed over the rows (`dInit`, [2H]: h₀ then c₀), with per-row initial states each row's (`dInit`,
-   * [B, 2H]). Runs once per trace.
+   * [B, 2H]). Runs once per trace. With `into`, dXW and `hPrev` are written into its arrays (e.g. the memory
+   * of the tensors they become) and those are returned; else into new arrays.
    */
-  backward(dhLast: Float32Array, trace: LstmTrace): { dxw: Float32Array; hPrev: Float32Array; dInit?: Float32Array };
+  backward(
+    dhLast: Float32Array,
+    trace: LstmTrace,
+    into?: { dxw: Float32Array; hPrev: Float32Array },
+  ): { dxw: Float32Array; hPrev: Float32Array; dInit?: Float32Array };
 }
 
 /**
@@ -283,7 +288,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
       const start = init === undefined ? 'none' : perRow ? 'per-row' : 'shared';
       return { h: kernel.f32(at.h, batch * H).slice(), trace: { state: { kernel, at, batch, time, units: H, init: start } } };
     },
-    backward(dhLast, trace) {
+    backward(dhLast, trace, into) {
       const { kernel, at, batch, time, units: H, init } = trace.state;
       if (!kernel) throw new Error('lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
       const n = batch * time;
@@ -309,8 +314,8 @@ function createTrainKernel(mod: object): LstmTrainKernel {
       const dh = kernel.f32(at.dh, batch * H);
       const dc = kernel.f32(at.dc, batch * H);
       const result = {
-        dxw: kernel.f32(at.table, n * 4 * H).slice(),
-        hPrev: kernel.f32(at.hPrev, n * H).slice(),
+        dxw: copyOut(kernel.f32(at.table, n * 4 * H), into?.dxw),
+        hPrev: copyOut(kernel.f32(at.hPrev, n * H), into?.hPrev),
         ...(init === 'shared' ? { dInit: sumInitialGradients(dh, dc, batch, H) } : init === 'per-row' ? { dInit: interleaveStates(dh, dc, batch, H) } : {}),
       };
       trace.state.kernel = undefined;

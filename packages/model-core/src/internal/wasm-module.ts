@@ -203,6 +203,17 @@ export function layout<K extends string>(sizes: Record<K, number>, start = 0): {
   return { at, end };
 }
 
+/**
+ * A kernel result out of its module's memory (which the next call reuses): copied into `into` (of the same
+ * length) and that returned, or into a new array.
+ */
+export function copyOut(view: Float32Array, into?: Float32Array): Float32Array {
+  if (!into) return view.slice();
+  if (into.length !== view.length) throw new Error(`copyOut: the destination holds ${into.length} values where the result has ${view.length}.`);
+  into.set(view);
+  return into;
+}
+
 /** A view of `length` 32-bit integers at byte `offset` of an instance's memory. */
 export function i32View(kernel: KernelInstance<unknown>, offset: number, length: number): Int32Array {
   const floats = kernel.f32(offset, length);

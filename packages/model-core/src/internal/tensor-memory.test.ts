@@ -1,0 +1,228 @@
+import {
+  type Scalar,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+  type Variable,
+  concat,
+  div,
+  engine,
+  fill,
+  getBackend,
+  grad,
+  max,
+  maximum,
+  memory,
+  mul,
+  randomNormal,
+  relu,
+  scalar,
+  setBackend,
+  slice,
+  sum,
+  tensor1d,
+  tensor3d,
+  tidy,
+  variable,
+  variableGrads,
+} from '@tensorflow/tfjs-core';
+import { layers } from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
+import { useWasmBackend } from '../../test/wasm-backend.js';
+import { GlossaGRU } from './fused-gru.js';
+import { GlossaLSTM } from './fused-lstm.js';
+import { embeddingLookup, gatherRows, maskedMaxPool, maskedMean, scatterAddRows, windowsOf } from './layers.js';
+import { peekValues, wasmHeapBackend, writeTensors } from './tensor-memory.js';
+
+/** Frees a large block of tfjs's memory full of NaN, so the next allocations get memory that is not clear. */
+function poisonFreedMemory(size: number): void {
+  const junk = fill([size], Number.NaN);
+  junk.dataSync();
+  junk.dispose();
+}
+
+function contractTests(): void {
+  it('reads values as dataSync gives them, for every dtype', () => {
+    tidy(() => {
+      const f = randomNormal([5, 7], 0, 1, 'float32', 3);
+      const i = tensor1d([4, -2, 0, 2147483647], 'int32');
+      const b = tensor1d([1, 0, 1], 'bool');
+      for (const t of [f, i, b]) expect(Array.from(peekValues(t))).toEqual(Array.from(t.dataSync()));
+    });
+  });
+
+  it('writes tensors from their inputs, and outputs big enough to grow the memory leave the inputs readable', () => {
+    const before = memory().numTensors;
+    tidy(() => {
+      const x = randomNormal([1000], 0, 1, 'float32', 4);
+      const expected = Float32Array.from(x.dataSync());
+      // 64 MB: more than tfjs-wasm has free, so its memory grows after x was made.
+      const [big, copy] = writeTensors([[16 << 20], [1000]], [x], ([b, c], [xv]) => {
+        b!.fill(2);
+        for (let k = 0; k < xv!.length; k++) c![k] = 2 * xv![k]!;
+      });
+      expect(Array.from(copy!.dataSync())).toEqual(Array.from(expected, (v) => Math.fround(2 * v)));
+      expect(big!.shape).toEqual([16 << 20]);
+      expect(sum(slice(big!, [0], [1000])).dataSync()[0]).toBe(2000);
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('frees the outputs when the writer throws', () => {
+    const tensors = memory().numTensors;
+    const ids = engine().backend.numDataIds();
+    expect(() =>
+      writeTensors([[10], [20]], [], () => {
+        throw new Error('writer failed');
+      }),
+    ).toThrow('writer failed');
+    expect(memory().numTensors).toBe(tensors);
+    expect(engine().backend.numDataIds()).toBe(ids);
+  });
+}
+
+function layerTests(): void {
+  it("gives the bits of tfjs's masked mean (sum of x · mask over time / count), forward and gradient", () => {
+    poisonFreedMemory(1 << 16);
+    tidy(() => {
+      const [batch, time, dim] = [4, 37, 10];
+      const x = randomNormal([batch, time, dim], 0, 3, 'float32', 51) as Tensor3D;
+      const lengths = [37, 20, 1, 0];
+      const mask = tensor3d(
+        lengths.map((l) => Array.from({ length: time }, (_, t) => [t < l ? 1 : 0])),
+        [batch, time, 1],
+      );
+      const upstream = randomNormal([batch, dim], 0, 1, 'float32', 52);
+      const reference = (v: Tensor) => div(sum(mul(v, mask), 1), maximum(sum(mask, 1), scalar(1)));
+      const bits = (t: Tensor) => t.dataSync() as Float32Array;
+      expect(bitsDiffering(bits(maskedMean(x, mask)), bits(reference(x)))).toBe(0);
+      const ours = grad((v: Tensor) => sum(mul(maskedMean(v as Tensor3D, mask), upstream)))(x);
+      const stock = grad((v: Tensor) => sum(mul(reference(v), upstream)))(x);
+      expect(maxDiff(bits(ours), bits(stock))).toBe(0);
+    });
+  });
+
+  it('looks up and scatter-adds embedding rows over repeated steps, each gradient written over uncleared memory', () => {
+    const table = variable(randomNormal([300, 8], 0, 1, 'float32', 5)) as unknown as Variable & Tensor2D;
+    const steps = [Int32Array.from([1, 2, 2, 7, 299]), Int32Array.from([3, 3, 0, 29, 299]), Int32Array.from([7, 8, 9, 1, 1])];
+    for (const [i, ids] of steps.entries()) {
+      poisonFreedMemory(300 * 8);
+      tidy(() => {
+        const weights = randomNormal([5, 8], 0, 1, 'float32', 60 + i);
+        const idTensor = tensor1d(ids, 'int32');
+        const rows = gatherRows(table, idTensor).dataSync();
+        const values = table.dataSync();
+        for (const [k, id] of ids.entries()) expect(Array.from(rows.subarray(k * 8, k * 8 + 8))).toEqual(Array.from(values.subarray(id * 8, id * 8 + 8)));
+        const ours = grad((t: Tensor) => sum(mul(embeddingLookup(t as Tensor2D, idTensor), weights)))(table).dataSync() as Float32Array;
+        const reference = scatterAddRows(ids, weights.dataSync() as Float32Array, 300, 8);
+        expect(bitsDiffering(ours, reference)).toBe(0);
+      });
+    }
+    table.dispose();
+  });
+
+  it("gives tfjs's bits for the convolution's windows and the masked max pool, forward and gradient", () => {
+    poisonFreedMemory(1 << 16);
+    tidy(() => {
+      const [batch, time, dim, k] = [3, 11, 6, 4];
+      const x = randomNormal([batch, time, dim], 0, 1, 'float32', 31) as Tensor3D;
+      const out = time - k + 1;
+      const upstream = randomNormal([batch, out, k * dim], 0, 1, 'float32', 41);
+      const reference = (v: Tensor3D) =>
+        concat(
+          Array.from({ length: k }, (_, i) => slice(v, [0, i, 0], [batch, out, dim])),
+          2,
+        );
+      const bits = (t: Tensor) => t.dataSync() as Float32Array;
+      expect(bitsDiffering(bits(windowsOf(x, k)), bits(reference(x)))).toBe(0);
+      const ours = grad((v: Tensor) => sum(mul(windowsOf(v as Tensor3D, k), upstream)))(x);
+      const stock = grad((v: Tensor) => sum(mul(reference(v as Tensor3D), upstream)))(x);
+      expect(bitsDiffering(bits(ours), bits(stock))).toBe(0);
+
+      // Non-negative features without ties at a positive maximum (where the two gradients differ by design).
+      const features = relu(randomNormal([batch, time, dim], 0.5, 1, 'float32', 21)) as Tensor3D;
+      const mask = tensor3d(
+        Array.from({ length: batch }, (_, b) => Array.from({ length: time }, (_, t) => [t < time - 3 * b ? 1 : 0])),
+        [batch, time, 1],
+      );
+      const w = randomNormal([batch, dim], 0, 1, 'float32', 22);
+      expect(bitsDiffering(bits(maskedMaxPool(features, mask)), bits(max(mul(features, mask), 1)))).toBe(0);
+      const poolGrad = grad((t: Tensor) => sum(mul(maskedMaxPool(t as Tensor3D, mask), w)))(features);
+      const stockPoolGrad = grad((t: Tensor) => sum(mul(max(mul(t, mask), 1), w)))(features);
+      expect(maxDiff(poolGrad.dataSync(), stockPoolGrad.dataSync())).toBe(0);
+    });
+  });
+
+  for (const [name, make] of [
+    [
+      'LSTM',
+      (units: number) => [layers.lstm({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }), new GlossaLSTM({ units })] as const,
+    ],
+    [
+      'GRU',
+      (units: number) => [layers.gru({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }), new GlossaGRU({ units })] as const,
+    ],
+  ] as const) {
+    for (const [maskName, pattern] of Object.entries(STEP_MASKS)) {
+      it(`trains the fused ${name} (kernel results written into tensors) to the stock layer's gradients, ${maskName} mask`, () => {
+        const [stock, fused] = make(8);
+        const dim = 6;
+        tidy(() => {
+          const { x, mask } = maskedInputs(dim, pattern);
+          stock.apply(x, { mask });
+          fused.apply(x, { mask });
+          fused.setWeights(stock.getWeights());
+          poisonFreedMemory(1 << 16);
+          const xVar = variable(x);
+          const upstream = randomNormal([pattern.length, 8], 0, 1, 'float32', 5);
+          const gradsOf = (layer: typeof stock | typeof fused): Tensor[] => {
+            const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
+            const { grads } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
+            return vars.map((v) => grads[v.name]!);
+          };
+          const expected = gradsOf(stock);
+          const got = gradsOf(fused);
+          expect(got).toHaveLength(expected.length);
+          got.forEach((g, i) => {
+            expect(maxDiff(g.dataSync(), expected[i]!.dataSync())).toBeLessThan(1e-4);
+          });
+          xVar.dispose();
+        });
+        stock.dispose();
+        fused.dispose();
+      });
+    }
+  }
+}
+
+describe('tensor memory on the cpu backend (ordinary arrays)', () => {
+  it('is not the wasm heap', () => {
+    expect(getBackend()).toBe('cpu');
+    expect(wasmHeapBackend()).toBeUndefined();
+  });
+  contractTests();
+  layerTests();
+});
+
+describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () => {
+  beforeAll(async () => {
+    expect(await useWasmBackend()).toBe(true);
+  });
+  afterAll(async () => {
+    await setBackend('cpu');
+  });
+
+  it('reads and writes in place', () => {
+    expect(wasmHeapBackend()).toBeDefined();
+    tidy(() => {
+      const x = tensor1d([1, 2, 3]);
+      const view = peekValues(x);
+      // A view of tfjs's memory, not a copy: dataSync would hand out a new array each time.
+      expect(view.buffer).toBe(peekValues(x).buffer);
+      expect(view.buffer).not.toBe(x.dataSync().buffer);
+    });
+  });
+  contractTests();
+  layerTests();
+});

@@ -1,0 +1,81 @@
+/**
+ * Tensor values without copies where tfjs keeps them in WebAssembly memory. tfjs-backend-wasm's `dataSync`
+ * copies a tensor out of its memory into a new array, and `tensor(values)` copies an array in: for a training
+ * step's large tensors (the 20,000 × 64 embedding table and its gradient, the LSTM's input projection and its
+ * gradient, the CNN's windows) those copies, and the garbage they leave, were a fifth to a third of a
+ * full-length bow step. Here they are read and written in place in tfjs-wasm's memory; on every other backend
+ * through ordinary arrays (`dataSync`, `tensor`), with the same values.
+ */
+import { type Tensor, type TensorInfo, backend, engine, getBackend, tensor, util } from '@tensorflow/tfjs-core';
+
+/** A tensor's values as a typed array. */
+export type TensorValues = Float32Array | Int32Array | Uint8Array;
+
+/** The parts of tfjs-backend-wasm 4.22's backend used here (and by kernels.ts's matrix product). */
+export interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): TensorValues;
+  disposeData(dataId: object): void;
+  dataIdMap: { has(dataId: object): boolean };
+}
+
+/** The active backend when it is tfjs-backend-wasm with the methods used here, else undefined. */
+export function wasmHeapBackend(): WasmHeapBackend | undefined {
+  if (getBackend() !== 'wasm') return undefined;
+  const b = backend() as unknown as Partial<WasmHeapBackend>;
+  return typeof b.makeOutput === 'function' && typeof b.typedArrayFromHeap === 'function' && typeof b.dataIdMap?.has === 'function'
+    ? (b as WasmHeapBackend)
+    : undefined;
+}
+
+/**
+ * The values of `t` to read at once: on wasm a view of tfjs's memory (no copy), which stays valid only until
+ * tfjs next allocates (any new tensor may grow the memory and detach it) or `t` is disposed, so read it before
+ * making any tensor and never keep it; elsewhere `dataSync()`. Never write to it.
+ *
+ * @param t - A tensor of the active backend.
+ * @returns Its values.
+ */
+export function peekValues(t: Tensor): TensorValues {
+  const heap = wasmHeapBackend();
+  return heap?.dataIdMap.has(t.dataId) ? heap.typedArrayFromHeap(t) : (t.dataSync() as TensorValues);
+}
+
+/**
+ * Makes float32 tensors of `shapes` whose values `write` sets, given the values of `inputs`: on wasm it writes
+ * straight into tfjs's memory (the outputs are allocated first, then the inputs' views are made, so they stay
+ * valid while `write` runs) — no array is made and none copied; elsewhere it writes into new zeroed arrays the
+ * tensors are then made from. On wasm the outputs' memory is not cleared: `write` must set every element, and
+ * must not make tensors.
+ *
+ * @param shapes - The outputs' shapes.
+ * @param inputs - Tensors `write` reads (as {@link peekValues} would give them).
+ * @param write - Fills `outputs[i]` (row-major, `shapes[i]`) from `values[j]` of `inputs[j]`.
+ * @returns The tensors, in the order of `shapes`.
+ */
+export function writeTensors(
+  shapes: readonly number[][],
+  inputs: readonly Tensor[],
+  write: (outputs: Float32Array[], values: TensorValues[]) => void,
+): Tensor[] {
+  const heap = wasmHeapBackend();
+  if (!heap || !inputs.every((t) => heap.dataIdMap.has(t.dataId))) {
+    const outputs = shapes.map((s) => new Float32Array(util.sizeFromShape(s)));
+    write(
+      outputs,
+      inputs.map((t) => t.dataSync() as TensorValues),
+    );
+    return outputs.map((o, i) => tensor(o, shapes[i], 'float32'));
+  }
+  const infos = shapes.map((s) => heap.makeOutput([...s], 'float32'));
+  try {
+    write(
+      infos.map((info) => heap.typedArrayFromHeap(info) as Float32Array),
+      inputs.map((t) => heap.typedArrayFromHeap(t)),
+    );
+  } catch (error) {
+    for (const info of infos) heap.disposeData(info.dataId);
+    throw error;
+  }
+  return infos.map((info) => engine().makeTensorFromTensorInfo(info));
+}
