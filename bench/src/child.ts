@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     result = { ...emptyMeasurement(task, 0), status: 'failed', reason: describeError(error) };
   }
-  result.peakRssBytes = peakRssBytes();
+  // Glossa's measurement sets its own peak before the prediction pool; the whole child's peak is kept beside it.
+  if (task.system === 'glossa' && result.peakRssBytes !== null) result.peakRssWithPoolBytes = peakRssBytes();
+  else result.peakRssBytes = peakRssBytes();
   result.glossaBuild = build;
   result.wallSeconds = nowSeconds() - started;
   const cpu = process.cpuUsage();

@@ -52,6 +52,9 @@ describe('renderMarkdown', () => {
     expect(md).toContain('### Training on 1 thread\n');
     expect(md).toContain('| Glossa | lstm | wasm | 1 (single) | 1,235 | 11,728 | 0.8000 | 6,000 | 11,000 (2 threads) | 2,000,000 | 200 | 293 |');
     expect(md).toContain('| 98.8* | 938* |');
+    expect(renderMarkdown(reportFixture([measurementFixture({ trainPeakRssBytes: 150 * 2 ** 20, peakRssWithPoolBytes: 310 * 2 ** 20 })]))).toContain(
+      'peak RSS MB: training 150, with the prediction pool 310',
+    );
     expect(md).toContain('budget: 3 of 40 \\| batches');
     expect(md).toContain("not available: Kernel 'Conv2DBackpropFilter' not registered");
     expect(md).toContain('| PyTorch | lstm | python | 1 (single) | 1,200 | — | 0.8300 | 6,000 | — | — | 400 | — | 2 epochs |');

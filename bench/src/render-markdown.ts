@@ -31,8 +31,14 @@ function measurementRow(m: Measurement): string {
   const train = m.trainSamplesPerSecond === null ? (m.status === 'ok' ? '—' : 'n/a') : `${fmt(m.trainSamplesPerSecond)}${mark}`;
   const tokens = m.trainTokensPerSecond === null ? '—' : `${fmt(m.trainTokensPerSecond, 0)}${mark}`;
   const kernels = m.kernels === null || m.kernels === undefined ? '' : `kernels: ${m.kernels}`;
+  const rss =
+    m.trainPeakRssBytes == null && m.peakRssWithPoolBytes == null
+      ? ''
+      : `peak RSS MB: training ${mb(m.trainPeakRssBytes ?? null)}, with the prediction pool ${mb(m.peakRssWithPoolBytes ?? null)}`;
   const notes =
-    m.status === 'ok' ? [kernels, m.reason ?? ''].filter(Boolean).join('; ') : `${m.status === 'unavailable' ? 'not available' : 'FAILED'}: ${m.reason ?? ''}`;
+    m.status === 'ok'
+      ? [kernels, rss, m.reason ?? ''].filter(Boolean).join('; ')
+      : `${m.status === 'unavailable' ? 'not available' : 'FAILED'}: ${m.reason ?? ''}`;
   return `| ${m.system === 'glossa' ? 'Glossa' : 'stock tfjs'} | ${m.architecture} | ${m.backend} | ${threadsCell(m.trainThreads, m.threading)} | ${train} | ${tokens} | ${fmt(m.accuracy, 4)} | ${fmt(m.predictTextsPerSecond)} | ${allCores(m)} | ${fmt(m.tokenizeTokensPerSecond, 0)} | ${mb(m.peakRssBytes)} | ${kb(m.bundleBytes)} | ${cell(notes)} |`;
 }
 

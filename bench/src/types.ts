@@ -133,8 +133,15 @@ export interface Measurement {
   tokenizeTokensPerSecond: number | null;
   /** Bytes of the saved model on disk (everything needed to predict). */
   bundleBytes: number | null;
-  /** Peak resident set size of the child process (VmHWM). */
+  /**
+   * Peak resident set size (VmHWM) through training and the one-thread prediction — the phases a peer's
+   * figure covers (its one process trains, then predicts on one thread); for stock tfjs, of the whole child.
+   */
   peakRssBytes: number | null;
+  /** Peak resident set size (VmHWM) at the end of training: loading the data and training, nothing after. */
+  trainPeakRssBytes?: number | null;
+  /** Peak resident set size of the whole child, the every-core prediction pool (a worker and model per core) included. */
+  peakRssWithPoolBytes?: number | null;
   /** Wall time of the child process. */
   wallSeconds: number | null;
   /** User + system CPU seconds of the child process; well below `wallSeconds` means other load shared the cores. */

@@ -12,7 +12,7 @@ import {
   usesWasmKernels,
 } from '@glossa/node-runtime';
 import type { ChildTask, Measurement } from '../types.js';
-import { describeError, emptyMeasurement, median, nowSeconds, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
+import { describeError, emptyMeasurement, median, nowSeconds, peakRssBytes, readExamples, sizeOnDisk, threadingOf } from './child-utils.js';
 
 /** Keep tokenizing the training texts until this many seconds have passed (at least one pass). */
 const TOKENIZE_MIN_SECONDS = 0.5;
@@ -72,6 +72,7 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
   result.trainSamplesPerSecond = fit.trainSamplesPerSecond;
   result.trainSeconds = fit.trainSeconds;
   result.trainBatches = Math.ceil(train.length / s.batchSize) * fit.epochsRun;
+  result.trainPeakRssBytes = peakRssBytes();
 
   // Tokenization: the pipeline's normalise + tokenize over the training texts.
   const pipeline = classifier.pipeline!;
@@ -105,6 +106,9 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
   result.predictTexts = test.length;
   result.predictTextsPerSecond = test.length / median(times);
   log(`predict ${result.predictTextsPerSecond.toFixed(0)} texts/s (one thread), accuracy ${result.accuracy.toFixed(4)}`);
+
+  // What the peers' figure covers: training and one-thread prediction in one process.
+  result.peakRssBytes = peakRssBytes();
 
   // Every core: one worker thread per core, each with its own backend and copy of the model.
   const threads = availableParallelism();
