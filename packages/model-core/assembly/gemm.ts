@@ -16,26 +16,75 @@ export { packPanels, packTransposedPanels };
  */
 export function packRows(a: usize, transposed: bool, M: i32, K: i32, dst: usize): void {
   for (let p = 0; p < M; p += 4) {
-    for (let r = 0; r < 4; r++) {
-      const row = min(p + r, M - 1);
-      let d = dst + (<usize>r << 2);
-      if (transposed) {
-        let s = a + (<usize>row << 2);
-        for (let k = 0; k < K; k++) {
-          store<f32>(d, load<f32>(s));
-          s += <usize>M << 2;
-          d += 16;
-        }
-      } else {
-        let s = a + (<usize>(row * K) << 2);
-        for (let k = 0; k < K; k++) {
-          store<f32>(d, load<f32>(s));
-          s += 4;
-          d += 16;
+    if (p + 4 <= M) {
+      // A whole panel: four floats a step, moved as one vector (a transposed operand's four rows lie side by
+      // side), or four rows' vectors transposed 4 × 4.
+      if (transposed) packColumns4(a + (<usize>p << 2), <usize>M << 2, K, dst);
+      else packRows4(a + (<usize>(p * K) << 2), K, dst);
+    } else {
+      for (let r = 0; r < 4; r++) {
+        const row = min(p + r, M - 1);
+        let d = dst + (<usize>r << 2);
+        if (transposed) {
+          let s = a + (<usize>row << 2);
+          for (let k = 0; k < K; k++) {
+            store<f32>(d, load<f32>(s));
+            s += <usize>M << 2;
+            d += 16;
+          }
+        } else {
+          let s = a + (<usize>(row * K) << 2);
+          for (let k = 0; k < K; k++) {
+            store<f32>(d, load<f32>(s));
+            s += 4;
+            d += 16;
+          }
         }
       }
     }
     dst += <usize>K << 4;
+  }
+}
+
+/** One panel of a transposed operand: step k's four floats are contiguous at `s` + k · `step`. */
+function packColumns4(s: usize, step: usize, K: i32, d: usize): void {
+  for (let k = 0; k < K; k++) {
+    v128.store(d, v128.load(s));
+    s += step;
+    d += 16;
+  }
+}
+
+/** One panel of four rows of K floats each (row r at `r0` + r · 4K): four steps at a time, transposed 4 × 4. */
+function packRows4(r0: usize, K: i32, d: usize): void {
+  const rowBytes = <usize>K << 2;
+  const r1 = r0 + rowBytes;
+  const r2 = r1 + rowBytes;
+  const r3 = r2 + rowBytes;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const o = <usize>k << 2;
+    const x0 = v128.load(r0 + o);
+    const x1 = v128.load(r1 + o);
+    const x2 = v128.load(r2 + o);
+    const x3 = v128.load(r3 + o);
+    const lo01 = i32x4.shuffle(x0, x1, 0, 4, 1, 5); // a0 b0 a1 b1
+    const lo23 = i32x4.shuffle(x2, x3, 0, 4, 1, 5); // c0 d0 c1 d1
+    const hi01 = i32x4.shuffle(x0, x1, 2, 6, 3, 7); // a2 b2 a3 b3
+    const hi23 = i32x4.shuffle(x2, x3, 2, 6, 3, 7); // c2 d2 c3 d3
+    v128.store(d, i64x2.shuffle(lo01, lo23, 0, 2));
+    v128.store(d, i64x2.shuffle(lo01, lo23, 1, 3), 16);
+    v128.store(d, i64x2.shuffle(hi01, hi23, 0, 2), 32);
+    v128.store(d, i64x2.shuffle(hi01, hi23, 1, 3), 48);
+    d += 64;
+  }
+  for (; k < K; k++) {
+    const o = <usize>k << 2;
+    store<f32>(d, load<f32>(r0 + o));
+    store<f32>(d, load<f32>(r1 + o), 4);
+    store<f32>(d, load<f32>(r2 + o), 8);
+    store<f32>(d, load<f32>(r3 + o), 12);
+    d += 16;
   }
 }
 

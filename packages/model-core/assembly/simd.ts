@@ -144,6 +144,18 @@ export function collectLive(ids: usize, live: usize, batch: i32, time: i32, t: i
  */
 export function packPanels(u: usize, stride: i32, col: i32, cols: i32, rows: i32, dst: usize): void {
   for (let j = 0; j < cols; j += 8) {
+    if (j + 8 <= cols) {
+      // A whole panel: each row's eight floats are contiguous, moved as two vectors.
+      let s = u + (<usize>(col + j) << 2);
+      const step = <usize>stride << 2;
+      for (let q = 0; q < rows; q++) {
+        v128.store(dst, v128.load(s));
+        v128.store(dst, v128.load(s, 16), 16);
+        s += step;
+        dst += 32;
+      }
+      continue;
+    }
     for (let q = 0; q < rows; q++) {
       for (let c = 0; c < 8; c++) store<f32>(dst + (<usize>c << 2), j + c < cols ? load<f32>(u + (<usize>(q * stride + col + j + c) << 2)) : 0);
       dst += 32;
