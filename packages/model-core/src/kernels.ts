@@ -1,6 +1,6 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { matMulKernel } from './internal/gemm-wasm.js';
-import type { WasmHeapBackend } from './internal/tensor-memory.js';
+import { heapMatMulKernel, matMulKernel } from './internal/gemm-wasm.js';
+import { type WasmHeapBackend, wasmHeapOf } from './internal/tensor-memory.js';
 
 interface DisposingBackend {
   disposeData(dataId: object): void;
@@ -43,6 +43,24 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const outer = batchA >= batchB ? outerA : outerB;
   // The output first: making it may grow tfjs's memory, which detaches views made before.
   const out = backend.makeOutput([...outer, M, N], 'float32');
+  const heap = wasmHeapOf(backend);
+  const onHeap = heap && heapMatMulKernel(heap);
+  if (heap && onHeap) {
+    // The kernel runs on tfjs's own memory: it packs the operands from their tensors and writes the result
+    // into the output's, with no copy in or out.
+    const [ao, bo, oo] = [heap.offsetOf(a), heap.offsetOf(b), heap.offsetOf(out)];
+    if (batchB === 1 && !transposeA) {
+      onHeap.multiply([{ a: ao, b: bo, out: oo }], batch * M, K, N, false, transposeB);
+      return out;
+    }
+    const products = Array.from({ length: batch }, (_, i) => ({
+      a: ao + (batchA === 1 ? 0 : i) * M * K * 4,
+      b: bo + (batchB === 1 ? 0 : i) * K * N * 4, // a shared B is packed once
+      out: oo + i * M * N * 4,
+    }));
+    onHeap.multiply(products, M, K, N, transposeA, transposeB);
+    return out;
+  }
   const av = backend.typedArrayFromHeap(a) as Float32Array;
   const bv = backend.typedArrayFromHeap(b) as Float32Array;
   const ov = backend.typedArrayFromHeap(out) as Float32Array;

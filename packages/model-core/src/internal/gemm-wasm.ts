@@ -7,6 +7,7 @@
  * depend on the batch around them.
  */
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
+import type { WasmHeap } from './tensor-memory.js';
 import { compileKernel, driverOf, instantiateKernel, layout } from './wasm-module.js';
 
 interface GemmExports {
@@ -55,3 +56,66 @@ function createMatMul(mod: object): MatMulKernel {
  * missing or the `GLOSSA_WASM_KERNELS` flag is off.
  */
 export const matMulKernel: () => MatMulKernel | undefined = driverOf(() => compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64), createMatMul);
+
+/** The kernel running on tfjs-wasm's own memory: operands and result where their tensors are, no copies. */
+export interface HeapMatMulKernel {
+  /**
+   * Runs `products` of the same shape: each writes `A · B` ([M, N] row-major) at byte `out` of the heap's
+   * memory, `a` and `b` being byte offsets of its operands there, laid out as in {@link MatMulKernel.multiply}.
+   * The packed operands live in one block taken from the heap's allocator and given back before it returns.
+   */
+  multiply(products: ReadonlyArray<{ a: number; b: number; out: number }>, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): void;
+}
+
+const onHeaps = new WeakMap<object, WeakMap<WasmHeap['memory'], HeapMatMulKernel>>();
+
+/**
+ * {@link matMulKernel} instantiated on `heap`'s memory (one instance per module and memory), or `undefined`
+ * where the kernel does not run or cannot import that memory.
+ *
+ * @param heap - tfjs-wasm's memory and allocator (tensor-memory.ts `wasmHeapOf`).
+ * @returns The kernel on that memory.
+ */
+export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
+  if (!matMulKernel()) return undefined;
+  const mod = compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64);
+  if (!mod) return undefined;
+  let byMemory = onHeaps.get(mod);
+  if (!byMemory) {
+    byMemory = new WeakMap();
+    onHeaps.set(mod, byMemory);
+  }
+  let kernel = byMemory.get(heap.memory);
+  if (!kernel) {
+    let e: GemmExports;
+    try {
+      e = instantiateKernel<GemmExports>(mod, heap.memory).exports;
+    } catch {
+      return undefined; // the memory's limits do not match the module's import
+    }
+    kernel = {
+      multiply(products, M, K, N, transposeA, transposeB) {
+        const apk = Math.ceil(M / 4) * K * 16;
+        const bpk = Math.ceil(N / 8) * K * 32;
+        const base = heap.malloc(apk + bpk + 128 + 16);
+        const at = (base + 15) & ~15;
+        try {
+          let packedB = -1;
+          for (const { a, b, out } of products) {
+            e.packRows(a, transposeA ? 1 : 0, M, K, at);
+            if (b !== packedB) {
+              if (transposeB) e.packTransposedPanels(b, K, 0, K, N, at + apk);
+              else e.packPanels(b, N, 0, N, K, at + apk);
+              packedB = b;
+            }
+            e.gemm(at, at + apk, out, M, K, N, at + apk + bpk);
+          }
+        } finally {
+          heap.free(base);
+        }
+      },
+    };
+    byMemory.set(heap.memory, kernel);
+  }
+  return kernel;
+}

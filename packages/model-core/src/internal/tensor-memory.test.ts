@@ -31,9 +31,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { useWasmBackend } from '../../test/wasm-backend.js';
 import { GlossaGRU } from './fused-gru.js';
+import { heapMatMulKernel, matMulKernel } from './gemm-wasm.js';
 import { GlossaLSTM } from './fused-lstm.js';
 import { embeddingLookup, gatherRows, maskedMaxPool, maskedMean, scatterAddRows, windowsOf } from './layers.js';
-import { peekValues, wasmHeapBackend, writeTensors } from './tensor-memory.js';
+import { peekValues, wasmHeapBackend, wasmHeapOf, writeTensors } from './tensor-memory.js';
 
 /** Frees a large block of tfjs's memory full of NaN, so the next allocations get memory that is not clear. */
 function poisonFreedMemory(size: number): void {
@@ -225,4 +226,44 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
   });
   contractTests();
   layerTests();
+
+  it("runs Glossa's matrix kernel on tfjs-wasm's own memory: the copying kernel's bits, batches at their offsets", () => {
+    const heap = wasmHeapOf(wasmHeapBackend()!);
+    expect(heap).toBeDefined();
+    const onHeap = heapMatMulKernel(heap!)!;
+    expect(onHeap).toBeDefined();
+    const copying = matMulKernel()!;
+    for (const [M, K, N] of [
+      [5, 3, 9],
+      [13, 64, 17],
+      [37, 300, 45],
+    ] as const) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          tidy(() => {
+            const a = randomNormal([3, M * K], 0, 1, 'float32', M + K);
+            const b = randomNormal([3, K * N], 0, 1, 'float32', K + N);
+            const want = new Float32Array(M * N);
+            const av = a.dataSync() as Float32Array;
+            const bv = b.dataSync() as Float32Array;
+            copying.multiply(av.subarray(M * K, 2 * M * K), bv.subarray(2 * K * N), M, K, N, ta, tb, want);
+            poisonFreedMemory(1 << 16);
+            const [out] = writeTensors([[3, M * N]], [], ([o]) => o!.fill(Number.NaN));
+            // The second batch element of a times the third of b, into the second row of out; the rest untouched.
+            onHeap.multiply(
+              [{ a: heap!.offsetOf(a) + M * K * 4, b: heap!.offsetOf(b) + 2 * K * N * 4, out: heap!.offsetOf(out!) + M * N * 4 }],
+              M,
+              K,
+              N,
+              ta,
+              tb,
+            );
+            const got = out!.dataSync() as Float32Array;
+            expect(bitsDiffering(got.slice(M * N, 2 * M * N), want), `${M}×${K}×${N} ta ${ta} tb ${tb}`).toBe(0);
+            expect(got.slice(0, M * N).every(Number.isNaN) && got.slice(2 * M * N).every(Number.isNaN)).toBe(true);
+          });
+        }
+      }
+    }
+  });
 });

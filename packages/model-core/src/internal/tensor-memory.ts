@@ -6,6 +6,7 @@
  * full-length bow step. Here they are read and written in place in tfjs-wasm's memory; on every other backend
  * through ordinary arrays (`dataSync`, `tensor`), with the same values.
  */
+import type { WasmMemory } from './wasm-module.js';
 import { type Tensor, type TensorInfo, backend, engine, getBackend, tensor, util } from '@tensorflow/tfjs-core';
 
 /** A tensor's values as a typed array. */
@@ -17,6 +18,53 @@ export interface WasmHeapBackend {
   typedArrayFromHeap(info: TensorInfo): TensorValues;
   disposeData(dataId: object): void;
   dataIdMap: { has(dataId: object): boolean };
+}
+
+/** What a kernel module needs to run on tfjs-wasm's own memory: {@link wasmHeapOf}. */
+export interface WasmHeap {
+  /** tfjs-wasm's memory, for a kernel module to import as its `env.memory`. */
+  memory: WasmMemory;
+  /** Allocates `bytes` in it (tfjs's allocator; may grow the memory); returns the byte offset. */
+  malloc(bytes: number): number;
+  /** Frees what {@link WasmHeap.malloc} gave. */
+  free(offset: number): void;
+  /** The byte offset of a tensor's values. */
+  offsetOf(info: TensorInfo): number;
+}
+
+interface EmscriptenModule {
+  asm?: { memory?: WasmMemory };
+  wasmMemory?: WasmMemory;
+  _malloc?: (bytes: number) => number;
+  _free?: (offset: number) => void;
+}
+
+/**
+ * tfjs-backend-wasm's memory and allocator, where a kernel module can share them: the single-threaded build
+ * (a growable, unshared memory). Undefined for the multi-threaded build (shared memory, which a module must
+ * declare shared to import) or a backend without these internals.
+ *
+ * @param b - The wasm backend.
+ * @returns Its heap, or undefined.
+ */
+export function wasmHeapOf(b: WasmHeapBackend): WasmHeap | undefined {
+  const wasm = (b as unknown as { wasm?: EmscriptenModule }).wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  const map = b.dataIdMap as unknown as { get?(dataId: object): { memoryOffset?: number } | undefined };
+  if (!wasm || !memory || typeof wasm._malloc !== 'function' || typeof wasm._free !== 'function' || typeof map.get !== 'function') return undefined;
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return undefined;
+  const malloc = wasm._malloc;
+  const free = wasm._free;
+  return {
+    memory,
+    malloc: (bytes) => malloc(bytes) >>> 0,
+    free: (offset) => free(offset),
+    offsetOf: (info) => {
+      const offset = map.get!(info.dataId)?.memoryOffset;
+      if (typeof offset !== 'number') throw new Error('wasmHeapOf: a tensor without a place in tfjs-wasm memory.');
+      return offset >>> 0;
+    },
+  };
 }
 
 /** The active backend when it is tfjs-backend-wasm with the methods used here, else undefined. */

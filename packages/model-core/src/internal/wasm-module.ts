@@ -7,7 +7,8 @@
 import { RELAXED_SIMD_FLAG, WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 
 /** The parts of the WebAssembly JS API used here (typed locally: model-core is built without DOM or Node types). */
-interface WasmMemory {
+/** A WebAssembly.Memory, as much of it as the kernels use. */
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -152,9 +153,11 @@ export interface KernelInstance<E> {
 }
 
 /**
- * A new instance of a module from {@link compileKernel}, with a one-page memory of its own.
+ * A new instance of a module from {@link compileKernel}, with a one-page memory of its own, or on `shared`
+ * (another module's memory, e.g. tfjs-wasm's: the kernel then reads and writes tensors where they are).
  *
  * @param mod - The compiled module.
+ * @param shared - A memory to run on instead of a new one.
  * @returns The instance: its exports typed as `E`, and its memory helpers.
  * @example
  * ```ts
@@ -162,8 +165,8 @@ export interface KernelInstance<E> {
  * kernel.ensure(1024);
  * ```
  */
-export function instantiateKernel<E>(mod: object): KernelInstance<E> {
-  const memory = new wasmApi!.Memory({ initial: 1 });
+export function instantiateKernel<E>(mod: object, shared?: WasmMemory): KernelInstance<E> {
+  const memory = shared ?? new wasmApi!.Memory({ initial: 1 });
   const exports = new wasmApi!.Instance(mod, { env: { memory } }).exports as unknown as E;
   return {
     exports,
