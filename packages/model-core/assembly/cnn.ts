@@ -61,3 +61,74 @@ export function cnnPool(table: usize, bias: usize, ids: usize, out: usize, rows:
     }
   }
 }
+
+// Training: the convolution's window gradient and the masked max pool, run on tfjs-wasm's own memory (the
+// module is instantiated on it: src/internal/cnn-train.ts), so tensors are read and written where they are.
+
+/**
+ * The gradient of the convolution's windows back to its input: `dx` [batch, time, dim] from `g` [batch, out,
+ * k × dim] (out = time − k + 1, window t holding steps t … t + k − 1), each element summed over its windows
+ * last offset first, ((g_{k−1} + g_{k−2}) + …) + g_0 in float32 — tfjs's order for the slices' gradients.
+ */
+export function windowsGradient(g: usize, dx: usize, batch: i32, time: i32, dim: i32, k: i32): void {
+  const out = time - k + 1;
+  const zero = f32x4.splat(0);
+  const vec = dim & ~3;
+  for (let b = 0; b < batch; b++) {
+    for (let s = 0; s < time; s++) {
+      const dst = dx + (<usize>((b * time + s) * dim) << 2);
+      for (let d = 0; d < vec; d += 4) v128.store(dst + (<usize>d << 2), zero);
+      for (let d = vec; d < dim; d++) store<f32>(dst + (<usize>d << 2), 0);
+      for (let i = k - 1; i >= 0; i--) {
+        const t = s - i;
+        if (t < 0 || t >= out) continue;
+        const src = g + (<usize>(((b * out + t) * k + i) * dim) << 2);
+        for (let d = 0; d < vec; d += 4) {
+          const o = <usize>d << 2;
+          v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+        }
+        for (let d = vec; d < dim; d++) {
+          const o = <usize>d << 2;
+          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Max over the kept steps of `x` [batch, time, dim] (f32; `mask` f32 [batch, time], 0 = masked, or 0 for
+ * none): `out` [batch, dim] the maximum clamped at 0 (0 where no step is kept), `at` (i32 [batch, dim]) the
+ * first step holding it, −1 where no step is kept. `dim` a multiple of 4.
+ */
+export function maskedMaxPool(x: usize, mask: usize, batch: i32, time: i32, dim: i32, out: usize, at: usize): void {
+  const none = i32x4.splat(-1);
+  const low = f32x4.splat(-Infinity);
+  const zero = f32x4.splat(0);
+  for (let b = 0; b < batch; b++) {
+    const o = out + (<usize>(b * dim) << 2);
+    const a = at + (<usize>(b * dim) << 2);
+    for (let d = 0; d < dim; d += 4) {
+      v128.store(o + (<usize>d << 2), low);
+      v128.store(a + (<usize>d << 2), none);
+    }
+    for (let t = 0; t < time; t++) {
+      if (mask !== 0 && load<f32>(mask + (<usize>(b * time + t) << 2)) == 0) continue;
+      const row = x + (<usize>((b * time + t) * dim) << 2);
+      const step = i32x4.splat(t);
+      for (let d = 0; d < dim; d += 4) {
+        const off = <usize>d << 2;
+        const v = v128.load(row + off);
+        const best = v128.load(o + off);
+        const higher = f32x4.gt(v, best);
+        v128.store(o + off, v128.bitselect(v, best, higher));
+        v128.store(a + off, v128.bitselect(step, v128.load(a + off), higher));
+      }
+    }
+    for (let d = 0; d < dim; d += 4) {
+      const off = <usize>d << 2;
+      const best = v128.load(o + off);
+      v128.store(o + off, v128.bitselect(zero, best, f32x4.lt(best, zero))); // negative (or none kept) → 0; −0 stays
+    }
+  }
+}

@@ -8,7 +8,7 @@
  */
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import type { WasmHeap } from './tensor-memory.js';
-import { compileKernel, driverOf, instantiateKernel, layout } from './wasm-module.js';
+import { compileKernel, driverOf, exportsOn, instantiateKernel, layout } from './wasm-module.js';
 
 interface GemmExports {
   packRows(a: number, transposed: number, M: number, K: number, dst: number): void;
@@ -67,7 +67,7 @@ export interface HeapMatMulKernel {
   multiply(products: ReadonlyArray<{ a: number; b: number; out: number }>, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): void;
 }
 
-const onHeaps = new WeakMap<object, WeakMap<WasmHeap['memory'], HeapMatMulKernel>>();
+const onHeaps = new WeakMap<GemmExports, HeapMatMulKernel>();
 
 /**
  * {@link matMulKernel} instantiated on `heap`'s memory (one instance per module and memory), or `undefined`
@@ -79,20 +79,10 @@ const onHeaps = new WeakMap<object, WeakMap<WasmHeap['memory'], HeapMatMulKernel
 export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
   if (!matMulKernel()) return undefined;
   const mod = compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64);
-  if (!mod) return undefined;
-  let byMemory = onHeaps.get(mod);
-  if (!byMemory) {
-    byMemory = new WeakMap();
-    onHeaps.set(mod, byMemory);
-  }
-  let kernel = byMemory.get(heap.memory);
+  const e = mod ? exportsOn<GemmExports>(mod, heap.memory) : undefined;
+  if (!e) return undefined;
+  let kernel = onHeaps.get(e);
   if (!kernel) {
-    let e: GemmExports;
-    try {
-      e = instantiateKernel<GemmExports>(mod, heap.memory).exports;
-    } catch {
-      return undefined; // the memory's limits do not match the module's import
-    }
     kernel = {
       multiply(products, M, K, N, transposeA, transposeB) {
         const apk = Math.ceil(M / 4) * K * 16;
@@ -115,7 +105,7 @@ export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
         }
       },
     };
-    byMemory.set(heap.memory, kernel);
+    onHeaps.set(e, kernel);
   }
   return kernel;
 }

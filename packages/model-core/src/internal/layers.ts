@@ -52,6 +52,7 @@ import { GlossaLSTM } from './fused-lstm.js';
 import { GlossaTransformer } from './transformer.js';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { usesCpuMemory } from './recurrent.js';
+import { cnnTrainKernel } from './cnn-train.js';
 import { peekValues, writeTensors } from './tensor-memory.js';
 
 type ConfigDict = serialization.ConfigDict;
@@ -396,6 +397,7 @@ export function windowsOf(x: Tensor3D, k: number): Tensor3D {
     return {
       value: value as Tensor3D,
       gradFunc: (dy: Tensor) =>
+        cnnTrainKernel()?.windowsGradient(dy, [batch, time, dim], k) ??
         writeTensors([[batch, time, dim]], [dy], ([dx], [g]) => {
           dx!.fill(0);
           // tfjs accumulates the slices' gradients last slice first: ((g_{k−1} + g_{k−2}) + …) + g_0 in float32.
@@ -435,7 +437,14 @@ export class GlossaGlobalMaxPool1D extends MaskedPooling1D {
 export function maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): Tensor2D {
   const [batch, time, dim] = x.shape;
   const maskValues = mask ? mask.dataSync() : undefined;
+  const kernel = dim % 4 === 0 && (!mask || mask.dtype === 'float32') ? cnnTrainKernel() : undefined;
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    if (kernel) {
+      // WebAssembly SIMD on tfjs-wasm's memory (cnn-train.ts): the same maxima and steps.
+      const { pooled, at } = kernel.maskedMaxPool(args[0] as Tensor3D, mask);
+      const maxima = pooled.dataSync() as Float32Array; // a copy, kept for the gradient
+      return { value: pooled, gradFunc: (dy: Tensor) => maxPoolGradient(dy, at, maxima) };
+    }
     const values = peekValues(args[0] as Tensor);
     const out = new Float32Array(batch * dim);
     const at = new Int32Array(batch * dim).fill(-1);
@@ -454,21 +463,20 @@ export function maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): Tensor2D {
       }
     }
     for (let o = 0; o < out.length; o++) if (out[o]! < 0) out[o] = 0;
-    return {
-      value: tensor2d(out, [batch, dim]),
-      gradFunc: (dy: Tensor) =>
-        writeTensors([[batch, time, dim]], [dy], ([dx], [d]) => {
-          dx!.fill(0);
-          for (let b = 0; b < batch; b++) {
-            for (let j = 0; j < dim; j++) {
-              const o = b * dim + j;
-              const t = at[o]!;
-              if (t >= 0 && out[o]! > 0) dx![(b * time + t) * dim + j] = d![o]!;
-            }
-          }
-        })[0]!,
-    };
+    return { value: tensor2d(out, [batch, dim]), gradFunc: (dy: Tensor) => maxPoolGradient(dy, at, out) };
   });
+  /** Each output's gradient to the step that held its maximum (none where the maximum is 0). */
+  const maxPoolGradient = (dy: Tensor, at: Int32Array, out: Float32Array): Tensor =>
+    writeTensors([[batch, time, dim]], [dy], ([dx], [d]) => {
+      dx!.fill(0);
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < dim; j++) {
+          const o = b * dim + j;
+          const t = at[o]!;
+          if (t >= 0 && out[o]! > 0) dx![(b * time + t) * dim + j] = d![o]!;
+        }
+      }
+    })[0]!;
   return op(x) as Tensor2D;
 }
 

@@ -30,6 +30,9 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { useWasmBackend } from '../../test/wasm-backend.js';
+import { cnnTrainKernel } from './cnn-train.js';
+import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
+import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GlossaGRU } from './fused-gru.js';
 import { heapMatMulKernel, matMulKernel } from './gemm-wasm.js';
 import { GlossaLSTM } from './fused-lstm.js';
@@ -123,37 +126,41 @@ function layerTests(): void {
     table.dispose();
   });
 
-  it("gives tfjs's bits for the convolution's windows and the masked max pool, forward and gradient", () => {
-    poisonFreedMemory(1 << 16);
-    tidy(() => {
-      const [batch, time, dim, k] = [3, 11, 6, 4];
-      const x = randomNormal([batch, time, dim], 0, 1, 'float32', 31) as Tensor3D;
-      const out = time - k + 1;
-      const upstream = randomNormal([batch, out, k * dim], 0, 1, 'float32', 41);
-      const reference = (v: Tensor3D) =>
-        concat(
-          Array.from({ length: k }, (_, i) => slice(v, [0, i, 0], [batch, out, dim])),
-          2,
-        );
-      const bits = (t: Tensor) => t.dataSync() as Float32Array;
-      expect(bitsDiffering(bits(windowsOf(x, k)), bits(reference(x)))).toBe(0);
-      const ours = grad((v: Tensor) => sum(mul(windowsOf(v as Tensor3D, k), upstream)))(x);
-      const stock = grad((v: Tensor) => sum(mul(reference(v as Tensor3D), upstream)))(x);
-      expect(bitsDiffering(bits(ours), bits(stock))).toBe(0);
+  for (const dim of [6, 8]) {
+    it(`gives tfjs's bits for the convolution's windows and the masked max pool, forward and gradient (${dim} features)`, () => {
+      poisonFreedMemory(1 << 16);
+      tidy(() => {
+        const [batch, time, k] = [4, 11, 4];
+        const x = randomNormal([batch, time, dim], 0, 1, 'float32', 31) as Tensor3D;
+        const out = time - k + 1;
+        const upstream = randomNormal([batch, out, k * dim], 0, 1, 'float32', 41);
+        const reference = (v: Tensor3D) =>
+          concat(
+            Array.from({ length: k }, (_, i) => slice(v, [0, i, 0], [batch, out, dim])),
+            2,
+          );
+        const bits = (t: Tensor) => t.dataSync() as Float32Array;
+        expect(bitsDiffering(bits(windowsOf(x, k)), bits(reference(x)))).toBe(0);
+        const ours = grad((v: Tensor) => sum(mul(windowsOf(v as Tensor3D, k), upstream)))(x);
+        const stock = grad((v: Tensor) => sum(mul(reference(v as Tensor3D), upstream)))(x);
+        expect(bitsDiffering(bits(ours), bits(stock))).toBe(0);
 
-      // Non-negative features without ties at a positive maximum (where the two gradients differ by design).
-      const features = relu(randomNormal([batch, time, dim], 0.5, 1, 'float32', 21)) as Tensor3D;
-      const mask = tensor3d(
-        Array.from({ length: batch }, (_, b) => Array.from({ length: time }, (_, t) => [t < time - 3 * b ? 1 : 0])),
-        [batch, time, 1],
-      );
-      const w = randomNormal([batch, dim], 0, 1, 'float32', 22);
-      expect(bitsDiffering(bits(maskedMaxPool(features, mask)), bits(max(mul(features, mask), 1)))).toBe(0);
-      const poolGrad = grad((t: Tensor) => sum(mul(maskedMaxPool(t as Tensor3D, mask), w)))(features);
-      const stockPoolGrad = grad((t: Tensor) => sum(mul(max(mul(t, mask), 1), w)))(features);
-      expect(maxDiff(poolGrad.dataSync(), stockPoolGrad.dataSync())).toBe(0);
+        // Non-negative features without ties at a positive maximum (where the two gradients differ by design).
+        const features = relu(randomNormal([batch, time, dim], 0.5, 1, 'float32', 21)) as Tensor3D;
+        const lengths = [11, 8, 5, 0]; // the last row keeps no step
+        const mask = tensor3d(
+          lengths.map((l) => Array.from({ length: time }, (_, t) => [t < l ? 1 : 0])),
+          [batch, time, 1],
+        );
+        const w = randomNormal([batch, dim], 0, 1, 'float32', 22);
+        expect(bitsDiffering(bits(maskedMaxPool(features, mask)), bits(max(mul(features, mask), 1)))).toBe(0);
+        const poolGrad = grad((t: Tensor) => sum(mul(maskedMaxPool(t as Tensor3D, mask), w)))(features);
+        const stockPoolGrad = grad((t: Tensor) => sum(mul(max(mul(t, mask), 1), w)))(features);
+        expect(maxDiff(poolGrad.dataSync(), stockPoolGrad.dataSync())).toBe(0);
+        expect(bitsDiffering(bits(maskedMaxPool(features, undefined)), bits(max(features, 1)))).toBe(0);
+      });
     });
-  });
+  }
 
   for (const [name, make] of [
     [
@@ -197,6 +204,27 @@ function layerTests(): void {
   }
 }
 
+describe('kernel modules on foreign memory', () => {
+  it("runs only kernel modules without a data, start or global section on tfjs-wasm's memory (importing it writes nothing)", () => {
+    for (const base64 of [GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64, CNN_WASM_BASE64]) {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const sections: number[] = [];
+      for (let i = 8; i < bytes.length; ) {
+        sections.push(bytes[i++]!);
+        let size = 0;
+        for (let shift = 0; ; shift += 7) {
+          const byte = bytes[i++]!;
+          size |= (byte & 0x7f) << shift;
+          if (byte < 0x80) break;
+        }
+        i += size;
+      }
+      expect(sections).toContain(10); // code
+      for (const forbidden of [6, 8, 11]) expect(sections).not.toContain(forbidden); // global, start, data
+    }
+  });
+});
+
 describe('tensor memory on the cpu backend (ordinary arrays)', () => {
   it('is not the wasm heap', () => {
     expect(getBackend()).toBe('cpu');
@@ -216,6 +244,7 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
 
   it('reads and writes in place', () => {
     expect(wasmHeapBackend()).toBeDefined();
+    expect(cnnTrainKernel()).toBeDefined(); // the CNN's passes run on tfjs-wasm's memory here
     tidy(() => {
       const x = tensor1d([1, 2, 3]);
       const view = peekValues(x);

@@ -178,6 +178,35 @@ export function instantiateKernel<E>(mod: object, shared?: WasmMemory): KernelIn
   };
 }
 
+const onMemories = new WeakMap<object, WeakMap<WasmMemory, unknown>>();
+
+/**
+ * The exports of an instance of `mod` on `memory` (another module's, e.g. tfjs-wasm's), made once per module
+ * and memory; `undefined` when the module cannot import that memory (its limits differ). Only for modules
+ * with no data, start or global section (tested for each), which would write to the memory they import.
+ *
+ * @param mod - A module from {@link compileKernel}.
+ * @param memory - The memory to run on.
+ * @returns The instance's exports, typed as `E`.
+ */
+export function exportsOn<E>(mod: object, memory: WasmMemory): E | undefined {
+  let byMemory = onMemories.get(mod);
+  if (!byMemory) {
+    byMemory = new WeakMap();
+    onMemories.set(mod, byMemory);
+  }
+  if (!byMemory.has(memory)) {
+    let made: E | undefined;
+    try {
+      made = instantiateKernel<E>(mod, memory).exports;
+    } catch {
+      made = undefined;
+    }
+    byMemory.set(memory, made);
+  }
+  return byMemory.get(memory) as E | undefined;
+}
+
 /**
  * Bytes rounded up to 16: where the next array starts, so vector loads stay aligned.
  *
