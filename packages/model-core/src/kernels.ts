@@ -129,8 +129,8 @@ function wrapBatchMatMul(original: KernelConfig): KernelFunc {
  * Registers Glossa's faster kernels for `backendName` (idempotent). Today, on `wasm`: large 2-D and all batched
  * float32 `BatchMatMul`s run in Glossa's own WebAssembly SIMD kernel (gemm-wasm.ts), and the other matrix multiplies
  * with a transposed operand (`BatchMatMul`, `_FusedMatMul`) are routed to XNNPACK, which makes every
- * gradient step several times faster. The runtimes call this after choosing a backend; it changes speed,
- * never results beyond float rounding.
+ * gradient step several times faster; `Identity` shares its input's memory instead of copying it. The
+ * runtimes call this after choosing a backend; it changes speed, never results beyond float rounding.
  *
  * @param backendName - The backend just initialised (e.g. `'wasm'`).
  * @returns The kernel names that were replaced.
@@ -153,5 +153,30 @@ export function registerGlossaKernels(backendName: string): string[] {
     patched.add(key);
     replaced.push(kernelName);
   }
+  const identityKey = `Identity/${backendName}`;
+  const identity = getKernel('Identity', backendName);
+  if (!patched.has(identityKey) && identity) {
+    unregisterKernel('Identity', backendName);
+    registerKernel({ ...identity, kernelFunc: sharedIdentity(identity) });
+    patched.add(identityKey);
+    replaced.push('Identity');
+  }
   return replaced;
+}
+
+/**
+ * tfjs-backend-wasm's `Identity` copies its input into new memory; tfjs calls it to keep every tensor an op saves
+ * for its gradient (`Engine.clone`), so each training step copied the inputs of every matrix product — a
+ * CNN's windows alone are 7.7 MB a step at full length. Tensors are immutable and no wasm kernel writes into
+ * its inputs, so this one shares the input's memory and counts one more reference to it, as the cpu backend's
+ * does. Falls back to the copy on a backend without reference counts.
+ */
+function sharedIdentity(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const backend = args.backend as unknown as { incRef?: (dataId: object) => void };
+    const { x } = args.inputs as { x: TensorInfo };
+    if (typeof backend.incRef !== 'function' || x.dtype === 'string') return original.kernelFunc(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
 }

@@ -30,6 +30,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
 import { useWasmBackend } from '../../test/wasm-backend.js';
+import { registerGlossaKernels } from '../kernels.js';
 import { cnnTrainKernel } from './cnn-train.js';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
@@ -240,6 +241,21 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
   });
   afterAll(async () => {
     await setBackend('cpu');
+  });
+
+  it("shares a clone's memory once Glossa's kernels are registered (tfjs-wasm's Identity copies), reference-counted", () => {
+    registerGlossaKernels('wasm');
+    const heap = wasmHeapOf(wasmHeapBackend()!)!;
+    const ids = engine().backend.numDataIds();
+    const x = randomNormal([1000], 0, 1, 'float32', 9);
+    const values = Array.from(x.dataSync());
+    const y = x.clone();
+    expect(heap.offsetOf(y)).toBe(heap.offsetOf(x));
+    x.dispose();
+    poisonFreedMemory(4000);
+    expect(Array.from(y.dataSync())).toEqual(values); // still held by the clone
+    y.dispose();
+    expect(engine().backend.numDataIds()).toBe(ids);
   });
 
   it('reads and writes in place', () => {
