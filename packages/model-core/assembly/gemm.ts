@@ -121,3 +121,26 @@ export function gemm(apk: usize, bpk: usize, out: usize, M: i32, K: i32, N: i32,
     }
   }
 }
+
+/**
+ * Column sums: `out` [cols] = Σ_r `x` [rows, cols] row by row in order, in float32 — what tfjs-wasm's `Sum`
+ * over the leading axis computes (it transposes, then adds each column's values in order), without the
+ * transpose: a bias's gradient.
+ */
+export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
+  const vec = cols & ~3;
+  const zero = f32x4.splat(0);
+  for (let c = 0; c < vec; c += 4) v128.store(out + (<usize>c << 2), zero);
+  for (let c = vec; c < cols; c++) store<f32>(out + (<usize>c << 2), 0);
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols) << 2);
+    for (let c = 0; c < vec; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
+    }
+    for (let c = vec; c < cols; c++) {
+      const o = <usize>c << 2;
+      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
+    }
+  }
+}

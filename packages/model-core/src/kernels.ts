@@ -129,8 +129,8 @@ function wrapBatchMatMul(original: KernelConfig): KernelFunc {
  * Registers Glossa's faster kernels for `backendName` (idempotent). Today, on `wasm`: large 2-D and all batched
  * float32 `BatchMatMul`s run in Glossa's own WebAssembly SIMD kernel (gemm-wasm.ts), and the other matrix multiplies
  * with a transposed operand (`BatchMatMul`, `_FusedMatMul`) are routed to XNNPACK, which makes every
- * gradient step several times faster; `Identity` shares its input's memory instead of copying it. The
- * runtimes call this after choosing a backend; it changes speed, never results beyond float rounding.
+ * gradient step several times faster; `Sum` over leading axes skips its transpose; `Identity` shares its
+ * input's memory instead of copying it. The runtimes call this after choosing a backend; it changes speed, never results beyond float rounding.
  *
  * @param backendName - The backend just initialised (e.g. `'wasm'`).
  * @returns The kernel names that were replaced.
@@ -153,6 +153,14 @@ export function registerGlossaKernels(backendName: string): string[] {
     patched.add(key);
     replaced.push(kernelName);
   }
+  const sumKey = `Sum/${backendName}`;
+  const sumKernel = getKernel('Sum', backendName);
+  if (!patched.has(sumKey) && sumKernel) {
+    unregisterKernel('Sum', backendName);
+    registerKernel({ ...sumKernel, kernelFunc: leadingAxesSum(sumKernel) });
+    patched.add(sumKey);
+    replaced.push('Sum');
+  }
   const identityKey = `Identity/${backendName}`;
   const identity = getKernel('Identity', backendName);
   if (!patched.has(identityKey) && identity) {
@@ -162,6 +170,34 @@ export function registerGlossaKernels(backendName: string): string[] {
     replaced.push('Identity');
   }
   return replaced;
+}
+
+/**
+ * tfjs-backend-wasm's `Sum` over leading axes (a bias's gradient: `[rows, cols]` summed over the rows) transposes
+ * its input and then adds each column in order; this computes the same float32 sums row by row in Glossa's kernel
+ * on tfjs-wasm's memory, without the transpose (6.5 MB for an LSTM's input projection at full length). Other
+ * reductions, dtypes, or no kernel: tfjs's.
+ */
+function leadingAxesSum(original: KernelConfig): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims = false } = args.attrs as { axis: number | number[]; keepDims?: boolean };
+    const rank = x.shape.length;
+    // In the order given: tfjs moves the reduced axes to the end in that order, which sets the order of the sum.
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+    const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return original.kernelFunc(args);
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const heap = wasmHeapOf(backend);
+    const kernel = heap && heapMatMulKernel(heap);
+    if (!heap || !kernel) return original.kernelFunc(args);
+    const rows = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+    const kept = x.shape.slice(axes.length);
+    const cols = kept.reduce((p, q) => p * q, 1);
+    const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32');
+    kernel.sumRows(heap.offsetOf(x), rows, cols, heap.offsetOf(out));
+    return out;
+  };
 }
 
 /**

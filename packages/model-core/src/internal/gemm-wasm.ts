@@ -15,6 +15,7 @@ interface GemmExports {
   packPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
   packTransposedPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
   gemm(apk: number, bpk: number, out: number, M: number, K: number, N: number, scratch: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number): void;
 }
 
 /** One kernel instance (its memory grows to the largest product it has computed). */
@@ -65,6 +66,8 @@ export interface HeapMatMulKernel {
    * The packed operands live in one block taken from the heap's allocator and given back before it returns.
    */
   multiply(products: ReadonlyArray<{ a: number; b: number; out: number }>, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): void;
+  /** Writes the column sums of `x` ([rows, cols] at byte `x`) at byte `out`, each column added row by row in float32. */
+  sumRows(x: number, rows: number, cols: number, out: number): void;
 }
 
 const onHeaps = new WeakMap<GemmExports, HeapMatMulKernel>();
@@ -104,6 +107,7 @@ export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
           heap.free(base);
         }
       },
+      sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
     };
     onHeaps.set(e, kernel);
   }

@@ -243,6 +243,31 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
     await setBackend('cpu');
   });
 
+  it("sums over leading axes with tfjs-wasm's bits once Glossa's kernels are registered (no transpose)", () => {
+    const cases: Array<[number[], number | number[], boolean]> = [
+      [[6400, 256], 0, false],
+      [[37, 7], [0], true],
+      [[5, 9, 6], [0, 1], false],
+      [[5, 9, 6], [1, 0], true],
+      [[4, 3, 8], -3, false],
+      [[5, 9, 6], 1, false], // not leading: tfjs's own
+    ];
+    const run = () =>
+      cases.map(([shape, axis, keepDims], c) =>
+        tidy(() => {
+          const t = sum(randomNormal(shape, 0, 10, 'float32', 70 + c), axis, keepDims);
+          return { shape: t.shape, values: Float32Array.from(t.dataSync()) };
+        }),
+      );
+    const stock = run();
+    registerGlossaKernels('wasm');
+    const ours = run();
+    ours.forEach((o, c) => {
+      expect(o.shape).toEqual(stock[c]!.shape);
+      expect(bitsDiffering(o.values, stock[c]!.values), `case ${c}`).toBe(0);
+    });
+  });
+
   it("shares a clone's memory once Glossa's kernels are registered (tfjs-wasm's Identity copies), reference-counted", () => {
     registerGlossaKernels('wasm');
     const heap = wasmHeapOf(wasmHeapBackend()!)!;
