@@ -144,3 +144,90 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
     }
   }
 }
+
+/**
+ * An embedding table's gradient: `out` [vocab, dim] zeroed, then row `ids[i]` += `dy` row i for each i in order
+ * (ids outside [0, vocab) skipped), in float32.
+ */
+export function scatterRows(ids: usize, dy: usize, n: i32, dim: i32, vocab: i32, out: usize): void {
+  const zero = f32x4.splat(0);
+  const total = <usize>vocab * <usize>dim;
+  let z: usize = 0;
+  for (; z + 4 <= total; z += 4) v128.store(out + (z << 2), zero);
+  for (; z < total; z++) store<f32>(out + (z << 2), 0);
+  const vec = dim & ~3;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    if (id < 0 || id >= vocab) continue;
+    const dst = out + (<usize>id * <usize>dim << 2);
+    const src = dy + (<usize>i * <usize>dim << 2);
+    for (let d = 0; d < vec; d += 4) {
+      const o = <usize>d << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+    for (let d = vec; d < dim; d++) {
+      const o = <usize>d << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    }
+  }
+}
+
+/** max(Σ_t mask[b, t], 1) in float32, the divisor of row b's masked mean. */
+function maskCount(mask: usize, b: i32, time: i32): f32 {
+  let c: f32 = 0;
+  for (let t = 0; t < time; t++) c += load<f32>(mask + (<usize>(b * time + t) << 2));
+  return c < 1 ? 1 : c;
+}
+
+/**
+ * The mean over the kept steps: `out` [batch, dim] = (Σ_t x[b, t] · mask[b, t]) / max(Σ_t mask[b, t], 1), every
+ * step added in order in float32 (a masked step adds x · 0) — tfjs-wasm's `sum(x · mask, 1) / max(sum(mask, 1), 1)`.
+ */
+export function maskedMean(x: usize, mask: usize, batch: i32, time: i32, dim: i32, out: usize): void {
+  const vec = dim & ~3;
+  for (let b = 0; b < batch; b++) {
+    const o = out + (<usize>(b * dim) << 2);
+    for (let d = 0; d < vec; d += 4) v128.store(o + (<usize>d << 2), f32x4.splat(0));
+    for (let d = vec; d < dim; d++) store<f32>(o + (<usize>d << 2), 0);
+    for (let t = 0; t < time; t++) {
+      const w = load<f32>(mask + (<usize>(b * time + t) << 2));
+      const wv = f32x4.splat(w);
+      const row = x + (<usize>((b * time + t) * dim) << 2);
+      for (let d = 0; d < vec; d += 4) {
+        const off = <usize>d << 2;
+        v128.store(o + off, f32x4.add(v128.load(o + off), f32x4.mul(v128.load(row + off), wv)));
+      }
+      for (let d = vec; d < dim; d++) {
+        const off = <usize>d << 2;
+        store<f32>(o + off, load<f32>(o + off) + load<f32>(row + off) * w);
+      }
+    }
+    const c = maskCount(mask, b, time);
+    const cv = f32x4.splat(c);
+    for (let d = 0; d < vec; d += 4) v128.store(o + (<usize>d << 2), f32x4.div(v128.load(o + (<usize>d << 2)), cv));
+    for (let d = vec; d < dim; d++) store<f32>(o + (<usize>d << 2), load<f32>(o + (<usize>d << 2)) / c);
+  }
+}
+
+/** The gradient of {@link maskedMean}: `dx` [batch, time, dim] = (dy[b] / count_b) · mask[b, t], in float32. */
+export function maskedMeanGradient(dy: usize, mask: usize, batch: i32, time: i32, dim: i32, dx: usize): void {
+  const vec = dim & ~3;
+  for (let b = 0; b < batch; b++) {
+    const c = maskCount(mask, b, time);
+    const cv = f32x4.splat(c);
+    const g = dy + (<usize>(b * dim) << 2);
+    for (let t = 0; t < time; t++) {
+      const w = load<f32>(mask + (<usize>(b * time + t) << 2));
+      const wv = f32x4.splat(w);
+      const row = dx + (<usize>((b * time + t) * dim) << 2);
+      for (let d = 0; d < vec; d += 4) {
+        const off = <usize>d << 2;
+        v128.store(row + off, f32x4.mul(f32x4.div(v128.load(g + off), cv), wv));
+      }
+      for (let d = vec; d < dim; d++) {
+        const off = <usize>d << 2;
+        store<f32>(row + off, (load<f32>(g + off) / c) * w);
+      }
+    }
+  }
+}

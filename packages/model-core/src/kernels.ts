@@ -1,5 +1,5 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { heapMatMulKernel, matMulKernel } from './internal/gemm-wasm.js';
+import { heapKernel, matMulKernel } from './internal/gemm-wasm.js';
 import { type WasmHeapBackend, wasmHeapOf } from './internal/tensor-memory.js';
 
 interface DisposingBackend {
@@ -44,7 +44,7 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   // The output first: making it may grow tfjs's memory, which detaches views made before.
   const out = backend.makeOutput([...outer, M, N], 'float32');
   const heap = wasmHeapOf(backend);
-  const onHeap = heap && heapMatMulKernel(heap);
+  const onHeap = heap && heapKernel(heap);
   if (heap && onHeap) {
     // The kernel runs on tfjs's own memory: it packs the operands from their tensors and writes the result
     // into the output's, with no copy in or out.
@@ -189,7 +189,7 @@ function leadingAxesSum(original: KernelConfig): KernelFunc {
     if (!leading || x.dtype !== 'float32') return original.kernelFunc(args);
     const backend = args.backend as unknown as WasmHeapBackend;
     const heap = wasmHeapOf(backend);
-    const kernel = heap && heapMatMulKernel(heap);
+    const kernel = heap && heapKernel(heap);
     if (!heap || !kernel) return original.kernelFunc(args);
     const rows = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
     const kept = x.shape.slice(axes.length);

@@ -7,7 +7,7 @@
  * depend on the batch around them.
  */
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
-import type { WasmHeap } from './tensor-memory.js';
+import { type WasmHeap, type WasmHeapBackend, wasmHeapBackend, wasmHeapOf } from './tensor-memory.js';
 import { compileKernel, driverOf, exportsOn, instantiateKernel, layout } from './wasm-module.js';
 
 interface GemmExports {
@@ -16,6 +16,9 @@ interface GemmExports {
   packTransposedPanels(u: number, stride: number, col: number, cols: number, rows: number, dst: number): void;
   gemm(apk: number, bpk: number, out: number, M: number, K: number, N: number, scratch: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
+  scatterRows(ids: number, dy: number, n: number, dim: number, vocab: number, out: number): void;
+  maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
+  maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
 }
 
 /** One kernel instance (its memory grows to the largest product it has computed). */
@@ -58,8 +61,11 @@ function createMatMul(mod: object): MatMulKernel {
  */
 export const matMulKernel: () => MatMulKernel | undefined = driverOf(() => compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64), createMatMul);
 
-/** The kernel running on tfjs-wasm's own memory: operands and result where their tensors are, no copies. */
-export interface HeapMatMulKernel {
+/**
+ * Glossa's kernels running on tfjs-wasm's own memory (the matrix product and the training passes around it):
+ * operands and results where their tensors are, no copies.
+ */
+export interface HeapKernel {
   /**
    * Runs `products` of the same shape: each writes `A · B` ([M, N] row-major) at byte `out` of the heap's
    * memory, `a` and `b` being byte offsets of its operands there, laid out as in {@link MatMulKernel.multiply}.
@@ -68,9 +74,15 @@ export interface HeapMatMulKernel {
   multiply(products: ReadonlyArray<{ a: number; b: number; out: number }>, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): void;
   /** Writes the column sums of `x` ([rows, cols] at byte `x`) at byte `out`, each column added row by row in float32. */
   sumRows(x: number, rows: number, cols: number, out: number): void;
+  /** An embedding table's gradient ([vocab, dim] at `out`): zeros, then each `dy` row added to row `ids[i]` in order. */
+  scatterRows(ids: number, dy: number, n: number, dim: number, vocab: number, out: number): void;
+  /** The float32 mean of `x` [batch, time, dim] over the steps `mask` (f32 [batch, time]) keeps, into `out` [batch, dim]. */
+  maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
+  /** Its gradient: `dx` [batch, time, dim] = dy[b] / count_b · mask[b, t]. */
+  maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
 }
 
-const onHeaps = new WeakMap<GemmExports, HeapMatMulKernel>();
+const onHeaps = new WeakMap<GemmExports, HeapKernel>();
 
 /**
  * {@link matMulKernel} instantiated on `heap`'s memory (one instance per module and memory), or `undefined`
@@ -79,7 +91,7 @@ const onHeaps = new WeakMap<GemmExports, HeapMatMulKernel>();
  * @param heap - tfjs-wasm's memory and allocator (tensor-memory.ts `wasmHeapOf`).
  * @returns The kernel on that memory.
  */
-export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
+export function heapKernel(heap: WasmHeap): HeapKernel | undefined {
   if (!matMulKernel()) return undefined;
   const mod = compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64);
   const e = mod ? exportsOn<GemmExports>(mod, heap.memory) : undefined;
@@ -108,8 +120,24 @@ export function heapMatMulKernel(heap: WasmHeap): HeapMatMulKernel | undefined {
         }
       },
       sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
+      scatterRows: (ids, dy, n, dim, vocab, out) => e.scatterRows(ids, dy, n, dim, vocab, out),
+      maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
+      maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
     };
     onHeaps.set(e, kernel);
   }
   return kernel;
+}
+
+/**
+ * The active backend's memory and Glossa's kernels on it, where they run (tfjs-wasm's single-threaded build,
+ * WebAssembly SIMD, `GLOSSA_WASM_KERNELS` on), else `undefined`.
+ *
+ * @returns The backend, its heap and the kernels.
+ */
+export function activeHeapKernel(): { backend: WasmHeapBackend; heap: WasmHeap; kernel: HeapKernel } | undefined {
+  const backend = wasmHeapBackend();
+  const heap = backend && wasmHeapOf(backend);
+  const kernel = heap && heapKernel(heap);
+  return backend && heap && kernel ? { backend, heap, kernel } : undefined;
 }

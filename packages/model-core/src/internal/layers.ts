@@ -21,6 +21,7 @@ import {
   cast,
   concat,
   customGrad,
+  engine,
   gather,
   getBackend,
   greater,
@@ -53,6 +54,7 @@ import { GlossaTransformer } from './transformer.js';
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { usesCpuMemory } from './recurrent.js';
 import { cnnTrainKernel } from './cnn-train.js';
+import { activeHeapKernel } from './gemm-wasm.js';
 import { peekValues, writeTensors } from './tensor-memory.js';
 
 type ConfigDict = serialization.ConfigDict;
@@ -111,11 +113,19 @@ export function embeddingLookup(table: Tensor2D, ids: Tensor): Tensor {
     // The ids are saved with the op (the caller's tidy may dispose `flat` before backpropagation).
     save([flat]);
     const value = gatherRows(t as Tensor2D, flat);
-    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor =>
-      writeTensors([[vocab, dim]], [saved[0]!, dy], ([grad], [idv, dyv]) => {
+    const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor => {
+      const on = activeHeapKernel();
+      if (on && dy.dtype === 'float32') {
+        // WebAssembly SIMD on tfjs-wasm's memory: the same zeros and additions, in the same order.
+        const grad = on.backend.makeOutput([vocab, dim], 'float32');
+        on.kernel.scatterRows(on.heap.offsetOf(saved[0]!), on.heap.offsetOf(dy), saved[0]!.size, dim, vocab, on.heap.offsetOf(grad));
+        return engine().makeTensorFromTensorInfo(grad);
+      }
+      return writeTensors([[vocab, dim]], [saved[0]!, dy], ([grad], [idv, dyv]) => {
         grad!.fill(0);
         scatterAddRows(idv!, dyv as Float32Array, vocab, dim, grad);
       })[0]!;
+    };
     return { value, gradFunc };
   });
   return reshape(lookup(table), [...ids.shape, dim]);
@@ -222,6 +232,24 @@ export function maskedMean(x: Tensor3D, mask: Tensor): Tensor2D {
   }
   // tfjs-wasm's Sum adds in float32; the cpu backend's in a float64 accumulator rounded once at the end.
   const wide = getBackend() === 'cpu';
+  const on = !wide && mask.dtype === 'float32' ? activeHeapKernel() : undefined;
+  if (on) {
+    // WebAssembly SIMD on tfjs-wasm's memory (gemm-wasm.ts): the same float32 operations in the same order.
+    const heapOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+      (args[1] as GradSaveFunc)([mask]); // kept for the gradient (the caller's tidy may free it first)
+      const out = on.backend.makeOutput([batch, dim], 'float32');
+      on.kernel.maskedMean(on.heap.offsetOf(args[0] as Tensor), on.heap.offsetOf(mask), batch, time, dim, on.heap.offsetOf(out));
+      return {
+        value: engine().makeTensorFromTensorInfo(out) as Tensor2D,
+        gradFunc: (dy: Tensor, saved: Tensor[]) => {
+          const dx = on.backend.makeOutput([batch, time, dim], 'float32');
+          on.kernel.maskedMeanGradient(on.heap.offsetOf(dy), on.heap.offsetOf(saved[0]!), batch, time, dim, on.heap.offsetOf(dx));
+          return engine().makeTensorFromTensorInfo(dx);
+        },
+      };
+    });
+    return heapOp(x) as Tensor2D;
+  }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [value] = writeTensors([[batch, dim]], [args[0] as Tensor], ([out], [v]) => {
       const o = out!;

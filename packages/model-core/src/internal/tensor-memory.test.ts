@@ -35,7 +35,7 @@ import { cnnTrainKernel } from './cnn-train.js';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GlossaGRU } from './fused-gru.js';
-import { heapMatMulKernel, matMulKernel } from './gemm-wasm.js';
+import { heapKernel, matMulKernel } from './gemm-wasm.js';
 import { GlossaLSTM } from './fused-lstm.js';
 import { embeddingLookup, gatherRows, maskedMaxPool, maskedMean, scatterAddRows, windowsOf } from './layers.js';
 import { peekValues, wasmHeapBackend, wasmHeapOf, writeTensors } from './tensor-memory.js';
@@ -300,7 +300,7 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
   it("runs Glossa's matrix kernel on tfjs-wasm's own memory: the copying kernel's bits, batches at their offsets", () => {
     const heap = wasmHeapOf(wasmHeapBackend()!);
     expect(heap).toBeDefined();
-    const onHeap = heapMatMulKernel(heap!)!;
+    const onHeap = heapKernel(heap!)!;
     expect(onHeap).toBeDefined();
     const copying = matMulKernel()!;
     for (const [M, K, N] of [
