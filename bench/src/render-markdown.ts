@@ -32,9 +32,9 @@ function measurementRow(m: Measurement): string {
   const tokens = m.trainTokensPerSecond === null ? '—' : `${fmt(m.trainTokensPerSecond, 0)}${mark}`;
   const kernels = m.kernels === null || m.kernels === undefined ? '' : `kernels: ${m.kernels}`;
   const rss =
-    m.trainPeakRssBytes == null && m.peakRssWithPoolBytes == null
+    m.trainPeakRssBytes === null && m.peakRssWithPoolBytes === null
       ? ''
-      : `peak RSS MB: training ${mb(m.trainPeakRssBytes ?? null)}, with the prediction pool ${mb(m.peakRssWithPoolBytes ?? null)}`;
+      : `peak RSS MB: training ${mb(m.trainPeakRssBytes)}, with the prediction pool ${mb(m.peakRssWithPoolBytes)}`;
   const notes =
     m.status === 'ok'
       ? [kernels, rss, m.reason ?? ''].filter(Boolean).join('; ')

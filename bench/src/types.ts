@@ -138,10 +138,10 @@ export interface Measurement {
    * figure covers (its one process trains, then predicts on one thread); for stock tfjs, of the whole child.
    */
   peakRssBytes: number | null;
-  /** Peak resident set size (VmHWM) at the end of training: loading the data and training, nothing after. */
-  trainPeakRssBytes?: number | null;
-  /** Peak resident set size of the whole child, the every-core prediction pool (a worker and model per core) included. */
-  peakRssWithPoolBytes?: number | null;
+  /** Peak resident set size (VmHWM) at the end of training: loading the data and training, nothing after (Glossa only). */
+  trainPeakRssBytes: number | null;
+  /** Peak resident set size of the whole child, the every-core prediction pool (a worker and model per core) included (Glossa only). */
+  peakRssWithPoolBytes: number | null;
   /** Wall time of the child process. */
   wallSeconds: number | null;
   /** User + system CPU seconds of the child process; well below `wallSeconds` means other load shared the cores. */

@@ -36,6 +36,8 @@ const MEASUREMENT_KEYS: (keyof Measurement)[] = [
   'tokenizeTokensPerSecond',
   'bundleBytes',
   'peakRssBytes',
+  'trainPeakRssBytes',
+  'peakRssWithPoolBytes',
   'wallSeconds',
   'cpuSeconds',
   'glossaBuild',
@@ -127,6 +129,14 @@ describe('pnpm bench (smoke)', () => {
         expect(r[key], `${r.system}.${key}`).toBeGreaterThan(0);
       }
       expect(r.loadSeconds).toBeGreaterThanOrEqual(0);
+      if (r.system === 'glossa') {
+        // Training alone ≤ training and one-thread prediction ≤ the whole child (the prediction pool included).
+        expect(r.trainPeakRssBytes).toBeGreaterThan(0);
+        expect(r.peakRssBytes).toBeGreaterThanOrEqual(r.trainPeakRssBytes!);
+        expect(r.peakRssWithPoolBytes).toBeGreaterThanOrEqual(r.peakRssBytes!);
+      } else {
+        expect([r.trainPeakRssBytes, r.peakRssWithPoolBytes]).toEqual([null, null]);
+      }
       expect(r.glossaBuild).toMatch(/^[0-9a-f]{12}$/);
     }
     const [glossa, stock, glossa2] = report.results as [Measurement, Measurement, Measurement];

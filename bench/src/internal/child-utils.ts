@@ -89,6 +89,8 @@ export function emptyMeasurement(task: ChildTask, trainExamples: number): Measur
     tokenizeTokensPerSecond: null,
     bundleBytes: null,
     peakRssBytes: null,
+    trainPeakRssBytes: null,
+    peakRssWithPoolBytes: null,
     wallSeconds: null,
     cpuSeconds: null,
     glossaBuild: null,

@@ -28,6 +28,8 @@ export function measurementFixture(overrides: Partial<Measurement> = {}): Measur
     tokenizeTokensPerSecond: 2_000_000,
     bundleBytes: 300_000,
     peakRssBytes: 200 * 2 ** 20,
+    trainPeakRssBytes: null,
+    peakRssWithPoolBytes: null,
     wallSeconds: 5,
     cpuSeconds: 4,
     glossaBuild: '0123456789ab',
