@@ -1,16 +1,10 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { heapKernel, matMulKernel } from './internal/gemm-wasm.js';
+import { OWN_MATMUL_MIN_MACS, heapKernel, matMulKernel } from './internal/gemm-wasm.js';
 import { type WasmHeapBackend, wasmHeapOf } from './internal/tensor-memory.js';
 
 interface DisposingBackend {
   disposeData(dataId: object): void;
 }
-
-/**
- * 2-D products of at least this many multiply-adds go to Glossa's kernel; smaller ones cost more to copy than
- * to compute. Batched products always do: tfjs-wasm runs them in a scalar loop (~2 GFLOP/s here).
- */
-const OWN_MATMUL_MIN_MACS = 1 << 20;
 
 /**
  * A float32 `BatchMatMul` on the wasm backend computed by Glossa's WebAssembly kernel (gemm-wasm.ts: about
@@ -36,6 +30,7 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
   if ((transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) !== K) return undefined;
   const batch = Math.max(batchA, batchB);
+  // Batched products always go to Glossa's kernel: tfjs-wasm runs them in a scalar loop (~2 GFLOP/s here).
   if (batch === 1 && M * K * N < OWN_MATMUL_MIN_MACS) return undefined;
   const kernel = matMulKernel();
   if (!kernel) return undefined;

@@ -51,6 +51,7 @@ import {
   sumInitialGradients,
 } from './recurrent.js';
 import { peekValues, writeTensors } from './tensor-memory.js';
+import { OWN_MATMUL_MIN_MACS, activeHeapKernel } from './gemm-wasm.js';
 
 /** What the forward pass keeps for backpropagation ([T][B][H] each, hPrev and rh in [B][T][H] row order). */
 interface GruTrace {
@@ -231,6 +232,34 @@ function recurrentKernelGradient(
 }
 
 /**
+ * {@link recurrentKernelGradient} by Glossa's matrix kernel on tfjs-wasm's memory, reading dXW's column blocks in
+ * place where tfjs would first copy them out (`Slice`: 8–16% of a full-length gru step): the same products, so
+ * the same bits, as tfjs routes them to that kernel. `undefined` where the kernel is not on tfjs's memory, or
+ * where tfjs would keep a product this small for itself.
+ */
+function heapRecurrentKernelGradient(hPrev: Tensor2D, rh: Tensor2D, dxw: Tensor, rows: number, H: number): Float32Array | undefined {
+  const on = activeHeapKernel();
+  if (!on || rows * H * H < OWN_MATMUL_MIN_MACS) return undefined;
+  const { heap, kernel } = on;
+  const block = heap.malloc(3 * H * H * 4);
+  try {
+    const [hp, r, d] = [heap.offsetOf(hPrev), heap.offsetOf(rh), heap.offsetOf(dxw)];
+    kernel.multiply([{ a: hp, b: d, out: block, bColumn: 0, bStride: 3 * H }], H, rows, 2 * H, true, false);
+    kernel.multiply([{ a: r, b: d, out: block + 2 * H * H * 4, bColumn: 2 * H, bStride: 3 * H }], H, rows, H, true, false);
+    const zr = new Float32Array(heap.memory.buffer, block, 2 * H * H);
+    const h = new Float32Array(heap.memory.buffer, block + 2 * H * H * 4, H * H);
+    const du = new Float32Array(3 * H * H);
+    for (let i = 0; i < H; i++) {
+      du.set(zr.subarray(i * 2 * H, (i + 1) * 2 * H), i * 3 * H);
+      du.set(h.subarray(i * H, (i + 1) * H), i * 3 * H + 2 * H);
+    }
+    return du;
+  } finally {
+    heap.free(block);
+  }
+}
+
+/**
  * The fused recurrence: the WebAssembly SIMD kernel (gru-wasm.ts) where it runs and `units` is a multiple of 4,
  * else the JavaScript one; in training a differentiable op (xw, u[, h₀ | starts]) → last hidden state. A
  * learned initial state `init` ([H]) gets its gradient summed over the rows; `starts` ([batch, H]: each row's
@@ -286,7 +315,8 @@ export const fusedRecurrence: RecurrenceImplementations['fused'] = (xw, u, mask,
               dInit = kernel.backward(d as Float32Array, trace, { dxw: dxw!, hPrev: hp!, rh: r! }).dInit;
             },
           ) as [Tensor3D, Tensor2D, Tensor2D];
-          const du = recurrentKernelGradient(hPrev, rh, reshape(dx, [rows, g3]) as Tensor2D, rows, units);
+          const du =
+            heapRecurrentKernelGradient(hPrev, rh, dx, rows, units) ?? recurrentKernelGradient(hPrev, rh, reshape(dx, [rows, g3]) as Tensor2D, rows, units);
           hPrev.dispose();
           rh.dispose();
           return [dx, tensor2d(du, [units, g3]), ...(dInit ? initGrad(dInit) : [])];

@@ -21,6 +21,12 @@ interface GemmExports {
   maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
 }
 
+/**
+ * 2-D products of at least this many multiply-adds go to Glossa's kernel on wasm (kernels.ts); smaller ones cost
+ * more to copy and dispatch than to compute, and stay tfjs's.
+ */
+export const OWN_MATMUL_MIN_MACS = 1 << 20;
+
 /** One kernel instance (its memory grows to the largest product it has computed). */
 export interface MatMulKernel {
   /**
@@ -70,8 +76,16 @@ export interface HeapKernel {
    * Runs `products` of the same shape: each writes `A · B` ([M, N] row-major) at byte `out` of the heap's
    * memory, `a` and `b` being byte offsets of its operands there, laid out as in {@link MatMulKernel.multiply}.
    * The packed operands live in one block taken from the heap's allocator and given back before it returns.
+   * An untransposed B may be columns [`bColumn`, `bColumn` + N) of a wider [K, `bStride`] matrix.
    */
-  multiply(products: ReadonlyArray<{ a: number; b: number; out: number }>, M: number, K: number, N: number, transposeA: boolean, transposeB: boolean): void;
+  multiply(
+    products: ReadonlyArray<{ a: number; b: number; out: number; bColumn?: number; bStride?: number }>,
+    M: number,
+    K: number,
+    N: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void;
   /** Writes the column sums of `x` ([rows, cols] at byte `x`) at byte `out`, each column added row by row in float32. */
   sumRows(x: number, rows: number, cols: number, out: number): void;
   /** An embedding table's gradient ([vocab, dim] at `out`): zeros, then each `dy` row added to row `ids[i]` in order. */
@@ -105,13 +119,14 @@ export function heapKernel(heap: WasmHeap): HeapKernel | undefined {
         const base = heap.malloc(apk + bpk + 128 + 16);
         const at = (base + 15) & ~15;
         try {
-          let packedB = -1;
-          for (const { a, b, out } of products) {
+          let packedB = '';
+          for (const { a, b, out, bColumn = 0, bStride = N } of products) {
             e.packRows(a, transposeA ? 1 : 0, M, K, at);
-            if (b !== packedB) {
+            const key = `${b}:${bColumn}:${bStride}`;
+            if (key !== packedB) {
               if (transposeB) e.packTransposedPanels(b, K, 0, K, N, at + apk);
-              else e.packPanels(b, N, 0, N, K, at + apk);
-              packedB = b;
+              else e.packPanels(b, bStride, bColumn, N, K, at + apk);
+              packedB = key;
             }
             e.gemm(at, at + apk, out, M, K, N, at + apk + bpk);
           }

@@ -21,6 +21,7 @@ import {
   slice,
   sum,
   tensor1d,
+  tensor2d,
   tensor3d,
   tidy,
   variable,
@@ -296,6 +297,39 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
   });
   contractTests();
   layerTests();
+
+  it("trains a fused GRU large enough for the matrix kernel (dXW's column blocks read in place) to the stock layer's gradients", () => {
+    const units = 64;
+    const [batch, time, dim] = [16, 17, 12]; // 272 rows: 272 × 64 × 64 ≥ 2²⁰ multiply-adds
+    const stock = layers.gru({ units, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
+    const fused = new GlossaGRU({ units });
+    tidy(() => {
+      const x = randomNormal([batch, time, dim], 0, 1, 'float32', 81);
+      const mask = tensor2d(
+        Array.from({ length: batch }, (_, b) => Array.from({ length: time }, (_, t) => (t < time - (b % 5) ? 1 : 0))),
+        [batch, time],
+        'bool',
+      );
+      stock.apply(x, { mask });
+      fused.apply(x, { mask });
+      fused.setWeights(stock.getWeights());
+      const xVar = variable(x);
+      const upstream = randomNormal([batch, units], 0, 1, 'float32', 82);
+      const gradsOf = (layer: typeof stock | typeof fused): Tensor[] => {
+        const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
+        const { grads } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
+        return vars.map((v) => grads[v.name]!);
+      };
+      const expected = gradsOf(stock);
+      const got = gradsOf(fused);
+      got.forEach((g, i) => {
+        expect(maxDiff(g.dataSync(), expected[i]!.dataSync()), `gradient ${i}`).toBeLessThan(1e-4);
+      });
+      xVar.dispose();
+    });
+    stock.dispose();
+    fused.dispose();
+  });
 
   it("runs Glossa's matrix kernel on tfjs-wasm's own memory: the copying kernel's bits, batches at their offsets", () => {
     const heap = wasmHeapOf(wasmHeapBackend()!);
