@@ -48,6 +48,29 @@ function poisonFreedMemory(size: number): void {
   junk.dispose();
 }
 
+/**
+ * Expects `fused` (given `stock`'s weights) to give `stock`'s gradients of Σ upstream · layer(x) to 1e-4, for the
+ * input and every weight.
+ */
+function expectSameGradients(stock: layers.Layer, fused: layers.Layer, x: Tensor, mask: Tensor, upstream: Tensor): void {
+  stock.apply(x, { mask });
+  fused.apply(x, { mask });
+  fused.setWeights(stock.getWeights());
+  const xVar = variable(x);
+  const gradsOf = (layer: layers.Layer): Tensor[] => {
+    const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
+    const { grads } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
+    return vars.map((v) => grads[v.name]!);
+  };
+  const expected = gradsOf(stock);
+  const got = gradsOf(fused);
+  expect(got).toHaveLength(expected.length);
+  got.forEach((g, i) => {
+    expect(maxDiff(g.dataSync(), expected[i]!.dataSync()), `gradient ${i}`).toBeLessThan(1e-4);
+  });
+  xVar.dispose();
+}
+
 function contractTests(): void {
   it('reads values as dataSync gives them, for every dtype', () => {
     tidy(() => {
@@ -180,24 +203,8 @@ function layerTests(): void {
         const dim = 6;
         tidy(() => {
           const { x, mask } = maskedInputs(dim, pattern);
-          stock.apply(x, { mask });
-          fused.apply(x, { mask });
-          fused.setWeights(stock.getWeights());
           poisonFreedMemory(1 << 16);
-          const xVar = variable(x);
-          const upstream = randomNormal([pattern.length, 8], 0, 1, 'float32', 5);
-          const gradsOf = (layer: typeof stock | typeof fused): Tensor[] => {
-            const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
-            const { grads } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
-            return vars.map((v) => grads[v.name]!);
-          };
-          const expected = gradsOf(stock);
-          const got = gradsOf(fused);
-          expect(got).toHaveLength(expected.length);
-          got.forEach((g, i) => {
-            expect(maxDiff(g.dataSync(), expected[i]!.dataSync())).toBeLessThan(1e-4);
-          });
-          xVar.dispose();
+          expectSameGradients(stock, fused, x, mask, randomNormal([pattern.length, 8], 0, 1, 'float32', 5));
         });
         stock.dispose();
         fused.dispose();
@@ -310,22 +317,7 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
         [batch, time],
         'bool',
       );
-      stock.apply(x, { mask });
-      fused.apply(x, { mask });
-      fused.setWeights(stock.getWeights());
-      const xVar = variable(x);
-      const upstream = randomNormal([batch, units], 0, 1, 'float32', 82);
-      const gradsOf = (layer: typeof stock | typeof fused): Tensor[] => {
-        const vars = [xVar, ...layer.trainableWeights.map((w) => w.read() as Variable)];
-        const { grads } = variableGrads(() => sum(mul(layer.apply(xVar, { mask, training: true }) as Tensor, upstream)) as Scalar, vars);
-        return vars.map((v) => grads[v.name]!);
-      };
-      const expected = gradsOf(stock);
-      const got = gradsOf(fused);
-      got.forEach((g, i) => {
-        expect(maxDiff(g.dataSync(), expected[i]!.dataSync()), `gradient ${i}`).toBeLessThan(1e-4);
-      });
-      xVar.dispose();
+      expectSameGradients(stock, fused, x, mask, randomNormal([batch, units], 0, 1, 'float32', 82));
     });
     stock.dispose();
     fused.dispose();
