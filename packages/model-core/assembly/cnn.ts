@@ -5,6 +5,8 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
+import { addFloats, zeroFloats } from './simd';
+
 /**
  * Pooled features ([rows, width] f32 at `out`) of a row-major [rows, length] id matrix (i32 at `ids`, 0 =
  * padding): for every window t the layer's mask keeps, `bias + Σ_i table[id(t + i)][i]` (table rows of
@@ -72,25 +74,14 @@ export function cnnPool(table: usize, bias: usize, ids: usize, out: usize, rows:
  */
 export function windowsGradient(g: usize, dx: usize, batch: i32, time: i32, dim: i32, k: i32): void {
   const out = time - k + 1;
-  const zero = f32x4.splat(0);
-  const vec = dim & ~3;
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < time; s++) {
       const dst = dx + (<usize>((b * time + s) * dim) << 2);
-      for (let d = 0; d < vec; d += 4) v128.store(dst + (<usize>d << 2), zero);
-      for (let d = vec; d < dim; d++) store<f32>(dst + (<usize>d << 2), 0);
+      zeroFloats(dst, dim);
       for (let i = k - 1; i >= 0; i--) {
         const t = s - i;
         if (t < 0 || t >= out) continue;
-        const src = g + (<usize>(((b * out + t) * k + i) * dim) << 2);
-        for (let d = 0; d < vec; d += 4) {
-          const o = <usize>d << 2;
-          v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-        }
-        for (let d = vec; d < dim; d++) {
-          const o = <usize>d << 2;
-          store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-        }
+        addFloats(dst, g + (<usize>(((b * out + t) * k + i) * dim) << 2), dim);
       }
     }
   }

@@ -5,7 +5,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { packPanels, packTransposedPanels, tile4x8 } from './simd';
+import { addFloats, packPanels, packTransposedPanels, tile4x8, zeroFloats } from './simd';
 
 export { packPanels, packTransposedPanels };
 
@@ -128,21 +128,8 @@ export function gemm(apk: usize, bpk: usize, out: usize, M: i32, K: i32, N: i32,
  * transpose: a bias's gradient.
  */
 export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
-  const vec = cols & ~3;
-  const zero = f32x4.splat(0);
-  for (let c = 0; c < vec; c += 4) v128.store(out + (<usize>c << 2), zero);
-  for (let c = vec; c < cols; c++) store<f32>(out + (<usize>c << 2), 0);
-  for (let r = 0; r < rows; r++) {
-    const row = x + (<usize>(r * cols) << 2);
-    for (let c = 0; c < vec; c += 4) {
-      const o = <usize>c << 2;
-      v128.store(out + o, f32x4.add(v128.load(out + o), v128.load(row + o)));
-    }
-    for (let c = vec; c < cols; c++) {
-      const o = <usize>c << 2;
-      store<f32>(out + o, load<f32>(out + o) + load<f32>(row + o));
-    }
-  }
+  zeroFloats(out, cols);
+  for (let r = 0; r < rows; r++) addFloats(out, x + (<usize>(r * cols) << 2), cols);
 }
 
 /**
@@ -150,25 +137,11 @@ export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
  * (ids outside [0, vocab) skipped), in float32.
  */
 export function scatterRows(ids: usize, dy: usize, n: i32, dim: i32, vocab: i32, out: usize): void {
-  const zero = f32x4.splat(0);
-  const total = <usize>vocab * <usize>dim;
-  let z: usize = 0;
-  for (; z + 4 <= total; z += 4) v128.store(out + (z << 2), zero);
-  for (; z < total; z++) store<f32>(out + (z << 2), 0);
-  const vec = dim & ~3;
+  zeroFloats(out, <usize>vocab * <usize>dim);
   for (let i = 0; i < n; i++) {
     const id = load<i32>(ids + (<usize>i << 2));
     if (id < 0 || id >= vocab) continue;
-    const dst = out + (<usize>id * <usize>dim << 2);
-    const src = dy + (<usize>i * <usize>dim << 2);
-    for (let d = 0; d < vec; d += 4) {
-      const o = <usize>d << 2;
-      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-    }
-    for (let d = vec; d < dim; d++) {
-      const o = <usize>d << 2;
-      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
-    }
+    addFloats(out + ((<usize>id * <usize>dim) << 2), dy + ((<usize>i * <usize>dim) << 2), dim);
   }
 }
 
@@ -187,8 +160,7 @@ export function maskedMean(x: usize, mask: usize, batch: i32, time: i32, dim: i3
   const vec = dim & ~3;
   for (let b = 0; b < batch; b++) {
     const o = out + (<usize>(b * dim) << 2);
-    for (let d = 0; d < vec; d += 4) v128.store(o + (<usize>d << 2), f32x4.splat(0));
-    for (let d = vec; d < dim; d++) store<f32>(o + (<usize>d << 2), 0);
+    zeroFloats(o, dim);
     for (let t = 0; t < time; t++) {
       const w = load<f32>(mask + (<usize>(b * time + t) << 2));
       const wv = f32x4.splat(w);

@@ -176,3 +176,24 @@ export function packTransposedPanels(u: usize, stride: i32, col: i32, cols: i32,
     }
   }
 }
+
+/** `n` floats at `dst` set to 0. */
+export function zeroFloats(dst: usize, n: usize): void {
+  const zero = f32x4.splat(0);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (i << 2), zero);
+  for (; i < n; i++) store<f32>(dst + (i << 2), 0);
+}
+
+/** `n` floats at `dst` += those at `src`, each addition in float32. */
+export function addFloats(dst: usize, src: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

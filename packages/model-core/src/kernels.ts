@@ -38,46 +38,35 @@ function ownMatMul(args: Parameters<KernelFunc>[0]): TensorInfo | undefined {
   const outer = batchA >= batchB ? outerA : outerB;
   // The output first: making it may grow tfjs's memory, which detaches views made before.
   const out = backend.makeOutput([...outer, M, N], 'float32');
+  // One right-hand matrix under untransposed left ones (2-D included) is a single product over all their rows,
+  // packing B once; otherwise one product per batch element (a shared B still packed once on the heap).
+  const single = batchB === 1 && !transposeA;
+  const rows = single ? batch * M : M;
+  const products = Array.from({ length: single ? 1 : batch }, (_, i) => ({
+    a: (batchA === 1 ? 0 : i) * M * K,
+    b: (batchB === 1 ? 0 : i) * K * N,
+    out: i * M * N,
+  }));
   const heap = wasmHeapOf(backend);
   const onHeap = heap && heapKernel(heap);
   if (heap && onHeap) {
-    // The kernel runs on tfjs's own memory: it packs the operands from their tensors and writes the result
-    // into the output's, with no copy in or out.
+    // On tfjs's own memory: the kernel packs the operands from their tensors and writes into the output's.
     const [ao, bo, oo] = [heap.offsetOf(a), heap.offsetOf(b), heap.offsetOf(out)];
-    if (batchB === 1 && !transposeA) {
-      onHeap.multiply([{ a: ao, b: bo, out: oo }], batch * M, K, N, false, transposeB);
-      return out;
-    }
-    const products = Array.from({ length: batch }, (_, i) => ({
-      a: ao + (batchA === 1 ? 0 : i) * M * K * 4,
-      b: bo + (batchB === 1 ? 0 : i) * K * N * 4, // a shared B is packed once
-      out: oo + i * M * N * 4,
-    }));
-    onHeap.multiply(products, M, K, N, transposeA, transposeB);
+    onHeap.multiply(
+      products.map((p) => ({ a: ao + p.a * 4, b: bo + p.b * 4, out: oo + p.out * 4 })),
+      rows,
+      K,
+      N,
+      transposeA,
+      transposeB,
+    );
     return out;
   }
   const av = backend.typedArrayFromHeap(a) as Float32Array;
   const bv = backend.typedArrayFromHeap(b) as Float32Array;
   const ov = backend.typedArrayFromHeap(out) as Float32Array;
-  if (batchB === 1 && !transposeA) {
-    // One right-hand matrix under untransposed left ones (2-D included): a single product over all their rows,
-    // packing B once.
-    kernel.multiply(av, bv, batch * M, K, N, false, transposeB, ov);
-    return out;
-  }
-  for (let i = 0; i < batch; i++) {
-    const ai = batchA === 1 ? 0 : i;
-    const bi = batchB === 1 ? 0 : i;
-    kernel.multiply(
-      av.subarray(ai * M * K, (ai + 1) * M * K),
-      bv.subarray(bi * K * N, (bi + 1) * K * N),
-      M,
-      K,
-      N,
-      transposeA,
-      transposeB,
-      ov.subarray(i * M * N, (i + 1) * M * N),
-    );
+  for (const p of products) {
+    kernel.multiply(av.subarray(p.a, p.a + rows * K), bv.subarray(p.b, p.b + K * N), rows, K, N, transposeA, transposeB, ov.subarray(p.out, p.out + rows * N));
   }
   return out;
 }
@@ -138,31 +127,21 @@ function wrapBatchMatMul(original: KernelConfig): KernelFunc {
 export function registerGlossaKernels(backendName: string): string[] {
   if (backendName !== 'wasm') return [];
   const replaced: string[] = [];
-  for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
+  const replacements: Array<[string, (original: KernelConfig) => KernelFunc]> = [
+    ['BatchMatMul', wrapBatchMatMul],
+    ['_FusedMatMul', wrapBatchMatMul],
+    ['Sum', leadingAxesSum],
+    ['Identity', sharedIdentity],
+  ];
+  for (const [kernelName, wrap] of replacements) {
     const key = `${kernelName}/${backendName}`;
     if (patched.has(key)) continue;
     const original = getKernel(kernelName, backendName);
     if (!original) continue;
     unregisterKernel(kernelName, backendName);
-    registerKernel({ ...original, kernelFunc: wrapBatchMatMul(original) });
+    registerKernel({ ...original, kernelFunc: wrap(original) });
     patched.add(key);
     replaced.push(kernelName);
-  }
-  const sumKey = `Sum/${backendName}`;
-  const sumKernel = getKernel('Sum', backendName);
-  if (!patched.has(sumKey) && sumKernel) {
-    unregisterKernel('Sum', backendName);
-    registerKernel({ ...sumKernel, kernelFunc: leadingAxesSum(sumKernel) });
-    patched.add(sumKey);
-    replaced.push('Sum');
-  }
-  const identityKey = `Identity/${backendName}`;
-  const identity = getKernel('Identity', backendName);
-  if (!patched.has(identityKey) && identity) {
-    unregisterKernel('Identity', backendName);
-    registerKernel({ ...identity, kernelFunc: sharedIdentity(identity) });
-    patched.add(identityKey);
-    replaced.push('Identity');
   }
   return replaced;
 }

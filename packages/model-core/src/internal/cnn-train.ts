@@ -5,10 +5,10 @@
  * write tensors where tfjs keeps them; the JavaScript passes of layers.ts (the same bits, tested) run where
  * this does not (other backends, tfjs-wasm's threaded build, `GLOSSA_WASM_KERNELS` off).
  */
-import { type Tensor, type Tensor2D, type Tensor3D, engine } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
-import { type WasmHeap, type WasmHeapBackend, wasmHeapBackend, wasmHeapOf } from './tensor-memory.js';
-import { compileKernel, driverOf, exportsOn } from './wasm-module.js';
+import { activeWasmHeap, heapDriverOf, heapTensor } from './tensor-memory.js';
+import { compileKernel, driverOf } from './wasm-module.js';
 
 interface CnnTrainExports {
   windowsGradient(g: number, dx: number, batch: number, time: number, dim: number, k: number): void;
@@ -35,35 +35,22 @@ const cnnModule = driverOf(
   (mod) => mod,
 );
 
-function kernelOn(backend: WasmHeapBackend, heap: WasmHeap, e: CnnTrainExports): CnnTrainKernel {
-  const output = (shape: number[]) => {
-    const info = backend.makeOutput(shape, 'float32');
-    return { info, offset: heap.offsetOf(info) };
-  };
-  return {
-    windowsGradient(dy, [batch, time, dim], k) {
-      const dx = output([batch, time, dim]);
-      e.windowsGradient(heap.offsetOf(dy), dx.offset, batch, time, dim, k);
-      return engine().makeTensorFromTensorInfo(dx.info) as Tensor3D;
-    },
-    maskedMaxPool(x, mask) {
-      const [batch, time, dim] = x.shape;
-      const pooled = output([batch, dim]);
-      const at = heap.malloc(batch * dim * 4);
-      try {
-        e.maskedMaxPool(heap.offsetOf(x), mask ? heap.offsetOf(mask) : 0, batch, time, dim, pooled.offset, at);
-        return {
-          pooled: engine().makeTensorFromTensorInfo(pooled.info) as Tensor2D,
-          at: new Int32Array(heap.memory.buffer, at, batch * dim).slice(),
-        };
-      } finally {
-        heap.free(at);
-      }
-    },
-  };
-}
-
-const kernels = new WeakMap<CnnTrainExports, CnnTrainKernel>();
+const onHeap = heapDriverOf<CnnTrainExports, CnnTrainKernel>(cnnModule, (e, heap) => ({
+  windowsGradient: (dy, [batch, time, dim], k) =>
+    heapTensor(heap, [batch, time, dim], (dx) => e.windowsGradient(heap.offsetOf(dy), dx, batch, time, dim, k)) as Tensor3D,
+  maskedMaxPool(x, mask) {
+    const [batch, time, dim] = x.shape;
+    const at = heap.malloc(batch * dim * 4);
+    try {
+      const pooled = heapTensor(heap, [batch, dim], (out) =>
+        e.maskedMaxPool(heap.offsetOf(x), mask ? heap.offsetOf(mask) : 0, batch, time, dim, out, at),
+      ) as Tensor2D;
+      return { pooled, at: new Int32Array(heap.memory.buffer, at, batch * dim).slice() };
+    } finally {
+      heap.free(at);
+    }
+  },
+}));
 
 /**
  * The CNN's training passes on tfjs-wasm's memory, or `undefined` where they do not run (another backend,
@@ -72,15 +59,6 @@ const kernels = new WeakMap<CnnTrainExports, CnnTrainKernel>();
  * @returns The kernel for the active backend.
  */
 export function cnnTrainKernel(): CnnTrainKernel | undefined {
-  const backend = wasmHeapBackend();
-  const heap = backend && wasmHeapOf(backend);
-  const mod = heap && cnnModule();
-  const e = mod && exportsOn<CnnTrainExports>(mod, heap.memory);
-  if (!backend || !heap || !e) return undefined;
-  let kernel = kernels.get(e);
-  if (!kernel) {
-    kernel = kernelOn(backend, heap, e);
-    kernels.set(e, kernel);
-  }
-  return kernel;
+  const heap = activeWasmHeap();
+  return heap && onHeap(heap);
 }

@@ -7,8 +7,8 @@
  * depend on the batch around them.
  */
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
-import { type WasmHeap, type WasmHeapBackend, wasmHeapBackend, wasmHeapOf } from './tensor-memory.js';
-import { compileKernel, driverOf, exportsOn, instantiateKernel, layout } from './wasm-module.js';
+import { type WasmHeap, activeWasmHeap, heapDriverOf } from './tensor-memory.js';
+import { compileKernel, driverOf, instantiateKernel, layout } from './wasm-module.js';
 
 interface GemmExports {
   packRows(a: number, transposed: number, M: number, K: number, dst: number): void;
@@ -96,8 +96,6 @@ export interface HeapKernel {
   maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
 }
 
-const onHeaps = new WeakMap<GemmExports, HeapKernel>();
-
 /**
  * {@link matMulKernel} instantiated on `heap`'s memory (one instance per module and memory), or `undefined`
  * where the kernel does not run or cannot import that memory.
@@ -105,54 +103,45 @@ const onHeaps = new WeakMap<GemmExports, HeapKernel>();
  * @param heap - tfjs-wasm's memory and allocator (tensor-memory.ts `wasmHeapOf`).
  * @returns The kernel on that memory.
  */
-export function heapKernel(heap: WasmHeap): HeapKernel | undefined {
-  if (!matMulKernel()) return undefined;
-  const mod = compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64);
-  const e = mod ? exportsOn<GemmExports>(mod, heap.memory) : undefined;
-  if (!e) return undefined;
-  let kernel = onHeaps.get(e);
-  if (!kernel) {
-    kernel = {
-      multiply(products, M, K, N, transposeA, transposeB) {
-        const apk = Math.ceil(M / 4) * K * 16;
-        const bpk = Math.ceil(N / 8) * K * 32;
-        const base = heap.malloc(apk + bpk + 128 + 16);
-        const at = (base + 15) & ~15;
-        try {
-          let packedB = '';
-          for (const { a, b, out, bColumn = 0, bStride = N } of products) {
-            e.packRows(a, transposeA ? 1 : 0, M, K, at);
-            const key = `${b}:${bColumn}:${bStride}`;
-            if (key !== packedB) {
-              if (transposeB) e.packTransposedPanels(b, K, 0, K, N, at + apk);
-              else e.packPanels(b, bStride, bColumn, N, K, at + apk);
-              packedB = key;
-            }
-            e.gemm(at, at + apk, out, M, K, N, at + apk + bpk);
+export const heapKernel: (heap: WasmHeap) => HeapKernel | undefined = heapDriverOf<GemmExports, HeapKernel>(
+  () => (matMulKernel() ? compileKernel(GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64) : null),
+  (e, heap) => ({
+    multiply(products, M, K, N, transposeA, transposeB) {
+      const apk = Math.ceil(M / 4) * K * 16;
+      const bpk = Math.ceil(N / 8) * K * 32;
+      const base = heap.malloc(apk + bpk + 128 + 16);
+      const at = (base + 15) & ~15;
+      try {
+        let packedB = '';
+        for (const { a, b, out, bColumn = 0, bStride = N } of products) {
+          e.packRows(a, transposeA ? 1 : 0, M, K, at);
+          const key = `${b}:${bColumn}:${bStride}`;
+          if (key !== packedB) {
+            if (transposeB) e.packTransposedPanels(b, K, 0, K, N, at + apk);
+            else e.packPanels(b, bStride, bColumn, N, K, at + apk);
+            packedB = key;
           }
-        } finally {
-          heap.free(base);
+          e.gemm(at, at + apk, out, M, K, N, at + apk + bpk);
         }
-      },
-      sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
-      scatterRows: (ids, dy, n, dim, vocab, out) => e.scatterRows(ids, dy, n, dim, vocab, out),
-      maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
-      maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
-    };
-    onHeaps.set(e, kernel);
-  }
-  return kernel;
-}
+      } finally {
+        heap.free(base);
+      }
+    },
+    sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
+    scatterRows: (ids, dy, n, dim, vocab, out) => e.scatterRows(ids, dy, n, dim, vocab, out),
+    maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
+    maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
+  }),
+);
 
 /**
  * The active backend's memory and Glossa's kernels on it, where they run (tfjs-wasm's single-threaded build,
  * WebAssembly SIMD, `GLOSSA_WASM_KERNELS` on), else `undefined`.
  *
- * @returns The backend, its heap and the kernels.
+ * @returns The heap and the kernels.
  */
-export function activeHeapKernel(): { backend: WasmHeapBackend; heap: WasmHeap; kernel: HeapKernel } | undefined {
-  const backend = wasmHeapBackend();
-  const heap = backend && wasmHeapOf(backend);
+export function activeHeapKernel(): { heap: WasmHeap; kernel: HeapKernel } | undefined {
+  const heap = activeWasmHeap();
   const kernel = heap && heapKernel(heap);
-  return backend && heap && kernel ? { backend, heap, kernel } : undefined;
+  return heap && kernel ? { heap, kernel } : undefined;
 }

@@ -21,7 +21,6 @@ import {
   cast,
   concat,
   customGrad,
-  engine,
   gather,
   getBackend,
   greater,
@@ -55,7 +54,7 @@ import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js'
 import { usesCpuMemory } from './recurrent.js';
 import { cnnTrainKernel } from './cnn-train.js';
 import { activeHeapKernel } from './gemm-wasm.js';
-import { peekValues, writeTensors } from './tensor-memory.js';
+import { heapTensor, peekValues, writeTensors } from './tensor-memory.js';
 
 type ConfigDict = serialization.ConfigDict;
 
@@ -117,9 +116,8 @@ export function embeddingLookup(table: Tensor2D, ids: Tensor): Tensor {
       const on = activeHeapKernel();
       if (on && dy.dtype === 'float32') {
         // WebAssembly SIMD on tfjs-wasm's memory: the same zeros and additions, in the same order.
-        const grad = on.backend.makeOutput([vocab, dim], 'float32');
-        on.kernel.scatterRows(on.heap.offsetOf(saved[0]!), on.heap.offsetOf(dy), saved[0]!.size, dim, vocab, on.heap.offsetOf(grad));
-        return engine().makeTensorFromTensorInfo(grad);
+        const { heap, kernel } = on;
+        return heapTensor(heap, [vocab, dim], (grad) => kernel.scatterRows(heap.offsetOf(saved[0]!), heap.offsetOf(dy), saved[0]!.size, dim, vocab, grad));
       }
       return writeTensors([[vocab, dim]], [saved[0]!, dy], ([grad], [idv, dyv]) => {
         grad!.fill(0);
@@ -223,32 +221,29 @@ export class GlossaMaskedMean extends MaskedPooling1D {
  */
 export function maskedMean(x: Tensor3D, mask: Tensor): Tensor2D {
   const [batch, time, dim] = x.shape;
+  // tfjs-wasm's Sum adds in float32; the cpu backend's in a float64 accumulator rounded once at the end.
+  const wide = getBackend() === 'cpu';
+  const on = !wide && mask.dtype === 'float32' ? activeHeapKernel() : undefined;
+  if (on) {
+    // WebAssembly SIMD on tfjs-wasm's memory (gemm-wasm.ts): the same float32 operations in the same order.
+    const { heap, kernel } = on;
+    const heapOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+      (args[1] as GradSaveFunc)([mask]); // kept for the gradient (the caller's tidy may free it first)
+      const value = heapTensor(heap, [batch, dim], (out) => kernel.maskedMean(heap.offsetOf(args[0] as Tensor), heap.offsetOf(mask), batch, time, dim, out));
+      return {
+        value: value as Tensor2D,
+        gradFunc: (dy: Tensor, saved: Tensor[]) =>
+          heapTensor(heap, [batch, time, dim], (dx) => kernel.maskedMeanGradient(heap.offsetOf(dy), heap.offsetOf(saved[0]!), batch, time, dim, dx)),
+      };
+    });
+    return heapOp(x) as Tensor2D;
+  }
   const m = mask.dataSync();
   const counts = new Float32Array(batch);
   for (let b = 0; b < batch; b++) {
     let c = 0;
     for (let t = 0; t < time; t++) c = Math.fround(c + m[b * time + t]!);
     counts[b] = Math.max(c, 1);
-  }
-  // tfjs-wasm's Sum adds in float32; the cpu backend's in a float64 accumulator rounded once at the end.
-  const wide = getBackend() === 'cpu';
-  const on = !wide && mask.dtype === 'float32' ? activeHeapKernel() : undefined;
-  if (on) {
-    // WebAssembly SIMD on tfjs-wasm's memory (gemm-wasm.ts): the same float32 operations in the same order.
-    const heapOp = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-      (args[1] as GradSaveFunc)([mask]); // kept for the gradient (the caller's tidy may free it first)
-      const out = on.backend.makeOutput([batch, dim], 'float32');
-      on.kernel.maskedMean(on.heap.offsetOf(args[0] as Tensor), on.heap.offsetOf(mask), batch, time, dim, on.heap.offsetOf(out));
-      return {
-        value: engine().makeTensorFromTensorInfo(out) as Tensor2D,
-        gradFunc: (dy: Tensor, saved: Tensor[]) => {
-          const dx = on.backend.makeOutput([batch, time, dim], 'float32');
-          on.kernel.maskedMeanGradient(on.heap.offsetOf(dy), on.heap.offsetOf(saved[0]!), batch, time, dim, on.heap.offsetOf(dx));
-          return engine().makeTensorFromTensorInfo(dx);
-        },
-      };
-    });
-    return heapOp(x) as Tensor2D;
   }
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     const [value] = writeTensors([[batch, dim]], [args[0] as Tensor], ([out], [v]) => {
@@ -464,8 +459,8 @@ export class GlossaGlobalMaxPool1D extends MaskedPooling1D {
  */
 export function maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): Tensor2D {
   const [batch, time, dim] = x.shape;
-  const maskValues = mask ? mask.dataSync() : undefined;
   const kernel = dim % 4 === 0 && (!mask || mask.dtype === 'float32') ? cnnTrainKernel() : undefined;
+  const maskValues = mask && !kernel ? mask.dataSync() : undefined;
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
     if (kernel) {
       // WebAssembly SIMD on tfjs-wasm's memory (cnn-train.ts): the same maxima and steps.

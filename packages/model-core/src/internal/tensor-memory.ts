@@ -6,7 +6,7 @@
  * full-length bow step. Here they are read and written in place in tfjs-wasm's memory; on every other backend
  * through ordinary arrays (`dataSync`, `tensor`), with the same values.
  */
-import type { WasmMemory } from './wasm-module.js';
+import { type WasmMemory, exportsOn } from './wasm-module.js';
 import { type Tensor, type TensorInfo, backend, engine, getBackend, tensor, util } from '@tensorflow/tfjs-core';
 
 /** A tensor's values as a typed array. */
@@ -22,6 +22,8 @@ export interface WasmHeapBackend {
 
 /** What a kernel module needs to run on tfjs-wasm's own memory: {@link wasmHeapOf}. */
 export interface WasmHeap {
+  /** The backend whose memory this is. */
+  backend: WasmHeapBackend;
   /** tfjs-wasm's memory, for a kernel module to import as its `env.memory`. */
   memory: WasmMemory;
   /** Allocates `bytes` in it (tfjs's allocator; may grow the memory); returns the byte offset. */
@@ -56,6 +58,7 @@ export function wasmHeapOf(b: WasmHeapBackend): WasmHeap | undefined {
   const malloc = wasm._malloc;
   const free = wasm._free;
   return {
+    backend: b,
     memory,
     malloc: (bytes) => malloc(bytes) >>> 0,
     free: (offset) => free(offset),
@@ -64,6 +67,59 @@ export function wasmHeapOf(b: WasmHeapBackend): WasmHeap | undefined {
       if (typeof offset !== 'number') throw new Error('wasmHeapOf: a tensor without a place in tfjs-wasm memory.');
       return offset >>> 0;
     },
+  };
+}
+
+/** The active backend's heap ({@link wasmHeapOf}), or undefined. */
+export function activeWasmHeap(): WasmHeap | undefined {
+  const backend = wasmHeapBackend();
+  return backend && wasmHeapOf(backend);
+}
+
+/**
+ * A float32 tensor of `shape` made in `heap`'s memory and filled by `write` from its byte offset (a kernel on
+ * that memory writes every element; the memory is not cleared). Freed again if `write` throws.
+ *
+ * @param heap - The active backend's heap.
+ * @param shape - The tensor's shape.
+ * @param write - Fills the values at the given byte offset.
+ * @returns The tensor.
+ */
+export function heapTensor(heap: WasmHeap, shape: number[], write: (offset: number) => void): Tensor {
+  const info = heap.backend.makeOutput(shape, 'float32');
+  try {
+    write(heap.offsetOf(info));
+  } catch (error) {
+    heap.backend.disposeData(info.dataId);
+    throw error;
+  }
+  return engine().makeTensorFromTensorInfo(info);
+}
+
+/**
+ * A kernel module's driver on tfjs-wasm's memory, made once per module and memory: the getter hands `create` the
+ * exports of `module()` instantiated on `heap`'s memory, or returns undefined where `module()` gives none or the
+ * module cannot import that memory (see `exportsOn`).
+ *
+ * @param module - The compiled module now (null while the kernels are off or do not compile).
+ * @param create - Makes the driver from the exports on that memory.
+ * @returns The getter.
+ */
+export function heapDriverOf<E extends object, K>(
+  module: () => object | null | undefined,
+  create: (exports: E, heap: WasmHeap) => K,
+): (heap: WasmHeap) => K | undefined {
+  const made = new WeakMap<E, K>();
+  return (heap) => {
+    const mod = module();
+    const e = mod ? exportsOn<E>(mod, heap.memory) : undefined;
+    if (!e) return undefined;
+    let driver = made.get(e);
+    if (driver === undefined) {
+      driver = create(e, heap);
+      made.set(e, driver);
+    }
+    return driver;
   };
 }
 
