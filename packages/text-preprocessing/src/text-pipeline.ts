@@ -3,6 +3,7 @@ import { createTokenizer, resolveTokenizerConfig, type TokenizerConfig } from '.
 import { TextPreprocessingError } from './errors.js';
 import { collectTextPipelineConfigProblems, ProblemCollector } from './internal/config-validation.js';
 import { describeValue, formatProblems } from './internal/describe.js';
+import { keptWords } from './internal/word-segmentation.js';
 import { createNormalizer, DEFAULT_NORMALIZATION_OPTIONS, type NormalizationOptions, resolveNormalizationOptions } from './normalize-text.js';
 import { type EncodedBatch, padSequences } from './pad-sequences.js';
 import { PAD_ID } from './special-tokens.js';
@@ -204,18 +205,23 @@ export function createTextPipeline(vocabulary: Vocabulary, config: Partial<TextP
   const tokenizer = createTokenizer(resolved.tokenizer);
   const { maxLength, truncating, padding } = resolved;
 
-  const tokenize = (text: string): string[] => {
+  const requireString = (text: string): string => {
     if (typeof text !== 'string') {
       throw new TextPreprocessingError(
         'INVALID_ARGUMENT',
         `TextPipeline: expected a string (got ${describeValue(text)}). Convert the value to a string first.`,
       );
     }
-    return tokenizer.tokenize(normalize(text));
+    return text;
   };
+  const tokenize = (text: string): string[] => tokenizer.tokenize(normalize(requireString(text)));
+  // The word tokenizer segments only the end of a long text that truncation keeps (the same words).
+  const keptSide = truncating === 'pre' ? 'end' : 'start';
+  const keptTokens =
+    resolved.tokenizer.type === 'word' ? (text: string): string[] => keptWords(normalize(requireString(text)), maxLength, keptSide).words : tokenize;
 
   const encode = (text: string): Int32Array => {
-    const tokens = tokenize(text);
+    const tokens = keptTokens(text);
     const count = Math.min(tokens.length, maxLength);
     const start = truncating === 'pre' ? tokens.length - count : 0;
     const ids = new Int32Array(count);

@@ -49,6 +49,32 @@ export function isSafeCut(text: string, index: number): boolean {
  */
 const CLOSING_PUNCTUATION = new Set(Array.from('。！？、!?)]}）】」』》〉〕〗〙〛…｡､').map((c) => c.charCodeAt(0)));
 
+/**
+ * True when a word boundary is guaranteed at `index` (0 < index < length) whatever surrounds the text: after
+ * cut-whitespace or closing punctuation, before a non-attaching character (the cuts {@link findCut} prefers).
+ */
+export function isGuaranteedCut(text: string, index: number): boolean {
+  const previous = text.charCodeAt(index - 1);
+  return (isCutWhitespace(previous) || CLOSING_PUNCTUATION.has(previous)) && !isAttachingAt(text, index);
+}
+
+/**
+ * False when every stretch of `maxChunk` code units of `text` holds a guaranteed cut, so {@link findCut} never
+ * makes a `hard` one and chunked segmentation equals unchunked segmentation wherever the chunks start.
+ */
+export function mayCutHard(text: string, maxChunk: number): boolean {
+  const n = text.length;
+  let last = 0;
+  // From each cut, the furthest cut less than maxChunk on (searched backwards: usually a few steps).
+  while (n - last >= maxChunk) {
+    let p = last + maxChunk - 1;
+    while (p > last && !isGuaranteedCut(text, p)) p--;
+    if (p === last) return true;
+    last = p;
+  }
+  return false;
+}
+
 /** Kinds of cut, from best to worst. A `hard` cut may split a word in rare cases. */
 export type CutKind = 'whitespace' | 'punctuation' | 'hard';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findCut, forEachChunk } from './chunking.js';
-import { scanAsciiWords, segmentGraphemes, segmentWords, segmentWordsUnchunked } from './word-segmentation.js';
+import { findCut, forEachChunk, mayCutHard } from './chunking.js';
+import { keptWords, scanAsciiWords, segmentGraphemes, segmentWords, segmentWordsUnchunked } from './word-segmentation.js';
 
 const asciiText = fc.string({
   unit: fc.oneof(
@@ -96,6 +96,78 @@ describe('segmentWords', () => {
     const reference = segmentWordsUnchunked(text);
     expect(Math.abs(words.length - reference.length)).toBeLessThanOrEqual(4);
     expect(expected.length).toBeGreaterThan(4);
+  });
+});
+
+describe('keptWords', () => {
+  const side = fc.constantFrom('start' as const, 'end' as const);
+  const reference = (text: string, count: number, end: 'start' | 'end', maxChunk?: number): string[] => {
+    const all = segmentWords(text, maxChunk);
+    return end === 'end' ? all.slice(Math.max(0, all.length - count)) : all.slice(0, count);
+  };
+
+  it('keeps exactly the first or last words of segmentWords on ASCII text', () => {
+    fc.assert(
+      fc.property(fc.array(asciiText, { maxLength: 12 }), fc.integer({ min: 0, max: 40 }), side, (parts, count, end) => {
+        const text = parts.join(' ');
+        expect(keptWords(text, count, end).words).toEqual(reference(text, count, end));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps exactly the first or last words of segmentWords on mixed text, hard chunk cuts included', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: mixedUnit, maxLength: 300 }),
+        fc.integer({ min: 0, max: 30 }),
+        side,
+        fc.integer({ min: 6, max: 60 }),
+        (text, count, end, maxChunk) => {
+          expect(keptWords(text, count, end, maxChunk).words).toEqual(reference(text, count, end, maxChunk));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps exactly the first or last words of segmentWords on mixed text in sentences (the stretch path)', () => {
+    const separator = fc.constantFrom(' ', '\n', ' ', '。', '！', '\u3000');
+    const sentences = fc.array(fc.tuple(fc.string({ unit: mixedUnit, maxLength: 12 }), separator), { maxLength: 40 });
+    fc.assert(
+      fc.property(sentences, fc.integer({ min: 0, max: 30 }), side, fc.integer({ min: 20, max: 200 }), (parts, count, end, maxChunk) => {
+        const text = parts.map(([words, sep]) => words + sep).join('');
+        expect(keptWords(text, count, end, maxChunk).words).toEqual(reference(text, count, end, maxChunk));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('segments only a stretch at the kept end of a long text', () => {
+    const review = 'I watched this film twice. The acting is wooden, the plot thin; still, 3.5 stars! '.repeat(40);
+    const chinese = '这部电影很好看，演员的表演非常自然。故事情节也很吸引人！'.repeat(40);
+    for (const [text, count] of [
+      [review, 100],
+      [chinese, 30],
+      [`${review}北京 ${review}`, 100],
+    ] as const) {
+      expect(mayCutHard(text, 1000)).toBe(false);
+      for (const end of ['start', 'end'] as const) {
+        const kept = keptWords(text, count, end);
+        expect(kept.words).toEqual(reference(text, count, end));
+        expect(kept.words).toHaveLength(count);
+        expect(kept.to - kept.from).toBeLessThan(text.length / 2);
+        expect(end === 'end' ? kept.to : kept.from).toBe(end === 'end' ? text.length : 0);
+      }
+    }
+  });
+
+  it('segments the whole text where segmentWords would cut a chunk at no guaranteed boundary', () => {
+    const text = `${'我喜欢北京天安门'.repeat(200)} ${'good movie '.repeat(100)}`;
+    expect(mayCutHard(text, 1000)).toBe(true);
+    const kept = keptWords(text, 10, 'end');
+    expect(kept).toMatchObject({ from: 0, to: text.length });
+    expect(kept.words).toEqual(reference(text, 10, 'end'));
   });
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_CHUNK, findCut, forEachChunk, isAttachingAt, isCutWhitespace } from './chunking.js';
+import { DEFAULT_MAX_CHUNK, findCut, forEachChunk, isAttachingAt, isCutWhitespace, isGuaranteedCut, mayCutHard } from './chunking.js';
 import { getGraphemeSegmenter, getWordSegmenter } from './segmenters.js';
 
 /*
@@ -161,6 +161,49 @@ export function segmentWords(text: string, maxChunk: number = DEFAULT_MAX_CHUNK)
     pos = end;
   }
   return out;
+}
+
+/** The stretch first segmented for `count` words: 8 code units a word (English averages ~6 with its space). */
+const CODE_UNITS_PER_WORD = 8;
+
+/** The words a text keeps when cut to a number of words, and the stretch `[from, to)` that was segmented for them. */
+export interface KeptWords {
+  readonly words: string[];
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The words a text keeps when it is cut to `count` words: `segmentWords(text).slice(-count)` for `side: 'end'`,
+ * `segmentWords(text).slice(0, count)` for `'start'` — segmenting only a stretch at that end of the text, doubled
+ * until it holds `count` words. The stretch begins (or ends) at a guaranteed word boundary, and it is used only
+ * where `segmentWords` itself cuts no chunk at a place without one (ASCII text never; other text when every
+ * `maxChunk` code units hold a guaranteed cut), so the words are the same; otherwise the whole text is segmented.
+ * A 1,300-character review kept to its last 100 words is segmented about halfway.
+ */
+export function keptWords(text: string, count: number, side: 'start' | 'end', maxChunk: number = DEFAULT_MAX_CHUNK): KeptWords {
+  const n = text.length;
+  let span = Math.max(1, count) * CODE_UNITS_PER_WORD;
+  if (count > 0 && span < n) {
+    const ascii = indexOfNonAscii(text, 0) === -1;
+    if (ascii || !mayCutHard(text, maxChunk)) {
+      for (; span < n; span *= 2) {
+        let cut = side === 'end' ? n - span : span;
+        while (cut > 0 && cut < n && !isGuaranteedCut(text, cut)) cut += side === 'end' ? 1 : -1;
+        if (cut <= 0 || cut >= n) continue;
+        const from = side === 'end' ? cut : 0;
+        const to = side === 'end' ? n : cut;
+        let words: string[];
+        if (ascii) {
+          words = [];
+          scanAsciiWords(text, from, to, words);
+        } else words = segmentWords(text.slice(from, to), maxChunk);
+        if (words.length >= count) return { words: side === 'end' ? words.slice(words.length - count) : words.slice(0, count), from, to };
+      }
+    }
+  }
+  const all = segmentWords(text, maxChunk);
+  return { words: side === 'end' ? all.slice(Math.max(0, all.length - count)) : all.slice(0, Math.max(0, count)), from: 0, to: n };
 }
 
 /** Segments a whole text with Intl.Segmenter in one call (reference behaviour, used by tests). */
