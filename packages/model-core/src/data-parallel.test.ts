@@ -1,5 +1,6 @@
-import { type Variable, memory } from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { type Variable, memory, setBackend } from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend } from '../test/wasm-backend.js';
 import { syntheticSentiment } from '@glossa/test-data';
 import {
   type GradientReplica,
@@ -68,9 +69,38 @@ describe('shardRanges / sumShards', () => {
     expect(total.loss).toBeCloseTo(3.25, 12);
     expect(total.hits).toBe(3);
   });
+
+  it('adds the packed rows of any shard, the first included, into whole arrays it is given', () => {
+    // A [4, 2] table: shard 0 holds rows 1 and 3, shard 1 rows 0 and 1; a second weight travels whole.
+    const into = [new Float32Array(8), new Float32Array(1)];
+    const total = sumShards(
+      [
+        { gradients: [Float32Array.from([1, 2, 3, 4]), Float32Array.from([2])], loss: 1, hits: 1 },
+        { gradients: [Float32Array.from([5, 6, 7, 8]), Float32Array.from([6])], loss: 3, hits: 2 },
+      ],
+      [1, 1],
+      [
+        { index: 0, rows: Int32Array.from([1, 3]) },
+        { index: 0, rows: Int32Array.from([0, 1]) },
+      ],
+      into,
+    );
+    expect(total.gradients).toBe(into);
+    expect(Array.from(into[0]!)).toEqual([2.5, 3, 4, 5, 0, 0, 1.5, 2]);
+    expect(Array.from(into[1]!)).toEqual([4]);
+    expect(total.loss).toBe(2);
+    expect(total.hits).toBe(3);
+  });
 });
 
-describe('a replica with the embedding sent as rows', () => {
+describe.each(['cpu', 'wasm'] as const)('a replica with the embedding sent as rows (%s)', (backendName) => {
+  beforeAll(async () => {
+    if (backendName === 'wasm') expect(await useWasmBackend()).toBe(true);
+  });
+  afterAll(async () => {
+    await setBackend('cpu');
+  });
+
   it('computes the same gradient as with every weight whole, its embedding rows packed', async () => {
     const clf = createTextClassifier({ architecture: 'lstm', ...small });
     await clf.fit(data.slice(0, 64), { epochs: 1, seed: 3, validationSplit: 0 });
@@ -88,14 +118,16 @@ describe('a replica with the embedding sent as rows', () => {
     const init = { options: clf.options, vocabularySize: clf.pipeline!.vocabulary.size, classes: 2, dropoutSeed: 1 };
     const whole = createGradientReplica(init);
     const sparse = createGradientReplica(init);
-    const dense = whole.compute({ weights, ids, length, ys, dropoutCalls: [] });
     const rows = distinctIds(ids);
     expect(Array.from(rows)).toEqual([...new Set(ids)].sort((a, b) => a - b));
     const dim = small.embeddingDim;
-    // Twice: the second call updates the rows the replica already holds.
+    let dense = whole.compute({ weights, ids, length, ys, dropoutCalls: [] });
+    // Twice, the second time at other weights: the second call updates the rows the replica already holds.
     for (let k = 0; k < 2; k++) {
+      const at = k === 0 ? weights : weights.map((w) => w.map((v) => v * 0.5));
+      if (k > 0) dense = whole.compute({ weights: at, ids, length, ys, dropoutCalls: [] });
       const packed = sparse.compute({
-        weights: weights.map((w, i) => (i === index ? getRows(w, rows, dim) : w)),
+        weights: at.map((w, i) => (i === index ? getRows(w, rows, dim) : w)),
         ids,
         length,
         ys,

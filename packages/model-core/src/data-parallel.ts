@@ -14,6 +14,7 @@ import { type Tensor, type Variable, tensor, tidy, variableGrads } from '@tensor
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from './errors.js';
 import { buildModel } from './internal/build-model.js';
+import { peekValues, wasmHeapBackend } from './internal/tensor-memory.js';
 import { type TrainBatch, batchObjective, countHits } from './internal/train-step.js';
 import { writeDropoutCalls } from './internal/training-state.js';
 import { type ResolvedClassifierOptions, resolveClassifierOptions } from './options.js';
@@ -96,8 +97,6 @@ export function createGradientReplica(init: GradientReplicaInit): GradientReplic
   const options = resolveClassifierOptions(init.options);
   const model = buildModel(options, init.vocabularySize, init.classes, init.dropoutSeed);
   const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  // The embedding table as this replica last set it (rows outside a shard are never read: stale is fine).
-  const tables = new Map<number, Float32Array>();
   return {
     compute(shard) {
       if (shard.weights.length !== variables.length) {
@@ -110,20 +109,22 @@ export function createGradientReplica(init: GradientReplicaInit): GradientReplic
             v.assign(tensor(shard.weights[i]!, v.shape));
             return;
           }
+          // The table as this replica last had it, with the shard's rows set (rows outside a shard are never
+          // read: stale is fine): on wasm written in place (a replica's weights feed no cache, and no other
+          // tensor holds their memory between steps), elsewhere a new tensor.
           const dim = v.shape[1]!;
-          let table = tables.get(i);
-          if (!table) {
-            table = new Float32Array(v.size);
-            tables.set(i, table);
+          const heap = wasmHeapBackend();
+          if (heap?.dataIdMap.has(v.dataId)) {
+            setRows(heap.typedArrayFromHeap(v) as Float32Array, sparse.rows, shard.weights[i]!, dim);
+            return;
           }
+          const table = (v.dataSync() as Float32Array).slice();
           setRows(table, sparse.rows, shard.weights[i]!, dim);
           v.assign(tensor(table, v.shape));
         });
       });
       writeDropoutCalls(model, shard.dropoutCalls);
-      const result = shardGradients(model, variables, { ids: shard.ids, length: shard.length, ys: shard.ys, weights: shard.rowWeights, classes: init.classes });
-      if (sparse) result.gradients[sparse.index] = getRows(result.gradients[sparse.index]!, sparse.rows, variables[sparse.index]!.shape[1]!);
-      return result;
+      return shardGradients(model, variables, { ids: shard.ids, length: shard.length, ys: shard.ys, weights: shard.rowWeights, classes: init.classes }, sparse);
     },
     dispose() {
       model.dispose();
@@ -131,8 +132,12 @@ export function createGradientReplica(init: GradientReplicaInit): GradientReplic
   };
 }
 
-/** The gradient of `batch`'s weighted mean cross-entropy at the model's current weights. */
-export function shardGradients(model: LayersModel, variables: Variable[], batch: TrainBatch): ShardGradients {
+/**
+ * The gradient of `batch`'s weighted mean cross-entropy at the model's current weights. With `embedding`, the
+ * gradient of weight `embedding.index` (a `[rows, dim]` table) is read as the rows `embedding.rows` only,
+ * packed (the only rows a batch of those ids touches), not whole.
+ */
+export function shardGradients(model: LayersModel, variables: Variable[], batch: TrainBatch, embedding?: { index: number; rows: Int32Array }): ShardGradients {
   let predicted: Tensor | undefined;
   const { value, grads } = tidy(() =>
     variableGrads(
@@ -142,9 +147,13 @@ export function shardGradients(model: LayersModel, variables: Variable[], batch:
       variables,
     ),
   );
-  const gradients = variables.map((v) => {
+  // Read in place (on wasm, views of tfjs's memory, copied out before any tensor is made).
+  const gradients = variables.map((v, i) => {
     const g = grads[v.name];
-    return g ? (g.dataSync() as Float32Array).slice() : new Float32Array(v.size);
+    if (embedding?.index === i) {
+      return g ? getRows(peekValues(g) as Float32Array, embedding.rows, v.shape[1]!) : new Float32Array(embedding.rows.length * v.shape[1]!);
+    }
+    return g ? (peekValues(g) as Float32Array).slice() : new Float32Array(v.size);
   });
   const loss = value.dataSync()[0]!;
   value.dispose();
@@ -191,15 +200,18 @@ export function shardRanges(rows: number, parts: number): Array<[number, number]
 /**
  * Sums shard results in shard order, each weighted by its share of the rows: the gradient, loss and hits
  * of the whole batch's mean loss. `sparse[s]`, when given, says which weight of shard `s` holds packed rows
- * (see {@link GradientShard.embedding}); shard 0 must hold every weight whole.
+ * (see {@link GradientShard.embedding}). The sums are added into `into` when given (one zeroed array per
+ * weight, whole) — then any shard may hold packed rows — else into new arrays the size of shard 0's, which
+ * must then hold every weight whole.
  */
 export function sumShards(
   results: readonly ShardGradients[],
   sizes: readonly number[],
   sparse: ReadonlyArray<GradientShard['embedding']> = [],
+  into?: Float32Array[],
 ): ShardGradients {
   const total = sizes.reduce((a, b) => a + b, 0);
-  const gradients = results[0]!.gradients.map((g) => new Float32Array(g.length));
+  const gradients = into ?? results[0]!.gradients.map((g) => new Float32Array(g.length));
   let loss = 0;
   let hits = 0;
   for (let s = 0; s < results.length; s++) {

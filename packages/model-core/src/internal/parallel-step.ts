@@ -4,6 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type GradientShard, type GradientWorkers, distinctIds, getRows, shardGradients, shardRanges, sumShards } from '../data-parallel.js';
 import { ModelCoreError } from '../errors.js';
 import { FusedAdam, type TrainingOptimizer } from './fused-adam.js';
+import { peekValues } from './tensor-memory.js';
 import { type TrainBatch, trainStep } from './train-step.js';
 import { readDropoutCalls } from './training-state.js';
 
@@ -21,6 +22,11 @@ export function createParallelStep(
 ): (batch: TrainBatch) => Promise<[number, number]> {
   // The embedding table (2-D, one row per token id): sent and summed as rows.
   const embedding = model.trainableWeights.findIndex((w) => w.originalName === 'embedding/embeddings' && w.shape.length === 2);
+  const dim = embedding < 0 ? 0 : variables[embedding]!.shape[1]!;
+  // The summed gradients, one whole array per weight, reused from step to step (the optimizer consumes them),
+  // and the embedding rows the last step summed into them (the rest of the table's gradient is still zero).
+  let sums: Float32Array[] | undefined;
+  let summedRows: ReadonlyArray<{ rows: Int32Array } | undefined> = [];
   return async (batch) => {
     const ranges = shardRanges(batch.ys.length, workers.size + 1);
     // A batch too small to split (the last one, maybe) takes the single-thread step.
@@ -32,30 +38,31 @@ export function createParallelStep(
       weights: batch.weights?.subarray(start, end),
       classes: batch.classes,
     });
-    const values = variables.map((v, i) => (i === embedding ? undefined : (v.dataSync() as Float32Array).slice()));
-    const table = embedding < 0 ? undefined : (variables[embedding]!.dataSync() as Float32Array);
     const dropoutCalls = readDropoutCalls(model);
-    const shards: GradientShard[] = ranges.slice(1).map((range) => {
+    // Every shard's embedding rows: the distinct ids it reads (a few hundred of 20,000), the only rows that
+    // travel to a worker and back, and the only rows of a gradient that are read and summed.
+    const rowsOf = ranges.map((range) => (embedding < 0 ? undefined : { index: embedding, rows: distinctIds(slice(range).ids) }));
+    // The weights read in place (views of tfjs's memory on wasm: copied out before any tensor is made).
+    const values = variables.map((v, i) => (i === embedding ? undefined : (peekValues(v) as Float32Array).slice()));
+    const table = embedding < 0 ? undefined : (peekValues(variables[embedding]!) as Float32Array);
+    const shards: GradientShard[] = ranges.slice(1).map((range, s) => {
       const part = slice(range);
-      const ids = part.ids.slice();
-      // The embedding travels as the shard's rows only (a few hundred of 20,000).
-      const rows = table ? distinctIds(ids) : undefined;
-      const weights = values.map((v, i) => v ?? getRows(table!, rows!, variables[i]!.shape[1]!));
+      const rows = rowsOf[s + 1];
       return {
-        weights,
-        ids,
+        weights: values.map((v) => v ?? getRows(table!, rows!.rows, dim)),
+        ids: part.ids.slice(),
         length: part.length,
         ys: part.ys.slice(),
         ...(part.weights ? { rowWeights: part.weights.slice() } : {}),
         dropoutCalls,
-        ...(rows ? { embedding: { index: embedding, rows } } : {}),
+        ...(rows ? { embedding: rows } : {}),
       };
     });
     const pending = workers.compute(shards);
     // This thread's shard runs while the workers compute theirs.
     let own: ReturnType<typeof shardGradients>;
     try {
-      own = shardGradients(model, variables, slice(ranges[0]!));
+      own = shardGradients(model, variables, slice(ranges[0]!), rowsOf[0]);
     } catch (error) {
       await pending.catch(() => undefined);
       throw error;
@@ -64,10 +71,19 @@ export function createParallelStep(
     if (others.length !== shards.length) {
       throw new ModelCoreError('INVALID_DATA', `fit: the gradient workers returned ${others.length} shards for ${shards.length}.`);
     }
+    if (!sums) sums = variables.map((v) => new Float32Array(v.size));
+    else {
+      sums.forEach((g, i) => {
+        if (i !== embedding) g.fill(0);
+      });
+      for (const shard of summedRows) for (const row of shard?.rows ?? []) sums[embedding]!.fill(0, row * dim, row * dim + dim);
+    }
+    summedRows = rowsOf;
     const total = sumShards(
       [own, ...others],
       ranges.map(([a, b]) => b - a),
-      [undefined, ...shards.map((shard) => shard.embedding)],
+      rowsOf,
+      sums,
     );
     if (optimizer instanceof FusedAdam) {
       optimizer.applyGradientValues(variables, total.gradients);
