@@ -145,6 +145,20 @@ export function scatterRows(ids: usize, dy: usize, n: i32, dim: i32, vocab: i32,
   }
 }
 
+/**
+ * Rows of an embedding table: `out` row i = `table` row `ids[i]` ([vocab, dim]), zeros for an id outside
+ * [0, vocab).
+ */
+export function gatherRows(table: usize, ids: usize, n: i32, dim: i32, vocab: i32, out: usize): void {
+  const bytes = <usize>dim << 2;
+  for (let i = 0; i < n; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    const o = out + <usize>i * bytes;
+    if (id < 0 || id >= vocab) memory.fill(o, 0, bytes);
+    else memory.copy(o, table + <usize>id * bytes, bytes);
+  }
+}
+
 /** max(Σ_t mask[b, t], 1) in float32, the divisor of row b's masked mean. */
 function maskCount(mask: usize, b: i32, time: i32): f32 {
   let c: f32 = 0;

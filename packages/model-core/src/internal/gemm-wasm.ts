@@ -17,6 +17,7 @@ interface GemmExports {
   gemm(apk: number, bpk: number, out: number, M: number, K: number, N: number, scratch: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
   scatterRows(ids: number, dy: number, n: number, dim: number, vocab: number, out: number): void;
+  gatherRows(table: number, ids: number, n: number, dim: number, vocab: number, out: number): void;
   maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
   maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
 }
@@ -90,6 +91,8 @@ export interface HeapKernel {
   sumRows(x: number, rows: number, cols: number, out: number): void;
   /** An embedding table's gradient ([vocab, dim] at `out`): zeros, then each `dy` row added to row `ids[i]` in order. */
   scatterRows(ids: number, dy: number, n: number, dim: number, vocab: number, out: number): void;
+  /** Rows of an embedding table ([vocab, dim] at `table`) into `out` ([n, dim]): row `ids[i]`, zeros for an id outside it. */
+  gatherRows(table: number, ids: number, n: number, dim: number, vocab: number, out: number): void;
   /** The float32 mean of `x` [batch, time, dim] over the steps `mask` (f32 [batch, time]) keeps, into `out` [batch, dim]. */
   maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
   /** Its gradient: `dx` [batch, time, dim] = dy[b] / count_b · mask[b, t]. */
@@ -129,6 +132,7 @@ export const heapKernel: (heap: WasmHeap) => HeapKernel | undefined = heapDriver
     },
     sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
     scatterRows: (ids, dy, n, dim, vocab, out) => e.scatterRows(ids, dy, n, dim, vocab, out),
+    gatherRows: (table, ids, n, dim, vocab, out) => e.gatherRows(table, ids, n, dim, vocab, out),
     maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
     maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
   }),

@@ -89,6 +89,12 @@ export function scatterAddRows(ids: Int32Array | Float32Array | Uint8Array, dy: 
 export function gatherRows(table: Tensor2D, ids: Tensor): Tensor2D {
   if (!usesCpuMemory()) return gather(table, ids) as Tensor2D;
   const [vocab, dim] = table.shape;
+  const on = activeHeapKernel();
+  if (on && table.dtype === 'float32' && ids.dtype === 'int32') {
+    // WebAssembly on tfjs-wasm's memory: the same rows, copied without a JavaScript loop.
+    const { heap, kernel } = on;
+    return heapTensor(heap, [ids.size, dim], (out) => kernel.gatherRows(heap.offsetOf(table), heap.offsetOf(ids), ids.size, dim, vocab, out)) as Tensor2D;
+  }
   const [out] = writeTensors([[ids.size, dim]], [table, ids], ([rows], [values, idv]) => {
     for (let i = 0; i < idv!.length; i++) {
       const id = idv![i]!;
