@@ -1,5 +1,5 @@
-// One Adam step over one weight as a single WebAssembly SIMD pass: the moments and the weight are updated in
-// place. Compiled by `pnpm --filter @glossa/model-core build:wasm` (AssemblyScript) into
+// One Adam step over one weight as a single WebAssembly SIMD pass: the moments are updated in place, the weight
+// in place or into another array. Compiled by `pnpm --filter @glossa/model-core build:wasm` (AssemblyScript) into
 // src/internal/adam-wasm.generated.ts; a test checks the committed file matches this source.
 //
 // The arithmetic is tfjs-core 4.22's AdamOptimizer.applyGradients op for op, each op rounded to float32 as
@@ -12,14 +12,16 @@
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
 /**
- * Updates `n` floats of the first moment `m`, the second moment `v` and the weight `w` from the gradient `g`
- * (all f32 arrays in memory; any length, any 4-byte alignment).
+ * Updates `n` floats of the first moment `m` and the second moment `v` from the gradient `g`, and writes the
+ * new weight, from the weight at `w`, at `wOut` (`w` itself, or another array of `n` floats; all f32 arrays in
+ * memory; any length, any 4-byte alignment).
  */
 export function adamStep(
   g: usize,
   m: usize,
   v: usize,
   w: usize,
+  wOut: usize,
   n: i32,
   beta1: f32,
   oneMinusBeta1: f32,
@@ -50,7 +52,7 @@ export function adamStep(
     const mHat = f32x4.div(mi, a1);
     const vHat = f32x4.div(vi, a2);
     const step = f32x4.mul(f32x4.div(mHat, f32x4.add(f32x4.sqrt(vHat), eps)), lr);
-    v128.store(w + at, f32x4.add(step, v128.load(w + at)));
+    v128.store(wOut + at, f32x4.add(step, v128.load(w + at)));
   }
   for (; i < n; i++) {
     const at = (<usize>i) << 2;
@@ -62,6 +64,6 @@ export function adamStep(
     const mHat: f32 = mi / oneMinusAccBeta1;
     const vHat: f32 = vi / oneMinusAccBeta2;
     const step: f32 = (mHat / (sqrt<f32>(vHat) + epsilon)) * negLearningRate;
-    store<f32>(w + at, step + load<f32>(w + at));
+    store<f32>(wOut + at, step + load<f32>(w + at));
   }
 }

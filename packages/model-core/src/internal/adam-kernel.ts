@@ -1,11 +1,14 @@
 /**
  * The fused Adam step: per weight, one pass that updates the first and second moments and the weight, with
  * tfjs-core 4.22's AdamOptimizer arithmetic op for op (every intermediate rounded to float32, as each tfjs op's
- * float32 tensor is). Two interchangeable implementations hold the moments: the WebAssembly SIMD kernel
- * (assembly/adam.ts), whose memory also keeps the moments and a copy of each weight between steps, and plain
- * JavaScript where WebAssembly SIMD is missing. Both give the same bits.
+ * float32 tensor is). Interchangeable implementations hold the moments: the WebAssembly SIMD kernel
+ * (assembly/adam.ts) on tfjs-wasm's own memory, reading gradients and weights where tfjs keeps them (training on
+ * wasm); the same kernel with a memory of its own, which also keeps a copy of each weight between steps (the cpu
+ * backend); and plain JavaScript where WebAssembly SIMD is missing. All give the same bits.
  */
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { type WasmHeap, heapDriverOf, heapTensor } from './tensor-memory.js';
 import { align, compileKernel, instantiateKernel } from './wasm-module.js';
 
 /** The float32 scalars of one Adam step, as tfjs holds them (see `adamConstants` in fused-adam.ts). */
@@ -55,6 +58,7 @@ interface AdamExports {
     m: number,
     v: number,
     w: number,
+    wOut: number,
     n: number,
     beta1: number,
     oneMinusBeta1: number,
@@ -119,6 +123,7 @@ export function createWasmMoments(): AdamMoments | undefined {
         s.m,
         s.v,
         s.w,
+        s.w,
         s.size,
         c.beta1,
         c.oneMinusBeta1,
@@ -130,6 +135,92 @@ export function createWasmMoments(): AdamMoments | undefined {
         c.negLearningRate,
       );
       return f32(s.w, s.size);
+    },
+  };
+}
+
+/** The Adam kernel instantiated on tfjs-wasm's memory (one instance per memory), where it runs there. */
+const adamOnHeap = heapDriverOf<AdamExports, AdamExports>(
+  () => compileKernel(ADAM_WASM_BASE64),
+  (e) => e,
+);
+
+/**
+ * Adam on tfjs-wasm's own memory: the moments are allocated there (tfjs's allocator), and a step reads the
+ * gradient and the weight where tfjs keeps them and writes the new weight straight into a new tensor — no copy
+ * of either into the kernel's memory, and none of the new weight out of it (for a 20,000 × 64 embedding, three
+ * 5 MB copies a step). The same kernel, so the same bits.
+ */
+export interface HeapAdamMoments extends Omit<AdamMoments, 'step'> {
+  /** Always true: the moments live in tfjs-wasm's memory. */
+  readonly onHeap: true;
+  /** The new value of weight i after one step from `gradient` (a tensor, read in place, or values). */
+  stepTensor(i: number, gradient: Tensor | Float32Array, weight: Variable, c: AdamStepConstants): Tensor;
+  /** Frees the moments' memory (the object is unusable afterwards). */
+  free(): void;
+}
+
+/**
+ * {@link HeapAdamMoments} on `heap`, or `undefined` where the kernel does not run on that memory.
+ *
+ * @param heap - tfjs-wasm's memory and allocator (tensor-memory.ts `activeWasmHeap`).
+ * @returns The moments.
+ */
+export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
+  const e = adamOnHeap(heap);
+  if (!e) return undefined;
+  const slots: Array<{ m: number; v: number; size: number }> = [];
+  const f32 = (at: number, n: number) => new Float32Array(heap.memory.buffer, at, n);
+  const onHeap = (t: Tensor) => heap.backend.dataIdMap.has(t.dataId);
+  return {
+    kernel: 'wasm',
+    onHeap: true,
+    keepsWeights: false,
+    get count() {
+      return slots.length;
+    },
+    add(size) {
+      const m = heap.malloc(size * 4);
+      const v = heap.malloc(size * 4);
+      f32(m, size).fill(0);
+      f32(v, size).fill(0);
+      slots.push({ m, v, size });
+    },
+    read(i) {
+      const s = slots[i]!;
+      return { m: f32(s.m, s.size).slice(), v: f32(s.v, s.size).slice() };
+    },
+    write(i, m, v) {
+      const s = slots[i]!;
+      f32(s.m, s.size).set(m);
+      f32(s.v, s.size).set(v);
+    },
+    stepTensor(i, gradient, weight, c) {
+      const s = slots[i]!;
+      // A gradient given as values (or kept elsewhere) is copied in; a weight kept elsewhere too (never on wasm).
+      const copies: number[] = [];
+      const place = (values: Float32Array): number => {
+        const at = heap.malloc(s.size * 4);
+        copies.push(at);
+        f32(at, s.size).set(values);
+        return at;
+      };
+      try {
+        const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
+        const w = onHeap(weight) ? heap.offsetOf(weight) : place(weight.dataSync() as Float32Array);
+        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
+        return heapTensor(heap, [...weight.shape], (out) =>
+          e.adamStep(g, s.m, s.v, w, out, s.size, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate),
+        );
+      } finally {
+        for (const at of copies) heap.free(at);
+      }
+    },
+    free() {
+      for (const s of slots.splice(0)) {
+        heap.free(s.m);
+        heap.free(s.v);
+      }
     },
   };
 }

@@ -214,6 +214,7 @@ describe('FusedAdam on the cpu backend', () => {
     expect(adamWasmCompiles()).toBe(true);
     const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
     expect(optimizer.kernel).toBe('wasm');
+    expect(optimizer.readsInPlace).toBe(false);
     optimizer.dispose();
   });
   optimizerTests();
@@ -228,9 +229,13 @@ describe('FusedAdam on the wasm backend', () => {
     await setBackend('cpu');
   });
 
-  it('is what training uses on wasm', () => {
+  it("is what training uses on wasm, on tfjs-wasm's own memory", () => {
     expect(getBackend()).toBe('wasm');
     expect(usesFusedAdam()).toBe(true);
+    const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
+    expect(optimizer.kernel).toBe('wasm');
+    expect(optimizer.readsInPlace).toBe(true);
+    optimizer.dispose();
   });
   optimizerTests();
   fitTests();

@@ -10,9 +10,9 @@
  */
 import { type Tensor, type Variable, engine, getBackend, Optimizer, tensor, tidy, type train } from '@tensorflow/tfjs-core';
 import type { CheckpointOptimizerState } from '../checkpoint.js';
-import { type AdamMoments, type AdamStepConstants, createJsMoments, createWasmMoments } from './adam-kernel.js';
+import { type AdamMoments, type AdamStepConstants, type HeapAdamMoments, createHeapMoments, createJsMoments, createWasmMoments } from './adam-kernel.js';
 import { FUSED_ADAM_FLAG, flagOn } from './flag-state.js';
-import { peekValues } from './tensor-memory.js';
+import { activeWasmHeap, peekValues } from './tensor-memory.js';
 
 const FUSED_ADAM_BACKENDS = new Set(['cpu', 'wasm']);
 
@@ -65,7 +65,7 @@ export class FusedAdam extends Optimizer {
   /** β₁ᵗ⁺¹ and β₂ᵗ⁺¹ as tfjs's `accBeta1`/`accBeta2` variables hold them: running float32 products. */
   private accBeta1: number;
   private accBeta2: number;
-  private moments: AdamMoments;
+  private moments: AdamMoments | HeapAdamMoments;
   /** Per weight, the tensor data its last step wrote (the moments' copy of the weight is current while it is the variable's). */
   private written: Array<object | undefined> = [];
 
@@ -90,10 +90,26 @@ export class FusedAdam extends Optimizer {
     this.moments = this.createMoments();
   }
 
-  private createMoments(): AdamMoments {
-    const wasm = this.kernelChoice === 'javascript' ? undefined : createWasmMoments();
+  private createMoments(): AdamMoments | HeapAdamMoments {
+    if (this.kernelChoice === 'javascript') return createJsMoments();
+    const heap = getBackend() === 'wasm' ? activeWasmHeap() : undefined;
+    const wasm = (heap && createHeapMoments(heap)) ?? createWasmMoments();
     if (!wasm && this.kernelChoice === 'wasm') throw new Error('FusedAdam: the WebAssembly SIMD kernel does not compile on this platform.');
     return wasm ?? createJsMoments();
+  }
+
+  /**
+   * Whether the step runs on tfjs-wasm's own memory, reading each gradient and weight where tfjs keeps them and
+   * writing the new weight into a new tensor there (training on wasm), rather than copying them through memory
+   * of its own (cpu) or JavaScript arrays.
+   */
+  get readsInPlace(): boolean {
+    return 'onHeap' in this.moments;
+  }
+
+  /** Frees the moments' memory where it is tfjs-wasm's (the others are garbage-collected). */
+  private freeMoments(): void {
+    if ('onHeap' in this.moments) this.moments.free();
   }
 
   /** The implementation that runs the step: the WebAssembly SIMD kernel or JavaScript. */
@@ -110,7 +126,7 @@ export class FusedAdam extends Optimizer {
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
     const variables = engine().registeredVariables;
-    this.step(entries.map(([name, g]) => [variables[name]!, g == null ? undefined : () => peekValues(g) as Float32Array]));
+    this.step(entries.map(([name, g]) => [variables[name]!, g ?? undefined]));
   }
 
   /**
@@ -118,23 +134,34 @@ export class FusedAdam extends Optimizer {
    * step): what {@link FusedAdam.applyGradients} does with tensors of these values.
    */
   applyGradientValues(variables: readonly Variable[], gradients: readonly Float32Array[]): void {
-    this.step(variables.map((v, i) => [v, gradients[i] && (() => gradients[i]!)]));
+    this.step(variables.map((v, i) => [v, gradients[i]]));
   }
 
   /**
    * The step. Each gradient is read when its weight's turn comes (on wasm a view of tfjs's memory, which the
    * previous weight's new tensor may have moved), and consumed by the kernel before the next tensor is made.
    */
-  private step(entries: ReadonlyArray<readonly [Variable, (() => Float32Array) | undefined]>): void {
+  private step(entries: ReadonlyArray<readonly [Variable, Tensor | Float32Array | undefined]>): void {
     const c = this.constants();
+    const moments = this.moments;
     // tfjs-wasm copies what a new tensor is made from; on cpu the tensor would keep the kernel's memory.
-    const copy = this.moments.kernel === 'wasm' && getBackend() !== 'wasm';
+    const copy = moments.kernel === 'wasm' && getBackend() !== 'wasm';
     tidy(() => {
       entries.forEach(([variable, gradient], i) => {
-        if (i === this.moments.count) this.moments.add(variable.size);
+        if (i === moments.count) moments.add(variable.size);
         if (!gradient) return; // tfjs: moments are made, the weight is left as it is
-        const current = this.moments.keepsWeights && this.written[i] === variable.dataId;
-        const values = this.moments.step(i, gradient(), current ? undefined : (peekValues(variable) as Float32Array), c);
+        if ('onHeap' in moments) {
+          variable.assign(moments.stepTensor(i, gradient, variable, c));
+          return;
+        }
+        const current = moments.keepsWeights && this.written[i] === variable.dataId;
+        // Read now, not before: a view of tfjs's memory, which the previous weight's new tensor may have moved.
+        const values = moments.step(
+          i,
+          gradient instanceof Float32Array ? gradient : (peekValues(gradient) as Float32Array),
+          current ? undefined : (peekValues(variable) as Float32Array),
+          c,
+        );
         variable.assign(tensor(copy ? values.slice() : values, variable.shape, 'float32'));
         this.written[i] = variable.dataId;
       });
@@ -176,6 +203,7 @@ export class FusedAdam extends Optimizer {
     this.iterations_ = state.iterations;
     this.accBeta1 = Math.fround(state.beta1Power);
     this.accBeta2 = Math.fround(state.beta2Power);
+    this.freeMoments();
     this.moments = this.createMoments();
     this.written = [];
     state.firstMoments.forEach((m, i) => {
@@ -190,6 +218,7 @@ export class FusedAdam extends Optimizer {
 
   override dispose(): void {
     super.dispose();
+    this.freeMoments();
     this.moments = createJsMoments(); // drops the kernel's memory
     this.written = [];
   }

@@ -33,6 +33,7 @@ import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/rec
 import { useWasmBackend } from '../../test/wasm-backend.js';
 import { registerGlossaKernels } from '../kernels.js';
 import { cnnTrainKernel } from './cnn-train.js';
+import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GlossaGRU } from './fused-gru.js';
@@ -219,7 +220,7 @@ function layerTests(): void {
 
 describe('kernel modules on foreign memory', () => {
   it("runs only kernel modules without a data, start or global section on tfjs-wasm's memory (importing it writes nothing)", () => {
-    for (const base64 of [GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64, CNN_WASM_BASE64]) {
+    for (const base64 of [GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64, CNN_WASM_BASE64, ADAM_WASM_BASE64]) {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const sections: number[] = [];
       for (let i = 8; i < bytes.length; ) {
