@@ -148,8 +148,8 @@ const adamOnHeap = heapDriverOf<AdamExports, AdamExports>(
 /**
  * Adam on tfjs-wasm's own memory: the moments are allocated there (tfjs's allocator), and a step reads the
  * gradient and the weight where tfjs keeps them and writes the new weight straight into a new tensor — no copy
- * of either into the kernel's memory, and none of the new weight out of it (for a 20,000 × 64 embedding, three
- * 5 MB copies a step). The same kernel, so the same bits.
+ * of the gradient into the kernel's memory and none of the new weight out of it (for a 20,000 × 64 embedding,
+ * two 5 MB copies a step). The same kernel, so the same bits.
  */
 export interface HeapAdamMoments extends Omit<AdamMoments, 'step'> {
   /** Always true: the moments live in tfjs-wasm's memory. */
