@@ -1,6 +1,6 @@
-import { type Variable, memory, setBackend } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../test/wasm-backend.js';
+import { type Variable, memory } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { onWasmBackend } from '../test/wasm-backend.js';
 import { syntheticSentiment } from '@glossa/test-data';
 import {
   type GradientReplica,
@@ -94,12 +94,7 @@ describe('shardRanges / sumShards', () => {
 });
 
 describe.each(['cpu', 'wasm'] as const)('a replica with the embedding sent as rows (%s)', (backendName) => {
-  beforeAll(async () => {
-    if (backendName === 'wasm') expect(await useWasmBackend()).toBe(true);
-  });
-  afterAll(async () => {
-    await setBackend('cpu');
-  });
+  if (backendName === 'wasm') onWasmBackend();
 
   it('computes the same gradient as with every weight whole, its embedding rows packed', async () => {
     const clf = createTextClassifier({ architecture: 'lstm', ...small });

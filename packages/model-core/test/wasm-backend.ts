@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ready, setBackend } from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 interface WasmBackendModule {
   setWasmPaths(prefix: string): void;
@@ -24,4 +25,14 @@ export async function useWasmBackend(): Promise<boolean> {
   const ok = await setBackend('wasm');
   await ready();
   return ok;
+}
+
+/** Runs the enclosing `describe` block's tests on tfjs-backend-wasm (which tfjs must accept), and the cpu backend again after them. */
+export function onWasmBackend(): void {
+  beforeAll(async () => {
+    expect(await useWasmBackend()).toBe(true);
+  });
+  afterAll(async () => {
+    await setBackend('cpu');
+  });
 }

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Rng, createRng } from '@glossa/math';
-import { type Scalar, type Variable, add, getBackend, memory, mul, setBackend, square, sum, tensor, tidy, train, variable } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Scalar, type Variable, add, getBackend, memory, mul, square, sum, tensor, tidy, train, variable } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
 import type { CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint.js';
 import type { TextClassifierOptions } from '../options.js';
@@ -11,7 +11,7 @@ import { adamWasmCompiles } from './adam-kernel.js';
 import { setFusedAdam } from '../flags.js';
 import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
 import { readAdamState, writeAdamState } from './training-state.js';
-import { useWasmBackend } from '../../test/wasm-backend.js';
+import { onWasmBackend } from '../../test/wasm-backend.js';
 
 /** Weight shapes, most of them not a multiple of 4 floats (the kernel's vector tail). */
 const SHAPES = [[7], [3, 5], [64], [1], [33, 4], [2, 3, 2], [10]];
@@ -222,12 +222,7 @@ describe('FusedAdam on the cpu backend', () => {
 });
 
 describe('FusedAdam on the wasm backend', () => {
-  beforeAll(async () => {
-    expect(await useWasmBackend()).toBe(true);
-  });
-  afterAll(async () => {
-    await setBackend('cpu');
-  });
+  onWasmBackend();
 
   it("is what training uses on wasm, on tfjs-wasm's own memory", () => {
     expect(getBackend()).toBe('wasm');

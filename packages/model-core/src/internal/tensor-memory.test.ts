@@ -17,7 +17,6 @@ import {
   randomNormal,
   relu,
   scalar,
-  setBackend,
   slice,
   sum,
   tensor1d,
@@ -28,9 +27,9 @@ import {
   variableGrads,
 } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STEP_MASKS, bitsDiffering, maskedInputs, maxDiff } from '../../test/recurrent-fixtures.js';
-import { useWasmBackend } from '../../test/wasm-backend.js';
+import { onWasmBackend } from '../../test/wasm-backend.js';
 import { registerGlossaKernels } from '../kernels.js';
 import { cnnTrainKernel } from './cnn-train.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
@@ -249,12 +248,7 @@ describe('tensor memory on the cpu backend (ordinary arrays)', () => {
 });
 
 describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () => {
-  beforeAll(async () => {
-    expect(await useWasmBackend()).toBe(true);
-  });
-  afterAll(async () => {
-    await setBackend('cpu');
-  });
+  onWasmBackend();
 
   it("sums over leading axes with tfjs-wasm's bits once Glossa's kernels are registered (no transpose)", () => {
     const cases: Array<[number[], number | number[], boolean]> = [
