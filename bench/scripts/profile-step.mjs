@@ -59,8 +59,13 @@ function examples(n, seed) {
   return out;
 }
 
-/** Multiply-add FLOPs (×2) of one training step (forward + backward ≈ 3 × forward for matrix products). */
+/**
+ * Multiply-add FLOPs (×2) of one training step (forward + backward ≈ 3 × forward for matrix products). The cnn's
+ * backward computes only the windows the max pool passes a gradient to (one per text and filter): its two
+ * products cost 2 × 2·B·F·K·E, not 2 × its forward (reluConvolution in model-core's layers.ts).
+ */
 function stepFlops(arch) {
+  if (arch === 'cnn') return 2 * B * T * K * E * F + 2 * (2 * B * F * K * E);
   const rec = (gates, directions) => directions * 2 * B * T * (E + H) * gates * H;
   const forward = {
     lstm: rec(4, 1),

@@ -5,7 +5,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { addFloats, packPanels, packTransposedPanels, tile4x8, zeroFloats } from './simd';
+import { addFloats, madd, packPanels, packTransposedPanels, tile4x8, zeroFloats } from './simd';
 
 export { packPanels, packTransposedPanels };
 
@@ -20,7 +20,11 @@ export function packRows(a: usize, transposed: bool, M: i32, K: i32, dst: usize)
       // A whole panel: four floats a step, moved as one vector (a transposed operand's four rows lie side by
       // side), or four rows' vectors transposed 4 × 4.
       if (transposed) packColumns4(a + (<usize>p << 2), <usize>M << 2, K, dst);
-      else packRows4(a + (<usize>(p * K) << 2), K, dst);
+      else {
+        const r0 = a + (<usize>(p * K) << 2);
+        const rowBytes = <usize>K << 2;
+        packRows4(r0, r0 + rowBytes, r0 + 2 * rowBytes, r0 + 3 * rowBytes, K, dst);
+      }
     } else {
       for (let r = 0; r < 4; r++) {
         const row = min(p + r, M - 1);
@@ -55,12 +59,8 @@ function packColumns4(s: usize, step: usize, K: i32, d: usize): void {
   }
 }
 
-/** One panel of four rows of K floats each (row r at `r0` + r · 4K): four steps at a time, transposed 4 × 4. */
-function packRows4(r0: usize, K: i32, d: usize): void {
-  const rowBytes = <usize>K << 2;
-  const r1 = r0 + rowBytes;
-  const r2 = r1 + rowBytes;
-  const r3 = r2 + rowBytes;
+/** One panel of four rows of K floats each (at `r0` … `r3`): four steps at a time, transposed 4 × 4. */
+function packRows4(r0: usize, r1: usize, r2: usize, r3: usize, K: i32, d: usize): void {
   let k = 0;
   for (; k + 4 <= K; k += 4) {
     const o = <usize>k << 2;
@@ -215,5 +215,152 @@ export function maskedMeanGradient(dy: usize, mask: usize, batch: i32, time: i32
         store<f32>(row + off, (load<f32>(g + off) / c) * w);
       }
     }
+  }
+}
+
+/**
+ * A 1-D convolution with ReLU, `out` [batch, time − k + 1, filters] = relu(windows(x) · w + bias) for `x`
+ * [batch, time, dim] (window t = steps t … t + k − 1 side by side, read where they lie in `x`), `w` [k × dim,
+ * filters], `bias` [filters]: {@link gemm}'s products and bits, four windows packed at a time instead of a
+ * materialised window matrix, the bias added in float32 and x < 0 ? 0 : x after each four rows. `scratch`
+ * takes ⌈filters / 8⌉ × 32 × k × dim + 16 × k × dim + 128 bytes.
+ */
+export function convolve(x: usize, w: usize, bias: usize, out: usize, batch: i32, time: i32, dim: i32, k: i32, filters: i32, scratch: usize): void {
+  const K = k * dim;
+  const windows = time - k + 1;
+  const M = batch * windows;
+  const bpk = scratch;
+  const apk = bpk + (<usize>((filters + 7) >> 3) * <usize>K << 5);
+  const tail = apk + (<usize>K << 4);
+  packPanels(w, filters, 0, filters, K, bpk);
+  const rowBytes = <usize>filters << 2;
+  const zero = f32x4.splat(0);
+  const vec = filters & ~3;
+  for (let i = 0; i < M; i += 4) {
+    const r0 = windowAt(x, i, windows, time, dim);
+    const r1 = windowAt(x, min(i + 1, M - 1), windows, time, dim);
+    const r2 = windowAt(x, min(i + 2, M - 1), windows, time, dim);
+    const r3 = windowAt(x, min(i + 3, M - 1), windows, time, dim);
+    packRows4(r0, r1, r2, r3, K, apk);
+    const rows = min(4, M - i);
+    const o = out + <usize>i * rowBytes;
+    gemm(apk, bpk, o, rows, K, filters, tail);
+    for (let r = 0; r < rows; r++) {
+      const row = o + <usize>r * rowBytes;
+      for (let f = 0; f < vec; f += 4) {
+        const fb = <usize>f << 2;
+        const v = f32x4.add(v128.load(row + fb), v128.load(bias + fb));
+        v128.store(row + fb, v128.bitselect(zero, v, f32x4.lt(v, zero)));
+      }
+      for (let f = vec; f < filters; f++) {
+        const fb = <usize>f << 2;
+        const v = load<f32>(row + fb) + load<f32>(bias + fb);
+        store<f32>(row + fb, v < 0 ? 0 : v);
+      }
+    }
+  }
+}
+
+/** Where window `r` (text r / windows, step r % windows) of {@link convolve}'s input starts. */
+@inline
+function windowAt(x: usize, r: i32, windows: i32, time: i32, dim: i32): usize {
+  const b = r / windows;
+  return x + (<usize>((b * time + r - b * windows) * dim) << 2);
+}
+
+/** `n` floats at `dst` (n a multiple of 4) += `v` × those at `src`, as {@link gemm} adds each term. */
+@inline
+function maddFloats(dst: usize, src: usize, v: v128, n: i32): void {
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, madd(v, v128.load(src + o), v128.load(dst + o)));
+  }
+}
+
+/**
+ * One term of {@link convGradient}: output (b, t) of filter `f` with gradient `v`, where the ReLU let it through.
+ */
+@inline
+function convTerm(v: f32, y: f32, f: i32, width: i32, xs: usize, row: usize, wt: usize, dwt: usize, dbias: usize): void {
+  if (v == 0 || !(y > 0)) return;
+  const fb = <usize>f << 2;
+  store<f32>(dbias + fb, load<f32>(dbias + fb) + v);
+  const vv = f32x4.splat(v);
+  const off = <usize>(f * width) << 2;
+  maddFloats(row, wt + off, vv, width);
+  maddFloats(dwt + off, xs, vv, width);
+}
+
+/**
+ * The gradient of a 1-D convolution with ReLU, `y` = relu(windows(x) · w + bias) ([batch, out, filters], out =
+ * time − k + 1, window t = steps t … t + k − 1 of `x` [batch, time, dim] side by side; `w` [k × dim, filters]),
+ * from `dy` [batch, out, filters], term by term over the nonzero gradients that pass the ReLU (y > 0). Under a
+ * global max pool one output per text and filter has a gradient, so this is about 1/out of the matrix
+ * products' work. The bits are theirs: each sum takes its nonzero terms in their order, with the same
+ * multiply-add, and an omitted term adds ±0 there — `dw` = windowsᵀ · g summed over the windows in order, the
+ * windows' gradient g · wᵀ over the filters in order, then into `dx` last offset first as
+ * {@link windowsGradient} in assembly/cnn.ts adds them, `dbias` as {@link sumRows}. `dim` a multiple of 4;
+ * `scratch` takes 4 × (2 × filters + out) × k × dim bytes.
+ */
+export function convGradient(
+  x: usize,
+  y: usize,
+  dy: usize,
+  w: usize,
+  batch: i32,
+  time: i32,
+  dim: i32,
+  k: i32,
+  filters: i32,
+  dx: usize,
+  dw: usize,
+  dbias: usize,
+  scratch: usize,
+): void {
+  const width = k * dim;
+  const out = time - k + 1;
+  const wt = scratch; // wᵀ: filter f's k × dim weights side by side
+  const dwt = wt + (<usize>(filters * width) << 2); // dwᵀ, accumulated
+  const rows = dwt + (<usize>(filters * width) << 2); // one text's windows' gradient [out, k × dim]
+  for (let r = 0; r < width; r++) {
+    for (let f = 0; f < filters; f++) store<f32>(wt + (<usize>(f * width + r) << 2), load<f32>(w + (<usize>(r * filters + f) << 2)));
+  }
+  zeroFloats(dwt, <usize>(filters * width));
+  zeroFloats(dbias, <usize>filters);
+  const zero = f32x4.splat(0);
+  const vec = filters & ~3;
+  for (let b = 0; b < batch; b++) {
+    zeroFloats(rows, <usize>(out * width));
+    for (let t = 0; t < out; t++) {
+      const at = <usize>((b * out + t) * filters) << 2;
+      const g = dy + at;
+      const yt = y + at;
+      const xs = x + (<usize>((b * time + t) * dim) << 2);
+      const row = rows + (<usize>(t * width) << 2);
+      for (let f = 0; f < vec; f += 4) {
+        const fb = <usize>f << 2;
+        if (!v128.any_true(f32x4.ne(v128.load(g + fb), zero))) continue;
+        for (let l = 0; l < 4; l++) {
+          const lb = fb + (<usize>l << 2);
+          convTerm(load<f32>(g + lb), load<f32>(yt + lb), f + l, width, xs, row, wt, dwt, dbias);
+        }
+      }
+      for (let f = vec; f < filters; f++) {
+        const fb = <usize>f << 2;
+        convTerm(load<f32>(g + fb), load<f32>(yt + fb), f, width, xs, row, wt, dwt, dbias);
+      }
+    }
+    for (let s = 0; s < time; s++) {
+      const dst = dx + (<usize>((b * time + s) * dim) << 2);
+      zeroFloats(dst, <usize>dim);
+      for (let i = k - 1; i >= 0; i--) {
+        const t = s - i;
+        if (t < 0 || t >= out) continue;
+        addFloats(dst, rows + (<usize>(t * width + i * dim) << 2), <usize>dim);
+      }
+    }
+  }
+  for (let r = 0; r < width; r++) {
+    for (let f = 0; f < filters; f++) store<f32>(dw + (<usize>(r * filters + f) << 2), load<f32>(dwt + (<usize>(f * width + r) << 2)));
   }
 }

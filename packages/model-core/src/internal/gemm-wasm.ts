@@ -20,6 +20,22 @@ interface GemmExports {
   gatherRows(table: number, ids: number, n: number, dim: number, vocab: number, out: number): void;
   maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
   maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
+  convolve(x: number, w: number, bias: number, out: number, batch: number, time: number, dim: number, k: number, filters: number, scratch: number): void;
+  convGradient(
+    x: number,
+    y: number,
+    dy: number,
+    w: number,
+    batch: number,
+    time: number,
+    dim: number,
+    k: number,
+    filters: number,
+    dx: number,
+    dw: number,
+    dbias: number,
+    scratch: number,
+  ): void;
 }
 
 /**
@@ -97,6 +113,26 @@ export interface HeapKernel {
   maskedMean(x: number, mask: number, batch: number, time: number, dim: number, out: number): void;
   /** Its gradient: `dx` [batch, time, dim] = dy[b] / count_b · mask[b, t]. */
   maskedMeanGradient(dy: number, mask: number, batch: number, time: number, dim: number, dx: number): void;
+  /**
+   * A ReLU convolution `y` = relu(windows(x) · w + bias) (x [batch, time, dim]; w [k × dim, filters]; y [batch,
+   * time − k + 1, filters] at byte `at.y`), the windows read in place: the bits of the matrix product over a
+   * materialised window matrix, then tfjs's bias `Add` and `Relu`.
+   */
+  convolve(at: { x: number; w: number; bias: number; y: number }, batch: number, time: number, dim: number, k: number, filters: number): void;
+  /**
+   * The gradient of a ReLU convolution `y` = relu(windows(x) · w + bias) (x [batch, time, dim], `dim` a multiple
+   * of 4; w [k × dim, filters]; y [batch, time − k + 1, filters]) from `dy`, term by term over its nonzero
+   * entries — a max pool's gradient has one per text and filter — with the bits of the matrix products it
+   * replaces: `dx` [batch, time, dim], `dw` [k × dim, filters], `dbias` [filters] (byte offsets; see assembly/gemm.ts).
+   */
+  convGradient(
+    at: { x: number; y: number; dy: number; w: number; dx: number; dw: number; dbias: number },
+    batch: number,
+    time: number,
+    dim: number,
+    k: number,
+    filters: number,
+  ): void;
 }
 
 /**
@@ -135,6 +171,22 @@ export const heapKernel: (heap: WasmHeap) => HeapKernel | undefined = heapDriver
     gatherRows: (table, ids, n, dim, vocab, out) => e.gatherRows(table, ids, n, dim, vocab, out),
     maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
     maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
+    convolve({ x, w, bias, y }, batch, time, dim, k, filters) {
+      const scratch = heap.malloc((Math.ceil(filters / 8) * 32 + 16) * k * dim + 128 + 16);
+      try {
+        e.convolve(x, w, bias, y, batch, time, dim, k, filters, (scratch + 15) & ~15);
+      } finally {
+        heap.free(scratch);
+      }
+    },
+    convGradient({ x, y, dy, w, dx, dw, dbias }, batch, time, dim, k, filters) {
+      const scratch = heap.malloc((2 * filters + time - k + 1) * k * dim * 4 + 16);
+      try {
+        e.convGradient(x, y, dy, w, batch, time, dim, k, filters, dx, dw, dbias, (scratch + 15) & ~15);
+      } finally {
+        heap.free(scratch);
+      }
+    },
   }),
 );
 

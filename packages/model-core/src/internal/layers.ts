@@ -15,6 +15,7 @@
  */
 import {
   type Tensor,
+  type Tensor1D,
   type Tensor2D,
   type Tensor3D,
   type GradSaveFunc,
@@ -54,7 +55,7 @@ import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js'
 import { usesCpuMemory } from './recurrent.js';
 import { cnnTrainKernel } from './cnn-train.js';
 import { activeHeapKernel } from './gemm-wasm.js';
-import { heapTensor, peekValues, writeTensors } from './tensor-memory.js';
+import { heapTensor, heapTensors, peekValues, writeTensors } from './tensor-memory.js';
 
 type ConfigDict = serialization.ConfigDict;
 
@@ -351,8 +352,13 @@ export class GlossaConv1D extends layers.Layer {
       const x = single(inputs);
       const [batch, time] = x.shape as [number, number, number];
       const out = Math.max(time - this.kernelSize + 1, 1);
-      const first = equal(range(0, out, 1, 'int32'), scalar(0, 'int32'));
       const m = Array.isArray(mask) ? mask[0] : mask;
+      if (usesCpuMemory()) {
+        // The same mask from the few bytes of the input's (tfjs-wasm's broadcasting LogicalOr and the other small
+        // ops took 1–1.5 ms of a full-length training step).
+        return tensor2d(this.windowMask(m?.dataSync(), batch, time, out), [batch, out], 'bool');
+      }
+      const first = equal(range(0, out, 1, 'int32'), scalar(0, 'int32'));
       if (!m) return tile(reshape(equal(first, first), [1, out]), [batch, 1]);
       if (this.leadingPadding) {
         // Text at steps [k, k + len): window t ≥ 1 holds text iff its last step t + k − 1 does; window 0 is all padding.
@@ -368,17 +374,31 @@ export class GlossaConv1D extends layers.Layer {
     });
   }
 
+  /**
+   * {@link GlossaConv1D.computeMask}'s values: window t is kept when it is the first, when it starts on a token
+   * (with leading padding: ends on one), or with the padding window when the step before it is a token.
+   */
+  private windowMask(m: ArrayLike<number> | undefined, batch: number, time: number, out: number): Uint8Array {
+    const keep = new Uint8Array(batch * out);
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < out; t++) {
+        const at = (step: number): boolean => step >= 0 && step < time && m![b * time + step] !== 0;
+        keep[b * out + t] = Number(
+          !m || t === 0 || (this.leadingPadding ? at(t + this.kernelSize - 1) : at(t) || (this.paddingWindow && out >= 2 && at(t - 1))),
+        );
+      }
+    }
+    return keep;
+  }
+
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tidy(() => {
       const x = single(inputs);
-      const [batch, time, dim] = x.shape as [number, number, number];
+      const time = x.shape[1] as number;
       const k = this.kernelSize;
       const out = time - k + 1;
       if (out < 1) throw new Error(`GlossaConv1D: sequences of ${time} steps are shorter than the kernel (${k}).`);
-      const windows = k === 1 ? x : windowsOf(x as Tensor3D, k);
-      const flat = reshape(windows, [batch * out, k * dim]);
-      const y = relu(add(matMul(flat, this.kernel!.read() as Tensor2D), this.bias!.read()));
-      return reshape(y, [batch, out, this.filters]);
+      return reluConvolution(x as Tensor3D, this.kernel!.read() as Tensor2D, this.bias!.read() as Tensor1D, k);
     });
   }
 
@@ -391,6 +411,59 @@ export class GlossaConv1D extends layers.Layer {
       ...(this.leadingPadding ? { leadingPadding: true } : {}),
     };
   }
+}
+
+/**
+ * A 1-D convolution with ReLU: `relu(windowsOf(x, k) · kernel + bias)`, `[batch, time, dim]` →
+ * `[batch, time − k + 1, filters]`. On tfjs-wasm's memory (dim a multiple of 4) both passes are Glossa's
+ * (gemm-wasm.ts), with the bits of the ops they replace: forward, the matrix product reads each window where it
+ * lies in `x` (no 5×-larger window matrix) and adds the bias and the ReLU on the way out; backward, one pass
+ * over the nonzero entries of `dy`. Under the global max pool one window per text and filter has a gradient,
+ * and the two backward products (windowsᵀ · dy and dy · kernelᵀ, two thirds of a full-length cnn step)
+ * computed every window's zeros. A dense `dy` gives the same result, more slowly than the products would;
+ * elsewhere tfjs differentiates the ops.
+ *
+ * @param x - `[batch, time, dim]`, time ≥ k.
+ * @param kernel - `[k × dim, filters]`.
+ * @param bias - `[filters]`.
+ * @param k - The kernel size.
+ * @returns `[batch, time − k + 1, filters]`.
+ */
+export function reluConvolution(x: Tensor3D, kernel: Tensor2D, bias: Tensor1D, k: number): Tensor3D {
+  const [batch, time, dim] = x.shape;
+  const filters = kernel.shape[1];
+  const out = time - k + 1;
+  const forward = (input: Tensor3D, w: Tensor2D, b: Tensor1D): Tensor3D => {
+    const windows = reshape(k === 1 ? input : windowsOf(input, k), [batch * out, k * dim]);
+    return reshape(relu(add(matMul(windows, w), b)), [batch, out, filters]);
+  };
+  const on = dim % 4 === 0 ? activeHeapKernel() : undefined;
+  if (!on) return forward(x, kernel, bias);
+  const { heap, kernel: gemm } = on;
+  const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const [input, w, b] = args as [Tensor3D, Tensor2D, Tensor1D];
+    const value = heapTensor(heap, [batch, out, filters], (y) =>
+      gemm.convolve({ x: heap.offsetOf(input), w: heap.offsetOf(w), bias: heap.offsetOf(b), y }, batch, time, dim, k, filters),
+    ) as Tensor3D;
+    (args[3] as GradSaveFunc)([input, w, value]);
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sx, sw, sy] = saved as [Tensor, Tensor, Tensor];
+        return heapTensors(heap, [[batch, time, dim], [k * dim, filters], [filters]], ([dx, dw, dbias]) =>
+          gemm.convGradient(
+            { x: heap.offsetOf(sx), y: heap.offsetOf(sy), dy: heap.offsetOf(dy), w: heap.offsetOf(sw), dx: dx!, dw: dw!, dbias: dbias! },
+            batch,
+            time,
+            dim,
+            k,
+            filters,
+          ),
+        );
+      },
+    };
+  });
+  return op(x, kernel, bias) as Tensor3D;
 }
 
 /**

@@ -1,21 +1,26 @@
 import {
   type Scalar,
   type Tensor,
+  type Tensor1D,
   type Tensor2D,
   type Tensor3D,
   type Variable,
+  add,
   concat,
   div,
   engine,
   fill,
   getBackend,
   grad,
+  grads,
   max,
+  matMul,
   maximum,
   memory,
   mul,
   randomNormal,
   relu,
+  reshape,
   scalar,
   slice,
   sum,
@@ -38,7 +43,7 @@ import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generate
 import { GlossaGRU } from './fused-gru.js';
 import { heapKernel, matMulKernel } from './gemm-wasm.js';
 import { GlossaLSTM } from './fused-lstm.js';
-import { embeddingLookup, gatherRows, maskedMaxPool, maskedMean, scatterAddRows, windowsOf } from './layers.js';
+import { embeddingLookup, gatherRows, maskedMaxPool, maskedMean, reluConvolution, scatterAddRows, windowsOf } from './layers.js';
 import { peekValues, wasmHeapBackend, wasmHeapOf, writeTensors } from './tensor-memory.js';
 
 /** Frees a large block of tfjs's memory full of NaN, so the next allocations get memory that is not clear. */
@@ -320,6 +325,43 @@ describe('tensor memory on the wasm backend (in place in tfjs-wasm memory)', () 
     });
     stock.dispose();
     fused.dispose();
+  });
+
+  it("differentiates the ReLU convolution term by term over the max pool's sparse gradient, with the matrix products' bits", () => {
+    registerGlossaKernels('wasm');
+    // 896 windows × 160 × 38 filters: every product of the reference is Glossa's matrix kernel (≥ 2²⁰ multiply-adds);
+    // 38 filters leave a partial group of four.
+    const [batch, time, dim, k, filters] = [16, 60, 32, 5, 38];
+    const out = time - k + 1;
+    tidy(() => {
+      const x = randomNormal([batch, time, dim], 0, 1, 'float32', 91) as Tensor3D;
+      const w = randomNormal([k * dim, filters], 0, 0.1, 'float32', 92) as Tensor2D;
+      const b = randomNormal([filters], 0, 0.1, 'float32', 93) as Tensor1D;
+      const stock = (v: Tensor3D, kw: Tensor2D, kb: Tensor1D) =>
+        reshape(relu(add(matMul(reshape(windowsOf(v, k), [batch * out, k * dim]), kw), kb)), [batch, out, filters]) as Tensor3D;
+      expect(bitsDiffering(reluConvolution(x, w, b, k).dataSync() as Float32Array, stock(x, w, b).dataSync() as Float32Array)).toBe(0);
+      const mask = tensor3d(
+        Array.from({ length: batch }, (_, r) => Array.from({ length: out }, (_, t) => [t < out - 3 * r ? 1 : 0])),
+        [batch, out, 1],
+      );
+      const pooled = randomNormal([batch, filters], 0, 1, 'float32', 94);
+      const dense = randomNormal([batch, out, filters], 0, 1, 'float32', 95);
+      for (const [name, loss] of [
+        ['max pool', (y: Tensor3D) => sum(mul(maskedMaxPool(y, mask), pooled))],
+        ['dense', (y: Tensor3D) => sum(mul(y, dense))],
+      ] as const) {
+        const ours = grads((v, kw, kb) => loss(reluConvolution(v as Tensor3D, kw as Tensor2D, kb as Tensor1D, k)))([x, w, b]);
+        const theirs = grads((v, kw, kb) => loss(stock(v as Tensor3D, kw as Tensor2D, kb as Tensor1D)))([x, w, b]);
+        ours.forEach((g, i) => {
+          const expected = theirs[i]!.dataSync() as Float32Array;
+          expect(
+            expected.some((e) => e !== 0),
+            `${name} gradient ${i}`,
+          ).toBe(true);
+          expect(bitsDiffering(g.dataSync() as Float32Array, expected), `${name} gradient ${i}`).toBe(0);
+        });
+      }
+    });
   });
 
   it("runs Glossa's matrix kernel on tfjs-wasm's own memory: the copying kernel's bits, batches at their offsets", () => {

@@ -86,14 +86,27 @@ export function activeWasmHeap(): WasmHeap | undefined {
  * @returns The tensor.
  */
 export function heapTensor(heap: WasmHeap, shape: number[], write: (offset: number) => void): Tensor {
-  const info = heap.backend.makeOutput(shape, 'float32');
+  return heapTensors(heap, [shape], ([offset]) => write(offset!))[0]!;
+}
+
+/**
+ * Float32 tensors of `shapes` made in `heap`'s memory and filled by `write` from their byte offsets, as
+ * {@link heapTensor} makes one.
+ *
+ * @param heap - The active backend's heap.
+ * @param shapes - The tensors' shapes.
+ * @param write - Fills the values at the given byte offsets (in the order of `shapes`).
+ * @returns The tensors, in the order of `shapes`.
+ */
+export function heapTensors(heap: WasmHeap, shapes: readonly number[][], write: (offsets: number[]) => void): Tensor[] {
+  const infos = shapes.map((shape) => heap.backend.makeOutput([...shape], 'float32'));
   try {
-    write(heap.offsetOf(info));
+    write(infos.map((info) => heap.offsetOf(info)));
   } catch (error) {
-    heap.backend.disposeData(info.dataId);
+    for (const info of infos) heap.backend.disposeData(info.dataId);
     throw error;
   }
-  return engine().makeTensorFromTensorInfo(info);
+  return infos.map((info) => engine().makeTensorFromTensorInfo(info));
 }
 
 /**
