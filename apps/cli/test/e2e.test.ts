@@ -275,6 +275,19 @@ describe('glossa train --threads', () => {
     expect(JSON.parse(runs[0]!.stdout).validation.accuracy).toBeGreaterThanOrEqual(0.85);
   }, 180_000);
 
+  it('trains bow on one thread whatever --threads says, and says why', async () => {
+    const bow = LSTM.map((a) => (a === 'lstm' ? 'bow' : a));
+    const [two, one] = await Promise.all(
+      [2, 1].map((threads) => runBin(['train', trainCsv, '--out', join(dir, `bow-threads-${threads}`), ...bow, '--threads', String(threads)])),
+    );
+    expect(two!.code, two!.stderr).toBe(0);
+    expect(one!.code, one!.stderr).toBe(0);
+    expect(two!.stderr).toContain("threads: 1, not 2 (bow: its step is mostly Adam's update of the whole embedding table");
+    expect((await manifestOf(join(dir, 'bow-threads-2'))).training.threads).toBeUndefined();
+    const [a, b] = await Promise.all([2, 1].map((threads) => readFile(join(dir, `bow-threads-${threads}`, 'weights.bin'))));
+    expect(Buffer.compare(a!, b!)).toBe(0); // the one-thread model
+  }, 180_000);
+
   it('refuses a thread count out of range', async () => {
     const run = await runBin(['train', trainCsv, '--out', join(dir, 'threads-bad'), '--threads', '0']);
     expect(run.code).toBe(2);

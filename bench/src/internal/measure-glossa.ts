@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
+  ARCHITECTURE_REGISTRY,
   createPredictionPool,
   createTextClassifier,
   createTrainingWorkers,
@@ -68,6 +69,10 @@ export async function measureGlossa(task: ChildTask, log: (line: string) => void
     });
   } finally {
     await workers?.close();
+  }
+  // An architecture that data-parallel training would slow down trains on one thread (model-core's registry says why).
+  if (task.threads > 1 && classifier.training?.threads === undefined) {
+    result.reason = `trained on 1 thread: ${ARCHITECTURE_REGISTRY[task.architecture].oneThread ?? 'no gradient workers used'}`;
   }
   result.trainSamplesPerSecond = fit.trainSamplesPerSecond;
   result.trainSeconds = fit.trainSeconds;

@@ -14,6 +14,7 @@ import {
   shardRanges,
   sumShards,
 } from './data-parallel.js';
+import { ARCHITECTURE_REGISTRY } from './architectures/registry.js';
 import { setFusedAdam } from './flags.js';
 import { createTextClassifier } from './text-classifier.js';
 
@@ -144,7 +145,23 @@ describe.each(['cpu', 'wasm'] as const)('a replica with the embedding sent as ro
   });
 });
 
-describe.each(['lstm', 'gru', 'cnn', 'bow', 'transformer'] as const)('data-parallel training (%s)', (architecture) => {
+it("trains bow on this thread even when given gradient workers (registry.ts's oneThread): the one-thread model", async () => {
+  expect(ARCHITECTURE_REGISTRY.bow.oneThread).toMatch(/Adam/);
+  const run = async (workers?: GradientWorkers) => {
+    const clf = createTextClassifier({ architecture: 'bow', ...small });
+    await clf.fit(data, { epochs: 2, batchSize: 32, seed: 8, ...(workers ? { gradientWorkers: workers } : {}) });
+    const out = { weights: clf.model!.weights.map((w) => Array.from(w.read().dataSync())), threads: clf.training!.threads };
+    clf.dispose();
+    return out;
+  };
+  const workers = inThreadWorkers(1);
+  const given = await run(workers);
+  expect(workers.steps).toBe(0);
+  expect(given.threads).toBeUndefined();
+  expect(given.weights).toEqual((await run()).weights);
+});
+
+describe.each(['lstm', 'gru', 'cnn', 'transformer'] as const)('data-parallel training (%s)', (architecture) => {
   it('sums shard gradients to the whole batch’s gradient', async () => {
     const clf = createTextClassifier({ architecture, ...small, heads: 2 });
     await clf.fit(data.slice(0, 64), { epochs: 1, seed: 3, validationSplit: 0 });

@@ -76,8 +76,9 @@ export interface FitOptions {
    * Neural architectures: threads that compute part of every batch's gradient (data-parallel training),
    * from `createTrainingWorkers` of `@glossa/node-runtime` or the web runtime. Each batch is cut into
    * `size + 1` contiguous shards; this thread computes the first. The same seed and worker count give the
-   * same model; another count gives a slightly different one (the sum runs in another order). Default: none
-   * (this thread alone).
+   * same model; another count gives a slightly different one (the sum runs in another order). `bow` ignores
+   * them and trains on this thread (`ARCHITECTURE_REGISTRY.bow.oneThread` says why); `training.threads` tells
+   * whether they were used. Default: none (this thread alone).
    */
   gradientWorkers?: GradientWorkers;
 }

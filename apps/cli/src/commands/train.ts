@@ -159,7 +159,7 @@ export function addModelOptions(command: Command): Command {
     .addOption(
       new Option(
         '--threads <n>',
-        "threads computing each batch (data-parallel; neural architectures and auto's LSTM), 1–256 or auto = every core (default: 1, so a command trains the same model on any machine; on 2 vCPUs auto trained lstm, gru, cnn, bilstm, bigru and transformer 1.05–1.37× faster, bow 0.5×, see the README). The same seed and thread count give the same model",
+        "threads computing each batch (data-parallel; neural architectures and auto's LSTM), 1–256 or auto = every core (default: 1, so a command trains the same model on any machine; on 2 vCPUs auto trained lstm, gru, cnn, bilstm, bigru and transformer 1.05–1.37× faster, see the README; bow trains on one thread, where two were 0.4–0.5× as fast). The same seed and thread count give the same model",
       ).argParser((raw: string) => (raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw))),
     )
     .addOption(
@@ -428,7 +428,9 @@ async function runTrain(ctx: CliContext, data: string, options: TrainCommandOpti
   const threads = options.threads === 'auto' ? availableParallelism() : (options.threads ?? 1);
   let workers: Awaited<ReturnType<RuntimeApi['createTrainingWorkers']>> | undefined;
   try {
-    if (threads > 1 && ARCHITECTURE_REGISTRY[architecture].kind !== 'sparse') {
+    const oneThread = ARCHITECTURE_REGISTRY[architecture].oneThread;
+    if (threads > 1 && oneThread !== undefined) ctx.err(`threads: 1, not ${threads} (${architecture}: ${oneThread})`);
+    else if (threads > 1 && ARCHITECTURE_REGISTRY[architecture].kind !== 'sparse') {
       workers = await runtime.createTrainingWorkers({ threads, backend: backend.backend as BackendChoice });
       fitOptions.gradientWorkers = workers;
       ctx.err(`threads: ${threads} (each batch in ${threads} shards)`);

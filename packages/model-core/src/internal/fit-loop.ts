@@ -8,6 +8,7 @@ import { type RngState, createRng } from '@glossa/math';
 import { type TextPipeline, fitTextPipeline, textPipelineFromJSON } from '@glossa/text-preprocessing';
 import type { Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { ARCHITECTURE_REGISTRY } from '../architectures/registry.js';
 import { CHECKPOINT_FORMAT_VERSION, type CheckpointFitSettings, type TrainingCheckpoint } from '../checkpoint.js';
 import { ModelCoreError } from '../errors.js';
 import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions, checkNumber } from '../options.js';
@@ -189,7 +190,11 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
   let samples = resume?.progress.samples ?? 0;
   const extra = host.extraPadding();
   const lead = host.leadingPadding();
-  const workers = options.gradientWorkers && options.gradientWorkers.size > 0 ? options.gradientWorkers : undefined;
+  // An architecture data-parallel training would slow down trains on this thread (registry.ts `oneThread`).
+  const workers =
+    options.gradientWorkers && options.gradientWorkers.size > 0 && ARCHITECTURE_REGISTRY[o.architecture].oneThread === undefined
+      ? options.gradientWorkers
+      : undefined;
   const parallel = workers ? createParallelStep(workers, model, optimizer, variables) : undefined;
   if (workers) {
     try {
