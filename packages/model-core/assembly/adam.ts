@@ -12,9 +12,9 @@
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
 /**
- * Updates `n` floats of the first moment `m` and the second moment `v` from the gradient `g`, and writes the
- * new weight, from the weight at `w`, at `wOut` (`w` itself, or another array of `n` floats; all f32 arrays in
- * memory; any length, any 4-byte alignment).
+ * Updates `n` floats of the first moment `m` and the second moment `v` from the gradient `g` (0: a gradient of
+ * +0 everywhere), and writes the new weight, from the weight at `w`, at `wOut` (`w` itself, or another array of
+ * `n` floats; all f32 arrays in memory; any length, any 4-byte alignment).
  */
 export function adamStep(
   g: usize,
@@ -40,11 +40,12 @@ export function adamStep(
   const a2 = f32x4.splat(oneMinusAccBeta2);
   const eps = f32x4.splat(epsilon);
   const lr = f32x4.splat(negLearningRate);
+  const zero = f32x4.splat(0);
   const vectorEnd = n & ~3;
   let i = 0;
   for (; i < vectorEnd; i += 4) {
     const at = (<usize>i) << 2;
-    const gi = v128.load(g + at);
+    const gi = g == 0 ? zero : v128.load(g + at);
     const mi = f32x4.add(f32x4.mul(v128.load(m + at), b1), f32x4.mul(gi, c1));
     const vi = f32x4.add(f32x4.mul(v128.load(v + at), b2), f32x4.mul(f32x4.mul(gi, gi), c2));
     v128.store(m + at, mi);
@@ -56,7 +57,7 @@ export function adamStep(
   }
   for (; i < n; i++) {
     const at = (<usize>i) << 2;
-    const gi = load<f32>(g + at);
+    const gi: f32 = g == 0 ? 0 : load<f32>(g + at);
     const mi: f32 = load<f32>(m + at) * beta1 + gi * oneMinusBeta1;
     const vi: f32 = load<f32>(v + at) * beta2 + gi * gi * oneMinusBeta2;
     store<f32>(m + at, mi);
@@ -65,5 +66,47 @@ export function adamStep(
     const vHat: f32 = vi / oneMinusAccBeta2;
     const step: f32 = (mHat / (sqrt<f32>(vHat) + epsilon)) * negLearningRate;
     store<f32>(wOut + at, step + load<f32>(w + at));
+  }
+}
+
+/**
+ * {@link adamStep} over the whole weight (`n` floats, rows of `dim`) with a gradient that is zero but on `count`
+ * rows: row `rows[i]` (ascending, i32 at `rows`) has gradient row i of `packed` ([count, dim] f32). The zero rows
+ * take the same operations with g = +0, so the bits are those of adamStep over the dense gradient, without
+ * one: the sum of a data-parallel step's shards arrives as the rows they read.
+ */
+export function adamStepRows(
+  rows: usize,
+  count: i32,
+  packed: usize,
+  dim: i32,
+  m: usize,
+  v: usize,
+  w: usize,
+  wOut: usize,
+  n: i32,
+  beta1: f32,
+  oneMinusBeta1: f32,
+  beta2: f32,
+  oneMinusBeta2: f32,
+  oneMinusAccBeta1: f32,
+  oneMinusAccBeta2: f32,
+  epsilon: f32,
+  negLearningRate: f32,
+): void {
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const start = load<i32>(rows + ((<usize>i) << 2)) * dim;
+    if (start > at) {
+      const o = (<usize>at) << 2;
+      adamStep(0, m + o, v + o, w + o, wOut + o, start - at, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate);
+    }
+    const o = (<usize>start) << 2;
+    adamStep(packed + ((<usize>(i * dim)) << 2), m + o, v + o, w + o, wOut + o, dim, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate);
+    at = start + dim;
+  }
+  if (at < n) {
+    const o = (<usize>at) << 2;
+    adamStep(0, m + o, v + o, w + o, wOut + o, n - at, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate);
   }
 }

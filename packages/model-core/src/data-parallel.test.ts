@@ -1,6 +1,7 @@
 import { type Variable, memory } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { onWasmBackend } from '../test/wasm-backend.js';
+import { createRng } from '@glossa/math';
 import { syntheticSentiment } from '@glossa/test-data';
 import {
   type GradientReplica,
@@ -9,13 +10,13 @@ import {
   type GradientWorkers,
   createGradientReplica,
   distinctIds,
-  getRows,
   shardGradients,
   shardRanges,
   sumShards,
 } from './data-parallel.js';
 import { ARCHITECTURE_REGISTRY } from './architectures/registry.js';
 import { setFusedAdam } from './flags.js';
+import { getRows } from './internal/table-rows.js';
 import { createTextClassifier } from './text-classifier.js';
 
 /**
@@ -91,6 +92,24 @@ describe('shardRanges / sumShards', () => {
     expect(Array.from(into[1]!)).toEqual([4]);
     expect(total.loss).toBe(2);
     expect(total.hits).toBe(3);
+  });
+
+  it('with `packed`, sums the packed rows over the union of the shards’ rows: the whole sum’s rows, bit for bit', () => {
+    const rng = createRng(12);
+    const dim = 3;
+    const shards = [0, 1, 2].map(() => {
+      const rows = distinctIds(Int32Array.from({ length: 9 }, () => Math.floor(rng.next() * 40)));
+      return { rows, packed: Float32Array.from({ length: rows.length * dim }, () => rng.normal(0, 1)) };
+    });
+    const results = shards.map((s, i) => ({ gradients: [s.packed, Float32Array.from([i + 0.1, -i])], loss: i, hits: i }));
+    const sparse = shards.map((s) => ({ index: 0, rows: s.rows }));
+    const whole = sumShards(results, [5, 7, 9], sparse, [new Float32Array(40 * dim), new Float32Array(2)]);
+    const packed = sumShards(results, [5, 7, 9], sparse, [new Float32Array(0), new Float32Array(2)], true);
+    const union = distinctIds(Int32Array.from(shards.flatMap((s) => Array.from(s.rows))));
+    expect(packed.rows).toEqual({ index: 0, rows: union });
+    expect(new Uint32Array(packed.gradients[0]!.buffer)).toEqual(new Uint32Array(getRows(whole.gradients[0]!, union, dim).buffer));
+    expect(Array.from(packed.gradients[1]!)).toEqual(Array.from(whole.gradients[1]!));
+    expect([packed.loss, packed.hits]).toEqual([whole.loss, whole.hits]);
   });
 });
 

@@ -14,6 +14,7 @@ import { type Tensor, type Variable, tensor, tidy, variableGrads } from '@tensor
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ModelCoreError } from './errors.js';
 import { buildModel } from './internal/build-model.js';
+import { getRows, setRows } from './internal/table-rows.js';
 import { peekValues, wasmHeapBackend } from './internal/tensor-memory.js';
 import { type TrainBatch, batchObjective, countHits } from './internal/train-step.js';
 import { writeDropoutCalls } from './internal/training-state.js';
@@ -169,18 +170,6 @@ export function distinctIds(ids: Int32Array): Int32Array {
   return sorted.slice(0, n);
 }
 
-/** Rows `rows` of a `[*, dim]` table, packed. */
-export function getRows(table: Float32Array, rows: Int32Array, dim: number): Float32Array {
-  const out = new Float32Array(rows.length * dim);
-  for (let r = 0; r < rows.length; r++) out.set(table.subarray(rows[r]! * dim, rows[r]! * dim + dim), r * dim);
-  return out;
-}
-
-/** Writes packed rows into a `[*, dim]` table. */
-function setRows(table: Float32Array, rows: Int32Array, packed: Float32Array, dim: number): void {
-  for (let r = 0; r < rows.length; r++) table.set(packed.subarray(r * dim, r * dim + dim), rows[r]! * dim);
-}
-
 /** `acc[rows] += a · packed`, for the packed rows of a `[*, dim]` table. */
 export function addScaledRows(acc: Float32Array, packed: Float32Array, rows: Int32Array, dim: number, a: number): void {
   for (let r = 0; r < rows.length; r++) {
@@ -202,16 +191,26 @@ export function shardRanges(rows: number, parts: number): Array<[number, number]
  * of the whole batch's mean loss. `sparse[s]`, when given, says which weight of shard `s` holds packed rows
  * (see {@link GradientShard.embedding}). The sums are added into `into` when given (one zeroed array per
  * weight, whole) — then any shard may hold packed rows — else into new arrays the size of shard 0's, which
- * must then hold every weight whole.
+ * must then hold every weight whole. With `packed`, the weight the shards hold as packed rows is summed over
+ * the union of their rows instead, with the same bits: its gradient is `[rows, dim]` and `rows` says which
+ * (ascending), so no whole table is made, cleared or read (`into`'s array for it is not used).
  */
 export function sumShards(
   results: readonly ShardGradients[],
   sizes: readonly number[],
   sparse: ReadonlyArray<GradientShard['embedding']> = [],
   into?: Float32Array[],
-): ShardGradients {
+  packed = false,
+): ShardGradients & { rows?: { index: number; rows: Int32Array } } {
   const total = sizes.reduce((a, b) => a + b, 0);
   const gradients = into ?? results[0]!.gradients.map((g) => new Float32Array(g.length));
+  const packedIndex = packed ? sparse.find((e) => e !== undefined)?.index : undefined;
+  const union = packedIndex === undefined ? undefined : mergeRows(sparse.map((e) => e?.rows ?? new Int32Array(0)));
+  if (union) {
+    const first = sparse.findIndex((e) => e !== undefined && e.rows.length > 0);
+    const dim = first < 0 ? 0 : results[first]!.gradients[packedIndex!]!.length / sparse[first]!.rows.length;
+    gradients[packedIndex!] = new Float32Array(union.length * dim);
+  }
   let loss = 0;
   let hits = 0;
   for (let s = 0; s < results.length; s++) {
@@ -221,13 +220,37 @@ export function sumShards(
     for (let i = 0; i < gradients.length; i++) {
       const acc = gradients[i]!;
       if (rows?.index === i) {
-        if (rows.rows.length > 0) addScaledRows(acc, r.gradients[i]!, rows.rows, r.gradients[i]!.length / rows.rows.length, share);
+        if (rows.rows.length === 0) continue;
+        const dim = r.gradients[i]!.length / rows.rows.length;
+        if (union) addScaledPackedRows(acc, union, r.gradients[i]!, rows.rows, dim, share);
+        else addScaledRows(acc, r.gradients[i]!, rows.rows, dim, share);
       } else addScaled(acc, r.gradients[i]!, share);
     }
     loss += share * r.loss;
     hits += r.hits;
   }
-  return { gradients, loss, hits };
+  return { gradients, loss, hits, ...(union ? { rows: { index: packedIndex!, rows: union } } : {}) };
+}
+
+/** The ascending union of ascending row lists. */
+function mergeRows(lists: readonly Int32Array[]): Int32Array {
+  const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let n = 0;
+  for (const l of lists) {
+    all.set(l, n);
+    n += l.length;
+  }
+  return distinctIds(all);
+}
+
+/** `acc[union ∋ rows] += a · packed`: packed rows `rows` (ascending) added where they sit in `union`'s packing. */
+function addScaledPackedRows(acc: Float32Array, union: Int32Array, packed: Float32Array, rows: Int32Array, dim: number, a: number): void {
+  let at = 0;
+  for (let r = 0; r < rows.length; r++) {
+    while (union[at] !== rows[r]) at++;
+    const o = at * dim;
+    for (let j = 0; j < dim; j++) acc[o + j] = acc[o + j]! + a * packed[r * dim + j]!;
+  }
 }
 
 /** `acc += a · g`, elementwise (a monomorphic loop V8 compiles tightly: ~2 ms for a 20,000 × 64 table). */

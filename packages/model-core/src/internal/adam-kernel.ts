@@ -8,6 +8,7 @@
  */
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { setRows } from './table-rows.js';
 import { type WasmHeap, heapDriverOf, heapTensor } from './tensor-memory.js';
 import { align, compileKernel, instantiateKernel } from './wasm-module.js';
 
@@ -69,6 +70,42 @@ interface AdamExports {
     epsilon: number,
     negLearningRate: number,
   ): void;
+  adamStepRows(
+    rows: number,
+    count: number,
+    packed: number,
+    dim: number,
+    m: number,
+    v: number,
+    w: number,
+    wOut: number,
+    n: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negLearningRate: number,
+  ): void;
+}
+
+/**
+ * A gradient that is zero but on some rows: row `rows[i]` (ascending) of a `[rows, dim]` weight is row i of
+ * `packed` ([rows.length, dim]). The sum of a data-parallel step's shards arrives so for the embedding table.
+ */
+export interface RowGradient {
+  rows: Int32Array;
+  packed: Float32Array;
+  dim: number;
+}
+
+/** `gradient` as a whole array of `size` floats (zeros outside its rows). */
+export function denseGradient(gradient: RowGradient, size: number): Float32Array {
+  const out = new Float32Array(size);
+  setRows(out, gradient.rows, gradient.packed, gradient.dim);
+  return out;
 }
 
 /** Whether the WebAssembly SIMD Adam kernel compiles here. */
@@ -154,8 +191,11 @@ const adamOnHeap = heapDriverOf<AdamExports, AdamExports>(
 export interface HeapAdamMoments extends Omit<AdamMoments, 'step'> {
   /** Always true: the moments live in tfjs-wasm's memory. */
   readonly onHeap: true;
-  /** The new value of weight i after one step from `gradient` (a tensor, read in place, or values). */
-  stepTensor(i: number, gradient: Tensor | Float32Array, weight: Variable, c: AdamStepConstants): Tensor;
+  /**
+   * The new value of weight i after one step from `gradient` (a tensor, read in place, or values; or rows, the
+   * rest of the gradient zero: the bits of the dense step without a dense gradient).
+   */
+  stepTensor(i: number, gradient: Tensor | Float32Array | RowGradient, weight: Variable, c: AdamStepConstants): Tensor;
   /** Frees the moments' memory (the object is unusable afterwards). */
   free(): void;
 }
@@ -206,9 +246,38 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
         return at;
       };
       try {
-        const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
         const w = onHeap(weight) ? heap.offsetOf(weight) : place(weight.dataSync() as Float32Array);
         const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
+        if ('rows' in gradient) {
+          const { rows, packed, dim } = gradient;
+          const at = heap.malloc(rows.byteLength + packed.byteLength + 16);
+          copies.push(at);
+          const r = (at + 15) & ~15;
+          new Int32Array(heap.memory.buffer, r, rows.length).set(rows);
+          f32(r + rows.byteLength, packed.length).set(packed);
+          return heapTensor(heap, [...weight.shape], (out) =>
+            e.adamStepRows(
+              r,
+              rows.length,
+              r + rows.byteLength,
+              dim,
+              s.m,
+              s.v,
+              w,
+              out,
+              s.size,
+              beta1,
+              oneMinusBeta1,
+              beta2,
+              oneMinusBeta2,
+              oneMinusAccBeta1,
+              oneMinusAccBeta2,
+              epsilon,
+              negLearningRate,
+            ),
+          );
+        }
+        const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
         return heapTensor(heap, [...weight.shape], (out) =>
           e.adamStep(g, s.m, s.v, w, out, s.size, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate),
         );

@@ -10,6 +10,7 @@ import { createTextClassifier } from '../text-classifier.js';
 import { adamWasmCompiles } from './adam-kernel.js';
 import { setFusedAdam } from '../flags.js';
 import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
+import { getRows } from './table-rows.js';
 import { readAdamState, writeAdamState } from './training-state.js';
 import { onWasmBackend } from '../../test/wasm-backend.js';
 
@@ -79,10 +80,17 @@ function compareSteps(kernel: (typeof KERNELS)[number], learningRate: number, st
   expect(fusedAdam.kernel).toBe(kernel);
   for (let step = 0; step < steps; step++) {
     const gradients = randomGradients(rng);
+    // Every entry: tensors (the single-thread step), arrays, and the [33, 4] weight's gradient as some of its
+    // rows, zero elsewhere (the data-parallel step's embedding table), first and last rows included at times.
+    const rows = Int32Array.from({ length: 33 }, (_, r) => r).filter(() => rng.next() < 0.3);
+    if (step % 3 === 2) {
+      const table = gradients[4]!;
+      for (let r = 0; r < 33; r++) if (!rows.includes(r)) table.fill(0, r * 4, r * 4 + 4);
+    }
     applyTensors(tfjsAdam, reference, gradients);
-    // Both entries: tensors (the single-thread step), arrays (the data-parallel step).
-    if (step % 2 === 0) applyTensors(fusedAdam, fused, gradients);
-    else fusedAdam.applyGradientValues(fused, gradients);
+    if (step % 3 === 0) applyTensors(fusedAdam, fused, gradients);
+    else if (step % 3 === 1) fusedAdam.applyGradientValues(fused, gradients);
+    else fusedAdam.applyGradientValues(fused, [...gradients.slice(0, 4), { rows, packed: getRows(gradients[4]!, rows, 4), dim: 4 }, ...gradients.slice(5)]);
     expectSameWeights(fused, reference);
   }
   expectSameState(readAdamState(fusedAdam), readAdamState(tfjsAdam));

@@ -10,7 +10,16 @@
  */
 import { type Tensor, type Variable, engine, getBackend, Optimizer, tensor, tidy, type train } from '@tensorflow/tfjs-core';
 import type { CheckpointOptimizerState } from '../checkpoint.js';
-import { type AdamMoments, type AdamStepConstants, type HeapAdamMoments, createHeapMoments, createJsMoments, createWasmMoments } from './adam-kernel.js';
+import {
+  type AdamMoments,
+  type AdamStepConstants,
+  type HeapAdamMoments,
+  type RowGradient,
+  createHeapMoments,
+  createJsMoments,
+  createWasmMoments,
+  denseGradient,
+} from './adam-kernel.js';
 import { FUSED_ADAM_FLAG, flagOn } from './flag-state.js';
 import { activeWasmHeap, peekValues } from './tensor-memory.js';
 
@@ -131,9 +140,10 @@ export class FusedAdam extends Optimizer {
 
   /**
    * One Adam step with the gradients as arrays (`gradients[i]` of `variables[i]`, in the order of every
-   * step): what {@link FusedAdam.applyGradients} does with tensors of these values.
+   * step), or as rows (a table's gradient that is zero elsewhere): what {@link FusedAdam.applyGradients} does
+   * with tensors of these values.
    */
-  applyGradientValues(variables: readonly Variable[], gradients: readonly Float32Array[]): void {
+  applyGradientValues(variables: readonly Variable[], gradients: ReadonlyArray<Float32Array | RowGradient>): void {
     this.step(variables.map((v, i) => [v, gradients[i]]));
   }
 
@@ -141,7 +151,7 @@ export class FusedAdam extends Optimizer {
    * The step. Each gradient is read when its weight's turn comes (on wasm a view of tfjs's memory, which the
    * previous weight's new tensor may have moved), and consumed by the kernel before the next tensor is made.
    */
-  private step(entries: ReadonlyArray<readonly [Variable, Tensor | Float32Array | undefined]>): void {
+  private step(entries: ReadonlyArray<readonly [Variable, Tensor | Float32Array | RowGradient | undefined]>): void {
     const c = this.constants();
     const moments = this.moments;
     // tfjs-wasm copies what a new tensor is made from; on cpu the tensor would keep the kernel's memory.
@@ -158,7 +168,7 @@ export class FusedAdam extends Optimizer {
         // Read now, not before: a view of tfjs's memory, which the previous weight's new tensor may have moved.
         const values = moments.step(
           i,
-          gradient instanceof Float32Array ? gradient : (peekValues(gradient) as Float32Array),
+          gradient instanceof Float32Array ? gradient : 'rows' in gradient ? denseGradient(gradient, variable.size) : (peekValues(gradient) as Float32Array),
           current ? undefined : (peekValues(variable) as Float32Array),
           c,
         );

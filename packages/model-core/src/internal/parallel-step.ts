@@ -1,9 +1,11 @@
 /** One Adam step with the batch's gradient computed in shards over {@link GradientWorkers} and this thread. */
 import { type Variable, tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type GradientShard, type GradientWorkers, distinctIds, getRows, shardGradients, shardRanges, sumShards } from '../data-parallel.js';
+import { type GradientShard, type GradientWorkers, distinctIds, shardGradients, shardRanges, sumShards } from '../data-parallel.js';
 import { ModelCoreError } from '../errors.js';
+import { denseGradient } from './adam-kernel.js';
 import { FusedAdam, type TrainingOptimizer } from './fused-adam.js';
+import { getRows } from './table-rows.js';
 import { peekValues } from './tensor-memory.js';
 import { type TrainBatch, trainStep } from './train-step.js';
 import { readDropoutCalls } from './training-state.js';
@@ -23,10 +25,10 @@ export function createParallelStep(
   // The embedding table (2-D, one row per token id): sent and summed as rows.
   const embedding = model.trainableWeights.findIndex((w) => w.originalName === 'embedding/embeddings' && w.shape.length === 2);
   const dim = embedding < 0 ? 0 : variables[embedding]!.shape[1]!;
-  // The summed gradients, one whole array per weight, reused from step to step (the optimizer consumes them),
-  // and the embedding rows the last step summed into them (the rest of the table's gradient is still zero).
+  // The summed gradients, one whole array per weight but the embedding table, reused from step to step (the
+  // optimizer consumes them). The table's sum is the rows the shards read (a few thousand of 20,000), which the
+  // fused Adam takes as they are (the rest of the table's gradient is zero).
   let sums: Float32Array[] | undefined;
-  let summedRows: ReadonlyArray<{ rows: Int32Array } | undefined> = [];
   return async (batch) => {
     const ranges = shardRanges(batch.ys.length, workers.size + 1);
     // A batch too small to split (the last one, maybe) takes the single-thread step.
@@ -71,24 +73,23 @@ export function createParallelStep(
     if (others.length !== shards.length) {
       throw new ModelCoreError('INVALID_DATA', `fit: the gradient workers returned ${others.length} shards for ${shards.length}.`);
     }
-    if (!sums) sums = variables.map((v) => new Float32Array(v.size));
-    else {
-      sums.forEach((g, i) => {
-        if (i !== embedding) g.fill(0);
-      });
-      for (const shard of summedRows) for (const row of shard?.rows ?? []) sums[embedding]!.fill(0, row * dim, row * dim + dim);
-    }
-    summedRows = rowsOf;
+    if (!sums) sums = variables.map((v, i) => new Float32Array(i === embedding ? 0 : v.size));
+    else for (const g of sums) g.fill(0);
     const total = sumShards(
       [own, ...others],
       ranges.map(([a, b]) => b - a),
       rowsOf,
       sums,
+      true,
     );
+    const gradients = total.gradients.map((g, i) => (i === total.rows?.index ? { rows: total.rows.rows, packed: g, dim } : g));
     if (optimizer instanceof FusedAdam) {
-      optimizer.applyGradientValues(variables, total.gradients);
+      optimizer.applyGradientValues(variables, gradients);
     } else {
-      const grads = variables.map((v, i) => ({ name: v.name, tensor: tensor(total.gradients[i]!, v.shape) }));
+      const grads = variables.map((v, i) => {
+        const g = gradients[i]!;
+        return { name: v.name, tensor: tensor(g instanceof Float32Array ? g : denseGradient(g, v.size), v.shape) };
+      });
       optimizer.applyGradients(grads);
       for (const g of grads) g.tensor.dispose();
     }
