@@ -159,7 +159,7 @@ export function addModelOptions(command: Command): Command {
     .addOption(
       new Option(
         '--threads <n>',
-        "threads computing each batch (data-parallel; neural architectures and auto's LSTM), 1–256 or auto = every core (default: 1, so a command trains the same model on any machine; on 2 vCPUs auto trained lstm, gru, cnn, bilstm, bigru and transformer 1.05–1.37× faster, see the README; bow trains on one thread, where two were 0.4–0.5× as fast). The same seed and thread count give the same model",
+        "threads computing each batch (data-parallel; neural architectures and auto's LSTM), 1–256 or auto = every core (default: 1, so a command trains the same model on any machine; on 2 vCPUs auto trained lstm, gru, bilstm, bigru and transformer 1.12–1.42× faster, cnn 0.82–1.10×, see the README; bow trains on one thread, where two were 0.4–0.5× as fast). The same seed and thread count give the same model",
       ).argParser((raw: string) => (raw === 'auto' ? 'auto' : intOption('--threads', 1, 256)(raw))),
     )
     .addOption(
