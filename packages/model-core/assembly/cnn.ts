@@ -5,7 +5,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { addFloats, zeroFloats } from './simd';
+import { addWindowGradients } from './simd';
 
 /**
  * Pooled features ([rows, width] f32 at `out`) of a row-major [rows, length] id matrix (i32 at `ids`, 0 =
@@ -75,15 +75,7 @@ export function cnnPool(table: usize, bias: usize, ids: usize, out: usize, rows:
 export function windowsGradient(g: usize, dx: usize, batch: i32, time: i32, dim: i32, k: i32): void {
   const out = time - k + 1;
   for (let b = 0; b < batch; b++) {
-    for (let s = 0; s < time; s++) {
-      const dst = dx + (<usize>((b * time + s) * dim) << 2);
-      zeroFloats(dst, dim);
-      for (let i = k - 1; i >= 0; i--) {
-        const t = s - i;
-        if (t < 0 || t >= out) continue;
-        addFloats(dst, g + (<usize>(((b * out + t) * k + i) * dim) << 2), dim);
-      }
-    }
+    addWindowGradients(dx + (<usize>(b * time * dim) << 2), g + (<usize>(b * out * k * dim) << 2), time, dim, k);
   }
 }
 

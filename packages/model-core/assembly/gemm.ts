@@ -5,7 +5,7 @@
 
 // @ts-nocheck  (AssemblyScript, not TypeScript)
 
-import { addFloats, madd, packPanels, packTransposedPanels, tile4x8, zeroFloats } from './simd';
+import { addFloats, addWindowGradients, madd, packPanels, packTransposedPanels, tile4x8, zeroFloats } from './simd';
 
 export { packPanels, packTransposedPanels };
 
@@ -299,7 +299,7 @@ function convTerm(v: f32, y: f32, f: i32, width: i32, xs: usize, row: usize, wt:
  * products' work. The bits are theirs: each sum takes its nonzero terms in their order, with the same
  * multiply-add, and an omitted term adds ±0 there — `dw` = windowsᵀ · g summed over the windows in order, the
  * windows' gradient g · wᵀ over the filters in order, then into `dx` last offset first as
- * {@link windowsGradient} in assembly/cnn.ts adds them, `dbias` as {@link sumRows}. `dim` a multiple of 4;
+ * simd.ts's {@link addWindowGradients} adds them, `dbias` as {@link sumRows}. `dim` a multiple of 4;
  * `scratch` takes 4 × (2 × filters + out) × k × dim bytes.
  */
 export function convGradient(
@@ -350,15 +350,7 @@ export function convGradient(
         convTerm(load<f32>(g + fb), load<f32>(yt + fb), f, width, xs, row, wt, dwt, dbias);
       }
     }
-    for (let s = 0; s < time; s++) {
-      const dst = dx + (<usize>((b * time + s) * dim) << 2);
-      zeroFloats(dst, <usize>dim);
-      for (let i = k - 1; i >= 0; i--) {
-        const t = s - i;
-        if (t < 0 || t >= out) continue;
-        addFloats(dst, rows + (<usize>(t * width + i * dim) << 2), <usize>dim);
-      }
-    }
+    addWindowGradients(dx + (<usize>(b * time * dim) << 2), rows, time, dim, k);
   }
   for (let r = 0; r < width; r++) {
     for (let f = 0; f < filters; f++) store<f32>(dw + (<usize>(r * filters + f) << 2), load<f32>(dwt + (<usize>(f * width + r) << 2)));

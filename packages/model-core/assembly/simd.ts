@@ -197,3 +197,21 @@ export function addFloats(dst: usize, src: usize, n: usize): void {
     store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
   }
 }
+
+/**
+ * One text's convolution-window gradients back to its steps: `dst` [time, dim] row s = the sum over the windows
+ * t = s − i holding step s (offset i, 0 ≤ t < time − k + 1) of block i of `g` row t ([time − k + 1, k × dim]),
+ * last offset first, ((g_{k−1} + g_{k−2}) + …) + g_0 in float32 — tfjs's order for the slices' gradients.
+ */
+export function addWindowGradients(dst: usize, g: usize, time: i32, dim: i32, k: i32): void {
+  const out = time - k + 1;
+  for (let s = 0; s < time; s++) {
+    const d = dst + (<usize>(s * dim) << 2);
+    zeroFloats(d, <usize>dim);
+    for (let i = k - 1; i >= 0; i--) {
+      const t = s - i;
+      if (t < 0 || t >= out) continue;
+      addFloats(d, g + (<usize>((t * k + i) * dim) << 2), <usize>dim);
+    }
+  }
+}

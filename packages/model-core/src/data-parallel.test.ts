@@ -104,7 +104,10 @@ describe('shardRanges / sumShards', () => {
     const results = shards.map((s, i) => ({ gradients: [s.packed, Float32Array.from([i + 0.1, -i])], loss: i, hits: i }));
     const sparse = shards.map((s) => ({ index: 0, rows: s.rows }));
     const whole = sumShards(results, [5, 7, 9], sparse, [new Float32Array(40 * dim), new Float32Array(2)]);
-    const packed = sumShards(results, [5, 7, 9], sparse, [new Float32Array(0), new Float32Array(2)], true);
+    const into = [new Float32Array(0), new Float32Array(2)];
+    const packed = sumShards(results, [5, 7, 9], sparse, into, true);
+    expect(into[0]).toHaveLength(0); // the list given is left as it was; its other arrays take their sums
+    expect(packed.gradients[1]).toBe(into[1]);
     const union = distinctIds(Int32Array.from(shards.flatMap((s) => Array.from(s.rows))));
     expect(packed.rows).toEqual({ index: 0, rows: union });
     expect(new Uint32Array(packed.gradients[0]!.buffer)).toEqual(new Uint32Array(getRows(whole.gradients[0]!, union, dim).buffer));

@@ -170,11 +170,17 @@ export function distinctIds(ids: Int32Array): Int32Array {
   return sorted.slice(0, n);
 }
 
-/** `acc[rows] += a · packed`, for the packed rows of a `[*, dim]` table. */
-export function addScaledRows(acc: Float32Array, packed: Float32Array, rows: Int32Array, dim: number, a: number): void {
+/**
+ * `acc[rows] += a · packed`, for the packed rows of a `[*, dim]` table; with `union` (ascending, holding every
+ * one of `rows`, which are ascending then too), `acc` holds `union`'s rows packed and each row is added where
+ * it sits there.
+ */
+export function addScaledRows(acc: Float32Array, packed: Float32Array, rows: Int32Array, dim: number, a: number, union?: Int32Array): void {
+  let at = 0;
   for (let r = 0; r < rows.length; r++) {
-    const at = rows[r]! * dim;
-    for (let j = 0; j < dim; j++) acc[at + j] = acc[at + j]! + a * packed[r * dim + j]!;
+    if (union) while (union[at] !== rows[r]) at++;
+    const o = (union ? at : rows[r]!) * dim;
+    for (let j = 0; j < dim; j++) acc[o + j] = acc[o + j]! + a * packed[r * dim + j]!;
   }
 }
 
@@ -203,9 +209,10 @@ export function sumShards(
   packed = false,
 ): ShardGradients & { rows?: { index: number; rows: Int32Array } } {
   const total = sizes.reduce((a, b) => a + b, 0);
-  const gradients = into ?? results[0]!.gradients.map((g) => new Float32Array(g.length));
   const packedIndex = packed ? sparse.find((e) => e !== undefined)?.index : undefined;
   const union = packedIndex === undefined ? undefined : mergeRows(sparse.map((e) => e?.rows ?? new Int32Array(0)));
+  // (A packed sum replaces one array of the list: a copy of `into`, whose arrays still take the others' sums.)
+  const gradients = into ? (union ? [...into] : into) : results[0]!.gradients.map((g) => new Float32Array(g.length));
   if (union) {
     const first = sparse.findIndex((e) => e !== undefined && e.rows.length > 0);
     const dim = first < 0 ? 0 : results[first]!.gradients[packedIndex!]!.length / sparse[first]!.rows.length;
@@ -222,8 +229,7 @@ export function sumShards(
       if (rows?.index === i) {
         if (rows.rows.length === 0) continue;
         const dim = r.gradients[i]!.length / rows.rows.length;
-        if (union) addScaledPackedRows(acc, union, r.gradients[i]!, rows.rows, dim, share);
-        else addScaledRows(acc, r.gradients[i]!, rows.rows, dim, share);
+        addScaledRows(acc, r.gradients[i]!, rows.rows, dim, share, union);
       } else addScaled(acc, r.gradients[i]!, share);
     }
     loss += share * r.loss;
@@ -241,16 +247,6 @@ function mergeRows(lists: readonly Int32Array[]): Int32Array {
     n += l.length;
   }
   return distinctIds(all);
-}
-
-/** `acc[union ∋ rows] += a · packed`: packed rows `rows` (ascending) added where they sit in `union`'s packing. */
-function addScaledPackedRows(acc: Float32Array, union: Int32Array, packed: Float32Array, rows: Int32Array, dim: number, a: number): void {
-  let at = 0;
-  for (let r = 0; r < rows.length; r++) {
-    while (union[at] !== rows[r]) at++;
-    const o = at * dim;
-    for (let j = 0; j < dim; j++) acc[o + j] = acc[o + j]! + a * packed[r * dim + j]!;
-  }
 }
 
 /** `acc += a · g`, elementwise (a monomorphic loop V8 compiles tightly: ~2 ms for a 20,000 × 64 table). */

@@ -381,8 +381,8 @@ export class GlossaConv1D extends layers.Layer {
   private windowMask(m: ArrayLike<number> | undefined, batch: number, time: number, out: number): Uint8Array {
     const keep = new Uint8Array(batch * out);
     for (let b = 0; b < batch; b++) {
+      const at = (step: number): boolean => step >= 0 && step < time && m![b * time + step] !== 0;
       for (let t = 0; t < out; t++) {
-        const at = (step: number): boolean => step >= 0 && step < time && m![b * time + step] !== 0;
         keep[b * out + t] = Number(
           !m || t === 0 || (this.leadingPadding ? at(t + this.kernelSize - 1) : at(t) || (this.paddingWindow && out >= 2 && at(t - 1))),
         );
