@@ -9,7 +9,7 @@
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { setRows } from './table-rows.js';
-import { type WasmHeap, heapDriverOf, heapTensor } from './tensor-memory.js';
+import { type WasmHeap, heapDriverOf, heapTensor, withScratch } from './tensor-memory.js';
 import { align, compileKernel, instantiateKernel } from './wasm-module.js';
 
 /** The float32 scalars of one Adam step, as tfjs holds them (see `adamConstants` in fused-adam.ts). */
@@ -250,32 +250,31 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
         const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
         if ('rows' in gradient) {
           const { rows, packed, dim } = gradient;
-          const at = heap.malloc(rows.byteLength + packed.byteLength + 16);
-          copies.push(at);
-          const r = (at + 15) & ~15;
-          new Int32Array(heap.memory.buffer, r, rows.length).set(rows);
-          f32(r + rows.byteLength, packed.length).set(packed);
-          return heapTensor(heap, [...weight.shape], (out) =>
-            e.adamStepRows(
-              r,
-              rows.length,
-              r + rows.byteLength,
-              dim,
-              s.m,
-              s.v,
-              w,
-              out,
-              s.size,
-              beta1,
-              oneMinusBeta1,
-              beta2,
-              oneMinusBeta2,
-              oneMinusAccBeta1,
-              oneMinusAccBeta2,
-              epsilon,
-              negLearningRate,
-            ),
-          );
+          return withScratch(heap, rows.byteLength + packed.byteLength, (r) => {
+            new Int32Array(heap.memory.buffer, r, rows.length).set(rows);
+            f32(r + rows.byteLength, packed.length).set(packed);
+            return heapTensor(heap, [...weight.shape], (out) =>
+              e.adamStepRows(
+                r,
+                rows.length,
+                r + rows.byteLength,
+                dim,
+                s.m,
+                s.v,
+                w,
+                out,
+                s.size,
+                beta1,
+                oneMinusBeta1,
+                beta2,
+                oneMinusBeta2,
+                oneMinusAccBeta1,
+                oneMinusAccBeta2,
+                epsilon,
+                negLearningRate,
+              ),
+            );
+          });
         }
         const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
         return heapTensor(heap, [...weight.shape], (out) =>

@@ -7,7 +7,7 @@
  */
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
-import { activeWasmHeap, heapDriverOf, heapTensor } from './tensor-memory.js';
+import { activeWasmHeap, heapDriverOf, heapTensor, withScratch } from './tensor-memory.js';
 import { compileKernel, driverOf } from './wasm-module.js';
 
 interface CnnTrainExports {
@@ -40,15 +40,12 @@ const onHeap = heapDriverOf<CnnTrainExports, CnnTrainKernel>(cnnModule, (e, heap
     heapTensor(heap, [batch, time, dim], (dx) => e.windowsGradient(heap.offsetOf(dy), dx, batch, time, dim, k)) as Tensor3D,
   maskedMaxPool(x, mask) {
     const [batch, time, dim] = x.shape;
-    const at = heap.malloc(batch * dim * 4);
-    try {
+    return withScratch(heap, batch * dim * 4, (at) => {
       const pooled = heapTensor(heap, [batch, dim], (out) =>
         e.maskedMaxPool(heap.offsetOf(x), mask ? heap.offsetOf(mask) : 0, batch, time, dim, out, at),
       ) as Tensor2D;
       return { pooled, at: new Int32Array(heap.memory.buffer, at, batch * dim).slice() };
-    } finally {
-      heap.free(at);
-    }
+    });
   },
 }));
 

@@ -50,7 +50,7 @@ import {
   startingState,
   sumInitialGradients,
 } from './recurrent.js';
-import { peekValues, writeTensors } from './tensor-memory.js';
+import { peekValues, withScratch, writeTensors } from './tensor-memory.js';
 import { OWN_MATMUL_MIN_MACS, activeHeapKernel } from './gemm-wasm.js';
 
 /** What the forward pass keeps for backpropagation ([T][B][H] each, hPrev and rh in [B][T][H] row order). */
@@ -241,8 +241,7 @@ function heapRecurrentKernelGradient(hPrev: Tensor2D, rh: Tensor2D, dxw: Tensor,
   const on = activeHeapKernel();
   if (!on || rows * H * H < OWN_MATMUL_MIN_MACS) return undefined;
   const { heap, kernel } = on;
-  const block = heap.malloc(3 * H * H * 4);
-  try {
+  return withScratch(heap, 3 * H * H * 4, (block) => {
     const [hp, r, d] = [heap.offsetOf(hPrev), heap.offsetOf(rh), heap.offsetOf(dxw)];
     kernel.multiply([{ a: hp, b: d, out: block, bColumn: 0, bStride: 3 * H }], H, rows, 2 * H, true, false);
     kernel.multiply([{ a: r, b: d, out: block + 2 * H * H * 4, bColumn: 2 * H, bStride: 3 * H }], H, rows, H, true, false);
@@ -254,9 +253,7 @@ function heapRecurrentKernelGradient(hPrev: Tensor2D, rh: Tensor2D, dxw: Tensor,
       du.set(h.subarray(i * H, (i + 1) * H), i * 3 * H + 2 * H);
     }
     return du;
-  } finally {
-    heap.free(block);
-  }
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
  * depend on the batch around them.
  */
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
-import { type WasmHeap, activeWasmHeap, heapDriverOf } from './tensor-memory.js';
+import { type WasmHeap, activeWasmHeap, heapDriverOf, withScratch } from './tensor-memory.js';
 import { compileKernel, driverOf, instantiateKernel, layout } from './wasm-module.js';
 
 interface GemmExports {
@@ -148,9 +148,7 @@ export const heapKernel: (heap: WasmHeap) => HeapKernel | undefined = heapDriver
     multiply(products, M, K, N, transposeA, transposeB) {
       const apk = Math.ceil(M / 4) * K * 16;
       const bpk = Math.ceil(N / 8) * K * 32;
-      const base = heap.malloc(apk + bpk + 128 + 16);
-      const at = (base + 15) & ~15;
-      try {
+      withScratch(heap, apk + bpk + 128, (at) => {
         let packedB = '';
         for (const { a, b, out, bColumn = 0, bStride = N } of products) {
           e.packRows(a, transposeA ? 1 : 0, M, K, at);
@@ -162,31 +160,19 @@ export const heapKernel: (heap: WasmHeap) => HeapKernel | undefined = heapDriver
           }
           e.gemm(at, at + apk, out, M, K, N, at + apk + bpk);
         }
-      } finally {
-        heap.free(base);
-      }
+      });
     },
     sumRows: (x, rows, cols, out) => e.sumRows(x, rows, cols, out),
     scatterRows: (ids, dy, n, dim, vocab, out) => e.scatterRows(ids, dy, n, dim, vocab, out),
     gatherRows: (table, ids, n, dim, vocab, out) => e.gatherRows(table, ids, n, dim, vocab, out),
     maskedMean: (x, mask, batch, time, dim, out) => e.maskedMean(x, mask, batch, time, dim, out),
     maskedMeanGradient: (dy, mask, batch, time, dim, dx) => e.maskedMeanGradient(dy, mask, batch, time, dim, dx),
-    convolve({ x, w, bias, y }, batch, time, dim, k, filters) {
-      const scratch = heap.malloc((Math.ceil(filters / 8) * 32 + 16) * k * dim + 128 + 16);
-      try {
-        e.convolve(x, w, bias, y, batch, time, dim, k, filters, (scratch + 15) & ~15);
-      } finally {
-        heap.free(scratch);
-      }
-    },
-    convGradient({ x, y, dy, w, dx, dw, dbias }, batch, time, dim, k, filters) {
-      const scratch = heap.malloc((2 * filters + time - k + 1) * k * dim * 4 + 16);
-      try {
-        e.convGradient(x, y, dy, w, batch, time, dim, k, filters, dx, dw, dbias, (scratch + 15) & ~15);
-      } finally {
-        heap.free(scratch);
-      }
-    },
+    convolve: ({ x, w, bias, y }, batch, time, dim, k, filters) =>
+      withScratch(heap, (Math.ceil(filters / 8) * 32 + 16) * k * dim + 128, (scratch) => e.convolve(x, w, bias, y, batch, time, dim, k, filters, scratch)),
+    convGradient: ({ x, y, dy, w, dx, dw, dbias }, batch, time, dim, k, filters) =>
+      withScratch(heap, (2 * filters + time - k + 1) * k * dim * 4, (scratch) =>
+        e.convGradient(x, y, dy, w, batch, time, dim, k, filters, dx, dw, dbias, scratch),
+      ),
   }),
 );
 

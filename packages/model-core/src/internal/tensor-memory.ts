@@ -6,7 +6,7 @@
  * full-length bow step. Here they are read and written in place in tfjs-wasm's memory; on every other backend
  * through ordinary arrays (`dataSync`, `tensor`), with the same values.
  */
-import { type WasmMemory, exportsOn } from './wasm-module.js';
+import { type WasmMemory, align, exportsOn } from './wasm-module.js';
 import { type Tensor, type TensorInfo, backend, engine, getBackend, tensor, util } from '@tensorflow/tfjs-core';
 
 /** A tensor's values as a typed array. */
@@ -107,6 +107,24 @@ export function heapTensors(heap: WasmHeap, shapes: readonly number[][], write: 
     throw error;
   }
   return infos.map((info) => engine().makeTensorFromTensorInfo(info));
+}
+
+/**
+ * Runs `use` with `bytes` of scratch memory taken from `heap`'s allocator, starting on a 16-byte boundary, and
+ * gives the memory back afterwards (also when `use` throws).
+ *
+ * @param heap - The active backend's heap.
+ * @param bytes - How many bytes `use` needs.
+ * @param use - Gets the scratch's byte offset.
+ * @returns What `use` returns.
+ */
+export function withScratch<T>(heap: WasmHeap, bytes: number, use: (offset: number) => T): T {
+  const base = heap.malloc(bytes + 15);
+  try {
+    return use(align(base));
+  } finally {
+    heap.free(base);
+  }
 }
 
 /**
