@@ -257,3 +257,46 @@ describe.each(['lstm', 'gru', 'cnn', 'transformer'] as const)('data-parallel tra
     expect(memory().numTensors).toBe(before);
   });
 });
+
+describe.each(['lstm', 'cnn'] as const)('data-parallel training on wasm (%s)', (architecture) => {
+  onWasmBackend();
+
+  it('sends the workers their shards of the next batch before the step’s Adam, to the bits of steps that do not', async () => {
+    const run = async (fused: boolean) => {
+      setFusedAdam(fused);
+      try {
+        // What happened in which order: 'c' a compute sent to the workers, 'b' a finished step.
+        const order: string[] = [];
+        const workers = inThreadWorkers(1);
+        const compute = workers.compute.bind(workers);
+        workers.compute = (shards) => {
+          order.push('c');
+          return compute(shards);
+        };
+        const clf = createTextClassifier({ architecture, ...small, dropout: 0.1 });
+        await clf.fit(data, {
+          epochs: 2,
+          batchSize: 32,
+          seed: 4,
+          gradientWorkers: workers,
+          onProgress: (e) => {
+            if (e.type === 'batch') order.push('b');
+          },
+        });
+        const weights = clf.model!.weights.map((w) => Array.from(new Uint32Array((w.read().dataSync() as Float32Array).slice().buffer)));
+        clf.dispose();
+        return { weights, order: order.join('') };
+      } finally {
+        setFusedAdam(true);
+      }
+    };
+    const ahead = await run(true);
+    const plain = await run(false);
+    // With tfjs's optimizer each step sends its own shards. With the fused Adam on wasm a step sends the next
+    // step's too (not across an epoch's end, nor before the first step has made Adam's moments), and a step
+    // whose shards went ahead sends none of its own.
+    expect(plain.order).toMatch(/^(cb)+$/);
+    expect(ahead.order).toMatch(/^cbccb(cb)+bccb(cb)+b$/);
+    expect(ahead.weights).toEqual(plain.weights);
+  });
+});

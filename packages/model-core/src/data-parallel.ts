@@ -71,7 +71,10 @@ export interface GradientWorkers {
   readonly size: number;
   /** Builds a replica in every worker; called once per fit, before the first step. */
   start(init: GradientReplicaInit): Promise<void>;
-  /** Computes `shards[i]` in worker i (in parallel); resolves in the same order. */
+  /**
+   * Computes `shards[i]` in worker i (in parallel); resolves in the same order. The shards' `weights` arrays
+   * may be transferred to the workers (left detached here): pass arrays of their own, not views of others.
+   */
   compute(shards: readonly GradientShard[]): Promise<ShardGradients[]>;
   /** Frees the replicas (the workers stay for the next fit until the runtime closes them). */
   release(): Promise<void>;
@@ -192,6 +195,68 @@ export function shardRanges(rows: number, parts: number): Array<[number, number]
   return out;
 }
 
+/** The sum of a batch's shard results (see {@link sumShards}), with the results added one at a time. */
+export interface ShardSum {
+  /** Adds the next shard's result (shards are added in shard order, each once). */
+  add(result: ShardGradients): void;
+  /** The sums, once every shard is added. */
+  result(): ShardGradients & { rows?: { index: number; rows: Int32Array } };
+}
+
+/**
+ * {@link sumShards} a shard at a time: a shard's result can be added as soon as it is there (the calling
+ * thread's while the workers still compute), with the same bits, since the order is the same.
+ *
+ * @param sizes - Rows of each shard.
+ * @param sparse - As {@link sumShards}.
+ * @param into - As {@link sumShards}.
+ * @param packed - As {@link sumShards}.
+ * @returns The sum, to which the shards' results are added in order.
+ */
+export function createShardSum(
+  sizes: readonly number[],
+  sparse: ReadonlyArray<GradientShard['embedding']> = [],
+  into?: Float32Array[],
+  packed = false,
+): ShardSum {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const packedIndex = packed ? sparse.find((e) => e !== undefined)?.index : undefined;
+  const union = packedIndex === undefined ? undefined : mergeRows(sparse.map((e) => e?.rows ?? new Int32Array(0)));
+  let gradients: Float32Array[] | undefined;
+  let loss = 0;
+  let hits = 0;
+  let s = 0;
+  let unionMade = false;
+  return {
+    add(r) {
+      // (A packed sum replaces one array of the list: a copy of `into`, whose arrays still take the others' sums.)
+      gradients ??= into ? (union ? [...into] : into) : r.gradients.map((g) => new Float32Array(g.length));
+      const share = sizes[s]! / total;
+      const rows = sparse[s];
+      for (let i = 0; i < gradients.length; i++) {
+        if (rows?.index === i) {
+          if (rows.rows.length === 0) continue;
+          const dim = r.gradients[i]!.length / rows.rows.length;
+          // The union's rows are made by the first shard that has any.
+          if (union && !unionMade) {
+            gradients[i] = new Float32Array(union.length * dim);
+            unionMade = true;
+          }
+          addScaledRows(gradients[i]!, r.gradients[i]!, rows.rows, dim, share, union);
+        } else addScaled(gradients[i]!, r.gradients[i]!, share);
+      }
+      loss += share * r.loss;
+      hits += r.hits;
+      s++;
+    },
+    result() {
+      const out = gradients ?? [];
+      if (union && !unionMade) out[packedIndex!] = new Float32Array(0);
+      return { gradients: out, loss, hits, ...(union ? { rows: { index: packedIndex!, rows: union } } : {}) };
+    },
+  };
+}
+
 /**
  * Sums shard results in shard order, each weighted by its share of the rows: the gradient, loss and hits
  * of the whole batch's mean loss. `sparse[s]`, when given, says which weight of shard `s` holds packed rows
@@ -208,34 +273,9 @@ export function sumShards(
   into?: Float32Array[],
   packed = false,
 ): ShardGradients & { rows?: { index: number; rows: Int32Array } } {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const packedIndex = packed ? sparse.find((e) => e !== undefined)?.index : undefined;
-  const union = packedIndex === undefined ? undefined : mergeRows(sparse.map((e) => e?.rows ?? new Int32Array(0)));
-  // (A packed sum replaces one array of the list: a copy of `into`, whose arrays still take the others' sums.)
-  const gradients = into ? (union ? [...into] : into) : results[0]!.gradients.map((g) => new Float32Array(g.length));
-  if (union) {
-    const first = sparse.findIndex((e) => e !== undefined && e.rows.length > 0);
-    const dim = first < 0 ? 0 : results[first]!.gradients[packedIndex!]!.length / sparse[first]!.rows.length;
-    gradients[packedIndex!] = new Float32Array(union.length * dim);
-  }
-  let loss = 0;
-  let hits = 0;
-  for (let s = 0; s < results.length; s++) {
-    const r = results[s]!;
-    const share = sizes[s]! / total;
-    const rows = sparse[s];
-    for (let i = 0; i < gradients.length; i++) {
-      const acc = gradients[i]!;
-      if (rows?.index === i) {
-        if (rows.rows.length === 0) continue;
-        const dim = r.gradients[i]!.length / rows.rows.length;
-        addScaledRows(acc, r.gradients[i]!, rows.rows, dim, share, union);
-      } else addScaled(acc, r.gradients[i]!, share);
-    }
-    loss += share * r.loss;
-    hits += r.hits;
-  }
-  return { gradients, loss, hits, ...(union ? { rows: { index: packedIndex!, rows: union } } : {}) };
+  const sum = createShardSum(sizes, sparse, into, packed);
+  for (const r of results) sum.add(r);
+  return sum.result();
 }
 
 /** The ascending union of ascending row lists. */

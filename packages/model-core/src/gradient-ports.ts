@@ -73,7 +73,7 @@ export function gradientWorkersOverPorts(ports: ReadonlyArray<GradientPort<Gradi
       else waiter.resolve(reply.type === 'glossa-gradient-result' ? reply.result : undefined);
     });
   });
-  const ask = (i: number, id: number, request: GradientRequest): Promise<ShardGradients | undefined> =>
+  const ask = (i: number, id: number, request: GradientRequest, transfer: ArrayBuffer[] = []): Promise<ShardGradients | undefined> =>
     new Promise((resolve, reject) => {
       const error = failed[i];
       if (error) {
@@ -81,7 +81,7 @@ export function gradientWorkersOverPorts(ports: ReadonlyArray<GradientPort<Gradi
         return;
       }
       pending[i]!.set(id, { resolve, reject });
-      ports[i]!.post(request, []);
+      ports[i]!.post(request, transfer);
     });
   return {
     size: ports.length,
@@ -95,7 +95,8 @@ export function gradientWorkersOverPorts(ports: ReadonlyArray<GradientPort<Gradi
       const results = await Promise.all(
         shards.map((shard, i) => {
           const id = nextId++;
-          return ask(i, id, { type: 'glossa-gradient-compute', id, shard });
+          // The weights travel without a copy (a shard's are its own arrays: see GradientWorkers.compute).
+          return ask(i, id, { type: 'glossa-gradient-compute', id, shard }, [...new Set(shard.weights.map((w) => w.buffer as ArrayBuffer))]);
         }),
       );
       return results as ShardGradients[];

@@ -58,6 +58,8 @@ interface AdamExports {
     g: number,
     m: number,
     v: number,
+    mOut: number,
+    vOut: number,
     w: number,
     wOut: number,
     n: number,
@@ -89,6 +91,27 @@ interface AdamExports {
     epsilon: number,
     negLearningRate: number,
   ): void;
+  adamPeekRows(
+    sel: number,
+    selCount: number,
+    rows: number,
+    count: number,
+    packed: number,
+    dim: number,
+    m: number,
+    v: number,
+    w: number,
+    out: number,
+    scratch: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+    epsilon: number,
+    negLearningRate: number,
+  ): void;
 }
 
 /**
@@ -106,6 +129,24 @@ export function denseGradient(gradient: RowGradient, size: number): Float32Array
   const out = new Float32Array(size);
   setRows(out, gradient.rows, gradient.packed, gradient.dim);
   return out;
+}
+
+/** Row 0 alone: a dense weight as one row. */
+const ZERO_ROW = new Int32Array(1);
+
+/** The indices in `rows` of the values also in `sel` (both ascending). */
+function intersection(rows: Int32Array, sel: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(rows.length, sel.length));
+  let n = 0;
+  for (let k = 0, j = 0; k < rows.length && j < sel.length; ) {
+    if (rows[k]! < sel[j]!) k++;
+    else if (rows[k]! > sel[j]!) j++;
+    else {
+      out[n++] = k++;
+      j++;
+    }
+  }
+  return out.subarray(0, n);
 }
 
 /** Whether the WebAssembly SIMD Adam kernel compiles here. */
@@ -159,6 +200,8 @@ export function createWasmMoments(): AdamMoments | undefined {
         end,
         s.m,
         s.v,
+        s.m,
+        s.v,
         s.w,
         s.w,
         s.size,
@@ -196,6 +239,12 @@ export interface HeapAdamMoments extends Omit<AdamMoments, 'step'> {
    * rest of the gradient zero: the bits of the dense step without a dense gradient).
    */
   stepTensor(i: number, gradient: Tensor | Float32Array | RowGradient, weight: Variable, c: AdamStepConstants): Tensor;
+  /**
+   * What {@link HeapAdamMoments.stepTensor} with these arguments would make weight i — only the rows `rows`
+   * (ascending), packed, when given — computed by the same kernel code without changing the moments: the same
+   * bits, ahead of the step (data-parallel training sends them to a worker before the step runs).
+   */
+  peek(i: number, gradient: Float32Array | RowGradient, weight: Variable, rows: Int32Array | undefined, c: AdamStepConstants): Float32Array;
   /** Frees the moments' memory (the object is unusable afterwards). */
   free(): void;
 }
@@ -278,11 +327,68 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
         }
         const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
         return heapTensor(heap, [...weight.shape], (out) =>
-          e.adamStep(g, s.m, s.v, w, out, s.size, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate),
+          e.adamStep(g, s.m, s.v, s.m, s.v, w, out, s.size, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate),
         );
       } finally {
         for (const at of copies) heap.free(at);
       }
+    },
+    peek(i, gradient, weight, rows, c) {
+      const s = slots[i]!;
+      // A dense gradient is one row of the whole weight, or without `rows` one row of every row of it.
+      const asRows: RowGradient =
+        gradient instanceof Float32Array
+          ? rows
+            ? { rows: Int32Array.from({ length: s.size / weight.shape.at(-1)! }, (_, r) => r), packed: gradient, dim: weight.shape.at(-1)! }
+            : { rows: ZERO_ROW, packed: gradient, dim: s.size }
+          : gradient;
+      const dim = asRows.dim;
+      const sel = rows ?? (gradient instanceof Float32Array ? ZERO_ROW : Int32Array.from({ length: s.size / dim }, (_, r) => r));
+      // Of the gradient's rows, only those selected travel (indices into its rows).
+      const gRows = intersection(asRows.rows, sel);
+      const w = onHeap(weight) ? heap.offsetOf(weight) : undefined;
+      const values = w === undefined ? (weight.dataSync() as Float32Array) : undefined;
+      const outFloats = sel.length * dim;
+      const gFloats = gRows.length * dim;
+      // Scratch: the selected and the gradient's rows' ids, their gradient, the result, two moment rows, a weight kept elsewhere.
+      const bytes = 4 * (sel.length + gRows.length + gFloats + outFloats + 2 * dim + (values?.length ?? 0));
+      return withScratch(heap, bytes, (at) => {
+        const ids = new Int32Array(heap.memory.buffer, at, sel.length + gRows.length);
+        ids.set(sel);
+        const g = at + 4 * (sel.length + gRows.length);
+        const gHeap = f32(g, gFloats);
+        gRows.forEach((k, j) => {
+          ids[sel.length + j] = asRows.rows[k]!;
+          gHeap.set(asRows.packed.subarray(k * dim, k * dim + dim), j * dim);
+        });
+        const out = g + 4 * gFloats;
+        const scratch = out + 4 * outFloats;
+        const wAt = w ?? scratch + 8 * dim;
+        if (values) f32(wAt, values.length).set(values);
+        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
+        e.adamPeekRows(
+          at,
+          sel.length,
+          at + 4 * sel.length,
+          gRows.length,
+          g,
+          dim,
+          s.m,
+          s.v,
+          wAt,
+          out,
+          scratch,
+          beta1,
+          oneMinusBeta1,
+          beta2,
+          oneMinusBeta2,
+          oneMinusAccBeta1,
+          oneMinusAccBeta2,
+          epsilon,
+          negLearningRate,
+        );
+        return f32(out, outFloats).slice();
+      });
     },
     free() {
       for (const s of slots.splice(0)) {

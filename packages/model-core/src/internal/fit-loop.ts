@@ -15,12 +15,12 @@ import { DEFAULT_FIT_OPTIONS, FIT_OPTION_RANGES, type ResolvedClassifierOptions,
 import type { TrainingInfo } from '../text-classifier.js';
 import type { EpochLog, EvaluationReport, FitOptions, FitResult, LabeledText, PretrainedCoverage, TrainingEvent } from '../types.js';
 import { MODEL_CORE_VERSION } from '../version.js';
-import { padBatch, planBatches } from './batching.js';
+import { type BatchIndices, padBatch, planBatches } from './batching.js';
 import { buildModel, initializeWeights } from './build-model.js';
 import { checkExamples, classWeights, fingerprint, labelsOf, lossAndAccuracy, splitValidation } from './examples.js';
 import { applyPretrainedEmbeddings } from './pretrained-embeddings.js';
 import { createParallelStep } from './parallel-step.js';
-import { createAdam, trainStep } from './train-step.js';
+import { type TrainBatch, createAdam, trainStep } from './train-step.js';
 import {
   assertResumable,
   firstNonFinite,
@@ -252,6 +252,14 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
       const resumed = resume && epoch === firstEpoch && resume.batch > 0 ? resume : undefined;
       const t0 = performance.now() - (resumed?.progress.epochSeconds ?? 0) * 1000;
       let lastYield = performance.now();
+      // The batch of rows `rows`, padded, with its labels and weights.
+      const batchAt = (rows: BatchIndices): TrainBatch => {
+        const { ids, length } = padBatch(trainSeqs, rows, extra, minLength, lead);
+        const ys = Int32Array.from(rows, (r) => trainY[r]!);
+        const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
+        return { ids, length, ys, weights: ws, classes: labels.length };
+      };
+      let ahead: { index: number; batch: TrainBatch } | undefined;
       let lossSum = resumed?.progress.epochLossSum ?? 0;
       let correct = resumed?.progress.epochCorrect ?? 0;
       for (let b = resumed?.batch ?? 0; b < batches.length; b++) {
@@ -265,11 +273,17 @@ export async function fitNeural(host: NeuralFitHost, examples: readonly LabeledT
           throw new ModelCoreError('ABORTED', `${where}: training was cancelled in epoch ${epoch}, batch ${b + 1}.${saved}`);
         }
         const rows = batches[b]!;
-        const { ids, length } = padBatch(trainSeqs, rows, extra, minLength, lead);
-        const ys = Int32Array.from(rows, (r) => trainY[r]!);
-        const ws = sampleWeights ? Float32Array.from(ys, (y) => sampleWeights[y]!) : undefined;
-        const batch = { ids, length, ys, weights: ws, classes: labels.length };
-        const [loss, hits] = parallel ? await parallel(batch) : trainStep(model, optimizer, variables, batch);
+        const batch = ahead?.index === b ? ahead.batch : batchAt(rows);
+        ahead = undefined;
+        // Data-parallel steps send the workers their part of the next batch before their own Adam step.
+        const next =
+          b + 1 < batches.length
+            ? () => {
+                ahead = { index: b + 1, batch: batchAt(batches[b + 1]!) };
+                return ahead.batch;
+              }
+            : undefined;
+        const [loss, hits] = parallel ? await parallel(batch, next) : trainStep(model, optimizer, variables, batch);
         if (!Number.isFinite(loss)) {
           const kept = history.length > 0 ? ` The weights after epoch ${history.length} are in the last checkpoint, if onCheckpoint was given.` : '';
           throw new ModelCoreError(

@@ -7,10 +7,11 @@ import { syntheticSentiment } from '@glossa/test-data';
 import type { CheckpointOptimizerState, TrainingCheckpoint } from '../checkpoint.js';
 import type { TextClassifierOptions } from '../options.js';
 import { createTextClassifier } from '../text-classifier.js';
-import { adamWasmCompiles } from './adam-kernel.js';
+import { type RowGradient, adamWasmCompiles } from './adam-kernel.js';
 import { setFusedAdam } from '../flags.js';
 import { FusedAdam, type TrainingOptimizer, usesFusedAdam } from './fused-adam.js';
 import { getRows } from './table-rows.js';
+import { activeWasmHeap } from './tensor-memory.js';
 import { readAdamState, writeAdamState } from './training-state.js';
 import { onWasmBackend } from '../../test/wasm-backend.js';
 
@@ -88,15 +89,46 @@ function compareSteps(kernel: (typeof KERNELS)[number], learningRate: number, st
       for (let r = 0; r < 33; r++) if (!rows.includes(r)) table.fill(0, r * 4, r * 4 + 4);
     }
     applyTensors(tfjsAdam, reference, gradients);
+    const values: Array<Float32Array | RowGradient> =
+      step % 3 === 2 ? [...gradients.slice(0, 4), { rows, packed: getRows(gradients[4]!, rows, 4), dim: 4 }, ...gradients.slice(5)] : gradients;
+    // Ahead of a step, the fused Adam tells what it will make each weight (the table: some rows, chosen
+    // apart from the gradient's, and all of them), where it runs on tfjs-wasm's memory.
+    const chosen = Int32Array.from({ length: 33 }, (_, r) => r).filter(() => rng.next() < 0.4);
+    const peeked = step % 3 === 0 ? [] : peekAll(fusedAdam, fused, values, chosen);
     if (step % 3 === 0) applyTensors(fusedAdam, fused, gradients);
-    else if (step % 3 === 1) fusedAdam.applyGradientValues(fused, gradients);
-    else fusedAdam.applyGradientValues(fused, [...gradients.slice(0, 4), { rows, packed: getRows(gradients[4]!, rows, 4), dim: 4 }, ...gradients.slice(5)]);
+    else fusedAdam.applyGradientValues(fused, values);
     expectSameWeights(fused, reference);
+    const told = peeked.filter((p) => p !== undefined);
+    expect(told.length).toBe(fusedAdam.readsInPlace && step % 3 !== 0 && step > 0 ? 8 : 0);
+    if (told.length > 0) {
+      expect(peeked.slice(0, 7).map((p) => bits(p!))).toEqual(fused.map((v) => bits(v.dataSync())));
+      expect(bits(peeked[7]!)).toEqual(bits(getRows(fused[4]!.dataSync() as Float32Array, chosen, 4)));
+    }
   }
   expectSameState(readAdamState(fusedAdam), readAdamState(tfjsAdam));
   tfjsAdam.dispose();
   fusedAdam.dispose();
   for (const v of [...reference, ...fused]) v.dispose();
+}
+
+/**
+ * {@link FusedAdam.peekGradientValues} of every weight, then of the [33, 4] table's `chosen` rows, with the
+ * scratch memory the kernel will use first filled with garbage (so nothing relies on fresh, zeroed memory).
+ */
+function peekAll(
+  optimizer: FusedAdam,
+  variables: readonly Variable[],
+  gradients: ReadonlyArray<Float32Array | RowGradient>,
+  chosen: Int32Array,
+): Array<Float32Array | undefined> {
+  const heap = activeWasmHeap();
+  if (heap) {
+    const at = heap.malloc(1 << 16);
+    new Uint8Array(heap.memory.buffer, at, 1 << 16).fill(0xa5);
+    heap.free(at);
+  }
+  const whole = variables.map((v, i) => optimizer.peekGradientValues(v, i, gradients[i]!));
+  return [...whole, optimizer.peekGradientValues(variables[4]!, 4, gradients[4]!, chosen)];
 }
 
 /** The optimizer-level checks, on whichever backend is active. */

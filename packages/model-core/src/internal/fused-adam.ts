@@ -148,6 +148,17 @@ export class FusedAdam extends Optimizer {
   }
 
   /**
+   * What the next {@link FusedAdam.applyGradientValues} will make `variables[i]` from `gradient` — only the rows
+   * `rows` (ascending), packed, when given — without changing anything: the same kernel code, so the same bits.
+   * Undefined where the step does not run on tfjs-wasm's memory, or before the first step made weight i's moments.
+   */
+  peekGradientValues(variable: Variable, i: number, gradient: Float32Array | RowGradient, rows?: Int32Array): Float32Array | undefined {
+    const moments = this.moments;
+    if (!('onHeap' in moments) || i >= moments.count) return undefined;
+    return moments.peek(i, gradient, variable, rows, this.constants());
+  }
+
+  /**
    * The step. Each gradient is read when its weight's turn comes (on wasm a view of tfjs's memory, which the
    * previous weight's new tensor may have moved), and consumed by the kernel before the next tensor is made.
    */
