@@ -327,7 +327,24 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
         }
         const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
         return heapTensor(heap, [...weight.shape], (out) =>
-          e.adamStep(g, s.m, s.v, s.m, s.v, w, out, s.size, beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate),
+          e.adamStep(
+            g,
+            s.m,
+            s.v,
+            s.m,
+            s.v,
+            w,
+            out,
+            s.size,
+            beta1,
+            oneMinusBeta1,
+            beta2,
+            oneMinusBeta2,
+            oneMinusAccBeta1,
+            oneMinusAccBeta2,
+            epsilon,
+            negLearningRate,
+          ),
         );
       } finally {
         for (const at of copies) heap.free(at);

@@ -9,6 +9,8 @@ import {
   grads as tfGrads,
   memory,
   mul,
+  setBackend,
+  tensor,
   sum,
   tensor1d,
   tensor2d,
@@ -18,10 +20,12 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
 import { bitsDiffering, relDiff } from '../../test/recurrent-fixtures.js';
+import { useWasmBackend } from '../../test/wasm-backend.js';
 import { setRelaxedSimd, setWasmKernels, usesRelaxedSimd } from '../flags.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { fusedRecurrence, opsRecurrence } from './fused-gru.js';
 import { type GruBatch, gruKernel } from './gru-wasm.js';
+import { activeWasmHeap, peekValues, writeTensors } from './tensor-memory.js';
 
 type Rng = ReturnType<typeof createRng>;
 
@@ -179,6 +183,61 @@ describe('the WebAssembly SIMD GRU kernel', () => {
     expect(ga).toEqual({ dxw: ra.dxw, hPrev: ra.hPrev, rh: ra.rh, dInit: ra.dInit });
     expect(gb).toEqual({ dxw: rb.dxw, hPrev: rb.hPrev, rh: rb.rh });
     expect(() => kernel.backward(a.upstream, fa.trace)).toThrow(/backward ran twice/);
+  });
+
+  it("runs on tfjs-wasm's memory, reading xw and writing dXW in the tensors, to the bits of the kernel with a memory of its own", async () => {
+    const cases = [
+      [inputsOf(11, 6, 8, 12, 'learned'), 'learned'],
+      [inputsOf(12, 9, 5, 8, 'zero'), 'zero'],
+      [inputsOf(13, 5, 7, 16, 'per-row'), 'per-row'],
+    ] as const;
+    // The reference: the kernel on the cpu backend, with its own memory.
+    const own = cases.map(([p]) => {
+      const kernel = gruKernel()!;
+      const { h, trace } = kernel.forwardTrain(batchOf(p));
+      return { h, forward: kernel.forward(batchOf(p)), ...kernel.backward(p.upstream, trace) };
+    });
+    expect(await useWasmBackend()).toBe(true);
+    try {
+      expect(activeWasmHeap()).toBeDefined();
+      const before = memory().numTensors;
+      cases.forEach(([p, start], i) => {
+        const kernel = gruKernel()!;
+        const want = own[i]!;
+        const x = tensor(p.xw, [p.batch, p.time, 3 * p.H]);
+        const d = tensor(p.upstream, [p.batch, p.H]);
+        expect(kernel.forward({ ...batchOf(p), xw: peekValues(x) as Float32Array }), `forward: ${start}`).toEqual(want.forward);
+        const { h, trace } = kernel.forwardTrain({ ...batchOf(p), xw: peekValues(x) as Float32Array });
+        let dInit: Float32Array | undefined;
+        const n = p.batch * p.time;
+        const outs = writeTensors(
+          [
+            [p.batch, p.time, 3 * p.H],
+            [n, p.H],
+            [n, p.H],
+          ],
+          [d],
+          ([dxw, hPrev, rh], [dy]) => {
+            dInit = kernel.backward(dy as Float32Array, trace, { dxw: dxw!, hPrev: hPrev!, rh: rh! }).dInit;
+          },
+        );
+        expect(h, `h: ${start}`).toEqual(want.h);
+        expect(
+          outs.map((t) => t.dataSync()),
+          `dXW, hPrev, rh: ${start}`,
+        ).toEqual([want.dxw, want.hPrev, want.rh]);
+        expect(dInit, `dInit: ${start}`).toEqual(want.dInit);
+        // xw copied in; xw in place with dXW into a new array (an arena of its own).
+        const copied = kernel.forwardTrain(batchOf(p));
+        expect(kernel.backward(p.upstream, copied.trace).dxw, `dXW, copied: ${start}`).toEqual(want.dxw);
+        const inPlace = kernel.forwardTrain({ ...batchOf(p), xw: peekValues(x) as Float32Array });
+        expect(kernel.backward(p.upstream, inPlace.trace).dxw, `dXW, own arena: ${start}`).toEqual(want.dxw);
+        for (const t of [x, d, ...outs]) t.dispose();
+      });
+      expect(memory().numTensors).toBe(before);
+    } finally {
+      await setBackend('cpu');
+    }
   });
 
   for (const [architecture, initialState] of [

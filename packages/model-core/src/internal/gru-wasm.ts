@@ -2,15 +2,18 @@
  * Loads and drives the WebAssembly SIMD GRU kernels (assembly/gru.ts): the whole recurrence of a batch — per
  * step `h · [Uz Ur]` and `(r ⊙ h) · Uh` of the live rows in register tiles, and the gate arithmetic with a
  * vectorised `exp` — in one call; and, for training, backpropagation through time from the trace the forward
- * pass leaves in the instance's memory.
+ * pass leaves in its arena.
  *
- * Each call runs in a kernel instance of its own memory (a small pool: a training trace holds its instance
- * until its backward pass, e.g. the two directions of a bidirectional layer). Where WebAssembly or its SIMD
+ * Each call runs in an arena: on tfjs-wasm's own memory where the wasm backend is active (the input projection
+ * read and its gradient written in the tensors themselves), else in a kernel instance with a memory of its own
+ * (a small pool). A training trace holds its arena until its backward pass (e.g. the two directions of a
+ * bidirectional layer: two at once). Where WebAssembly or its SIMD
  * extension is missing, or the `GLOSSA_WASM_KERNELS` flag is off, {@link gruKernel} returns `undefined` and
  * the caller keeps the JavaScript path.
  */
 import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
-import { type KernelInstance, type KernelPool, compileKernel, copyOut, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { arenaDriverOf } from './tensor-memory.js';
+import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, instantiateKernel, layout } from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -21,13 +24,17 @@ interface KernelExports {
   gruBackward(...args: number[]): void;
 }
 
-type Instance = KernelInstance<KernelExports>;
+type Arena = KernelArena<KernelExports>;
 
 /** What the training forward leaves for backpropagation: the instance whose memory holds the trace. */
 export interface GruTrace {
-  /** Internal: the instance (undefined once backward has run) and where the forward pass put its arrays. */
+  /**
+   * Internal: the arena (undefined once backward has run), where the forward pass put its arrays, and whether
+   * xw was copied into the arena's table (else read where it lay).
+   */
   readonly state: {
-    kernel: Instance | undefined;
+    arena: Arena | undefined;
+    copied: boolean;
     at: Record<'u' | 'uzr' | 'uh' | 'uzrT' | 'uhT' | 'table' | 'ids' | 'h' | 'live' | 'work' | 'z' | 'r' | 'hh' | 'hPrev' | 'rh' | 'init', number>;
     batch: number;
     time: number;
@@ -78,15 +85,12 @@ function module(): object | null {
 }
 
 /**
- * The GRU kernel (of the module {@link compileKernel} chooses now), or `undefined` when WebAssembly SIMD is not
- * available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
+ * The GRU kernel (of the module {@link compileKernel} chooses now): on tfjs-wasm's own memory where the wasm
+ * backend is active (xw read and dXW written in place), else with a memory of its own; `undefined` when
+ * WebAssembly SIMD is not available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple
+ * of 4; callers check.
  */
-export const gruKernel: () => GruKernel | undefined = driverOf(module, createKernel);
-
-/** Instances free for a call (a trace holds one until its backward pass runs); two kept, one per direction. */
-function pool(mod: object): KernelPool<KernelExports> {
-  return kernelPool<KernelExports>(mod, 2);
-}
+export const gruKernel: () => GruKernel | undefined = arenaDriverOf<KernelExports, GruKernel>(module, createKernel);
 
 /** Floats of H rounded up to the kernels' panel width (8). */
 function padded(H: number): number {
@@ -100,26 +104,30 @@ function workBytes(H: number): number {
 }
 
 /**
- * An instance with the weights packed and the batch loaded: the table `[zero row; xw]`, ids (position + 1 at
- * live steps, 0 at masked ones) and the initial state. Sized for the backward pass too when `train`, so the
- * memory does not grow (and views stay valid) in between; dXW reuses the table's space.
+ * An arena with the weights packed and the batch loaded: the table `[zero row; xw]` (xw read where it lies when
+ * it is in the arena's memory, a tfjs-wasm tensor: the table then starts a row before it, its row 0 never
+ * read), ids (position + 1 at live steps, 0 at masked ones) and the initial state. Sized for the backward pass
+ * too when `train`, so the memory does not grow (and views stay valid) in between; dXW may reuse a copied
+ * table's space.
  */
 function load(
-  mod: object,
+  arenas: ArenaSource<KernelExports>,
   { xw, live, u, batch, time, units: H, init, perRow }: GruBatch,
   train: boolean,
-): { instance: Instance; at: GruTrace['state']['at'] } {
+): { arena: Arena; at: GruTrace['state']['at']; table: number; copied: boolean } {
   const G = 3 * H;
   const Hp = padded(H);
   const n = batch * time;
   const trace = train ? n * H * 4 : 0;
+  const inPlace = arenas.offsetOf(xw);
+  const xwAt = inPlace !== undefined && inPlace >= G * 4 ? inPlace : undefined;
   const { at, end } = layout({
     u: u.byteLength,
     uzr: 2 * H * H * 4,
     uh: Hp * H * 4,
     uzrT: train ? Hp * 2 * H * 4 : 0,
     uhT: train ? Hp * H * 4 : 0,
-    table: (n + 1) * G * 4,
+    table: xwAt === undefined ? (n + 1) * G * 4 : 0,
     ids: n * 4,
     h: batch * H * 4,
     live: batch * 4,
@@ -131,17 +139,19 @@ function load(
     rh: trace,
     init: (perRow ? batch : 1) * H * 4,
   });
-  const instance = pool(mod).take();
-  instance.ensure(end);
-  instance.f32(at.u, u.length).set(u);
-  instance.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
-  instance.exports.packPanels(at.u, G, 2 * H, H, H, at.uh);
-  instance.f32(at.table, G).fill(0);
-  instance.f32(at.table + G * 4, xw.length).set(xw);
-  if (init) instance.f32(at.init, init.length).set(init);
-  const ids = i32View(instance, at.ids, n);
+  const arena = arenas.take(end);
+  for (const name of Object.keys(at) as Array<keyof typeof at>) at[name] += arena.base;
+  arena.f32(at.u, u.length).set(u);
+  arena.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
+  arena.exports.packPanels(at.u, G, 2 * H, H, H, at.uh);
+  if (xwAt === undefined) {
+    arena.f32(at.table, G).fill(0);
+    arena.f32(at.table + G * 4, xw.length).set(xw);
+  }
+  if (init) arena.f32(at.init, init.length).set(init);
+  const ids = arena.i32(at.ids, n);
   for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
-  return { instance, at };
+  return { arena, at, table: xwAt === undefined ? at.table : xwAt - G * 4, copied: xwAt === undefined };
 }
 
 /** Floats between the rows' initial states: 0 (one learned state for every row) or H (each row's own). */
@@ -149,22 +159,21 @@ function initStride({ init, perRow, units }: GruBatch): number {
   return init && perRow ? units : 0;
 }
 
-function createKernel(mod: object): GruKernel {
+function createKernel(arenas: ArenaSource<KernelExports>): GruKernel {
   return {
     forward(input) {
       const { batch, time, units: H, init } = input;
-      const { instance, at } = load(mod, input, false);
-      instance.exports.gruForward(at.table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, initStride(input), batch, time, H);
-      const h = instance.f32(at.h, batch * H).slice();
-      pool(mod).give(instance);
+      const { arena, at, table } = load(arenas, input, false);
+      arena.exports.gruForward(table, at.ids, at.uzr, at.uh, at.h, at.live, at.work, init ? at.init : 0, initStride(input), batch, time, H);
+      const h = arena.f32(at.h, batch * H).slice();
+      arena.release();
       return h;
     },
     forwardTrain(input) {
       const { batch, time, units: H, init } = input;
-      const { instance, at } = load(mod, input, true);
-      const x = instance.exports;
-      x.gruForwardTrain(
-        at.table,
+      const { arena, at, table, copied } = load(arenas, input, true);
+      arena.exports.gruForwardTrain(
+        table,
         at.ids,
         at.uzr,
         at.uh,
@@ -182,26 +191,36 @@ function createKernel(mod: object): GruKernel {
         time,
         H,
       );
-      const h = instance.f32(at.h, batch * H).slice();
-      return { h, trace: { state: { kernel: instance, at, batch, time, units: H, init: init !== undefined } } };
+      const h = arena.f32(at.h, batch * H).slice();
+      return { h, trace: { state: { arena, copied, at, batch, time, units: H, init: init !== undefined } } };
     },
     backward(dhLast, trace, into) {
-      const { kernel: instance, at, batch, time, units: H, init } = trace.state;
-      if (!instance) throw new Error('gruKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      const { arena, copied, at, batch, time, units: H, init } = trace.state;
+      if (!arena) throw new Error('gruKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      if (!arena.live)
+        throw new Error(
+          'gruKernel: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.',
+        );
       const n = batch * time;
-      const x = instance.exports;
+      const x = arena.exports;
       x.packTransposedPanels(at.u, 3 * H, 0, 2 * H, H, at.uzrT);
       x.packTransposedPanels(at.u, 3 * H, 2 * H, H, H, at.uhT);
-      instance.f32(at.h, batch * H).set(dhLast); // h is dead after the forward pass: dh runs there
-      x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, at.table, at.live, at.work, init ? 1 : 0, batch, time, H);
+      arena.f32(at.h, batch * H).set(dhLast); // h is dead after the forward pass: dh runs there
+      // dXW is written where it goes when that is in the kernel's memory, else in the table's space (when xw was
+      // copied there) or an arena of its own.
+      const target = arenas.offsetOf(into?.dxw);
+      const extra = target === undefined && !copied ? arenas.take(n * 3 * H * 4) : undefined;
+      const dxwAt = target ?? extra?.base ?? at.table;
+      x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, dxwAt, at.live, at.work, init ? 1 : 0, batch, time, H);
       const result = {
-        dxw: copyOut(instance.f32(at.table, n * 3 * H), into?.dxw),
-        hPrev: copyOut(instance.f32(at.hPrev, n * H), into?.hPrev),
-        rh: copyOut(instance.f32(at.rh, n * H), into?.rh),
-        ...(init ? { dInit: instance.f32(at.h, batch * H).slice() } : {}),
+        dxw: target !== undefined ? into!.dxw : copyOut(arena.f32(dxwAt, n * 3 * H), into?.dxw),
+        hPrev: copyOut(arena.f32(at.hPrev, n * H), into?.hPrev),
+        rh: copyOut(arena.f32(at.rh, n * H), into?.rh),
+        ...(init ? { dInit: arena.f32(at.h, batch * H).slice() } : {}),
       };
-      trace.state.kernel = undefined;
-      pool(mod).give(instance);
+      extra?.release();
+      trace.state.arena = undefined;
+      arena.release();
       return result;
     },
   };

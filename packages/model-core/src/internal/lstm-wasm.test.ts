@@ -1,12 +1,14 @@
 import { createRng } from '@glossa/math';
-import { memory } from '@tensorflow/tfjs-core';
+import { memory, tensor } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LSTM_WASM_V1_BASE64 } from '../../test/fixtures/lstm-wasm-v1.generated.js';
 import { bitsDiffering, relDiff } from '../../test/recurrent-fixtures.js';
+import { onWasmBackend } from '../../test/wasm-backend.js';
 import { setRelaxedSimd, setWasmKernels, usesRelaxedSimd } from '../flags.js';
 import { createLstmKernel, lstmTrainKernel } from './lstm-wasm.js';
 import { i32View, layout } from './wasm-module.js';
 import { sumInitialGradients } from './recurrent.js';
+import { activeWasmHeap, peekValues, writeTensors } from './tensor-memory.js';
 import { compileKernel, instantiateKernel } from './wasm-module.js';
 
 /** The exports of the first kernel version (test/fixtures/lstm-wasm-v1.generated.ts). */
@@ -218,5 +220,69 @@ describe('the relaxed-SIMD build of the LSTM kernels', () => {
     }
     // The module that ran is the relaxed one: fused multiply-adds round once where the plain build rounds twice.
     expect(differing).toBeGreaterThan(0);
+  });
+});
+
+describe("the LSTM training kernel on tfjs-wasm's memory", () => {
+  onWasmBackend();
+  beforeAll(() => {
+    setWasmKernels(true);
+    setRelaxedSimd(false);
+  });
+  afterAll(() => {
+    setRelaxedSimd(true);
+  });
+
+  it('reads xw and writes dXW in the tensors, to the bits of the first version (xw and dXW elsewhere too)', () => {
+    expect(activeWasmHeap()).toBeDefined();
+    const before = memory().numTensors;
+    const old = v1();
+    const kernel = lstmTrainKernel()!;
+    for (const [c, [batch, time, H]] of CASES.entries()) {
+      const { table, live, u, init, dh } = inputs(200 + c, batch * time + 1, batch, time, H);
+      const xw = table.subarray(4 * H);
+      const want = old.train(xw, live, u, dh, batch, time, H, init);
+      const where = `batch ${batch}, T ${time}, H ${H}`;
+      // In place: xw a tensor's memory, dXW and hPrev written into new tensors' memory.
+      const x = tensor(xw, [batch, time, 4 * H]);
+      const d = tensor(dh, [batch, H]);
+      const { h, trace } = kernel.forward(peekValues(x) as Float32Array, live, u, batch, time, H, init);
+      let dInit: Float32Array | undefined;
+      const [dx, hp] = writeTensors(
+        [
+          [batch, time, 4 * H],
+          [batch * time, H],
+        ],
+        [d],
+        ([dxw, hPrev], [dy]) => {
+          dInit = kernel.backward(dy as Float32Array, trace, { dxw: dxw!, hPrev: hPrev! }).dInit;
+        },
+      );
+      expect(firstDifference(h, want.h), `h: ${where}`).toBe(-1);
+      expect(firstDifference(dx!.dataSync() as Float32Array, want.dxw), `dXW: ${where}`).toBe(-1);
+      expect(firstDifference(hp!.dataSync() as Float32Array, want.hPrev), `hPrev: ${where}`).toBe(-1);
+      expect(firstDifference(dInit!, want.dInit!), `dInit: ${where}`).toBe(-1);
+      // xw copied in (an array of its own) and dXW returned as a new array: the same bits.
+      const copied = kernel.forward(xw, live, u, batch, time, H, init);
+      const got = kernel.backward(dh, copied.trace);
+      expect(firstDifference(copied.h, want.h), `h, copied: ${where}`).toBe(-1);
+      expect(firstDifference(got.dxw, want.dxw), `dXW, copied: ${where}`).toBe(-1);
+      // xw in place, dXW returned as a new array (an arena of its own).
+      const inPlace = kernel.forward(peekValues(x) as Float32Array, live, u, batch, time, H, init);
+      expect(firstDifference(kernel.backward(dh, inPlace.trace).dxw, want.dxw), `dXW, own arena: ${where}`).toBe(-1);
+      for (const t of [x, d, dx!, hp!]) t.dispose();
+    }
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('bounds the memory of traces whose backward never runs, and says so if it runs after all', () => {
+    const kernel = lstmTrainKernel()!;
+    const [batch, time, H] = [3, 5, 8];
+    const a = inputs(400, batch * time + 1, batch, time, H);
+    const traces = Array.from({ length: 5 }, () => kernel.forward(a.table.subarray(4 * H), a.live, a.u, batch, time, H).trace);
+    expect(() => kernel.backward(a.dh, traces[0]!)).toThrow(
+      'lstmTrainKernel: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.',
+    );
+    for (const t of traces.slice(1)) kernel.backward(a.dh, t);
   });
 });

@@ -3,7 +3,7 @@
  * per step the packed `h · U` of the live rows (register tiles over a packed copy of U) and the gate
  * arithmetic with a vectorised `exp` — in one call, reading each step's input projection straight from a
  * table by token id; and, for training, backpropagation through time from the trace the forward pass leaves
- * in the instance's memory.
+ * in its arena (on tfjs-wasm's own memory where the wasm backend is active: see {@link lstmTrainKernel}).
  *
  * The module is ~8 KB and compiled synchronously the first time it is needed (wasm-module.ts). Where
  * WebAssembly or its SIMD extension is missing (old browsers, some sandboxes), {@link createLstmKernel} and
@@ -11,7 +11,8 @@
  */
 import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
-import { type KernelInstance, type KernelPool, compileKernel, copyOut, driverOf, i32View, instantiateKernel, kernelPool, layout } from './wasm-module.js';
+import { arenaDriverOf } from './tensor-memory.js';
+import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, instantiateKernel, layout } from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -147,16 +148,18 @@ export function createLstmKernel(units: number): LstmKernel | undefined {
 }
 
 /**
- * What the training forward leaves for backpropagation: the kernel instance whose memory holds the
- * recorded gates and states (it serves no other call until {@link LstmTrainKernel.backward} has run).
+ * What the training forward leaves for backpropagation: the kernel arena holding the recorded gates and states
+ * (it serves no other call until {@link LstmTrainKernel.backward} has run).
  */
 export interface LstmTrace {
-  /** Internal: the instance and where the forward pass put its arrays. */
+  /** Internal: the arena and where the forward pass put its arrays. */
   readonly state: TraceState;
 }
 
 interface TraceState {
-  kernel: KernelInstance<KernelExports> | undefined; // undefined once backward has run
+  arena: KernelArena<KernelExports> | undefined; // undefined once backward has run
+  /** Whether xw was copied into the arena's table (else read where it lay). */
+  copied: boolean;
   at: Record<
     'u' | 'upk' | 'table' | 'ids' | 'h' | 'c' | 'rec' | 'live' | 'hpk' | 'gates' | 'cPrev' | 'tanhC' | 'hPrev' | 'init' | 'ut' | 'dh' | 'dc' | 'dz' | 'part',
     number
@@ -218,27 +221,28 @@ export function interleaveStates(h: Float32Array, c: Float32Array, batch: number
 }
 
 /**
- * The training kernel (of the module {@link compileKernel} chooses now), or `undefined` when WebAssembly SIMD
- * is not available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units` must be a multiple of 4; callers check.
+ * The training kernel (of the module {@link compileKernel} chooses now): on tfjs-wasm's own memory where the
+ * wasm backend is active (xw read and dXW written in place, no copies of either), else with a memory of its own;
+ * `undefined` when WebAssembly SIMD is not available here (or the `GLOSSA_WASM_KERNELS` flag is off). `units`
+ * must be a multiple of 4; callers check.
  */
-export const lstmTrainKernel: () => LstmTrainKernel | undefined = driverOf(module, createTrainKernel);
+export const lstmTrainKernel: () => LstmTrainKernel | undefined = arenaDriverOf<KernelExports, LstmTrainKernel>(module, createTrainKernel);
 
-/** Instances free for a training forward (each trace holds one until its backward runs); two kept, one per direction of a bidirectional layer. */
-function pool(mod: object): KernelPool<KernelExports> {
-  return kernelPool<KernelExports>(mod, 2);
-}
-
-function createTrainKernel(mod: object): LstmTrainKernel {
+function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel {
   return {
     forward(xw, live, u, batch, time, H, init, perRow = false) {
       const G = 4 * H;
       const n = batch * time;
+      // xw is read where it lies when it is in the kernel's memory (a tfjs-wasm tensor): the table [zero row; xw]
+      // then starts a row before it, and its row 0, never read, is whatever lies there.
+      const inPlace = arenas.offsetOf(xw);
+      const xwAt = inPlace !== undefined && inPlace >= G * 4 ? inPlace : undefined;
       // Sized for the backward pass too, so the memory does not grow (and views stay valid) in between. The
-      // table ([zero row; xw]) is dead after the forward pass: dXW reuses its space.
+      // table ([zero row; xw]), when copied here, is dead after the forward pass: dXW may reuse its space.
       const { at, end } = layout({
         u: u.byteLength,
         upk: u.byteLength,
-        table: (n + 1) * G * 4,
+        table: xwAt === undefined ? (n + 1) * G * 4 : 0,
         ids: n * 4,
         h: batch * H * 4,
         c: batch * H * 4,
@@ -256,18 +260,21 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         dz: (batch + 3) * G * 4,
         part: 256 * 4,
       });
-      const kernel = pool(mod).take();
-      kernel.ensure(end);
-      kernel.f32(at.u, u.length).set(u);
-      kernel.exports.packRecurrent(at.u, at.upk, H);
-      kernel.f32(at.table, G).fill(0);
-      kernel.f32(at.table + G * 4, xw.length).set(xw);
-      if (init) kernel.f32(at.init, init.length).set(init);
+      const arena = arenas.take(end);
+      for (const name of Object.keys(at) as Array<keyof typeof at>) at[name] += arena.base;
+      arena.f32(at.u, u.length).set(u);
+      arena.exports.packRecurrent(at.u, at.upk, H);
+      const table = xwAt === undefined ? at.table : xwAt - G * 4;
+      if (xwAt === undefined) {
+        arena.f32(at.table, G).fill(0);
+        arena.f32(at.table + G * 4, xw.length).set(xw);
+      }
+      if (init) arena.f32(at.init, init.length).set(init);
       // ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones.
-      const ids = i32View(kernel, at.ids, n);
+      const ids = arena.i32(at.ids, n);
       for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
-      kernel.exports.lstmForwardTrain(
-        at.table,
+      arena.exports.lstmForwardTrain(
+        table,
         at.ids,
         at.upk,
         at.h,
@@ -286,15 +293,25 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         H,
       );
       const start = init === undefined ? 'none' : perRow ? 'per-row' : 'shared';
-      return { h: kernel.f32(at.h, batch * H).slice(), trace: { state: { kernel, at, batch, time, units: H, init: start } } };
+      return { h: arena.f32(at.h, batch * H).slice(), trace: { state: { arena, at, copied: xwAt === undefined, batch, time, units: H, init: start } } };
     },
     backward(dhLast, trace, into) {
-      const { kernel, at, batch, time, units: H, init } = trace.state;
-      if (!kernel) throw new Error('lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      const { arena, at, copied, batch, time, units: H, init } = trace.state;
+      if (!arena) throw new Error('lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
+      if (!arena.live)
+        throw new Error(
+          'lstmTrainKernel: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.',
+        );
       const n = batch * time;
-      kernel.f32(at.dh, batch * H).set(dhLast);
-      kernel.exports.packTransposed(at.u, at.ut, H);
-      kernel.exports.lstmBackward(
+      const G = 4 * H;
+      arena.f32(at.dh, batch * H).set(dhLast);
+      // dXW is written where it goes when that is in the kernel's memory, else in the table's space (when xw was
+      // copied there) or an arena of its own.
+      const target = arenas.offsetOf(into?.dxw);
+      const extra = target === undefined && !copied ? arenas.take(n * G * 4) : undefined;
+      const dxwAt = target ?? extra?.base ?? at.table;
+      arena.exports.packTransposed(at.u, at.ut, H);
+      arena.exports.lstmBackward(
         at.ids,
         at.ut,
         at.gates,
@@ -302,7 +319,7 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         at.tanhC,
         at.dh,
         at.dc,
-        at.table,
+        dxwAt,
         at.dz,
         at.part,
         at.live,
@@ -311,15 +328,16 @@ function createTrainKernel(mod: object): LstmTrainKernel {
         time,
         H,
       );
-      const dh = kernel.f32(at.dh, batch * H);
-      const dc = kernel.f32(at.dc, batch * H);
+      const dh = arena.f32(at.dh, batch * H);
+      const dc = arena.f32(at.dc, batch * H);
       const result = {
-        dxw: copyOut(kernel.f32(at.table, n * 4 * H), into?.dxw),
-        hPrev: copyOut(kernel.f32(at.hPrev, n * H), into?.hPrev),
+        dxw: target !== undefined ? into!.dxw : copyOut(arena.f32(dxwAt, n * G), into?.dxw),
+        hPrev: copyOut(arena.f32(at.hPrev, n * H), into?.hPrev),
         ...(init === 'shared' ? { dInit: sumInitialGradients(dh, dc, batch, H) } : init === 'per-row' ? { dInit: interleaveStates(dh, dc, batch, H) } : {}),
       };
-      trace.state.kernel = undefined;
-      pool(mod).give(kernel);
+      extra?.release();
+      trace.state.arena = undefined;
+      arena.release();
       return result;
     },
   };

@@ -40,6 +40,8 @@ import { cnnTrainKernel } from './cnn-train.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { GEMM_RELAXED_WASM_BASE64, GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
+import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
+import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { GlossaGRU } from './fused-gru.js';
 import { heapKernel, matMulKernel } from './gemm-wasm.js';
 import { GlossaLSTM } from './fused-lstm.js';
@@ -224,7 +226,16 @@ function layerTests(): void {
 
 describe('kernel modules on foreign memory', () => {
   it("runs only kernel modules without a data, start or global section on tfjs-wasm's memory (importing it writes nothing)", () => {
-    for (const base64 of [GEMM_WASM_BASE64, GEMM_RELAXED_WASM_BASE64, CNN_WASM_BASE64, ADAM_WASM_BASE64]) {
+    for (const base64 of [
+      GEMM_WASM_BASE64,
+      GEMM_RELAXED_WASM_BASE64,
+      CNN_WASM_BASE64,
+      ADAM_WASM_BASE64,
+      LSTM_WASM_BASE64,
+      LSTM_RELAXED_WASM_BASE64,
+      GRU_WASM_BASE64,
+      GRU_RELAXED_WASM_BASE64,
+    ]) {
       const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
       const sections: number[] = [];
       for (let i = 8; i < bytes.length; ) {

@@ -6,7 +6,7 @@
  * full-length bow step. Here they are read and written in place in tfjs-wasm's memory; on every other backend
  * through ordinary arrays (`dataSync`, `tensor`), with the same values.
  */
-import { type WasmMemory, align, exportsOn } from './wasm-module.js';
+import { type ArenaSource, type KernelArena, type WasmMemory, align, driverOf, exportsOn, poolArenas } from './wasm-module.js';
 import { type Tensor, type TensorInfo, backend, engine, getBackend, tensor, util } from '@tensorflow/tfjs-core';
 
 /** A tensor's values as a typed array. */
@@ -213,4 +213,69 @@ export function writeTensors(
     throw error;
   }
   return infos.map((info) => engine().makeTensorFromTensorInfo(info));
+}
+
+/** Arenas a kernel's holders may keep on tfjs-wasm's memory at once: beyond, the oldest is released. */
+const MAX_HELD_ARENAS = 4;
+
+/**
+ * Arenas on tfjs-wasm's own memory (tfjs's allocator) for a kernel module instantiated there (`exports`): the
+ * kernel reads its inputs and writes its outputs in the tensors themselves. Memory a holder never releases (a
+ * training forward pass whose backward pass never runs) is bounded: past {@link MAX_HELD_ARENAS} held at once,
+ * the oldest is released, and its holder finds it no longer `live`.
+ *
+ * @param exports - The module's exports on `heap.memory`.
+ * @param heap - tfjs-wasm's memory and allocator.
+ * @returns The source.
+ */
+export function heapArenas<E>(exports: E, heap: WasmHeap): ArenaSource<E> {
+  const held: Array<KernelArena<E>> = [];
+  return {
+    offsetOf: (values) => (values !== undefined && values.buffer === heap.memory.buffer ? values.byteOffset : undefined),
+    take(bytes) {
+      while (held.length >= MAX_HELD_ARENAS) held[0]!.release();
+      const at = heap.malloc(bytes + 15);
+      let live = true;
+      const arena: KernelArena<E> = {
+        exports,
+        base: align(at),
+        get live() {
+          return live;
+        },
+        f32: (offset, length) => new Float32Array(heap.memory.buffer, offset, length),
+        i32: (offset, length) => new Int32Array(heap.memory.buffer, offset, length),
+        release() {
+          if (!live) return;
+          live = false;
+          heap.free(at);
+          held.splice(held.indexOf(arena), 1);
+        },
+      };
+      held.push(arena);
+      return arena;
+    },
+  };
+}
+
+/**
+ * The driver getter of a kernel that keeps arenas between calls: made over arenas on tfjs-wasm's memory
+ * ({@link heapArenas}) where the wasm backend is active, else over instances with memories of their own
+ * (wasm-module.ts `poolArenas`, `maxIdle` kept); `undefined` while the kernels are off or the module does not
+ * compile here.
+ *
+ * @param module - The kernel's compiled module now (its `compileKernel` call).
+ * @param create - Makes the driver over an arena source.
+ * @param maxIdle - Idle instances kept with memories of their own.
+ * @returns The getter.
+ */
+export function arenaDriverOf<E extends object, K>(module: () => object | null, create: (arenas: ArenaSource<E>) => K, maxIdle = 2): () => K | undefined {
+  const own = driverOf(module, (mod) => create(poolArenas<E>(mod, maxIdle)));
+  const onHeap = heapDriverOf<E, K>(
+    driverOf(module, (mod) => mod),
+    (e, heap) => create(heapArenas(e, heap)),
+  );
+  return () => {
+    const heap = activeWasmHeap();
+    return (heap && onHeap(heap)) ?? own();
+  };
 }

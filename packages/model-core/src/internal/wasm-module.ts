@@ -290,3 +290,69 @@ export function kernelPool<E>(mod: object, maxIdle: number): KernelPool<E> {
   }
   return pool;
 }
+
+/**
+ * Memory a sequence of kernel calls holds between calls (a training trace, from its forward to its backward
+ * pass): from byte `base` of the memory the exports of its instance run on.
+ */
+export interface KernelArena<E> {
+  /** The exports of the instance whose memory this is. */
+  readonly exports: E;
+  /** The first byte (16-byte aligned). */
+  readonly base: number;
+  /** False once released (by its holder, or by its source to bound what holders never release). */
+  readonly live: boolean;
+  /** A view of `length` floats at byte `offset` of the memory. */
+  f32(offset: number, length: number): Float32Array;
+  /** A view of `length` 32-bit integers at byte `offset` of the memory. */
+  i32(offset: number, length: number): Int32Array;
+  /** Gives the memory back (once; later calls do nothing). */
+  release(): void;
+}
+
+/**
+ * Where a kernel's arenas come from: an instance with a memory of its own ({@link poolArenas}), or tfjs-wasm's
+ * memory (tensor-memory.ts `heapArenas`), where the kernel reads and writes tensors in place.
+ */
+export interface ArenaSource<E> {
+  /**
+   * The byte offset of `values` when they lie in the memory the arenas are in (a kernel can read or write them
+   * there), else undefined. Ask before {@link ArenaSource.take}, which may move the memory.
+   */
+  offsetOf(values: Float32Array | undefined): number | undefined;
+  /** An arena of `bytes` bytes. */
+  take(bytes: number): KernelArena<E>;
+}
+
+/**
+ * Arenas that are instances of `mod` with memories of their own, from its {@link kernelPool} (`maxIdle` kept).
+ *
+ * @param mod - The compiled module.
+ * @param maxIdle - Idle instances kept.
+ * @returns The source.
+ */
+export function poolArenas<E>(mod: object, maxIdle: number): ArenaSource<E> {
+  const pool = kernelPool<E>(mod, maxIdle);
+  return {
+    offsetOf: () => undefined,
+    take(bytes) {
+      const kernel = pool.take();
+      kernel.ensure(bytes);
+      let live = true;
+      return {
+        exports: kernel.exports,
+        base: 0,
+        get live() {
+          return live;
+        },
+        f32: kernel.f32,
+        i32: (offset, length) => i32View(kernel, offset, length),
+        release() {
+          if (!live) return;
+          live = false;
+          pool.give(kernel);
+        },
+      };
+    },
+  };
+}
