@@ -29,6 +29,7 @@ import { initializers, type LayerVariable, layers } from '@tensorflow/tfjs-layer
 import { type Kwargs, type Shape, maskOf, shapeOf, single } from './layer-io.js';
 import { FUSED_RECURRENCES_FLAG, flagOn } from './flag-state.js';
 import { padCounts } from './pad-trajectory.js';
+import { activeWasmHeap, heapTensor } from './tensor-memory.js';
 
 /** Backends whose data lives in CPU memory, where the fused recurrences pay off. */
 const FUSED_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
@@ -132,15 +133,36 @@ function flipSteps(x: ArrayLike<number>, batch: number, time: number, width: num
 }
 
 /**
- * tfjs's `reverse(x, 1)` (its gradient is the same reversal). On CPU-memory backends the copy runs in
- * JavaScript: tfjs-backend-wasm's `Reverse` took 31% of a bidirectional LSTM training step (64 × 100 × 256).
+ * `x` ([batch, time, width]) with its steps reversed: on tfjs-wasm's memory each step's row is moved from tensor to
+ * tensor there (no copy of either tensor out of that memory or in again), elsewhere through arrays.
+ */
+function flipTensor(x: Tensor, batch: number, time: number, width: number): Tensor3D {
+  const heap = activeWasmHeap();
+  if (!heap?.backend.dataIdMap.has(x.dataId)) return tensor3d(flipSteps(x.dataSync() as Float32Array, batch, time, width), [batch, time, width]);
+  return heapTensor(heap, [batch, time, width], (out) => {
+    const floats = new Float32Array(heap.memory.buffer);
+    const src = heap.offsetOf(x) >> 2;
+    const dst = out >> 2;
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < time; t++) {
+        const from = src + (b * time + t) * width;
+        floats.copyWithin(dst + (b * time + (time - 1 - t)) * width, from, from + width);
+      }
+    }
+  }) as Tensor3D;
+}
+
+/**
+ * tfjs's `reverse(x, 1)` (its gradient is the same reversal). On CPU-memory backends the copy runs here:
+ * tfjs-backend-wasm's `Reverse` took 31% of a bidirectional LSTM training step (64 × 100 × 256), and reading the
+ * tensor out of tfjs-wasm's memory, reversing it through arrays and copying it in again still took a third.
  */
 export function reverseSteps(x: Tensor3D): Tensor3D {
   if (!usesCpuMemory()) return reverse(x, 1);
   const [batch, time, width] = x.shape;
   const op = customGrad((...args: Array<Tensor | GradSaveFunc>) => ({
-    value: tensor3d(flipSteps((args[0] as Tensor).dataSync() as Float32Array, batch, time, width), [batch, time, width]),
-    gradFunc: (dy: Tensor) => tensor3d(flipSteps(dy.dataSync() as Float32Array, batch, time, width), [batch, time, width]),
+    value: flipTensor(args[0] as Tensor, batch, time, width),
+    gradFunc: (dy: Tensor) => flipTensor(dy, batch, time, width),
   }));
   return op(x) as Tensor3D;
 }
