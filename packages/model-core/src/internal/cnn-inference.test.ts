@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@glossa/math';
-import { type Tensor, memory, mul, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { type Tensor, memory, mul, profile, setBackend, tensor, tensor2d, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSentiment } from '@glossa/test-data';
 import { CNN_ARCHITECTURE } from '../architectures/cnn.js';
 import { deserializeBundle, serializeBundle } from '../bundle.js';
 import { setWasmKernels } from '../flags.js';
+import { onWasmBackend, useWasmBackend } from '../../test/wasm-backend.js';
 import { type ResolvedClassifierOptions, resolveClassifierOptions } from '../options.js';
 import { createTextClassifier } from '../text-classifier.js';
 import { padBatch } from './batching.js';
@@ -143,6 +144,63 @@ describe('createCnnInference', () => {
     const lstm = buildModel(resolveClassifierOptions({ architecture: 'lstm', embeddingDim: 4, units: 4, vocabSize: vocab }), vocab, 2, 1);
     expect(createCnnInference(lstm)).toBeUndefined();
     lstm.dispose();
+    model.dispose();
+  });
+});
+
+describe("createCnnInference on tfjs-wasm's memory", () => {
+  onWasmBackend();
+
+  it('makes the table once per set of weights', async () => {
+    const { model, options } = randomModel('zero', 3, 8);
+    const fast = createCnnInference(model)!;
+    const { ids, rows, length } = padded(sequences(5, 6, 12), options);
+    const products = async () => (await profile(() => void fast.run(ids, rows, length))).kernels.filter((k) => k.name === 'BatchMatMul').length;
+    expect(await products()).toBe(1);
+    expect(await products()).toBe(0);
+    expect(await products()).toBe(0);
+    fast.dispose();
+    model.dispose();
+  });
+
+  it('keeps the table in a tensor there (filters a multiple of 4) and equals the layers model, following weight changes', () => {
+    for (const mode of MODES) {
+      for (const [k, units, onHeap] of [
+        [3, 8, true],
+        [5, 21, false],
+      ] as const) {
+        const { model, options } = randomModel(mode, k, units);
+        const before = memory().numTensors;
+        const fast = createCnnInference(model)!;
+        const { ids, rows, length } = padded(sequences(9, 3, 14), options);
+        expect(maxAbs(fast.run(ids, rows, length)!, reference(model, ids, rows, length))).toBeLessThan(1e-5);
+        // The table is a tensor in tfjs-wasm's memory while the weights last (else the kernel's own memory holds it).
+        expect(memory().numTensors).toBe(before + (onHeap ? 1 : 0));
+        const doubled = model.getWeights().map((w) => mul(w, 2));
+        model.setWeights(doubled);
+        for (const t of doubled) t.dispose();
+        expect(maxAbs(fast.run(ids, rows, length)!, reference(model, ids, rows, length))).toBeLessThan(1e-5);
+        expect(memory().numTensors).toBe(before + (onHeap ? 1 : 0));
+        fast.dispose();
+        expect(memory().numTensors).toBe(before);
+        model.dispose();
+      }
+    }
+  });
+
+  it('makes the table again when the backend changes', async () => {
+    const { model, options } = randomModel('learned', 3, 8);
+    const fast = createCnnInference(model)!;
+    const { ids, rows, length } = padded(sequences(7, 2, 12), options);
+    const onWasm = fast.run(ids, rows, length)!;
+    await setBackend('cpu');
+    try {
+      expect(maxAbs(fast.run(ids, rows, length)!, onWasm)).toBeLessThan(1e-6);
+    } finally {
+      expect(await useWasmBackend()).toBe(true);
+    }
+    expect(maxAbs(fast.run(ids, rows, length)!, onWasm)).toBeLessThan(1e-6);
+    fast.dispose();
     model.dispose();
   });
 });

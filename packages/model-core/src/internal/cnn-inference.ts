@@ -29,6 +29,7 @@ import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { denseSoftmax } from './inference-chain.js';
 import { readTensor, usesCpuMemory } from './recurrent.js';
+import { type WasmHeap, activeWasmHeap, heapDriverOf, withScratch } from './tensor-memory.js';
 import { type KernelInstance, align, compileKernel, instantiateKernel } from './wasm-module.js';
 import { weightCache } from './weight-cache.js';
 
@@ -108,6 +109,36 @@ function createCnnKernel(w: CnnWeights, table: Float32Array): CnnKernel | undefi
   };
 }
 
+/** The kernel's exports on tfjs-wasm's memory, where the module runs there. */
+const cnnOnHeap = heapDriverOf<KernelExports, KernelExports>(
+  () => compileKernel(CNN_WASM_BASE64),
+  (e) => e,
+);
+
+/**
+ * The kernel on tfjs-wasm's memory, reading the table where its tensor lies (`table`, [vocab, k × filters] with
+ * `filters` a multiple of 4): no copy of it out of that memory or into one of the kernel's own, which took as
+ * much memory again twice over (51 MB each for IMDB's 20,000 × 5 × 128). A batch's ids, the bias and the pooled
+ * features use scratch memory there.
+ */
+function createHeapCnnKernel(w: CnnWeights, table: Tensor, heap: WasmHeap, e: KernelExports): CnnKernel {
+  const { kernelSize: k, filters: F } = w;
+  const mode = w.leadingPadding ? 2 : w.paddingWindow ? 1 : 0;
+  return {
+    pool(ids, rows, length) {
+      const idsAt = align(F * 4);
+      const outAt = align(idsAt + ids.length * 4);
+      return withScratch(heap, outAt + rows * F * 4, (at) => {
+        new Float32Array(heap.memory.buffer, at, F).set(w.bias);
+        new Int32Array(heap.memory.buffer, at + idsAt, ids.length).set(ids);
+        e.cnnPool(heap.offsetOf(table), at, at + idsAt, at + outAt, rows, length, k, F, mode);
+        return Float64Array.from(new Float32Array(heap.memory.buffer, at + outAt, rows * F));
+      });
+    },
+    table: () => ({ table: new Float32Array(heap.memory.buffer, heap.offsetOf(table), table.size), width: F }),
+  };
+}
+
 /** The weights of one cnn model, read from its variables. */
 interface CnnWeights {
   kernelSize: number;
@@ -125,6 +156,8 @@ interface CnnWeights {
   outBias: Float32Array;
   /** The WebAssembly kernel holding `table`, when available. */
   wasm: CnnKernel | undefined;
+  /** Where the kernel reads the table in a tensor on tfjs-wasm's memory: that memory and the tensor (owned). */
+  onHeap: { heap: WasmHeap; table: Tensor } | undefined;
 }
 
 /** The embedding, convolution and output layers of a Glossa cnn model; undefined for any other model. */
@@ -159,12 +192,16 @@ function readWeights(model: LayersModel, options: CnnInferenceOptions): CnnWeigh
   // [kernelSize × dim, filters] → [dim, kernelSize × filters]: column block i is offset i's kernel rows.
   const project = () => reshape(transpose(reshape(kernel, [kernelSize, dim, filters]), [1, 0, 2]), [dim, kernelSize * filters]) as Tensor2D;
   const useTable = vocab * kernelSize * filters * 4 <= (options.maxTableBytes ?? MAX_CNN_TABLE_BYTES);
+  // On tfjs-wasm's memory the kernel reads the table in the tensor the product makes (filters a multiple of 4:
+  // its rows need no padding).
+  const heap = useTable && options.wasm !== false && filters % 4 === 0 ? activeWasmHeap() : undefined;
+  const heapKernel = heap && cnnOnHeap(heap);
   const weights: CnnWeights = {
     kernelSize,
     filters,
     paddingWindow: config.paddingWindow === true,
     leadingPadding: config.leadingPadding === true,
-    table: useTable ? readTensor(() => matMul(embedding, project())) : undefined,
+    table: useTable && !heapKernel ? readTensor(() => matMul(embedding, project())) : undefined,
     embedding: useTable ? undefined : (embedding.dataSync() as Float32Array).slice(),
     dim,
     offsets: useTable ? undefined : tidy(project),
@@ -172,8 +209,13 @@ function readWeights(model: LayersModel, options: CnnInferenceOptions): CnnWeigh
     outKernel: (outKernel.dataSync() as Float32Array).slice(),
     outBias: (outBias.dataSync() as Float32Array).slice(),
     wasm: undefined,
+    onHeap: undefined,
   };
-  if (weights.table && options.wasm !== false) {
+  if (heap && heapKernel) {
+    const table = tidy(() => matMul(embedding, project()));
+    weights.onHeap = { heap, table };
+    weights.wasm = createHeapCnnKernel(weights, table, heap, heapKernel);
+  } else if (weights.table && options.wasm !== false) {
     // The kernel keeps the only copy of the table (the JavaScript path reads it there when the flag is off).
     weights.wasm = createCnnKernel(weights, weights.table);
     if (weights.wasm) weights.table = undefined;
@@ -246,11 +288,17 @@ export function createCnnInference(model: LayersModel, options: CnnInferenceOpti
   const weights = weightCache(
     model,
     () => readWeights(model, options),
-    (w) => w.offsets?.dispose(),
+    (w) => {
+      w.offsets?.dispose();
+      w.onHeap?.table.dispose();
+    },
   );
   return {
     run(ids, rows, length) {
       if (!usesCpuMemory()) return undefined;
+      // A table kept in another backend's memory (the backend changed since it was made) is made again.
+      const kept = weights.get();
+      if (kept?.onHeap && kept.onHeap.heap.backend !== activeWasmHeap()?.backend) weights.clear();
       const w = weights.get();
       if (!w || length < w.kernelSize) return undefined;
       let pooled: Float64Array;
