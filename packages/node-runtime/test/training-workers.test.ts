@@ -42,6 +42,22 @@ describe('createTrainingWorkers', () => {
     }
   });
 
+  it('trains on three threads (two workers, each sent arrays of its own), the same model from the same seed', async () => {
+    await initBackend({ backend: 'wasm', job: 'train' });
+    const workers = await createTrainingWorkers({ threads: 3 });
+    try {
+      expect(workers.size).toBe(2);
+      for (const architecture of ['lstm', 'cnn'] as const) {
+        const a = await train(architecture, { gradientWorkers: workers });
+        const b = await train(architecture, { gradientWorkers: workers });
+        expect(b.weights).toEqual(a.weights);
+        expect(a.result.history.at(-1)!.loss).toBeLessThan(a.result.history[0]!.loss);
+      }
+    } finally {
+      await workers.close();
+    }
+  });
+
   it('with one thread trains exactly as without workers', async () => {
     await initBackend({ backend: 'wasm', job: 'train' });
     const workers = await createTrainingWorkers({ threads: 1 });

@@ -61,10 +61,13 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
     const rowsOf = ranges.map((range) => (embedding < 0 ? undefined : { index: embedding, rows: distinctIds(slice(batch, range).ids) }));
     return { batch, ranges, rowsOf };
   };
-  /** Sends the workers their shards of `plan`, at the weights `weightOf` gives (the table as worker s's rows, packed). */
+  /**
+   * Sends the workers their shards of `plan`, at the weights `weightOf` gives (the table as worker s's rows,
+   * packed). Each shard's arrays must be its own: they are transferred to its worker.
+   */
   const send = (
     plan: ShardPlan,
-    weightOf: (i: number) => Float32Array,
+    weightOf: (i: number, s: number) => Float32Array,
     tableRows: (rows: Int32Array, s: number) => Float32Array,
   ): Promise<ShardGradients[]> => {
     const dropoutCalls = readDropoutCalls(model);
@@ -72,7 +75,7 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
       const part = slice(plan.batch, range);
       const rows = plan.rowsOf[s + 1];
       return {
-        weights: variables.map((_, i) => (i === embedding ? tableRows(rows!.rows, s) : weightOf(i))),
+        weights: variables.map((_, i) => (i === embedding ? tableRows(rows!.rows, s) : weightOf(i, s))),
         ids: part.ids.slice(),
         length: part.length,
         ys: part.ys.slice(),
@@ -93,7 +96,7 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
     if (embedding >= 0 && tables.some((t) => t === undefined)) return undefined;
     const pending = send(
       plan,
-      (i) => weights[i]!,
+      (i, s) => (s === 0 ? weights[i]! : weights[i]!.slice()),
       (_, s) => tables[s]!,
     );
     // Awaited by the next call; a fit that ends before it (cancelled, failed) leaves it unread.
