@@ -53,25 +53,25 @@ export interface AdamMoments {
   step(i: number, gradient: Float32Array, weight: Float32Array | undefined, c: AdamStepConstants): Float32Array;
 }
 
+/** The constants as the kernel's last arguments take them, in {@link AdamStepConstants}' order. */
+type ConstantArgs = [
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  oneMinusAccBeta1: number,
+  oneMinusAccBeta2: number,
+  epsilon: number,
+  negLearningRate: number,
+];
+
+/** {@link ConstantArgs} of a step's constants. */
+function constantArgs(c: AdamStepConstants): ConstantArgs {
+  return [c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.oneMinusAccBeta1, c.oneMinusAccBeta2, c.epsilon, c.negLearningRate];
+}
+
 interface AdamExports {
-  adamStep(
-    g: number,
-    m: number,
-    v: number,
-    mOut: number,
-    vOut: number,
-    w: number,
-    wOut: number,
-    n: number,
-    beta1: number,
-    oneMinusBeta1: number,
-    beta2: number,
-    oneMinusBeta2: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
-    epsilon: number,
-    negLearningRate: number,
-  ): void;
+  adamStep(g: number, m: number, v: number, mOut: number, vOut: number, w: number, wOut: number, n: number, ...constants: ConstantArgs): void;
   adamStepRows(
     rows: number,
     count: number,
@@ -82,14 +82,7 @@ interface AdamExports {
     w: number,
     wOut: number,
     n: number,
-    beta1: number,
-    oneMinusBeta1: number,
-    beta2: number,
-    oneMinusBeta2: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
-    epsilon: number,
-    negLearningRate: number,
+    ...constants: ConstantArgs
   ): void;
   adamPeekRows(
     sel: number,
@@ -103,14 +96,7 @@ interface AdamExports {
     w: number,
     out: number,
     scratch: number,
-    beta1: number,
-    oneMinusBeta1: number,
-    beta2: number,
-    oneMinusBeta2: number,
-    oneMinusAccBeta1: number,
-    oneMinusAccBeta2: number,
-    epsilon: number,
-    negLearningRate: number,
+    ...constants: ConstantArgs
   ): void;
 }
 
@@ -196,24 +182,7 @@ export function createWasmMoments(): AdamMoments | undefined {
       ensure(end + s.size * 4);
       f32(end, s.size).set(gradient);
       if (weight) f32(s.w, s.size).set(weight);
-      exports.adamStep(
-        end,
-        s.m,
-        s.v,
-        s.m,
-        s.v,
-        s.w,
-        s.w,
-        s.size,
-        c.beta1,
-        c.oneMinusBeta1,
-        c.beta2,
-        c.oneMinusBeta2,
-        c.oneMinusAccBeta1,
-        c.oneMinusAccBeta2,
-        c.epsilon,
-        c.negLearningRate,
-      );
+      exports.adamStep(end, s.m, s.v, s.m, s.v, s.w, s.w, s.size, ...constantArgs(c));
       return f32(s.w, s.size);
     },
   };
@@ -296,56 +265,18 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
       };
       try {
         const w = onHeap(weight) ? heap.offsetOf(weight) : place(weight.dataSync() as Float32Array);
-        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
         if ('rows' in gradient) {
           const { rows, packed, dim } = gradient;
           return withScratch(heap, rows.byteLength + packed.byteLength, (r) => {
             new Int32Array(heap.memory.buffer, r, rows.length).set(rows);
             f32(r + rows.byteLength, packed.length).set(packed);
             return heapTensor(heap, [...weight.shape], (out) =>
-              e.adamStepRows(
-                r,
-                rows.length,
-                r + rows.byteLength,
-                dim,
-                s.m,
-                s.v,
-                w,
-                out,
-                s.size,
-                beta1,
-                oneMinusBeta1,
-                beta2,
-                oneMinusBeta2,
-                oneMinusAccBeta1,
-                oneMinusAccBeta2,
-                epsilon,
-                negLearningRate,
-              ),
+              e.adamStepRows(r, rows.length, r + rows.byteLength, dim, s.m, s.v, w, out, s.size, ...constantArgs(c)),
             );
           });
         }
         const g = gradient instanceof Float32Array ? place(gradient) : onHeap(gradient) ? heap.offsetOf(gradient) : place(gradient.dataSync() as Float32Array);
-        return heapTensor(heap, [...weight.shape], (out) =>
-          e.adamStep(
-            g,
-            s.m,
-            s.v,
-            s.m,
-            s.v,
-            w,
-            out,
-            s.size,
-            beta1,
-            oneMinusBeta1,
-            beta2,
-            oneMinusBeta2,
-            oneMinusAccBeta1,
-            oneMinusAccBeta2,
-            epsilon,
-            negLearningRate,
-          ),
-        );
+        return heapTensor(heap, [...weight.shape], (out) => e.adamStep(g, s.m, s.v, s.m, s.v, w, out, s.size, ...constantArgs(c)));
       } finally {
         for (const at of copies) heap.free(at);
       }
@@ -382,28 +313,7 @@ export function createHeapMoments(heap: WasmHeap): HeapAdamMoments | undefined {
         const scratch = out + 4 * outFloats;
         const wAt = w ?? scratch + 8 * dim;
         if (values) f32(wAt, values.length).set(values);
-        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negLearningRate } = c;
-        e.adamPeekRows(
-          at,
-          sel.length,
-          at + 4 * sel.length,
-          gRows.length,
-          g,
-          dim,
-          s.m,
-          s.v,
-          wAt,
-          out,
-          scratch,
-          beta1,
-          oneMinusBeta1,
-          beta2,
-          oneMinusBeta2,
-          oneMinusAccBeta1,
-          oneMinusAccBeta2,
-          epsilon,
-          negLearningRate,
-        );
+        e.adamPeekRows(at, sel.length, at + 4 * sel.length, gRows.length, g, dim, s.m, s.v, wAt, out, scratch, ...constantArgs(c));
         return f32(out, outFloats).slice();
       });
     },

@@ -13,7 +13,7 @@
  */
 import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
 import { arenaDriverOf } from './tensor-memory.js';
-import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, instantiateKernel, layout } from './wasm-module.js';
+import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, inPlaceTable, instantiateKernel, layout, loadInputTable } from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -119,15 +119,14 @@ function load(
   const Hp = padded(H);
   const n = batch * time;
   const trace = train ? n * H * 4 : 0;
-  const inPlace = arenas.offsetOf(xw);
-  const xwAt = inPlace !== undefined && inPlace >= G * 4 ? inPlace : undefined;
+  const inPlace = inPlaceTable(arenas, xw, G);
   const { at, end } = layout({
     u: u.byteLength,
     uzr: 2 * H * H * 4,
     uh: Hp * H * 4,
     uzrT: train ? Hp * 2 * H * 4 : 0,
     uhT: train ? Hp * H * 4 : 0,
-    table: xwAt === undefined ? (n + 1) * G * 4 : 0,
+    table: inPlace === undefined ? (n + 1) * G * 4 : 0,
     ids: n * 4,
     h: batch * H * 4,
     live: batch * 4,
@@ -144,14 +143,10 @@ function load(
   arena.f32(at.u, u.length).set(u);
   arena.exports.packPanels(at.u, G, 0, 2 * H, H, at.uzr);
   arena.exports.packPanels(at.u, G, 2 * H, H, H, at.uh);
-  if (xwAt === undefined) {
-    arena.f32(at.table, G).fill(0);
-    arena.f32(at.table + G * 4, xw.length).set(xw);
-  }
   if (init) arena.f32(at.init, init.length).set(init);
-  const ids = arena.i32(at.ids, n);
-  for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
-  return { arena, at, table: xwAt === undefined ? at.table : xwAt - G * 4, copied: xwAt === undefined };
+  const table = inPlace ?? at.table;
+  loadInputTable(arena, table, inPlace === undefined, xw, G, live, at.ids, n);
+  return { arena, at, table, copied: inPlace === undefined };
 }
 
 /** Floats between the rows' initial states: 0 (one learned state for every row) or H (each row's own). */

@@ -12,7 +12,7 @@
 import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
 import { arenaDriverOf } from './tensor-memory.js';
-import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, instantiateKernel, layout } from './wasm-module.js';
+import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, inPlaceTable, instantiateKernel, layout, loadInputTable } from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -235,14 +235,13 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
       const n = batch * time;
       // xw is read where it lies when it is in the kernel's memory (a tfjs-wasm tensor): the table [zero row; xw]
       // then starts a row before it, and its row 0, never read, is whatever lies there.
-      const inPlace = arenas.offsetOf(xw);
-      const xwAt = inPlace !== undefined && inPlace >= G * 4 ? inPlace : undefined;
+      const inPlace = inPlaceTable(arenas, xw, G);
       // Sized for the backward pass too, so the memory does not grow (and views stay valid) in between. The
       // table ([zero row; xw]), when copied here, is dead after the forward pass: dXW may reuse its space.
       const { at, end } = layout({
         u: u.byteLength,
         upk: u.byteLength,
-        table: xwAt === undefined ? (n + 1) * G * 4 : 0,
+        table: inPlace === undefined ? (n + 1) * G * 4 : 0,
         ids: n * 4,
         h: batch * H * 4,
         c: batch * H * 4,
@@ -264,15 +263,9 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
       for (const name of Object.keys(at) as Array<keyof typeof at>) at[name] += arena.base;
       arena.f32(at.u, u.length).set(u);
       arena.exports.packRecurrent(at.u, at.upk, H);
-      const table = xwAt === undefined ? at.table : xwAt - G * 4;
-      if (xwAt === undefined) {
-        arena.f32(at.table, G).fill(0);
-        arena.f32(at.table + G * 4, xw.length).set(xw);
-      }
+      const table = inPlace ?? at.table;
       if (init) arena.f32(at.init, init.length).set(init);
-      // ids[b, t] = position + 1 for live steps (row of the table [zero row; xw]), 0 for masked ones.
-      const ids = arena.i32(at.ids, n);
-      for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
+      loadInputTable(arena, table, inPlace === undefined, xw, G, live, at.ids, n);
       arena.exports.lstmForwardTrain(
         table,
         at.ids,
@@ -293,7 +286,7 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
         H,
       );
       const start = init === undefined ? 'none' : perRow ? 'per-row' : 'shared';
-      return { h: arena.f32(at.h, batch * H).slice(), trace: { state: { arena, at, copied: xwAt === undefined, batch, time, units: H, init: start } } };
+      return { h: arena.f32(at.h, batch * H).slice(), trace: { state: { arena, at, copied: inPlace === undefined, batch, time, units: H, init: start } } };
     },
     backward(dhLast, trace, into) {
       const { arena, at, copied, batch, time, units: H, init } = trace.state;

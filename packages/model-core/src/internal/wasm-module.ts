@@ -356,3 +356,36 @@ export function poolArenas<E>(mod: object, maxIdle: number): ArenaSource<E> {
     },
   };
 }
+
+/**
+ * Where a recurrent kernel's input table `[zero row; xw]` (rows of `rowFloats`, read by step id) starts when xw
+ * can be read where it lies, in the arenas' memory: a row before xw (row 0, never read, is whatever lies there).
+ * Undefined when xw must be copied into an arena. Ask before taking the arena.
+ */
+export function inPlaceTable(arenas: ArenaSource<unknown>, xw: Float32Array, rowFloats: number): number | undefined {
+  const at = arenas.offsetOf(xw);
+  return at !== undefined && at >= rowFloats * 4 ? at - rowFloats * 4 : undefined;
+}
+
+/**
+ * Loads a recurrent batch into `arena`: the input table at `table` (with `copy`, its zero row and a copy of xw
+ * there; else xw already lies a row after `table`) and at `idsAt` each step's table row — position + 1 at live
+ * steps, 0 at masked ones (`live` [batch · time], 0 = masked; undefined: every step live).
+ */
+export function loadInputTable(
+  arena: KernelArena<unknown>,
+  table: number,
+  copy: boolean,
+  xw: Float32Array,
+  rowFloats: number,
+  live: ArrayLike<number> | undefined,
+  idsAt: number,
+  n: number,
+): void {
+  if (copy) {
+    arena.f32(table, rowFloats).fill(0);
+    arena.f32(table + rowFloats * 4, xw.length).set(xw);
+  }
+  const ids = arena.i32(idsAt, n);
+  for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
+}
