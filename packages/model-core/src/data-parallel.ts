@@ -73,7 +73,8 @@ export interface GradientWorkers {
   start(init: GradientReplicaInit): Promise<void>;
   /**
    * Computes `shards[i]` in worker i (in parallel); resolves in the same order. The shards' `weights` arrays
-   * may be transferred to the workers (left detached here): pass arrays of their own, not views of others.
+   * may be transferred to the workers (left detached here): pass arrays of their own, not views of others (an
+   * array several shards share is copied for all but the first).
    */
   compute(shards: readonly GradientShard[]): Promise<ShardGradients[]>;
   /** Frees the replicas (the workers stay for the next fit until the runtime closes them). */

@@ -92,10 +92,18 @@ export function gradientWorkersOverPorts(ports: ReadonlyArray<GradientPort<Gradi
       if (shards.length > ports.length) {
         throw new ModelCoreError('INVALID_OPTIONS', `${where}.compute: ${shards.length} shards for ${ports.length} workers.`);
       }
+      // The weights travel without a copy. A buffer two shards share goes to the first; the others get copies: a
+      // transferred buffer is detached, and Node drops a message that transfers one again, without an error.
+      // (Copied before the first post, which detaches what it transfers.)
+      const sent = new Set<ArrayBufferLike>();
+      const own = shards.map((shard) => {
+        const weights = shard.weights.map((w) => (sent.has(w.buffer) ? w.slice() : w));
+        for (const w of weights) sent.add(w.buffer);
+        return { ...shard, weights };
+      });
       const results = await Promise.all(
-        shards.map((shard, i) => {
+        own.map((shard, i) => {
           const id = nextId++;
-          // The weights travel without a copy (a shard's are its own arrays: see GradientWorkers.compute).
           return ask(i, id, { type: 'glossa-gradient-compute', id, shard }, [...new Set(shard.weights.map((w) => w.buffer as ArrayBuffer))]);
         }),
       );

@@ -63,11 +63,11 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
   };
   /**
    * Sends the workers their shards of `plan`, at the weights `weightOf` gives (the table as worker s's rows,
-   * packed). Each shard's arrays must be its own: they are transferred to its worker.
+   * packed). The arrays are transferred to the workers (one several shards share is copied for the others).
    */
   const send = (
     plan: ShardPlan,
-    weightOf: (i: number, s: number) => Float32Array,
+    weightOf: (i: number) => Float32Array,
     tableRows: (rows: Int32Array, s: number) => Float32Array,
   ): Promise<ShardGradients[]> => {
     const dropoutCalls = readDropoutCalls(model);
@@ -75,7 +75,7 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
       const part = slice(plan.batch, range);
       const rows = plan.rowsOf[s + 1];
       return {
-        weights: variables.map((_, i) => (i === embedding ? tableRows(rows!.rows, s) : weightOf(i, s))),
+        weights: variables.map((_, i) => (i === embedding ? tableRows(rows!.rows, s) : weightOf(i))),
         ids: part.ids.slice(),
         length: part.length,
         ys: part.ys.slice(),
@@ -96,7 +96,7 @@ export function createParallelStep(workers: GradientWorkers, model: LayersModel,
     if (embedding >= 0 && tables.some((t) => t === undefined)) return undefined;
     const pending = send(
       plan,
-      (i, s) => (s === 0 ? weights[i]! : weights[i]!.slice()),
+      (i) => weights[i]!,
       (_, s) => tables[s]!,
     );
     // Awaited by the next call; a fit that ends before it (cancelled, failed) leaves it unread.
