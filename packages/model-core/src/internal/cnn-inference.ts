@@ -25,6 +25,7 @@
  */
 import { type Tensor, type Tensor2D, matMul, reshape, tensor2d, tidy, transpose } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { cnnModule } from './cnn-train.js';
 import { CNN_WASM_BASE64 } from './cnn-wasm.generated.js';
 import { WASM_KERNELS_FLAG, flagOn } from './flag-state.js';
 import { denseSoftmax } from './inference-chain.js';
@@ -110,10 +111,7 @@ function createCnnKernel(w: CnnWeights, table: Float32Array): CnnKernel | undefi
 }
 
 /** The kernel's exports on tfjs-wasm's memory, where the module runs there. */
-const cnnOnHeap = heapDriverOf<KernelExports, KernelExports>(
-  () => compileKernel(CNN_WASM_BASE64),
-  (e) => e,
-);
+const cnnOnHeap = heapDriverOf<KernelExports, KernelExports>(cnnModule, (e) => e);
 
 /**
  * The kernel on tfjs-wasm's memory, reading the table where its tensor lies (`table`, [vocab, k × filters] with

@@ -30,7 +30,8 @@ export interface CnnTrainKernel {
   maskedMaxPool(x: Tensor3D, mask: Tensor | undefined): { pooled: Tensor2D; at: Int32Array };
 }
 
-const cnnModule = driverOf(
+/** The CNN kernel module while the kernels are on (`GLOSSA_WASM_KERNELS`) and it compiles here (also cnn-inference.ts's). */
+export const cnnModule = driverOf(
   () => compileKernel(CNN_WASM_BASE64),
   (mod) => mod,
 );

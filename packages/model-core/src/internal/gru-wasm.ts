@@ -13,7 +13,19 @@
  */
 import { GRU_RELAXED_WASM_BASE64, GRU_WASM_BASE64 } from './gru-wasm.generated.js';
 import { arenaDriverOf } from './tensor-memory.js';
-import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, inPlaceTable, instantiateKernel, layout, loadInputTable } from './wasm-module.js';
+import {
+  type ArenaSource,
+  type KernelArena,
+  compileKernel,
+  copyOut,
+  gradientPlace,
+  heldArena,
+  i32View,
+  inPlaceTable,
+  instantiateKernel,
+  layout,
+  loadInputTable,
+} from './wasm-module.js';
 
 /** The module's exports; each function's arguments (byte offsets, then sizes) are documented in assembly/gru.ts. */
 interface KernelExports {
@@ -190,30 +202,21 @@ function createKernel(arenas: ArenaSource<KernelExports>): GruKernel {
       return { h, trace: { state: { arena, copied, at, batch, time, units: H, init: init !== undefined } } };
     },
     backward(dhLast, trace, into) {
-      const { arena, copied, at, batch, time, units: H, init } = trace.state;
-      if (!arena) throw new Error('gruKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
-      if (!arena.live)
-        throw new Error(
-          'gruKernel: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.',
-        );
+      const { copied, at, batch, time, units: H, init } = trace.state;
+      const arena = heldArena(trace.state.arena, 'gruKernel');
       const n = batch * time;
       const x = arena.exports;
       x.packTransposedPanels(at.u, 3 * H, 0, 2 * H, H, at.uzrT);
       x.packTransposedPanels(at.u, 3 * H, 2 * H, H, H, at.uhT);
       arena.f32(at.h, batch * H).set(dhLast); // h is dead after the forward pass: dh runs there
-      // dXW is written where it goes when that is in the kernel's memory, else in the table's space (when xw was
-      // copied there) or an arena of its own.
-      const target = arenas.offsetOf(into?.dxw);
-      const extra = target === undefined && !copied ? arenas.take(n * 3 * H * 4) : undefined;
-      const dxwAt = target ?? extra?.base ?? at.table;
-      x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, dxwAt, at.live, at.work, init ? 1 : 0, batch, time, H);
+      const dxw = gradientPlace(arenas, arena, into?.dxw, copied ? at.table : undefined, n * 3 * H);
+      x.gruBackward(at.ids, at.uzrT, at.uhT, at.z, at.r, at.hh, at.hPrev, at.h, dxw.at, at.live, at.work, init ? 1 : 0, batch, time, H);
       const result = {
-        dxw: target !== undefined ? into!.dxw : copyOut(arena.f32(dxwAt, n * 3 * H), into?.dxw),
+        dxw: dxw.result(),
         hPrev: copyOut(arena.f32(at.hPrev, n * H), into?.hPrev),
         rh: copyOut(arena.f32(at.rh, n * H), into?.rh),
         ...(init ? { dInit: arena.f32(at.h, batch * H).slice() } : {}),
       };
-      extra?.release();
       trace.state.arena = undefined;
       arena.release();
       return result;

@@ -12,7 +12,19 @@
 import { LSTM_RELAXED_WASM_BASE64, LSTM_WASM_BASE64 } from './lstm-wasm.generated.js';
 import { sumInitialGradients } from './recurrent.js';
 import { arenaDriverOf } from './tensor-memory.js';
-import { type ArenaSource, type KernelArena, compileKernel, copyOut, i32View, inPlaceTable, instantiateKernel, layout, loadInputTable } from './wasm-module.js';
+import {
+  type ArenaSource,
+  type KernelArena,
+  compileKernel,
+  copyOut,
+  gradientPlace,
+  heldArena,
+  i32View,
+  inPlaceTable,
+  instantiateKernel,
+  layout,
+  loadInputTable,
+} from './wasm-module.js';
 
 interface KernelExports {
   packRecurrent(u: number, upk: number, units: number): void;
@@ -289,20 +301,12 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
       return { h: arena.f32(at.h, batch * H).slice(), trace: { state: { arena, at, copied: inPlace === undefined, batch, time, units: H, init: start } } };
     },
     backward(dhLast, trace, into) {
-      const { arena, at, copied, batch, time, units: H, init } = trace.state;
-      if (!arena) throw new Error('lstmTrainKernel: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.');
-      if (!arena.live)
-        throw new Error(
-          'lstmTrainKernel: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.',
-        );
+      const { at, copied, batch, time, units: H, init } = trace.state;
+      const arena = heldArena(trace.state.arena, 'lstmTrainKernel');
       const n = batch * time;
       const G = 4 * H;
       arena.f32(at.dh, batch * H).set(dhLast);
-      // dXW is written where it goes when that is in the kernel's memory, else in the table's space (when xw was
-      // copied there) or an arena of its own.
-      const target = arenas.offsetOf(into?.dxw);
-      const extra = target === undefined && !copied ? arenas.take(n * G * 4) : undefined;
-      const dxwAt = target ?? extra?.base ?? at.table;
+      const dxw = gradientPlace(arenas, arena, into?.dxw, copied ? at.table : undefined, n * G);
       arena.exports.packTransposed(at.u, at.ut, H);
       arena.exports.lstmBackward(
         at.ids,
@@ -312,7 +316,7 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
         at.tanhC,
         at.dh,
         at.dc,
-        dxwAt,
+        dxw.at,
         at.dz,
         at.part,
         at.live,
@@ -324,11 +328,10 @@ function createTrainKernel(arenas: ArenaSource<KernelExports>): LstmTrainKernel 
       const dh = arena.f32(at.dh, batch * H);
       const dc = arena.f32(at.dc, batch * H);
       const result = {
-        dxw: target !== undefined ? into!.dxw : copyOut(arena.f32(dxwAt, n * G), into?.dxw),
+        dxw: dxw.result(),
         hPrev: copyOut(arena.f32(at.hPrev, n * H), into?.hPrev),
         ...(init === 'shared' ? { dInit: sumInitialGradients(dh, dc, batch, H) } : init === 'per-row' ? { dInit: interleaveStates(dh, dc, batch, H) } : {}),
       };
-      extra?.release();
       trace.state.arena = undefined;
       arena.release();
       return result;

@@ -389,3 +389,40 @@ export function loadInputTable(
   const ids = arena.i32(idsAt, n);
   for (let p = 0; p < n; p++) ids[p] = live === undefined || live[p] !== 0 ? p + 1 : 0;
 }
+
+/**
+ * The arena a recurrent training trace holds, for its backward pass: throws (naming `kernel`) when that pass ran
+ * already, or when the trace's arena was released because too many forward passes ran without theirs.
+ */
+export function heldArena<E>(arena: KernelArena<E> | undefined, kernel: string): KernelArena<E> {
+  if (!arena) throw new Error(`${kernel}: backward ran twice on one trace (its memory serves one backward pass). Run the forward pass again.`);
+  if (!arena.live) {
+    throw new Error(`${kernel}: the trace of this backward pass was released (more training forward passes ran without theirs). Run the forward pass again.`);
+  }
+  return arena;
+}
+
+/**
+ * Where a recurrent backward pass writes dXW (`floats` floats): into `into` itself when it lies in the arenas'
+ * memory, else into `table` (the arena's copy of xw, dead after the forward pass) when there is one, else into
+ * an arena of its own. `result` gives dXW (`into` filled, or a new array) and releases that arena.
+ */
+export function gradientPlace<E>(
+  arenas: ArenaSource<E>,
+  arena: KernelArena<E>,
+  into: Float32Array | undefined,
+  table: number | undefined,
+  floats: number,
+): { at: number; result(): Float32Array } {
+  const target = arenas.offsetOf(into);
+  const extra = target === undefined && table === undefined ? arenas.take(floats * 4) : undefined;
+  const at = target ?? extra?.base ?? table!;
+  return {
+    at,
+    result() {
+      const out = target !== undefined ? into! : copyOut((extra ?? arena).f32(at, floats), into);
+      extra?.release();
+      return out;
+    },
+  };
+}
